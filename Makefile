@@ -1,0 +1,46 @@
+# sem-carbon: the two set-up commands are `make demo` and `make test` (see README.md).
+# Both work on a fresh machine with only python3 (>= 3.10) and make.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+REPORT_DIR ?= reports/demo
+
+.PHONY: demo test lint bench docs wheel factors clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## demo: create .venv, install, and write the example office's report to $(REPORT_DIR)
+demo: $(STAMP)
+	$(BIN)/sem-carbon demo --out $(REPORT_DIR)
+
+## test: create .venv if needed, lint, and run the test suite
+test: $(STAMP)
+	$(BIN)/ruff check sem_carbon tests scripts examples
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check sem_carbon tests scripts examples
+
+## bench: run the pytest-benchmark suite and print ratios
+bench: $(STAMP)
+	$(BIN)/python -m pytest tests/benchmarks --benchmark-only --benchmark-columns=mean,stddev,rounds -p no:randomly
+
+## wheel: build the wheel into dist/
+wheel: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --wheel --outdir dist
+
+## factors: rebuild the bundled editions from the official source files in ../shared/data
+factors: $(STAMP)
+	$(BIN)/python scripts/build_desnz.py
+	$(BIN)/python scripts/build_ember_grid.py
+	$(BIN)/python scripts/build_ipcc_gwp.py
+
+clean:
+	rm -rf $(VENV) dist build reports .pytest_cache .ruff_cache

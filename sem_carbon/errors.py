@@ -1,0 +1,72 @@
+"""Exception tree of sem-carbon.
+
+Every error the library raises on purpose derives from :class:`SemCarbonError`, so a
+caller can catch one class. Subclasses also derive from the matching built-in
+exception where that is natural, so ``except KeyError`` keeps working::
+
+    SemCarbonError (Exception)
+    ├── UnknownFactorError (KeyError)         no factor for these keys / no such edition
+    ├── UnknownAirportError (KeyError)        IATA code not known, not aliased, not registered
+    ├── UnknownCountryError (KeyError)        country name or code not recognised
+    ├── InvalidActivityError (ValueError)     an activity value is impossible (negative nights ...)
+    ├── UnitError (TypeError)                 a plain number where a Quantity is needed
+    ├── FactorIntegrityError (ValueError)     an edition fails schema, unit or checksum checks
+    ├── InputFormatError (ValueError)         a file, table or URL cannot be read as asked
+    └── EntityTreeError (ValueError)          cycles, unknown parents, duplicate ids
+
+Unit mistakes between Quantities (kWh where km is needed) raise pint's own
+``DimensionalityError``, which callers already know.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EntityTreeError",
+    "FactorIntegrityError",
+    "InputFormatError",
+    "InvalidActivityError",
+    "SemCarbonError",
+    "UnitError",
+    "UnknownAirportError",
+    "UnknownCountryError",
+    "UnknownFactorError",
+]
+
+
+class SemCarbonError(Exception):
+    """Base class of every error sem-carbon raises on purpose."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep messages readable
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownFactorError(SemCarbonError, KeyError):
+    """No factor (or no factor edition) matches the request."""
+
+
+class UnknownAirportError(SemCarbonError, KeyError):
+    """An airport code is not known, aliased or registered."""
+
+
+class UnknownCountryError(SemCarbonError, KeyError):
+    """A country name or code is not recognised."""
+
+
+class InvalidActivityError(SemCarbonError, ValueError):
+    """An activity value is impossible (negative distance, unknown cabin ...)."""
+
+
+class UnitError(SemCarbonError, TypeError):
+    """A plain number was given where a physical Quantity is required."""
+
+
+class FactorIntegrityError(SemCarbonError, ValueError):
+    """A factor edition fails its schema, unit, value or checksum checks."""
+
+
+class InputFormatError(SemCarbonError, ValueError):
+    """A file, table or URL cannot be read as asked."""
+
+
+class EntityTreeError(SemCarbonError, ValueError):
+    """The planning-entity tree is inconsistent (cycle, unknown parent, duplicate id)."""

@@ -1,0 +1,21 @@
+"""Factor editions: loading, validation, queries and provenance."""
+
+from .catalogue import (
+    add_factor_folder,
+    default_edition_id,
+    edition_for_year,
+    factor_sets,
+    load_factors,
+)
+from .edition import FactorSet
+from .model import Factor
+
+__all__ = [
+    "Factor",
+    "FactorSet",
+    "add_factor_folder",
+    "default_edition_id",
+    "edition_for_year",
+    "factor_sets",
+    "load_factors",
+]

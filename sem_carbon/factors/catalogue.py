@@ -1,0 +1,181 @@
+"""Where factor editions live, which one is the default, and which one serves a year.
+
+Bundled editions ship in the wheel under ``sem_carbon/_data/emission_factors`` (and are
+read from the repository's ``emission_factors/`` folder in a source checkout). User
+folders with the same layout are found through :func:`add_factor_folder` or the
+``SEM_CARBON_FACTOR_PATH`` environment variable (folders separated by ``os.pathsep``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SemCarbonError, UnknownFactorError
+from .edition import FactorSet
+
+__all__ = [
+    "add_factor_folder",
+    "bundled_folder",
+    "edition_for_year",
+    "factor_sets",
+    "load_factors",
+]
+
+_DESNZ_ID = re.compile(r"^desnz-(\d{4})$")
+_user_folders: list[Path] = []
+_lock = threading.Lock()
+
+
+def bundled_folder() -> Path:
+    """Folder holding the bundled editions (wheel data, else the source checkout's)."""
+    packaged = Path(str(resources.files("sem_carbon"))) / "_data" / "emission_factors"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "emission_factors"
+    if checkout.is_dir():
+        return checkout
+    raise SemCarbonError(
+        "the bundled factor editions are missing: reinstall sem-carbon from its wheel"
+    )
+
+
+def add_factor_folder(path: str | os.PathLike[str]) -> None:
+    """Make the edition(s) in ``path`` available by id to :func:`load_factors`.
+
+    ``path`` is either one edition folder (it holds ``datapackage.json``) or a folder of
+    edition folders. The editions are validated when loaded, like bundled ones.
+    """
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        raise SemCarbonError(f"factor folder {folder} does not exist")
+    with _lock:
+        if folder not in _user_folders:
+            _user_folders.append(folder)
+    _edition_folders_cached.cache_clear()
+
+
+def _search_roots() -> list[Path]:
+    env = [Path(p).expanduser() for p in os.environ.get("SEM_CARBON_FACTOR_PATH", "").split(
+        os.pathsep) if p]
+    return [bundled_folder(), *_user_folders, *env]
+
+
+@lru_cache(maxsize=1)
+def _edition_folders_cached(roots: tuple[Path, ...]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for root in roots:
+        candidates = [root] if (root / "datapackage.json").is_file() else sorted(root.iterdir())
+        for folder in candidates:
+            if (folder / "datapackage.json").is_file():
+                found.setdefault(folder.name, folder)
+    return found
+
+
+def _edition_folders() -> dict[str, Path]:
+    return _edition_folders_cached(tuple(_search_roots()))
+
+
+@lru_cache(maxsize=64)
+def _load_cached(folder: Path) -> FactorSet:
+    return FactorSet.from_folder(folder)
+
+
+def default_edition_id() -> str:
+    """Id of the newest bundled DESNZ edition (the default for travel and facilities)."""
+    years = sorted(int(m.group(1)) for i in _edition_folders() if (m := _DESNZ_ID.match(i)))
+    if not years:
+        raise UnknownFactorError("no DESNZ edition is installed")
+    return f"desnz-{years[-1]}"
+
+
+def desnz_years() -> list[int]:
+    """Years of the installed DESNZ editions, ascending."""
+    return sorted(int(m.group(1)) for i in _edition_folders() if (m := _DESNZ_ID.match(i)))
+
+
+def edition_for_year(year: int) -> tuple[str, str]:
+    """The DESNZ edition that serves activity of ``year``, and why.
+
+    Returns the edition of that year when installed; otherwise the nearest earlier one
+    (or the earliest one for years before the first edition).
+
+    Returns
+    -------
+    (edition_id, note) : tuple of str
+        ``note`` is empty when the year matched, else it says what was substituted.
+    """
+    years = desnz_years()
+    if not years:
+        raise UnknownFactorError("no DESNZ edition is installed")
+    year = int(year)
+    if year in years:
+        return f"desnz-{year}", ""
+    earlier = [y for y in years if y < year]
+    chosen = earlier[-1] if earlier else years[0]
+    direction = "nearest earlier" if earlier else "earliest available"
+    return f"desnz-{chosen}", f"no desnz-{year} edition; used {direction} desnz-{chosen}"
+
+
+def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> FactorSet:
+    """Load a factor edition by id (or from a folder), validated and cached.
+
+    Parameters
+    ----------
+    id : str, path or FactorSet, optional
+        Edition id such as ``"desnz-2019"``; ``None`` for the newest DESNZ edition; a path
+        to an edition folder of your own; or an already loaded set (returned as is).
+
+    Raises
+    ------
+    UnknownFactorError
+        Unknown id; the message lists the available ids.
+    FactorIntegrityError
+        The edition fails validation (schema, unit, value, checksum).
+    """
+    if isinstance(id, FactorSet):
+        return id
+    if id is None:
+        id = default_edition_id()
+    as_path = Path(id)
+    if (as_path / "datapackage.json").is_file():
+        return _load_cached(as_path.resolve())
+    folders = _edition_folders()
+    key = str(id)
+    if key not in folders:
+        raise UnknownFactorError(
+            f"unknown factor edition {key!r}; available: {', '.join(sorted(folders))}"
+        )
+    return _load_cached(folders[key])
+
+
+def factor_sets() -> pd.DataFrame:
+    """Table of the available editions: id, publisher, year, kind, licence, source, default."""
+    rows = []
+    default = default_edition_id()
+    for key, folder in sorted(_edition_folders().items()):
+        fs = load_factors(folder)
+        rows.append(
+            {
+                "id": key,
+                "title": fs.title,
+                "publisher": fs.publisher,
+                "year": fs.year,
+                "kind": fs.kind,
+                "factors": len(fs),
+                "licence": fs.licence,
+                "source": fs.source,
+                "sha256": "; ".join(
+                    f"{s.get('file', '')}:{s.get('sha256', '')}" for s in fs.metadata["sources"]
+                ),
+                "default": key == default,
+                "path": str(folder),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,349 @@
+"""One factor edition: load, validate, query.
+
+An edition is a folder with a ``datapackage.json`` and tidy CSV resources (see
+``docs/factor-format.md``). Loading checks the sha256 of every resource, the schema,
+that every unit parses and every value is finite; a failure raises
+:class:`~sem_carbon.errors.FactorIntegrityError` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pint
+
+from ..errors import FactorIntegrityError, UnknownFactorError
+from ..units import CO2E, parse_unit, ureg
+from .keys import STANDARD_COLUMNS, normalise_key_value
+from .model import Factor
+
+__all__ = ["REQUIRED_METADATA", "FactorSet"]
+
+#: Fields every ``datapackage.json`` must carry.
+REQUIRED_METADATA: tuple[str, ...] = (
+    "id",
+    "title",
+    "publisher",
+    "year",
+    "kind",
+    "licenses",
+    "sources",
+    "resources",
+)
+
+#: Categories whose values are not CO2e factors.
+_NON_EMISSION_CATEGORIES = {"fuel_property", "blend_component"}
+_GAS_COLUMNS = ("co2", "ch4", "n2o")
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class FactorSet:
+    """A validated, immutable factor edition.
+
+    Use :func:`sem_carbon.load_factors` rather than the constructor.
+
+    Attributes
+    ----------
+    id, title, publisher, year, kind : str, str, str, int, str
+        From ``datapackage.json``.
+    licence : str
+        Licence title (and URL).
+    source : str
+        Citation: the source titles and URLs.
+    metadata : dict
+        The whole descriptor.
+    path : Path or None
+        Folder it was loaded from (None for in-memory overrides).
+    """
+
+    def __init__(self, metadata: Mapping[str, Any], table: pd.DataFrame, path: Path | None):
+        self.metadata = dict(metadata)
+        self.id: str = str(metadata["id"])
+        self.title: str = str(metadata["title"])
+        self.publisher: str = str(metadata["publisher"])
+        self.year: int = int(metadata["year"])
+        self.kind: str = str(metadata["kind"])
+        self.path = path
+        self.licence: str = "; ".join(
+            f"{lic.get('title', lic.get('name', ''))} ({lic.get('path', '')})"
+            for lic in metadata["licenses"]
+        )
+        self.source: str = "; ".join(
+            f"{src.get('title', '')} <{src.get('path', '')}>" for src in metadata["sources"]
+        )
+        self._table = table
+        self._by_category: dict[str, pd.DataFrame] = {
+            cat: frame.reset_index(drop=True) for cat, frame in table.groupby("category", sort=True)
+        }
+        self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def from_folder(cls, folder: str | Path) -> FactorSet:
+        """Load and validate the edition in ``folder``.
+
+        Raises
+        ------
+        FactorIntegrityError
+            Missing descriptor field, missing file, checksum mismatch, bad schema, unit or value.
+        """
+        folder = Path(folder)
+        descriptor = folder / "datapackage.json"
+        if not descriptor.is_file():
+            raise FactorIntegrityError(f"{folder}: no datapackage.json, so not a factor edition")
+        try:
+            metadata = json.loads(descriptor.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FactorIntegrityError(f"{descriptor}: not valid JSON ({exc})") from exc
+        missing = [f for f in REQUIRED_METADATA if f not in metadata]
+        if missing:
+            raise FactorIntegrityError(f"{descriptor}: missing field(s) {', '.join(missing)}")
+        frames = [
+            _read_resource(folder, resource, str(metadata["id"]))
+            for resource in metadata["resources"]
+        ]
+        if not frames:
+            raise FactorIntegrityError(f"{descriptor}: lists no resources")
+        table = pd.concat(frames, ignore_index=True, sort=False)
+        key_cols = [c for c in table.columns if c not in STANDARD_COLUMNS]
+        table[key_cols] = table[key_cols].fillna("")
+        _check_unique(table, key_cols, descriptor)
+        return cls(metadata, table, folder)
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def categories(self) -> list[str]:
+        """Categories present in this edition."""
+        return list(self._by_category)
+
+    @property
+    def notes(self) -> list[str]:
+        """Edition-level notes (what the source lacked, substitutions)."""
+        return list(self.metadata.get("notes", []))
+
+    def table(self, category: str) -> pd.DataFrame:
+        """Rows of one category, with only the key columns that category uses."""
+        try:
+            frame = self._by_category[category]
+        except KeyError:
+            raise UnknownFactorError(
+                f"edition {self.id} has no '{category}' factors; "
+                f"categories: {', '.join(self.categories)}"
+            ) from None
+        return frame[[c for c in frame.columns if (frame[c] != "").any() or c in STANDARD_COLUMNS]]
+
+    def key_columns(self, category: str) -> list[str]:
+        """Key columns used by ``category``."""
+        return [c for c in self.table(category).columns if c not in STANDARD_COLUMNS]
+
+    def to_frame(self) -> pd.DataFrame:
+        """All factors as one tidy DataFrame with an ``edition`` column."""
+        frame = self._table.copy()
+        frame.insert(0, "edition", self.id)
+        return frame
+
+    def get(self, category: str, **keys: Any) -> Factor:
+        """Return the one factor of ``category`` selected by ``keys``.
+
+        Parameters
+        ----------
+        category : str
+            E.g. ``"air"``, ``"hotel"``, ``"fuel"``.
+        **keys
+            Key values; case, spaces and hyphens do not matter
+            (``cabin="Premium Economy"`` finds ``premium_economy``).
+
+        Raises
+        ------
+        UnknownFactorError
+            No row (or more than one row) matches; the message lists the available values.
+        """
+        frame = self.table(category)
+        key_cols = self.key_columns(category)
+        unknown = [k for k in keys if k not in key_cols]
+        if unknown:
+            raise UnknownFactorError(
+                f"'{category}' factors in {self.id} have no key {', '.join(unknown)}; "
+                f"keys: {', '.join(key_cols)}"
+            )
+        mask = np.ones(len(frame), dtype=bool)
+        for key, raw in keys.items():
+            wanted = normalise_key_value(key, raw)
+            column = frame[key].to_numpy(dtype=str)
+            hit = column == wanted
+            if not hit[mask].any():
+                choices = sorted(set(column[mask]) - {""})
+                close = difflib.get_close_matches(wanted, choices, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise UnknownFactorError(
+                    f"no '{category}' factor with {key}={wanted!r} in {self.id}{hint} "
+                    f"(available: {', '.join(choices[:40])}{' ...' if len(choices) > 40 else ''})"
+                )
+            mask &= hit
+        rows = frame[mask]
+        if len(rows) > 1:
+            rest = [c for c in key_cols if c not in keys]
+            plain = rows[(rows[rest] == "").all(axis=1)] if rest else rows.iloc[:0]
+            if len(plain) == 1:
+                rows = plain
+            else:
+                options = rows[rest].drop_duplicates().to_dict("records")
+                raise UnknownFactorError(
+                    f"{len(rows)} '{category}' factors in {self.id} match {keys}; "
+                    f"add one of the keys {', '.join(rest)}: {options[:10]}"
+                )
+        return self._factor_from_row(rows.iloc[0], key_cols)
+
+    def _factor_from_row(self, row: pd.Series, key_cols: Iterable[str]) -> Factor:
+        unit = parse_unit(row["unit"])
+        gases = {
+            gas: ureg.Quantity(float(row[gas]), unit)
+            for gas in _GAS_COLUMNS
+            if not pd.isna(row[gas])
+        }
+        source_row = None if pd.isna(row["source_row"]) else int(row["source_row"])
+        return Factor(
+            edition=self.id,
+            category=str(row["category"]),
+            keys={k: str(row[k]) for k in key_cols},
+            value=ureg.Quantity(float(row["value"]), unit),
+            gases=gases,
+            label=str(row["label"]),
+            source_table=str(row["source_table"]),
+            source_row=source_row,
+            source=f"{self.publisher}, {self.title}; {self.source}",
+            notes=str(row["notes"]),
+        )
+
+    # ------------------------------------------------------------------ overrides
+    def with_overrides(self, overrides: pd.DataFrame | Iterable[Mapping[str, Any]],
+                       new_id: str | None = None) -> FactorSet:
+        """Return a copy of this edition where the given rows replace (or add) factors.
+
+        Parameters
+        ----------
+        overrides : DataFrame or iterable of dict
+            Rows in the factor-format columns: ``category``, key columns, ``value``, ``unit``
+            (optional ``co2``, ``ch4``, ``n2o``, ``label``, ``notes``). A row whose category and
+            keys match an existing factor replaces it; others are added.
+        new_id : str, optional
+            Id of the derived set; default ``"<id>+overrides"``. Results computed with it
+            record this id, so an override is always visible downstream.
+        """
+        extra = pd.DataFrame(list(overrides) if not isinstance(overrides, pd.DataFrame)
+                             else overrides).copy()
+        for column in STANDARD_COLUMNS:
+            if column not in extra.columns:
+                extra[column] = np.nan if column in (*_GAS_COLUMNS, "value", "source_row") else ""
+        extra["source_table"] = extra["source_table"].replace("", "user override")
+        _validate_frame(extra, f"overrides for {self.id}")
+        key_cols = sorted(set(self._table.columns) | set(extra.columns) - set(STANDARD_COLUMNS))
+        key_cols = [c for c in key_cols if c not in STANDARD_COLUMNS]
+        base = self._table.copy()
+        for frame in (base, extra):
+            for col in key_cols:
+                if col not in frame.columns:
+                    frame[col] = ""
+            frame[key_cols] = frame[key_cols].fillna("").astype(str)
+            for col in key_cols:
+                frame[col] = [normalise_key_value(col, v) for v in frame[col]]
+        ident = ["category", *key_cols]
+        keep = ~base.set_index(ident).index.isin(extra.set_index(ident).index)
+        table = pd.concat([base[keep], extra[base.columns]], ignore_index=True)
+        metadata = dict(self.metadata)
+        metadata["id"] = new_id or f"{self.id}+overrides"
+        metadata["notes"] = [*self.notes, f"{len(extra)} factor(s) overridden or added by the user"]
+        return FactorSet(metadata, table, None)
+
+    def __repr__(self) -> str:
+        return f"<FactorSet {self.id}: {len(self._table)} factors, {self.publisher}>"
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> pd.DataFrame:
+    path = folder / str(resource.get("path", ""))
+    if not path.is_file():
+        raise FactorIntegrityError(f"{edition}: resource file {path} is missing")
+    expected = str(resource.get("sha256", ""))
+    actual = sha256_of(path)
+    if expected != actual:
+        raise FactorIntegrityError(
+            f"{edition}: checksum mismatch for {path.name}: datapackage.json says sha256 "
+            f"{expected or '(none)'}, the file has {actual}. The file was edited or corrupted; "
+            "restore it, or rebuild the edition with its script."
+        )
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise FactorIntegrityError(f"{edition}: {path.name} is not a readable CSV ({exc})") from exc
+    missing = [c for c in STANDARD_COLUMNS if c not in frame.columns]
+    if missing:
+        raise FactorIntegrityError(f"{edition}: {path.name} lacks column(s) {', '.join(missing)}")
+    for column in ("value", *_GAS_COLUMNS, "source_row"):
+        text = frame[column].str.strip()
+        numbers = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+        bad = numbers.isna() & (text != "")
+        if column == "value":
+            bad |= text == ""
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise FactorIntegrityError(
+                f"{edition}: {path.name} line {row + 2}, column {column}: "
+                f"{frame[column].iloc[row]!r} is not a number"
+            )
+        frame[column] = numbers
+    _validate_frame(frame, f"{edition}: {path.name}")
+    return frame
+
+
+def _validate_frame(frame: pd.DataFrame, where: str) -> None:
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise FactorIntegrityError(f"{where} line {row + 2}: value is missing or not finite")
+    if (frame["category"].astype(str).str.strip() == "").any():
+        row = int(np.flatnonzero((frame["category"].astype(str).str.strip() == "").to_numpy())[0])
+        raise FactorIntegrityError(f"{where} line {row + 2}: empty category")
+    for (unit_text, category), rows in frame.groupby(["unit", "category"]).groups.items():
+        try:
+            unit = parse_unit(str(unit_text))
+        except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+                TypeError, ValueError, AssertionError) as exc:
+            raise FactorIntegrityError(
+                f"{where} line {int(min(rows)) + 2}: unit {unit_text!r} does not parse ({exc})"
+            ) from exc
+        is_emission = category not in _NON_EMISSION_CATEGORIES
+        if is_emission and unit.dimensionality.get("[co2e]", 0) != CO2E["[co2e]"]:
+            raise FactorIntegrityError(
+                f"{where} line {int(min(rows)) + 2}: '{category}' unit {unit_text!r} is not "
+                "CO2e per activity unit"
+            )
+
+
+def _check_unique(table: pd.DataFrame, key_cols: list[str], where: Path) -> None:
+    ident = ["category", *key_cols]
+    dupes = table.duplicated(ident, keep=False)
+    if dupes.any():
+        first = table[dupes].iloc[0]
+        keys = {k: first[k] for k in key_cols if first[k] != ""}
+        raise FactorIntegrityError(
+            f"{where}: more than one '{first['category']}' factor with keys {keys}"
+        )

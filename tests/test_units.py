@@ -1,0 +1,63 @@
+"""The unit registry: CO2e is its own dimension; counting units; currencies never mix."""
+
+from __future__ import annotations
+
+import pint
+import pytest
+
+import sem_carbon as sc
+from sem_carbon.units import as_quantity, magnitude_in
+
+
+def test_co2e_units_convert_among_themselves():
+    assert sc.Q_(1500, "kgCO2e").to("tCO2e").m == pytest.approx(1.5)
+    assert sc.Q_(1, "ktCO2e").m_as("kgCO2e") == pytest.approx(1e6)
+    assert sc.Q_(2, "MtCO2e").m_as("tCO2e") == pytest.approx(2e6)
+    assert sc.Q_(250, "gCO2e / kWh").m_as("kgCO2e / kWh") == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("other", ["kg", "kWh", "L", "km"])
+def test_co2e_never_converts_to_other_dimensions(other):
+    with pytest.raises(pint.DimensionalityError):
+        sc.Q_(1, "kgCO2e").to(other)
+
+
+def test_passenger_km_factor_times_distance_and_passengers_gives_co2e():
+    factor = sc.Q_(0.15, "kgCO2e / passenger / km")
+    result = factor * sc.Q_(100, "km") * sc.Q_(2, "passenger")
+    assert result.to("kgCO2e").m == pytest.approx(30.0)
+    with pytest.raises(pint.DimensionalityError):
+        (factor * sc.Q_(100, "km")).to("kgCO2e")  # forgot the passengers
+    assert sc.Q_(1, "pkm").to("passenger * km").m == 1
+
+
+def test_mixing_energy_and_volume_raises():
+    with pytest.raises(pint.DimensionalityError):
+        sc.Q_(1, "kWh") + sc.Q_(1, "L")
+
+
+def test_currencies_do_not_mix():
+    with pytest.raises(pint.DimensionalityError):
+        sc.Q_(1, "USD") + sc.Q_(1, "CHF")
+
+
+def test_room_night_unit_parses():
+    assert (sc.Q_(3, "room_night") * sc.Q_(10, "kgCO2e / room_night")).m_as("kgCO2e") == 30
+
+
+def test_as_quantity_rejects_plain_numbers_with_a_clear_message():
+    with pytest.raises(sc.UnitError, match="distance must be a pint Quantity"):
+        as_quantity(120, "[length]", "distance")
+    with pytest.raises(pint.DimensionalityError):
+        as_quantity(sc.Q_(5, "kWh"), "[length]", "distance")
+    assert as_quantity("3 mi", "[length]", "distance").m_as("km") == pytest.approx(4.828032)
+
+
+def test_magnitude_in_returns_float_array():
+    out = magnitude_in(sc.Q_([1.0, 2.0], "mi"), "km", "[length]", "distance")
+    assert out.tolist() == pytest.approx([1.609344, 3.218688])
+
+
+def test_application_registry_is_ours():
+    assert pint.get_application_registry().get() is sc.ureg or \
+        pint.get_application_registry() is sc.ureg
