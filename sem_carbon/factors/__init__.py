@@ -6,6 +6,7 @@ from .catalogue import (
     edition_for_year,
     factor_sets,
     load_factors,
+    resolve_edition,
 )
 from .edition import FactorSet
 from .model import Factor
@@ -18,4 +19,5 @@ __all__ = [
     "edition_for_year",
     "factor_sets",
     "load_factors",
+    "resolve_edition",
 ]

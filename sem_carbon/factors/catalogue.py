@@ -26,6 +26,7 @@ __all__ = [
     "edition_for_year",
     "factor_sets",
     "load_factors",
+    "resolve_edition",
 ]
 
 _DESNZ_ID = re.compile(r"^desnz-(\d{4})$")
@@ -179,3 +180,18 @@ def factor_sets() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def resolve_edition(factors: str | os.PathLike[str] | FactorSet | None,
+                    year: int | None = None) -> tuple[FactorSet, str]:
+    """The edition a calculation uses, and a note when a year was substituted.
+
+    ``factors`` wins when given; otherwise the DESNZ edition of ``year`` (nearest earlier
+    when missing); otherwise the newest DESNZ edition.
+    """
+    if factors is not None:
+        return load_factors(factors), ""
+    if year is not None:
+        edition, note = edition_for_year(int(year))
+        return load_factors(edition), note
+    return load_factors(None), ""

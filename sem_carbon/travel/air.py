@@ -1,0 +1,293 @@
+"""Air travel: the DESNZ distance-based method as one numpy kernel.
+
+Per passenger and leg, emissions are the DESNZ factor for the leg's haul band and cabin
+class times the great-circle distance. DESNZ factors already include the 8% uplift for
+routing and stacking, so no further uplift is applied (DESNZ 2019 methodology paper,
+section 8). "With RF" factors multiply the CO2 component only; the radiative-forcing
+share is kept as its own figure: ``rf = value_with_rf - value_without_rf``.
+
+Haul rules
+----------
+``"distance"`` (default)
+    Great-circle distance < 500 km -> domestic factors; 500 km to < 3,700 km ->
+    short-haul; >= 3,700 km -> long-haul.
+``"desnz"``
+    DESNZ's own definitions: a leg with one end in the UK is domestic, short-haul or
+    long-haul by the other end's country (DESNZ 2024 "Haul definition" table); a leg with
+    no UK end uses the "International, to/from non-UK" factors.
+``"smooth"``
+    As ``"distance"``, but per-passenger emissions are interpolated linearly across a
+    window around each band edge, so that a 3,650 km leg never emits more than a
+    3,750 km one. The window is ``edge x (1 ± w)`` with
+    ``w = max(0.10, (f_lo - f_hi) / (f_lo + f_hi))`` for the two per-km factors either
+    side of the edge (``f_lo`` below, ``f_hi`` above); that ``w`` is the smallest that
+    keeps emissions non-decreasing in distance. Outside the windows the result equals
+    the ``"distance"`` rule.
+
+Cabin fallbacks
+---------------
+DESNZ does not publish every band/class pair (domestic: average passenger only;
+short-haul: average, economy, business). A missing pair falls back along
+:data:`CABIN_FALLBACK` (premium economy -> economy -> average; first -> business ->
+average; economy/business -> average) and the fallback is recorded on each result.
+
+References
+----------
+.. [1] BEIS (2019). 2019 Government greenhouse gas conversion factors for company
+   reporting: methodology paper, paras 8.1-8.39 (air travel, uplift, radiative forcing).
+.. [2] DESNZ (2024). Greenhouse gas reporting: conversion factors 2024, "Business travel-
+   air" and "Haul definition" sheets.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+import attrs
+import numpy as np
+
+from ..errors import UnknownFactorError
+from ..factors import FactorSet
+from .cabins import CABINS
+
+__all__ = [
+    "BAND_EDGES_KM",
+    "CABIN_FALLBACK",
+    "HAULS",
+    "HAUL_RULES",
+    "AirTables",
+    "air_kernel",
+    "air_tables",
+    "haul_by_desnz",
+    "haul_by_distance",
+]
+
+#: Haul bands in code order (index = haul code).
+HAULS: tuple[str, ...] = ("domestic", "short_haul", "long_haul", "international")
+#: Distance band edges of the "distance" rule [km]: < 500 domestic, < 3,700 short-haul.
+BAND_EDGES_KM: tuple[float, float] = (500.0, 3700.0)
+HAUL_RULES: tuple[str, ...] = ("distance", "desnz", "smooth")
+
+#: Cabin used when a band does not publish the one asked for, tried in order.
+CABIN_FALLBACK: dict[str, tuple[str, ...]] = {
+    "average": ("economy",),
+    "economy": ("average",),
+    "premium_economy": ("economy", "average"),
+    "business": ("average",),
+    "first": ("business", "average"),
+}
+_UK_TERRITORIES = ("GB", "GG", "IM", "JE")
+
+
+@attrs.frozen(eq=False)
+class AirTables:
+    """Air factors of one edition as dense arrays indexed ``[haul, cabin]``.
+
+    ``co2``, ``ch4``, ``n2o`` are the without-RF components, ``rf`` the extra of the
+    with-RF factor; all in kgCO2e per passenger-km, after cabin fallbacks.
+    ``used_cabin`` holds the cabin code actually used; ``published`` flags pairs that
+    DESNZ publishes.
+    """
+
+    edition: str
+    co2: np.ndarray
+    ch4: np.ndarray
+    n2o: np.ndarray
+    rf: np.ndarray
+    used_cabin: np.ndarray
+    published: np.ndarray
+    source_rows: dict
+
+    def per_km(self, radiative_forcing: bool) -> np.ndarray:
+        """Total factor per passenger-km, shape (haul, cabin)."""
+        base = self.co2 + self.ch4 + self.n2o
+        return base + self.rf if radiative_forcing else base
+
+
+def air_tables(fs: FactorSet) -> AirTables:
+    """Build (once per edition) the dense air-factor arrays with cabin fallbacks."""
+    cached = fs._cache.get("air_tables")
+    if cached is not None:
+        return cached
+    frame = fs.table("air")
+    shape = (len(HAULS), len(CABINS))
+    values = {rf: np.full(shape, np.nan) for rf in ("false", "true")}
+    gases = {g: np.full(shape, np.nan) for g in ("co2", "ch4", "n2o")}
+    rows: dict = {}
+    haul_ix = {h: i for i, h in enumerate(HAULS)}
+    cabin_ix = {c: i for i, c in enumerate(CABINS)}
+    for rec in frame.to_dict("records"):
+        h, c = haul_ix.get(rec["haul"]), cabin_ix.get(rec["cabin"])
+        if h is None or c is None:
+            continue
+        rf = rec["radiative_forcing"]
+        values[rf][h, c] = rec["value"]
+        rows[(h, c, rf)] = rec
+        if rf == "false":
+            gas = [rec[g] for g in ("co2", "ch4", "n2o")]
+            if all(np.isfinite(gas)):
+                for g, v in zip(("co2", "ch4", "n2o"), gas, strict=True):
+                    gases[g][h, c] = v
+            else:  # no split published: the whole factor counts as CO2
+                gases["co2"][h, c], gases["ch4"][h, c], gases["n2o"][h, c] = rec["value"], 0, 0
+    published = np.isfinite(values["false"]) & np.isfinite(values["true"])
+    used = np.tile(np.arange(len(CABINS), dtype=np.int8), (len(HAULS), 1))
+    for h in range(len(HAULS)):
+        for c, cabin in enumerate(CABINS):
+            if published[h, c]:
+                continue
+            for alternative in CABIN_FALLBACK[cabin]:
+                if published[h, cabin_ix[alternative]]:
+                    used[h, c] = cabin_ix[alternative]
+                    break
+            else:
+                used[h, c] = -1
+    if (used[:3] < 0).any():
+        missing = [HAULS[h] for h in range(3) if (used[h] < 0).any()]
+        raise UnknownFactorError(f"edition {fs.id} lacks air factors for {', '.join(missing)}")
+    hi = np.arange(len(HAULS))[:, None]
+    pick = np.where(used < 0, 0, used)
+
+    def take(a: np.ndarray) -> np.ndarray:
+        out = a[hi, pick]
+        out[used < 0] = np.nan
+        return out
+
+    tables = AirTables(
+        edition=fs.id,
+        co2=take(gases["co2"]),
+        ch4=take(gases["ch4"]),
+        n2o=take(gases["n2o"]),
+        rf=take(values["true"] - values["false"]),
+        used_cabin=used,
+        published=published,
+        source_rows=rows,
+    )
+    fs._cache["air_tables"] = tables
+    return tables
+
+
+def haul_by_distance(distance_km: np.ndarray) -> np.ndarray:
+    """Haul code by the distance rule: 0 domestic < 500 km <= 1 short-haul < 3,700 km <= 2."""
+    return np.searchsorted(np.asarray(BAND_EDGES_KM), distance_km, side="right").astype(np.int8)
+
+
+@lru_cache(maxsize=1)
+def _desnz_haul_of_country() -> dict[str, int]:
+    text = resources.files(__package__).joinpath("data/desnz_haul_definition.csv").read_text(
+        encoding="utf-8")
+    index = {h: i for i, h in enumerate(HAULS)}
+    return {row["country"]: index[row["haul"]] for row in csv.DictReader(text.splitlines())}
+
+
+def haul_by_desnz(origin_country: np.ndarray, destination_country: np.ndarray) -> np.ndarray:
+    """Haul code by DESNZ's definition, from the ISO alpha-2 countries of both ends.
+
+    A leg with no UK end is "international" (code 3). A UK leg to a country missing from
+    the DESNZ table is long-haul (the table lists every country outside Europe as such).
+    """
+    o = np.asarray(origin_country, dtype=str)
+    d = np.asarray(destination_country, dtype=str)
+    table = _desnz_haul_of_country()
+    o_uk, d_uk = np.isin(o, _UK_TERRITORIES), np.isin(d, _UK_TERRITORIES)
+    other = np.where(o_uk, d, o)
+    uniques, inverse = np.unique(other, return_inverse=True)
+    per_unique = np.array([table.get(u, 2) for u in uniques], dtype=np.int8)
+    haul = per_unique[inverse.reshape(-1)] if len(uniques) else np.zeros(0, np.int8)
+    return np.where(o_uk | d_uk, haul, np.int8(3)).astype(np.int8)
+
+
+def air_kernel(
+    tables: AirTables,
+    distance_km: np.ndarray,
+    cabin: np.ndarray,
+    radiative_forcing: np.ndarray | bool,
+    multiplier: np.ndarray | float = 1.0,
+    haul_rule: str = "distance",
+    origin_country: np.ndarray | None = None,
+    destination_country: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Emissions of flight legs, vectorised.
+
+    Parameters
+    ----------
+    tables : AirTables
+        From :func:`air_tables`.
+    distance_km : ndarray [km]
+        Great-circle distance of each leg (one way).
+    cabin : ndarray of int
+        Cabin codes (see :data:`~sem_carbon.travel.cabins.CABINS`).
+    radiative_forcing : bool or ndarray of bool
+        Include the non-CO2 (RF) share.
+    multiplier : float or ndarray
+        Passengers x (2 for a round trip, else 1).
+    haul_rule : {"distance", "desnz", "smooth"}
+    origin_country, destination_country : ndarray of str, optional
+        ISO alpha-2 of each end; needed for ``haul_rule="desnz"``.
+
+    Returns
+    -------
+    dict of ndarray
+        ``haul`` and ``cabin_used`` codes, ``co2``, ``ch4``, ``n2o``, ``rf`` and ``co2e``
+        [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective], ``fallback`` (bool).
+    """
+    d = np.asarray(distance_km, dtype=float)
+    cabin = np.asarray(cabin, dtype=np.int64)
+    rf_on = np.broadcast_to(np.asarray(radiative_forcing, dtype=bool), d.shape)
+    mult = np.broadcast_to(np.asarray(multiplier, dtype=float), d.shape)
+    if haul_rule == "desnz":
+        if origin_country is None or destination_country is None:
+            raise ValueError("haul_rule='desnz' needs the countries of both ends")
+        haul = haul_by_desnz(origin_country, destination_country)
+    elif haul_rule in ("distance", "smooth"):
+        haul = haul_by_distance(d)
+    else:
+        raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
+    rf_f = rf_on.astype(float)
+    per_km = {
+        "co2": tables.co2[haul, cabin],
+        "ch4": tables.ch4[haul, cabin],
+        "n2o": tables.n2o[haul, cabin],
+        "rf": tables.rf[haul, cabin] * rf_f,
+    }
+    parts = {name: f * d for name, f in per_km.items()}
+    if haul_rule == "smooth":
+        _smooth_band_edges(tables, d, cabin, rf_f, parts)
+    out = {name: part * mult for name, part in parts.items()}
+    out["co2e"] = out["co2"] + out["ch4"] + out["n2o"] + out["rf"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["factor"] = np.where(d > 0, (out["co2e"] / mult) / d, 0.0)
+    out["haul"] = haul
+    out["cabin_used"] = tables.used_cabin[haul, cabin]
+    out["fallback"] = out["cabin_used"] != cabin
+    return out
+
+
+def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
+                       rf_f: np.ndarray, parts: dict[str, np.ndarray]) -> None:
+    """Replace per-passenger emissions inside each band-edge window by a linear blend."""
+    components = {
+        "co2": tables.co2, "ch4": tables.ch4, "n2o": tables.n2o, "rf": tables.rf,
+    }
+    for lower_band, edge in enumerate(BAND_EDGES_KM):
+        upper_band = lower_band + 1
+        comp_lo = {n: a[lower_band, cabin] * (rf_f if n == "rf" else 1.0)
+                   for n, a in components.items()}
+        comp_hi = {n: a[upper_band, cabin] * (rf_f if n == "rf" else 1.0)
+                   for n, a in components.items()}
+        f_lo = sum(comp_lo.values())
+        f_hi = sum(comp_hi.values())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = np.maximum(0.10, np.where(f_lo + f_hi > 0, (f_lo - f_hi) / (f_lo + f_hi), 0))
+        half = np.minimum(half, 0.5)
+        start, stop = edge * (1 - half), edge * (1 + half)
+        inside = (d > start) & (d < stop)
+        if not inside.any():
+            continue
+        t = (d[inside] - start[inside]) / (stop[inside] - start[inside])
+        for name in parts:
+            e_lo = comp_lo[name][inside] * start[inside]
+            e_hi = comp_hi[name][inside] * stop[inside]
+            parts[name][inside] = e_lo + (e_hi - e_lo) * t

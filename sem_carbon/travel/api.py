@@ -1,0 +1,342 @@
+"""Scalar travel calculators: one trip in, one :class:`~sem_carbon.Emission` out.
+
+They call the same numpy kernels as :func:`sem_carbon.calculate` (with length-1 or
+length-n arrays), so a trip computed alone and inside a table give identical numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pint
+
+from ..emission import Emission
+from ..errors import InvalidActivityError, UnknownCountryError, UnknownFactorError
+from ..factors import Factor, FactorSet
+from ..factors.catalogue import resolve_edition
+from ..factors.lookup import factor_columns, lookup_rows
+from ..geo.airports import resolve_iata
+from ..geo.countries import normalise_country, suggest
+from ..geo.distance import haversine_km
+from ..units import Q_, as_quantity
+from .air import HAUL_RULES, HAULS, air_kernel, air_tables
+from .cabins import CABIN_ALIASES, CABINS, cabin_codes
+from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
+
+__all__ = ["flight", "great_circle", "hotel", "rail", "road"]
+
+_KM = Q_(1.0, "km").units
+_KGCO2E = Q_(1.0, "kgCO2e").units
+
+
+def great_circle(orig: str, dest: str, date: Any = None) -> pint.Quantity:
+    """Great-circle distance between two airports.
+
+    Parameters
+    ----------
+    orig, dest : str
+        IATA codes (retired, reassigned and metropolitan codes resolve; see
+        :mod:`sem_carbon.geo.aliases`).
+    date : date-like, optional
+        Travel date, which decides reassigned codes.
+
+    Returns
+    -------
+    pint.Quantity [km]
+        Haversine distance on a sphere of the IUGG mean Earth radius (6,371.0088 km),
+        within 0.5% of the WGS84 geodesic.
+    """
+    lat, lon, _ = _airports([orig, dest], date)
+    return Q_(float(haversine_km(lat[0], lon[0], lat[1], lon[1])), _KM)
+
+
+def _airports(codes: Sequence[str], date: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dates = None if date is None else np.array([date] * len(codes), dtype=object)
+    lat, lon, country, _ = resolve_iata(np.asarray(codes, dtype=object), dates=dates,
+                                        errors="raise")
+    return lat, lon, country
+
+
+def _count(value: Any, unit: str, name: str) -> float:
+    """A non-negative count (passengers, nights) given as a number or Quantity."""
+    if isinstance(value, pint.Quantity):
+        value = as_quantity(value, f"[{unit}]", name).m_as(unit)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidActivityError(f"{name} must be a number, got {value!r}") from None
+    if not np.isfinite(number) or number < 0:
+        raise InvalidActivityError(f"{name} must be a finite number >= 0, got {value!r}")
+    return number
+
+
+def _cached_factor(fs: FactorSet, category: str, **keys: str) -> Factor:
+    key = ("factor", category, tuple(sorted(keys.items())))
+    if key not in fs._cache:
+        fs._cache[key] = fs.get(category, **keys)
+    return fs._cache[key]
+
+
+def flight(
+    orig: str,
+    dest: str,
+    cabin: str = "economy",
+    round_trip: bool = False,
+    passengers: int | pint.Quantity = 1,
+    radiative_forcing: bool = True,
+    via: Sequence[str] | None = (),
+    factors: str | FactorSet | None = None,
+    haul: str = "distance",
+    year: int | None = None,
+    date: Any = None,
+) -> Emission:
+    """Emissions of a flight (one way or return, direct or via stops).
+
+    Parameters
+    ----------
+    orig, dest : str
+        IATA airport codes (case-insensitive).
+    cabin : str, default "economy"
+        "economy", "premium economy", "business", "first", or "average"/"unknown"
+        (case- and space-insensitive; booking codes Y, W, J, F accepted).
+    round_trip : bool, default False
+        Count the same route back (emissions x 2).
+    passengers : int or Quantity [passenger], default 1
+    radiative_forcing : bool, default True
+        Use the DESNZ "with RF" factors (non-CO2 effects, applied to the CO2 component
+        only). The RF share is always reported on its own in ``radiative_forcing``.
+    via : sequence of str, optional
+        Intermediate stops; each leg is banded and computed on its own.
+    factors : str or FactorSet, optional
+        Edition; default: the DESNZ edition of ``year``, else the newest.
+    haul : {"distance", "desnz", "smooth"}, default "distance"
+        Haul-band rule, see :mod:`sem_carbon.travel.air`.
+    year : int, optional
+        Activity year, choosing the year-matched edition when ``factors`` is None.
+    date : date-like, optional
+        Travel date: decides which airport a reassigned code means.
+
+    Returns
+    -------
+    Emission
+        ``co2e`` [kgCO2e]; ``activity`` holds the legs with their distance and band.
+
+    References
+    ----------
+    .. [1] BEIS (2019), GHG conversion factors methodology paper, section 8 (air).
+    """
+    if haul not in HAUL_RULES:
+        raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
+    fs, edition_note = resolve_edition(factors, year)
+    stops = [orig, *(via or ()), dest]
+    lat, lon, country = _airports(stops, date)
+    legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    code, known = cabin_codes([cabin])
+    if not known[0]:
+        raise InvalidActivityError(
+            f"unknown cabin class {cabin!r}; use one of {', '.join(CABINS)} "
+            f"(also accepted: {', '.join(sorted(k for k in CABIN_ALIASES if k))})"
+        )
+    n_pax = _count(passengers, "passenger", "passengers")
+    multiplier = n_pax * (2.0 if round_trip else 1.0)
+    tables = air_tables(fs)
+    cabins = np.repeat(code, len(legs_km))
+    out = air_kernel(tables, legs_km, cabins, bool(radiative_forcing), multiplier, haul,
+                     country[:-1], country[1:])
+    main = int(np.argmax(legs_km))
+    factor = _cached_factor(
+        fs, "air", haul=HAULS[out["haul"][main]], cabin=CABINS[out["cabin_used"][main]],
+        radiative_forcing="true" if radiative_forcing else "false",
+    )
+    codes = [str(s).strip().upper() for s in stops]
+    legs = [
+        {"from": codes[i], "to": codes[i + 1], "km": round(float(legs_km[i]), 3),
+         "haul": HAULS[out["haul"][i]], "cabin_used": CABINS[out["cabin_used"][i]],
+         "kgco2e": float(out["co2e"][i])}
+        for i in range(len(legs_km))
+    ]
+    notes = [edition_note] if edition_note else []
+    notes += [
+        f"{leg['haul']} {CABINS[code[0]]} is not published in {fs.id}: used {leg['cabin_used']}"
+        for leg, fell_back in zip(legs, out["fallback"], strict=True) if fell_back
+    ]
+    rf_multiplier = fs.metadata.get("rf_multiplier")
+    rf_text = (f"RF on (x{rf_multiplier} on CO2)" if rf_multiplier else "RF on") \
+        if radiative_forcing else "RF off"
+    activity: dict[str, Any] = {
+        "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],
+        "cabin": CABINS[code[0]], "round_trip": bool(round_trip), "passengers": n_pax,
+        "distance": Q_(float(legs_km.sum()), _KM),
+        "haul": legs[0]["haul"] if len(legs) == 1 else "/".join(leg["haul"] for leg in legs),
+        "legs": legs,
+    }
+    return Emission(
+        co2e=Q_(float(out["co2e"].sum()), _KGCO2E),
+        scope=3,
+        category="air",
+        activity=activity,
+        factor=factor,
+        method=f"DESNZ distance-based ({fs.id}), great-circle distance, haul rule '{haul}', "
+               f"{rf_text}",
+        gases={g: Q_(float(out[g].sum()), _KGCO2E) for g in ("co2", "ch4", "n2o")},
+        radiative_forcing=Q_(float(out["rf"].sum()), _KGCO2E),
+        notes=tuple(notes),
+    )
+
+
+def _distance_km(distance: Any) -> float:
+    km = float(as_quantity(distance, "[length]", "distance").m_as("km"))
+    if not np.isfinite(km) or km < 0:
+        raise InvalidActivityError(f"distance must be finite and >= 0, got {distance!r}")
+    return km
+
+
+def _row_factor(fs: FactorSet, category: str, row: int) -> Factor:
+    frame = fs.table(category)
+    keys = {k: frame[k].iloc[row] for k in fs.key_columns(category)}
+    return _cached_factor(fs, category, **{k: v for k, v in keys.items() if v != ""})
+
+
+def _surface_emission(fs: FactorSet, category: str, keys: dict[str, Any], quantity: float,
+                      activity: dict[str, Any], method: str, notes: list[str]) -> Emission:
+    row = int(lookup_rows(fs, category, keys)[0])
+    if row < 0:
+        shown = ", ".join(f"{k}={np.asarray(v).reshape(-1)[0]}" for k, v in keys.items())
+        raise UnknownFactorError(f"{fs.id} has no '{category}' factor for {shown}")
+    cols = factor_columns(fs, category)
+    gases = {g: Q_(float(getattr(cols, g)[row] * quantity), _KGCO2E)
+             for g in ("co2", "ch4", "n2o") if np.isfinite(getattr(cols, g)[row])}
+    return Emission(
+        co2e=Q_(float(cols.value[row] * quantity), _KGCO2E),
+        scope=3,
+        category=category,
+        activity=activity,
+        factor=_row_factor(fs, category, row),
+        method=method,
+        gases=gases,
+        radiative_forcing=Q_(0.0, _KGCO2E),
+        notes=tuple(notes),
+    )
+
+
+def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
+         factors: str | FactorSet | None = None, year: int | None = None) -> Emission:
+    """Emissions of a rail journey.
+
+    Parameters
+    ----------
+    distance : Quantity [length]
+        Distance travelled (one way), e.g. ``sc.Q_(290, "km")``.
+    kind : str, default "national"
+        "national", "international", "light rail"/"tram", "underground"/"metro".
+    passengers : int, default 1
+    factors, year
+        As for :func:`flight`.
+
+    Returns
+    -------
+    Emission
+        ``co2e`` = factor [kgCO2e / passenger-km] x distance x passengers.
+    """
+    fs, note = resolve_edition(factors, year)
+    km = _distance_km(distance)
+    pax = _count(passengers, "passenger", "passengers")
+    key = normalise_rail_kind([kind])[0]
+    if not key:
+        raise InvalidActivityError(
+            f"unknown rail kind {kind!r}; use one of {', '.join(sorted(set(RAIL_KINDS)))}")
+    return _surface_emission(
+        fs, "rail", {"kind": key}, km * pax,
+        {"kind": key, "distance": Q_(km, _KM), "passengers": pax},
+        f"DESNZ passenger-km factor ({fs.id})", [note] if note else [])
+
+
+def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
+         size: str | None = None, passengers: int = 1,
+         factors: str | FactorSet | None = None, year: int | None = None) -> Emission:
+    """Emissions of a road journey by car, taxi, bus, coach or motorbike.
+
+    Parameters
+    ----------
+    distance : Quantity [length]
+    vehicle : str, default "car"
+        "car", "taxi", "bus", "coach", "motorbike".
+    fuel : str, optional
+        For cars: "petrol", "diesel", "hybrid", "plug-in hybrid", "electric", "lpg",
+        "cng"; default unknown fuel (DESNZ average car).
+    size : str, optional
+        Car/motorbike size ("small", "medium", "large"; default average), taxi type
+        ("regular", "black cab"), bus type ("local not london", "local london").
+    passengers : int, default 1
+        Multiplies per-passenger factors (taxi, bus, coach). Car and motorbike factors
+        are per vehicle-km: several colleagues in one car emit once.
+    factors, year
+        As for :func:`flight`.
+    """
+    fs, note = resolve_edition(factors, year)
+    km = _distance_km(distance)
+    pax = _count(passengers, "passenger", "passengers")
+    keys = road_keys([vehicle], [fuel] if fuel is not None else None,
+                     [size] if size is not None else None)
+    if not keys["vehicle"][0]:
+        raise InvalidActivityError(
+            f"unknown vehicle {vehicle!r}; use one of {', '.join(ROAD_VEHICLES)}")
+    per_passenger = keys["basis"][0] == "passenger_km"
+    notes = [note] if note else []
+    if not per_passenger and pax != 1:
+        notes.append(f"{keys['vehicle'][0]} factors are per vehicle-km: passengers not multiplied")
+    activity = {k: str(v[0]) for k, v in keys.items() if str(v[0])}
+    activity.update({"distance": Q_(km, _KM), "passengers": pax})
+    return _surface_emission(
+        fs, "road", keys, km * (pax if per_passenger else 1.0), activity,
+        f"DESNZ {'passenger' if per_passenger else 'vehicle'}-km factor ({fs.id})", notes)
+
+
+def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | None = None,
+          year: int | None = None, rooms: int = 1) -> Emission:
+    """Emissions of hotel nights in a country.
+
+    Parameters
+    ----------
+    nights : int or Quantity [room_night]
+        Nights per room.
+    country : str
+        ISO alpha-2 or alpha-3 code or English name ("CH", "CHE", "Switzerland").
+    factors, year
+        As for :func:`flight`.
+    rooms : int, default 1
+
+    Notes
+    -----
+    A country the edition does not publish falls back to the nearest DESNZ edition that
+    does, then to the median of the edition's countries; the result names the fallback
+    in ``notes`` (see :func:`sem_carbon.travel.surface.hotel_rows`).
+    """
+    fs, note = resolve_edition(factors, year)
+    n = _count(nights, "room_night", "nights") * _count(rooms, "dimensionless", "rooms")
+    code, known = normalise_country([country])
+    if not known[0]:
+        raise UnknownCountryError(f"unknown country {country!r}{suggest(country)}")
+    value, edition, fallback = hotel_rows(fs, code)
+    notes = [x for x in (note, str(fallback[0])) if x]
+    source = fs if edition[0] == fs.id else resolve_edition(str(edition[0]))[0]
+    try:
+        factor = _cached_factor(source, "hotel", country=str(code[0]))
+    except UnknownFactorError:  # no edition publishes it: the median stands in
+        factor = Factor(edition=fs.id, category="hotel", keys={"country": str(code[0])},
+                        value=Q_(float(value[0]), "kgCO2e / room_night"),
+                        label="median of the edition's published countries",
+                        source_table="Hotel stay (derived)", source=fs.source,
+                        notes=str(fallback[0]))
+    return Emission(
+        co2e=Q_(float(value[0] * n), _KGCO2E),
+        scope=3,
+        category="hotel",
+        activity={"country": str(code[0]), "nights": n},
+        factor=factor,
+        method=f"DESNZ hotel stay per room-night ({fs.id})",
+        radiative_forcing=Q_(0.0, _KGCO2E),
+        notes=tuple(notes),
+    )

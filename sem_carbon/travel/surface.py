@@ -1,0 +1,173 @@
+"""Rail, road and hotel factors as vectorised lookups.
+
+Rail, bus, coach and taxi factors are per passenger-km; car and motorbike factors are per
+vehicle-km (one car carrying three colleagues is one vehicle: book it once). Hotel
+factors are per room-night, by country (Cornell Hotel Sustainability Benchmarking index
+via the Hotel Footprinting Tool, as published in the DESNZ "Hotel stay" tables).
+
+References
+----------
+.. [1] DESNZ/BEIS, Greenhouse gas reporting: conversion factors (2019-2024), sheets
+   "Business travel- land" and "Hotel stay".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..factors import FactorSet, load_factors
+from ..factors.catalogue import desnz_years
+from ..factors.lookup import factor_columns, lookup_rows
+
+__all__ = [
+    "RAIL_KINDS",
+    "ROAD_VEHICLES",
+    "hotel_rows",
+    "normalise_rail_kind",
+    "road_keys",
+]
+
+RAIL_KINDS: dict[str, str] = {
+    "national": "national", "national rail": "national", "rail": "national", "train": "national",
+    "international": "international", "international rail": "international",
+    "eurostar": "international",
+    "light rail": "light_rail_tram", "light_rail": "light_rail_tram", "tram": "light_rail_tram",
+    "light rail and tram": "light_rail_tram", "light_rail_tram": "light_rail_tram",
+    "underground": "underground", "metro": "underground", "subway": "underground",
+    "tube": "underground", "london underground": "underground",
+}
+
+#: vehicle -> (default size, basis, default fuel)
+ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
+    "car": ("average", "vehicle_km", "unknown"),
+    "motorbike": ("average", "vehicle_km", ""),
+    "taxi": ("regular", "passenger_km", ""),
+    "bus": ("average_local", "passenger_km", ""),
+    "coach": ("", "passenger_km", ""),
+}
+_VEHICLE_ALIASES = {
+    "car": "car", "cars": "car", "rental car": "car", "hire car": "car", "private car": "car",
+    "motorbike": "motorbike", "motorcycle": "motorbike", "scooter": "motorbike",
+    "taxi": "taxi", "cab": "taxi", "uber": "taxi",
+    "bus": "bus", "local bus": "bus", "coach": "coach",
+}
+_FUEL_ALIASES = {
+    None: "unknown", "": "unknown", "unknown": "unknown", "petrol": "petrol",
+    "gasoline": "petrol", "diesel": "diesel", "hybrid": "hybrid",
+    "plug in hybrid": "plugin_hybrid", "plugin hybrid": "plugin_hybrid",
+    "phev": "plugin_hybrid", "electric": "battery_electric", "battery electric": "battery_electric",
+    "bev": "battery_electric", "ev": "battery_electric", "cng": "cng", "lpg": "lpg",
+}
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
+    """Apply ``func`` to each distinct cleaned text of ``values`` (lower case, single
+    spaces) and spread the results back: cost grows with distinct values, not rows."""
+    arr = np.atleast_1d(np.asarray(values, dtype=object))
+    text = pd.Series(arr, dtype=object).fillna("").astype(str).to_numpy(dtype=str)
+    uniques, inverse = np.unique(text, return_inverse=True)
+    mapped = np.array(
+        [func(_SEPARATORS.sub(" ", u.strip().lower())) for u in uniques] + [None], dtype=object
+    )[:-1]
+    return mapped[inverse.reshape(-1)]
+
+
+def normalise_rail_kind(values: object) -> np.ndarray:
+    """Rail kind names -> factor keys ("" where unknown)."""
+    return map_unique(values, lambda v: RAIL_KINDS.get(v, ""))
+
+
+def road_keys(vehicle: object, fuel: object = None, size: object = None) -> dict[str, np.ndarray]:
+    """Road factor keys (vehicle, size, fuel, basis) for arrays of vehicle/fuel names.
+
+    Unknown vehicles get an empty vehicle key (no factor matches, so the row is rejected
+    by the caller with the value named).
+    """
+    v = map_unique(vehicle, lambda x: _VEHICLE_ALIASES.get(x, ""))
+    n = len(v)
+    fuel_arr = np.broadcast_to(np.asarray(fuel if fuel is not None else "", dtype=object), (n,))
+    size_arr = np.broadcast_to(np.asarray(size if size is not None else "", dtype=object), (n,))
+    fuel_clean = map_unique(fuel_arr, lambda f: _FUEL_ALIASES.get(f, f.replace(" ", "_")))
+    size_clean = map_unique(size_arr, lambda x: x.replace(" ", "_"))
+    default_size = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[0])
+    basis = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[1])
+    uses_fuel = v == "car"
+    out_fuel = np.where(uses_fuel, np.where(fuel_clean == "", "unknown", fuel_clean), "")
+    out_size = np.where(size_clean == "", default_size, size_clean)
+    return {"vehicle": v, "size": out_size, "fuel": out_fuel, "basis": basis}
+
+
+def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hotel factor per room-night for alpha-2 countries, with documented fallbacks.
+
+    Fallback order for a country the edition does not publish:
+
+    1. the same country in the nearest other DESNZ edition that publishes it (earlier
+       editions first: "last published value");
+    2. the median of all countries the edition publishes ("global median").
+
+    Returns
+    -------
+    value : ndarray [kgCO2e / room-night]
+    edition : ndarray of str
+        Edition the value came from.
+    note : ndarray of str
+        Empty, or the fallback used.
+    """
+    country = np.asarray(country, dtype=object)
+    uniques, inverse = np.unique(country.astype(str), return_inverse=True)
+    values = np.empty(len(uniques))
+    editions = np.empty(len(uniques), dtype=object)
+    notes = np.empty(len(uniques), dtype=object)
+    own = _hotel_map(fs)
+    median = float(np.median(list(own.values())))
+    for i, code in enumerate(uniques):  # loop over unique countries only
+        if code in own:
+            values[i], editions[i], notes[i] = own[code], fs.id, ""
+            continue
+        found = _hotel_other_editions(fs, code)
+        if found is not None:
+            values[i], editions[i] = found[1], found[0]
+            notes[i] = (f"{fs.id} publishes no hotel factor for {code}; "
+                        f"used the {found[0]} value (nearest edition that publishes it)")
+        else:
+            values[i], editions[i] = median, fs.id
+            notes[i] = (f"no DESNZ edition publishes a hotel factor for {code}; used the median "
+                        f"of the {len(own)} countries in {fs.id} ({median:.4g} kgCO2e/room-night)")
+    inverse = inverse.reshape(-1)
+    return values[inverse], editions[inverse], notes[inverse]
+
+
+def _hotel_map(fs: FactorSet) -> dict[str, float]:
+    key = "hotel_map"
+    if key not in fs._cache:
+        frame = fs.table("hotel")
+        plain = frame[frame["city"] == ""] if "city" in frame.columns else frame
+        fs._cache[key] = dict(zip(plain["country"], plain["value"].astype(float), strict=True))
+    return fs._cache[key]
+
+
+def _hotel_other_editions(fs: FactorSet, code: str) -> tuple[str, float] | None:
+    years = desnz_years()
+    if not fs.id.startswith("desnz-"):
+        return None
+    own_year = fs.year
+    order = sorted((y for y in years if y != own_year),
+                   key=lambda y: (y > own_year, abs(y - own_year)))
+    for year in order:
+        other = _hotel_map(load_factors(f"desnz-{year}"))
+        if code in other:
+            return f"desnz-{year}", other[code]
+    return None
+
+
+def rows_to_arrays(fs: FactorSet, category: str, keys: dict) -> tuple[np.ndarray, object]:
+    """Row indices for key arrays plus the category's factor columns."""
+    return lookup_rows(fs, category, keys), factor_columns(fs, category)
