@@ -1,0 +1,247 @@
+"""Travel tables in batch: the canonical travel ``data`` -> result columns and rejects.
+
+The same kernels as the scalar helpers (:mod:`sem_carbon.travel.air`,
+:mod:`sem_carbon.travel.surface`) on whole columns; Python loops run over distinct
+values (modes, codes, countries), never over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..factors import FactorSet
+from ..factors.lookup import factor_columns, lookup_rows
+from ..geo.airports import resolve_iata
+from ..geo.distance import haversine_km
+from .air import HAULS, air_kernel, air_tables
+from .cabins import CABINS, cabin_codes
+from .surface import hotel_rows, normalise_rail_kind, road_keys
+
+__all__ = ["RESULT_COLUMNS", "compute_travel"]
+
+#: Result columns every batch calculator returns (see docs/tables.md).
+RESULT_COLUMNS: tuple[str, ...] = (
+    "category", "scope", "co2e_kg", "co2_kg", "ch4_kg", "n2o_kg", "rf_kg", "biogenic_co2_kg",
+    "memo_co2e_kg", "factor_id", "factor_key", "factor_value", "factor_unit", "method", "notes",
+    "distance_km", "haul",
+)
+_REJECT_COLUMNS = ["source_row", "column", "value", "reason"]
+
+
+def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
+    if name in data.columns:
+        return data[name]
+    return pd.Series(default, index=data.index, dtype=object if isinstance(default, str) else None)
+
+
+def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    values = pd.to_numeric(_column(data, name, default), errors="coerce").to_numpy(dtype=float)
+    return np.where(np.isnan(values), default, values)
+
+
+class _Collector:
+    """Gathers result blocks and rejects while the modes are computed."""
+
+    def __init__(self) -> None:
+        self.blocks: list[pd.DataFrame] = []
+        self.rejects: list[pd.DataFrame] = []
+
+    def reject(self, rows: pd.DataFrame, mask: np.ndarray, column: str, values: object,
+               reason: object) -> None:
+        if not np.any(mask):
+            return
+        n = int(np.sum(mask))
+        self.rejects.append(pd.DataFrame({
+            "source_row": _column(rows, "source_row", -1).to_numpy()[mask],
+            "column": column,
+            "value": np.broadcast_to(np.asarray(values, dtype=object), (len(rows),))[mask]
+            if np.ndim(values) else [values] * n,
+            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (len(rows),))[mask]
+            if np.ndim(reason) else [reason] * n,
+        }))
+
+    def add(self, index: pd.Index, **columns: object) -> None:
+        self.blocks.append(pd.DataFrame(columns, index=index))
+
+
+def compute_travel(
+    data: pd.DataFrame,
+    fs: FactorSet,
+    *,
+    radiative_forcing: bool = True,
+    haul: str = "distance",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compute emissions of canonical travel rows with one edition.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Canonical travel columns (docs/tables.md); the index is kept.
+    fs : FactorSet
+        DESNZ-format edition.
+    radiative_forcing : bool, default True
+        Air: with-RF factors (RF share reported in ``rf_kg``).
+    haul : {"distance", "desnz", "smooth"}
+        Air haul-band rule.
+
+    Returns
+    -------
+    results : DataFrame
+        Indexed like the computed rows of ``data``, columns :data:`RESULT_COLUMNS`.
+    rejects : DataFrame
+        ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
+    """
+    out = _Collector()
+    mode = _column(data, "mode", "").fillna("").astype(str).str.strip().str.lower()
+    for name, rows in data.groupby(mode.to_numpy(), sort=False):
+        if name == "air":
+            _air(rows, fs, out, radiative_forcing, haul)
+        elif name == "rail":
+            _rail(rows, fs, out)
+        elif name == "road":
+            _road(rows, fs, out)
+        elif name == "hotel":
+            _hotel(rows, fs, out)
+        else:
+            out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
+                       f"unknown travel mode {name!r} (air, rail, road, hotel)")
+    results = (pd.concat(out.blocks) if out.blocks
+               else pd.DataFrame(columns=list(RESULT_COLUMNS)))
+    results = results.reindex(columns=list(RESULT_COLUMNS))
+    rejects = (pd.concat(out.rejects, ignore_index=True) if out.rejects
+               else pd.DataFrame(columns=_REJECT_COLUMNS))
+    return results, rejects
+
+
+def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str) -> None:
+    origin = _column(rows, "origin", "").fillna("").astype(str).to_numpy(dtype=object)
+    dest = _column(rows, "destination", "").fillna("").astype(str).to_numpy(dtype=object)
+    dates = _column(rows, "date", None).to_numpy(dtype=object) if "date" in rows else None
+    lat_o, lon_o, c_o, found_o = resolve_iata(origin, dates=dates, errors="mask")
+    lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
+    cabin, known = cabin_codes(_column(rows, "cabin", "average").to_numpy(dtype=object))
+    pax = _numbers(rows, "passengers", 1.0)
+    bad_pax = ~np.isfinite(pax) | (pax < 0)
+    out.reject(rows, ~found_o, "origin", origin, "unknown airport code")
+    out.reject(rows, found_o & ~found_d, "destination", dest, "unknown airport code")
+    ok = found_o & found_d
+    out.reject(rows, ok & ~known, "cabin", _column(rows, "cabin", ""), "unknown cabin class")
+    ok &= known
+    out.reject(rows, ok & bad_pax, "passengers", pax, "passengers must be a number >= 0")
+    ok &= ~bad_pax
+    if not ok.any():
+        return
+    distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
+    round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()[ok]
+    tables = air_tables(fs)
+    res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * np.where(round_trip, 2.0, 1.0),
+                     haul, c_o[ok], c_d[ok])
+    haul_names = np.asarray(HAULS, dtype=object)[res["haul"]]
+    cabin_names = np.asarray(CABINS, dtype=object)[res["cabin_used"]]
+    rf_tag = "rf" if rf else "no_rf"
+    key = "air:" + pd.Series(haul_names).astype(str) + "/" + pd.Series(cabin_names).astype(str)
+    asked = np.asarray(CABINS, dtype=object)[cabin[ok]]
+    notes = np.where(res["fallback"],
+                     pd.Series(haul_names).astype(str).to_numpy(dtype=object) + " "
+                     + pd.Series(asked).astype(str).to_numpy(dtype=object)
+                     + f" not published in {fs.id}: used "
+                     + pd.Series(cabin_names).astype(str).to_numpy(dtype=object), "")
+    rf_mult = fs.metadata.get("rf_multiplier")
+    method = (f"DESNZ distance-based, great-circle, haul rule '{haul}', "
+              + (f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
+    out.add(
+        rows.index[ok], category="air", scope=3, co2e_kg=res["co2e"], co2_kg=res["co2"],
+        ch4_kg=res["ch4"], n2o_kg=res["n2o"], rf_kg=res["rf"], biogenic_co2_kg=0.0,
+        memo_co2e_kg=0.0, factor_id=fs.id, factor_key=(key + "/" + rf_tag).to_numpy(),
+        factor_value=res["factor"], factor_unit="kgCO2e / passenger / km", method=method,
+        notes=notes, distance_km=distance, haul=haul_names,
+    )
+
+
+def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
+    km = pd.to_numeric(_column(rows, "distance_km", np.nan), errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(km) | (km < 0)
+    out.reject(rows, bad, "distance", _column(rows, "distance_km", np.nan),
+               "distance missing, not a number, or negative")
+    return km, ~bad
+
+
+def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: str,
+                 keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str,
+                 method: str, key_text: np.ndarray, distance: np.ndarray | None,
+                 reject_column: str, reject_values: object) -> None:
+    row = lookup_rows(fs, category, keys)
+    missing = ok & (row < 0)
+    out.reject(rows, missing, reject_column, reject_values,
+               f"no '{category}' factor in {fs.id} for this value")
+    ok = ok & (row >= 0)
+    if not ok.any():
+        return
+    cols = factor_columns(fs, category)
+    r = row[ok]
+    q = quantity[ok]
+    out.add(
+        rows.index[ok], category=category, scope=3, co2e_kg=cols.value[r] * q,
+        co2_kg=cols.co2[r] * q, ch4_kg=cols.ch4[r] * q, n2o_kg=cols.n2o[r] * q, rf_kg=0.0,
+        biogenic_co2_kg=0.0, memo_co2e_kg=0.0, factor_id=fs.id,
+        factor_key=f"{category}:" + pd.Series(key_text[ok]).astype(str).to_numpy(),
+        factor_value=cols.value[r], factor_unit=unit, method=method, notes="",
+        distance_km=np.nan if distance is None else distance[ok], haul="",
+    )
+
+
+def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+    km, ok = _distance(rows, out)
+    raw = _column(rows, "rail_kind", "national").fillna("national")
+    kind = normalise_rail_kind(raw.replace("", "national").to_numpy(dtype=object))
+    out.reject(rows, ok & (kind == ""), "rail_kind", raw, "unknown rail kind")
+    ok &= kind != ""
+    pax = _numbers(rows, "passengers", 1.0)
+    _emit_lookup(rows, fs, out, "rail", {"kind": kind}, km * pax, ok,
+                 "kgCO2e / passenger / km", f"DESNZ passenger-km factor ({fs.id})", kind, km,
+                 "rail_kind", raw)
+
+
+def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+    km, ok = _distance(rows, out)
+    vehicle = _column(rows, "vehicle", "car").fillna("car").to_numpy(dtype=object)
+    fuel = _column(rows, "fuel", "").fillna("").to_numpy(dtype=object)
+    keys = road_keys(vehicle, fuel)
+    out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, "unknown vehicle")
+    ok &= keys["vehicle"] != ""
+    per_pax = keys["basis"] == "passenger_km"
+    pax = _numbers(rows, "passengers", 1.0)
+    quantity = km * np.where(per_pax, pax, 1.0)
+    text = (pd.Series(keys["vehicle"]).astype(str) + "/" + pd.Series(keys["size"]).astype(str)
+            + "/" + pd.Series(keys["fuel"]).astype(str)).to_numpy(dtype=object)
+    unit = np.where(per_pax, "kgCO2e / passenger / km", "kgCO2e / km")
+    before = len(out.blocks)
+    _emit_lookup(rows, fs, out, "road", keys, quantity, ok, "", f"DESNZ road factor ({fs.id})",
+                 text, km, "vehicle", vehicle)
+    if len(out.blocks) > before:  # units differ per row (vehicle-km vs passenger-km)
+        block = out.blocks[-1]
+        block["factor_unit"] = pd.Series(unit, index=rows.index).loc[block.index].to_numpy()
+
+
+def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+    nights = pd.to_numeric(_column(rows, "nights", np.nan), errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(nights) | (nights < 0)
+    out.reject(rows, bad, "nights", _column(rows, "nights", np.nan),
+               "nights missing, not a number, or negative")
+    country = _column(rows, "country", "").fillna("").astype(str).str.upper().to_numpy(object)
+    no_country = ~bad & (country == "")
+    out.reject(rows, no_country, "country", country, "hotel country missing or unknown")
+    ok = ~bad & ~no_country
+    if not ok.any():
+        return
+    value, edition, note = hotel_rows(fs, country[ok])
+    q = nights[ok]
+    out.add(
+        rows.index[ok], category="hotel", scope=3, co2e_kg=value * q, co2_kg=np.nan,
+        ch4_kg=np.nan, n2o_kg=np.nan, rf_kg=0.0, biogenic_co2_kg=0.0, memo_co2e_kg=0.0,
+        factor_id=edition, factor_key="hotel:" + pd.Series(country[ok]).astype(str).to_numpy(),
+        factor_value=value, factor_unit="kgCO2e / room_night",
+        method=f"DESNZ hotel stay per room-night ({fs.id})", notes=note,
+        distance_km=np.nan, haul="",
+    )
