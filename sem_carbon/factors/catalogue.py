@@ -31,9 +31,12 @@ __all__ = [
 
 _DESNZ_ID = re.compile(r"^desnz-(\d{4})$")
 _user_folders: list[Path] = []
+# bundled editions by id (None: the default): the fast path of load_factors
+_loaded: dict[str | None, FactorSet] = {}
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=1)
 def bundled_folder() -> Path:
     """Folder holding the bundled editions (wheel data, else the source checkout's)."""
     packaged = Path(str(resources.files("sem_carbon"))) / "_data" / "emission_factors"
@@ -60,6 +63,7 @@ def add_factor_folder(path: str | os.PathLike[str]) -> None:
         if folder not in _user_folders:
             _user_folders.append(folder)
     _edition_folders_cached.cache_clear()
+    _loaded.pop(None, None)  # a user folder may hold a newer DESNZ edition
 
 
 def _search_roots() -> list[Path]:
@@ -89,8 +93,8 @@ def _load_cached(folder: Path) -> FactorSet:
 
 
 def default_edition_id() -> str:
-    """Id of the newest bundled DESNZ edition (the default for travel and facilities)."""
-    years = sorted(int(m.group(1)) for i in _edition_folders() if (m := _DESNZ_ID.match(i)))
+    """Id of the newest installed DESNZ edition (the default for travel and facilities)."""
+    years = desnz_years()
     if not years:
         raise UnknownFactorError("no DESNZ edition is installed")
     return f"desnz-{years[-1]}"
@@ -142,8 +146,12 @@ def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> Factor
     """
     if isinstance(id, FactorSet):
         return id
+    if id in _loaded:
+        return _loaded[id]
     if id is None:
-        id = default_edition_id()
+        fs = load_factors(default_edition_id())
+        _loaded[None] = fs
+        return fs
     as_path = Path(id)
     if (as_path / "datapackage.json").is_file():
         return _load_cached(as_path.resolve())
@@ -153,7 +161,10 @@ def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> Factor
         raise UnknownFactorError(
             f"unknown factor edition {key!r}; available: {', '.join(sorted(folders))}"
         )
-    return _load_cached(folders[key])
+    fs = _load_cached(folders[key])
+    if folders[key].parent == bundled_folder():  # bundled editions never change on disk
+        _loaded[key] = fs
+    return fs
 
 
 def factor_sets() -> pd.DataFrame:
@@ -189,6 +200,8 @@ def resolve_edition(factors: str | os.PathLike[str] | FactorSet | None,
     ``factors`` wins when given; otherwise the DESNZ edition of ``year`` (nearest earlier
     when missing); otherwise the newest DESNZ edition.
     """
+    if isinstance(factors, FactorSet):
+        return factors, ""
     if factors is not None:
         return load_factors(factors), ""
     if year is not None:

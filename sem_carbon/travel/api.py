@@ -133,7 +133,7 @@ def flight(
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, date)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
-    code, known = cabin_codes([cabin])
+    code, known = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
     if not known[0]:
         raise InvalidActivityError(
             f"unknown cabin class {cabin!r}; use one of {', '.join(CABINS)} "

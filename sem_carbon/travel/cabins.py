@@ -51,6 +51,9 @@ def cabin_codes(values: object) -> tuple[np.ndarray, np.ndarray]:
     known : ndarray of bool
         False where the name is not recognised.
     """
+    if isinstance(values, str):  # the scalar path: no pandas
+        code = _INDEX.get(CABIN_ALIASES.get(_clean(values), _clean(values)), -1)
+        return np.array([code], dtype=np.int8), np.array([code >= 0])
     series = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object)
     uniques, inverse = np.unique(series.map(_clean).to_numpy(dtype=str), return_inverse=True)
     table = np.array([_INDEX.get(CABIN_ALIASES.get(u, u), -1) for u in uniques], dtype=np.int8)

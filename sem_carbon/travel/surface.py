@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import desnz_years
 from ..factors.lookup import factor_columns, lookup_rows
@@ -127,7 +128,9 @@ def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarr
     editions = np.empty(len(uniques), dtype=object)
     notes = np.empty(len(uniques), dtype=object)
     own = _hotel_map(fs)
-    median = float(np.median(list(own.values())))
+    median_source = fs if own else _nearest_with_hotels(fs)
+    reference = _hotel_map(median_source)
+    median = float(np.median(list(reference.values())))
     for i, code in enumerate(uniques):  # loop over unique countries only
         if code in own:
             values[i], editions[i], notes[i] = own[code], fs.id, ""
@@ -140,7 +143,8 @@ def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarr
         else:
             values[i], editions[i] = median, fs.id
             notes[i] = (f"no DESNZ edition publishes a hotel factor for {code}; used the median "
-                        f"of the {len(own)} countries in {fs.id} ({median:.4g} kgCO2e/room-night)")
+                        f"of the {len(reference)} countries in {median_source.id} "
+                        f"({median:.4g} kgCO2e/room-night)")
     inverse = inverse.reshape(-1)
     return values[inverse], editions[inverse], notes[inverse]
 
@@ -148,23 +152,35 @@ def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _hotel_map(fs: FactorSet) -> dict[str, float]:
     key = "hotel_map"
     if key not in fs._cache:
+        if "hotel" not in fs.categories:
+            fs._cache[key] = {}
+            return fs._cache[key]
         frame = fs.table("hotel")
         plain = frame[frame["city"] == ""] if "city" in frame.columns else frame
         fs._cache[key] = dict(zip(plain["country"], plain["value"].astype(float), strict=True))
     return fs._cache[key]
 
 
-def _hotel_other_editions(fs: FactorSet, code: str) -> tuple[str, float] | None:
-    years = desnz_years()
-    if not fs.id.startswith("desnz-"):
-        return None
+def _other_editions(fs: FactorSet) -> list[FactorSet]:
+    """Other DESNZ editions, nearest earlier first, then nearest later."""
     own_year = fs.year
-    order = sorted((y for y in years if y != own_year),
+    order = sorted((y for y in desnz_years() if y != own_year),
                    key=lambda y: (y > own_year, abs(y - own_year)))
-    for year in order:
-        other = _hotel_map(load_factors(f"desnz-{year}"))
-        if code in other:
-            return f"desnz-{year}", other[code]
+    return [load_factors(f"desnz-{year}") for year in order]
+
+
+def _nearest_with_hotels(fs: FactorSet) -> FactorSet:
+    for other in _other_editions(fs):
+        if _hotel_map(other):
+            return other
+    raise UnknownFactorError("no installed DESNZ edition publishes hotel factors")
+
+
+def _hotel_other_editions(fs: FactorSet, code: str) -> tuple[str, float] | None:
+    for other in _other_editions(fs):
+        values = _hotel_map(other)
+        if code in values:
+            return other.id, values[code]
     return None
 
 

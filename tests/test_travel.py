@@ -1,0 +1,238 @@
+"""Travel calculators against the DESNZ tables (methodology.md check values) and invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pint
+import pytest
+
+import sem_carbon as sc
+from sem_carbon.travel.air import BAND_EDGES_KM, air_kernel, air_tables
+from sem_carbon.travel.batch import compute_travel
+
+# (haul, cabin, 2019 with RF, 2019 without, 2024 with RF, 2024 without) — methodology.md,
+# read from DESNZ "Business travel- air" (kgCO2e per passenger-km).
+AIR = [
+    ("long_haul", "economy", 0.14981, 0.07920, 0.20011, 0.11812),
+    ("long_haul", "premium economy", 0.23970, 0.12673, 0.32015, 0.18897),
+    ("long_haul", "business", 0.43446, 0.22969, 0.58028, 0.34252),
+    ("long_haul", "first", 0.59925, 0.31681, 0.80040, 0.47246),
+    ("long_haul", "average", 0.19562, 0.10342, 0.26128, 0.15423),
+    ("short_haul", "economy", 0.15573, 0.08233, 0.18287, 0.10794),
+    ("short_haul", "business", 0.23360, 0.12350, 0.27430, 0.16191),
+    ("domestic", "average", 0.25493, 0.13483, 0.27257, 0.16098),
+]
+# a route in each distance band: domestic < 500 km <= short-haul < 3,700 km <= long-haul
+ROUTE = {"domestic": ("LHR", "MAN"), "short_haul": ("GVA", "LHR"), "long_haul": ("GVA", "JFK")}
+
+
+@pytest.mark.parametrize(("haul", "cabin", "w19", "wo19", "w24", "wo24"), AIR)
+@pytest.mark.parametrize("edition", ["desnz-2019", "desnz-2024"])
+@pytest.mark.parametrize("rf", [True, False])
+def test_flight_is_published_factor_times_great_circle(haul, cabin, w19, wo19, w24, wo24,
+                                                       edition, rf):
+    orig, dest = ROUTE[haul]
+    km = sc.great_circle(orig, dest).m_as("km")
+    published = {("desnz-2019", True): w19, ("desnz-2019", False): wo19,
+                 ("desnz-2024", True): w24, ("desnz-2024", False): wo24}[(edition, rf)]
+    result = sc.flight(orig, dest, cabin=cabin, radiative_forcing=rf, factors=edition)
+    assert result.co2e.m_as("kgCO2e") == pytest.approx(published * km, rel=5e-5)
+    assert result.activity["haul"] == haul
+    assert result.factor.edition == edition
+
+
+@pytest.mark.parametrize(("cabin", "w19", "w24"), [("economy", 0.13845, 0.13465),
+                                                   ("business", 0.40149, 0.39044)])
+def test_desnz_haul_rule_uses_international_factors_without_a_uk_end(cabin, w19, w24):
+    km = sc.great_circle("GVA", "JFK").m_as("km")
+    for edition, value in (("desnz-2019", w19), ("desnz-2024", w24)):
+        result = sc.flight("GVA", "JFK", cabin=cabin, haul="desnz", factors=edition)
+        assert result.activity["haul"] == "international"
+        assert result.co2e.m_as("kgCO2e") == pytest.approx(value * km, rel=5e-5)
+
+
+def test_desnz_haul_rule_for_uk_flights():
+    # LHR-GVA: UK to Switzerland = short-haul by the DESNZ table; LHR-JFK long-haul
+    assert sc.flight("LHR", "GVA", haul="desnz").activity["haul"] == "short_haul"
+    assert sc.flight("LHR", "JFK", haul="desnz").activity["haul"] == "long_haul"
+    assert sc.flight("LHR", "EDI", haul="desnz").activity["haul"] == "domestic"
+
+
+def test_rf_share_is_the_co2_uplift_only():
+    with_rf = sc.flight("GVA", "JFK", factors="desnz-2019")
+    without = sc.flight("GVA", "JFK", factors="desnz-2019", radiative_forcing=False)
+    rf = with_rf.radiative_forcing.m_as("kgCO2e")
+    assert rf == pytest.approx(with_rf.co2e.m - without.co2e.m, rel=1e-12)
+    # 2019 multiplier 1.9: RF share = 0.9 x the CO2 component
+    assert rf == pytest.approx(0.9 * without.gases["co2"].m, rel=2e-3)
+    assert without.radiative_forcing.m == 0
+
+
+def test_round_trip_passengers_and_direction():
+    one = sc.flight("GVA", "NBO", cabin="business").co2e.m
+    assert sc.flight("GVA", "NBO", cabin="business", round_trip=True).co2e.m == \
+        pytest.approx(2 * one)
+    assert sc.flight("GVA", "NBO", cabin="business", passengers=3).co2e.m == \
+        pytest.approx(3 * one)
+    assert sc.flight("NBO", "GVA", cabin="business").co2e.m == pytest.approx(one)
+
+
+def test_via_is_the_sum_of_its_legs():
+    trip = sc.flight("GVA", "JFK", via=["LHR"], cabin="economy")
+    legs = sc.flight("GVA", "LHR").co2e.m + sc.flight("LHR", "JFK").co2e.m
+    assert trip.co2e.m == pytest.approx(legs)
+    assert [leg["haul"] for leg in trip.activity["legs"]] == ["short_haul", "long_haul"]
+    assert trip.activity["distance"].m_as("km") == pytest.approx(
+        sc.great_circle("GVA", "LHR").m + sc.great_circle("LHR", "JFK").m)
+
+
+def test_cabin_names_are_case_and_space_insensitive_and_fallbacks_are_recorded():
+    a = sc.flight("GVA", "LHR", cabin="Premium Economy")
+    b = sc.flight("GVA", "LHR", cabin="premium_economy")
+    assert a.co2e.m == b.co2e.m
+    assert any("premium_economy" in n and "economy" in n for n in a.notes)
+    first = sc.flight("GVA", "LHR", cabin="FIRST")
+    assert first.co2e.m == pytest.approx(sc.flight("GVA", "LHR", cabin="business").co2e.m)
+    dom = sc.flight("LHR", "MAN", cabin="business")
+    assert dom.co2e.m == pytest.approx(sc.flight("LHR", "MAN", cabin="average").co2e.m)
+    assert sc.flight("GVA", "JFK", cabin="unknown").co2e.m == \
+        pytest.approx(sc.flight("GVA", "JFK", cabin="average").co2e.m)
+    with pytest.raises(sc.InvalidActivityError, match="unknown cabin"):
+        sc.flight("GVA", "JFK", cabin="cargo hold")
+
+
+def test_unknown_airport_names_the_code():
+    with pytest.raises(sc.UnknownAirportError, match="QQX"):
+        sc.flight("GVA", "QQX")
+
+
+def test_explain_names_factor_edition_and_source():
+    text = sc.flight("GVA", "JFK", cabin="business", factors="desnz-2019").explain()
+    assert "desnz-2019" in text and "Business travel- air" in text
+    assert "radiative forcing" in text and "GVA" in text
+
+
+def test_year_selects_the_matching_edition():
+    assert sc.flight("GVA", "JFK", year=2019).factor.edition == "desnz-2019"
+    assert sc.flight("GVA", "JFK", year=2024).factor.edition == "desnz-2024"
+    later = sc.flight("GVA", "JFK", year=2031)
+    assert later.factor.edition == "desnz-2024" and any("desnz-2031" in n for n in later.notes)
+
+
+def test_smooth_haul_has_no_jump_and_never_falls_with_distance():
+    tables = air_tables(sc.load_factors("desnz-2019"))
+    d = np.linspace(50, 9000, 20001)
+    for cabin in range(5):
+        for rf in (True, False):
+            e = air_kernel(tables, d, np.full(d.shape, cabin), rf, 1.0, "smooth")["co2e"]
+            assert np.all(np.diff(e) >= -1e-9), (cabin, rf)
+            for edge in BAND_EDGES_KM:
+                near = air_kernel(tables, np.array([edge - 1e-6, edge + 1e-6]),
+                                  np.array([cabin, cabin]), rf, 1.0, "smooth")["co2e"]
+                assert abs(near[1] - near[0]) < 1e-3
+    banded = air_kernel(tables, d, np.ones(d.shape, int), True, 1.0, "distance")["co2e"]
+    jumps = np.diff(banded)
+    assert jumps.min() < -1.0  # the banded rule does fall at 3,700 km: that is what we fix
+    far = (d < 300) | (d > 6000)
+    smooth = air_kernel(tables, d, np.ones(d.shape, int), True, 1.0, "smooth")["co2e"]
+    assert np.allclose(smooth[far], banded[far])
+
+
+def test_great_circle_and_units():
+    km = sc.great_circle("GVA", "JFK")
+    assert km.check("[length]")
+    assert 6150 < km.m_as("km") < 6250
+    assert sc.great_circle("gva", " jfk ").m == km.m
+
+
+def test_rail_road_hotel_against_published_factors():
+    d = sc.Q_(100, "km")
+    cases = [
+        (sc.rail(d, factors="desnz-2019"), 4.115),
+        (sc.rail(d, kind="international", factors="desnz-2019"), 0.597),
+        (sc.rail(d, kind="tram", factors="desnz-2019"), 3.508),
+        (sc.road(d, vehicle="coach", factors="desnz-2019"), 2.779),
+        (sc.road(d, vehicle="taxi", factors="desnz-2019"), 15.018),
+        (sc.road(d, vehicle="bus", factors="desnz-2019"), 10.471),
+        (sc.road(d, factors="desnz-2019"), 17.710),
+        (sc.road(d, fuel="Petrol", factors="desnz-2019"), 18.084),
+        (sc.road(d, fuel="diesel", factors="desnz-2019"), 17.336),
+        (sc.rail(d, factors="desnz-2024"), 3.546),
+        (sc.road(d, vehicle="coach", factors="desnz-2024"), 2.717),
+        (sc.road(d, fuel="diesel", factors="desnz-2024"), 16.984),
+        (sc.hotel(1, "Switzerland", factors="desnz-2019"), 6.9),
+        (sc.hotel(1, "US", factors="desnz-2019"), 21.4),
+        (sc.hotel(1, "THA", factors="desnz-2019"), 54.6),
+        (sc.hotel(1, "India", factors="desnz-2019"), 86.7),
+        (sc.hotel(1, "CH", factors="desnz-2024"), 6.6),
+        (sc.hotel(1, "United States", factors="desnz-2024"), 16.1),
+        (sc.hotel(1, "Thailand", factors="desnz-2024"), 43.4),
+    ]
+    for emission, expected in cases:
+        assert emission.co2e.m_as("kgCO2e") == pytest.approx(expected, rel=2e-3), \
+            emission.explain()
+
+
+def test_hotel_fallback_is_named():
+    kenya = sc.hotel(2, "Kenya", factors="desnz-2024")
+    assert kenya.co2e.m > 0
+    assert kenya.notes and ("median" in kenya.notes[0] or "edition" in kenya.notes[0])
+    with pytest.raises(sc.UnknownCountryError, match="Narnia"):
+        sc.hotel(1, "Narnia")
+
+
+def test_unit_mistakes_raise():
+    with pytest.raises(pint.DimensionalityError):
+        sc.rail(sc.Q_(5, "kWh"))
+    with pytest.raises(sc.UnitError):
+        sc.rail(120)
+    with pytest.raises(sc.InvalidActivityError):
+        sc.rail(sc.Q_(-5, "km"))
+    with pytest.raises(sc.InvalidActivityError):
+        sc.hotel(-1, "CH")
+
+
+def test_batch_equals_scalar_calls():
+    frame = pd.DataFrame({
+        "source_row": [2, 3, 4, 5, 6, 7],
+        "mode": ["air", "air", "air", "rail", "road", "hotel"],
+        "origin": ["GVA", "NBO", "LHR", "", "", ""],
+        "destination": ["JFK", "GVA", "MAN", "", "", ""],
+        "cabin": ["business", "economy", "first", None, None, None],
+        "round_trip": [True, False, False, False, False, False],
+        "passengers": [1, 2, 1, 1, 1, 1],
+        "distance_km": [np.nan, np.nan, np.nan, 250.0, 80.0, np.nan],
+        "vehicle": [None, None, None, None, "taxi", None],
+        "nights": [np.nan] * 5 + [3.0],
+        "country": [""] * 5 + ["TH"],
+    })
+    fs = sc.load_factors("desnz-2019")
+    results, rejects = compute_travel(frame, fs)
+    assert rejects.empty
+    scalar = [
+        sc.flight("GVA", "JFK", cabin="business", round_trip=True, factors=fs),
+        sc.flight("NBO", "GVA", passengers=2, factors=fs),
+        sc.flight("LHR", "MAN", cabin="first", factors=fs),
+        sc.rail(sc.Q_(250, "km"), factors=fs),
+        sc.road(sc.Q_(80, "km"), vehicle="taxi", factors=fs),
+        sc.hotel(3, "TH", factors=fs),
+    ]
+    got = results.sort_index()["co2e_kg"].to_numpy()
+    assert got == pytest.approx([e.co2e.m_as("kgCO2e") for e in scalar], rel=1e-12)
+
+
+def test_batch_rejects_bad_rows_with_reasons():
+    frame = pd.DataFrame({
+        "source_row": [2, 3, 4, 5],
+        "mode": ["air", "air", "teleport", "rail"],
+        "origin": ["GVA", "XXQ", "", ""],
+        "destination": ["JFK", "GVA", "", ""],
+        "cabin": ["steerage", "economy", None, None],
+        "distance_km": [np.nan, np.nan, np.nan, -3.0],
+    })
+    results, rejects = compute_travel(frame, sc.load_factors("desnz-2019"))
+    assert results.empty
+    reasons = dict(zip(rejects["source_row"], rejects["reason"], strict=True))
+    assert "cabin" in reasons[2] and "airport" in reasons[3]
+    assert "mode" in reasons[4] and "negative" in reasons[5]
