@@ -1,0 +1,416 @@
+"""IATA airport codes to coordinates and country, vectorised.
+
+Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``), loaded
+on first use and kept for the process (``import sem_carbon`` loads nothing). Codes that
+``airportsdata`` no longer lists or that changed meaning are handled by the alias table of
+:mod:`sem_carbon.geo.aliases` (retired, reassigned and metropolitan codes); users can add
+their own locations with :func:`register_location`.
+
+Resolution order for one code (and an optional travel date):
+
+1. a location registered with :func:`register_location`;
+2. an alias whose validity contains the date, or whose validity is open (metro codes);
+3. ``airportsdata``;
+4. for a code ``airportsdata`` does not list, its alias row whatever the date.
+
+Examples
+--------
+>>> lat, lon, country, found = resolve_iata(["gva ", "JFK", "XXX"])
+>>> country.tolist(), found.tolist()
+(['CH', 'US', ''], [True, True, False])
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+
+from ..errors import InputFormatError, InvalidActivityError, UnknownAirportError
+from .aliases import AirportAlias, airport_aliases
+from .countries import close_matches, normalise_country
+
+__all__ = [
+    "AirportInfo",
+    "Resolved",
+    "airport_info",
+    "clear_registered_locations",
+    "register_location",
+    "registered_locations",
+    "resolve_iata",
+    "unregister_location",
+]
+
+_FAR_FUTURE = np.datetime64("9999-12-31", "D")
+
+
+class _Location(NamedTuple):
+    lat: float
+    lon: float
+    country: str
+    name: str
+    source: str
+
+
+class Resolved(NamedTuple):
+    """Result of :func:`resolve_iata` (unpacks as ``lat, lon, country, found``).
+
+    Attributes
+    ----------
+    lat, lon : numpy.ndarray of float
+        Latitude and longitude [degrees, WGS84]; NaN where not found.
+    country : numpy.ndarray of str (``<U2``)
+        ISO 3166-1 alpha-2 country; ``""`` where not found.
+    found : numpy.ndarray of bool
+        True where the code was resolved.
+    """
+
+    lat: np.ndarray
+    lon: np.ndarray
+    country: np.ndarray
+    found: np.ndarray
+
+
+class AirportInfo(NamedTuple):
+    """One resolved code, with the airport's name and where the location came from.
+
+    Attributes
+    ----------
+    code : str
+        The normalised code (upper case, stripped).
+    lat, lon : float
+        [degrees, WGS84].
+    country : str
+        ISO 3166-1 alpha-2.
+    name : str
+        Airport (or representative airport) name.
+    source : str
+        ``"airportsdata"``, ``"registered"`` or ``"alias <kind>: <code> -> <target>"``.
+    """
+
+    code: str
+    lat: float
+    lon: float
+    country: str
+    name: str
+    source: str
+
+
+#: Locations added with :func:`register_location` (code -> location).
+_REGISTERED: dict[str, _Location] = {}
+
+
+# --------------------------------------------------------------------------------------------
+# Lazily loaded tables
+
+
+@lru_cache(maxsize=1)
+def _airports() -> dict[str, _Location]:
+    """``airportsdata`` keyed by IATA code (loaded once, on first use)."""
+    import airportsdata
+
+    return {
+        code: _Location(float(r["lat"]), float(r["lon"]), r["country"], r["name"], "airportsdata")
+        for code, r in airportsdata.load("IATA").items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _icao() -> dict[str, Any]:
+    """``airportsdata`` keyed by ICAO code (only needed by aliases that name an ICAO code)."""
+    import airportsdata
+
+    return airportsdata.load("ICAO")
+
+
+def _alias_location(alias: AirportAlias) -> _Location:
+    target = alias.resolves_to
+    source = f"alias {alias.kind}: {alias.code} -> {target or 'table coordinates'}"
+    if len(target) == 3 and target in _airports():
+        loc = _airports()[target]
+        return _Location(loc.lat, loc.lon, loc.country, alias.name or loc.name, source)
+    if len(target) == 4 and target in _icao():
+        rec = _icao()[target]
+        name = alias.name or rec["name"]
+        return _Location(float(rec["lat"]), float(rec["lon"]), rec["country"], name, source)
+    if alias.lat is not None and alias.lon is not None:
+        if target:
+            source += f" (table coordinates; {target} not in airportsdata)"
+        return _Location(alias.lat, alias.lon, alias.country, alias.name, source)
+    raise InputFormatError(
+        f"alias {alias.code}: {target!r} is not in airportsdata and the row gives no coordinates"
+    )
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, tuple[tuple[AirportAlias, _Location], ...]]:
+    """code -> ((alias, location), ...), resolved against airportsdata once."""
+    airports = _airports()
+    index: dict[str, list[tuple[AirportAlias, _Location]]] = {}
+    for alias in airport_aliases():
+        if alias.is_open and alias.code in airports:
+            raise InputFormatError(
+                f"alias {alias.code} has no validity dates but {alias.code} is an airport in "
+                "airportsdata: it would hide that airport"
+            )
+        index.setdefault(alias.code, []).append((alias, _alias_location(alias)))
+    return {code: tuple(rows) for code, rows in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _dated_codes() -> frozenset[str]:
+    """Codes with at least one alias bounded in time (their meaning depends on the date)."""
+    return frozenset(
+        code for code, rows in _alias_index().items() if any(not a.is_open for a, _ in rows)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _normalise_code(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip().upper()
+
+
+def _undated(code: str) -> _Location | None:
+    """Location of a code when no date decides (steps 1, 2-open, 3, 4)."""
+    if code in _REGISTERED:
+        return _REGISTERED[code]
+    rows = _alias_index().get(code, ())
+    for alias, loc in rows:
+        if alias.is_open:
+            return loc
+    loc = _airports().get(code)
+    if loc is not None:
+        return loc
+    if rows:  # retired code: the row whose validity ends last
+        return max(rows, key=lambda r: r[0].valid_to or _FAR_FUTURE)[1]
+    return None
+
+
+def _as_days(dates: Any, n: int) -> np.ndarray:
+    """Dates (array-like or scalar; str, date, datetime64, Timestamp, None) -> datetime64[D]."""
+    import pandas as pd
+
+    arr = dates.to_numpy() if isinstance(dates, pd.Series | pd.Index) else np.asarray(dates)
+    if arr.ndim == 0:
+        arr = np.full(n, arr.item() if arr.dtype == object else arr, dtype=arr.dtype)
+    arr = arr.ravel()
+    if arr.size != n:
+        raise InvalidActivityError(f"dates has {arr.size} values for {n} airport codes")
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return arr.astype("datetime64[D]")
+    idx, uniques = pd.factorize(arr.astype(object), use_na_sentinel=True)
+    texts = pd.Series(uniques, dtype=object)
+    blank = texts.map(lambda v: isinstance(v, str) and not v.strip())
+    parsed = pd.to_datetime(texts.where(~blank, None), errors="coerce", format="mixed")
+    bad = parsed.isna() & ~blank
+    if bad.any():
+        shown = ", ".join(repr(v) for v in texts[bad].head(5))
+        raise InvalidActivityError(f"cannot read travel date(s): {shown}")
+    days = np.append(parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"),
+                     np.datetime64("NaT", "D"))  # fmt: skip
+    return days[np.where(idx < 0, len(uniques), idx)]
+
+
+def _known_codes() -> list[str]:
+    return sorted(set(_airports()) | set(_alias_index()) | set(_REGISTERED))
+
+
+def _unknown_message(codes: list[str]) -> str:
+    unique = sorted(set(codes))
+    known = _known_codes()
+    parts = []
+    for code in unique[:10]:
+        if not code:
+            parts.append("'' (empty code)")
+            continue
+        hits = close_matches(code, known, n=3)
+        hint = f" (did you mean {', '.join(repr(h) for h in hits)}?)" if hits else ""
+        parts.append(f"{code!r}{hint}")
+    more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
+    return (
+        f"unknown airport code(s): {', '.join(parts)}{more}. Codes missing from airportsdata "
+        "and the alias table can be added with sem_carbon.register_location(code, lat, lon, "
+        "country)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def resolve_iata(
+    codes: Any,
+    dates: Any = None,
+    errors: Literal["mask", "raise"] = "mask",
+) -> Resolved:
+    """Resolve IATA codes to latitude, longitude and country, vectorised.
+
+    The work is done once per *unique* code (a pandas factorisation), so a million rows
+    with a few hundred distinct codes cost a few hundred dictionary look-ups plus array
+    indexing.
+
+    Parameters
+    ----------
+    codes : str or array-like of str
+        IATA codes; case and surrounding whitespace are ignored. ``None``/NaN/"" are unknown.
+    dates : date-like or array-like of date-like, optional
+        Travel dates (same length as ``codes``, or one date for all): decide reassigned codes
+        (``IST`` before 6 April 2019 is Atatürk). ``None``/NaT entries mean "no date".
+    errors : {"mask", "raise"}, default "mask"
+        "mask": unknown codes give NaN, ``""`` and ``found=False``. "raise": raise
+        :class:`~sem_carbon.errors.UnknownAirportError` naming the unknown codes with close
+        matches.
+
+    Returns
+    -------
+    Resolved
+        ``(lat [deg], lon [deg], country [alpha-2], found [bool])`` arrays with the shape of
+        ``codes`` (a scalar gives length-1 arrays).
+
+    Raises
+    ------
+    UnknownAirportError
+        ``errors="raise"`` and some code is unknown.
+    InvalidActivityError
+        ``dates`` cannot be read or has the wrong length.
+    """
+    if errors not in ("mask", "raise"):
+        raise ValueError(f"errors must be 'mask' or 'raise', got {errors!r}")
+    import pandas as pd
+
+    arr = np.asarray(codes, dtype=object)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    flat = arr.ravel()
+    idx, uniques = pd.factorize(flat, use_na_sentinel=True)
+    m = len(uniques)
+    norm = [_normalise_code(u) for u in uniques]
+    u_lat = np.full(m + 1, np.nan)
+    u_lon = np.full(m + 1, np.nan)
+    u_country = np.full(m + 1, "", dtype="<U2")
+    u_found = np.zeros(m + 1, dtype=bool)
+    for i, code in enumerate(norm):  # loop over unique codes only
+        loc = _undated(code) if code else None
+        if loc is not None:
+            u_lat[i], u_lon[i], u_country[i], u_found[i] = loc.lat, loc.lon, loc.country, True
+    idx = np.where(idx < 0, m, idx)
+    lat, lon, country, found = u_lat[idx], u_lon[idx], u_country[idx], u_found[idx]
+
+    if dates is not None:
+        dated = _dated_codes()
+        todo = [i for i, c in enumerate(norm) if c in dated and c not in _REGISTERED]
+        if todo:
+            days = _as_days(dates, flat.size)
+            index = _alias_index()
+            for i in todo:  # loop over the few unique codes whose meaning depends on the date
+                rows = idx == i
+                for alias, loc in index[norm[i]]:
+                    if alias.is_open:
+                        continue
+                    hit = rows & alias.applies_on(days)
+                    lat[hit], lon[hit], country[hit], found[hit] = (
+                        loc.lat, loc.lon, loc.country, True,
+                    )  # fmt: skip
+        else:
+            _as_days(dates, flat.size)  # still validate the dates
+
+    if errors == "raise" and not found.all():
+        raise UnknownAirportError(_unknown_message([_normalise_code(v) for v in flat[~found]]))
+    shape = arr.shape
+    return Resolved(lat.reshape(shape), lon.reshape(shape), country.reshape(shape),
+                    found.reshape(shape))  # fmt: skip
+
+
+def airport_info(code: str, date: Any = None) -> AirportInfo:
+    """Resolve one code, with the airport's name and the origin of the location.
+
+    Parameters
+    ----------
+    code : str
+        IATA code (case and whitespace ignored), alias or registered code.
+    date : date-like, optional
+        Travel date (decides reassigned codes).
+
+    Raises
+    ------
+    UnknownAirportError
+        The code is unknown.
+    """
+    key = _normalise_code(code)
+    loc: _Location | None = None
+    if key in _REGISTERED:
+        loc = _REGISTERED[key]
+    elif date is not None and key in _dated_codes():
+        day = _as_days([date], 1)
+        for alias, candidate in _alias_index()[key]:
+            if not alias.is_open and alias.applies_on(day)[0]:
+                loc = candidate
+                break
+    if loc is None and key:
+        loc = _undated(key)
+    if loc is None:
+        raise UnknownAirportError(_unknown_message([key]))
+    return AirportInfo(key, loc.lat, loc.lon, loc.country, loc.name, loc.source)
+
+
+def register_location(
+    code: str, lat: float, lon: float, country: str, name: str | None = None
+) -> None:
+    """Add (or replace) a location for a code, e.g. a site or an airport missing from the data.
+
+    A registered location wins over ``airportsdata`` and the alias table for every date.
+
+    Parameters
+    ----------
+    code : str
+        3 to 8 letters or digits (case and whitespace ignored), e.g. ``"XYZ"`` or ``"UNOG"``.
+    lat, lon : float
+        Latitude in [-90, 90] and longitude in [-180, 180] [degrees, WGS84].
+    country : str
+        Country code or English name (normalised to ISO alpha-2).
+    name : str, optional
+        Display name; defaults to the code.
+
+    Raises
+    ------
+    InvalidActivityError
+        Bad code or coordinates.
+    UnknownCountryError
+        ``country`` is not recognised.
+    """
+    key = _normalise_code(code)
+    if not re.fullmatch(r"[A-Z0-9]{3,8}", key):
+        raise InvalidActivityError(f"location code must be 3-8 letters or digits, got {code!r}")
+    try:
+        flat, flon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise InvalidActivityError(f"lat/lon must be numbers, got {lat!r}, {lon!r}") from None
+    if not (np.isfinite(flat) and np.isfinite(flon) and -90 <= flat <= 90 and -180 <= flon <= 180):
+        raise InvalidActivityError(f"lat/lon out of range for {key}: {lat!r}, {lon!r}")
+    alpha2, _ = normalise_country([country], errors="raise")
+    _REGISTERED[key] = _Location(flat, flon, str(alpha2[0]), name or key, "registered")
+
+
+def unregister_location(code: str) -> bool:
+    """Remove a registered location; return whether one was registered."""
+    return _REGISTERED.pop(_normalise_code(code), None) is not None
+
+
+def clear_registered_locations() -> None:
+    """Remove every registered location."""
+    _REGISTERED.clear()
+
+
+def registered_locations() -> dict[str, AirportInfo]:
+    """The registered locations, by code."""
+    return {
+        code: AirportInfo(code, loc.lat, loc.lon, loc.country, loc.name, loc.source)
+        for code, loc in _REGISTERED.items()
+    }
