@@ -99,6 +99,12 @@ class AirTables:
     used_cabin: np.ndarray
     published: np.ndarray
     source_rows: dict
+    stacked: np.ndarray = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        # (haul, cabin, 4): the kernel gathers all four components in one indexing step
+        object.__setattr__(self, "stacked", np.stack([self.co2, self.ch4, self.n2o, self.rf],
+                                                     axis=-1))
 
     def per_km(self, radiative_forcing: bool) -> np.ndarray:
         """Total factor per passenger-km, shape (haul, cabin)."""
@@ -234,9 +240,7 @@ def air_kernel(
         [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective], ``fallback`` (bool).
     """
     d = np.asarray(distance_km, dtype=float)
-    cabin = np.asarray(cabin, dtype=np.int64)
-    rf_on = np.broadcast_to(np.asarray(radiative_forcing, dtype=bool), d.shape)
-    mult = np.broadcast_to(np.asarray(multiplier, dtype=float), d.shape)
+    cabin = np.asarray(cabin, dtype=np.intp)
     if haul_rule == "desnz":
         if origin_country is None or destination_country is None:
             raise ValueError("haul_rule='desnz' needs the countries of both ends")
@@ -245,49 +249,50 @@ def air_kernel(
         haul = haul_by_distance(d)
     else:
         raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
-    rf_f = rf_on.astype(float)
-    per_km = {
-        "co2": tables.co2[haul, cabin],
-        "ch4": tables.ch4[haul, cabin],
-        "n2o": tables.n2o[haul, cabin],
-        "rf": tables.rf[haul, cabin] * rf_f,
-    }
-    parts = {name: f * d for name, f in per_km.items()}
+    # one gather of the four per-km components [co2, ch4, n2o, rf] per leg, then scale
+    per_km = tables.stacked[haul, cabin]
+    if isinstance(radiative_forcing, bool | np.bool_):
+        rf_f: np.ndarray | float = 1.0 if radiative_forcing else 0.0
+    else:
+        rf_f = np.asarray(radiative_forcing, dtype=float)
+    per_km[:, 3] *= rf_f
+    parts = per_km * d[:, None]
     if haul_rule == "smooth":
         _smooth_band_edges(tables, d, cabin, rf_f, parts)
-    out = {name: part * mult for name, part in parts.items()}
-    out["co2e"] = out["co2"] + out["ch4"] + out["n2o"] + out["rf"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["factor"] = np.where(d > 0, (out["co2e"] / mult) / d, 0.0)
-    out["haul"] = haul
-    out["cabin_used"] = tables.used_cabin[haul, cabin]
-    out["fallback"] = out["cabin_used"] != cabin
-    return out
+        factor = np.divide(parts.sum(axis=1), d, out=np.zeros_like(d), where=d > 0)
+    else:
+        factor = per_km.sum(axis=1)
+    parts *= np.asarray(multiplier, dtype=float).reshape(-1, 1) if np.ndim(multiplier) \
+        else float(multiplier)
+    cabin_used = tables.used_cabin[haul, cabin]
+    return {
+        "co2": parts[:, 0], "ch4": parts[:, 1], "n2o": parts[:, 2], "rf": parts[:, 3],
+        "co2e": parts.sum(axis=1), "factor": factor, "haul": haul,
+        "cabin_used": cabin_used, "fallback": cabin_used != cabin,
+    }
 
 
 def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
-                       rf_f: np.ndarray, parts: dict[str, np.ndarray]) -> None:
-    """Replace per-passenger emissions inside each band-edge window by a linear blend."""
-    components = {
-        "co2": tables.co2, "ch4": tables.ch4, "n2o": tables.n2o, "rf": tables.rf,
-    }
+                       rf_f: np.ndarray | float, parts: np.ndarray) -> None:
+    """Replace per-passenger emissions inside each band-edge window by a linear blend.
+
+    ``parts`` is the (legs, 4) array of per-passenger [co2, ch4, n2o, rf] kgCO2e, edited
+    in place.
+    """
+    rf_scale = np.array([1.0, 1.0, 1.0, 0.0]) + np.array([0.0, 0.0, 0.0, 1.0]) * np.reshape(
+        rf_f, (-1, 1))
     for lower_band, edge in enumerate(BAND_EDGES_KM):
-        upper_band = lower_band + 1
-        comp_lo = {n: a[lower_band, cabin] * (rf_f if n == "rf" else 1.0)
-                   for n, a in components.items()}
-        comp_hi = {n: a[upper_band, cabin] * (rf_f if n == "rf" else 1.0)
-                   for n, a in components.items()}
-        f_lo = sum(comp_lo.values())
-        f_hi = sum(comp_hi.values())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = np.maximum(0.10, np.where(f_lo + f_hi > 0, (f_lo - f_hi) / (f_lo + f_hi), 0))
-        half = np.minimum(half, 0.5)
+        comp_lo = tables.stacked[lower_band, cabin] * rf_scale
+        comp_hi = tables.stacked[lower_band + 1, cabin] * rf_scale
+        f_lo, f_hi = comp_lo.sum(axis=1), comp_hi.sum(axis=1)
+        ratio = np.divide(f_lo - f_hi, f_lo + f_hi, out=np.zeros_like(f_lo),
+                          where=(f_lo + f_hi) > 0)
+        half = np.minimum(np.maximum(0.10, ratio), 0.5)
         start, stop = edge * (1 - half), edge * (1 + half)
         inside = (d > start) & (d < stop)
         if not inside.any():
             continue
-        t = (d[inside] - start[inside]) / (stop[inside] - start[inside])
-        for name in parts:
-            e_lo = comp_lo[name][inside] * start[inside]
-            e_hi = comp_hi[name][inside] * stop[inside]
-            parts[name][inside] = e_lo + (e_hi - e_lo) * t
+        t = ((d[inside] - start[inside]) / (stop[inside] - start[inside]))[:, None]
+        e_lo = comp_lo[inside] * start[inside][:, None]
+        e_hi = comp_hi[inside] * stop[inside][:, None]
+        parts[inside] = e_lo + (e_hi - e_lo) * t
