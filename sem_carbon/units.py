@@ -22,7 +22,7 @@ import pint
 
 from .errors import UnitError
 
-__all__ = ["CO2E", "Q_", "as_quantity", "magnitude_in", "parse_unit", "ureg"]
+__all__ = ["CO2E", "Q_", "as_quantity", "magnitude_in", "parse_unit", "quantity", "ureg"]
 
 #: The registry every sem-carbon Quantity belongs to.
 ureg = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
@@ -105,3 +105,35 @@ def magnitude_in(value: pint.Quantity, unit: str, dimension: str, name: str) -> 
     """
     q = as_quantity(value, dimension, name)
     return np.atleast_1d(np.asarray(q.m_as(unit), dtype=float))
+
+
+def _make_quantity_factory() -> Any:
+    """A Quantity constructor for hot scalar paths (about 20x cheaper than ``Q_``).
+
+    pint's constructor re-validates the unit on every call; results of the scalar
+    calculators always use a handful of known units, so we build the object directly
+    from a validated template. The shortcut is checked once against ``Q_`` at import; if
+    a pint release changes its internals, the check fails and plain ``Q_`` is used.
+    """
+
+    def plain(value: float, unit: pint.Unit) -> pint.Quantity:
+        return Q_(value, unit)
+
+    def direct(value: float, unit: pint.Unit) -> pint.Quantity:
+        quantity = object.__new__(Q_)
+        quantity._magnitude = value
+        quantity._units = unit._units
+        return quantity
+
+    try:
+        unit = ureg.Unit("kgCO2e / passenger / km")
+        probe = direct(1.25, unit)
+        ok = (probe == Q_(1.25, unit)) and probe.to("gCO2e / passenger / m").m == 1.25 and \
+            str(probe) == str(Q_(1.25, unit))
+    except Exception:
+        ok = False
+    return direct if ok else plain
+
+
+#: ``quantity(value, unit)`` -> Quantity; ``unit`` must be a parsed :class:`pint.Unit`.
+quantity = _make_quantity_factory()

@@ -245,6 +245,9 @@ def _unknown_message(codes: list[str]) -> str:
 # Public API
 
 
+_SMALL = 16  # below this many codes, resolve_iata skips pandas
+
+
 def resolve_iata(
     codes: Any,
     dates: Any = None,
@@ -289,9 +292,15 @@ def resolve_iata(
     if arr.ndim == 0:
         arr = arr.reshape(1)
     flat = arr.ravel()
-    idx, uniques = pd.factorize(flat, use_na_sentinel=True)
-    m = len(uniques)
-    norm = [_normalise_code(u) for u in uniques]
+    if flat.size <= _SMALL:  # scalar calls: a dict beats pandas' set-up cost
+        first: dict[str, int] = {}
+        idx = np.array([first.setdefault(_normalise_code(v), len(first)) for v in flat],
+                       dtype=np.intp)
+        norm = list(first)
+    else:
+        idx, uniques = pd.factorize(flat, use_na_sentinel=True)
+        norm = [_normalise_code(u) for u in uniques]
+    m = len(norm)
     u_lat = np.full(m + 1, np.nan)
     u_lon = np.full(m + 1, np.nan)
     u_country = np.full(m + 1, "", dtype="<U2")

@@ -237,7 +237,8 @@ def air_kernel(
     -------
     dict of ndarray
         ``haul`` and ``cabin_used`` codes, ``co2``, ``ch4``, ``n2o``, ``rf`` and ``co2e``
-        [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective], ``fallback`` (bool).
+        [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective], ``fallback`` (bool), and
+        ``parts``, the (legs, 4) array whose columns are co2, ch4, n2o, rf.
     """
     d = np.asarray(distance_km, dtype=float)
     cabin = np.asarray(cabin, dtype=np.intp)
@@ -267,7 +268,7 @@ def air_kernel(
     cabin_used = tables.used_cabin[haul, cabin]
     return {
         "co2": parts[:, 0], "ch4": parts[:, 1], "n2o": parts[:, 2], "rf": parts[:, 3],
-        "co2e": parts.sum(axis=1), "factor": factor, "haul": haul,
+        "co2e": parts.sum(axis=1), "factor": factor, "haul": haul, "parts": parts,
         "cabin_used": cabin_used, "fallback": cabin_used != cabin,
     }
 

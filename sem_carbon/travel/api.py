@@ -20,15 +20,15 @@ from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
-from ..units import Q_, as_quantity
+from ..units import Q_, as_quantity, quantity, ureg
 from .air import HAUL_RULES, HAULS, air_kernel, air_tables
 from .cabins import CABIN_ALIASES, CABINS, cabin_codes
 from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
 
 __all__ = ["flight", "great_circle", "hotel", "rail", "road"]
 
-_KM = Q_(1.0, "km").units
-_KGCO2E = Q_(1.0, "kgCO2e").units
+_KM = ureg.Unit("km")
+_KGCO2E = ureg.Unit("kgCO2e")
 
 
 def great_circle(orig: str, dest: str, date: Any = None) -> pint.Quantity:
@@ -145,43 +145,48 @@ def flight(
     cabins = np.repeat(code, len(legs_km))
     out = air_kernel(tables, legs_km, cabins, bool(radiative_forcing), multiplier, haul,
                      country[:-1], country[1:])
-    main = int(np.argmax(legs_km))
+    main = int(np.argmax(legs_km)) if len(legs_km) > 1 else 0
     factor = _cached_factor(
         fs, "air", haul=HAULS[out["haul"][main]], cabin=CABINS[out["cabin_used"][main]],
         radiative_forcing="true" if radiative_forcing else "false",
     )
     codes = [str(s).strip().upper() for s in stops]
+    leg_co2e = out["co2e"].tolist()
+    hauls = [HAULS[h] for h in out["haul"].tolist()]
+    used = [CABINS[c] for c in out["cabin_used"].tolist()]
     legs = [
-        {"from": codes[i], "to": codes[i + 1], "km": round(float(legs_km[i]), 3),
-         "haul": HAULS[out["haul"][i]], "cabin_used": CABINS[out["cabin_used"][i]],
-         "kgco2e": float(out["co2e"][i])}
-        for i in range(len(legs_km))
+        {"from": codes[i], "to": codes[i + 1], "km": round(km, 3), "haul": hauls[i],
+         "cabin_used": used[i], "kgco2e": leg_co2e[i]}
+        for i, km in enumerate(legs_km.tolist())
     ]
     notes = [edition_note] if edition_note else []
     notes += [
         f"{leg['haul']} {CABINS[code[0]]} is not published in {fs.id}: used {leg['cabin_used']}"
-        for leg, fell_back in zip(legs, out["fallback"], strict=True) if fell_back
+        for leg, fell_back in zip(legs, out["fallback"].tolist(), strict=True) if fell_back
     ]
     rf_multiplier = fs.metadata.get("rf_multiplier")
     rf_text = (f"RF on (x{rf_multiplier} on CO2)" if rf_multiplier else "RF on") \
         if radiative_forcing else "RF off"
+    co2, ch4, n2o, rf = out["parts"].sum(axis=0).tolist()
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],
         "cabin": CABINS[code[0]], "round_trip": bool(round_trip), "passengers": n_pax,
-        "distance": Q_(float(legs_km.sum()), _KM),
-        "haul": legs[0]["haul"] if len(legs) == 1 else "/".join(leg["haul"] for leg in legs),
+        "distance": quantity(sum(leg["km"] for leg in legs) if len(legs) > 1
+                             else float(legs_km[0]), _KM),
+        "haul": hauls[0] if len(legs) == 1 else "/".join(hauls),
         "legs": legs,
     }
     return Emission(
-        co2e=Q_(float(out["co2e"].sum()), _KGCO2E),
+        co2e=quantity(co2 + ch4 + n2o + rf, _KGCO2E),
         scope=3,
         category="air",
         activity=activity,
         factor=factor,
         method=f"DESNZ distance-based ({fs.id}), great-circle distance, haul rule '{haul}', "
                f"{rf_text}",
-        gases={g: Q_(float(out[g].sum()), _KGCO2E) for g in ("co2", "ch4", "n2o")},
-        radiative_forcing=Q_(float(out["rf"].sum()), _KGCO2E),
+        gases={"co2": quantity(co2, _KGCO2E), "ch4": quantity(ch4, _KGCO2E),
+               "n2o": quantity(n2o, _KGCO2E)},
+        radiative_forcing=quantity(rf, _KGCO2E),
         notes=tuple(notes),
     )
 
