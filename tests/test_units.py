@@ -61,3 +61,14 @@ def test_magnitude_in_returns_float_array():
 def test_application_registry_is_ours():
     assert pint.get_application_registry().get() is sc.ureg or \
         pint.get_application_registry() is sc.ureg
+
+
+def test_fast_quantity_constructor_matches_pint():
+    from sem_carbon.units import quantity
+
+    unit = sc.ureg.Unit("kgCO2e")
+    fast, slow = quantity(12.5, unit), sc.Q_(12.5, unit)
+    assert fast == slow and str(fast) == str(slow)
+    assert fast.to("tCO2e").m == pytest.approx(0.0125)
+    with pytest.raises(pint.DimensionalityError):
+        fast.to("kg")

@@ -62,6 +62,13 @@ class _Collector:
         }))
 
     def add(self, index: pd.Index, **columns: object) -> None:
+        # repeated text is stored as categoricals: cheap to build, small in memory
+        n = len(index)
+        for name, value in columns.items():
+            if isinstance(value, str):
+                columns[name] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [value])
+            elif isinstance(value, np.ndarray) and value.dtype == object:
+                columns[name] = pd.Categorical(value)
         self.blocks.append(pd.DataFrame(columns, index=index))
 
 
@@ -137,26 +144,33 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     tables = air_tables(fs)
     res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * np.where(round_trip, 2.0, 1.0),
                      haul, c_o[ok], c_d[ok])
-    haul_names = np.asarray(HAULS, dtype=object)[res["haul"]]
-    cabin_names = np.asarray(CABINS, dtype=object)[res["cabin_used"]]
     rf_tag = "rf" if rf else "no_rf"
-    key = "air:" + pd.Series(haul_names).astype(str) + "/" + pd.Series(cabin_names).astype(str)
-    asked = np.asarray(CABINS, dtype=object)[cabin[ok]]
-    notes = np.where(res["fallback"],
-                     pd.Series(haul_names).astype(str).to_numpy(dtype=object) + " "
-                     + pd.Series(asked).astype(str).to_numpy(dtype=object)
-                     + f" not published in {fs.id}: used "
-                     + pd.Series(cabin_names).astype(str).to_numpy(dtype=object), "")
+    n_cabins = len(CABINS)
+    pair = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
+    keys = [f"air:{h}/{c}/{rf_tag}" for h in HAULS for c in CABINS]
+    # one note per (haul, cabin asked, cabin used): a lookup, not a string per row
+    note_table = [f"{h} {a} not published in {fs.id}: used {u}" if a != u else ""
+                  for h in HAULS for a in CABINS for u in CABINS]
+    note_code = (res["haul"].astype(np.intp) * n_cabins + cabin[ok]) * n_cabins \
+        + res["cabin_used"]
     rf_mult = fs.metadata.get("rf_multiplier")
     method = (f"DESNZ distance-based, great-circle, haul rule '{haul}', "
               + (f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
     out.add(
         rows.index[ok], category="air", scope=3, co2e_kg=res["co2e"], co2_kg=res["co2"],
         ch4_kg=res["ch4"], n2o_kg=res["n2o"], rf_kg=res["rf"], biogenic_co2_kg=0.0,
-        memo_co2e_kg=0.0, factor_id=fs.id, factor_key=(key + "/" + rf_tag).to_numpy(),
+        memo_co2e_kg=0.0, factor_id=fs.id,
+        factor_key=_categorical(pair, keys),
         factor_value=res["factor"], factor_unit="kgCO2e / passenger / km", method=method,
-        notes=notes, distance_km=distance, haul=haul_names,
+        notes=_categorical(note_code, note_table), distance_km=distance,
+        haul=_categorical(res["haul"].astype(np.intp), list(HAULS)),
     )
+
+
+def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """Categorical from codes into a label table that may repeat labels (e.g. many "")."""
+    uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 
 
 def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarray]:

@@ -54,8 +54,10 @@ def cabin_codes(values: object) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(values, str):  # the scalar path: no pandas
         code = _INDEX.get(CABIN_ALIASES.get(_clean(values), _clean(values)), -1)
         return np.array([code], dtype=np.int8), np.array([code >= 0])
-    series = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object)
-    uniques, inverse = np.unique(series.map(_clean).to_numpy(dtype=str), return_inverse=True)
-    table = np.array([_INDEX.get(CABIN_ALIASES.get(u, u), -1) for u in uniques], dtype=np.int8)
-    codes = table[inverse.reshape(-1)] if len(uniques) else np.zeros(0, dtype=np.int8)
+    codes_of_unique, uniques = pd.factorize(
+        pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object),
+        use_na_sentinel=False)
+    table = np.array([_INDEX.get(CABIN_ALIASES.get(_clean(u), _clean(u)), -1) for u in uniques],
+                     dtype=np.int8)
+    codes = table[codes_of_unique] if len(uniques) else np.zeros(0, dtype=np.int8)
     return codes, codes >= 0
