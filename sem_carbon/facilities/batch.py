@@ -1,0 +1,517 @@
+"""Facilities tables -> results and rejects, vectorised.
+
+:func:`compute_facilities` groups the rows by the few keys that decide their factor
+(edition/year, kind, unit text, country, gas, material, ...), builds one
+:class:`~sem_carbon.facilities._common.Plan` per distinct group (a Python loop over
+distinct groups only; unit strings are parsed and checked once each), and multiplies all
+amounts by their plan's effective factor with numpy. The scalar helpers in
+:mod:`sem_carbon.facilities.api` build the same plans, so both paths give identical
+numbers.
+
+References
+----------
+.. [1] DESNZ/BEIS, Greenhouse gas reporting: conversion factors (2019-2024).
+.. [2] Ember, Yearly Electricity Data (via CO2.js, CC BY-SA 4.0).
+.. [3] IPCC AR4/AR5/AR6 WGI GWP-100 (``globalwarmingpotentials``, CC0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pint
+
+from ..errors import InvalidActivityError
+from ..factors import FactorSet, load_factors
+from ..factors.catalogue import resolve_edition
+from ..geo.countries import normalise_country, suggest
+from ..units import parse_unit
+from ._common import Plan, apply_plans, clean_name, error_types
+from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
+from .fuels import fuel_plan_for
+from .heat import heat_plan, heat_td_plan
+from .names import facility_family, normalise_cv, normalise_heat_kind, normalise_method
+from .refrigerants import GWP_EDITION, normalise_assessment, refrigerant_plan
+from .waste import waste_plan
+from .water import water_plan
+
+__all__ = ["RESULT_COLUMNS", "compute_facilities"]
+
+#: Columns of the results table, in order.
+RESULT_COLUMNS = [
+    "category", "scope", "co2e_kg", "co2_kg", "ch4_kg", "n2o_kg", "rf_kg", "biogenic_co2_kg",
+    "memo_co2e_kg", "factor_id", "factor_key", "factor_value", "factor_unit", "method",
+    "notes",
+]
+REJECT_COLUMNS = ["source_row", "column", "value", "reason"]
+
+_DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
+                   "refrigerant": "gas", "water": "unit", "waste": "material"}
+_TRUE = {"true", "yes", "y", "1", "t"}
+
+#: Spellings common in meter and invoice data that pint does not parse (case-insensitive).
+UNIT_SPELLINGS: dict[str, str] = {
+    "m3": "m^3", "cubic metres": "m^3", "cubic meters": "m^3", "cubic metre": "m^3",
+    "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "gj": "GJ", "mj": "MJ",
+    "litres": "L", "liters": "L", "litre": "L", "liter": "L", "ltr": "L", "ltrs": "L",
+    "tonnes": "t", "tonne": "t", "metric tons": "t", "kgs": "kg", "kilos": "kg",
+}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+class _Rejects:
+    """First reason per row wins."""
+
+    def __init__(self, n: int):
+        self.column = np.full(n, "", dtype=object)
+        self.reason = np.full(n, "", dtype=object)
+        self.mask = np.zeros(n, dtype=bool)
+
+    def add(self, rows: np.ndarray, column: str | np.ndarray, reason: str | np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=bool) & ~self.mask
+        if not rows.any():
+            return
+        self.column[rows] = column if isinstance(column, str) else np.asarray(column)[rows]
+        self.reason[rows] = reason if isinstance(reason, str) else np.asarray(reason)[rows]
+        self.mask |= rows
+
+
+class _Coded:
+    """A column as codes into its distinct values: per-value work, per-row numpy."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray):
+        self.codes = codes
+        self.values = values
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, name: str) -> _Coded:
+        """Factorise ``data[name]`` (a missing column is all missing); NA -> ``None``."""
+        if name not in data.columns:
+            return cls(np.zeros(len(data), dtype=np.int64), np.array([None], dtype=object))
+        codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
+        values = np.empty(len(uniques) + 1, dtype=object)
+        values[:-1] = list(uniques)
+        values[-1] = None
+        codes = codes.astype(np.int64, copy=False)
+        codes[codes < 0] = len(uniques)
+        return cls(codes, values)
+
+    def map(self, func: Callable[[Any], Any]) -> _Coded:
+        """``func`` applied to each distinct value."""
+        values = np.empty(len(self.values), dtype=object)
+        values[:] = [func(v) for v in self.values]
+        return _Coded(self.codes, values)
+
+    def test(self, predicate: Callable[[Any], bool]) -> np.ndarray:
+        """Per-row boolean of ``predicate`` evaluated once per distinct value."""
+        return np.array([bool(predicate(v)) for v in self.values], dtype=bool)[self.codes]
+
+    def rows(self) -> np.ndarray:
+        """The per-row values (object array)."""
+        return self.values[self.codes]
+
+    def compact(self) -> _Coded:
+        """Merge equal mapped values so that equal values share one code."""
+        codes, uniques = pd.factorize(pd.Series(self.values, dtype=object).astype(str))
+        values = np.empty(len(uniques), dtype=object)
+        for code, value in zip(codes, self.values, strict=True):
+            values[code] = value
+        return _Coded(codes.astype(np.int64, copy=False)[self.codes], values)
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _parse_unit(text: Any) -> pint.Unit | str:
+    """A Unit, or the reason it is not one."""
+    text = _text(text)
+    if not text:
+        return "unit is missing: give the unit of amount (e.g. kWh, L, m^3, kg, t)"
+    try:
+        return parse_unit(text)
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError) as exc:
+        alias = UNIT_SPELLINGS.get(clean_name(text))
+        if alias is not None:
+            return parse_unit(alias)
+        return f"unit {text!r} is not a unit pint understands ({exc})"
+
+
+def _parse_bool(value: Any) -> bool | str:
+    """True/False for a treatment flag (missing -> True), or the reason it is not one."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    text = clean_name(value)
+    if text == "" or text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return f"treatment must be true or false, got {value!r}"
+
+
+def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in data.columns:
+        return np.full(len(data), np.nan)
+    return pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
+    """Activity year per row as int (-1 when unknown); ``date`` fills missing years."""
+    years = _numbers(data, year_column)
+    if "date" in data.columns and np.isnan(years).any():
+        from_date = pd.to_datetime(data["date"], errors="coerce").dt.year
+        years = np.where(np.isnan(years), from_date.to_numpy(dtype=float, na_value=np.nan),
+                         years)
+    return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
+
+
+def _combine(columns: list[np.ndarray]) -> np.ndarray:
+    """One int64 key per row from several small non-negative integer code columns."""
+    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    span = 1
+    for column in columns:
+        column = np.asarray(column, dtype=np.int64)
+        size = int(column.max(initial=0)) + 1
+        if span * size >= 2**62:  # keep the mixed key within int64
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max(initial=0)) + 1
+        key = key * size + column
+        span *= size
+    return key
+
+
+def compute_facilities(
+    data: pd.DataFrame,
+    fs: str | FactorSet | None = None,
+    *,
+    year_column: str = "year",
+    gwp: str = "AR5",
+    include_td: bool = False,
+    grid: str | FactorSet | None = None,
+    gwp_factors: str | FactorSet | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Emissions of a facilities table (canonical columns, see ``docs/tables.md``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns ``kind``, ``amount``, ``unit`` and, as the kinds need them, ``country``
+        and ``method`` / ``supplier_factor_kg_per_kwh`` (electricity), ``gas``
+        (refrigerant), ``treatment`` (water, default true), ``material`` and
+        ``disposal`` (waste), optional ``cv`` ("gross"/"net", fuels given in energy);
+        ``source_row`` and ``year`` (or ``date``) as read. ``kind`` is ``electricity``,
+        a fuel (``natural_gas``, ``diesel``, ``burning_oil`` ..., friendly names
+        accepted), ``district_heat`` / ``onsite_heat``, ``refrigerant``, ``water`` or
+        ``waste``.
+    fs : str or FactorSet, optional
+        DESNZ edition for every row; None: each row uses the DESNZ edition of its own
+        year (nearest earlier when missing, recorded in ``notes``), rows without a year
+        the newest edition.
+    year_column : str, default "year"
+        Column holding the activity year (also the Ember year for electricity).
+    gwp : {"AR4", "AR5", "AR6"}, default "AR5"
+        GWP-100 assessment for refrigerants.
+    include_td : bool, default False
+        Add a ``td_losses`` row (scope 3) right after each UK electricity row and each
+        district-heat row. It carries the same index label, hence the same
+        ``source_row``, as the row it derives from; so with ``include_td`` the results
+        index is not unique. Rows without a T&D factor (electricity outside the UK) get
+        no extra row and a note.
+    grid : str or FactorSet, optional
+        Grid-intensity edition for countries other than the UK; default ``ember-grid``.
+    gwp_factors : str or FactorSet, optional
+        GWP edition; default ``ipcc-gwp``.
+
+    Returns
+    -------
+    results : DataFrame
+        Indexed like ``data`` (computed rows only), columns :data:`RESULT_COLUMNS`:
+        ``co2e_kg`` = amount x ``factor_value`` [kgCO2e per unit of the row's amount],
+        per-gas parts where published (NaN otherwise), ``rf_kg`` 0,
+        ``biogenic_co2_kg`` (NaN where none), ``memo_co2e_kg`` (Montreal gases).
+    rejects : DataFrame
+        ``source_row``, ``column``, ``value``, ``reason`` for every row that could not be
+        computed. Every input row is in exactly one of the two (``td_losses`` rows aside).
+
+    Raises
+    ------
+    InvalidActivityError
+        ``gwp`` is not AR4/AR5/AR6.
+
+    Examples
+    --------
+    Two rows, ``electricity`` 1,000 kWh in GB in 2019 and ``diesel`` 100 L in 2024:
+    1,000 x 0.2556 = 255.6 kgCO2e and 100 x 2.51279 = 251.279 kgCO2e.
+    """
+    assessment = normalise_assessment(gwp)
+    n = len(data)
+    rejects = _Rejects(n)
+
+    amount = _numbers(data, "amount")
+    missing = np.isnan(amount)
+    rejects.add(missing, "amount", "amount is missing or not a number")
+    rejects.add(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
+    negative = np.less(amount, 0, where=np.isfinite(amount), out=np.zeros(n, dtype=bool))
+    rejects.add(negative, "amount", "amount is negative: facilities amounts must be >= 0")
+
+    kind = _Coded.of(data, "kind").map(clean_name).compact()
+    rejects.add(kind.test(lambda k: k == ""), "kind", "kind is missing (electricity, "
+                "natural_gas, diesel, district_heat, refrigerant, water, waste ...)")
+    family = kind.map(lambda k: facility_family(k) if k else "")
+    fam = family.rows()
+
+    unit_raw = _Coded.of(data, "unit")
+    unit = unit_raw.map(_parse_unit)
+    bad_unit = unit.map(lambda u: u if isinstance(u, str) else "")
+    rejects.add(bad_unit.test(bool), "unit", bad_unit.rows())
+
+    year = _years(data, year_column)
+    year_codes, year_values = pd.factorize(year)
+    if fs is not None:
+        fixed = load_factors(fs)
+        editions = {int(y): (fixed, "") for y in year_values}
+    else:
+        editions = {int(y): resolve_edition(None, None if y < 0 else int(y))
+                    for y in year_values}  # loop over distinct years only
+
+    is_elec = fam == "electricity"
+    is_waste = fam == "waste"
+    country = _Coded.of(data, "country")
+    text = country.map(_text)
+    codes, known = normalise_country(np.array([t or None for t in text.values], dtype=object))
+    country_code = _Coded(country.codes, codes.astype(object))
+    rejects.add(is_elec & text.test(lambda t: t == ""), "country",
+                "electricity rows need a country (ISO code or name)")
+    reasons = country.map(lambda v: f"unknown country {v!r}{suggest(str(v))}")
+    rejects.add(is_elec & ~known[country.codes], "country", reasons.rows())
+
+    method = _Coded.of(data, "method").map(_method_or_reason)
+    supplier = _numbers(data, "supplier_factor_kg_per_kwh")
+    if is_elec.any():
+        bad = method.test(lambda m: m not in ("location", "market"))
+        rejects.add(is_elec & bad, "method", method.rows())
+        market = is_elec & method.test(lambda m: m == "market")
+        rejects.add(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
+                    "market-based electricity needs supplier_factor_kg_per_kwh (the "
+                    "supplier's or certificate's factor in kgCO2e/kWh)")
+        rejects.add(market & np.less(supplier, 0, where=np.isfinite(supplier),
+                                     out=np.zeros(n, dtype=bool)),
+                    "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
+    has_supplier = np.isfinite(supplier) & is_elec
+    cv = _Coded.of(data, "cv").map(_cv_or_reason)
+    rejects.add((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
+                cv.rows())
+    gas = _Coded.of(data, "gas").map(_text)
+    rejects.add((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
+                "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
+    material = _Coded.of(data, "material").map(_text)
+    disposal = _Coded.of(data, "disposal").map(_text)
+    rejects.add(is_waste & material.test(lambda m: m == ""), "material",
+                "waste rows need a material (e.g. general waste, paper, food)")
+    rejects.add(is_waste & disposal.test(lambda d: d == ""), "disposal",
+                "waste rows need a disposal route (landfill, combustion, recycling ...)")
+    treatment = _Coded.of(data, "treatment").map(_parse_bool)
+    rejects.add((fam == "water") & treatment.test(lambda t: isinstance(t, str)), "treatment",
+                treatment.rows())
+
+    # one plan per distinct group of the rows still standing
+    live = ~rejects.mask
+    only = {"electricity": is_elec, "fuel": fam == "fuel", "refrigerant": fam == "refrigerant",
+            "water": fam == "water", "waste": is_waste}
+    key = _combine([
+        kind.codes, unit_raw.codes, year_codes,
+        np.where(only["electricity"], country_code.compact().codes, 0),
+        np.where(only["electricity"], method.compact().codes, 0),
+        np.where(only["electricity"], has_supplier, 0),
+        np.where(only["fuel"], cv.compact().codes, 0),
+        np.where(only["refrigerant"], gas.compact().codes, 0),
+        np.where(only["waste"], material.compact().codes, 0),
+        np.where(only["waste"], disposal.compact().codes, 0),
+        np.where(only["water"], treatment.compact().codes, 0),
+    ])
+    group = np.full(n, -1, dtype=np.int64)
+    group[live], _ = pd.factorize(key[live])
+    _, first_live = np.unique(group[live], return_index=True)
+    firsts = np.flatnonzero(live)[first_live]
+    grid_fs = load_factors(GRID_EDITION if grid is None else grid)
+    gwp_fs = load_factors(GWP_EDITION if gwp_factors is None else gwp_factors)
+
+    n_groups = len(firsts)
+    plans: list[Plan | None] = [None] * (2 * n_groups)  # main plans, then T&D plans
+    notes = [""] * (2 * n_groups)
+    failed: dict[int, tuple[str, str]] = {}
+    for g, first in enumerate(firsts):  # loop over distinct groups only
+        f = str(fam[first])
+        keys = {
+            "kind": kind.values[kind.codes[first]],
+            "country": country_code.values[country.codes[first]],
+            "method": method.values[method.codes[first]],
+            "sf": bool(has_supplier[first]),
+            "cv": cv.values[cv.codes[first]],
+            "gas": gas.values[gas.codes[first]],
+            "material": material.values[material.codes[first]],
+            "disposal": disposal.values[disposal.codes[first]],
+            "treatment": treatment.values[treatment.codes[first]],
+        }
+        fs_row, edition_note = editions[int(year[first])]
+        try:
+            plans[g], notes[g], plans[n_groups + g], notes[n_groups + g] = _group_plan(
+                f, keys, unit.values[unit_raw.codes[first]], fs_row, edition_note,
+                int(year[first]), grid_fs, gwp_fs, assessment, include_td)
+        except error_types() as exc:
+            failed[g] = (getattr(exc, "column", None) or _DEFAULT_COLUMN.get(f, "kind"),
+                         getattr(exc, "reason", None) or str(exc))
+
+    if failed:
+        bad_groups = np.zeros(n_groups + 1, dtype=bool)
+        bad_groups[list(failed)] = True
+        hit = bad_groups[group] & live
+        cols = np.array([failed.get(g, ("", ""))[0] for g in range(n_groups)] + [""],
+                        dtype=object)
+        whys = np.array([failed.get(g, ("", ""))[1] for g in range(n_groups)] + [""],
+                        dtype=object)
+        rejects.add(hit, cols[group], whys[group])
+
+    ok = ~rejects.mask
+    rows = np.flatnonzero(ok)
+    codes = group[ok]
+    is_td = np.zeros(len(rows), dtype=bool)
+    if include_td:
+        has_td = np.array([p is not None for p in plans[n_groups:]] + [False], dtype=bool)
+        td = has_td[codes]
+        rows = np.r_[rows, rows[td]]
+        codes = np.r_[codes, codes[td] + n_groups]
+        is_td = np.r_[is_td, np.ones(int(td.sum()), dtype=bool)]
+        order = np.lexsort((is_td, rows))
+        rows, codes = rows[order], codes[order]
+    results = _results(data, rows, codes, plans, notes, amount, supplier)
+    return results, _rejects_frame(data, rejects)
+
+
+def _method_or_reason(value: Any) -> str:
+    try:
+        return normalise_method(value)
+    except InvalidActivityError as exc:
+        return str(exc)
+
+
+def _cv_or_reason(value: Any) -> str:
+    try:
+        return normalise_cv(value)
+    except InvalidActivityError as exc:
+        return str(exc)
+
+
+def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
+                edition_note: str, year: int, grid_fs: FactorSet, gwp_fs: FactorSet,
+                assessment: str, include_td: bool) -> tuple[Plan, str, Plan | None, str]:
+    """Plan, notes, T&D plan and T&D notes of one group (same choices as the scalars)."""
+    year_or_none = None if year < 0 else year
+    lead: list[str] = []
+    td: Plan | None = None
+    td_note = ""
+    if fam == "electricity":
+        country = str(keys["country"])
+        if keys["method"] == "market":
+            plan = market_plan(unit)
+        else:
+            plan = location_plan(fs, grid_fs, country, year_or_none, unit)
+            if plan.factor_id == fs.id and edition_note:
+                lead.append(edition_note)
+            if keys["sf"]:
+                lead.append("supplier_factor ignored: it applies to method='market' only")
+        if include_td:
+            try:
+                td = td_plan(fs, country, unit)
+            except error_types() as exc:
+                lead.append(f"T&D losses not computed: {exc}")
+            else:
+                lead.append("T&D losses (scope 3) in the td_losses row that follows")
+                td_note = "; ".join(n for n in (edition_note, *td.notes) if n)
+    elif fam == "fuel":
+        plan = fuel_plan_for(fs, str(keys["kind"]), unit, str(keys["cv"]))
+        lead.append(edition_note)
+    elif fam == "heat":
+        plan = heat_plan(fs, str(keys["kind"]), unit)
+        lead.append(edition_note)
+        if include_td and normalise_heat_kind(str(keys["kind"])) == "district":
+            try:
+                td = heat_td_plan(fs, str(keys["kind"]), unit)
+            except error_types() as exc:
+                lead.append(f"distribution losses not computed: {exc}")
+            else:
+                td_note = "; ".join(n for n in (edition_note, *td.notes) if n)
+    elif fam == "refrigerant":
+        plan = refrigerant_plan(gwp_fs, str(keys["gas"]), assessment, unit)
+    elif fam == "water":
+        plan = water_plan(fs, unit, bool(keys["treatment"]))
+        lead.append(edition_note)
+    else:
+        plan = waste_plan(fs, str(keys["material"]), str(keys["disposal"]), unit)
+        lead.append(edition_note)
+    return plan, "; ".join(n for n in (*lead, *plan.notes) if n), td, td_note
+
+
+def _results(data: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
+             plans: list[Plan | None], notes: list[str], amount: np.ndarray,
+             supplier: np.ndarray) -> pd.DataFrame:
+    """Result columns for ``rows`` (positions) whose plans are ``plans[codes]``."""
+    used = np.unique(codes)
+    remap = np.zeros(len(plans) + 1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    local = remap[codes]
+    chosen: list[Plan] = [plans[int(g)] for g in used]  # type: ignore[misc]
+    out = apply_plans(amount[rows], local, chosen, supplier[rows])
+
+    index = data.index[rows]
+
+    def text(values: list[str]) -> pd.Series:
+        # object dtype on purpose: a numpy take, no per-row conversion to arrow strings
+        return pd.Series(np.array(values or [""], dtype=object)[local], index=index,
+                         dtype=object, copy=False)
+
+    frame = pd.DataFrame(
+        {
+            "category": text([p.category for p in chosen]),
+            "scope": np.array([p.scope for p in chosen] or [0], dtype=np.int64)[local],
+            "co2e_kg": out["co2e"],
+            "co2_kg": out["co2"],
+            "ch4_kg": out["ch4"],
+            "n2o_kg": out["n2o"],
+            "rf_kg": np.zeros(len(rows)),
+            "biogenic_co2_kg": out["biogenic"],
+            "memo_co2e_kg": out["memo"],
+            "factor_id": text([p.factor_id for p in chosen]),
+            "factor_key": text([p.factor_key for p in chosen]),
+            "factor_value": out["factor_value"],
+            "factor_unit": text([f"kgCO2e / {p.input_unit}" for p in chosen]),
+            "method": text([p.method for p in chosen]),
+            "notes": text([notes[int(g)] for g in used]),
+        },
+        index=index,
+    )
+    return frame[RESULT_COLUMNS]
+
+
+def _rejects_frame(data: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
+    rows = np.flatnonzero(rejects.mask)
+    source_row = (data["source_row"].to_numpy()[rows] if "source_row" in data.columns
+                  else rows + 2)
+    columns = rejects.column[rows]
+    values = np.full(len(rows), "", dtype=object)
+    for name in np.unique(columns.astype(str)):
+        if name in data.columns:
+            hit = columns == name
+            values[hit] = [_text(v) for v in data[name].to_numpy(dtype=object)[rows[hit]]]
+    return pd.DataFrame({"source_row": source_row, "column": columns, "value": values,
+                         "reason": rejects.reason[rows]}, index=data.index[rows])[REJECT_COLUMNS]
