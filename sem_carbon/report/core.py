@@ -1,0 +1,501 @@
+"""The :class:`Report` object: views of an inventory and its targets, and their exports."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from ..inventory import Inventory
+
+__all__ = ["Report"]
+
+
+def _memo(method: Callable[[Report], Any]) -> Callable[[Report], Any]:
+    """Compute a view once per report; hand out copies so callers cannot alter the cache."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self: Report) -> Any:
+        if name not in self._memo:
+            self._memo[name] = method(self)
+        value = self._memo[name]
+        if isinstance(value, pd.DataFrame):
+            return value.copy()
+        if isinstance(value, dict):
+            return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in value.items()}
+        return copy.deepcopy(value)
+
+    return wrapper
+
+
+class Report:
+    """A greenhouse-gas report of an inventory, with target status per entity.
+
+    Parameters
+    ----------
+    inventory : Inventory
+        From :func:`sem_carbon.calculate` (or read back with ``Inventory.read_parquet``).
+    targets : Target or sequence of Target, optional
+        Reduction targets; each gets a status per entity (``sem_carbon.target_status``).
+    entities : Entities or DataFrame, optional
+        The planning-entity tree (``id``, ``name``, ``parent``, ``kind``); names are shown
+        next to ids and totals roll up the tree.
+    budget : DataFrame or "cost", optional
+        Travel budget (``entity``, ``year``, ``amount``) or ``"cost"`` for the travel log's
+        own cost column; target views then compare carbon with budget.
+    headcount : number, mapping, Series or DataFrame, optional
+        Persons per year (see :func:`sem_carbon.report.tables.headcount_by_year`); default:
+        the headcount carried by ``entities``, if any.
+    title : str, optional
+        Report title.
+    year : int, optional
+        Reporting year of the headline figures, hotspots and top routes; default: the
+        latest year on file.
+
+    Notes
+    -----
+    Views are computed once and cached (copies are handed out); build a new report after
+    changing the inventory.
+
+    Examples
+    --------
+    >>> rep = sc.Report(inv, targets=[t], entities=org)            # doctest: +SKIP
+    >>> rep.summary(); rep.to_html("report.html")                  # doctest: +SKIP
+    """
+
+    def __init__(self, inventory: Inventory, targets: Any = (), entities: Any = None,
+                 budget: Any = None, headcount: Any = None, title: str | None = None,
+                 year: int | None = None) -> None:
+        self._memo: dict[str, Any] = {}
+        self.inventory = inventory
+        self.targets: tuple[Any, ...] = as_targets(targets)
+        if isinstance(entities, pd.DataFrame):
+            from ..entities import Entities
+
+            entities = Entities.from_frame(entities)
+        self.entities = entities
+        self.budget = budget
+        self.headcount = headcount
+        self.title = title or "Greenhouse-gas emissions report"
+        data = inventory.data
+        years = pd.to_numeric(data["year"], errors="coerce").dropna() if "year" in data \
+            else pd.Series(dtype=float)
+        self.years: list[int] = sorted({int(y) for y in years})
+        self.year: int | None = int(year) if year is not None else (
+            self.years[-1] if self.years else None)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def data(self) -> pd.DataFrame:
+        """The inventory rows (``Inventory.data``)."""
+        return self.inventory.data
+
+    @cached_property
+    def entity_names(self) -> dict[str, str]:
+        """Entity id -> name (ids themselves when no tree was given)."""
+        names: dict[str, str] = {}
+        if self.entities is not None and hasattr(self.entities, "to_frame"):
+            frame = self.entities.to_frame()
+            names = dict(zip(frame["id"].astype(str), frame["name"].astype(str), strict=True))
+        return names
+
+    @cached_property
+    def _headcount(self) -> pd.Series:
+        return tables.headcount_by_year(self.headcount, self.entities)
+
+    def _years(self, years: int | Sequence[int] | str | None) -> int | Sequence[int] | str | None:
+        return self.year if years is None else years
+
+    def period(self) -> str:
+        """Years on file as text ("2010–2024")."""
+        if not self.years:
+            return "no data"
+        return (str(self.years[0]) if len(self.years) == 1
+                else f"{self.years[0]}–{self.years[-1]}")
+
+    # ------------------------------------------------------------------ views
+    @_memo
+    def summary(self) -> pd.DataFrame:
+        """Totals by scope and category, Kyoto total, air with and without RF, UN view.
+
+        Returns
+        -------
+        DataFrame
+            ``section``, ``key``, ``item``, ``unit``, one column per year and
+            ``all_years`` (see :func:`sem_carbon.report.tables.summary_table`); per-capita
+            lines when a headcount is known.
+        """
+        return tables.summary_table(self.data, self._headcount)
+
+    @_memo
+    def by_scope_category(self) -> pd.DataFrame:
+        """tCO2e per scope and category and year, with totals and shares."""
+        return tables.by_scope_category(self.data)
+
+    def _status_for(self, by: str | None) -> list[pd.DataFrame]:
+        if not self.targets:
+            return []
+        target_status = _target_status_function()
+        headcount = self.headcount if isinstance(self.headcount, pd.DataFrame) \
+            and {"entity", "year", "headcount"} <= set(self.headcount.columns) else None
+        return [target_status(self.inventory, target, by=by, entities=self.entities,
+                              budget=self.budget, headcount=headcount).reset_index(drop=True)
+                for target in self.targets]
+
+    @cached_property
+    def _status(self) -> list[pd.DataFrame]:
+        return self._status_for("entity")
+
+    @cached_property
+    def _overall(self) -> list[pd.DataFrame]:
+        return self._status_for(None)
+
+    def target_status(self, k: int = 0) -> pd.DataFrame:
+        """Status per entity of target ``k`` (0-based), as ``sem_carbon.target_status``."""
+        return self._status[k].copy()
+
+    def entities_vs_target(self) -> pd.DataFrame:
+        """Every entity against every target, with met / not met and budget divergence.
+
+        Returns
+        -------
+        DataFrame
+            The columns of ``sem_carbon.target_status`` (``target_name``, ``entity``,
+            ``name``, ``kind``, ``depth``, ``baseline``, ``actual``, ``target``,
+            ``change_pct``, ``met``, ``gap`` and, with a budget, ``budget_*``,
+            ``divergent`` and ``divergence``), one block per target; empty without targets.
+        """
+        if not self.targets:
+            return pd.DataFrame(columns=["target_name", "entity", "name", "baseline", "actual",
+                                         "target", "change_pct", "met", "gap"])
+        return pd.concat(self._status, ignore_index=True)
+
+    @_memo
+    def targets_overview(self) -> pd.DataFrame:
+        """One row per target with the organisation-wide figures.
+
+        Returns
+        -------
+        DataFrame
+            ``k`` (1-based), ``label``, ``metric``, ``categories``, ``baseline_year``,
+            ``target_year``, ``reduction_pct``, ``baseline``, ``target``, ``actual``
+            [tCO2e], ``change_pct``, ``met``, ``target_met`` (verdict of the target's own
+            metric), ``entities_met``, ``entities_assessed`` (entities of the tree with a
+            baseline, root and pseudo-entities left out) and, with a budget,
+            ``budget_baseline``, ``budget_actual``, ``budget_change_pct``, ``budget_met``,
+            ``entities_divergent``.
+        """
+        rows = []
+        for k, (target, status, overall) in enumerate(
+                zip(self.targets, self._status, self._overall, strict=True), 1):
+            total = overall.iloc[0] if len(overall) else pd.Series(dtype=object)
+            assessed = _assessed(status)
+            row = {
+                "k": k, "label": tables.target_label(target),
+                "metric": getattr(target, "metric", "co2e"),
+                "categories": ", ".join(getattr(target, "categories", ()) or ()) or "all",
+                "baseline_year": int(target.baseline_year),
+                "target_year": int(target.target_year),
+                "reduction_pct": float(target.reduction) * 100.0,
+                "baseline": _float(total.get("baseline")), "target": _float(total.get("target")),
+                "actual": _float(total.get("actual")),
+                "change_pct": _float(total.get("change_pct")),
+                "met": _bool(total.get("met")),
+                "target_met": _bool(total.get("target_met", total.get("met"))),
+                "entities_met": int(assessed["met"].fillna(False).astype(bool).sum()),
+                "entities_assessed": len(assessed),
+            }
+            if "budget_change_pct" in status.columns:
+                row["budget_currency"] = str(total.get("budget_currency", "") or "")
+                row["budget_baseline"] = _float(total.get("budget_baseline"))
+                row["budget_actual"] = _float(total.get("budget_actual"))
+                row["budget_change_pct"] = _float(total.get("budget_change_pct"))
+                row["budget_met"] = _bool(total.get("budget_met"))
+                row["entities_budget_met"] = int(
+                    assessed["budget_met"].fillna(False).astype(bool).sum())
+                row["entities_divergent"] = int(
+                    assessed["divergent"].fillna(False).astype(bool).sum())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    @_memo
+    def trend(self) -> pd.DataFrame:
+        """Totals per year since the first year on file, with each target's path.
+
+        See :func:`sem_carbon.report.tables.trend`; the baseline of each CO2e target is the
+        organisation-wide baseline from its target status.
+        """
+        baselines = [_float(overall["baseline"].iloc[0]) if len(overall) else None
+                     for overall in self._overall]
+        return tables.trend(self.data, self.targets, baselines)
+
+    def top_routes(self, n: int = 15, years: int | Sequence[int] | str | None = None
+                   ) -> pd.DataFrame:
+        """Air routes by tCO2e (``years``: None = reporting year, "all", an int or a list)."""
+        return tables.top_routes(tables.select_years(self.data, self._years(years)), n)
+
+    def hotspots(self, n: int = 15, years: int | Sequence[int] | str | None = None
+                 ) -> pd.DataFrame:
+        """Largest entity x category cells (``years`` as in :meth:`top_routes`)."""
+        return tables.hotspots(tables.select_years(self.data, self._years(years)), n,
+                               self.entity_names)
+
+    def entity_totals(self, years: int | Sequence[int] | str | None = None) -> pd.DataFrame:
+        """tCO2e per entity (own activity only), with names."""
+        data = tables.select_years(self.data, self._years(years))
+        if data.empty:
+            return pd.DataFrame(columns=["entity", "name", "tco2e"])
+        out = (pd.to_numeric(data["co2e_kg"], errors="coerce").groupby(
+            data["entity"].astype(str)).sum() / 1000.0).rename("tco2e").reset_index()
+        out.insert(1, "name", tables.names_of(out["entity"], self.entity_names))
+        return out.sort_values(["tco2e", "entity"], ascending=[False, True],
+                               kind="mergesort").reset_index(drop=True)
+
+    @_memo
+    def reconciliation(self) -> pd.DataFrame:
+        """Rows read, computed and rejected per table (``Inventory.reconciliation``)."""
+        rec = self.inventory.reconciliation()
+        if rec.empty:
+            return pd.DataFrame(columns=["table", "rows_read", "rows_computed", "rows_rejected"])
+        return rec.sort_values("table").reset_index(drop=True)
+
+    @_memo
+    def data_quality(self) -> dict[str, pd.DataFrame]:
+        """Data-quality tables.
+
+        Returns
+        -------
+        dict of str to DataFrame
+            ``reconciliation`` (rows read / computed / rejected per table), ``coverage``
+            (years with data per table), ``rejected``
+            (every rejected row with its reason), ``rejected_reasons`` (counts per
+            reason), ``fallbacks`` (rows with a non-empty note, grouped by note),
+            ``methods`` (rows and tCO2e per method).
+        """
+        return {
+            "reconciliation": self.reconciliation(),
+            "coverage": tables.coverage(self.data),
+            "rejected": tables.rejected_rows(self.inventory.rejected),
+            "rejected_reasons": tables.rejected_reasons(self.inventory.rejected),
+            "fallbacks": tables.fallbacks(self.data),
+            "methods": tables.methods(self.data),
+        }
+
+    @cached_property
+    def _editions(self) -> pd.DataFrame:
+        editions = self.inventory.editions()
+        cols = ["id", "publisher", "year", "source", "licence", "rows"]
+        if editions.empty:
+            return pd.DataFrame(columns=[*cols, "rf_multiplier"])
+        editions = editions.reindex(columns=cols).copy()
+        editions["rf_multiplier"] = editions["id"].map(tables._rf_multiplier_of)
+        return editions.sort_values("id").reset_index(drop=True)
+
+    def methodology(self) -> pd.DataFrame:
+        """Every factor edition used: id, publisher, year, source, licence, rows, RF multiplier."""
+        return self._editions.copy()
+
+    @_memo
+    def parameters(self) -> pd.DataFrame:
+        """Method parameters: haul rule, radiative forcing and multipliers, uplift, editions."""
+        return tables.parameters(self.data, self._editions)
+
+    @_memo
+    def kpis(self) -> list[dict[str, Any]]:
+        """Headline figures for the reporting year (the HTML KPI strip and the JSON).
+
+        Returns
+        -------
+        list of dict
+            ``key``, ``label``, ``value`` (float or None), ``unit``, ``detail`` (text).
+        """
+        summary = self.summary()
+        y = str(self.year) if self.year is not None else "all_years"
+        col = y if y in summary.columns else "all_years"
+
+        def line(key: str) -> float:
+            hit = summary.loc[summary["key"] == key, col]
+            return float(hit.iloc[0]) if len(hit) else float("nan")
+
+        total, un_view = line("kyoto_total"), line("un_inventory_total")
+        air_rf, air_no = line("air_with_rf"), line("air_without_rf")
+        out: list[dict[str, Any]] = [
+            {"key": "kyoto_total", "label": f"Total emissions {col.replace('_', ' ')}",
+             "value": total, "unit": "tCO2e", "detail": tables.kyoto_label(self.data)},
+            {"key": "un_inventory_total", "label": "UN-inventory view", "value": un_view,
+             "unit": "tCO2e",
+             "detail": f"air without RF, excl. hotels ({line('memo_hotels'):,.1f} t memo)"},
+            {"key": "air_share", "label": "Air travel share",
+             "value": air_rf / total * 100.0 if total else None, "unit": "%",
+             "detail": f"{air_rf:,.1f} t with RF · {air_no:,.1f} t without"},
+        ]
+        per_capita = line("kyoto_total_per_capita")
+        if np.isfinite(per_capita):
+            out.append({"key": "per_capita", "label": "Per person", "value": per_capita,
+                        "unit": "tCO2e/person", "detail": f"{line('headcount'):,.0f} persons"})
+        overview = self.targets_overview()
+        if len(overview):
+            first = overview.iloc[0]
+            out.append({
+                "key": "target", "label": f"Target {first['label']}",
+                "value": _float(first["change_pct"]), "unit": "%",
+                "detail": ("met" if first["met"] else "not met")
+                + f" (goal −{first['reduction_pct']:g}%); "
+                + f"{int(first['entities_met'])} of {int(first['entities_assessed'])} "
+                  "entities met it"})
+        rec = self.reconciliation()
+        read = pd.to_numeric(rec.get("rows_read", pd.Series(dtype=float)),
+                             errors="coerce").sum()
+        rejected = pd.to_numeric(rec.get("rows_rejected", pd.Series(dtype=float)),
+                                 errors="coerce").sum()
+        out.append({"key": "rejected_rows", "label": "Rows rejected",
+                    "value": float(rejected), "unit": "rows",
+                    "detail": f"of {read:,.0f} read ({rejected / read * 100 if read else 0:.1f}%)"
+                              "; see data quality"})
+        return out
+
+    # ------------------------------------------------------------------ figures
+    def figures(self) -> dict[str, Figure]:
+        """matplotlib figures: ``by_entity``, ``by_category``, ``trend``.
+
+        Returns
+        -------
+        dict of str to matplotlib.figure.Figure
+        """
+        from . import charts
+
+        if self._status:
+            status = self._status[0].copy()
+            if "name" not in status.columns:
+                status["name"] = tables.names_of(status["entity"], self.entity_names)
+            target = self.targets[0]
+            cats = ", ".join(getattr(target, "categories", ()) or ()) or "all"
+            entity_title = (f"{cats.capitalize()} emissions by entity: {target.baseline_year} "
+                            f"baseline vs {target.target_year}")
+            by_entity = charts.by_entity_figure(status, title=entity_title)
+        else:
+            by_entity = charts.by_entity_figure(
+                None, self.entity_totals(),
+                title=f"Emissions by entity, {self.year}" if self.year else "")
+        labels = [tables.target_label(t) for t in self.targets]
+        return {
+            "by_entity": by_entity,
+            "by_category": charts.by_category_figure(self.data),
+            "trend": charts.trend_figure(self.trend(), labels,
+                                         total_label=tables.kyoto_label(self.data)),
+        }
+
+    # ------------------------------------------------------------------ exports
+    def to_markdown(self) -> str:
+        """The report as Markdown (GitHub tables; text escaped)."""
+        from .markdown import render_markdown
+
+        return render_markdown(self)
+
+    def to_html(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
+        """Write one self-contained HTML file (inline CSS and SVG charts, print-ready).
+
+        Parameters
+        ----------
+        path : path-like
+        timestamp : str, optional
+            Shown in the footer when given (nothing time-dependent otherwise).
+
+        Returns
+        -------
+        Path
+        """
+        from .html import render_html
+        from .safety import atomic_write_text
+
+        return atomic_write_text(path, render_html(self, timestamp=timestamp))
+
+    def to_excel(self, path: str | os.PathLike[str]) -> Path:
+        """Write an Excel workbook (summary, entities_vs_target, by_category_scope, trend,
+        top_routes, hotspots, data_quality, activities, rejected, methodology)."""
+        from .excel import write_excel
+
+        return write_excel(self, path)
+
+    def to_json(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
+        """Write the report as deterministic JSON (sorted keys, fixed float format).
+
+        Parameters
+        ----------
+        path : path-like
+        timestamp : str, optional
+            Stored as ``generated_at`` when given; otherwise the file has no time in it.
+
+        Returns
+        -------
+        Path
+        """
+        from .jsonout import render_json
+        from .safety import atomic_write_text
+
+        return atomic_write_text(path, render_json(self, timestamp=timestamp))
+
+    def to_dict(self, timestamp: str | None = None) -> dict[str, Any]:
+        """Plain-data view of the whole report (what :meth:`to_json` writes)."""
+        from .jsonout import report_dict
+
+        return report_dict(self, timestamp=timestamp)
+
+    def __repr__(self) -> str:
+        return (f"<Report {self.title!r}: {len(self.data)} rows, {self.period()}, "
+                f"{len(self.targets)} target(s)>")
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return bool(value)
+
+
+def _target_status_function() -> Any:
+    try:
+        from ..targets import target_status
+    except ImportError:  # the package __init__ not written yet: use the module itself
+        from ..targets.status import target_status
+    return target_status
+
+
+def _assessed(status: pd.DataFrame) -> pd.DataFrame:
+    """Entities whose verdict counts: real entities with a baseline, below the root."""
+    keep = pd.Series(True, index=status.index)
+    if "assigned" in status.columns:
+        keep &= status["assigned"].fillna(True).astype(bool)
+    if "depth" in status.columns and (status["depth"] > 0).any():
+        keep &= status["depth"] > 0
+    keep &= pd.to_numeric(status["baseline"], errors="coerce").fillna(0) > 0
+    return status[keep]
+
+
+def as_targets(targets: Any) -> tuple[Any, ...]:
+    """Normalise ``targets`` (None, one Target, an iterable) to a tuple."""
+    if targets is None:
+        return ()
+    if hasattr(targets, "baseline_year"):
+        return (targets,)
+    return tuple(targets) if isinstance(targets, Iterable) else (targets,)

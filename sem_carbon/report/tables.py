@@ -1,0 +1,700 @@
+"""Report views as plain DataFrames (no formatting, no I/O).
+
+Every function here takes the inventory's ``data`` (or the :class:`~sem_carbon.Inventory`)
+and returns a new DataFrame in tCO2e, sorted deterministically, so the HTML, Excel, JSON
+and Markdown writers all show the same numbers.
+
+Air travel is shown twice: *with* radiative forcing (the Kyoto total of this library,
+DESNZ's advice) and *without* (``co2e_kg - rf_kg``, as the UN inventory's ICAO calculator
+reports it). For rows computed with RF off, the with-RF figure is rebuilt from the
+CO2 component and the edition's RF multiplier (``co2 x (m - 1)`` added). The
+*UN-inventory view* is the Kyoto total with air without RF and without hotel nights, which
+are shown on a separate memo line (Greening the Blue boundary).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "CATEGORY_ORDER",
+    "TRAVEL_CATEGORIES",
+    "air_components",
+    "by_scope_category",
+    "coverage",
+    "fallbacks",
+    "headcount_by_year",
+    "hotspots",
+    "kyoto_label",
+    "methods",
+    "names_of",
+    "parameters",
+    "rejected_reasons",
+    "rejected_rows",
+    "rf_mode",
+    "select_years",
+    "summary_table",
+    "target_label",
+    "top_routes",
+    "trend",
+]
+
+#: Categories in reading order (travel first, then facilities).
+CATEGORY_ORDER: tuple[str, ...] = ("air", "rail", "road", "hotel", "electricity", "td_losses",
+                                   "fuel", "heat", "refrigerant", "water", "waste")
+#: Human labels for the categories.
+CATEGORY_LABELS: dict[str, str] = {
+    "air": "Air travel", "rail": "Rail", "road": "Road", "hotel": "Hotel nights",
+    "electricity": "Electricity", "td_losses": "Electricity T&D losses", "fuel": "Fuels",
+    "heat": "Heat and steam", "refrigerant": "Refrigerants", "water": "Water",
+    "waste": "Waste",
+}
+#: Categories that make up "travel" (a target over ``categories=("travel",)``).
+TRAVEL_CATEGORIES: tuple[str, ...] = ("air", "rail", "road", "hotel")
+_SCOPE_LABELS = {1: "Scope 1", 2: "Scope 2", 3: "Scope 3"}
+_HAUL_RULE = re.compile(r"haul rule '([a-z_]+)'")
+_RF_TEXT = re.compile(r"RF on \(x([0-9.]+) on CO2\)")
+
+
+# ---------------------------------------------------------------------------- helpers
+def _col(data: pd.DataFrame, name: str, default: Any = np.nan) -> pd.Series:
+    if name in data.columns:
+        return data[name]
+    return pd.Series(default, index=data.index)
+
+
+def _num(data: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_numeric(_col(data, name, 0.0), errors="coerce").fillna(0.0).astype(float)
+
+
+def _text(data: pd.DataFrame, name: str) -> pd.Series:
+    return _col(data, name, "").fillna("").astype(str)
+
+
+def _category_rank(categories: Iterable[str]) -> dict[str, int]:
+    known = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    extra = sorted(set(categories) - set(known))
+    return {**known, **{c: len(known) + i for i, c in enumerate(extra)}}
+
+
+def category_label(category: str) -> str:
+    """Readable name of a category (``"td_losses"`` -> ``"Electricity T&D losses"``)."""
+    return CATEGORY_LABELS.get(category, str(category).replace("_", " ").capitalize())
+
+
+def names_of(ids: pd.Series, names: Mapping[str, str] | None) -> pd.Series:
+    """Entity names for ids (the id itself where no name is known)."""
+    text = ids.astype(str)
+    return text.replace(dict(names)) if names else text
+
+
+def select_years(data: pd.DataFrame, years: int | Sequence[int] | str | None) -> pd.DataFrame:
+    """Rows of ``data`` in ``years`` (an int, a list of ints, or ``None``/"all" for every row)."""
+    if years is None or (isinstance(years, str) and years == "all"):
+        return data
+    wanted = [int(years)] if isinstance(years, (int, np.integer)) else [int(y) for y in years]
+    return data[_col(data, "year", -1).isin(wanted)]
+
+
+@lru_cache(maxsize=64)
+def _rf_multiplier_of(edition: str) -> float:
+    """RF multiplier published with an edition (NaN when unknown or not an air edition)."""
+    from ..errors import SemCarbonError
+    from ..factors import load_factors
+
+    try:
+        value = load_factors(edition).metadata.get("rf_multiplier")
+    except (SemCarbonError, OSError, ValueError):
+        return float("nan")
+    return float(value) if value is not None else float("nan")
+
+
+def air_components(data: pd.DataFrame) -> pd.DataFrame:
+    """Per-row air figures with and without radiative forcing, in kgCO2e.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows (any categories; non-air rows get zeros).
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``data``: ``is_air`` (bool), ``without_rf`` (``co2e_kg - rf_kg``),
+        ``with_rf`` (``co2e_kg`` where RF was on; ``co2e_kg + co2_kg x (m - 1)`` where it
+        was off, ``m`` the edition's RF multiplier; NaN when ``m`` is unknown).
+    """
+    is_air = (_text(data, "category") == "air").to_numpy()
+    co2e = _num(data, "co2e_kg").to_numpy()
+    rf = _num(data, "rf_kg").to_numpy()
+    without = np.where(is_air, co2e - rf, 0.0)
+    method = _text(data, "method")
+    rf_off = is_air & method.str.contains("RF off", regex=False).to_numpy() & (rf == 0)
+    with_rf = np.where(is_air, co2e, 0.0)
+    if rf_off.any():
+        ids = _text(data, "factor_id")[rf_off]
+        mult = ids.map({i: _rf_multiplier_of(i) for i in ids.unique()}).to_numpy(dtype=float)
+        co2 = pd.to_numeric(_col(data, "co2_kg"), errors="coerce").to_numpy(dtype=float)[rf_off]
+        with_rf = with_rf.copy()
+        with_rf[rf_off] = co2e[rf_off] + co2 * (mult - 1.0)
+    return pd.DataFrame({"is_air": is_air, "without_rf": without, "with_rf": with_rf},
+                        index=data.index)
+
+
+def rf_mode(data: pd.DataFrame) -> str:
+    """How air rows were computed: ``"on"``, ``"off"``, ``"mixed"`` or ``"n/a"`` (no air)."""
+    air = _text(data, "category") == "air"
+    if not air.any():
+        return "n/a"
+    on = _text(data, "method")[air].str.contains("RF on", regex=False)
+    return "on" if on.all() else "off" if not on.any() else "mixed"
+
+
+def kyoto_label(data: pd.DataFrame) -> str:
+    """Name of the Kyoto total, saying how air travel is counted in it."""
+    return {"on": "Kyoto total (air with RF)", "off": "Kyoto total (air without RF)",
+            "mixed": "Kyoto total (air partly with RF)"}.get(rf_mode(data), "Kyoto total")
+
+
+def _target_mask(data: pd.DataFrame, categories: Sequence[str]) -> np.ndarray:
+    """Rows in a target's categories, with the same rule as ``target_status``."""
+    from ..targets._common import category_mask
+
+    return category_mask(data, tuple(categories) or ("all",))
+
+
+def headcount_by_year(headcount: Any, entities: Any = None) -> pd.Series:
+    """Organisation headcount per year as a float Series indexed by year.
+
+    Parameters
+    ----------
+    headcount : number, mapping, Series or DataFrame, optional
+        A constant; ``{year: persons}``; a Series indexed by year; or a table with
+        ``year`` and ``headcount`` (alias ``persons``, ``staff``, ``fte``) columns and
+        optionally ``entity`` (each entity's *own* staff, as in
+        :attr:`sem_carbon.Entities.headcount`: the rows of a year are added up).
+    entities : Entities, optional
+        Used when ``headcount`` is None and the tree carries a headcount.
+
+    Returns
+    -------
+    Series
+        Empty when ``headcount`` is None.
+    """
+    if headcount is None:
+        headcount = getattr(entities, "headcount", None)
+    if headcount is None:
+        return pd.Series(dtype=float)
+    if isinstance(headcount, (int, float, np.integer, np.floating)):
+        return pd.Series({"*": float(headcount)}, dtype=float)
+    if isinstance(headcount, Mapping):
+        return pd.Series({int(k): float(v) for k, v in headcount.items()}, dtype=float)
+    if isinstance(headcount, pd.Series):
+        return pd.Series(headcount.to_numpy(dtype=float),
+                         index=headcount.index.astype(int)).sort_index()
+    frame = pd.DataFrame(headcount)
+    value_col = next((c for c in ("headcount", "persons", "staff", "fte", "personnel")
+                      if c in frame.columns), None)
+    if value_col is None or "year" not in frame.columns:
+        from ..errors import InputFormatError
+
+        raise InputFormatError("headcount needs 'year' and 'headcount' columns, got "
+                               + ", ".join(map(str, frame.columns)))
+    frame = frame.assign(year=pd.to_numeric(frame["year"], errors="coerce"),
+                         value=pd.to_numeric(frame[value_col], errors="coerce"))
+    frame = frame.dropna(subset=["year", "value"])
+    out = frame.groupby(frame["year"].astype(int))["value"].sum().astype(float)
+    out.index.name = None
+    return out
+
+
+def _headcount_for(hc: pd.Series, years: Sequence[int]) -> pd.Series:
+    if hc.empty:
+        return pd.Series(np.nan, index=list(years), dtype=float)
+    if "*" in hc.index:
+        return pd.Series(float(hc["*"]), index=list(years), dtype=float)
+    return hc.reindex(list(years)).astype(float)
+
+
+# ---------------------------------------------------------------------------- summary
+def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.DataFrame:
+    """Headline totals per year and over the whole period.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    headcount : Series, optional
+        Persons per year (from :func:`headcount_by_year`), for per-capita lines.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``section``, ``key``, ``item``, ``unit``, one column per year (``"2019"``
+        ...) and ``all_years``. Sections: ``scope``, ``category``, ``total`` (Kyoto total),
+        ``air`` (with RF, without RF, RF share), ``un_inventory`` (total without RF and
+        hotels; hotels as memo), ``memo`` (Montreal-Protocol refrigerants, biogenic CO2)
+        and ``per_capita`` (when a headcount is known).
+    """
+    years = sorted(int(y) for y in pd.unique(_col(data, "year").dropna()))
+    year_of = pd.to_numeric(_col(data, "year"), errors="coerce")
+    co2e = _num(data, "co2e_kg")
+    air = air_components(data)
+    hotel = (_text(data, "category") == "hotel").to_numpy()
+    un_view = co2e.to_numpy() - _num(data, "rf_kg").where(air["is_air"], 0.0).to_numpy()
+    un_view = np.where(hotel, 0.0, un_view)
+    per_row = {
+        "kyoto": co2e.to_numpy(),
+        "air_rf": air["with_rf"].to_numpy(),
+        "air_no_rf": air["without_rf"].to_numpy(),
+        "rf": np.where(air["is_air"], air["with_rf"] - air["without_rf"], 0.0),
+        "un": un_view,
+        "hotel": np.where(hotel, co2e.to_numpy(), 0.0),
+        "memo": _num(data, "memo_co2e_kg").to_numpy(),
+        "biogenic": _num(data, "biogenic_co2_kg").to_numpy(),
+    }
+    frame = pd.DataFrame(per_row, index=data.index).assign(
+        year=year_of, scope=pd.to_numeric(_col(data, "scope"), errors="coerce"),
+        category=_text(data, "category"))
+
+    def totals(values: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:
+        if by is None:
+            by_year = values.groupby(frame["year"]).sum()
+            wide = pd.DataFrame([by_year.reindex(years, fill_value=0.0).to_numpy()],
+                                columns=years)
+            wide["all_years"] = float(values.sum())
+            return wide / 1000.0
+        grouped = values.groupby([by, frame["year"]])
+        grid = grouped.sum().unstack(fill_value=0.0).reindex(columns=years, fill_value=0.0)
+        present = grouped.size().unstack(fill_value=0).reindex(columns=years, fill_value=0)
+        grid["all_years"] = grid.sum(axis=1)
+        grid[years] = grid[years].where(present > 0)  # no rows that year: no data, not zero
+        return grid / 1000.0
+
+    blocks: list[pd.DataFrame] = []
+
+    def add(section: str, key: str, item: str, unit: str, values: pd.DataFrame) -> None:
+        row = values.reset_index(drop=True).iloc[[0]].copy()
+        row.insert(0, "unit", unit)
+        row.insert(0, "item", item)
+        row.insert(0, "key", key)
+        row.insert(0, "section", section)
+        blocks.append(row)
+
+    by_scope = totals(frame["kyoto"], frame["scope"])
+    for scope in (1, 2, 3):
+        values = by_scope.loc[[scope]] if scope in by_scope.index else totals(
+            frame["kyoto"] * np.nan)
+        add("scope", f"scope{scope}", _SCOPE_LABELS[scope], "tCO2e", values)
+    by_cat = totals(frame["kyoto"], frame["category"])
+    rank = _category_rank(by_cat.index)
+    for cat in sorted(by_cat.index, key=lambda c: rank[c]):
+        add("category", cat, category_label(cat), "tCO2e", by_cat.loc[[cat]])
+    add("total", "kyoto_total", kyoto_label(data), "tCO2e",
+        totals(frame["kyoto"]))
+    add("air", "air_with_rf", "Air travel with radiative forcing", "tCO2e",
+        totals(frame["air_rf"]))
+    add("air", "air_without_rf", "Air travel without radiative forcing", "tCO2e",
+        totals(frame["air_no_rf"]))
+    add("air", "rf_share", "of which radiative forcing (non-CO2 effects)", "tCO2e",
+        totals(frame["rf"]))
+    add("un_inventory", "un_inventory_total",
+        "UN-inventory view: total with air without RF, excluding hotel nights", "tCO2e",
+        totals(frame["un"]))
+    add("un_inventory", "memo_hotels", "Memo: hotel nights (outside the UN-inventory view)",
+        "tCO2e", totals(frame["hotel"]))
+    if frame["memo"].abs().sum() > 0:
+        add("memo", "memo_montreal", "Memo: Montreal-Protocol refrigerants (outside Kyoto)",
+            "tCO2e", totals(frame["memo"]))
+    if frame["biogenic"].abs().sum() > 0:
+        add("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "tCO2e",
+            totals(frame["biogenic"]))
+    out = pd.concat(blocks, ignore_index=True)
+    if headcount is not None and not headcount.empty:
+        persons = _headcount_for(headcount, years)
+        head = pd.DataFrame([persons.to_numpy()], columns=years)
+        head["all_years"] = np.nan
+        add("per_capita", "headcount", "Headcount", "persons", head)
+        for key, label in (("kyoto_total", "Kyoto total per person"),
+                           ("un_inventory_total", "UN-inventory view per person")):
+            values = out.loc[out["key"] == key, years].reset_index(drop=True)
+            per = values.div(persons.to_numpy(), axis=1)
+            per["all_years"] = np.nan
+            add("per_capita", f"{key}_per_capita", label, "tCO2e/person", per)
+        out = pd.concat(blocks, ignore_index=True)
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
+# ---------------------------------------------------------------------------- breakdowns
+def by_scope_category(data: pd.DataFrame) -> pd.DataFrame:
+    """tCO2e per scope and category, one column per year, with total and share.
+
+    Returns
+    -------
+    DataFrame
+        ``scope``, ``category``, ``label``, ``"<year>"`` columns (NaN in a year without
+        rows), ``all_years``, ``share_pct`` (of the Kyoto total over all years), ``rows``.
+    """
+    years = sorted(int(y) for y in pd.unique(_col(data, "year").dropna()))
+    frame = pd.DataFrame({
+        "scope": pd.to_numeric(_col(data, "scope"), errors="coerce").fillna(0).astype(int),
+        "category": _text(data, "category"),
+        "year": pd.to_numeric(_col(data, "year"), errors="coerce"),
+        "t": _num(data, "co2e_kg") / 1000.0,
+    })
+    if frame.empty:
+        return pd.DataFrame(columns=["scope", "category", "label", "all_years", "share_pct",
+                                     "rows"])
+    grouped = frame.groupby(["scope", "category", "year"], sort=True)["t"]
+    grid = grouped.sum().unstack("year").reindex(columns=years)  # NaN: no rows that year
+    grid.columns = [str(c) for c in grid.columns]
+    grid["all_years"] = grid.sum(axis=1)
+    total = float(frame["t"].sum())
+    grid["share_pct"] = grid["all_years"] / total * 100.0 if total else np.nan
+    grid["rows"] = frame.groupby(["scope", "category"]).size()
+    out = grid.reset_index()
+    rank = _category_rank(out["category"])
+    out = out.assign(_r=out["category"].map(rank)).sort_values(["scope", "_r"]).drop(
+        columns="_r")
+    out.insert(2, "label", out["category"].map(category_label))
+    return out.reset_index(drop=True)
+
+
+def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
+          baselines: Sequence[float | None] = ()) -> pd.DataFrame:
+    """Totals per year from the first year on file, with each target's path.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    targets : sequence of Target
+        For each target ``k`` (1-based) two columns: ``target_k_actual_tco2e`` (the
+        target's categories) and ``target_k_path_tco2e``: the baseline at the baseline year,
+        ``baseline x (1 - reduction)`` at the target year, linear in between, NaN elsewhere.
+        Budget targets get no path (their unit is money).
+    baselines : sequence of float, optional
+        Baselines to use instead of recomputing them from ``data`` (e.g. from
+        ``target_status``'s root row).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``kyoto_tco2e``, ``air_with_rf_tco2e``, ``air_without_rf_tco2e``,
+        ``hotel_tco2e``, ``un_inventory_tco2e``, then the target columns.
+    """
+    year = pd.to_numeric(_col(data, "year"), errors="coerce")
+    if year.dropna().empty:
+        return pd.DataFrame(columns=["year", "kyoto_tco2e"])
+    first, last = int(year.min()), int(year.max())
+    for t in targets:
+        last = max(last, int(getattr(t, "target_year", last)))
+    years = list(range(first, last + 1))
+    co2e = _num(data, "co2e_kg")
+    air = air_components(data)
+    hotel = _text(data, "category") == "hotel"
+
+    def per_year(values: pd.Series | np.ndarray) -> np.ndarray:
+        s = pd.Series(np.asarray(values, dtype=float), index=data.index)
+        return (s.groupby(year).sum().reindex(years, fill_value=0.0) / 1000.0).to_numpy(
+            dtype=float, copy=True)
+
+    rf = _num(data, "rf_kg").where(air["is_air"], 0.0)
+    out = pd.DataFrame({
+        "year": years,
+        "kyoto_tco2e": per_year(co2e),
+        "air_with_rf_tco2e": per_year(air["with_rf"]),
+        "air_without_rf_tco2e": per_year(air["without_rf"]),
+        "hotel_tco2e": per_year(co2e.where(hotel, 0.0)),
+        "un_inventory_tco2e": per_year((co2e - rf).where(~hotel, 0.0)),
+    })
+    has_data = np.isin(years, year.dropna().astype(int).unique())
+    out.loc[~has_data, ["kyoto_tco2e", "air_with_rf_tco2e", "air_without_rf_tco2e",
+                        "hotel_tco2e", "un_inventory_tco2e"]] = np.nan
+    for k, t in enumerate(targets, start=1):
+        if getattr(t, "metric", "co2e") != "co2e":
+            continue
+        mask = _target_mask(data, getattr(t, "categories", ("all",)))
+        actual = per_year(co2e.where(pd.Series(mask, index=data.index), 0.0))
+        actual[~has_data] = np.nan
+        out[f"target_{k}_actual_tco2e"] = actual
+        b_year, t_year = int(t.baseline_year), int(t.target_year)
+        given = baselines[k - 1] if k - 1 < len(baselines) else None
+        base = float(given) if given is not None and np.isfinite(given) else float(
+            actual[years.index(b_year)]) if b_year in years else np.nan
+        goal = base * (1.0 - float(t.reduction))
+        yr = np.asarray(years, dtype=float)
+        span = max(t_year - b_year, 1)
+        path = np.where((yr >= b_year) & (yr <= t_year),
+                        base + (goal - base) * (yr - b_year) / span, np.nan)
+        out[f"target_{k}_path_tco2e"] = path
+    return out
+
+
+def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """Air routes (either direction) ranked by tCO2e.
+
+    Returns
+    -------
+    DataFrame
+        ``route`` ("GVA–JFK", codes in alphabetical order), ``trips`` (distinct trip ids,
+        else rows), ``legs``, ``passengers`` (one-way passenger journeys: round trips count
+        twice), ``distance_km`` (great-circle, one way), ``tco2e`` (with RF as computed),
+        ``tco2e_without_rf``, ``share_pct`` (of air), top ``n`` rows.
+    """
+    air = data[_text(data, "category") == "air"]
+    cols = ["route", "trips", "legs", "passengers", "distance_km", "tco2e", "tco2e_without_rf",
+            "share_pct"]
+    if air.empty:
+        return pd.DataFrame(columns=cols)
+    o = _text(air, "origin").str.upper()
+    d = _text(air, "destination").str.upper()
+    route = np.where(o <= d, o + "–" + d, d + "–" + o)
+    round_trip = _col(air, "round_trip", False).fillna(False).astype(bool)
+    pax = pd.to_numeric(_col(air, "passengers", 1.0), errors="coerce").fillna(1.0)
+    trip = _text(air, "trip_id")
+    trip = trip.where(trip != "", "row" + _text(air, "source_row"))
+    comp = air_components(air)
+    frame = pd.DataFrame({
+        "route": route, "trip": trip.to_numpy(),
+        "journeys": (pax * np.where(round_trip, 2.0, 1.0)).to_numpy(),
+        "km": pd.to_numeric(_col(air, "distance_km"), errors="coerce").to_numpy(),
+        "t": (_num(air, "co2e_kg") / 1000.0).to_numpy(),
+        "t_no_rf": (comp["without_rf"] / 1000.0).to_numpy(),
+    })
+    g = frame.groupby("route", sort=True)
+    out = pd.DataFrame({
+        "trips": g["trip"].nunique(), "legs": g.size(), "passengers": g["journeys"].sum(),
+        "distance_km": g["km"].mean(), "tco2e": g["t"].sum(),
+        "tco2e_without_rf": g["t_no_rf"].sum(),
+    }).reset_index()
+    total = float(frame["t"].sum())
+    out["share_pct"] = out["tco2e"] / total * 100.0 if total else np.nan
+    out = out.sort_values(["tco2e", "route"], ascending=[False, True], kind="mergesort")
+    return out.head(n).reset_index(drop=True)[cols]
+
+
+def hotspots(data: pd.DataFrame, n: int = 15, names: Mapping[str, str] | None = None
+             ) -> pd.DataFrame:
+    """The largest entity x category cells.
+
+    Returns
+    -------
+    DataFrame
+        ``entity``, ``name``, ``category``, ``label``, ``tco2e``, ``share_pct`` (of the
+        Kyoto total of ``data``), ``rows``; top ``n`` by tCO2e.
+    """
+    cols = ["entity", "name", "category", "label", "tco2e", "share_pct", "rows"]
+    if data.empty:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({"entity": _text(data, "entity"), "category": _text(data, "category"),
+                          "t": _num(data, "co2e_kg") / 1000.0})
+    g = frame.groupby(["entity", "category"], sort=True)
+    out = pd.DataFrame({"tco2e": g["t"].sum(), "rows": g.size()}).reset_index()
+    total = float(frame["t"].sum())
+    out["share_pct"] = out["tco2e"] / total * 100.0 if total else np.nan
+    out["name"] = names_of(out["entity"], names)
+    out["label"] = out["category"].map(category_label)
+    out = out.sort_values(["tco2e", "entity", "category"], ascending=[False, True, True],
+                          kind="mergesort")
+    return out.head(n).reset_index(drop=True)[cols]
+
+
+# ---------------------------------------------------------------------------- data quality
+def rejected_rows(rejected: pd.DataFrame) -> pd.DataFrame:
+    """All rejected rows, sorted by table and source row (``value`` as text)."""
+    cols = ["table", "source_row", "column", "value", "reason"]
+    if rejected is None or rejected.empty:
+        return pd.DataFrame(columns=cols)
+    out = rejected.reindex(columns=cols).copy()
+    out["source_row"] = pd.to_numeric(out["source_row"], errors="coerce").astype("Int64")
+    for c in ("table", "column", "value", "reason"):
+        out[c] = out[c].astype(object).where(out[c].notna(), "").astype(str)
+    return out.sort_values(["table", "source_row", "column"], kind="mergesort"
+                           ).reset_index(drop=True)
+
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_NOTE_SPLIT = r"; (?!used )"  # "no desnz-2012 edition; used ..." is one note
+
+
+def _most_frequent(values: pd.Series) -> str:
+    counts = values.value_counts().sort_index()
+    return str(counts.sort_values(ascending=False, kind="mergesort").index[0])
+
+
+def _by_pattern(frame: pd.DataFrame, text: str, keys: Sequence[str], count: str,
+                value: str | None = None) -> pd.DataFrame:
+    """Group texts that differ only in their numbers (row numbers, years, counts)."""
+    frame = frame.assign(_pattern=frame[text].str.replace(_NUMBER, "#", regex=True))
+    g = frame.groupby([*keys, "_pattern"], sort=True)
+    out = pd.DataFrame({
+        text: g[text].agg(_most_frequent),
+        "variants": g[text].nunique(),
+        "rows": g[count].nunique() if count != text else g.size(),
+    })
+    if value is not None:
+        out["tco2e"] = g[value].sum()
+    return out.reset_index().drop(columns="_pattern")
+
+
+def rejected_reasons(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rejections counted per table, column and reason.
+
+    Reasons that differ only in numbers ("refunded (netted with row 25336)", "... in
+    desnz-2020") are counted together; ``reason`` shows the most frequent wording and
+    ``variants`` how many wordings were merged.
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``column``, ``reason``, ``variants``, ``rows`` (distinct source rows).
+    """
+    rows = rejected_rows(rejected)
+    cols = ["table", "column", "reason", "variants", "rows"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(_row=rows["table"] + ":" + rows["source_row"].astype(str))
+    out = _by_pattern(rows, "reason", ["table", "column"], "_row")
+    return out.sort_values(["rows", "table", "reason"], ascending=[False, True, True],
+                           kind="mergesort").reset_index(drop=True)[cols]
+
+
+def fallbacks(data: pd.DataFrame) -> pd.DataFrame:
+    """Fallbacks and substitutions used: the rows' non-empty ``notes``, grouped by note.
+
+    A row's notes are split into single notes (a row can carry several, e.g. an edition
+    substitution and a hotel-country fallback); notes that differ only in numbers (the
+    year of a missing edition, a count) are counted together, ``note`` showing the most
+    frequent wording and ``variants`` how many were merged.
+
+    Returns
+    -------
+    DataFrame
+        ``note``, ``variants``, ``rows`` (inventory rows with the note), ``tco2e`` (their
+        emissions), ``share_pct`` (of all inventory rows).
+    """
+    cols = ["note", "variants", "rows", "tco2e", "share_pct"]
+    notes = _text(data, "notes").str.strip()
+    used = notes != ""
+    if not used.any():
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({"note": notes[used].str.split(_NOTE_SPLIT, regex=True),
+                          "t": _num(data, "co2e_kg")[used] / 1000.0}).explode("note")
+    frame["note"] = frame["note"].astype(str).str.strip()
+    frame = frame[frame["note"] != ""]
+    out = _by_pattern(frame, "note", [], "note", "t")
+    out["share_pct"] = out["rows"] / max(len(data), 1) * 100.0
+    return out.sort_values(["rows", "note"], ascending=[False, True], kind="mergesort"
+                           ).reset_index(drop=True)[cols]
+
+
+def coverage(data: pd.DataFrame) -> pd.DataFrame:
+    """Years covered by each table of the inventory (data gaps show up here).
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``first_year``, ``last_year``, ``years`` (with data), ``missing_years``
+        (text), ``rows``.
+    """
+    cols = ["table", "first_year", "last_year", "years", "missing_years", "rows"]
+    year = pd.to_numeric(_col(data, "year"), errors="coerce")
+    if year.dropna().empty:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({"table": _text(data, "table"), "year": year}).dropna()
+    rows = []
+    for table, group in frame.groupby("table", sort=True):
+        present = sorted({int(y) for y in group["year"]})
+        gaps = sorted(set(range(present[0], present[-1] + 1)) - set(present))
+        rows.append({"table": table, "first_year": present[0], "last_year": present[-1],
+                     "years": len(present), "missing_years": ", ".join(map(str, gaps)),
+                     "rows": len(group)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def methods(data: pd.DataFrame) -> pd.DataFrame:
+    """Share of each calculation method (rows and tCO2e).
+
+    Methods that differ only in numbers (the edition year, the RF multiplier) are counted
+    together; ``method`` shows the most frequent wording, ``variants`` how many merged.
+
+    Returns
+    -------
+    DataFrame
+        ``category``, ``method``, ``variants``, ``rows``, ``tco2e``, ``share_pct`` (of
+        tCO2e).
+    """
+    cols = ["category", "method", "variants", "rows", "tco2e", "share_pct"]
+    if data.empty:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({"category": _text(data, "category"), "method": _text(data, "method"),
+                          "t": _num(data, "co2e_kg") / 1000.0})
+    out = _by_pattern(frame, "method", ["category"], "method", "t")
+    total = float(frame["t"].sum())
+    out["share_pct"] = out["tco2e"] / total * 100.0 if total else np.nan
+    return out.sort_values(["tco2e", "method"], ascending=[False, True], kind="mergesort"
+                           ).reset_index(drop=True)[cols]
+
+
+def parameters(data: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
+    """Method parameters used: haul rule, radiative forcing and its multiplier per edition.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``value``, ``detail``.
+    """
+    rows: list[dict[str, str]] = []
+    air = data[_text(data, "category") == "air"]
+    method = _text(air, "method")
+    hauls = sorted({m.group(1) for m in method.map(_HAUL_RULE.search) if m})
+    rows.append({"parameter": "Air haul rule", "value": ", ".join(hauls) or "n/a",
+                 "detail": "distance: great-circle < 500 km domestic, 500 to < 3,700 km "
+                           "short-haul, >= 3,700 km long-haul" if "distance" in hauls else ""})
+    rf_on = method.str.contains("RF on", regex=False)
+    rows.append({"parameter": "Radiative forcing in the Kyoto total",
+                 "value": "on" if rf_on.all() and len(air) else "off" if len(air) and not
+                 rf_on.any() else "mixed" if len(air) else "n/a",
+                 "detail": "with-RF air factors = CO2 x m + CH4 + N2O; the RF share is shown "
+                           "on its own line"})
+    ids = sorted(set(_text(air, "factor_id")) - {""})
+    by_multiplier: dict[str, list[str]] = {}
+    for edition in ids:
+        mult = _rf_multiplier_of(edition)
+        if not np.isfinite(mult):
+            found = {float(m.group(1)) for m in
+                     method[_text(air, "factor_id") == edition].map(_RF_TEXT.search) if m}
+            mult = found.pop() if len(found) == 1 else np.nan
+        by_multiplier.setdefault(f"{mult:g}" if np.isfinite(mult) else "unknown",
+                                 []).append(edition)
+    for value, editions_with in sorted(by_multiplier.items()):
+        rows.append({"parameter": "RF multiplier m (on the CO2 component)", "value": value,
+                     "detail": "editions " + ", ".join(editions_with)})
+    rows.append({"parameter": "Distance uplift",
+                 "value": "8% (inside the DESNZ factors)",
+                 "detail": "great-circle distance x factor; no further uplift added"})
+    if not editions.empty and "id" in editions.columns:
+        rows.append({"parameter": "Factor editions", "value": ", ".join(
+            editions["id"].astype(str)), "detail": "each row uses the edition of its year "
+                                                    "unless one edition was forced"})
+    return pd.DataFrame(rows, columns=["parameter", "value", "detail"])
+
+
+def target_label(target: Any) -> str:
+    """Readable name of a target: its ``name``, else e.g. ``"travel 2019→2021 −50%"``."""
+    if getattr(target, "name", ""):
+        return str(target.name)
+    cats = ", ".join(getattr(target, "categories", ()) or ()) or "all categories"
+    metric = getattr(target, "metric", "co2e")
+    suffix = " (budget)" if metric == "budget" else ""
+    return (f"{cats} {target.baseline_year}→{target.target_year} "
+            f"−{float(target.reduction) * 100:g}%{suffix}")
