@@ -222,6 +222,19 @@ def test_batch_equals_scalar_calls():
     assert got == pytest.approx([e.co2e.m_as("kgCO2e") for e in scalar], rel=1e-12)
 
 
+def test_round_trip_doubles_rail_and_road_in_scalar_and_batch():
+    d = sc.Q_(270, "km")
+    assert sc.rail(d, round_trip=True).co2e.m == pytest.approx(2 * sc.rail(d).co2e.m)
+    assert sc.road(d, vehicle="taxi", round_trip=True).co2e.m == \
+        pytest.approx(2 * sc.road(d, vehicle="taxi").co2e.m)
+    frame = pd.DataFrame({"source_row": [2, 3], "mode": ["rail", "road"],
+                          "distance_km": [270.0, 270.0], "round_trip": [True, True],
+                          "vehicle": [None, "taxi"]})
+    results, _ = compute_travel(frame, sc.load_factors())
+    assert results["co2e_kg"].tolist() == pytest.approx(
+        [sc.rail(d, round_trip=True).co2e.m, sc.road(d, vehicle="taxi", round_trip=True).co2e.m])
+
+
 def test_batch_rejects_bad_rows_with_reasons():
     frame = pd.DataFrame({
         "source_row": [2, 3, 4, 5],

@@ -227,7 +227,8 @@ def _surface_emission(fs: FactorSet, category: str, keys: dict[str, Any], quanti
 
 
 def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
-         factors: str | FactorSet | None = None, year: int | None = None) -> Emission:
+         factors: str | FactorSet | None = None, year: int | None = None,
+         round_trip: bool = False) -> Emission:
     """Emissions of a rail journey.
 
     Parameters
@@ -239,28 +240,32 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     passengers : int, default 1
     factors, year
         As for :func:`flight`.
+    round_trip : bool, default False
+        ``distance`` is one way; count it back too (x 2).
 
     Returns
     -------
     Emission
-        ``co2e`` = factor [kgCO2e / passenger-km] x distance x passengers.
+        ``co2e`` = factor [kgCO2e / passenger-km] x distance x passengers (x 2 if return).
     """
     fs, note = resolve_edition(factors, year)
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers")
+    trips = 2.0 if round_trip else 1.0
     key = normalise_rail_kind([kind])[0]
     if not key:
         raise InvalidActivityError(
             f"unknown rail kind {kind!r}; use one of {', '.join(sorted(set(RAIL_KINDS)))}")
     return _surface_emission(
-        fs, "rail", {"kind": key}, km * pax,
-        {"kind": key, "distance": Q_(km, _KM), "passengers": pax},
+        fs, "rail", {"kind": key}, km * pax * trips,
+        {"kind": key, "distance": Q_(km, _KM), "passengers": pax, "round_trip": bool(round_trip)},
         f"DESNZ passenger-km factor ({fs.id})", [note] if note else [])
 
 
 def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
          size: str | None = None, passengers: int = 1,
-         factors: str | FactorSet | None = None, year: int | None = None) -> Emission:
+         factors: str | FactorSet | None = None, year: int | None = None,
+         round_trip: bool = False) -> Emission:
     """Emissions of a road journey by car, taxi, bus, coach or motorbike.
 
     Parameters
@@ -279,6 +284,8 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
         are per vehicle-km: several colleagues in one car emit once.
     factors, year
         As for :func:`flight`.
+    round_trip : bool, default False
+        ``distance`` is one way; count it back too (x 2).
     """
     fs, note = resolve_edition(factors, year)
     km = _distance_km(distance)
@@ -293,9 +300,11 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     if not per_passenger and pax != 1:
         notes.append(f"{keys['vehicle'][0]} factors are per vehicle-km: passengers not multiplied")
     activity = {k: str(v[0]) for k, v in keys.items() if str(v[0])}
-    activity.update({"distance": Q_(km, _KM), "passengers": pax})
+    activity.update({"distance": Q_(km, _KM), "passengers": pax,
+                     "round_trip": bool(round_trip)})
     return _surface_emission(
-        fs, "road", keys, km * (pax if per_passenger else 1.0), activity,
+        fs, "road", keys, km * (pax if per_passenger else 1.0) * (2.0 if round_trip else 1.0),
+        activity,
         f"DESNZ {'passenger' if per_passenger else 'vehicle'}-km factor ({fs.id})", notes)
 
 

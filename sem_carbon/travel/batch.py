@@ -140,9 +140,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     if not ok.any():
         return
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
-    round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()[ok]
     tables = air_tables(fs)
-    res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * np.where(round_trip, 2.0, 1.0),
+    res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * _trips(rows)[ok],
                      haul, c_o[ok], c_d[ok])
     rf_tag = "rf" if rf else "no_rf"
     n_cabins = len(CABINS)
@@ -171,6 +170,12 @@ def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     """Categorical from codes into a label table that may repeat labels (e.g. many "")."""
     uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
+
+
+def _trips(rows: pd.DataFrame) -> np.ndarray:
+    """2 for a round trip (the distance is one way), else 1."""
+    round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()
+    return np.where(round_trip, 2.0, 1.0)
 
 
 def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +217,7 @@ def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, ok & (kind == ""), "rail_kind", raw, "unknown rail kind")
     ok &= kind != ""
     pax = _numbers(rows, "passengers", 1.0)
-    _emit_lookup(rows, fs, out, "rail", {"kind": kind}, km * pax, ok,
+    _emit_lookup(rows, fs, out, "rail", {"kind": kind}, km * pax * _trips(rows), ok,
                  "kgCO2e / passenger / km", f"DESNZ passenger-km factor ({fs.id})", kind, km,
                  "rail_kind", raw)
 
@@ -226,7 +231,7 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     ok &= keys["vehicle"] != ""
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)
-    quantity = km * np.where(per_pax, pax, 1.0)
+    quantity = km * np.where(per_pax, pax, 1.0) * _trips(rows)
     text = (pd.Series(keys["vehicle"]).astype(str) + "/" + pd.Series(keys["size"]).astype(str)
             + "/" + pd.Series(keys["fuel"]).astype(str)).to_numpy(dtype=object)
     unit = np.where(per_pax, "kgCO2e / passenger / km", "kgCO2e / km")
