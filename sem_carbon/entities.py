@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import EntityTreeError
+from .errors import EntityTreeError, UnknownEntityError
 
 __all__ = ["BLANK", "UNASSIGNED", "Entities", "UnknownEntityError"]
 
@@ -45,10 +45,6 @@ UNASSIGNED = "(unassigned)"
 BLANK = "(blank)"
 
 _TREE_COLUMNS = ("id", "name", "parent", "kind", "country")
-
-
-class UnknownEntityError(EntityTreeError, KeyError):
-    """An entity id asked for is not in the tree."""
 
 
 def _id_text(value: object) -> str:

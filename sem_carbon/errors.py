@@ -13,6 +13,7 @@ exception where that is natural, so ``except KeyError`` keeps working::
     ├── FactorIntegrityError (ValueError)     an edition fails schema, unit or checksum checks
     ├── InputFormatError (ValueError)         a file, table or URL cannot be read as asked
     └── EntityTreeError (ValueError)          cycles, unknown parents, duplicate ids
+        └── UnknownEntityError (KeyError)     an entity id asked for is not in the tree
 
 Unit mistakes between Quantities (kWh where km is needed) raise pint's own
 ``DimensionalityError``, which callers already know.
@@ -29,6 +30,7 @@ __all__ = [
     "UnitError",
     "UnknownAirportError",
     "UnknownCountryError",
+    "UnknownEntityError",
     "UnknownFactorError",
 ]
 
@@ -70,3 +72,7 @@ class InputFormatError(SemCarbonError, ValueError):
 
 class EntityTreeError(SemCarbonError, ValueError):
     """The planning-entity tree is inconsistent (cycle, unknown parent, duplicate id)."""
+
+
+class UnknownEntityError(EntityTreeError, KeyError):
+    """An entity id asked for is not in the tree."""
