@@ -290,8 +290,12 @@ def calculate(
                 "table": kind, "source_row": data.loc[no_year, "source_row"].to_numpy(),
                 "column": "date", "value": "", "reason": "no date or year: the factor edition "
                 "cannot be chosen"}))
-    data = (pd.concat(data_blocks, ignore_index=True) if data_blocks
-            else pd.DataFrame(columns=_FRONT))
+    if len(data_blocks) == 1:
+        data = data_blocks[0]
+    elif data_blocks:
+        data = pd.concat(data_blocks, ignore_index=True)
+    else:
+        data = pd.DataFrame(columns=_FRONT)
     rejected = (pd.concat(reject_blocks, ignore_index=True)[REJECT_COLUMNS] if reject_blocks
                 else pd.DataFrame(columns=REJECT_COLUMNS))
     data, rejected = _keep_rows_whole(data, rejected)
@@ -319,16 +323,30 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, rf: bool, haul: str, 
 
 
 def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
-    inputs = rows.loc[results.index.unique()]
+    """Result columns beside the input columns they came from, in the documented order.
+
+    Built with one column-wise concatenation (no row-wise copies of the inputs when every
+    row was computed once, the common case).
+    """
+    # computed rows only (T&D rows repeat their input); all rows once: no copy at all
+    inputs = rows if results.index.equals(rows.index) else rows.loc[results.index]
     inputs = inputs.drop(columns=[c for c in results.columns if c in inputs.columns])
-    merged = inputs.join(results, how="right") if results.index.has_duplicates else \
-        results.join(inputs)
-    merged.insert(0, "table", kind)
-    if "year" not in merged.columns or merged["year"].isna().any():
-        merged["year"] = _year_of(merged)
-    merged["year"] = merged["year"].astype("int64")
-    front = [c for c in _FRONT if c in merged.columns]
-    return merged[front + [c for c in merged.columns if c not in front]].reset_index(drop=True)
+    year = (inputs["year"] if "year" in inputs.columns and not inputs["year"].isna().any()
+            else pd.Series(_year_of(inputs), index=inputs.index))
+    parts = {"table": pd.Series(pd.Categorical.from_codes(np.zeros(len(results), np.int8),
+                                                          [kind]), index=results.index)}
+    for column in _FRONT[1:]:
+        if column == "year":
+            parts["year"] = year.astype("int64")
+        elif column in results.columns:
+            parts[column] = results[column]
+        elif column in inputs.columns:
+            parts[column] = inputs[column]
+    rest = [inputs[c] for c in inputs.columns if c not in parts]
+    rest += [results[c] for c in results.columns if c not in parts]
+    merged = pd.concat([*parts.values(), *rest], axis=1)
+    merged.columns = [*parts, *(s.name for s in rest)]
+    return merged.reset_index(drop=True)
 
 
 def _keep_rows_whole(data: pd.DataFrame, rejected: pd.DataFrame

@@ -288,11 +288,16 @@ def resolve_iata(
         raise ValueError(f"errors must be 'mask' or 'raise', got {errors!r}")
     import pandas as pd
 
-    arr = np.asarray(codes, dtype=object)
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    flat = arr.ravel()
-    if flat.size <= _SMALL:  # scalar calls: a dict beats pandas' set-up cost
+    if isinstance(codes, pd.Series | pd.Index):
+        # a column: factorise it as stored (arrow strings stay arrow strings)
+        flat = codes
+        arr = np.empty(len(codes), dtype=bool)  # only its shape is used below
+    else:
+        arr = np.asarray(codes, dtype=object)
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+        flat = arr.ravel()
+    if len(flat) <= _SMALL:  # scalar calls: a dict beats pandas' set-up cost
         first: dict[str, int] = {}
         idx = np.array([first.setdefault(_normalise_code(v), len(first)) for v in flat],
                        dtype=np.intp)
@@ -316,7 +321,7 @@ def resolve_iata(
         dated = _dated_codes()
         todo = [i for i, c in enumerate(norm) if c in dated and c not in _REGISTERED]
         if todo:
-            days = _as_days(dates, flat.size)
+            days = _as_days(dates, len(flat))
             index = _alias_index()
             for i in todo:  # loop over the few unique codes whose meaning depends on the date
                 rows = idx == i
@@ -328,10 +333,11 @@ def resolve_iata(
                         loc.lat, loc.lon, loc.country, True,
                     )  # fmt: skip
         else:
-            _as_days(dates, flat.size)  # still validate the dates
+            _as_days(dates, len(flat))  # still validate the dates
 
     if errors == "raise" and not found.all():
-        raise UnknownAirportError(_unknown_message([_normalise_code(v) for v in flat[~found]]))
+        raise UnknownAirportError(_unknown_message(
+            [_normalise_code(v) for v in np.asarray(flat, dtype=object)[~found]]))
     shape = arr.shape
     return Resolved(lat.reshape(shape), lon.reshape(shape), country.reshape(shape),
                     found.reshape(shape))  # fmt: skip

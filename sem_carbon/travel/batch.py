@@ -55,8 +55,9 @@ class _Collector:
         self.rejects.append(pd.DataFrame({
             "source_row": _column(rows, "source_row", -1).to_numpy()[mask],
             "column": column,
-            "value": np.broadcast_to(np.asarray(values, dtype=object), (len(rows),))[mask]
-            if np.ndim(values) else [values] * n,
+            "value": (values[mask].to_numpy(dtype=object) if isinstance(values, pd.Series)
+                      else np.broadcast_to(np.asarray(values, dtype=object), (len(rows),))[mask]
+                      if np.ndim(values) else [values] * n),
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (len(rows),))[mask]
             if np.ndim(reason) else [reason] * n,
         }))
@@ -100,8 +101,14 @@ def compute_travel(
         ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
     out = _Collector()
-    mode = _column(data, "mode", "").fillna("").astype(str).str.strip().str.lower()
-    for name, rows in data.groupby(mode.to_numpy(), sort=False):
+    # factorise the mode column once and clean its few distinct values; a table of one
+    # mode (the usual flight log) is passed on whole, without a copy
+    codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
+    names = [("" if pd.isna(u) else str(u)).strip().lower() for u in uniques]
+    for name in dict.fromkeys(names):
+        wanted = [i for i, n in enumerate(names) if n == name]
+        mask = np.isin(codes, wanted)
+        rows = data if mask.all() else data[mask]
         if name == "air":
             _air(rows, fs, out, radiative_forcing, haul)
         elif name == "rail":
@@ -113,21 +120,27 @@ def compute_travel(
         else:
             out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
                        f"unknown travel mode {name!r} (air, rail, road, hotel)")
-    results = (pd.concat(out.blocks) if out.blocks
-               else pd.DataFrame(columns=list(RESULT_COLUMNS)))
-    results = results.reindex(columns=list(RESULT_COLUMNS))
+    if len(out.blocks) == 1:  # the common case (one mode): no concatenation copy
+        results = out.blocks[0]
+    elif out.blocks:
+        results = pd.concat(out.blocks)
+    else:
+        results = pd.DataFrame(columns=list(RESULT_COLUMNS))
+    if list(results.columns) != list(RESULT_COLUMNS):
+        results = results.reindex(columns=list(RESULT_COLUMNS))
     rejects = (pd.concat(out.rejects, ignore_index=True) if out.rejects
                else pd.DataFrame(columns=_REJECT_COLUMNS))
     return results, rejects
 
 
 def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str) -> None:
-    origin = _column(rows, "origin", "").fillna("").astype(str).to_numpy(dtype=object)
-    dest = _column(rows, "destination", "").fillna("").astype(str).to_numpy(dtype=object)
+    # columns go to the resolvers as they are stored: no per-row Python strings
+    origin = _column(rows, "origin", "").reset_index(drop=True)
+    dest = _column(rows, "destination", "").reset_index(drop=True)
     dates = _column(rows, "date", None).to_numpy(dtype=object) if "date" in rows else None
     lat_o, lon_o, c_o, found_o = resolve_iata(origin, dates=dates, errors="mask")
     lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
-    cabin, known = cabin_codes(_column(rows, "cabin", "average").to_numpy(dtype=object))
+    cabin, known = cabin_codes(_column(rows, "cabin", "average").reset_index(drop=True))
     pax = _numbers(rows, "passengers", 1.0)
     bad_pax = ~np.isfinite(pax) | (pax < 0)
     out.reject(rows, ~found_o, "origin", origin, "unknown airport code")

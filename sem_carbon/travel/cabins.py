@@ -54,9 +54,10 @@ def cabin_codes(values: object) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(values, str):  # the scalar path: no pandas
         code = _INDEX.get(CABIN_ALIASES.get(_clean(values), _clean(values)), -1)
         return np.array([code], dtype=np.int8), np.array([code >= 0])
-    codes_of_unique, uniques = pd.factorize(
-        pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object),
-        use_na_sentinel=False)
+    if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        values = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object)
+    # factorise the column as it is (no per-row Python strings), then clean the uniques
+    codes_of_unique, uniques = pd.factorize(values, use_na_sentinel=False)
     table = np.array([_INDEX.get(CABIN_ALIASES.get(_clean(u), _clean(u)), -1) for u in uniques],
                      dtype=np.int8)
     codes = table[codes_of_unique] if len(uniques) else np.zeros(0, dtype=np.int8)
