@@ -1,0 +1,48 @@
+"""Readers of activity data: files (CSV, Excel, Parquet, JSON), URLs and DataFrames.
+
+:func:`read_travel_log` and :func:`read_facilities` map any source onto the canonical
+tables of ``docs/tables.md`` and return an :class:`ActivityTable`. A source row is either
+wholly in ``data`` (a routing string gives one row per leg) or wholly in ``rejected``,
+which lists every problem found with the row's spreadsheet number, the source column, the
+value and a readable reason: nothing is dropped silently, and
+``ActivityTable.reconciliation()`` adds up.
+
+Policies (details in the module named)
+--------------------------------------
+- Delimited text: the encoding (BOM, else UTF-8, else Windows-1252, else Latin-1), the
+  delimiter (``, ; tab |``) and the default decimal mark (comma for ``;`` files) are
+  detected; each numeric column is then judged on its own unambiguous values
+  (:mod:`~sem_carbon.io.csvfile`, :mod:`~sem_carbon.io.parse`).
+- Dates: day first (``05/03/2019`` is 5 March) unless the column only parses month first;
+  Excel serials and bare years are accepted (:mod:`~sem_carbon.io.parse`).
+- Units: unit-less numeric columns need a unit from a unit column, ``units=``, the preset
+  or the header; a missing unit is an error, never a guess (:mod:`~sem_carbon.io.columns`).
+- Routes: ``GVA/LHR/JFK/GVA`` gives three legs; a route back to its origin is not marked
+  ``round_trip`` (its return legs are listed) (:mod:`~sem_carbon.io.travel`).
+- Refunds (``refunds="net"``, default): a negative-cost row and its original (same trip,
+  same absolute cost) are both rejected as ``"refunded (netted with row N)"``; an unmatched
+  refund is rejected; ``refunds="keep"`` keeps them (:mod:`~sem_carbon.io.dedupe`).
+- Duplicates (``duplicates="keep"``, default): identical rows are kept; ``"drop"``
+  rejects later copies as ``"exact duplicate of row N"`` (:mod:`~sem_carbon.io.dedupe`).
+- URLs: http/https only (also after redirects), TLS verified, timeouts, retries with
+  backoff on 5xx and connection errors, a 200 MB cap, credentials and query strings never
+  shown (:mod:`~sem_carbon.io.http`, :mod:`~sem_carbon.io.redact`).
+
+Modules: :mod:`~sem_carbon.io.sources` (what to read), :mod:`~sem_carbon.io.csvfile`
+(delimited text), :mod:`~sem_carbon.io.http` (URLs), :mod:`~sem_carbon.io.redact`
+(credentials), :mod:`~sem_carbon.io.columns` (mappings and presets, ``presets/*.json``),
+:mod:`~sem_carbon.io.parse` (numbers, dates, booleans), :mod:`~sem_carbon.io.vocab`
+(words), :mod:`~sem_carbon.io.dedupe` (duplicates, refunds), :mod:`~sem_carbon.io.rejects`,
+:mod:`~sem_carbon.io.common`, :mod:`~sem_carbon.io.progress`,
+:mod:`~sem_carbon.io.travel`, :mod:`~sem_carbon.io.facilities`,
+:mod:`~sem_carbon.io.table`.
+"""
+
+from __future__ import annotations
+
+from .columns import list_presets
+from .facilities import read_facilities
+from .table import ActivityTable
+from .travel import read_travel_log
+
+__all__ = ["ActivityTable", "list_presets", "read_facilities", "read_travel_log"]

@@ -1,0 +1,401 @@
+"""``read_facilities``: meter readings / invoices (file, URL or DataFrame) -> ``ActivityTable``.
+
+Normalisation (vectorised; Python work only per distinct value)
+    - ``kind``: ``electricity``, ``natural_gas``, ``diesel``, ``petrol``, ``lpg``,
+      ``burning_oil``, ``gas_oil``, ``fuel_oil``, ``coal``, ``wood_pellets``,
+      ``district_heat``, ``refrigerant``, ``water``, ``waste`` (with common synonyms:
+      "gas", "heating oil", "district heating", "F-gas" ...), or any fuel name of the
+      default factor edition written in words (``"Aviation turbine fuel"``).
+    - ``amount`` with ``unit``: the row's ``unit`` if filled, else ``units={"amount": ...}``,
+      the preset or the header (``Consumption (kWh)``); unit spellings such as ``kwh``,
+      ``m3``, ``litres``, ``tonnes`` are normalised to pint text (``kWh``, ``m^3``, ``L``,
+      ``t``); ``gal``/``gallon``/``ton`` are refused as ambiguous. The unit must suit the
+      kind: energy for electricity and heat, energy/volume/mass for fuels, mass for
+      refrigerants and waste, volume for water. Amounts must be >= 0 (a credit note is
+      rejected as a negative amount).
+    - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
+      ``year`` is the year of ``date``, else of the middle of the period (or of its one
+      known end), else the ``year`` column. A period ending before it starts is rejected.
+    - ``country`` (alpha-2; required for electricity), ``gas`` (text; required for
+      refrigerant), ``treatment`` (yes/no, default True), ``disposal`` and ``material``
+      (lower-case words joined by ``_``; required for waste), ``method`` (``location`` |
+      ``market``; default ``location`` for electricity), ``supplier_factor`` ->
+      ``supplier_factor_kg_per_kwh`` (its unit from ``units=``, the preset or a header
+      such as ``supplier_factor_kg_per_kwh``; never guessed).
+Errors (:class:`~sem_carbon.errors.InputFormatError`)
+    no kind or amount column; no date, period or year column; electricity rows without a
+    country column; amounts or supplier factors without a unit; reading errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFormatError
+from ..units import Q_, parse_unit
+from .columns import FACILITIES_OUTPUT, plan_columns
+from .common import (
+    SourceColumns,
+    attach_extras,
+    blank_rows,
+    check_policy,
+    countries,
+    dates_and_years,
+    numbered,
+    spread,
+    text_series,
+)
+from .dedupe import exact_duplicates
+from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .parse import parse_bool, parse_dates, parse_numbers
+from .progress import progress_bar
+from .rejects import Rejections
+from .sources import RawTable, load_source
+from .table import ActivityTable
+from .vocab import FUEL_DIMENSIONS, KIND_DIMENSIONS, clean, facility_kind, unit_text
+
+__all__ = ["read_facilities"]
+
+_METHODS = {"location": "location", "location based": "location", "lb": "location",
+            "grid": "location", "market": "market", "market based": "market", "mb": "market",
+            "supplier": "market"}
+_DIMENSIONS = ("[energy]", "[volume]", "[mass]")
+
+
+@lru_cache(maxsize=1)
+def _fuel_names() -> frozenset[str]:
+    """Fuel keys of the default factor edition (empty when none can be loaded)."""
+    try:
+        from ..factors import load_factors
+
+        return frozenset(str(f) for f in load_factors().table("fuel")["fuel"].unique())
+    except Exception:  # no edition available: only the built-in kinds are known
+        return frozenset()
+
+
+def read_facilities(
+    source: str | os.PathLike[str] | pd.DataFrame | Any,
+    mapping: Mapping[str, str | Sequence[str]] | str | Path | None = None,
+    units: Mapping[str, str] | None = None,
+    *,
+    duplicates: Literal["keep", "drop"] = "keep",
+    progress: bool | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    retries: int = DEFAULT_RETRIES,
+) -> ActivityTable:
+    """Read facilities data (meter readings, invoices) into the canonical facilities table.
+
+    Parameters
+    ----------
+    source : path, http(s) URL, binary file object or DataFrame
+        As for :func:`sem_carbon.io.read_travel_log`.
+    mapping : dict, str or None
+        ``{canonical: source column}``, a preset name (``"utility_bills"``,
+        ``"canonical"``), a preset file path, or None for automatic matching.
+    units : dict, optional
+        Units of unit-less numeric columns: ``{"amount": "kWh"}``,
+        ``{"supplier_factor": "kgCO2e/kWh"}``.
+    duplicates : {"keep", "drop"}, default "keep"
+        Exact duplicate rows (e.g. an invoice exported twice): keep, or reject later copies.
+    progress : bool or None
+        Progress bars; None: only when stderr is a terminal.
+    sheet, encoding, delimiter, decimal, timeout, max_bytes, retries
+        As for :func:`sem_carbon.io.read_travel_log`.
+
+    Returns
+    -------
+    ActivityTable
+        ``kind="facilities"``; ``data`` columns as in ``docs/tables.md``.
+
+    Raises
+    ------
+    InputFormatError
+        Unreadable or empty source, missing required columns, amounts without a unit.
+    """
+    check_policy(duplicates, ("keep", "drop"), "duplicates")
+    raw = load_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                      decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
+                      progress=progress)
+    return facilities_table(raw, mapping, units, duplicates=duplicates, progress=progress)
+
+
+def facilities_table(
+    raw: RawTable,
+    mapping: Mapping[str, str | Sequence[str]] | str | Path | None = None,
+    units: Mapping[str, str] | None = None,
+    *,
+    duplicates: str = "keep",
+    progress: bool | None = None,
+) -> ActivityTable:
+    """Normalise a :class:`~sem_carbon.io.sources.RawTable` into a facilities ActivityTable."""
+    frame = raw.frame
+    n = len(frame)
+    plan = plan_columns("facilities", [str(c) for c in frame.columns], mapping, units)
+    cols = SourceColumns(raw, plan)
+    found = ", ".join(map(repr, frame.columns))
+    for name, example in (("kind", "Utility"), ("amount", "Consumption")):
+        if not cols.has(name):
+            raise InputFormatError(
+                f"{raw.source}: no {name} column. Map one (e.g. mapping={{'{name}': "
+                f"'{example}'}}) or use a preset; columns found: {found}"
+            )
+    if not any(cols.has(c) for c in ("period_start", "period_end", "date", "year")):
+        raise InputFormatError(
+            f"{raw.source}: no period_start/period_end, date or year column; columns found: "
+            f"{found}"
+        )
+    steps = progress_bar(progress if n >= 200_000 else False, 4, "normalising", unit="step")
+    source_row = np.arange(n, dtype=np.int64) + 2
+    rej = Rejections(source_row)
+    blank = blank_rows(frame)
+    rej.add(blank, "", "", "empty row")
+    live = ~blank
+
+    # kind -----------------------------------------------------------------------------------
+    kind_raw = cols.get("kind")
+    kind_text = cols.text("kind")
+    kind = spread(kind_text.where(kind_text != "", None), _kind, 1)[0]
+    missing_kind = (kind_text == "").to_numpy()
+    rej.add(live & missing_kind, cols.label("kind"), "", "missing kind")
+    rej.add(live & ~missing_kind & (kind == ""), cols.label("kind"), kind_raw,
+            "unknown kind (expected electricity, natural_gas, diesel, petrol, lpg, "
+            "burning_oil, gas_oil, fuel_oil, coal, wood_pellets, district_heat, refrigerant, "
+            "water, waste or a DESNZ fuel name)")
+    is_elec = kind == "electricity"
+    if (live & is_elec).any() and not cols.has("country"):
+        raise InputFormatError(
+            f"{raw.source}: {int((live & is_elec).sum())} electricity row(s) but no country "
+            f"column (grid factors are per country); columns found: {found}"
+        )
+    steps.update()
+
+    # amount and unit --------------------------------------------------------------------------
+    amount, unit = _amounts(cols, rej, live, kind, raw.decimal, raw.source)
+    supplier = _supplier_factor(cols, rej, live, raw.decimal, raw.source)
+    steps.update()
+
+    # dates ----------------------------------------------------------------------------------
+    start, start_bad = _date_column(cols, rej, live, "period_start")
+    end, end_bad = _date_column(cols, rej, live, "period_end")
+    dated, year = dates_and_years(cols, rej, ~live)
+    date_bad = start_bad | end_bad | (dated.bad if dated is not None else False)
+    date = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
+    backwards = live & ~np.isnat(start) & ~np.isnat(end) & (end < start)
+    rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
+            "period ends before it starts")
+    mid = _period_middle(start, end)
+    has_date = ~np.isnat(date)
+    year = np.where(has_date, year, np.where(~np.isnat(mid), _year_of(mid), year))
+    no_year = live & (year == 0) & ~date_bad
+    rej.add(no_year, cols.label("date") if cols.has("date") else "date", "",
+            "missing date (no period_start/period_end, date or year)")
+    steps.update()
+
+    # other columns --------------------------------------------------------------------------
+    country = np.full(n, "", dtype=object)
+    if cols.has("country"):
+        country_raw = cols.get("country")
+        assert country_raw is not None
+        country, c_missing, c_unknown = countries(country_raw)
+        rej.add(live & c_unknown, cols.label("country"), country_raw,
+                "unknown country (expected an ISO code or an English country name)")
+        rej.add(live & is_elec & c_missing, cols.label("country"), "",
+                "electricity needs a country")
+    gas = cols.text("gas")
+    rej.add(live & (kind == "refrigerant") & (gas == "").to_numpy(), cols.label("gas"), "",
+            "refrigerant needs a gas (e.g. R-410A, HFC-134a)")
+    treatment = np.ones(n, dtype=bool)
+    if cols.has("treatment"):
+        series = cols.get("treatment")
+        assert series is not None
+        values, t_missing, t_bad = parse_bool(series)
+        treatment = np.where(t_missing, True, values)
+        rej.add(live & t_bad, cols.label("treatment"), series,
+                "not a yes/no value (expected Y/N, yes/no, true/false, 1/0)")
+    disposal = _words(cols.text("disposal"))
+    material = _words(cols.text("material"))
+    is_waste = kind == "waste"
+    rej.add(live & is_waste & (disposal == ""), cols.label("disposal"), "",
+            "waste needs a disposal route (e.g. landfill, combustion, closed_loop)")
+    rej.add(live & is_waste & (material == ""), cols.label("material"), "",
+            "waste needs a material (e.g. commercial_and_industrial_waste, paper_and_board)")
+    method = _methods(cols, rej, live, is_elec)
+
+    if duplicates == "drop":
+        first = exact_duplicates(frame, live)
+        dup = first >= 0
+        rej.add_positions(np.flatnonzero(dup), "(all columns)", "",
+                          numbered("exact duplicate of row ", source_row[first[dup]]))
+    steps.update()
+    steps.close()
+
+    pos = np.flatnonzero(~rej.mask)
+    data = {
+        "source_row": source_row[pos],
+        "entity": cols.text("entity").iloc[pos].reset_index(drop=True),
+        "site": cols.text("site").iloc[pos].reset_index(drop=True),
+        "period_start": start[pos],
+        "period_end": end[pos],
+        "date": date[pos],
+        "year": year[pos].astype(np.int64),
+        "kind": text_series(kind[pos]),
+        "amount": amount[pos],
+        "unit": text_series(unit[pos]),
+        "country": text_series(country[pos]),
+        "gas": cols.text("gas").iloc[pos].reset_index(drop=True),
+        "treatment": treatment[pos].astype(bool),
+        "disposal": text_series(disposal[pos]),
+        "material": text_series(material[pos]),
+        "method": text_series(method[pos]),
+        "supplier_factor_kg_per_kwh": supplier[pos],
+    }
+    assert tuple(data) == FACILITIES_OUTPUT
+    table = attach_extras(data, frame, plan.extras, pos)
+    return ActivityTable("facilities", table, rej.frame(), raw.source, n)
+
+
+def _kind(value: Any) -> tuple[str]:
+    kind = facility_kind(value)
+    if not kind:
+        kind = facility_kind(value, _fuel_names())
+    return (kind,)
+
+
+def _words(text: pd.Series) -> np.ndarray:
+    return spread(text.where(text != "", None), lambda v: (clean(v).replace(" ", "_"),), 1)[0]
+
+
+def _methods(cols: SourceColumns, rej: Rejections, live: np.ndarray,
+             is_elec: np.ndarray) -> np.ndarray:
+    text = cols.text("method")
+    given = (text != "").to_numpy()
+    method = spread(text.where(given, None), lambda v: (_METHODS.get(clean(v), "?"),), 1)[0]
+    rej.add(live & given & (method == "?"), cols.label("method"), text,
+            "unknown method (expected location or market)")
+    method = np.where(given & (method != "?"), method, np.where(is_elec, "location", ""))
+    return method.astype(object)
+
+
+def _date_column(cols: SourceColumns, rej: Rejections, live: np.ndarray,
+                 name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(dates, bad mask) of a period bound; a bare year is not enough for a bound."""
+    series = cols.get(name)
+    if series is None:
+        return (np.full(cols.n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+                np.zeros(cols.n, dtype=bool))
+    parsed = parse_dates(series)
+    rej.add(live & parsed.bad, cols.label(name), series, parsed.reason)
+    year_only = live & ~parsed.bad & ~parsed.missing & np.isnat(parsed.dates)
+    rej.add(year_only, cols.label(name), series, f"{name} needs a full date, not only a year")
+    return parsed.dates, parsed.bad | year_only
+
+
+def _period_middle(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    both = ~np.isnat(start) & ~np.isnat(end)
+    mid = np.where(np.isnat(start), end, start)
+    if both.any():
+        mid = mid.copy()
+        mid[both] = start[both] + (end[both] - start[both]) // 2
+    return mid
+
+
+def _year_of(days: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(days), dtype=np.int64)
+    ok = ~np.isnat(days)
+    out[ok] = days[ok].astype("datetime64[Y]").astype(np.int64) + 1970
+    return out
+
+
+def _unit_info(text: Any) -> tuple[str, str, str]:
+    """(pint text, dimension among energy/volume/mass, problem) of a unit spelling."""
+    unit = unit_text(text)
+    if unit is None:
+        return "", "", (f"ambiguous unit {text!r} (say e.g. US_liquid_gallon, "
+                        "imperial_gallon, t)")
+    try:
+        quantity = Q_(1.0, parse_unit(unit))
+    except Exception:
+        return "", "", f"unknown unit {text!r}"
+    for dim in _DIMENSIONS:
+        if quantity.check(dim):
+            return unit, dim, ""
+    return unit, "", f"{text!r} is not an energy, volume or mass unit"
+
+
+def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.ndarray,
+             decimal: str, source: str) -> tuple[np.ndarray, np.ndarray]:
+    series = cols.get("amount")
+    assert series is not None
+    parsed = parse_numbers(series, decimal)
+    label = cols.label("amount")
+    rej.add(live & parsed.missing, label, "", "missing amount")
+    rej.add(live & parsed.bad, label, series, "amount is not a number")
+    rej.add(live & (parsed.values < 0), label, series, "negative amount")
+    present = live & ~parsed.missing & ~parsed.bad
+    fallback = cols.plan.units.get("amount", "")
+    if not cols.has("unit") and not fallback and present.any():
+        raise InputFormatError(
+            f"{source}: column {label!r} has amounts but no unit: add a unit column, or pass "
+            "units={'amount': 'kWh'} (or 'L', 'm^3', 'kg' ...); sem-carbon does not guess units"
+        )
+    unit_col = cols.text("unit")
+    given = unit_col.where(unit_col != "", fallback)
+    unit, dim, problem = spread(given.where(given != "", None), _unit_info, 3)
+    no_unit = present & (given == "").to_numpy()
+    rej.add(no_unit, cols.label("unit"), "", "amount without a unit")
+    rej.add(present & ~no_unit & (problem != ""), cols.label("unit"), given, problem)
+    allowed = np.zeros(len(kind), dtype=bool)
+    for dimension in _DIMENSIONS:
+        allowed |= _fits(kind, dimension) & (dim == dimension)
+    mismatch = present & ~no_unit & (problem == "") & (kind != "") & ~allowed
+    reasons = pd.Series(kind[mismatch], dtype=object).map(_unit_mismatch).to_numpy(dtype=object)
+    rej.add_positions(np.flatnonzero(mismatch), cols.label("unit"), given[mismatch], reasons)
+    return np.where(present, parsed.values, np.nan), np.where(problem == "", unit, "")
+
+
+def _unit_mismatch(kind: str) -> str:
+    wanted = " or ".join(d.strip("[]") for d in KIND_DIMENSIONS.get(kind, FUEL_DIMENSIONS))
+    return f"unit does not suit {kind} (expected {wanted})"
+
+
+def _fits(kind: np.ndarray, dimension: str) -> np.ndarray:
+    """True where an amount of ``dimension`` suits the kind (per distinct kind)."""
+    codes, uniques = pd.factorize(np.asarray(kind, dtype=object))
+    table = np.array([dimension in KIND_DIMENSIONS.get(str(k), FUEL_DIMENSIONS)
+                      for k in uniques] + [False], dtype=bool)
+    return table[codes]
+
+
+def _supplier_factor(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str,
+                     source: str) -> np.ndarray:
+    series = cols.get("supplier_factor")
+    if series is None:
+        return np.full(cols.n, np.nan)
+    parsed = parse_numbers(series, decimal)
+    label = cols.label("supplier_factor")
+    rej.add(live & parsed.bad, label, series, "supplier factor is not a number")
+    rej.add(live & (parsed.values < 0), label, series, "negative supplier factor")
+    unit = cols.plan.units.get("supplier_factor")
+    present = live & ~parsed.missing & ~parsed.bad
+    if unit is None:
+        if present.any():
+            raise InputFormatError(
+                f"{source}: column {label!r} has supplier factors but no unit: pass "
+                "units={'supplier_factor': 'kgCO2e/kWh'} (or 'gCO2e/kWh'), or name the column "
+                "supplier_factor_kg_per_kwh; sem-carbon does not guess units"
+            )
+        return np.full(cols.n, np.nan)
+    factor = float(Q_(1.0, parse_unit(unit)).m_as("kgCO2e/kWh"))
+    return np.where(present, parsed.values * factor, np.nan)

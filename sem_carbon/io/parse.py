@@ -1,0 +1,549 @@
+"""Vectorised parsers for columns of activity tables: text, numbers, dates, booleans.
+
+Every parser works on a whole column (a :class:`pandas.Series` of any dtype: text read
+from CSV, typed cells from Excel/Parquet/JSON, or a mix) and does its Python-level work once
+per *distinct* value (a pandas factorisation), never once per row. Each returns the parsed
+values plus ``missing`` (empty cell) and ``bad`` (present but not readable) masks, so the
+readers can send bad rows to ``rejected`` with a reason.
+
+Numbers (:func:`parse_numbers`)
+    ``1234.5``, ``1,234.5``, ``1.234,5``, ``1 234,5``, ``1'234.5``, ``12,5``, ``(12.50)``
+    (accounting negative), ``-12``, ``1e3``, a leading/trailing ``$ € £ ¥``. The decimal mark
+    of a column is decided by its unambiguous values (a value with both marks: the last one
+    is decimal; a mark repeated: thousands; a mark not followed by exactly three digits:
+    decimal); the caller's default (``","`` for ``;``-separated files) settles columns whose
+    values are all ambiguous (``1.234``). Values that do not fit the column's convention
+    are bad. Non-finite values (``inf``, ``nan`` as text) are bad.
+Dates (:func:`parse_dates`)
+    ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
+    ``05/03/2019``, ``05.03.2019``, ``05-03-19``, ``5 Mar 2019``, ``05-Mar-19``,
+    ``March 5, 2019``, Excel serial numbers (1950-2100), datetime cells, and a bare year
+    (``2019``: the date is unknown, the year is known). Numeric day/month dates are read
+    **day first** unless the column only parses month first (some value has a second
+    field above 12 and none has a first field above 12). Two-digit years follow Python's
+    ``%y`` (00-68 -> 20xx, 69-99 -> 19xx). Impossible dates (``31/02/2019``) and dates
+    outside 1950-2100 are bad.
+Booleans (:func:`parse_bool`)
+    ``Y/N``, ``yes/no``, ``true/false``, ``T/F``, ``1/0``, ``return/one way``,
+    ``round trip``, ``RT/OW``, ``single`` (case-insensitive), bool and 0/1 cells.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+__all__ = [
+    "DateResult",
+    "NumberResult",
+    "as_text",
+    "distinct",
+    "is_missing",
+    "map_distinct",
+    "parse_bool",
+    "parse_dates",
+    "parse_numbers",
+]
+
+#: Plausible calendar years of an activity.
+YEAR_RANGE = (1950, 2100)
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31
+
+
+# --------------------------------------------------------------------------------------------
+# Distinct values
+
+
+def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorise a column: (codes with -1 for missing, distinct values as an object array)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
+def map_distinct(series: pd.Series, func: Callable[[Any], Any], na: Any = None,
+                 dtype: Any = object) -> np.ndarray:
+    """Apply ``func`` once per distinct non-missing value and spread the results.
+
+    Parameters
+    ----------
+    series : Series
+        Any column.
+    func : callable
+        Value -> result.
+    na : object
+        Result for missing cells.
+    dtype : numpy dtype
+        Of the result array.
+    """
+    codes, uniques = distinct(series)
+    table = np.empty(len(uniques) + 1, dtype=dtype)
+    for i, value in enumerate(uniques):  # loop over distinct values only
+        table[i] = func(value)
+    table[-1] = na
+    return table[codes]
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if np.isnan(number):
+            return ""
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    if isinstance(value, pd.Timestamp | _dt.datetime):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """A column as stripped text (``""`` for missing), whatever its dtype.
+
+    Integral floats print without ``.0`` (Excel stores ``1001`` as ``1001.0``), dates as ISO.
+    """
+    if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
+        return series.fillna("").str.strip()
+    values = map_distinct(series, _to_text, na="")
+    return pd.Series(values, index=series.index, dtype=_str_dtype())
+
+
+def _str_dtype() -> Any:
+    from .csvfile import text_dtype
+
+    return text_dtype()
+
+
+def is_missing(series: pd.Series) -> np.ndarray:
+    """True where a cell is missing or blank text."""
+    missing = series.isna().to_numpy()
+    if ptypes.is_string_dtype(series.dtype) or ptypes.is_object_dtype(series.dtype):
+        text = as_text(series)
+        missing = missing | (text == "").to_numpy()
+    return missing
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+
+
+class NumberResult(NamedTuple):
+    """Parsed numbers: ``values`` (NaN where missing or bad), ``missing``, ``bad`` masks."""
+
+    values: np.ndarray
+    missing: np.ndarray
+    bad: np.ndarray
+
+
+# thousands separators besides "," and ".": spaces, apostrophes, (narrow) no-break spaces;
+# literal characters (not escapes), so the patterns work in Python re and in RE2 (pyarrow)
+_GROUP = "[\\s'\u2019\u00a0\u202f]"
+_POINT_OK = (rf"[+-]?(?:(?:\d{{1,3}}(?:(?:,|{_GROUP})\d{{3}})+|\d+)(?:\.\d*)?|\.\d+)"
+             r"(?:[eE][+-]?\d+)?")
+_COMMA_OK = rf"[+-]?(?:(?:\d{{1,3}}(?:(?:\.|{_GROUP})\d{{3}})+|\d+)(?:,\d*)?|,\d+)"
+
+
+def _is_arrow_text(series: pd.Series) -> bool:
+    return ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)
+
+
+def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
+    """Parse a numeric column (see the module notes for the accepted forms).
+
+    Parameters
+    ----------
+    series : Series
+        Numbers, text, or a mix.
+    decimal : {".", ","}
+        Decimal mark for columns whose text values are all ambiguous.
+    """
+    n = len(series)
+    if ptypes.is_bool_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        return NumberResult(values, np.isnan(values), np.zeros(n, dtype=bool))
+    if ptypes.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+        bad = ~missing & ~np.isfinite(values)
+        return NumberResult(np.where(bad, np.nan, values), missing, bad)
+    if _is_arrow_text(series):  # text read from a file: vectorised in pyarrow, no factorising
+        fast = _fast_numbers(series, decimal)
+        if fast is not None:
+            return fast
+        values, missing, bad = _parse_number_texts(series.reset_index(drop=True), decimal)
+        return NumberResult(values, missing | series.isna().to_numpy(), bad)
+    codes, uniques = distinct(series)
+    size = len(uniques)
+    u_values = np.full(size + 1, np.nan)
+    u_bad = np.zeros(size + 1, dtype=bool)
+    u_missing = np.zeros(size + 1, dtype=bool)
+    u_missing[-1] = True
+    kind = np.array([_number_kind(u) for u in uniques] + ["missing"], dtype=object)
+    numeric = np.flatnonzero(kind == "number")
+    if numeric.size:
+        u_values[numeric] = np.array([float(u) for u in uniques[numeric]], dtype=float)
+    text_idx = np.flatnonzero(kind == "text")
+    if text_idx.size:
+        texts = pd.Series(uniques[text_idx], dtype=_str_dtype())
+        vals, miss, bad = _parse_number_texts(texts, decimal)
+        u_values[text_idx], u_missing[text_idx], u_bad[text_idx] = vals, miss, bad
+    u_bad[kind == "other"] = True
+    finite = np.isfinite(u_values)
+    nonfinite = ~finite & ~u_missing & ~u_bad & (kind == "number")
+    u_bad |= nonfinite
+    u_values[u_bad] = np.nan
+    return NumberResult(u_values[codes], u_missing[codes], u_bad[codes])
+
+
+def _number_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool | np.bool_):
+        return "number"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "missing" if isinstance(value, float | np.floating) and np.isnan(value) else "number"
+    return "other"
+
+
+def _fast_numbers(series: pd.Series, decimal: str) -> NumberResult | None:
+    """Text column of plain numbers: one pyarrow cast (the common case, millions of rows)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover
+        return None
+    if decimal == "," and bool(series.str.contains(".", regex=False).any()):
+        return None
+    try:
+        arr = pa.array(series.array)
+        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    values = np.asarray(values, dtype=float)
+    missing = series.isna().to_numpy()
+    bad = ~missing & ~np.isfinite(values)
+    return NumberResult(np.where(bad, np.nan, values), missing, bad)
+
+
+def _bools(result: Any) -> np.ndarray:
+    """A pyarrow boolean result as a numpy bool array (null -> False)."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _parse_number_texts(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray]:
+    """Number texts (a text Series) -> (values, missing, bad), with pyarrow string kernels."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if _is_arrow_text(text):
+        arr = pa.array(text.array)
+    else:
+        arr = pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    t = pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+    t = pc.replace_substring(t, "\u2212", "-")
+    missing = _bools(pc.equal(t, ""))
+    paren = pc.match_substring_regex(t, r"^\(.*\)$")
+    if _bools(paren).any():
+        inner = pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(t, 1, -1))
+        minus, nothing = pa.scalar("-", type=t.type), pa.scalar("", type=t.type)
+        t = pc.if_else(paren, pc.binary_join_element_wise(minus, inner, nothing), t)
+    t = pc.replace_substring_regex(t, r"^([+-]?)\s*[$€£¥]\s*", r"\1")
+    t = pc.replace_substring_regex(t, r"\s*[$€£¥]$", "")
+    body = pc.replace_substring_regex(t, r"^[+-]", "")
+    has_c = _bools(pc.match_substring(body, ","))
+    has_p = _bools(pc.match_substring(body, "."))
+    both = has_c & has_p
+    comma_last = _bools(pc.match_substring_regex(body, r",[^.]*$"))
+    only_c = has_c & ~has_p
+    only_p = has_p & ~has_c
+    multi_c = only_c & (pc.count_substring(body, ",").to_numpy(zero_copy_only=False) > 1)
+    multi_p = only_p & (pc.count_substring(body, ".").to_numpy(zero_copy_only=False) > 1)
+    amb_c = only_c & ~multi_c & _bools(pc.match_substring_regex(body, r"^[1-9]\d{0,2},\d{3}$"))
+    amb_p = only_p & ~multi_p & _bools(pc.match_substring_regex(body, r"^[1-9]\d{0,2}\.\d{3}$"))
+    votes_comma = int(((both & comma_last) | multi_p | (only_c & ~multi_c & ~amb_c)).sum())
+    votes_point = int(((both & ~comma_last) | multi_c | (only_p & ~multi_p & ~amb_p)).sum())
+    if votes_comma > votes_point:
+        mark = ","
+    elif votes_point > votes_comma:
+        mark = "."
+    else:
+        mark = decimal
+    if mark == ",":
+        ok = _bools(pc.match_substring_regex(t, f"^(?:{_COMMA_OK})$"))
+        cleaned = pc.replace_substring(pc.replace_substring_regex(t, rf"(?:\.|{_GROUP})", ""),
+                                       ",", ".")
+    else:
+        ok = _bools(pc.match_substring_regex(t, f"^(?:{_POINT_OK})$"))
+        cleaned = pc.replace_substring_regex(t, rf"(?:,|{_GROUP})", "")
+    ok = ok & ~missing
+    values = np.full(len(ok), np.nan)
+    if ok.any():
+        chosen = pc.filter(cleaned, pa.array(ok))
+        try:
+            numbers = pc.cast(chosen, pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:  # forms arrow does not cast ("5.", ",5" ...): per value
+            numbers = np.array([float(v) for v in chosen.to_pylist()], dtype=float)
+        values[ok] = numbers
+    bad = ~ok & ~missing
+    nonfinite = ok & ~np.isfinite(values)
+    return np.where(nonfinite, np.nan, values), missing, bad | nonfinite
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+class DateResult(NamedTuple):
+    """Parsed dates.
+
+    Attributes
+    ----------
+    dates : ndarray of datetime64[ns]
+        NaT where missing, bad or only a year is known.
+    year : ndarray of int64
+        Calendar year (0 where missing or bad).
+    missing, bad : ndarray of bool
+        Empty cell; present but not a (plausible) date.
+    reason : ndarray of object
+        Why a bad value is bad ("" elsewhere).
+    """
+
+    dates: np.ndarray
+    year: np.ndarray
+    missing: np.ndarray
+    bad: np.ndarray
+    reason: np.ndarray
+
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_TIME = re.compile(
+    r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)$"
+)
+_WEEKDAY = r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_ISO = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"
+_NUMERIC = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$"
+_DAY_MONTH = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]*([A-Za-z]{3,9})\.?[\s\-./,]*(\d{4}|\d{2})$"
+_MONTH_DAY = r"^([A-Za-z]{3,9})\.?[\s\-./]*(\d{1,2})(?:st|nd|rd|th)?,?[\s\-./]*(\d{4})$"
+_COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"
+
+
+def _full_year(y: np.ndarray) -> np.ndarray:
+    return np.where(y < 69, y + 2000, np.where(y < 100, y + 1900, y))
+
+
+def parse_dates(series: pd.Series) -> DateResult:
+    """Parse a date column (see the module notes for the accepted forms and rules)."""
+    n = len(series)
+    if ptypes.is_datetime64_any_dtype(series.dtype):
+        stamps = series
+        if getattr(series.dtype, "tz", None) is not None:
+            stamps = series.dt.tz_localize(None)
+        days = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        missing = np.isnat(days)
+        return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
+                             np.zeros(n, dtype=bool), np.full(n, "", dtype=object))
+    codes, uniques = distinct(series)
+    size = len(uniques)
+    u_days = np.full(size + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    u_year = np.zeros(size + 1, dtype=np.int64)
+    u_missing = np.zeros(size + 1, dtype=bool)
+    u_missing[-1] = True
+    u_reason = np.full(size + 1, "", dtype=object)
+    kinds = np.array([_date_kind(u) for u in uniques] + ["missing"], dtype=object)
+    stamp_idx = np.flatnonzero(kinds == "stamp")
+    if stamp_idx.size:
+        u_days[stamp_idx] = np.array(
+            [np.datetime64(pd.Timestamp(u).tz_localize(None).date(), "D")
+             for u in uniques[stamp_idx]], dtype="datetime64[D]")  # fmt: skip
+    number_idx = np.flatnonzero(kinds == "number")
+    if number_idx.size:
+        d, y, r = _serials(np.array([float(u) for u in uniques[number_idx]]))
+        u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
+    text_idx = np.flatnonzero(kinds == "text")
+    if text_idx.size:
+        d, y, miss, r = _date_texts(pd.Series(uniques[text_idx], dtype=object))
+        u_days[text_idx], u_year[text_idx] = d, y
+        u_missing[text_idx], u_reason[text_idx] = miss, r
+    u_reason[kinds == "other"] = "not a date"
+    u_reason[kinds == "missing"] = ""
+    u_missing[kinds == "missing"] = True
+    bad = u_reason != ""
+    return _finish_dates(u_days[codes], u_year[codes], u_missing[codes], bad[codes],
+                         u_reason[codes])
+
+
+def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
+                  reason: np.ndarray) -> DateResult:
+    """Year from dates, plausibility check, ns resolution."""
+    has_day = ~np.isnat(days)
+    year = year.copy()
+    year[has_day] = days[has_day].astype("datetime64[Y]").astype(np.int64) + 1970
+    known = (year != 0) & ~bad
+    implausible = known & ((year < YEAR_RANGE[0]) | (year > YEAR_RANGE[1]))
+    if implausible.any():
+        reason = reason.copy()
+        shown = pd.Series(year[implausible], dtype=object).astype(str)
+        reason[implausible] = ("implausible date (year " + shown + f"; expected "
+                               f"{YEAR_RANGE[0]}-{YEAR_RANGE[1]})").to_numpy(dtype=object)
+        bad = bad | implausible
+    days = np.where(bad, np.datetime64("NaT"), days).astype("datetime64[D]")
+    year = np.where(bad | missing, 0, year)
+    return DateResult(days.astype("datetime64[ns]"), year.astype(np.int64), missing & ~bad,
+                      bad, reason)
+
+
+def _date_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, pd.Timestamp | _dt.date | np.datetime64):
+        return "missing" if pd.isna(value) else "stamp"
+    if isinstance(value, bool | np.bool_):
+        return "other"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "missing" if np.isnan(float(value)) else "number"
+    return "other"
+
+
+def _serials(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers -> (days, year-only, reason): a plausible year, or an Excel serial date."""
+    days = np.full(len(numbers), np.datetime64("NaT"), dtype="datetime64[D]")
+    year = np.zeros(len(numbers), dtype=np.int64)
+    reason = np.full(len(numbers), "", dtype=object)
+    integral = np.floor(numbers) == numbers
+    is_year = integral & (numbers >= YEAR_RANGE[0]) & (numbers <= YEAR_RANGE[1])
+    year[is_year] = numbers[is_year].astype(np.int64)
+    serial = ~is_year & (numbers >= _SERIAL_RANGE[0]) & (numbers < _SERIAL_RANGE[1] + 1)
+    days[serial] = _EXCEL_EPOCH + np.floor(numbers[serial]).astype(np.int64)
+    other = ~is_year & ~serial
+    reason[other] = [f"not a date (the number {v:g} is neither a year nor an Excel date "
+                     f"serial in {YEAR_RANGE[0]}-{YEAR_RANGE[1]})" for v in numbers[other]]
+    return days, year, reason
+
+
+def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Arrays of year, month, day (floats, NaN allowed) -> datetime64[D], NaT if impossible."""
+    out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = ~(np.isnan(y) | np.isnan(m) | np.isnan(d))
+    if ok.any():
+        parts = pd.DataFrame({"year": y[ok], "month": m[ok], "day": d[ok]}).astype(np.int64)
+        stamps = pd.to_datetime(parts, errors="coerce")
+        out[ok] = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    return out
+
+
+def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct date texts -> (days, year-only, missing, reason)."""
+    size = len(text)
+    t = text.str.strip()
+    missing = (t == "").to_numpy()
+    t = t.str.replace(_TIME, "", regex=True).str.strip()
+    t = t.str.replace(_WEEKDAY, "", regex=True, flags=re.IGNORECASE)
+    y = np.full(size, np.nan)
+    m = np.full(size, np.nan)
+    d = np.full(size, np.nan)
+    matched = np.zeros(size, dtype=bool)
+
+    def take(pattern: str, order: tuple[int, int, int], month_names: bool = False) -> None:
+        parts = t.str.extract(pattern, flags=re.IGNORECASE)
+        hit = parts[0].notna().to_numpy() & ~matched
+        if not hit.any():
+            return
+        cols = [parts[i][hit] for i in range(3)]
+        yi, mi, di = order
+        year = cols[yi].astype(float).to_numpy()
+        if month_names:
+            month = cols[mi].str.lower().map(_MONTHS).astype(float).to_numpy()
+        else:
+            month = cols[mi].astype(float).to_numpy()
+        y[hit] = _full_year(year)
+        m[hit] = month
+        d[hit] = cols[di].astype(float).to_numpy()
+        matched[hit] = True
+
+    take(_ISO, (0, 1, 2))
+    take(_COMPACT, (0, 1, 2))
+    numeric = t.str.extract(_NUMERIC)
+    num_hit = numeric[0].notna().to_numpy() & ~matched
+    if num_hit.any():
+        first = numeric[0][num_hit].astype(float).to_numpy()
+        second = numeric[1][num_hit].astype(float).to_numpy()
+        month_first = bool((second > 12).any()) and not bool((first > 12).any())
+        take(_NUMERIC, (2, 0, 1) if month_first else (2, 1, 0))
+    take(_DAY_MONTH, (2, 1, 0), month_names=True)
+    take(_MONTH_DAY, (2, 0, 1), month_names=True)
+    days = _ymd_days(y, m, d)
+    reason = np.full(size, "", dtype=object)
+    impossible = matched & np.isnat(days)
+    reason[impossible] = "impossible date (no such day)"
+    unknown_month = impossible & np.isnan(m)
+    reason[unknown_month] = "unparseable date (unknown month name)"
+    year_only = np.zeros(size, dtype=np.int64)
+    rest = ~matched & ~missing
+    if rest.any():
+        numbers = pd.to_numeric(t[rest], errors="coerce").to_numpy(dtype=float)
+        is_num = ~np.isnan(numbers)
+        idx = np.flatnonzero(rest)
+        if is_num.any():
+            sd, sy, sr = _serials(numbers[is_num])
+            days[idx[is_num]] = sd
+            year_only[idx[is_num]] = sy
+            reason[idx[is_num]] = sr
+        reason[idx[~is_num]] = "unparseable date"
+    return days, year_only, missing, reason
+
+
+# --------------------------------------------------------------------------------------------
+# Booleans
+
+_TRUE = {"y", "yes", "true", "t", "1", "1.0", "return", "round trip", "roundtrip", "rt",
+         "round-trip", "r", "oui", "si", "ja"}
+_FALSE = {"n", "no", "false", "f", "0", "0.0", "one way", "oneway", "one-way", "ow", "single",
+          "o", "non", "nein"}
+
+
+def _bool_value(value: Any) -> float:
+    if isinstance(value, bool | np.bool_):
+        return float(bool(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value) if float(value) in (0.0, 1.0) else np.nan
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    if text == "":
+        return -1.0
+    if text in _TRUE:
+        return 1.0
+    if text in _FALSE:
+        return 0.0
+    return np.nan
+
+
+def parse_bool(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a yes/no column: (values, missing, bad); values are False where not True."""
+    if ptypes.is_bool_dtype(series.dtype) and not series.isna().any():
+        values = series.to_numpy(dtype=bool)
+        return values, np.zeros(len(series), dtype=bool), np.zeros(len(series), dtype=bool)
+    mapped = map_distinct(series, _bool_value, na=-1.0, dtype=float)
+    missing = mapped == -1.0
+    bad = np.isnan(mapped)
+    return mapped == 1.0, missing, bad

@@ -1,0 +1,103 @@
+"""Collect rejected rows (source row, column, value, reason) without per-row Python work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .csvfile import text_dtype
+from .parse import as_text
+
+__all__ = ["REJECTED_COLUMNS", "Rejections"]
+
+#: Columns of ``ActivityTable.rejected``.
+REJECTED_COLUMNS = ("source_row", "column", "value", "reason")
+
+
+class Rejections:
+    """Accumulates rejections for the rows of one source.
+
+    A row may collect several rejections (one per problem); it is then wholly out of
+    ``data``.
+
+    Parameters
+    ----------
+    source_row : ndarray of int
+        Spreadsheet row number of each source row (position -> row number).
+    """
+
+    def __init__(self, source_row: np.ndarray) -> None:
+        self.source_row = np.asarray(source_row, dtype=np.int64)
+        self.mask = np.zeros(len(self.source_row), dtype=bool)
+        self._parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, column: str, values: Any, reason: Any) -> None:
+        """Reject the rows where ``mask`` is True.
+
+        Parameters
+        ----------
+        mask : ndarray of bool
+            Aligned with the source rows.
+        column : str
+            Source column name (or canonical name when the column is absent).
+        values : Series, ndarray or str
+            The offending values (aligned with the rows), or one text for all.
+        reason : str or ndarray of str
+            One reason for all, or a reason per row (aligned with the rows).
+        """
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        self.add_positions(idx, column, _take(values, idx), _take(reason, idx))
+
+    def add_positions(self, positions: np.ndarray, column: str | np.ndarray, values: Any,
+                      reason: Any) -> None:
+        """Reject rows by position; ``values``/``reason`` are aligned with ``positions``."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return
+        n = positions.size
+        self.mask[positions] = True
+        self._parts.append(pd.DataFrame({
+            "pos": positions,
+            "column": np.broadcast_to(np.asarray(column, dtype=object), (n,)),
+            "value": _texts(values, n),
+            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)),
+        }))
+
+    def frame(self) -> pd.DataFrame:
+        """The rejections as a DataFrame (``source_row``, ``column``, ``value``, ``reason``),
+        ordered by source row (problems of one row in the order they were found)."""
+        dtype = text_dtype()
+        if not self._parts:
+            return pd.DataFrame({
+                "source_row": pd.Series([], dtype=np.int64),
+                **{c: pd.Series([], dtype=dtype) for c in REJECTED_COLUMNS[1:]},
+            })
+        parts = pd.concat(self._parts, ignore_index=True)
+        order = np.argsort(parts["pos"].to_numpy(), kind="stable")
+        parts = parts.iloc[order]
+        return pd.DataFrame({
+            "source_row": self.source_row[parts["pos"].to_numpy()],
+            "column": parts["column"].astype(str).to_numpy(),
+            "value": parts["value"].astype(str).to_numpy(),
+            "reason": parts["reason"].astype(str).to_numpy(),
+        }).astype(dict.fromkeys(REJECTED_COLUMNS[1:], dtype))
+
+
+def _take(values: Any, idx: np.ndarray) -> Any:
+    if isinstance(values, pd.Series):
+        return values.iloc[idx]
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.size > 1:
+        return values[idx]
+    return values
+
+
+def _texts(values: Any, n: int) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return as_text(values.reset_index(drop=True)).to_numpy(dtype=object)
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return as_text(pd.Series(values, dtype=object)).to_numpy(dtype=object)
+    return np.full(n, "" if values is None else str(values), dtype=object)

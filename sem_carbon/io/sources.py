@@ -1,0 +1,368 @@
+"""Any supported source -> a raw DataFrame of the source's own columns.
+
+Sources
+    a path (``str`` or ``os.PathLike``; a directory is read as a Parquet dataset), an
+    ``http(s)://`` URL (see :mod:`sem_carbon.io.http`), a binary file object, or a
+    :class:`pandas.DataFrame`.
+Formats
+    delimited text (:mod:`sem_carbon.io.csvfile`), Excel ``.xlsx``/``.xlsm`` (openpyxl)
+    and ``.xls`` (xlrd), Parquet, JSON (an array of records, JSON lines, or an object
+    holding one array of records); gzip-compressed files are decompressed first.
+How the format is decided
+    for a URL, from the Content-Type when it names one of the formats, else from the path
+    suffix; for a path or file object, from the suffix; when neither decides, from the
+    first bytes (zip -> xlsx, OLE2 -> xls, ``PAR1`` -> Parquet, ``[``/``{`` -> JSON,
+    else text). A binary format whose signature does not match is an error.
+
+Header names are stripped; repeated names get ``.1``, ``.2`` and empty ones
+``column_<n>``. Rows keep the source's numbering (first data row = spreadsheet row 2);
+blank rows at the end of a file are dropped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pandas as pd
+
+from ..errors import InputFormatError
+from .csvfile import decode_to_utf8, dedupe_names, is_blank, read_delimited
+from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
+from .redact import is_url, redact_url
+
+__all__ = ["RawTable", "detect_format", "load_source"]
+
+_SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".psv": "csv", ".dat": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".json": "json", ".jsonl": "json", ".ndjson": "json",
+}  # fmt: skip
+_MEDIA_TYPES = {
+    "text/csv": "csv", "application/csv": "csv", "text/x-csv": "csv",
+    "text/comma-separated-values": "csv", "text/tab-separated-values": "csv",
+    "application/json": "json", "text/json": "json", "application/x-ndjson": "json",
+    "application/ndjson": "json", "application/jsonl": "json", "application/x-jsonlines": "json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-excel.sheet.macroenabled.12": "xlsx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.apache.parquet": "parquet", "application/x-parquet": "parquet",
+    "application/parquet": "parquet",
+}  # fmt: skip
+_MAGIC = {"xlsx": b"PK\x03\x04", "xls": b"\xd0\xcf\x11\xe0", "parquet": b"PAR1"}
+_GZIP = b"\x1f\x8b"
+
+
+@attrs.frozen
+class RawTable:
+    """A source read into a DataFrame, before any mapping.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The source's columns (names stripped and de-duplicated), RangeIndex; row ``i`` is
+        spreadsheet row ``i + 2``.
+    source : str
+        Text naming the source (credentials and query strings stripped).
+    format : str
+        ``csv``, ``xlsx``, ``xls``, ``parquet``, ``json`` or ``dataframe``.
+    decimal : str
+        Default decimal mark of numbers written as text (``","`` or ``"."``).
+    """
+
+    frame: pd.DataFrame
+    source: str
+    format: str
+    decimal: str = "."
+
+
+def _by_magic(data: bytes) -> str | None:
+    for fmt, magic in _MAGIC.items():
+        if data.startswith(magic):
+            return fmt
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"[", b"{")):
+        return "json"
+    return None
+
+
+def detect_format(data: bytes, name: str, media_type: str = "") -> str:
+    """Decide the format of ``data`` (see the module notes).
+
+    Parameters
+    ----------
+    data : bytes
+        The content (already decompressed).
+    name : str
+        File name or URL path (its suffix is used).
+    media_type : str
+        Content-Type media type of a download ("" for files).
+
+    Returns
+    -------
+    str
+        ``csv``, ``xlsx``, ``xls``, ``parquet`` or ``json``.
+    """
+    fmt = _MEDIA_TYPES.get(media_type.lower())
+    if fmt is None:
+        fmt = _SUFFIXES.get(Path(name).suffix.lower())
+    if fmt is None:
+        fmt = _by_magic(data) or "csv"
+    if fmt in _MAGIC and not data.startswith(_MAGIC[fmt]):
+        sniffed = _by_magic(data)
+        if media_type and media_type.lower() in _MEDIA_TYPES and sniffed is None:
+            # e.g. CSV served as application/vnd.ms-excel: trust the bytes
+            return _SUFFIXES.get(Path(name).suffix.lower(), "csv")
+        if sniffed is not None and sniffed != fmt:
+            return sniffed
+        if sniffed is None:
+            raise InputFormatError(
+                f"{name} should be {fmt} (by its {'Content-Type' if media_type else 'suffix'}) "
+                "but its content does not start with the signature of that format"
+            )
+    return fmt
+
+
+def load_source(
+    source: Any,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    retries: int = DEFAULT_RETRIES,
+    progress: bool | None = None,
+) -> RawTable:
+    """Read ``source`` into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    source : path, URL, binary file object or DataFrame
+        What to read.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index (default: the first sheet).
+    encoding, delimiter, decimal : str, optional
+        Overrides for delimited text (see :mod:`sem_carbon.io.csvfile`).
+    timeout, max_bytes, retries
+        For URLs (see :func:`sem_carbon.io.http.fetch_url`).
+    progress : bool or None
+        Progress bars (None: only when stderr is a terminal).
+
+    Raises
+    ------
+    InputFormatError
+        Missing file, unsupported scheme, unreadable content, empty source.
+    """
+    if isinstance(source, pd.DataFrame):
+        if isinstance(source.columns, pd.MultiIndex):
+            raise InputFormatError("a DataFrame with MultiIndex columns cannot be read; "
+                                   "flatten the column names first")
+        frame = source.reset_index(drop=True)
+        frame.columns = dedupe_names(list(source.columns))
+        shape = f"{len(source):,} rows × {source.shape[1]} columns"
+        return RawTable(frame, f"DataFrame ({shape})", "dataframe", decimal or ".")
+    options = {"sheet": sheet, "encoding": encoding, "delimiter": delimiter, "decimal": decimal,
+               "progress": progress}
+    if isinstance(source, str) and is_url(source.strip()):
+        url = source.strip()
+        scheme = url.split(":", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            raise InputFormatError(
+                f"{redact_url(url)}: only http:// and https:// URLs are fetched; pass a local "
+                "file as a path"
+            )
+        got = fetch_url(url, timeout=timeout, max_bytes=max_bytes, retries=retries,
+                        progress=progress)
+        if got.charset and encoding is None and got.charset not in ("utf-8", "utf8"):
+            options["encoding"] = got.charset
+        return _from_bytes(got.content, got.path, got.source, got.media_type,
+                           max_bytes=max_bytes, **options)
+    if hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+            options["encoding"] = None
+        name = str(getattr(source, "name", "") or "<stream>")
+        return _from_bytes(data, name, name, "", **options)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        shown = os.fspath(source)
+        if path.is_dir():
+            return _parquet(path, shown)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputFormatError(f"no such file: {shown}") from None
+        except OSError as exc:
+            raise InputFormatError(f"cannot read {shown}: {exc.strerror}") from None
+        return _from_bytes(data, shown, shown, "", **options)
+    raise TypeError(
+        "source must be a path, an http(s) URL, a binary file object or a pandas DataFrame, "
+        f"got {type(source).__name__}"
+    )
+
+
+def _from_bytes(data: bytes, name: str, shown: str, media_type: str, *,
+                max_bytes: int | None = None, sheet: str | int | None = None,
+                encoding: str | None = None, delimiter: str | None = None,
+                decimal: str | None = None, progress: bool | None = None) -> RawTable:
+    if data.startswith(_GZIP):
+        data = _gunzip(data, shown, max_bytes)
+        name = name[:-3] if name.lower().endswith(".gz") else name
+        media_type = ""
+    if is_blank(data):
+        raise InputFormatError(f"{shown} is empty")
+    fmt = detect_format(data, name, media_type)
+    if sheet is not None and fmt not in ("xlsx", "xls"):
+        raise InputFormatError(f"sheet= applies to Excel workbooks; {shown} is {fmt}")
+    if fmt == "csv":
+        frame, layout = read_delimited(data, shown, encoding=encoding, delimiter=delimiter,
+                                       decimal=decimal, progress=progress)
+        return _checked(RawTable(frame, shown, "csv", layout.decimal))
+    if fmt in ("xlsx", "xls"):
+        return _excel(data, shown, fmt, sheet, decimal)
+    if fmt == "parquet":
+        return _parquet(io.BytesIO(data), shown)
+    return _json(data, shown, encoding, decimal)
+
+
+def _gunzip(data: bytes, shown: str, max_bytes: int | None) -> bytes:
+    limit = max_bytes if max_bytes is not None else -1
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            out = handle.read(limit + 1 if limit >= 0 else -1)
+    except (OSError, EOFError) as exc:
+        raise InputFormatError(f"{shown} is not a valid gzip file ({exc})") from None
+    if limit >= 0 and len(out) > limit:
+        raise InputFormatError(f"{shown} decompresses to more than {limit:,} bytes, the limit")
+    return out
+
+
+def _checked(raw: RawTable) -> RawTable:
+    if raw.frame.shape[1] == 0:
+        raise InputFormatError(f"{raw.source} is empty (no columns)")
+    return raw
+
+
+def _excel(data: bytes, shown: str, fmt: str, sheet: str | int | None,
+           decimal: str | None) -> RawTable:
+    engine = "openpyxl" if fmt == "xlsx" else "xlrd"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            book = pd.ExcelFile(io.BytesIO(data), engine=engine)
+        except Exception as exc:  # zipfile/xlrd/openpyxl raise many kinds
+            raise InputFormatError(
+                f"{shown} cannot be opened as an Excel workbook: {type(exc).__name__}: {exc}"
+            ) from None
+        names = [str(n) for n in book.sheet_names]
+        chosen = _choose_sheet(names, sheet, shown)
+        try:
+            frame = pd.read_excel(book, sheet_name=chosen, header=0)
+        except Exception as exc:
+            raise InputFormatError(
+                f"{shown}: cannot read sheet {chosen!r}: {type(exc).__name__}: {exc}"
+            ) from None
+        finally:
+            book.close()
+    label = shown if sheet is None else f"{shown} [sheet {chosen!r}]"
+    if frame.shape[1] == 0:
+        raise InputFormatError(f"{label} is empty")
+    frame = frame.reset_index(drop=True)
+    frame.columns = dedupe_names(list(frame.columns))
+    frame = _drop_trailing_empty(frame)
+    return RawTable(frame, label, fmt, decimal or ".")
+
+
+def _choose_sheet(names: list[str], sheet: str | int | None, shown: str) -> str:
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputFormatError(f"{shown} has {len(names)} sheet(s); no sheet index {sheet}")
+        return names[sheet]
+    if sheet in names:
+        return sheet
+    folded = {n.strip().casefold(): n for n in names}
+    if str(sheet).strip().casefold() in folded:
+        return folded[str(sheet).strip().casefold()]
+    raise InputFormatError(f"{shown} has no sheet {sheet!r}; sheets: {', '.join(names)}")
+
+
+def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    filled = frame.notna().any(axis=1).to_numpy()
+    if filled.all():
+        return frame
+    last = int(filled.nonzero()[0][-1]) + 1 if filled.any() else 0
+    return frame.iloc[:last]
+
+
+def _parquet(where: Any, shown: str) -> RawTable:
+    try:
+        frame = pd.read_parquet(where)
+    except Exception as exc:  # pyarrow raises several kinds
+        raise InputFormatError(
+            f"{shown} cannot be read as Parquet: {type(exc).__name__}: {exc}"
+        ) from None
+    frame = frame.reset_index(drop=True)
+    frame.columns = dedupe_names(list(frame.columns))
+    return _checked(RawTable(frame, shown, "parquet", "."))
+
+
+def _json(data: bytes, shown: str, encoding: str | None, decimal: str | None) -> RawTable:
+    text = decode_to_utf8(data, shown, encoding, validate=True)[0].decode("utf-8")
+    head = text.lstrip()
+    try:
+        if head.startswith("["):
+            frame = _records(json.loads(text), shown)
+        elif head.startswith("{"):
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if exc.msg != "Extra data":
+                    raise
+                try:  # JSON lines; dtype=False: no type or date guessing
+                    frame = pd.read_json(io.StringIO(text), lines=True, dtype=False,
+                                         precise_float=True)
+                except ValueError as lines_exc:
+                    raise InputFormatError(
+                        f"{shown} is not valid JSON lines: {lines_exc}") from None
+            else:
+                frame = _records(_unwrap(obj, shown), shown)
+        else:
+            raise InputFormatError(f"{shown} is not JSON records (it does not start with "
+                                   "'[' or '{')")
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(
+            f"{shown} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if frame.shape[1] == 0:
+        raise InputFormatError(f"{shown} is empty (no records)")
+    frame = frame.reset_index(drop=True)
+    frame.columns = dedupe_names(list(frame.columns))
+    return RawTable(frame, shown, "json", decimal or ".")
+
+
+def _unwrap(obj: dict[str, Any], shown: str) -> list[Any]:
+    lists = [v for v in obj.values() if isinstance(v, list)]
+    if len(lists) == 1:
+        return lists[0]
+    raise InputFormatError(
+        f"{shown} is a JSON object; expected an array of records, JSON lines, or an object "
+        "holding exactly one array of records"
+    )
+
+
+def _records(records: Any, shown: str) -> pd.DataFrame:
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputFormatError(f"{shown}: the JSON array must hold objects (records)")
+    return pd.DataFrame.from_records(records)

@@ -1,0 +1,231 @@
+"""read_facilities: presets, units, kinds, periods, rejects, formats, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sem_carbon as sc
+from sem_carbon.io.columns import FACILITIES_OUTPUT
+
+UTILITY = """Business Unit;Site Name;Bill Start;Bill End;Utility;Consumption;UOM;Country;\
+Refrigerant Type;Waste Stream;Disposal Route;Wastewater Treated;Accounting Method;\
+Supplier EF (kgCO2e/kWh);Invoice Number
+UNOG;Palais;01.01.2019;31.01.2019;Electricity;12.345,5;kwh;Switzerland;;;;;market;0,012;INV1
+UNOG;Palais;01.01.2019;31.01.2019;Natural gas;1.200;m3;CH;;;;;;;INV2
+UNOG;Palais;01.02.2019;31.01.2019;Electricity;100;kWh;CH;;;;;;;INV3
+UNOG;Palais;01.01.2019;31.12.2019;Refrigerant;2,5;kg;CH;R-410A;;;;;;INV4
+UNOG;Palais;01.01.2019;31.12.2019;Waste;1,2;tonnes;CH;;Paper and board;Closed-loop;;;;INV5
+UNOG;Palais;01.01.2019;31.12.2019;Water;300;gal;CH;;;;Y;;;INV6
+UNOG;Palais;01.01.2019;31.12.2019;Electricity;300;L;CH;;;;;;;INV7
+UNOG;Annex;01.01.2019;31.12.2019;Aviation turbine fuel;300;L;;;;;;;;INV8
+UNOG;Annex;01.01.2019;31.12.2019;Unobtainium;-3;L;;;;;;;;INV9
+UNOG;Annex;15.12.2019;14.01.2020;District heating;4 000;MWh;CH;;;;;;;INV10
+UNOG;Annex;;;Electricity;10;kWh;;;;;;;;INV11
+UNOG;Annex;01.01.2019;31.12.2019;Refrigerant;1;kg;CH;;;;;;;INV12
+UNOG;Annex;01.01.2019;31.12.2019;Water;30;m3;CH;;;;maybe;;;INV13
+"""
+
+
+def read(source, *args, **kwargs) -> sc.ActivityTable:
+    return sc.read_facilities(source, *args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def utility() -> sc.ActivityTable:
+    return read(io.BytesIO(UTILITY.encode("utf-8")), "utility_bills")
+
+
+def test_utility_preset_data(utility):
+    data = utility.data
+    assert list(data.columns) == [*FACILITIES_OUTPUT, "Invoice Number"]
+    assert data["source_row"].tolist() == [2, 3, 5, 6, 9, 11]
+    assert data["kind"].tolist() == ["electricity", "natural_gas", "refrigerant", "waste",
+                                     "aviation_turbine_fuel", "district_heat"]
+    assert data["amount"].tolist() == [12345.5, 1200.0, 2.5, 1.2, 300.0, 4000.0]
+    assert data["unit"].tolist() == ["kWh", "m^3", "kg", "t", "L", "MWh"]
+    assert data["country"].tolist() == ["CH", "CH", "CH", "CH", "", "CH"]
+    assert data["method"].tolist() == ["market", "", "", "", "", ""]
+    assert data["supplier_factor_kg_per_kwh"].iloc[0] == pytest.approx(0.012)
+    assert np.isnan(data["supplier_factor_kg_per_kwh"].iloc[1])
+    assert data["gas"].iloc[2] == "R-410A"
+    assert (data["material"].iloc[3], data["disposal"].iloc[3]) == ("paper_and_board",
+                                                                    "closed_loop")
+    assert data["period_start"].iloc[0] == pd.Timestamp("2019-01-01")
+    assert data["period_end"].iloc[0] == pd.Timestamp("2019-01-31")
+    assert data["date"].isna().all()
+    # year = middle of the period: 15 Dec 2019 - 14 Jan 2020 -> 30 Dec 2019
+    assert data["year"].tolist() == [2019] * 6
+    assert data["treatment"].dtype == bool
+    assert str(data["period_start"].dtype) == "datetime64[ns]"
+
+
+def test_utility_rejects_and_reconciliation(utility):
+    rejected = utility.rejected
+    by_row = rejected.groupby("source_row")["reason"].apply(list).to_dict()
+    assert by_row[4] == ["period ends before it starts"]
+    assert by_row[7][0].startswith("ambiguous unit 'gal'")
+    assert by_row[8] == ["unit does not suit electricity (expected energy)"]
+    assert by_row[10][0].startswith("unknown kind") and "negative amount" in by_row[10]
+    assert sorted(by_row[12]) == ["electricity needs a country",
+                                  "missing date (no period_start/period_end, date or year)"]
+    assert by_row[13] == ["refrigerant needs a gas (e.g. R-410A, HFC-134a)"]
+    assert by_row[14][0].startswith("not a yes/no value")
+    assert rejected.loc[rejected["source_row"] == 7, "column"].tolist() == ["UOM"]
+    assert utility.reconciliation() == {"rows_read": 13, "rows_computable": 6,
+                                        "rows_rejected": 7}
+
+
+def test_period_middle_decides_the_year():
+    source = pd.DataFrame({"kind": "electricity", "amount": 1, "unit": "kWh", "country": "FR",
+                           "period_start": ["2019-12-01", "2019-12-20", None],
+                           "period_end": ["2020-01-31", "2020-01-05", "2021-03-31"]})
+    assert read(source).data["year"].tolist() == [2019, 2019, 2021]
+    dated = source.assign(date=["2018-06-30", None, None])
+    assert read(dated).data["year"].tolist() == [2018, 2019, 2021]
+    by_year = pd.DataFrame({"kind": ["water"], "amount": [3], "unit": ["m3"], "year": [2022]})
+    assert read(by_year).data["year"].tolist() == [2022]
+
+
+def test_amount_units_from_argument_header_and_preset():
+    base = {"kind": ["electricity"], "country": ["DE"], "date": ["2020-05-01"]}
+    assert read(pd.DataFrame({**base, "amount": [5]}), units={"amount": "MWh"}).data[
+        "unit"].tolist() == ["MWh"]
+    assert read(pd.DataFrame({**base, "Amount (kWh)": [5]})).data["unit"].tolist() == ["kWh"]
+    with pytest.raises(sc.InputFormatError, match="'amount' has amounts but no unit"):
+        read(pd.DataFrame({**base, "amount": [5]}))
+    with pytest.raises(sc.InputFormatError, match="not a unit pint understands"):
+        read(pd.DataFrame({**base, "amount": [5]}), units={"amount": "zorks"})
+
+
+def test_supplier_factor_needs_a_unit():
+    base = {"kind": ["electricity"], "country": ["DE"], "date": ["2020-05-01"],
+            "amount": [5], "unit": ["kWh"], "method": ["market"]}
+    with pytest.raises(sc.InputFormatError, match="supplier factors but no unit"):
+        read(pd.DataFrame({**base, "supplier_factor": [0.1]}))
+    grams = read(pd.DataFrame({**base, "supplier_factor": [100]}),
+                 units={"supplier_factor": "gCO2e/kWh"})
+    assert grams.data["supplier_factor_kg_per_kwh"].tolist() == pytest.approx([0.1])
+    named = read(pd.DataFrame({**base, "supplier_factor_kg_per_kwh": [0.2]}))
+    assert named.data["supplier_factor_kg_per_kwh"].tolist() == [0.2]
+
+
+def test_required_columns():
+    with pytest.raises(sc.InputFormatError, match="no kind column"):
+        read(pd.DataFrame({"amount": [1], "unit": ["kWh"], "date": ["2020-01-01"]}))
+    with pytest.raises(sc.InputFormatError, match="no amount column"):
+        read(pd.DataFrame({"kind": ["water"], "unit": ["m3"], "date": ["2020-01-01"]}))
+    with pytest.raises(sc.InputFormatError, match="no period_start/period_end, date or year"):
+        read(pd.DataFrame({"kind": ["water"], "amount": [1], "unit": ["m3"]}))
+    with pytest.raises(sc.InputFormatError, match="electricity row"):
+        read(pd.DataFrame({"kind": ["electricity"], "amount": [1], "unit": ["kWh"],
+                           "date": ["2020-01-01"]}))
+    with pytest.raises(sc.InputFormatError, match="for travel data"):
+        read(pd.DataFrame({"kind": ["water"]}), "agency")
+
+
+def test_waste_and_method_rules():
+    source = pd.DataFrame({
+        "kind": ["waste", "waste", "electricity", "electricity"], "amount": [1, 1, 1, 1],
+        "unit": ["kg", "L", "kWh", "kWh"], "date": "2020-01-01", "country": ["", "", "FR", "FR"],
+        "material": ["Food waste", "glass", None, None], "disposal": [None, "landfill", None, None],
+        "method": [None, None, "Market-based", "residual"],
+    })
+    table = read(source)
+    assert table.data["method"].tolist() == ["market"]
+    reasons = table.rejected.groupby("source_row")["reason"].apply(list).to_dict()
+    assert reasons[2] == ["waste needs a disposal route (e.g. landfill, combustion, closed_loop)"]
+    assert reasons[3] == ["unit does not suit waste (expected mass)"]
+    assert reasons[5] == ["unknown method (expected location or market)"]
+
+
+def test_formats_give_identical_data(tmp_path, utility):
+    frame = pd.read_csv(io.StringIO(UTILITY), sep=";", dtype=str, keep_default_na=False)
+    frame = frame.replace("", None)
+    reference = read(frame, "utility_bills", decimal=",")
+    pd.testing.assert_frame_equal(reference.data, utility.data)
+    xlsx = tmp_path / "bills.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        book.active.append(list(row))
+    book.save(xlsx)
+    from_excel = read(xlsx, "utility_bills", decimal=",")
+    pd.testing.assert_frame_equal(from_excel.data, utility.data)
+    parquet = tmp_path / "bills.parquet"
+    frame.to_parquet(parquet)
+    pd.testing.assert_frame_equal(read(parquet, "utility_bills", decimal=",").data,
+                                  utility.data)
+
+
+def test_excel_typed_cells(tmp_path):
+    path = tmp_path / "typed.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["kind", "amount", "unit", "country", "period_start", "period_end"])
+    book.active.append(["Electricity", 1234.5, "kWh", "FRA", dt.datetime(2021, 1, 1),
+                        dt.datetime(2021, 3, 31)])
+    book.active.append(["Diesel", 50, "litres", "FR", dt.datetime(2021, 1, 1), 44286])
+    book.save(path)
+    data = read(path).data
+    assert data["amount"].tolist() == [1234.5, 50.0]
+    assert data["unit"].tolist() == ["kWh", "L"]
+    assert data["country"].tolist() == ["FR", "FR"]
+    assert data["period_end"].tolist() == [pd.Timestamp("2021-03-31")] * 2
+
+
+def test_duplicates_drop():
+    source = pd.DataFrame({"kind": "water", "amount": [1, 1, 2], "unit": "m3",
+                           "date": "2020-01-01", "site": ["A", "A", "A"]})
+    assert read(source).data["source_row"].tolist() == [2, 3, 4]
+    table = read(source, duplicates="drop")
+    assert table.data["source_row"].tolist() == [2, 4]
+    assert table.rejected["reason"].tolist() == ["exact duplicate of row 2"]
+
+
+FACILITY_CELLS = {
+    "kind": ["electricity", "Natural gas", "diesel", "water", "waste", "refrigerant",
+             "District heating", "unobtainium", None],
+    "amount": [1, "1.234,5", "12", "-3", "x", None],
+    "unit": ["kWh", "m3", "L", "kg", "gal", "zorks", None],
+    "country": ["CH", "France", "Narnia", None],
+    "period_start": ["2020-01-01", "2020-02-30", None, "2020"],
+    "period_end": ["2020-01-31", "2019-12-31", None],
+    "date": [None, "2020-05-05", "soon"],
+    "year": [None, 2020, "20x0"],
+    "gas": [None, "R-410A"],
+    "material": [None, "glass"],
+    "disposal": [None, "landfill"],
+    "treatment": [None, "Y", "maybe"],
+    "method": [None, "market", "guess"],
+}
+
+
+@st.composite
+def facility_frames(draw):
+    n = draw(st.integers(min_value=1, max_value=10))
+    names = ["kind", "amount", "unit", "country",
+             *draw(st.sets(st.sampled_from(sorted(set(FACILITY_CELLS) - {"kind", "amount",
+                                                                         "unit", "country"})),
+                           min_size=1))]
+    if not {"period_start", "period_end", "date", "year"} & set(names):
+        names.append("date")
+    return pd.DataFrame({name: [draw(st.sampled_from(FACILITY_CELLS[name]))
+                                for _ in range(n)] for name in names})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=facility_frames())
+def test_every_facilities_row_is_accounted_for(frame):
+    table = read(frame)
+    counts = table.reconciliation()
+    assert counts["rows_computable"] + counts["rows_rejected"] == counts["rows_read"]
+    assert not set(table.data["source_row"]) & set(table.rejected["source_row"])
+    assert (table.data["amount"] >= 0).all() and (table.data["year"] > 0).all()
+    assert (table.data["unit"] != "").all()

@@ -1,0 +1,771 @@
+"""read_travel_log: formats, mappings, normalisation, rejects, policies, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sem_carbon as sc
+from sem_carbon.io.columns import TRAVEL_OUTPUT
+from sem_carbon.io.csvfile import sniff_delimiter
+
+# A small travel log with good rows (2-6, 13) and one bad row per problem kind (7-12).
+COLUMNS = ["trip_id", "entity", "date", "mode", "origin", "destination", "route", "cabin",
+           "round_trip", "passengers", "distance", "distance_unit", "vehicle", "nights",
+           "country", "cost", "currency", "traveller", "purpose"]
+ROWS = [
+    ["T001", "HQ", "2019-03-05", "air", "GVA", "JFK", None, "economy", "N", 1.0, None, None,
+     None, None, None, 1234.5, "USD", "Zoë Müller", "meeting"],
+    ["T002", "ROA", "2019-03-06", "flight", None, None, "GVA-LHR-JFK", "Business", "Y", 2.0,
+     None, None, None, None, None, 2500.0, "USD", "José García", "conference"],
+    ["T003", "ROE", "2019-04-01", "train", "Genève", "Zürich", None, None, None, 1.0, 280.0,
+     "km", None, None, None, 120.75, "CHF", "Ann Lee", None],
+    ["T004", "ROE", "2019-04-02", "taxi", None, None, None, None, None, 1.0, 12.0, "mi", None,
+     None, None, 45.0, "CHF", "Ann Lee", None],
+    ["T005", "HQ", "2019-04-03", "hotel", None, None, None, None, None, None, None, None, None,
+     3.0, "Switzerland", 600.0, "CHF", "Ann Lee", "meeting"],
+    ["T006", "HQ", "2019-05-01", "air", "GVA", "QQX", None, "economy", "N", 1.0, None, None,
+     None, None, None, 800.0, "USD", "Ann Lee", None],
+    ["T007", "HQ", "2019-05-02", "boat", "GVA", "JFK", None, None, None, 1.0, None, None,
+     None, None, None, 80.0, "USD", "Ann Lee", None],
+    ["T008", "HQ", "2019-05-03", "hotel", None, None, None, None, None, None, None, None, None,
+     -2.0, "CH", 300.0, "CHF", "Ann Lee", None],
+    ["T009", "HQ", "2019-02-31", "air", "GVA", "LHR", None, "economy", None, 1.0, None, None,
+     None, None, None, 300.0, "USD", "Ann Lee", None],
+    ["T010", "HQ", "2019-05-04", "air", "GVA", "LHR", None, "lounge", None, 1.0, None, None,
+     None, None, None, 300.0, "USD", "Ann Lee", None],
+    ["T011", "HQ", "2019-05-05", "rail", "Bern", "Basel", None, None, None, 1.0, None, None,
+     None, None, None, 40.0, "CHF", "Ann Lee", None],
+    ["T012", "HQ", "2019-05-06", "car rental", None, None, None, None, None, 1.0, 150.0, "km",
+     None, None, None, 90.0, "EUR", "Ann Lee", None],
+]
+# expected rejects: source row -> (column, reason fragment)
+EXPECTED_REJECTS = {
+    7: ("destination", "unknown airport code"),
+    8: ("mode", "unknown mode"),
+    9: ("nights", "negative nights"),
+    10: ("date", "impossible date"),
+    11: ("cabin", "unknown cabin"),
+    12: ("distance", "rail and road need a distance"),
+}
+
+
+def sample_frame() -> pd.DataFrame:
+    return pd.DataFrame(ROWS, columns=COLUMNS)
+
+
+def read(source, **kwargs) -> sc.ActivityTable:
+    return sc.read_travel_log(source, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# formats give identical data
+
+
+def _write_xlsx(frame: pd.DataFrame, path, dates_as_cells: bool = True) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Trips"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        values = []
+        for name, value in zip(frame.columns, row, strict=True):
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                values.append(None)
+            elif name == "date" and dates_as_cells and value != "2019-02-31":
+                values.append(dt.datetime.fromisoformat(value))
+            else:
+                values.append(value)
+        sheet.append(values)
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def reference() -> sc.ActivityTable:
+    return read(sample_frame())
+
+
+def _formats(tmp_path) -> dict[str, object]:
+    frame = sample_frame()
+    out: dict[str, object] = {"dataframe": frame}
+    comma = tmp_path / "log.csv"
+    frame.to_csv(comma, index=False)
+    out["csv"] = comma
+    semi = tmp_path / "log_semicolon.csv"
+    frame.to_csv(semi, index=False, sep=";", decimal=",")
+    out["csv-semicolon-decimal-comma"] = semi
+    tab = tmp_path / "log.tsv"
+    frame.to_csv(tab, index=False, sep="\t")
+    out["tsv"] = tab
+    pipe = tmp_path / "log.txt"
+    frame.to_csv(pipe, index=False, sep="|")
+    out["pipe"] = pipe
+    bom = tmp_path / "log_bom.csv"
+    frame.to_csv(bom, index=False, encoding="utf-8-sig")
+    out["csv-bom"] = bom
+    legacy = tmp_path / "log_cp1252.csv"
+    frame.to_csv(legacy, index=False, sep=";", decimal=",", encoding="cp1252")
+    out["csv-cp1252"] = legacy
+    utf16 = tmp_path / "log_utf16.csv"
+    frame.to_csv(utf16, index=False, sep="\t", encoding="utf-16")
+    out["csv-utf16"] = utf16
+    xlsx = tmp_path / "log.xlsx"
+    _write_xlsx(frame, xlsx)
+    out["xlsx"] = xlsx
+    parquet = tmp_path / "log.parquet"
+    frame.to_parquet(parquet, index=False)
+    out["parquet"] = parquet
+    records = tmp_path / "log.json"
+    records.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
+    out["json-records"] = records
+    lines = tmp_path / "log.jsonl"
+    lines.write_text(frame.to_json(orient="records", lines=True), encoding="utf-8")
+    out["json-lines"] = lines
+    wrapped = tmp_path / "log_wrapped.json"
+    wrapped.write_text(json.dumps({"count": len(frame),
+                                   "trips": json.loads(frame.to_json(orient="records"))}))
+    out["json-wrapped"] = wrapped
+    return out
+
+
+FORMATS = ["dataframe", "csv", "csv-semicolon-decimal-comma", "tsv", "pipe", "csv-bom",
+           "csv-cp1252", "csv-utf16", "xlsx", "parquet", "json-records", "json-lines",
+           "json-wrapped"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_gives_identical_data(tmp_path, reference, fmt):
+    table = read(_formats(tmp_path)[fmt])
+    pd.testing.assert_frame_equal(table.data, reference.data)
+    # ``value`` is the source's own text ("-2.0" in a CSV written by pandas, -2 in a frame)
+    columns = ["source_row", "column", "reason"]
+    pd.testing.assert_frame_equal(table.rejected[columns], reference.rejected[columns])
+    assert table.rows_read == reference.rows_read == len(ROWS)
+
+
+def test_detection_rules_on_samples():
+    assert sniff_delimiter("a;b;c\n1,5;2;3\n4,5;5;6\n") == ";"
+    assert sniff_delimiter("a,b,c\n1,2,3\n") == ","
+    assert sniff_delimiter("a\tb\n1,5\t2\n") == "\t"
+    assert sniff_delimiter("a|b\n1|2\n") == "|"
+    assert sniff_delimiter("just one column\nvalue\n") == ","
+
+
+def test_reference_data_is_right(reference):
+    data = reference.data
+    assert list(data.columns[: len(TRAVEL_OUTPUT)]) == list(TRAVEL_OUTPUT)
+    assert list(data.columns[len(TRAVEL_OUTPUT):]) == ["purpose"]
+    assert data["source_row"].tolist() == [2, 3, 3, 4, 5, 6, 13]
+    assert data["leg"].tolist() == [0, 0, 1, 0, 0, 0, 0]
+    assert data["trip_id"].tolist() == ["T001", "T002", "T002", "T003", "T004", "T005", "T012"]
+    assert data["mode"].tolist() == ["air", "air", "air", "rail", "road", "hotel", "road"]
+    assert data["origin"].tolist()[:3] == ["GVA", "GVA", "LHR"]
+    assert data["destination"].tolist()[:3] == ["JFK", "LHR", "JFK"]
+    assert data["origin"].iloc[3] == "Genève"  # free text for rail
+    assert data["cabin"].tolist() == ["economy", "business", "business", "", "", "", ""]
+    assert data["round_trip"].tolist() == [False, True, True, False, False, False, False]
+    assert data["passengers"].tolist() == [1, 2, 2, 1, 1, 1, 1]
+    assert data["distance_km"].iloc[3] == 280.0
+    assert data["distance_km"].iloc[4] == pytest.approx(12 * 1.609344)
+    assert np.isnan(data["distance_km"].iloc[0])
+    assert data["vehicle"].tolist() == ["", "", "", "", "taxi", "", "car"]
+    assert data["fuel"].iloc[6] == "unknown"
+    assert data["rail_kind"].iloc[3] == "national"
+    assert data["nights"].iloc[5] == 3.0
+    assert data["country"].iloc[5] == "CH"
+    assert data["cost"].iloc[0] == 1234.5
+    assert data["currency"].tolist() == ["USD", "USD", "USD", "CHF", "CHF", "CHF", "EUR"]
+    assert data["date"].iloc[0] == pd.Timestamp("2019-03-05")
+    assert data["year"].unique().tolist() == [2019]
+    assert str(data["date"].dtype) == "datetime64[ns]"
+    assert data["round_trip"].dtype == bool
+    assert data["traveller"].iloc[0] == "Zoë Müller"
+
+
+def test_reference_rejects_and_reconciliation(reference):
+    rejected = reference.rejected
+    assert list(rejected.columns) == ["source_row", "column", "value", "reason"]
+    assert sorted(rejected["source_row"].unique()) == sorted(EXPECTED_REJECTS)
+    for row, (column, reason) in EXPECTED_REJECTS.items():
+        hits = rejected[rejected["source_row"] == row]
+        assert (hits["column"] == column).any(), (row, hits)
+        assert hits["reason"].str.contains(reason).any(), (row, hits)
+    assert rejected.loc[rejected["source_row"] == 7, "value"].tolist() == ["QQX"]
+    assert rejected.loc[rejected["source_row"] == 8, "value"].tolist() == ["boat"]
+    # hand count: 12 rows read, 6 computable (rows 2-6 and 13; row 3 gives two legs), 6 rejected
+    assert reference.reconciliation() == {"rows_read": 12, "rows_computable": 6,
+                                          "rows_rejected": 6}
+    assert "rows_read=12" in repr(reference) and "rejected=6" in repr(reference)
+
+
+# --------------------------------------------------------------------------------------------
+# mappings and presets
+
+
+AGENCY = """Booking Ref,Invoice No,Cost Centre,Travel Date,Product Type,Routing,Class,Pax,\
+Rail Distance (km),Car Distance (km),Car Type,Hotel Nights,Hotel Country,Ticket Amount,Currency,\
+Traveller Name,Journey Type
+BK1001,INV-1,UNOG/DA,05/03/2019,Air,GVA/LHR/JFK/GVA,Economy,1,,,,,,"1,850.00",USD,A. Smith,Return
+BK1002,INV-2,UNOG/DA,06/03/2019,Rail,,,1,280,,,,,120.00,CHF,A. Smith,One Way
+BK1003,INV-3,UNOG/HR,07/03/2019,Hotel,,,,,,,4,United Kingdom,"1,200.00",GBP,B. Jones,
+BK1004,INV-4,UNOG/HR,08/03/2019,Car,,,1,,95,Rental car,,,80.00,EUR,B. Jones,
+BK1001,INV-5,UNOG/DA,05/03/2019,Air,GVA/LHR/JFK/GVA,Economy,1,,,,,,"-1,850.00",USD,A. Smith,Return
+BK1005,INV-6,UNOG/DA,13/03/2019,Air,GVA/ADD,Business,1,,,,,,"3,100.00",USD,C. Diop,One Way
+BK1006,INV-7,UNOG/DA,14/03/2019,Visa Fee,,,,,,,,,60.00,USD,C. Diop,
+"""
+
+
+def test_agency_preset_expands_routings_and_nets_refunds():
+    table = read(io.BytesIO(AGENCY.encode()), mapping="agency")
+    data = table.data
+    assert data["source_row"].tolist() == [3, 4, 5, 7]
+    assert data["mode"].tolist() == ["rail", "hotel", "road", "air"]
+    assert data["country"].tolist() == ["", "GB", "", ""]
+    assert data["distance_km"].tolist()[:3:2] == [280.0, 95.0]
+    assert data["vehicle"].tolist() == ["", "", "car", ""]
+    assert data["date"].tolist()[-1] == pd.Timestamp("2019-03-13")  # day first
+    assert data["cost"].tolist() == [120.0, 1200.0, 80.0, 3100.0]
+    assert "Journey Type" in data.columns and "Invoice No" in data.columns
+    rejected = table.rejected
+    assert rejected.loc[rejected["source_row"] == 2, "reason"].tolist() == [
+        "refunded (netted with row 6)"]
+    assert rejected.loc[rejected["source_row"] == 6, "reason"].tolist() == [
+        "refunded (netted with row 2)"]
+    assert rejected.loc[rejected["source_row"] == 8, "column"].tolist() == ["Product Type"]
+    assert table.reconciliation() == {"rows_read": 7, "rows_computable": 4, "rows_rejected": 3}
+
+
+def test_routing_returning_to_origin_lists_legs_not_round_trip():
+    table = read(io.BytesIO(AGENCY.encode()), mapping="agency", refunds="keep")
+    legs = table.data[table.data["trip_id"] == "BK1001"]
+    # the refund row is kept too (refunds="keep"): 2 source rows x 3 legs
+    assert legs["source_row"].tolist() == [2, 2, 2, 6, 6, 6]
+    assert legs["leg"].tolist() == [0, 1, 2, 0, 1, 2]
+    assert legs["origin"].tolist()[:3] == ["GVA", "LHR", "JFK"]
+    assert legs["destination"].tolist()[:3] == ["LHR", "JFK", "GVA"]
+    assert not legs["round_trip"].any()
+    assert legs["cost"].tolist()[3] == -1850.0
+    assert table.reconciliation() == {"rows_read": 7, "rows_computable": 6, "rows_rejected": 1}
+
+
+def test_explicit_mapping_and_automatic_matching():
+    source = pd.DataFrame({
+        "Trip ID": ["A"], "Date": ["2020-01-02"], "MODE": ["Plane"], "From": ["gva"],
+        "To": ["cdg"], "Cabin ": ["premium economy"],
+    })
+    table = read(source, mapping={"origin": "From", "destination": "to"})
+    row = table.data.iloc[0]
+    assert (row["trip_id"], row["mode"], row["origin"], row["destination"], row["cabin"]) == (
+        "A", "air", "GVA", "CDG", "premium_economy")
+    assert table.data.columns.tolist() == list(TRAVEL_OUTPUT)
+
+
+def test_mapping_errors_are_clear():
+    source = pd.DataFrame({"date": ["2020-01-01"], "mode": ["air"], "origin": ["GVA"],
+                           "destination": ["JFK"]})
+    with pytest.raises(sc.InputFormatError, match="'Routing', which the source does not"):
+        read(source, mapping={"route": "Routing"})
+    with pytest.raises(sc.InputFormatError, match="did you mean 'origin'"):
+        read(source, mapping={"orign": "origin"})
+    with pytest.raises(sc.InputFormatError, match="unknown mapping preset 'nope'"):
+        read(source, mapping="nope")
+    with pytest.raises(sc.InputFormatError, match="for facilities data"):
+        read(source, mapping="utility_bills")
+
+
+def test_preset_file_and_defaults(tmp_path):
+    preset = tmp_path / "airline.json"
+    preset.write_text(json.dumps({
+        "name": "airline", "kind": "travel", "description": "flights only",
+        "columns": {"origin": "Dep", "destination": "Arr", "date": "Flown"},
+        "defaults": {"mode": "air"}}))
+    source = pd.DataFrame({"Dep": ["GVA"], "Arr": ["NBO"], "Flown": ["2021-06-01"]})
+    table = read(source, mapping=str(preset))
+    assert table.data["mode"].tolist() == ["air"]
+    assert table.data["destination"].tolist() == ["NBO"]
+
+
+def test_canonical_preset_is_identity(reference):
+    table = read(sample_frame(), mapping="canonical")
+    pd.testing.assert_frame_equal(table.data, reference.data)
+
+
+def test_presets_are_listed():
+    presets = sc.io.list_presets()
+    assert {"canonical", "agency", "utility_bills"} <= set(presets)
+
+
+# --------------------------------------------------------------------------------------------
+# missing columns, units, structural errors
+
+
+def test_no_mode_column_is_an_error():
+    source = pd.DataFrame({"date": ["2020-01-01"], "origin": ["GVA"], "destination": ["JFK"]})
+    with pytest.raises(sc.InputFormatError, match="no mode column"):
+        read(source)
+
+
+def test_no_date_column_is_an_error():
+    source = pd.DataFrame({"mode": ["air"], "origin": ["GVA"], "destination": ["JFK"]})
+    with pytest.raises(sc.InputFormatError, match="no date"):
+        read(source)
+
+
+@pytest.mark.parametrize(("frame", "fragment"), [
+    ({"mode": ["air"], "date": ["2020-01-01"]}, "air row"),
+    ({"mode": ["rail"], "date": ["2020-01-01"]}, "no distance column"),
+    ({"mode": ["hotel"], "date": ["2020-01-01"], "country": ["CH"]}, "no nights column"),
+    ({"mode": ["hotel"], "date": ["2020-01-01"], "nights": [2]}, "no country column"),
+])
+def test_required_columns_per_mode(frame, fragment):
+    with pytest.raises(sc.InputFormatError, match=fragment):
+        read(pd.DataFrame(frame))
+
+
+def test_distance_without_unit_is_an_error_naming_the_column():
+    source = pd.DataFrame({"mode": ["rail"], "date": ["2020-01-01"], "Dist": [100]})
+    with pytest.raises(sc.InputFormatError, match="'Dist' has distances but no unit"):
+        read(source, mapping={"distance": "Dist"})
+
+
+def test_distance_units_from_argument_header_and_rows():
+    base = {"mode": ["rail", "rail"], "date": ["2020-01-01", "2020-01-02"]}
+    by_arg = read(pd.DataFrame({**base, "distance": [100, 50]}), units={"distance": "mi"})
+    assert by_arg.data["distance_km"].tolist() == pytest.approx([160.9344, 80.4672])
+    by_header = read(pd.DataFrame({**base, "Distance (miles)": [100, 50]}))
+    assert by_header.data["distance_km"].tolist() == pytest.approx([160.9344, 80.4672])
+    by_key = read(pd.DataFrame({**base, "distance_km": [100, 50]}))
+    assert by_key.data["distance_km"].tolist() == [100, 50]
+    by_row = read(pd.DataFrame({**base, "distance": ["1.000", "12"],
+                                "distance_unit": ["m", "kWh"]}))
+    assert by_row.data["distance_km"].tolist() == [0.001]
+    assert by_row.rejected["reason"].tolist() == ["'kWh' is not a length unit"]
+    mixed = read(pd.DataFrame({**base, "distance": [10, 10], "distance_unit": ["", "nmi"]}),
+                 units={"distance": "km"})
+    assert mixed.data["distance_km"].tolist() == pytest.approx([10, 18.52])
+    with pytest.raises(sc.InputFormatError, match="not a \\[length\\] unit"):
+        read(pd.DataFrame({**base, "distance": [1, 2]}), units={"distance": "kWh"})
+    with pytest.raises(sc.InputFormatError, match="unit-less numeric travel columns"):
+        read(pd.DataFrame({**base, "distance": [1, 2]}), units={"cost": "USD"})
+
+
+def test_unknown_distance_unit_is_rejected():
+    table = read(pd.DataFrame({"mode": ["rail"], "date": ["2020-01-01"], "distance": [5],
+                               "distance_unit": ["parsecs please"]}))
+    assert table.rejected["reason"].tolist() == ["unknown distance unit 'parsecs please'"]
+    assert table.rejected["column"].tolist() == ["distance_unit"]
+
+
+def test_empty_and_header_only_sources(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(sc.InputFormatError, match="empty"):
+        read(empty)
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b"\r\n\n  \n")
+    with pytest.raises(sc.InputFormatError, match="empty"):
+        read(blank)
+    header = tmp_path / "header.csv"
+    header.write_text("trip_id,date,mode,origin,destination\n")
+    table = read(header)
+    assert table.rows_read == 0 and table.data.empty and table.rejected.empty
+    assert list(table.data.columns) == list(TRAVEL_OUTPUT)
+    with pytest.raises(sc.InputFormatError, match="no such file"):
+        read(tmp_path / "missing.csv")
+
+
+def test_unreadable_encodings_raise(tmp_path):
+    no_bom = tmp_path / "utf16_no_bom.csv"
+    no_bom.write_bytes("mode,date\nair,2020-01-01\n".encode("utf-16-le"))
+    with pytest.raises(sc.InputFormatError, match="NUL bytes"):
+        read(no_bom)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(1, 32)) * 50)
+    with pytest.raises(sc.InputFormatError, match="does not look like a text"):
+        read(binary)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("mode,date,traveller\nair,2020-01-01,Zoë\n".encode("cp1252"))
+    with pytest.raises(sc.InputFormatError, match="cannot be decoded as utf-8"):
+        read(latin, encoding="utf-8")
+
+
+def test_malformed_csv_names_the_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("mode,date,origin,destination\nair,2020-01-01,GVA,JFK\n"
+                   "air,2020-01-02,GVA,JFK,extra\n")
+    with pytest.raises(sc.InputFormatError, match="line 3"):
+        read(bad)
+
+
+def test_short_rows_are_padded_and_blank_lines_keep_numbering(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("mode,date,origin,destination,cabin\n"
+                    "air,2020-01-01,GVA,JFK\n"      # row 2, short: cabin missing
+                    "\n"                            # row 3, blank
+                    "air,2020-01-03,GVA,NBO,first\n"  # row 4
+                    "\n\n")                         # trailing blank lines: ignored
+    table = read(path)
+    assert table.data["source_row"].tolist() == [2, 4]
+    assert table.data["cabin"].tolist() == ["average", "first"]
+    assert table.rejected[["source_row", "reason"]].values.tolist() == [[3, "empty row"]]
+    assert table.reconciliation() == {"rows_read": 3, "rows_computable": 2, "rows_rejected": 1}
+
+
+# --------------------------------------------------------------------------------------------
+# normalisation of values
+
+
+def test_dates_in_common_formats_day_first():
+    dates = ["2019-03-05", "05/03/2019", "05.03.2019", "5 Mar 2019", "05-Mar-19",
+             "March 5, 2019", 43529, "2019-03-05T14:30:00"]
+    source = pd.DataFrame({"mode": "air", "origin": "GVA", "destination": "JFK",
+                           "date": pd.Series(dates, dtype=object)})
+    table = read(source)
+    assert table.rejected.empty
+    assert set(table.data["date"]) == {pd.Timestamp("2019-03-05")}
+
+
+def test_month_first_only_when_the_column_only_parses_that_way():
+    def dates_of(values):
+        frame = pd.DataFrame({"mode": "air", "origin": "GVA", "destination": "JFK",
+                              "date": values})
+        return read(frame).data["date"].dt.strftime("%Y-%m-%d").tolist()
+
+    assert dates_of(["03/05/2019", "04/06/2019"]) == ["2019-05-03", "2019-06-04"]
+    assert dates_of(["03/05/2019", "03/13/2019"]) == ["2019-03-05", "2019-03-13"]
+
+
+def test_date_problems_and_year_only():
+    source = pd.DataFrame({
+        "mode": "air", "origin": "GVA", "destination": "JFK",
+        "date": ["31/02/2019", "soon", "1901-01-01", "2020", None],
+        "year": [None, None, None, None, 2018],
+    })
+    table = read(source)
+    reasons = table.rejected.set_index("source_row")["reason"].to_dict()
+    assert reasons[2].startswith("impossible date")
+    assert reasons[3] == "unparseable date"
+    assert reasons[4].startswith("implausible date (year 1901")
+    assert table.data["year"].tolist() == [2020, 2018]
+    assert table.data["date"].isna().all()
+
+
+def test_missing_date_and_year_is_rejected():
+    source = pd.DataFrame({"mode": ["air"], "origin": ["GVA"], "destination": ["JFK"],
+                           "date": [None]})
+    assert read(source).rejected["reason"].tolist() == ["missing date (no date and no year)"]
+
+
+def test_booleans_cabins_modes_countries_currencies():
+    source = pd.DataFrame({
+        "date": "2020-01-01",
+        "mode": ["Flight", "PLANE", "air", "Train", "Eurostar", "coach", "Car Rental",
+                 "Accommodation", "ferry"],
+        "origin": ["GVA", "GVA", "GVA", "A", "LON", None, None, None, None],
+        "destination": ["JFK", "JFK", "JFK", "B", "PAR", None, None, None, None],
+        "cabin": ["J", "Premium-Economy", None, None, None, None, None, None, None],
+        "round_trip": ["yes", "0", "maybe", None, "true", None, None, None, None],
+        "distance": [None, None, None, 10, 10, 10, 10, None, None],
+        "distance_unit": "km",
+        "nights": [None] * 7 + [2, None],
+        "country": [None] * 7 + ["Côte d'Ivoire", None],
+        "currency": ["usd", "€", "", None, "chf", "CHF", "XXQ", "GBP", "USD"],
+    })
+    table = read(source)
+    data = table.data.set_index("source_row")
+    assert data["mode"].to_dict() == {2: "air", 3: "air", 5: "rail", 6: "rail", 7: "road",
+                                     9: "hotel"}
+    assert data.loc[6, "rail_kind"] == "international"
+    assert data.loc[7, "vehicle"] == "coach"
+    assert data.loc[2, "cabin"] == "business" and data.loc[3, "cabin"] == "premium_economy"
+    assert data.loc[2, "round_trip"] and not data.loc[3, "round_trip"]
+    assert data.loc[9, "country"] == "CI"
+    assert data.loc[3, "currency"] == "EUR" and data.loc[2, "currency"] == "USD"
+    rejected = table.rejected.set_index("source_row")
+    assert rejected.loc[4, "reason"].startswith("not a yes/no value")
+    assert rejected.loc[8, "reason"].startswith("unknown currency")
+    assert rejected.loc[10, "reason"].startswith("unknown mode")
+    assert table.reconciliation() == {"rows_read": 9, "rows_computable": 6, "rows_rejected": 3}
+
+
+def test_numbers_with_separators_and_non_numbers():
+    source = pd.DataFrame({
+        "mode": "hotel", "date": "2020-01-01", "country": "FR",
+        "nights": ["2", "1,5", "x", "-1", "3"],
+        "cost": ["1,234.50", "(99.00)", "10", "10", "12 EUR"],
+        "passengers": ["1", "1", "1", "1", "-1"],
+    })
+    table = read(source, refunds="keep")
+    assert table.data["cost"].tolist() == [1234.5, -99.0]
+    assert table.data["nights"].tolist() == [2.0, 1.5]
+    rejected = table.rejected
+    assert set(rejected["reason"]) >= {"nights is not a number", "negative nights",
+                                       "cost is not a number", "negative passengers"}
+    assert rejected.loc[rejected["reason"] == "nights is not a number", "value"].tolist() == ["x"]
+    assert table.reconciliation() == {"rows_read": 5, "rows_computable": 2, "rows_rejected": 3}
+    # with refunds="net" the accounting negative (99.00) is an unmatched refund
+    netted = read(source)
+    assert netted.data["source_row"].tolist() == [2]
+    assert netted.rejected.loc[netted.rejected["source_row"] == 3, "reason"].str.startswith(
+        "refund (negative cost) with no matching").all()
+
+
+def test_air_needs_endpoints_and_routes_need_two_airports():
+    source = pd.DataFrame({"mode": "air", "date": "2020-01-01",
+                           "origin": ["GVA", None, None, "GVA"],
+                           "destination": [None, None, None, "GVA"],
+                           "route": [None, None, "GVA", None]})
+    reasons = read(source).rejected.set_index("source_row")["reason"].to_dict()
+    assert reasons[2].startswith("air needs an origin and a destination")
+    assert reasons[3].startswith("air needs")
+    assert reasons[4] == "a route needs at least two airports"
+    assert reasons[5] == "a flight leg from an airport to itself"
+
+
+def test_route_with_an_unknown_code_rejects_the_whole_row():
+    source = pd.DataFrame({"mode": "air", "date": "2020-01-01",
+                           "route": ["GVA/QQX/JFK", "gva > lhr > jfk", "GVA-JFK"]})
+    table = read(source)
+    assert table.data["source_row"].tolist() == [3, 3, 4]
+    assert table.rejected[["source_row", "column", "value"]].values.tolist() == [
+        [2, "route", "QQX"]]
+
+
+# --------------------------------------------------------------------------------------------
+# duplicates and refunds
+
+
+DUPES = pd.DataFrame({
+    "trip_id": ["A", "A", "B", "A"],
+    "mode": "air", "date": "2020-01-01", "origin": "GVA", "destination": "JFK",
+    "cost": [500.0, 500.0, 300.0, 500.0],
+})
+
+
+def test_duplicates_keep_and_drop():
+    kept = read(DUPES)
+    assert kept.data["source_row"].tolist() == [2, 3, 4, 5]
+    dropped = read(DUPES, duplicates="drop")
+    assert dropped.data["source_row"].tolist() == [2, 4]
+    assert dropped.rejected[["source_row", "reason"]].values.tolist() == [
+        [3, "exact duplicate of row 2"], [5, "exact duplicate of row 2"]]
+    assert dropped.reconciliation() == {"rows_read": 4, "rows_computable": 2, "rows_rejected": 2}
+    with pytest.raises(ValueError, match="duplicates must be"):
+        read(DUPES, duplicates="maybe")
+
+
+def test_refunds_net_keep_and_unmatched():
+    source = pd.DataFrame({
+        "trip_id": ["A", "A", "A", None, None, "C"],
+        "traveller": ["x", "x", "x", "Ann", "Ann", "y"],
+        "mode": "air", "date": "2020-01-01", "origin": "GVA",
+        "destination": ["JFK", "JFK", "JFK", "NBO", "NBO", "LHR"],
+        "cost": [800.0, -800.0, 850.0, 400.0, -400.0, -50.0],
+    })
+    netted = read(source)
+    assert netted.data["source_row"].tolist() == [4]  # the exchange's new ticket remains
+    reasons = netted.rejected.set_index("source_row")["reason"].to_dict()
+    assert reasons == {2: "refunded (netted with row 3)", 3: "refunded (netted with row 2)",
+                       5: "refunded (netted with row 6)", 6: "refunded (netted with row 5)",
+                       7: reasons[7]}
+    assert reasons[7].startswith("refund (negative cost) with no matching original")
+    assert netted.reconciliation() == {"rows_read": 6, "rows_computable": 1, "rows_rejected": 5}
+    kept = read(source, refunds="keep")
+    assert kept.data["source_row"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert kept.rejected.empty
+
+
+def test_duplicate_originals_with_one_refund():
+    source = pd.concat([DUPES.iloc[[0, 0]], DUPES.iloc[[0]].assign(cost=-500.0)])
+    table = read(source)
+    assert table.data["source_row"].tolist() == [3]
+    assert set(table.rejected["source_row"]) == {2, 4}
+
+
+# --------------------------------------------------------------------------------------------
+# progress, Excel sheets, misc
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal(capsys):
+    read(sample_frame(), progress=None)
+    assert capsys.readouterr().err == ""
+
+
+def test_excel_sheet_choice(tmp_path):
+    path = tmp_path / "book.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["nothing here"])
+    trips = book.create_sheet("Trips")
+    trips.append(["mode", "date", "origin", "destination"])
+    trips.append(["air", dt.datetime(2020, 1, 2), "GVA", "JFK"])
+    book.save(path)
+    with pytest.raises(sc.InputFormatError, match="no mode column"):
+        read(path)
+    table = read(path, sheet="trips")
+    assert table.data["destination"].tolist() == ["JFK"]
+    assert table.source.endswith("[sheet 'Trips']")
+    assert read(path, sheet=1).data["destination"].tolist() == ["JFK"]
+    with pytest.raises(sc.InputFormatError, match="no sheet 'Flights'"):
+        read(path, sheet="Flights")
+
+
+def test_excel_serial_dates_and_numeric_ids(tmp_path):
+    path = tmp_path / "serial.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["trip_id", "mode", "date", "origin", "destination"])
+    book.active.append([1001, "air", 43529, "GVA", "JFK"])
+    book.save(path)
+    data = read(path).data
+    assert data["trip_id"].tolist() == ["1001"]
+    assert data["date"].tolist() == [pd.Timestamp("2019-03-05")]
+
+
+def test_wrong_content_for_suffix(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("mode,date\nair,2020-01-01\n")
+    with pytest.raises(sc.InputFormatError, match="signature"):
+        read(path)
+
+
+def test_extra_columns_named_like_outputs_are_kept_apart():
+    source = pd.DataFrame({"mode": ["hotel"], "date": ["2020-01-01"], "nights": [1],
+                           "country": ["FR"], "leg": ["not mine"]})
+    data = read(source).data
+    assert data["leg"].tolist() == [0]
+    assert data["leg (source)"].tolist() == ["not mine"]
+
+
+# --------------------------------------------------------------------------------------------
+# robustness: whatever the cells hold, every source row ends in data or in rejected
+
+GOOD = {  # mostly valid values, so that rows reach data as well as rejected
+    "mode": ["air", "air", "Flight", "train", "taxi", "hotel"],
+    "date": ["2019-03-05", "2020-06-01", "5 Mar 2019"],
+    "origin": ["GVA", "jfk"], "destination": ["LHR", "ADD", "NBO"],
+    "distance": [10, "12,5"], "nights": [2, "3"], "country": ["CH", "Switzerland"],
+}
+BAD = {
+    "mode": ["boat", "", None, "Car Rental", "bus"],
+    "date": ["31/02/2019", "13/01/2020", "01/13/2020", "2019", "x", None, 43529],
+    "origin": ["QQX", "", None, "Geneva", "LHR"],
+    "destination": ["GVA", "", None],
+    "route": [None, "", "GVA-LHR-JFK", "GVA/QQX", "GVA", "GVA//NBO"],
+    "cabin": [None, "economy", "J", "lounge"],
+    "round_trip": [None, "Y", "no", "maybe", 1],
+    "passengers": [None, 1, "2", "-1", "x", "1,5"],
+    "distance": [None, "-3", "far"],
+    "distance_unit": [None, "km", "mi", "kWh", "parsec"],
+    "nights": [None, "-1", "three"],
+    "country": [None, "Narnia", "NA"],
+    "cost": [None, 100, -100, "(100)", "1.234,5", "abc"],
+    "currency": [None, "USD", "usd", "XYZ", "€"],
+    "trip_id": [None, "A", "B"],
+}
+ALWAYS = ["mode", "date", "origin", "destination", "distance", "nights", "country"]
+
+
+@st.composite
+def travel_frames(draw):
+    n = draw(st.integers(min_value=1, max_value=12))
+    optional = sorted(set(BAD) - set(ALWAYS))
+    names = [*ALWAYS, *draw(st.sets(st.sampled_from(optional)))]
+
+    def cell(name: str) -> object:
+        good = GOOD.get(name)
+        if good and draw(st.integers(0, 3)) > 0:
+            return draw(st.sampled_from(good))
+        return draw(st.sampled_from(BAD[name]))
+
+    return pd.DataFrame({name: [cell(name) for _ in range(n)] for name in names})
+
+
+def _check_invariants(table: sc.ActivityTable) -> None:
+    counts = table.reconciliation()
+    assert counts["rows_computable"] + counts["rows_rejected"] == counts["rows_read"]
+    assert not set(table.data["source_row"]) & set(table.rejected["source_row"])
+    assert set(table.data["mode"]) <= {"air", "rail", "road", "hotel"}
+    assert (table.data["year"] > 0).all()
+    assert (table.data[["passengers", "nights", "distance_km"]].fillna(0) >= 0).all().all()
+    air = table.data[table.data["mode"] == "air"]
+    assert (air["origin"].str.len() > 0).all() and (air["destination"].str.len() > 0).all()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=travel_frames(), duplicates=st.sampled_from(["keep", "drop"]),
+       refunds=st.sampled_from(["net", "keep"]))
+def test_every_row_is_accounted_for(frame, duplicates, refunds):
+    try:
+        table = read(frame, units={"distance": "km"}, duplicates=duplicates, refunds=refunds)
+    except sc.InputFormatError as exc:  # structural problems only
+        assert "missing required column" in str(exc)
+        return
+    _check_invariants(table)
+    as_csv = read(io.BytesIO(frame.to_csv(index=False).encode()), units={"distance": "km"},
+                  duplicates=duplicates, refunds=refunds)
+    _check_invariants(as_csv)
+    assert as_csv.reconciliation() == table.reconciliation()
+
+
+def test_bad_json_parquet_gzip_and_workbook(tmp_path):
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text('[{"mode": "air",}]')
+    with pytest.raises(sc.InputFormatError, match="not valid JSON"):
+        read(bad_json)
+    bad_lines = tmp_path / "bad.jsonl"
+    bad_lines.write_text('{"mode": "air"}\n{"mode": \n')
+    with pytest.raises(sc.InputFormatError, match="not valid JSON"):
+        read(bad_lines)
+    scalar = tmp_path / "scalar.json"
+    scalar.write_text('{"a": 1, "b": 2}')
+    with pytest.raises(sc.InputFormatError, match="exactly one array of records"):
+        read(scalar)
+    bad_parquet = tmp_path / "bad.parquet"
+    bad_parquet.write_bytes(b"PAR1 this is not really parquet PAR1")
+    with pytest.raises(sc.InputFormatError, match="cannot be read as Parquet"):
+        read(bad_parquet)
+    bad_xlsx = tmp_path / "bad.xlsx"
+    bad_xlsx.write_bytes(b"PK\x03\x04 truncated zip")
+    with pytest.raises(sc.InputFormatError, match="cannot be opened as an Excel workbook"):
+        read(bad_xlsx)
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress(sample_frame().to_csv(index=False).encode()))
+    assert read(packed).reconciliation() == {"rows_read": 12, "rows_computable": 6,
+                                             "rows_rejected": 6}
+
+
+def test_quoted_newlines_keep_record_numbering(tmp_path):
+    path = tmp_path / "multiline.csv"
+    path.write_text('mode,date,origin,destination,purpose\n'
+                    'air,2020-01-01,GVA,JFK,"two\nlines"\n'
+                    'air,2020-01-02,GVA,QQX,x\n')
+    table = read(path)
+    assert table.data["purpose"].tolist() == ["two\nlines"]
+    assert table.rejected["source_row"].tolist() == [3]
+
+
+def test_excel_blank_rows_keep_numbering(tmp_path):
+    path = tmp_path / "gaps.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["mode", "date", "origin", "destination"])
+    book.active.append(["air", "2020-01-01", "GVA", "JFK"])
+    book.active.append([])
+    book.active.append(["air", "2020-01-02", "GVA", "NBO"])
+    book.save(path)
+    table = read(path)
+    assert table.data["source_row"].tolist() == [2, 4]
+    assert table.rejected["reason"].tolist() == ["empty row"]
+
+
+def test_agency_car_type_is_kept_as_an_extra_column():
+    table = read(io.BytesIO(AGENCY.encode()), mapping="agency")
+    assert table.data.loc[table.data["mode"] == "road", "Car Type"].tolist() == ["Rental car"]
