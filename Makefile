@@ -12,7 +12,7 @@ REPORT_DIR ?= reports/demo
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
 	touch $(STAMP)
 
 ## demo: create .venv, install, and write the example office's report to $(REPORT_DIR)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/benchmarks --benchmark-only --benchmark-columns=mean,stddev,rounds -p no:randomly
 
+## docs: build the documentation site into site/ (strict: any warning fails); make test runs it too
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 ## wheel: build the wheel into dist/
 wheel: $(STAMP)
 	rm -rf dist
@@ -43,4 +47,4 @@ factors: $(STAMP)
 	$(BIN)/python scripts/build_ipcc_gwp.py
 
 clean:
-	rm -rf $(VENV) dist build reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) dist build reports site .pytest_cache .ruff_cache

@@ -16,9 +16,11 @@ TINY_META = {
     "publisher": "sem-carbon tests",
     "year": 2020,
     "kind": "emission-factors",
-    "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+    "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0",
+                  "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
     "attribution": "none needed",
-    "sources": [{"title": "hand-worked test values", "path": "https://example.invalid", "file": "", "sha256": ""}],
+    "sources": [{"title": "hand-worked test values", "path": "https://example.invalid",
+                 "file": "", "sha256": ""}],
     "created_by": "tests/conftest.py",
 }
 

@@ -387,7 +387,7 @@ def register_location(
     code : str
         3 to 8 letters or digits (case and whitespace ignored), e.g. ``"XYZ"`` or ``"UNOG"``.
     lat, lon : float
-        Latitude in [-90, 90] and longitude in [-180, 180] [degrees, WGS84].
+        Latitude (-90 to 90) and longitude (-180 to 180), in degrees (WGS84).
     country : str
         Country code or English name (normalised to ISO alpha-2).
     name : str, optional
