@@ -236,6 +236,7 @@ def calculate(
     haul: str = "distance",
     gwp: str = "AR5",
     include_td: bool = False,
+    co2_only: bool = False,
 ) -> Inventory:
     """Compute the emissions of activity tables.
 
@@ -256,6 +257,8 @@ def calculate(
         GWP set for refrigerant leaks.
     include_td : bool, default False
         Add electricity T&D losses rows (scope 3).
+    co2_only : bool, default False
+        Air travel on the ICAO-like boundary of the UN inventory: CO2 component only.
 
     Returns
     -------
@@ -277,7 +280,8 @@ def calculate(
         for edition, mask, note in groups:
             rows = data[mask]
             fs, _ = resolve_edition(edition)
-            results, rejects = _compute(kind, rows, fs, radiative_forcing, haul, gwp, include_td)
+            results, rejects = _compute(kind, rows, fs, radiative_forcing, haul, gwp, include_td,
+                                        co2_only)
             if note:
                 results["notes"] = np.where(results["notes"].astype(str) == "", note,
                                             note + "; " + results["notes"].astype(str))
@@ -312,11 +316,11 @@ def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
 
 
 def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, rf: bool, haul: str, gwp: str,
-             include_td: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+             include_td: bool, co2_only: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     if kind == "travel":
         from .travel.batch import compute_travel
 
-        return compute_travel(rows, fs, radiative_forcing=rf, haul=haul)
+        return compute_travel(rows, fs, radiative_forcing=rf, haul=haul, co2_only=co2_only)
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=gwp, include_td=include_td)

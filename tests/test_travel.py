@@ -249,3 +249,16 @@ def test_batch_rejects_bad_rows_with_reasons():
     reasons = dict(zip(rejects["source_row"], rejects["reason"], strict=True))
     assert "cabin" in reasons[2] and "airport" in reasons[3]
     assert "mode" in reasons[4] and "negative" in reasons[5]
+
+
+def test_co2_only_is_the_icao_like_boundary():
+    full = sc.flight("GVA", "JFK", factors="desnz-2019", radiative_forcing=False)
+    co2 = sc.flight("GVA", "JFK", factors="desnz-2019", co2_only=True)
+    assert co2.co2e.m == pytest.approx(full.gases["co2"].m)
+    assert co2.radiative_forcing.m == 0 and co2.gases["n2o"].m == 0
+    assert "CO2 only" in co2.method
+    frame = pd.DataFrame({"source_row": [2], "mode": ["air"], "origin": ["GVA"],
+                          "destination": ["JFK"], "year": [2019]})
+    inv = sc.calculate(frame, co2_only=True)
+    assert inv.data["co2e_kg"].iloc[0] == pytest.approx(
+        sc.flight("GVA", "JFK", cabin="average", co2_only=True, year=2019).co2e.m)

@@ -214,6 +214,7 @@ def air_kernel(
     haul_rule: str = "distance",
     origin_country: np.ndarray | None = None,
     destination_country: np.ndarray | None = None,
+    co2_only: bool = False,
 ) -> dict[str, np.ndarray]:
     """Emissions of flight legs, vectorised.
 
@@ -232,6 +233,9 @@ def air_kernel(
     haul_rule : {"distance", "desnz", "smooth"}
     origin_country, destination_country : ndarray of str, optional
         ISO alpha-2 of each end; needed for ``haul_rule="desnz"``.
+    co2_only : bool, default False
+        ICAO-like boundary: keep only the CO2 component of the (without-RF) factor; CH4,
+        N2O and RF become zero whatever ``radiative_forcing`` says.
 
     Returns
     -------
@@ -257,6 +261,8 @@ def air_kernel(
     else:
         rf_f = np.asarray(radiative_forcing, dtype=float)
     per_km[:, 3] *= rf_f
+    if co2_only:
+        per_km[:, 1:] = 0.0
     parts = per_km * d[:, None]
     if haul_rule == "smooth":
         _smooth_band_edges(tables, d, cabin, rf_f, parts)

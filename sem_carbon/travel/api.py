@@ -91,6 +91,7 @@ def flight(
     haul: str = "distance",
     year: int | None = None,
     date: Any = None,
+    co2_only: bool = False,
 ) -> Emission:
     """Emissions of a flight (one way or return, direct or via stops).
 
@@ -117,6 +118,11 @@ def flight(
         Activity year, choosing the year-matched edition when ``factors`` is None.
     date : date-like, optional
         Travel date: decides which airport a reassigned code means.
+    co2_only : bool, default False
+        ICAO-like boundary, as the UN inventory (Greening the Blue) reports air travel:
+        CO2 only, no radiative forcing, no CH4/N2O. Computed from the CO2 component of the
+        DESNZ factor (not ICAO's fuel-burn model, whose data are not open) and named so
+        in ``method``.
 
     Returns
     -------
@@ -143,8 +149,10 @@ def flight(
     multiplier = n_pax * (2.0 if round_trip else 1.0)
     tables = air_tables(fs)
     cabins = np.repeat(code, len(legs_km))
+    if co2_only:
+        radiative_forcing = False
     out = air_kernel(tables, legs_km, cabins, bool(radiative_forcing), multiplier, haul,
-                     country[:-1], country[1:])
+                     country[:-1], country[1:], co2_only=co2_only)
     main = int(np.argmax(legs_km)) if len(legs_km) > 1 else 0
     factor = _cached_factor(
         fs, "air", haul=HAULS[out["haul"][main]], cabin=CABINS[out["cabin_used"][main]],
@@ -167,6 +175,8 @@ def flight(
     rf_multiplier = fs.metadata.get("rf_multiplier")
     rf_text = (f"RF on (x{rf_multiplier} on CO2)" if rf_multiplier else "RF on") \
         if radiative_forcing else "RF off"
+    if co2_only:
+        rf_text = "CO2 only (ICAO-like boundary: no RF, no CH4/N2O)"
     co2, ch4, n2o, rf = out["parts"].sum(axis=0).tolist()
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],

@@ -79,6 +79,7 @@ def compute_travel(
     *,
     radiative_forcing: bool = True,
     haul: str = "distance",
+    co2_only: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute emissions of canonical travel rows with one edition.
 
@@ -92,6 +93,8 @@ def compute_travel(
         Air: with-RF factors (RF share reported in ``rf_kg``).
     haul : {"distance", "desnz", "smooth"}
         Air haul-band rule.
+    co2_only : bool, default False
+        Air: ICAO-like boundary, CO2 component only (no RF, CH4, N2O).
 
     Returns
     -------
@@ -110,7 +113,7 @@ def compute_travel(
         mask = np.isin(codes, wanted)
         rows = data if mask.all() else data[mask]
         if name == "air":
-            _air(rows, fs, out, radiative_forcing, haul)
+            _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only)
         elif name == "rail":
             _rail(rows, fs, out)
         elif name == "road":
@@ -133,7 +136,8 @@ def compute_travel(
     return results, rejects
 
 
-def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str) -> None:
+def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str,
+         co2_only: bool) -> None:
     # columns go to the resolvers as they are stored: no per-row Python strings
     origin = _column(rows, "origin", "").reset_index(drop=True)
     dest = _column(rows, "destination", "").reset_index(drop=True)
@@ -155,8 +159,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
     tables = air_tables(fs)
     res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * _trips(rows)[ok],
-                     haul, c_o[ok], c_d[ok])
-    rf_tag = "rf" if rf else "no_rf"
+                     haul, c_o[ok], c_d[ok], co2_only=co2_only)
+    rf_tag = "co2_only" if co2_only else "rf" if rf else "no_rf"
     n_cabins = len(CABINS)
     pair = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
     keys = [f"air:{h}/{c}/{rf_tag}" for h in HAULS for c in CABINS]
@@ -167,7 +171,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
         + res["cabin_used"]
     rf_mult = fs.metadata.get("rf_multiplier")
     method = (f"DESNZ distance-based, great-circle, haul rule '{haul}', "
-              + (f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
+              + ("CO2 only (ICAO-like boundary: no RF, no CH4/N2O)" if co2_only
+                 else f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
     out.add(
         rows.index[ok], category="air", scope=3, co2e_kg=res["co2e"], co2_kg=res["co2"],
         ch4_kg=res["ch4"], n2o_kg=res["n2o"], rf_kg=res["rf"], biogenic_co2_kg=0.0,
