@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from .errors import InputFormatError, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .units import Q_
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .scale import DaskInventory
 
 __all__ = ["Inventory", "calculate"]
 
@@ -237,14 +240,16 @@ def calculate(
     gwp: str = "AR5",
     include_td: bool = False,
     co2_only: bool = False,
-) -> Inventory:
+) -> Inventory | DaskInventory:
     """Compute the emissions of activity tables.
 
     Parameters
     ----------
     tables : ActivityTable, DataFrame, or a sequence of them
         From :func:`sem_carbon.read_travel_log` / :func:`sem_carbon.read_facilities`, or
-        DataFrames in the canonical columns (a ``mode`` column marks a travel table).
+        DataFrames in the canonical columns (a ``mode`` column marks a travel table). With
+        the ``[dask]`` extra also a dask DataFrame or a Parquet dataset folder: the result
+        is then a lazy ``DaskInventory`` (see ``docs/scale-out.md``).
     factors : str or FactorSet, optional
         ``None`` (default): each row uses the DESNZ edition of its own year (nearest
         earlier when missing; the substitution is written in ``notes``). Given: every row
@@ -264,6 +269,13 @@ def calculate(
     -------
     Inventory
     """
+    from .scale import is_dask_input
+
+    if is_dask_input(tables):  # dask DataFrame or Parquet dataset: same code per partition
+        from .scale import calculate_dask
+
+        return calculate_dask(tables, factors, kind=None, radiative_forcing=radiative_forcing,
+                              haul=haul, gwp=gwp, include_td=include_td, co2_only=co2_only)
     data_blocks, reject_blocks = [], []
     rows_read: dict[str, int] = {}
     for kind, data, rejected, n_read in _as_tables(tables):
@@ -340,8 +352,8 @@ def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame) -> pd.D
     parts = {"table": pd.Series(pd.Categorical.from_codes(np.zeros(len(results), np.int8),
                                                           [kind]), index=results.index)}
     for column in _FRONT[1:]:
-        if column == "year":
-            parts["year"] = year.astype("int64")
+        if column == "year":  # nullable when an explicit edition computed undated rows
+            parts["year"] = year.astype("int64" if not year.isna().any() else "Int64")
         elif column in results.columns:
             parts[column] = results[column]
         elif column in inputs.columns:

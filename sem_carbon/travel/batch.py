@@ -141,7 +141,7 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     # columns go to the resolvers as they are stored: no per-row Python strings
     origin = _column(rows, "origin", "").reset_index(drop=True)
     dest = _column(rows, "destination", "").reset_index(drop=True)
-    dates = _column(rows, "date", None).to_numpy(dtype=object) if "date" in rows else None
+    dates = rows["date"].reset_index(drop=True) if "date" in rows else None
     lat_o, lon_o, c_o, found_o = resolve_iata(origin, dates=dates, errors="mask")
     lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
     cabin, known = cabin_codes(_column(rows, "cabin", "average").reset_index(drop=True))

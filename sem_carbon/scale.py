@@ -1,0 +1,694 @@
+"""Scale-out: the in-memory calculation mapped over the partitions of a Dask DataFrame.
+
+:func:`calculate_dask` runs :func:`sem_carbon.inventory.calculate` -- the very same code
+as for a pandas table -- on every partition of a Dask DataFrame (or of a Parquet dataset),
+so system-wide, multi-year travel logs are computed on a cluster with the same rows and
+the same numbers as in memory. :class:`DaskInventory` keeps the result lazy: totals,
+groupings and Parquet output are computed on the cluster; :meth:`DaskInventory.compute`
+gives back an in-memory :class:`~sem_carbon.inventory.Inventory`.
+
+Factor editions are never pickled into the task graph (except an edition built in memory,
+which is shipped once as a single graph key): a worker loads each edition it needs once,
+from the editions installed with sem-carbon on that worker, and keeps it in a
+process-wide cache keyed by edition id (see :func:`worker_cache_info`).
+
+Needs the optional dependencies: ``pip install "sem-carbon[dask]"``. Importing this module
+does not import Dask.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pint
+
+from .errors import InputFormatError, SemCarbonError
+from .factors import FactorSet, load_factors
+from .factors.catalogue import edition_for_year
+from .inventory import REJECT_COLUMNS, Inventory, calculate
+from .units import Q_
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import dask.dataframe as dd
+
+__all__ = [
+    "DaskInventory",
+    "DaskNotInstalledError",
+    "calculate_dask",
+    "is_dask_input",
+    "worker_cache_info",
+]
+
+#: Source rows found in more than one partition up to which only those rows are regrouped
+#: (above it the whole input is shuffled on ``source_row``).
+MAX_MOVED_SOURCE_ROWS = 200_000
+
+_FRONT = ["table", "source_row", "trip_id", "leg", "entity", "date", "year", "category", "scope",
+          "co2e_kg"]
+_INT_RESULTS = {"scope"}
+_TEXT_RESULTS = {"category", "factor_id", "factor_key", "factor_unit", "method", "notes", "haul"}
+_REMOTE = re.compile(r"^(s3a?|gcs|gs|abfss?|az|adl|hdfs|webhdfs)://", re.IGNORECASE)
+_META_FILE = "_sem_carbon.json"
+_REJECTED_SUFFIX = ".rejected"  # rejects beside the dataset, as Inventory.to_csv puts them
+# internal columns of the combined (data + rejects) frame a partition returns
+_MARK = "_sem_carbon_rejected"
+_REJ = {"column": "_sem_carbon_column", "value": "_sem_carbon_value",
+        "reason": "_sem_carbon_reason"}
+
+
+class DaskNotInstalledError(SemCarbonError, ImportError):
+    """Dask is needed (a Dask DataFrame or a Parquet dataset was given) but not installed."""
+
+
+def _dask() -> tuple[Any, Any]:
+    """``(dask, dask.dataframe)``, or a friendly error naming the extra to install."""
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError as exc:
+        raise DaskNotInstalledError(
+            "calculating on a Dask DataFrame or a Parquet dataset needs Dask: "
+            "install sem-carbon[dask]  (pip install \"sem-carbon[dask]\")"
+        ) from exc
+    return dask, dd
+
+
+# ---------------------------------------------------------------------------- detection
+def is_dask_input(obj: Any) -> bool:
+    """Whether :func:`sem_carbon.calculate` should hand ``obj`` to :func:`calculate_dask`.
+
+    True for a Dask DataFrame, for an activity table whose ``data`` is one, and for a
+    Parquet dataset: a local directory holding ``.parquet`` files, or an object-store URL
+    (``s3://``, ``gs://``, ``abfs://`` ...) of a directory or ``.parquet`` file. Never imports
+    Dask when it is not imported yet (a Dask DataFrame cannot exist without it), so the
+    check is free for pandas inputs.
+
+    Parameters
+    ----------
+    obj : object
+        What was passed to ``calculate``.
+
+    Returns
+    -------
+    bool
+    """
+    if isinstance(obj, (str, os.PathLike)):
+        return _is_parquet_dataset(obj)
+    if "dask" not in sys.modules:
+        return False
+    if (not isinstance(obj, pd.DataFrame) and hasattr(obj, "data")
+            and hasattr(obj, "rejected")):  # an activity table holding a Dask DataFrame
+        return not isinstance(obj.data, (str, os.PathLike)) and is_dask_input(obj.data)
+    if not type(obj).__module__.startswith("dask"):
+        return False
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover - dask without its dataframe extra
+        return False
+    return isinstance(obj, dd.DataFrame)
+
+
+def _is_parquet_dataset(path: str | os.PathLike[str]) -> bool:
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return False
+    if _REMOTE.match(text):
+        tail = text.rstrip("/").rsplit("/", 1)[-1]
+        return text.endswith("/") or tail.endswith(".parquet") or "." not in tail
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        return False
+    for _root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        if any(f.endswith(".parquet") for f in files):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------- worker side
+_lock = threading.Lock()
+_editions: dict[str, FactorSet] = {}  # worker-side cache: edition id (or folder) -> set
+_edition_loads: Counter[str] = Counter()
+_partitions_done: Counter[str] = Counter()
+_count_lock = threading.Lock()
+
+
+def worker_cache_info() -> dict[str, Any]:
+    """What this process has loaded and computed (run it on workers with ``client.run``).
+
+    Returns
+    -------
+    dict
+        ``partitions``: partitions computed here; ``edition_loads``: times each edition id
+        was loaded into this process's cache (1 each: loaded once, whatever the number of
+        partitions); ``folder_loads``: edition folders read from disk by
+        :func:`sem_carbon.load_factors` in this process, and ``folders_cached``: how many
+        are cached (equal when no folder was read twice).
+    """
+    from .factors import catalogue
+
+    info = catalogue._load_cached.cache_info()
+    return {
+        "partitions": int(_partitions_done["partitions"]),
+        "edition_loads": dict(_edition_loads),
+        "folder_loads": int(info.misses),
+        "folders_cached": int(info.currsize),
+    }
+
+
+def _ensure_editions(ids: set[str]) -> None:
+    """Load the editions a partition needs once per process (threads wait for each other)."""
+    missing = ids.difference(_editions)
+    if not missing:
+        return
+    with _lock:
+        for edition in sorted(missing):
+            if edition not in _editions:
+                _editions[edition] = load_factors(edition)
+                _edition_loads[edition] += 1
+
+
+def _years(data: pd.DataFrame) -> np.ndarray:
+    year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
+            else pd.Series(np.nan, index=data.index))
+    if "date" in data.columns:
+        year = year.fillna(pd.to_datetime(data["date"], errors="coerce").dt.year)
+    values = year.to_numpy(dtype=float)
+    return np.unique(values[~np.isnan(values)])
+
+
+def _needed_editions(data: pd.DataFrame, factors: Any, kind: str) -> set[str]:
+    if isinstance(factors, FactorSet):
+        return set()
+    if factors is not None:
+        ids = {str(factors)}
+    else:
+        ids = {edition_for_year(int(y))[0] for y in _years(data)}
+    if kind == "facilities":
+        from .facilities.electricity import GRID_EDITION
+        from .facilities.refrigerants import GWP_EDITION
+
+        ids |= {GRID_EDITION, GWP_EDITION}
+    return ids
+
+
+class _PartitionTable:
+    """One partition as the activity table :func:`calculate` takes (duck-typed)."""
+
+    def __init__(self, kind: str, data: pd.DataFrame):
+        self.kind = kind
+        self.data = data
+        self.rejected = pd.DataFrame(columns=REJECT_COLUMNS[1:])
+        self.rows_read = int(data["source_row"].nunique())
+
+
+def _conform(frame: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with exactly the columns and dtypes of the meta (one schema for all)."""
+    frame = frame.reindex(columns=list(dtypes))
+    for name, dtype in dtypes.items():
+        column = frame[name]
+        if column.dtype == dtype:
+            continue
+        if isinstance(column.dtype, pd.CategoricalDtype) and isinstance(dtype, pd.StringDtype):
+            # labels converted once, then taken by code (not a string built per row)
+            labels = pd.array(np.asarray(column.cat.categories, dtype=object)).astype(dtype)
+            values = labels.take(column.cat.codes.to_numpy(), allow_fill=True)
+            frame[name] = pd.Series(values, index=frame.index, name=name)
+        else:
+            frame[name] = column.astype(dtype)
+    return frame
+
+
+def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, options: dict[str, Any],
+                         data_dtypes: dict[str, Any], rej_dtypes: dict[str, Any]
+                         ) -> pd.DataFrame:
+    """Run the in-memory :func:`calculate` on one partition.
+
+    Returns the inventory rows followed by the rejects (columns renamed, marked), so one
+    task yields both; :func:`_take_data` and :func:`_take_rejected` split them.
+    """
+    with _count_lock:
+        _partitions_done["partitions"] += 1
+    _ensure_editions(_needed_editions(part, factors, kind))
+    inv = calculate(_PartitionTable(kind, part.reset_index(drop=True)), factors, **options)
+    data = _conform(inv.data, data_dtypes)
+    data[_MARK] = False
+    rejected = inv.rejected
+    if rejected.empty:
+        return data
+    rejected = _conform(rejected, rej_dtypes).rename(columns=_REJ)
+    rejected[_MARK] = True
+    return pd.concat([data, rejected], ignore_index=True)
+
+
+def _n_data(combined: pd.DataFrame) -> int:
+    return len(combined) - int(combined[_MARK].sum())
+
+
+def _take_data(combined: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    return _conform(combined.iloc[:_n_data(combined)], dtypes)
+
+
+def _take_rejected(combined: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    rejected = combined.iloc[_n_data(combined):].rename(columns={v: k for k, v in _REJ.items()})
+    return _conform(rejected, dtypes).reset_index(drop=True)
+
+
+# The helpers below take whole partitions, never a projected column: Dask may read a single
+# column with another partitioning (small files fused), and these counts must describe the
+# very partitions that are computed.
+def _nunique(part: pd.DataFrame) -> pd.Series:
+    return pd.Series([part["source_row"].nunique()], dtype="int64")
+
+
+def _span(part: pd.DataFrame) -> pd.DataFrame:
+    values = pd.to_numeric(part["source_row"], errors="coerce")
+    return pd.DataFrame({"lo": [values.min()], "hi": [values.max()]}, dtype="float64")
+
+
+def _within(part: pd.DataFrame, intervals: list[tuple[float, float]]) -> pd.Series:
+    rows = part["source_row"]
+    values = rows.to_numpy()
+    inside = np.zeros(len(values), bool)
+    for lo, hi in intervals:
+        inside |= (values >= lo) & (values <= hi)
+    return pd.Series(pd.unique(values[inside]), dtype=rows.dtype)
+
+
+def _select_rows(part: pd.DataFrame, values: np.ndarray, keep: bool) -> pd.DataFrame:
+    chosen = part["source_row"].isin(values).to_numpy()
+    return part[chosen if keep else ~chosen]
+
+
+def _row_ones(part: pd.DataFrame) -> pd.Series:
+    return pd.Series(np.ones(len(part), dtype=np.int64), index=part.index)
+
+
+# ---------------------------------------------------------------------------- client side
+def _string_dtype(dd: Any) -> Any:
+    probe = pd.DataFrame({"s": pd.Series([], dtype=object)})
+    return dd.from_pandas(probe, npartitions=1)._meta["s"].dtype
+
+
+def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any]:
+    """Columns and dtypes of the inventory rows, in the order :func:`calculate` gives them."""
+    if kind == "travel":
+        from .travel.batch import RESULT_COLUMNS
+    else:
+        from .facilities.batch import RESULT_COLUMNS
+    text = _string_dtype(dd)
+    results = list(RESULT_COLUMNS)
+    order = _column_order(source_meta, kind, results)
+    dtypes: dict[str, Any] = {}
+    for name in order:
+        if name in ("table", *_TEXT_RESULTS):
+            dtypes[name] = text
+        elif name == "year":
+            dtypes[name] = np.dtype("int64")
+        elif name in results:
+            dtypes[name] = np.dtype("int64") if name in _INT_RESULTS else np.dtype("float64")
+        else:
+            dtypes[name] = source_meta[name].dtype
+    return dtypes
+
+
+def _column_order(source_meta: pd.DataFrame, kind: str, results: list[str]) -> list[str]:
+    """Column order of ``Inventory.data``, from the layout code of :mod:`.inventory` itself.
+
+    Its ``_attach_inputs`` is run on empty frames (no rows, no computation); should it not
+    take them, the documented order is used: front columns, inputs, results.
+    """
+    from . import inventory
+
+    try:
+        empty = inventory._attach_inputs(kind, source_meta.iloc[:0],
+                                         pd.DataFrame({c: [] for c in results}))
+        order = [str(c) for c in empty.columns]
+        if set(order) >= set(results) | {"table", "year"}:
+            return order
+    except Exception:  # any change of that private helper: fall back
+        pass
+    columns = ["table", *[c for c in source_meta.columns if c not in results], *results]
+    if "year" not in columns:
+        columns.append("year")
+    front = [c for c in _FRONT if c in columns]
+    return front + [c for c in columns if c not in front]
+
+
+def _rejected_dtypes(source_meta: pd.DataFrame, dd: Any) -> dict[str, Any]:
+    text = _string_dtype(dd)
+    return {"table": text, "source_row": source_meta["source_row"].dtype, "column": text,
+            "value": text, "reason": text}
+
+
+def _empty(dtypes: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
+
+
+def _as_frame(source: Any, dd: Any) -> tuple[Any, Any]:
+    """The Dask DataFrame to compute and the read rejects (pandas or None)."""
+    read_rejects = None
+    if (not isinstance(source, (pd.DataFrame, str, os.PathLike)) and hasattr(source, "data")
+            and hasattr(source, "rejected")):
+        read_rejects = source.rejected
+        source = source.data
+    if isinstance(source, (str, os.PathLike)):
+        if not _is_parquet_dataset(source) and not Path(os.fspath(source)).is_file():
+            raise InputFormatError(f"{os.fspath(source)!s} is not a Parquet dataset")
+        frame = dd.read_parquet(os.fspath(source))
+        for name in ("year", "source_row", "leg"):  # hive partitions come back categorical
+            if name in frame.columns and isinstance(frame[name].dtype, pd.CategoricalDtype):
+                frame[name] = frame[name].astype("int64")
+    elif isinstance(source, pd.DataFrame):
+        data = source.copy()
+        if "source_row" not in data.columns:
+            data["source_row"] = np.arange(len(data)) + 2
+        frame = dd.from_pandas(data, npartitions=max(1, math.ceil(len(data) / 250_000)),
+                               sort=False)
+    elif isinstance(source, dd.DataFrame):
+        frame = source
+    else:
+        raise InputFormatError(
+            "calculate_dask() takes a Dask DataFrame, a Parquet dataset path or a pandas "
+            f"DataFrame, got {type(source).__name__}")
+    if "source_row" not in frame.columns:  # spreadsheet numbering, as in memory: position + 2
+        ones = frame.map_partitions(_row_ones, meta=("source_row", "int64"))
+        frame = frame.assign(source_row=ones.cumsum() + 1)
+    return frame, read_rejects
+
+
+def _keep_source_rows_together(frame: Any, dask: Any, dd: Any) -> Any:
+    """Regroup rows so that all legs of one ``source_row`` are in one partition.
+
+    ``calculate`` rejects a source row whole when any of its legs is rejected; that only
+    holds per partition, so rows of one source row found in several partitions are moved
+    together first. Finding them costs one pass that reads the partitions (no calculation):
+    their ``source_row`` ranges, then, only where ranges overlap, the shared values.
+    """
+    if frame.npartitions == 1:
+        return frame
+    spans = frame.map_partitions(
+        _span, meta=pd.DataFrame({"lo": [], "hi": []}, dtype="float64")).compute()
+    spans = spans.dropna().sort_values(["lo", "hi"], kind="stable")
+    intervals: list[tuple[float, float]] = []
+    reach = -math.inf
+    for lo, hi in spans.itertuples(index=False):
+        if lo <= reach:
+            intervals.append((float(lo), float(min(hi, reach))))
+        reach = max(reach, hi)
+    if not intervals:
+        return frame
+    candidates = frame.map_partitions(
+        _within, intervals, meta=pd.Series([], dtype=frame["source_row"].dtype))
+    counts = candidates.value_counts(split_out=1)
+    shared = np.sort(counts[counts > 1].index.compute().to_numpy())
+    if len(shared) == 0:
+        return frame
+    if len(shared) > MAX_MOVED_SOURCE_ROWS:
+        return frame.shuffle("source_row", npartitions=frame.npartitions)
+    values = dask.delayed(shared, name=f"sem-carbon-shared-rows-{dask.base.tokenize(shared)}")
+    kept = frame.map_partitions(_select_rows, values, False, meta=frame._meta)
+    moved = frame.map_partitions(_select_rows, values, True, meta=frame._meta)
+    n_moved = max(1, math.ceil(len(shared) / 50_000))
+    moved = (moved.repartition(npartitions=1) if n_moved == 1
+             else moved.shuffle("source_row", npartitions=n_moved))
+    return dd.concat([kept, moved])
+
+
+def _ship_factors(factors: Any, dask: Any) -> Any:
+    """What goes into the graph for ``factors``: an id or path text, or one shared key."""
+    if factors is None:
+        return None
+    if isinstance(factors, FactorSet):
+        try:
+            if load_factors(factors.id) is factors:  # an installed edition: workers load it
+                return factors.id
+        except SemCarbonError:
+            pass
+        token = dask.base.tokenize(factors.id, str(factors.path), len(factors), id(factors))
+        return dask.delayed(factors, name=f"sem-carbon-factors-{token}")
+    text = os.fspath(factors)
+    local = Path(text).expanduser()
+    if (local / "datapackage.json").is_file():
+        return str(local.resolve())  # a folder of one's own: workers need the same path
+    load_factors(text)  # fail here, with the list of ids, rather than on every worker
+    return text
+
+
+def calculate_dask(
+    source: Any,
+    factors: str | os.PathLike[str] | FactorSet | None = None,
+    *,
+    kind: str | None = "travel",
+    radiative_forcing: bool = True,
+    haul: str = "distance",
+    gwp: str = "AR5",
+    include_td: bool = False,
+    co2_only: bool = False,
+    check_split_rows: bool = True,
+) -> DaskInventory:
+    """Compute an inventory on Dask: :func:`sem_carbon.calculate` mapped over partitions.
+
+    Parameters
+    ----------
+    source : dask DataFrame, path, pandas DataFrame or activity table
+        Activity rows in the canonical columns (``docs/tables.md``), e.g.
+        ``sem_carbon.read_travel_log(...).data`` saved as Parquet; a path (or object-store
+        URL) of a Parquet dataset is read with :func:`dask.dataframe.read_parquet`.
+        Without a ``source_row`` column rows are numbered as in memory (position + 2).
+    factors : str, path or FactorSet, optional
+        ``None`` (default): each row uses the DESNZ edition of its own year. An edition id
+        or folder is loaded by each worker from its own installation (once per worker); a
+        FactorSet made in memory is shipped once as a single graph key.
+    kind : {"travel", "facilities"} or None, default "travel"
+        Which canonical table ``source`` follows; ``None``: travel when it has a ``mode``
+        column (as :func:`sem_carbon.calculate` decides for DataFrames).
+    radiative_forcing, haul, gwp, include_td, co2_only
+        As for :func:`sem_carbon.calculate`.
+    check_split_rows : bool, default True
+        Make sure all rows (legs) of one ``source_row`` are computed in the same partition,
+        as in memory, where one rejected leg rejects its whole source row. Costs one pass
+        over the ``source_row`` column now (computed at once), and moves rows only when a
+        source row is split over partitions. Turn off when the data is known to keep
+        source rows together.
+
+    Returns
+    -------
+    DaskInventory
+        Lazy: nothing heavy runs until a total, a grouping, a write or ``compute()``.
+
+    Raises
+    ------
+    DaskNotInstalledError
+        Dask is not installed (``pip install "sem-carbon[dask]"``).
+    InputFormatError
+        ``source`` is none of the accepted inputs.
+    UnknownFactorError
+        ``factors`` names no installed edition.
+    """
+    dask, dd = _dask()
+    frame, read_rejects = _as_frame(source, dd)
+    if kind is None:
+        kind = "travel" if "mode" in frame.columns else "facilities"
+    if kind not in ("travel", "facilities"):
+        raise InputFormatError(f"kind must be 'travel' or 'facilities', not {kind!r}")
+    if check_split_rows:
+        frame = _keep_source_rows_together(frame, dask, dd)
+    shipped = _ship_factors(factors, dask)
+    options = {"radiative_forcing": radiative_forcing, "haul": haul, "gwp": gwp,
+               "include_td": include_td, "co2_only": co2_only}
+    data_dtypes = _data_dtypes(frame._meta, kind, dd)
+    rej_dtypes = _rejected_dtypes(frame._meta, dd)
+    combined_meta = pd.concat(
+        [_empty(data_dtypes), _empty(rej_dtypes).rename(columns=_REJ)], axis=0)
+    combined_meta = combined_meta.reindex(
+        columns=[*data_dtypes, *[_REJ[c] for c in ("column", "value", "reason")], _MARK])
+    combined_meta[_MARK] = combined_meta[_MARK].astype(bool)
+    combined = frame.map_partitions(
+        _calculate_partition, shipped, kind, options, data_dtypes, rej_dtypes,
+        meta=combined_meta, enforce_metadata=False)
+    data = combined.map_partitions(_take_data, data_dtypes, meta=_empty(data_dtypes),
+                                   enforce_metadata=False)
+    rejected = combined.map_partitions(_take_rejected, rej_dtypes, meta=_empty(rej_dtypes),
+                                       enforce_metadata=False)
+    rows_read = frame.map_partitions(
+        _nunique, meta=pd.Series([], dtype="int64")).sum()
+    if read_rejects is not None and len(read_rejects):
+        extra = read_rejects.assign(table=kind)
+        extra = _conform(extra, rej_dtypes)
+        rejected = dd.concat([dd.from_pandas(extra, npartitions=1), rejected])
+        rows_read = rows_read + int(extra["source_row"].nunique())
+    return DaskInventory(data, rejected, rows_read, kind)
+
+
+# ---------------------------------------------------------------------------- results
+class DaskInventory:
+    """A lazy inventory on Dask, with the interface of :class:`~sem_carbon.inventory.Inventory`.
+
+    Attributes
+    ----------
+    data : dask DataFrame
+        One row per computed activity row (columns of ``Inventory.data``).
+    rejected : dask DataFrame
+        ``table``, ``source_row``, ``column``, ``value`` (as text), ``reason``.
+    kind : str
+        ``"travel"`` or ``"facilities"``.
+    """
+
+    def __init__(self, data: dd.DataFrame, rejected: dd.DataFrame, rows_read: Any,
+                 kind: str):
+        self.data = data
+        self.rejected = rejected
+        self.kind = kind
+        self._rows_read = rows_read
+
+    # ------------------------------------------------------------------ totals
+    def total(self, unit: str = "tCO2e") -> pint.Quantity:
+        """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
+        kg = float(self.data["co2e_kg"].sum().compute())
+        return Q_(kg, "kgCO2e").to(unit)
+
+    def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
+        """Totals in tCO2e grouped by any columns, aggregated on the cluster.
+
+        Parameters
+        ----------
+        *dims : str
+            Columns to group by (e.g. ``"entity", "year"``); none: one grand total.
+        value : str, default "co2e_kg"
+            Column summed (kg), reported in tonnes.
+
+        Returns
+        -------
+        DataFrame
+            The dims as columns (sorted, missing keys last), ``tco2e`` and ``rows``, as
+            :meth:`Inventory.by <sem_carbon.inventory.Inventory.by>` returns them.
+        """
+        dask, _ = _dask()
+        if not dims:
+            total, rows = dask.compute(self.data[value].sum(), self.data[value].size)
+            return pd.DataFrame({"tco2e": [float(total) / 1000.0], "rows": [int(rows)]})
+        missing = [d for d in dims if d not in self.data.columns]
+        if missing:
+            raise KeyError(f"inventory has no column(s) {', '.join(missing)}")
+        grouped = self.data.groupby(list(dims), dropna=False, sort=False, observed=True)
+        out = grouped[value].agg(["sum", "size"]).compute().reset_index()
+        out = out.sort_values(list(dims), na_position="last", kind="stable", ignore_index=True)
+        out["tco2e"] = out.pop("sum") / 1000.0
+        out["rows"] = out.pop("size").astype("int64")
+        return out
+
+    def __len__(self) -> int:
+        return int(self.data.shape[0].compute())
+
+    def __repr__(self) -> str:
+        return (f"<DaskInventory {self.kind}: {self.data.npartitions} partitions, lazy; "
+                "compute() for an Inventory>")
+
+    # ------------------------------------------------------------------ materialise
+    def compute(self) -> Inventory:
+        """The in-memory :class:`~sem_carbon.inventory.Inventory` (one pass on the cluster).
+
+        Text columns come back with pandas' default string dtype; rows are in partition
+        order (each partition grouped by factor edition, as ``calculate`` groups them).
+        """
+        data, rejected, rows_read = self._compute_with_rows(self.data, self.rejected)
+        return Inventory(_plain_strings(data.reset_index(drop=True)),
+                         _plain_strings(rejected.reset_index(drop=True)),
+                         {self.kind: int(rows_read)})
+
+    def persist(self) -> DaskInventory:
+        """The same inventory held in cluster memory (for several totals and groupings)."""
+        dask, _ = _dask()
+        data, rejected = dask.persist(self.data, self.rejected)
+        return DaskInventory(data, rejected, self._rows_read, self.kind)
+
+    def _compute_with_rows(self, *collections: Any) -> tuple[Any, ...]:
+        """``collections`` computed together with the rows-read count (one pass)."""
+        dask, _ = _dask()
+        if dask.is_dask_collection(self._rows_read):
+            return dask.compute(*collections, self._rows_read)
+        return (*dask.compute(*collections), self._rows_read)
+
+    # ------------------------------------------------------------------ files
+    def to_parquet(self, path: str | os.PathLike[str], partition_on: tuple[str, ...] = ("year",),
+                   *, overwrite: bool = False, **kwargs: Any) -> None:
+        """Write the inventory as a Parquet dataset, one folder per ``partition_on`` value.
+
+        ``path/year=2019/part.N.parquet`` ... hold the rows (any Parquet reader opens
+        ``path`` as a dataset), ``path/_sem_carbon.json`` the row counts and column order,
+        and the rejects go beside it to ``<path>.rejected/`` (as :meth:`Inventory.to_csv
+        <sem_carbon.inventory.Inventory.to_csv>` puts them). Computed in one pass.
+
+        Parameters
+        ----------
+        path : str or path
+            Dataset folder (local, or an fsspec URL).
+        partition_on : tuple of str, default ("year",)
+            Columns that become folders; ``()`` for none.
+        overwrite : bool, default False
+            Remove what is in ``path`` first.
+        **kwargs
+            Passed to :meth:`dask.dataframe.DataFrame.to_parquet`.
+        """
+        _dask()
+        import fsspec
+
+        root = os.fspath(path).rstrip("/")
+        write_data = self.data.to_parquet(
+            root, partition_on=list(partition_on) or None, write_index=False,
+            overwrite=overwrite, compute=False, **kwargs)
+        n_rej = max(1, math.ceil(self.rejected.npartitions / 32))
+        write_rejected = self.rejected.repartition(npartitions=n_rej).to_parquet(
+            f"{root}{_REJECTED_SUFFIX}", write_index=False, overwrite=overwrite,
+            compute=False)
+        _, _, rows_read = self._compute_with_rows(write_data, write_rejected)
+        meta = {
+            "format": "sem-carbon inventory dataset",
+            "kind": self.kind,
+            "rows_read": {self.kind: int(rows_read)},
+            "columns": list(self.data.columns),
+            "partition_on": list(partition_on),
+        }
+        with fsspec.open(f"{root}/{_META_FILE}", "w") as handle:
+            json.dump(meta, handle, indent=1)
+
+    @classmethod
+    def read_parquet(cls, path: str | os.PathLike[str]) -> DaskInventory:
+        """Open a dataset written by :meth:`to_parquet` (lazily)."""
+        _, dd = _dask()
+        import fsspec
+
+        root = os.fspath(path).rstrip("/")
+        with fsspec.open(f"{root}/{_META_FILE}", "r") as handle:
+            meta = json.load(handle)
+        data = dd.read_parquet(root)
+        for name in meta.get("partition_on", []):
+            if name in ("year", "source_row", "leg", "scope") and name in data.columns:
+                data[name] = data[name].astype("int64")
+            elif name in data.columns:
+                data[name] = data[name].astype(_string_dtype(dd))
+        data = data[[c for c in meta["columns"] if c in data.columns]]
+        rejected = dd.read_parquet(f"{root}{_REJECTED_SUFFIX}")
+        kind = str(meta["kind"])
+        return cls(data, rejected, int(meta["rows_read"][kind]), kind)
+
+
+def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dask's NA-string columns back to pandas' default string dtype."""
+    default = pd.Series(["x"]).dtype
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if isinstance(dtype, pd.StringDtype) and dtype != default:
+            frame[name] = frame[name].astype(default)
+    return frame
