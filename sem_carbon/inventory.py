@@ -158,12 +158,18 @@ class Inventory:
         return cls(data, rejected, {str(k): int(v) for k, v in rows_read.items()})
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write ``data`` as CSV (rejects beside it as ``<name>.rejected.csv``)."""
+        """Write ``data`` as CSV (rejects beside it as ``<name>.rejected.csv``).
+
+        Safe to open in a spreadsheet and still lossless: a text cell that starts with
+        ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a single quote gets one
+        leading single quote (so no formula runs), and :meth:`read_csv` removes exactly
+        that quote again.
+        """
         path = Path(path)
-        _atomic_write(path, lambda tmp: self.data.to_csv(tmp, index=False, lineterminator="\n"))
+        data, rejected = _quote_formulas(self.data), _quote_formulas(self.rejected)
+        _atomic_write(path, lambda tmp: data.to_csv(tmp, index=False, lineterminator="\n"))
         rej = path.with_name(path.stem + ".rejected.csv")
-        _atomic_write(rej, lambda tmp: self.rejected.to_csv(tmp, index=False,
-                                                            lineterminator="\n"))
+        _atomic_write(rej, lambda tmp: rejected.to_csv(tmp, index=False, lineterminator="\n"))
 
     @classmethod
     def read_csv(cls, path: str | os.PathLike[str]) -> Inventory:
@@ -175,12 +181,43 @@ class Inventory:
                      "mode", "country", "currency"]
         for col in text_cols:
             if col in data.columns:
-                data[col] = data[col].fillna("").astype(str)
+                data[col] = data[col].astype(object).where(data[col].notna(), "").astype(str)
         if "date" in data.columns:
             data["date"] = pd.to_datetime(data["date"], errors="coerce")
         rej_path = path.with_name(path.stem + ".rejected.csv")
-        rejected = pd.read_csv(rej_path) if rej_path.exists() else None
-        return cls(data, rejected)
+        rejected = _unquote_formulas(pd.read_csv(rej_path)) if rej_path.exists() else None
+        return cls(_unquote_formulas(data), rejected)
+
+
+_FORMULA_START = r"^[=+\-@\t\r']"
+_PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    text_types = pd.CategoricalDtype | pd.StringDtype
+    return [c for c in frame.columns
+            if frame[c].dtype == object or isinstance(frame[c].dtype, text_types)]
+
+
+def _quote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix a single quote to text cells a spreadsheet would run as a formula."""
+    out = frame.copy()
+    for column in _text_columns(out):
+        text = out[column].astype("string")
+        risky = (text.str.match(_FORMULA_START) & ~text.str.match(_PLAIN_NUMBER)).fillna(False)
+        if risky.any():
+            out[column] = text.where(~risky, "'" + text).astype(object).where(text.notna())
+    return out
+
+
+def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`_quote_formulas` (remove the one quote it added)."""
+    for column in _text_columns(frame):
+        text = frame[column].astype("string")
+        quoted = text.str.startswith("'").fillna(False)
+        if quoted.any():
+            frame[column] = text.where(~quoted, text.str[1:]).astype(object).where(text.notna())
+    return frame
 
 
 def _atomic_write(path: Path, write: Any) -> None:
