@@ -75,7 +75,18 @@ def _num(data: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _text(data: pd.DataFrame, name: str) -> pd.Series:
-    return _col(data, name, "").fillna("").astype(str)
+    column = _col(data, name, "")
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # stay categorical: string work then runs once per category, not once per row
+        categories = [("" if pd.isna(c) else str(c)) for c in column.cat.categories]
+        if len(set(categories)) == len(categories):
+            text = column.cat.rename_categories(categories)
+            if text.isna().any():
+                if "" not in categories:
+                    text = text.cat.add_categories([""])
+                text = text.fillna("")
+            return text
+    return column.fillna("").astype(str)
 
 
 def _category_rank(categories: Iterable[str]) -> dict[str, int]:
