@@ -22,7 +22,6 @@ import pandas as pd
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import desnz_years
-from ..factors.lookup import factor_columns, lookup_rows
 
 __all__ = [
     "RAIL_KINDS",
@@ -183,7 +182,3 @@ def _hotel_other_editions(fs: FactorSet, code: str) -> tuple[str, float] | None:
             return other.id, values[code]
     return None
 
-
-def rows_to_arrays(fs: FactorSet, category: str, keys: dict) -> tuple[np.ndarray, object]:
-    """Row indices for key arrays plus the category's factor columns."""
-    return lookup_rows(fs, category, keys), factor_columns(fs, category)
