@@ -2,40 +2,151 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+from pandas.api import types as ptypes
 
 from ..geo.countries import normalise_country
 from .columns import ColumnPlan
 from .csvfile import text_dtype
-from .parse import DateResult, as_text, distinct, is_missing, parse_dates, parse_numbers
+from .parse import (
+    DateResult,
+    NumberResult,
+    as_text,
+    cell_text,
+    distinct,
+    is_missing,
+    parse_dates,
+    parse_numbers,
+)
 from .rejects import Rejections
 from .sources import RawTable
 
 __all__ = [
+    "Coded",
     "SourceColumns",
+    "Vocab",
     "attach_extras",
     "blank_rows",
     "check_policy",
+    "choose",
+    "coded",
+    "constant",
     "countries",
     "currencies",
     "dates_and_years",
+    "empty_text",
     "numbered",
+    "source_text",
     "spread",
     "text_from_codes",
     "text_series",
 ]
 
 
+#: sources with at least this many rows compute their columns in parallel
+_PARALLEL_ABOVE = 100_000
+
+
 def check_policy(value: str, allowed: Sequence[str], name: str) -> None:
     """Raise ValueError unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+class Vocab(NamedTuple):
+    """The distinct values of a source column (a factorisation).
+
+    Readers normalise words (modes, cabins, currencies, units ...) once per *distinct*
+    value and spread the results with one array take, never once per row.
+
+    Attributes
+    ----------
+    codes : ndarray of int32
+        Per row: index into ``raw``/``text``; -1 where the cell is missing or blank.
+    raw : ndarray of object
+        The distinct source values, as read.
+    text : ndarray of object
+        Their stripped text (see :func:`~sem_carbon.io.parse.as_text`).
+    """
+
+    codes: np.ndarray
+    raw: np.ndarray
+    text: np.ndarray
+
+    @property
+    def present(self) -> np.ndarray:
+        """True where the cell holds a (non-blank) value."""
+        return self.codes >= 0
+
+    def spread(self, table: Any, missing: Any, dtype: Any = None) -> np.ndarray:
+        """Per-row values of a per-distinct-value ``table``; ``missing`` where blank."""
+        table = np.asarray(table, dtype=dtype)
+        full = np.append(table, np.asarray([missing], dtype=table.dtype))
+        if full.dtype != object and (full == full[0]).all():  # one value: no take
+            return np.full(self.codes.shape, full[0], dtype=full.dtype)
+        return full[self.codes]
+
+    def map(self, func: Any, dtype: Any = object) -> np.ndarray:
+        """``func(text)`` for each distinct value (a small array, one entry per value)."""
+        out = np.empty(len(self.text), dtype=dtype)
+        for i, value in enumerate(self.text):  # distinct values only
+            out[i] = func(value)
+        return out
+
+
+class Coded(NamedTuple):
+    """A per-row text column held as ids into a small table (no Python string per row).
+
+    Attributes
+    ----------
+    ids : ndarray of int32
+        Per row: index into ``table``; -1 means ``""``.
+    table : ndarray of object
+        The texts.
+    """
+
+    ids: np.ndarray
+    table: np.ndarray
+
+    def series(self, positions: np.ndarray | None = None) -> pd.Series:
+        """The texts (of the rows at ``positions``) as a text Series."""
+        ids = self.ids if positions is None else self.ids[positions]
+        return text_from_codes(ids, self.table)
+
+    def texts(self, positions: np.ndarray) -> np.ndarray:
+        """The texts of the rows at ``positions`` as an object array (for few rows)."""
+        return np.append(self.table, "").astype(object)[self.ids[positions]]
+
+
+def coded(vocab: Vocab, table: Any) -> Coded:
+    """Per-row ids of ``table`` (one text per distinct value of ``vocab``; ``""`` where it
+    has none). Equal texts share one id, so ids can be compared as keys."""
+    ids, uniques = pd.factorize(np.asarray(table, dtype=object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    empty = np.flatnonzero(uniques == "")
+    if empty.size:
+        ids = np.where(ids == empty[0], -1, ids)
+    return Coded(vocab.spread(ids, -1, dtype=np.int32), uniques)
+
+
+def choose(mask: np.ndarray, first: Coded, second: Coded) -> Coded:
+    """``first`` where ``mask``, else ``second`` (one merged table)."""
+    offset = len(first.table)
+    ids = np.where(mask, first.ids, np.where(second.ids >= 0, second.ids + offset, -1))
+    return Coded(ids, np.concatenate([first.table, second.table]).astype(object))
+
+
+def constant(n: int, text: str) -> Coded:
+    """``n`` rows of one text."""
+    return Coded(np.zeros(n, dtype=np.int32), np.array([text], dtype=object))
 
 
 class SourceColumns:
@@ -53,7 +164,29 @@ class SourceColumns:
         self.frame = raw.frame
         self.plan = plan
         self.n = len(raw.frame)
+        self.decimal = raw.decimal
         self._text: dict[str, pd.Series] = {}
+        self._vocab: dict[str, Vocab] = {}
+        self._numbers: dict[str, NumberResult] = {}
+
+    def prefetch(self, vocab: Sequence[str] = (), text: Sequence[str] = (),
+                 numbers: Sequence[str] = ()) -> None:
+        """Compute several columns concurrently (large sources only).
+
+        The work is in pyarrow and numpy, which release the GIL, so threads run the
+        columns in parallel; the results are cached for :meth:`vocab`, :meth:`text` and
+        :meth:`numbers`.
+        """
+        jobs = [(self.vocab, c) for c in vocab if c in self.plan.columns and c not in self._vocab]
+        jobs += [(self.text, c) for c in text if c in self.plan.columns and c not in self._text]
+        jobs += [(self.numbers, c) for c in numbers
+                 if c in self.plan.columns and c not in self._numbers]
+        workers = min(len(jobs), os.cpu_count() or 1)
+        if self.n < _PARALLEL_ABOVE or workers < 2:
+            return
+        with ThreadPoolExecutor(workers) as pool:
+            for _ in pool.map(lambda job: job[0](job[1]), jobs):
+                pass
 
     def get(self, name: str) -> pd.Series | None:
         """The (coalesced) source column of ``name``, a preset default, or None."""
@@ -61,7 +194,7 @@ class SourceColumns:
         if cols:
             series = self.frame[cols[0]]
             for other in cols[1:]:
-                series = series.where(~is_missing(series), self.frame[other])
+                series = _coalesce(series, self.frame[other])
             return series.reset_index(drop=True)
         if name in self.plan.defaults:
             return pd.Series(np.full(self.n, self.plan.defaults[name], dtype=object))
@@ -72,20 +205,84 @@ class SourceColumns:
         return self.plan.has(name)
 
     def text(self, name: str) -> pd.Series:
-        """``name`` as stripped text (``""`` for missing or when the column is absent)."""
+        """``name`` as stripped text (``""`` for missing or when the column is absent).
+
+        For columns passed through to ``data`` (ids, names); words to normalise use
+        :meth:`vocab`.
+        """
         if name not in self._text:
             series = self.get(name)
             if series is None:  # absent column: one shared all-empty Series (never mutated)
-                if "" not in self._text:
-                    self._text[""] = text_series(np.full(self.n, "", dtype=object))
-                self._text[name] = self._text[""]
+                self._text[name] = empty_text(self.n)
             else:
                 self._text[name] = as_text(series)
         return self._text[name]
 
+    def numbers(self, name: str) -> NumberResult | None:
+        """``name`` parsed as numbers (:func:`~sem_carbon.io.parse.parse_numbers`, with the
+        source's default decimal mark); None when the column is absent."""
+        if name not in self._numbers:
+            series = self.get(name)
+            if series is None:
+                return None
+            self._numbers[name] = parse_numbers(series, self.decimal)
+        return self._numbers[name]
+
+    def dates(self, name: str) -> DateResult:
+        """``name`` parsed as dates (:func:`~sem_carbon.io.parse.parse_dates`), once per
+        distinct value."""
+        series = self.get(name)
+        assert series is not None
+        if ptypes.is_datetime64_any_dtype(series.dtype):
+            return parse_dates(series)
+        vocab = self.vocab(name)
+        return parse_dates(series, (vocab.codes, vocab.raw))
+
+    def vocab(self, name: str) -> Vocab:
+        """The distinct values of ``name`` (all rows missing when the column is absent)."""
+        if name not in self._vocab:
+            cols = self.plan.columns.get(name)
+            if not cols and name in self.plan.defaults:  # a preset default: one value
+                value = self.plan.defaults[name]
+                codes = np.zeros(self.n, dtype=np.int32)
+                raw_values = np.array([value], dtype=object)
+            elif not cols:
+                codes = np.full(self.n, -1, dtype=np.int32)
+                raw_values = np.zeros(0, dtype=object)
+            else:
+                series = self.get(name)
+                assert series is not None
+                codes, raw_values = distinct(series)
+            text = np.array([cell_text(v) for v in raw_values] + [""], dtype=object)[:-1]
+            blank = text == ""
+            if blank.any():
+                codes = np.where(np.append(blank, True)[codes], -1, codes)
+            self._vocab[name] = Vocab(codes.astype(np.int32), raw_values, text)
+        return self._vocab[name]
+
+    def shown(self, name: str, fallback: str = "") -> pd.Series | str:
+        """The source cells of ``name`` as written, for ``rejected.value``; ``fallback``
+        where the cell is empty (e.g. the unit from ``units=``)."""
+        series = self.get(name)
+        if series is None:
+            return fallback
+        present = self.vocab(name).present
+        return as_text(series, strip=False).where(present, fallback)
+
     def label(self, name: str) -> str:
         """Source column name(s) of ``name`` (for ``rejected.column``)."""
         return self.plan.label(name)
+
+
+def _coalesce(first: pd.Series, other: pd.Series) -> pd.Series:
+    """``first`` where it holds a value, else ``other`` (any dtypes: categories, nullable
+    integers and text mix as objects)."""
+    missing = is_missing(first)
+    if not missing.any():
+        return first
+    if first.dtype != other.dtype or isinstance(first.dtype, pd.CategoricalDtype):
+        first, other = first.astype(object), other.astype(object)
+    return first.where(~missing, other)
 
 
 def numbered(prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
@@ -110,7 +307,10 @@ def text_series(values: Any) -> pd.Series:
 
 
 def text_from_codes(codes: np.ndarray, table: Any) -> pd.Series:
-    """A text Series from codes into a table of texts (code -1: ``""``)."""
+    """A text Series from codes into a table of texts (code -1: ``""``).
+
+    One pyarrow dictionary decode: no Python string per row.
+    """
     dtype = text_dtype()
     uniques = np.asarray(table, dtype=object)
     codes = np.asarray(codes)
@@ -118,10 +318,44 @@ def text_from_codes(codes: np.ndarray, table: Any) -> pd.Series:
         return pd.Series(np.append(np.asarray(uniques, dtype=object), "")[codes], dtype=object)
     import pyarrow as pa
 
-    table = pa.array(np.append(np.asarray(uniques, dtype=object), ""), type=pa.large_string())
-    index = pa.array(np.where(codes < 0, len(uniques), codes).astype(np.int32))
-    return pd.Series(pa.DictionaryArray.from_arrays(index, table).cast(pa.large_string()),
-                     dtype=dtype)
+    if uniques.size == 0 or (uniques.size == 1 and uniques[0] == "") or not (codes >= 0).any():
+        return empty_text(codes.size)
+    texts = pa.array(np.append(uniques, ""), type=pa.large_string())
+    index = codes.astype(np.int32)  # a copy: -1 is replaced in place
+    index[index < 0] = uniques.size
+    return pd.Series(pa.DictionaryArray.from_arrays(pa.array(index), texts).cast(
+        pa.large_string()), dtype=dtype)
+
+
+def empty_text(n: int) -> pd.Series:
+    """A text Series of ``n`` empty strings."""
+    dtype = text_dtype()
+    if dtype is object:  # pragma: no cover - old pandas
+        return pd.Series(np.full(n, "", dtype=object), dtype=object)
+    return pd.Series(_empty_strings(n), dtype=dtype)
+
+
+@lru_cache(maxsize=1)
+def _empty_strings(n: int) -> Any:
+    import pyarrow as pa
+
+    return pa.repeat(pa.scalar("", type=pa.large_string()), n)
+
+
+def source_text(series: pd.Series | None, vocab: Vocab, per_value: Any,
+                positions: np.ndarray | None) -> pd.Series | None:
+    """The source column itself (at ``positions``) when its output text is the text as
+    read: ``per_value`` (the output of each distinct value of ``vocab``) equals each
+    distinct value. Saves building a new string per row; None when it does not apply.
+    """
+    if series is None or not (ptypes.is_string_dtype(series.dtype)
+                              and not ptypes.is_object_dtype(series.dtype)):
+        return None
+    per_value = np.asarray(per_value, dtype=object)
+    if per_value.shape != vocab.raw.shape or not bool((per_value == vocab.raw).all()):
+        return None
+    out = series if positions is None else series.iloc[positions].reset_index(drop=True)
+    return out.fillna("") if out.hasnans else out
 
 
 def spread(series: pd.Series, func: Any, width: int) -> list[np.ndarray]:
@@ -159,7 +393,7 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
     if cols.has(date_name):
         series = cols.get(date_name)
         assert series is not None
-        result = parse_dates(series)
+        result = cols.dates(date_name)
         rej.add(result.bad & ~skip, cols.label(date_name), series, result.reason)
         year = result.year.copy()
     if cols.has("year"):
@@ -177,12 +411,18 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
     return result, year
 
 
-def countries(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(alpha-2 codes, missing, unknown) of a country column."""
-    text = as_text(series)
-    missing = (text == "").to_numpy()
-    codes, found = normalise_country(text.to_numpy(dtype=object))
-    return np.asarray(codes, dtype=object), missing, ~found & ~missing
+def countries(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(alpha-2 code per distinct value, missing rows, unknown rows) of a country column.
+
+    The codes are per distinct value of ``vocab`` (spread them with ``vocab.codes``).
+    """
+    if len(vocab.text):
+        codes, found = normalise_country(vocab.text)
+    else:
+        codes, found = np.zeros(0, dtype="<U2"), np.zeros(0, dtype=bool)
+    missing = ~vocab.present
+    unknown = ~vocab.spread(found, True, dtype=bool)
+    return np.asarray(codes, dtype=object), missing, unknown
 
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "USD$": "USD"}
@@ -198,21 +438,23 @@ def _iso_currencies() -> frozenset[str]:
 def _currency(value: Any) -> str:
     text = re.sub(r"\s+", "", str(value)).upper()
     text = _CURRENCY_SYMBOLS.get(text, text)
-    return text if text in _iso_currencies() else "?"
+    return text if text in _iso_currencies() else ""
 
 
-def currencies(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(ISO 4217 codes, unknown mask) of a currency column (``""`` where missing)."""
-    codes = spread(text.where(text != "", None), lambda v: (_currency(v),), 1)[0]
-    unknown = codes == "?"
-    return np.where(unknown, "", codes), unknown
+def currencies(vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """(ISO 4217 code per distinct value, unknown rows) of a currency column."""
+    table = vocab.map(_currency)
+    return table, vocab.spread(table == "", False, dtype=bool)
 
 
 def attach_extras(data: dict[str, Any], frame: pd.DataFrame, extras: Sequence[str],
                   positions: np.ndarray) -> pd.DataFrame:
     """Build the output frame: canonical columns, then the extra source columns."""
-    out = pd.DataFrame(data)
-    for name in extras:
-        target = name if name not in out.columns else f"{name} (source)"
-        out[target] = frame[name].iloc[positions].reset_index(drop=True)
-    return out
+    out = pd.DataFrame(data, copy=False)  # columns stay separate arrays: no 2-D copy
+    if not extras:
+        return out
+    taken = set(out.columns)
+    names = [name if name not in taken else f"{name} (source)" for name in extras]
+    kept = frame[list(extras)].iloc[positions].reset_index(drop=True)  # one block, not one
+    kept.columns = names  # insert per column (thousands of columns stay fast)
+    return pd.concat([out, kept], axis=1)

@@ -33,7 +33,10 @@ import codecs
 import csv
 import io
 import itertools
+import mmap
+import re
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import attrs
 import numpy as np
@@ -42,12 +45,17 @@ import pandas as pd
 from ..errors import InputFormatError
 from .progress import progress_bar, wants_progress
 
-__all__ = ["CsvLayout", "decode_to_utf8", "read_delimited", "sniff_delimiter", "text_dtype"]
+__all__ = ["ByteData", "CsvLayout", "decode_to_utf8", "read_delimited", "sniff_delimiter",
+           "text_dtype"]
+
+#: the content of a file: bytes, or a memory-mapped file (large local files)
+ByteData: TypeAlias = bytes | mmap.mmap
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE = 1 << 16
 _STREAM_ABOVE = 16 << 20  # stream in batches (with a bar) above this size when bars show
 _BATCH = 4 << 20
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than white space
 
 
 @attrs.frozen
@@ -77,7 +85,13 @@ def text_dtype() -> object:
         return object
 
 
-def _utf8_prefix_ok(data: bytes) -> bool:
+def starts_with(data: ByteData, prefix: bytes | tuple[bytes, ...]) -> bool:
+    """``data.startswith(prefix)`` for bytes and memory-mapped files alike."""
+    prefixes = (prefix,) if isinstance(prefix, bytes) else prefix
+    return any(data[:len(p)] == p for p in prefixes)
+
+
+def _utf8_prefix_ok(data: ByteData) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(data[:_SAMPLE * 4], final=False)
@@ -90,7 +104,7 @@ def _check_text(text: str, name: str) -> None:
     sample = text[:_SAMPLE]
     if not sample:
         return
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    control = len(_CONTROL.findall(sample))
     if control > max(2, len(sample) // 100):
         raise InputFormatError(
             f"{name} does not look like a text (CSV) file: it is binary or in an encoding "
@@ -98,14 +112,15 @@ def _check_text(text: str, name: str) -> None:
         )
 
 
-def decode_to_utf8(data: bytes, name: str, encoding: str | None = None,
-                   validate: bool = False) -> tuple[bytes, str]:
+def decode_to_utf8(data: ByteData, name: str, encoding: str | None = None,
+                   validate: bool = False) -> tuple[ByteData, str]:
     """Bytes of a text file -> (UTF-8 bytes without BOM, encoding detected).
 
     Parameters
     ----------
-    data : bytes
-        The raw file.
+    data : bytes or mmap.mmap
+        The raw file (a memory-mapped file is returned as it is when it is UTF-8 without
+        byte-order mark and ``validate`` is false: the CSV parser reads it in place).
     name : str
         Source name for messages.
     encoding : str, optional
@@ -119,6 +134,11 @@ def decode_to_utf8(data: bytes, name: str, encoding: str | None = None,
     InputFormatError
         The bytes cannot be decoded (wrong ``encoding``, NUL bytes without BOM, binary).
     """
+    if not isinstance(data, bytes) and (encoding is not None or validate
+                                        or not _utf8_prefix_ok(data)
+                                        or starts_with(data, (codecs.BOM_UTF16_LE,
+                                                              codecs.BOM_UTF16_BE))):
+        data = bytes(data)  # decoding needs the bytes themselves
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -134,12 +154,12 @@ def decode_to_utf8(data: bytes, name: str, encoding: str | None = None,
         text = text.removeprefix("\ufeff")
         _check_text(text, name)
         return text.encode("utf-8"), encoding
-    if data.startswith(codecs.BOM_UTF8):
+    if starts_with(data, codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8):]
         if validate or not _utf8_prefix_ok(body):
             return decode_to_utf8(body, name, "utf-8")[0], "utf-8-sig"
         return body, "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if starts_with(data, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
@@ -164,7 +184,8 @@ def decode_to_utf8(data: bytes, name: str, encoding: str | None = None,
     return _legacy(data, name)
 
 
-def _legacy(data: bytes, name: str) -> tuple[bytes, str]:
+def _legacy(data: ByteData, name: str) -> tuple[bytes, str]:
+    data = bytes(data)
     try:
         text, used = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -179,7 +200,7 @@ def sniff_delimiter(sample: str) -> str:
     best: tuple[float, int, int] | None = None
     choice = ","
     for priority, cand in enumerate(_DELIMITERS):
-        reader = csv.reader(io.StringIO(sample), delimiter=cand)
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=cand)
         try:
             rows = [r for r in itertools.islice(reader, 52) if r]
         except csv.Error:
@@ -197,11 +218,14 @@ def sniff_delimiter(sample: str) -> str:
     return choice
 
 
-def _header(sample: str, delimiter: str) -> list[str]:
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    for row in reader:
-        if row:
-            return row
+def _header(sample: str, delimiter: str, name: str) -> list[str]:
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if row:
+                return row
+    except csv.Error as exc:
+        raise InputFormatError(f"{name}: the header row cannot be read: {exc}") from None
     return []
 
 
@@ -222,16 +246,16 @@ def dedupe_names(names: Sequence[object]) -> list[str]:
     return out
 
 
-def is_blank(data: bytes) -> bool:
+def is_blank(data: ByteData) -> bool:
     """True when ``data`` holds only whitespace, NULs and byte-order marks."""
     junk = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
     if data[:4096].strip(junk):
         return False
-    return not data.strip(junk)
+    return not bytes(data).strip(junk)
 
 
 def read_delimited(
-    data: bytes,
+    data: ByteData,
     name: str,
     *,
     encoding: str | None = None,
@@ -243,7 +267,7 @@ def read_delimited(
 
     Parameters
     ----------
-    data : bytes
+    data : bytes or mmap.mmap
         The whole file.
     name : str
         Source name for messages.
@@ -277,22 +301,23 @@ def read_delimited(
         raise ValueError(f"decimal must be ',' or '.', got {decimal!r}")
     if len(delimiter) != 1:
         raise ValueError(f"delimiter must be one character, got {delimiter!r}")
-    header = _header(sample if len(utf8) > _SAMPLE else utf8.decode("utf-8", "replace"),
-                     delimiter)
+    header = _header(sample if len(utf8) > _SAMPLE else bytes(utf8).decode("utf-8", "replace"),
+                     delimiter, name)
     if not header:
         raise InputFormatError(f"{name} has no header row")
     names = dedupe_names(header)
     try:
-        frame = _read_arrow(utf8, names, delimiter, progress)
-    except _Utf8Error:
+        try:
+            frame = _read_arrow(utf8, names, delimiter, progress)
+        except _ArrowStructure:
+            frame = _read_pandas(utf8, names, delimiter, name)
+    except _Utf8Error:  # only a prefix was checked: the file is not UTF-8 after all
         if encoding is not None or used != "utf-8":
             raise InputFormatError(f"{name} is not valid {used} text") from None
         utf8, used = decode_to_utf8(data, name, None, validate=True)
         return read_delimited(utf8, name, encoding="utf-8", delimiter=delimiter,
                               decimal=decimal, progress=progress)[0], CsvLayout(
             used, delimiter, decimal)
-    except _ArrowStructure:
-        frame = _read_pandas(utf8, names, delimiter, name)
     return _drop_trailing_blank(frame), CsvLayout(used, delimiter, decimal)
 
 
@@ -307,6 +332,8 @@ class _ArrowStructure(Exception):
 def _drop_trailing_blank(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty or frame.shape[1] == 0:
         return frame
+    if frame.iloc[-1:].notna().to_numpy().any():  # the usual case: the last row has values
+        return frame
     filled = frame.notna().any(axis=1).to_numpy()
     if filled.all():
         return frame
@@ -314,17 +341,19 @@ def _drop_trailing_blank(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[:last]
 
 
-def _read_arrow(utf8: bytes, names: list[str], delimiter: str,
+def _read_arrow(utf8: ByteData, names: list[str], delimiter: str,
                 progress: bool | None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     read_opts = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BATCH,
                                   use_threads=True)
-    parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+    # a line break can only be inside a value when the file quotes: without any quote
+    # character the (faster) parser that splits records at every line break is exact
+    parse_opts = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=utf8.find(b'"') >= 0,
                                     ignore_empty_lines=False)
     convert_opts = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=True,
+        column_types={n: pa.large_string() for n in names}, strings_can_be_null=True,
         null_values=[""], quoted_strings_can_be_null=True,
     )
     source = pa.BufferReader(utf8)
@@ -355,13 +384,13 @@ def _read_arrow(utf8: bytes, names: list[str], delimiter: str,
     return frame
 
 
-def _estimate_rows(utf8: bytes) -> int:
+def _estimate_rows(utf8: ByteData) -> int:
     sample = utf8[:_SAMPLE]
     lines = max(1, sample.count(b"\n"))
     return max(1, int(len(utf8) / (len(sample) / lines)) - 1)
 
 
-def _read_pandas(utf8: bytes, names: list[str], delimiter: str, name: str) -> pd.DataFrame:
+def _read_pandas(utf8: ByteData, names: list[str], delimiter: str, name: str) -> pd.DataFrame:
     """The C parser: pads short records with missing values, names the faulty line."""
     try:
         frame = pd.read_csv(
@@ -375,8 +404,8 @@ def _read_pandas(utf8: bytes, names: list[str], delimiter: str, name: str) -> pd
             f"{name} is not a well-formed delimited file (delimiter {delimiter!r}): {detail}. "
             "A value containing the delimiter must be quoted."
         ) from None
-    except UnicodeDecodeError as exc:  # pragma: no cover - decoded before
-        raise InputFormatError(f"{name}: cannot decode text ({exc.reason})") from None
+    except UnicodeDecodeError:  # only a prefix was checked before
+        raise _Utf8Error from None
     frame = frame.iloc[1:]
     if frame.shape[1] != len(names):  # pragma: no cover - header sniffed differently
         raise InputFormatError(f"{name}: the header has {len(names)} fields, the body "

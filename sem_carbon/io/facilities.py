@@ -42,19 +42,23 @@ from ..errors import InputFormatError
 from ..units import Q_, parse_unit
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
+    Coded,
     SourceColumns,
+    Vocab,
     attach_extras,
     blank_rows,
     check_policy,
+    choose,
+    coded,
+    constant,
     countries,
     dates_and_years,
     numbered,
-    spread,
     text_series,
 )
 from .dedupe import exact_duplicates
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from .parse import parse_bool, parse_dates, parse_numbers
+from .parse import parse_bool, parse_numbers
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
@@ -164,12 +168,11 @@ def facilities_table(
     live = ~blank
 
     # kind -----------------------------------------------------------------------------------
-    kind_raw = cols.get("kind")
-    kind_text = cols.text("kind")
-    kind = spread(kind_text.where(kind_text != "", None), _kind, 1)[0]
-    missing_kind = (kind_text == "").to_numpy()
+    kind_vocab = cols.vocab("kind")
+    kind = kind_vocab.spread(kind_vocab.map(_kind), "")
+    missing_kind = ~kind_vocab.present
     rej.add(live & missing_kind, cols.label("kind"), "", "missing kind")
-    rej.add(live & ~missing_kind & (kind == ""), cols.label("kind"), kind_raw,
+    rej.add(live & ~missing_kind & (kind == ""), cols.label("kind"), cols.get("kind"),
             "unknown kind (expected electricity, natural_gas, diesel, petrol, lpg, "
             "burning_oil, gas_oil, fuel_oil, coal, wood_pellets, district_heat, refrigerant, "
             "water, waste or a DESNZ fuel name)")
@@ -204,17 +207,16 @@ def facilities_table(
     steps.update()
 
     # other columns --------------------------------------------------------------------------
-    country = np.full(n, "", dtype=object)
+    country = constant(n, "")
     if cols.has("country"):
-        country_raw = cols.get("country")
-        assert country_raw is not None
-        country, c_missing, c_unknown = countries(country_raw)
-        rej.add(live & c_unknown, cols.label("country"), country_raw,
+        country_vocab = cols.vocab("country")
+        country_table, c_missing, c_unknown = countries(country_vocab)
+        rej.add(live & c_unknown, cols.label("country"), cols.get("country"),
                 "unknown country (expected an ISO code or an English country name)")
         rej.add(live & is_elec & c_missing, cols.label("country"), "",
                 "electricity needs a country")
-    gas = cols.text("gas")
-    rej.add(live & (kind == "refrigerant") & (gas == "").to_numpy(), cols.label("gas"), "",
+        country = coded(country_vocab, country_table)
+    rej.add(live & (kind == "refrigerant") & ~cols.vocab("gas").present, cols.label("gas"), "",
             "refrigerant needs a gas (e.g. R-410A, HFC-134a)")
     treatment = np.ones(n, dtype=bool)
     if cols.has("treatment"):
@@ -224,12 +226,12 @@ def facilities_table(
         treatment = np.where(t_missing, True, values)
         rej.add(live & t_bad, cols.label("treatment"), series,
                 "not a yes/no value (expected Y/N, yes/no, true/false, 1/0)")
-    disposal = _words(cols.text("disposal"))
-    material = _words(cols.text("material"))
+    disposal = _words(cols.vocab("disposal"))
+    material = _words(cols.vocab("material"))
     is_waste = kind == "waste"
-    rej.add(live & is_waste & (disposal == ""), cols.label("disposal"), "",
+    rej.add(live & is_waste & (disposal.ids < 0), cols.label("disposal"), "",
             "waste needs a disposal route (e.g. landfill, combustion, closed_loop)")
-    rej.add(live & is_waste & (material == ""), cols.label("material"), "",
+    rej.add(live & is_waste & (material.ids < 0), cols.label("material"), "",
             "waste needs a material (e.g. commercial_and_industrial_waste, paper_and_board)")
     method = _methods(cols, rej, live, is_elec)
 
@@ -252,13 +254,13 @@ def facilities_table(
         "year": year[pos].astype(np.int64),
         "kind": text_series(kind[pos]),
         "amount": amount[pos],
-        "unit": text_series(unit[pos]),
-        "country": text_series(country[pos]),
+        "unit": unit.series(pos),
+        "country": country.series(pos),
         "gas": cols.text("gas").iloc[pos].reset_index(drop=True),
         "treatment": treatment[pos].astype(bool),
-        "disposal": text_series(disposal[pos]),
-        "material": text_series(material[pos]),
-        "method": text_series(method[pos]),
+        "disposal": disposal.series(pos),
+        "material": material.series(pos),
+        "method": method.series(pos),
         "supplier_factor_kg_per_kwh": supplier[pos],
     }
     assert tuple(data) == FACILITIES_OUTPUT
@@ -266,26 +268,26 @@ def facilities_table(
     return ActivityTable("facilities", table, rej.frame(), raw.source, n)
 
 
-def _kind(value: Any) -> tuple[str]:
+def _kind(value: Any) -> str:
     kind = facility_kind(value)
     if not kind:
         kind = facility_kind(value, _fuel_names())
-    return (kind,)
+    return kind
 
 
-def _words(text: pd.Series) -> np.ndarray:
-    return spread(text.where(text != "", None), lambda v: (clean(v).replace(" ", "_"),), 1)[0]
+def _words(vocab: Vocab) -> Coded:
+    return coded(vocab, vocab.map(lambda v: clean(v).replace(" ", "_")))
 
 
 def _methods(cols: SourceColumns, rej: Rejections, live: np.ndarray,
-             is_elec: np.ndarray) -> np.ndarray:
-    text = cols.text("method")
-    given = (text != "").to_numpy()
-    method = spread(text.where(given, None), lambda v: (_METHODS.get(clean(v), "?"),), 1)[0]
-    rej.add(live & given & (method == "?"), cols.label("method"), text,
+             is_elec: np.ndarray) -> Coded:
+    vocab = cols.vocab("method")
+    method = coded(vocab, vocab.map(lambda v: _METHODS.get(clean(v), "?")))
+    unknown = np.append(method.table == "?", False)[method.ids]
+    rej.add(live & unknown, cols.label("method"), cols.get("method"),
             "unknown method (expected location or market)")
-    method = np.where(given & (method != "?"), method, np.where(is_elec, "location", ""))
-    return method.astype(object)
+    default = Coded(np.where(is_elec, 0, -1), np.array(["location"], dtype=object))
+    return choose(vocab.present & ~unknown, method, default)
 
 
 def _date_column(cols: SourceColumns, rej: Rejections, live: np.ndarray,
@@ -295,7 +297,7 @@ def _date_column(cols: SourceColumns, rej: Rejections, live: np.ndarray,
     if series is None:
         return (np.full(cols.n, np.datetime64("NaT"), dtype="datetime64[ns]"),
                 np.zeros(cols.n, dtype=bool))
-    parsed = parse_dates(series)
+    parsed = cols.dates(name)
     rej.add(live & parsed.bad, cols.label(name), series, parsed.reason)
     year_only = live & ~parsed.bad & ~parsed.missing & np.isnat(parsed.dates)
     rej.add(year_only, cols.label(name), series, f"{name} needs a full date, not only a year")
@@ -335,7 +337,7 @@ def _unit_info(text: Any) -> tuple[str, str, str]:
 
 
 def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.ndarray,
-             decimal: str, source: str) -> tuple[np.ndarray, np.ndarray]:
+             decimal: str, source: str) -> tuple[np.ndarray, Coded]:
     series = cols.get("amount")
     assert series is not None
     parsed = parse_numbers(series, decimal)
@@ -350,19 +352,31 @@ def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.nd
             f"{source}: column {label!r} has amounts but no unit: add a unit column, or pass "
             "units={'amount': 'kWh'} (or 'L', 'm^3', 'kg' ...); sem-carbon does not guess units"
         )
-    unit_col = cols.text("unit")
-    given = unit_col.where(unit_col != "", fallback)
-    unit, dim, problem = spread(given.where(given != "", None), _unit_info, 3)
-    no_unit = present & (given == "").to_numpy()
+    vocab = cols.vocab("unit")  # units are read once per distinct spelling
+    info = [*vocab.map(_unit_info), _unit_info(fallback) if fallback else ("", "", "")]
+    u_unit = np.array([u if not p else "" for u, _, p in info], dtype=object)
+    u_dim = np.array([_DIMENSIONS.index(d) if d else -1 for _, d, _ in info], dtype=np.int8)
+    u_problem = np.array([p for _, _, p in info], dtype=object)
+    where = np.where(vocab.present, vocab.codes, len(info) - 1)  # missing: the fallback
+    dim = u_dim[where]
+    no_unit = present & ~vocab.present & (fallback == "")
     rej.add(no_unit, cols.label("unit"), "", "amount without a unit")
-    rej.add(present & ~no_unit & (problem != ""), cols.label("unit"), given, problem)
+    unusable = present & ~no_unit & (u_problem != "")[where]
     allowed = np.zeros(len(kind), dtype=bool)
-    for dimension in _DIMENSIONS:
-        allowed |= _fits(kind, dimension) & (dim == dimension)
-    mismatch = present & ~no_unit & (problem == "") & (kind != "") & ~allowed
-    reasons = pd.Series(kind[mismatch], dtype=object).map(_unit_mismatch).to_numpy(dtype=object)
-    rej.add_positions(np.flatnonzero(mismatch), cols.label("unit"), given[mismatch], reasons)
-    return np.where(present, parsed.values, np.nan), np.where(problem == "", unit, "")
+    for i, dimension in enumerate(_DIMENSIONS):
+        allowed |= _fits(kind, dimension) & (dim == i)
+    mismatch = present & ~no_unit & ~unusable & (kind != "") & ~allowed
+    if unusable.any() or mismatch.any():
+        shown = cols.shown("unit", fallback)
+        rej.add(unusable, cols.label("unit"), shown, u_problem[where])
+        reasons = np.full(len(kind), "", dtype=object)
+        reasons[mismatch] = pd.Series(kind[mismatch], dtype=object).map(
+            _unit_mismatch).to_numpy(dtype=object)
+        rej.add(mismatch, cols.label("unit"), shown, reasons)
+    ids, table = pd.factorize(u_unit)
+    table = np.asarray(table, dtype=object)
+    ids = np.where(table[ids] == "", -1, ids)[where]
+    return np.where(present, parsed.values, np.nan), Coded(ids, table)
 
 
 def _unit_mismatch(kind: str) -> str:

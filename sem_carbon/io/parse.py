@@ -43,6 +43,7 @@ __all__ = [
     "DateResult",
     "NumberResult",
     "as_text",
+    "cell_text",
     "distinct",
     "is_missing",
     "map_distinct",
@@ -62,9 +63,61 @@ _SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31
 
 
 def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Factorise a column: (codes with -1 for missing, distinct values as an object array)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    """Factorise a column: (codes with -1 for missing, distinct values as an object array).
+
+    Unhashable cells (lists and objects from JSON, arrays from Parquet list columns) are
+    told apart by their type and text; the first cell of each group stands for it.
+    """
+    if _is_arrow_text(series):
+        return _distinct_arrow(series)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: factorise hashable stand-ins instead
+        return _distinct_unhashable(series)
     return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
+def _distinct_arrow(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Text read from a file: one pyarrow dictionary encoding, int32 codes as they come.
+
+    On a chunked column the encoder's dictionary grows chunk by chunk (each chunk's
+    dictionary extends the previous one), so the last one covers all indices.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.chunked_array(series.array.__arrow_array__())
+    encoded = pc.dictionary_encode(column)
+    chunks = [c for c in encoded.chunks if len(c)]
+    if not chunks:
+        return np.full(len(series), -1, dtype=np.int32), np.zeros(0, dtype=object)
+    dictionary = chunks[-1].dictionary
+    if not all(c.dictionary.equals(dictionary.slice(0, len(c.dictionary))) for c in chunks):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)  # pragma: no cover
+        return np.asarray(codes), np.asarray(uniques, dtype=object)
+    parts = [pc.fill_null(c.indices, -1) if c.null_count else c.indices for c in chunks]
+    codes = np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts]).astype(
+        np.int32, copy=False)
+    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
+
+
+def _distinct_unhashable(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    cells = pd.Series(series, dtype=object).reset_index(drop=True)
+    codes = np.asarray(pd.factorize(cells.map(_hashable), use_na_sentinel=True)[0])
+    present = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[present], return_index=True)
+    uniques = np.empty(first.size, dtype=object)
+    for i, row in enumerate(present[first]):  # one per distinct value
+        uniques[i] = cells.iloc[row]
+    return codes, uniques
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__name__, repr(value))
+    return value
 
 
 def map_distinct(series: pd.Series, func: Callable[[Any], Any], na: Any = None,
@@ -90,6 +143,11 @@ def map_distinct(series: pd.Series, func: Callable[[Any], Any], na: Any = None,
     return table[codes]
 
 
+def cell_text(value: Any) -> str:
+    """One cell as stripped text (see :func:`as_text`)."""
+    return _to_text(value)
+
+
 def _to_text(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -110,14 +168,27 @@ def _to_text(value: Any) -> str:
     return str(value).strip()
 
 
-def as_text(series: pd.Series) -> pd.Series:
-    """A column as stripped text (``""`` for missing), whatever its dtype.
+def _to_raw_text(value: Any) -> str:
+    return value if isinstance(value, str) else _to_text(value)
+
+
+def as_text(series: pd.Series, strip: bool = True) -> pd.Series:
+    """A column as text (``""`` for missing), whatever its dtype.
 
     Integral floats print without ``.0`` (Excel stores ``1001`` as ``1001.0``), dates as ISO.
+
+    Parameters
+    ----------
+    series : Series
+        Any column.
+    strip : bool, default True
+        Remove surrounding white space from text cells. False keeps text cells verbatim
+        (``rejected.value`` shows the source's own text).
     """
     if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
-        return series.fillna("").str.strip()
-    values = map_distinct(series, _to_text, na="")
+        filled = series.fillna("")
+        return filled.str.strip() if strip else filled
+    values = map_distinct(series, _to_text if strip else _to_raw_text, na="")
     return pd.Series(values, index=series.index, dtype=_str_dtype())
 
 
@@ -183,8 +254,14 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
         fast = _fast_numbers(series, decimal)
         if fast is not None:
             return fast
-        values, missing, bad = _parse_number_texts(series.reset_index(drop=True), decimal)
-        return NumberResult(values, missing | series.isna().to_numpy(), bad)
+        # other forms: parse each distinct text once (weighted by its rows when voting
+        # on the decimal mark), then spread
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        values, missing, bad = _parse_number_texts(pd.Series(uniques), decimal, weights)
+        codes = np.where(codes < 0, len(uniques), codes)
+        return NumberResult(np.append(values, np.nan)[codes], np.append(missing, True)[codes],
+                            np.append(bad, False)[codes])
     codes, uniques = distinct(series)
     size = len(uniques)
     u_values = np.full(size + 1, np.nan)
@@ -194,11 +271,12 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     kind = np.array([_number_kind(u) for u in uniques] + ["missing"], dtype=object)
     numeric = np.flatnonzero(kind == "number")
     if numeric.size:
-        u_values[numeric] = np.array([float(u) for u in uniques[numeric]], dtype=float)
+        u_values[numeric] = np.array([_float(u) for u in uniques[numeric]], dtype=float)
     text_idx = np.flatnonzero(kind == "text")
     if text_idx.size:
         texts = pd.Series(uniques[text_idx], dtype=_str_dtype())
-        vals, miss, bad = _parse_number_texts(texts, decimal)
+        weights = np.bincount(codes[codes >= 0], minlength=size)[text_idx]
+        vals, miss, bad = _parse_number_texts(texts, decimal, weights)
         u_values[text_idx], u_missing[text_idx], u_bad[text_idx] = vals, miss, bad
     u_bad[kind == "other"] = True
     finite = np.isfinite(u_values)
@@ -206,6 +284,15 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     u_bad |= nonfinite
     u_values[u_bad] = np.nan
     return NumberResult(u_values[codes], u_missing[codes], u_bad[codes])
+
+
+def _float(value: Any) -> float:
+    """``float(value)``; integers too large for a float give +-inf (then refused as
+    non-finite) instead of an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 def _number_kind(value: Any) -> str:
@@ -245,9 +332,12 @@ def _bools(result: Any) -> np.ndarray:
     return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _parse_number_texts(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray,
-                                                                 np.ndarray]:
-    """Number texts (a text Series) -> (values, missing, bad), with pyarrow string kernels."""
+def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | None = None,
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number texts (a text Series) -> (values, missing, bad), with pyarrow string kernels.
+
+    ``weights``: rows per text, for the vote on the decimal mark (default: 1 each).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -276,8 +366,9 @@ def _parse_number_texts(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.n
     multi_p = only_p & (pc.count_substring(body, ".").to_numpy(zero_copy_only=False) > 1)
     amb_c = only_c & ~multi_c & _bools(pc.match_substring_regex(body, r"^[1-9]\d{0,2},\d{3}$"))
     amb_p = only_p & ~multi_p & _bools(pc.match_substring_regex(body, r"^[1-9]\d{0,2}\.\d{3}$"))
-    votes_comma = int(((both & comma_last) | multi_p | (only_c & ~multi_c & ~amb_c)).sum())
-    votes_point = int(((both & ~comma_last) | multi_c | (only_p & ~multi_p & ~amb_p)).sum())
+    weight = np.ones(len(both), dtype=np.int64) if weights is None else weights
+    votes_comma = int(weight[(both & comma_last) | multi_p | (only_c & ~multi_c & ~amb_c)].sum())
+    votes_point = int(weight[(both & ~comma_last) | multi_c | (only_p & ~multi_p & ~amb_p)].sum())
     if votes_comma > votes_point:
         mark = ","
     elif votes_point > votes_comma:
@@ -349,22 +440,37 @@ _MONTH_DAY = r"^([A-Za-z]{3,9})\.?[\s\-./]*(\d{1,2})(?:st|nd|rd|th)?,?[\s\-./]*(
 _COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"
 
 
-def _full_year(y: np.ndarray) -> np.ndarray:
-    return np.where(y < 69, y + 2000, np.where(y < 100, y + 1900, y))
+def _full_year(y: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """Years written with two digits follow ``%y`` (00-68 -> 20xx, 69-99 -> 19xx); years
+    written with four digits are taken as written (``0001`` is year 1)."""
+    short = digits <= 2
+    return np.where(short & (y < 69), y + 2000, np.where(short & (y < 100), y + 1900, y))
 
 
-def parse_dates(series: pd.Series) -> DateResult:
-    """Parse a date column (see the module notes for the accepted forms and rules)."""
+def parse_dates(series: pd.Series,
+                factorised: tuple[np.ndarray, np.ndarray] | None = None) -> DateResult:
+    """Parse a date column (see the module notes for the accepted forms and rules).
+
+    Text and mixed columns are parsed once per distinct value (the column's day/month
+    order is decided on its distinct values); the per-row arrays are then plain takes.
+
+    Parameters
+    ----------
+    series : Series
+        The column.
+    factorised : (codes, distinct values), optional
+        Its factorisation when already known (codes -1: missing).
+    """
     n = len(series)
     if ptypes.is_datetime64_any_dtype(series.dtype):
         stamps = series
         if getattr(series.dtype, "tz", None) is not None:
             stamps = series.dt.tz_localize(None)
-        days = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        days = stamps.to_numpy().astype("datetime64[D]")  # from its own unit: no overflow
         missing = np.isnat(days)
         return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
                              np.zeros(n, dtype=bool), np.full(n, "", dtype=object))
-    codes, uniques = distinct(series)
+    codes, uniques = distinct(series) if factorised is None else factorised
     size = len(uniques)
     u_days = np.full(size + 1, np.datetime64("NaT"), dtype="datetime64[D]")
     u_year = np.zeros(size + 1, dtype=np.int64)
@@ -379,7 +485,7 @@ def parse_dates(series: pd.Series) -> DateResult:
              for u in uniques[stamp_idx]], dtype="datetime64[D]")  # fmt: skip
     number_idx = np.flatnonzero(kinds == "number")
     if number_idx.size:
-        d, y, r = _serials(np.array([float(u) for u in uniques[number_idx]]))
+        d, y, r = _serials(np.array([_float(u) for u in uniques[number_idx]]))
         u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
     text_idx = np.flatnonzero(kinds == "text")
     if text_idx.size:
@@ -389,9 +495,16 @@ def parse_dates(series: pd.Series) -> DateResult:
     u_reason[kinds == "other"] = "not a date"
     u_reason[kinds == "missing"] = ""
     u_missing[kinds == "missing"] = True
-    bad = u_reason != ""
-    return _finish_dates(u_days[codes], u_year[codes], u_missing[codes], bad[codes],
-                         u_reason[codes])
+    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason)
+    codes = np.where(codes < 0, size, codes)
+
+    def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
+        return table[codes] if table.any() else np.zeros(n, dtype=bool)
+
+    bad = spread(done.bad)
+    reason = (done.reason[codes] if bad.any()
+              else np.broadcast_to(np.array("", dtype=object), (n,)))
+    return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason)
 
 
 def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
@@ -400,7 +513,7 @@ def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: 
     has_day = ~np.isnat(days)
     year = year.copy()
     year[has_day] = days[has_day].astype("datetime64[Y]").astype(np.int64) + 1970
-    known = (year != 0) & ~bad
+    known = ((year != 0) | has_day) & ~bad
     implausible = known & ((year < YEAR_RANGE[0]) | (year > YEAR_RANGE[1]))
     if implausible.any():
         reason = reason.copy()
@@ -422,7 +535,7 @@ def _date_kind(value: Any) -> str:
     if isinstance(value, bool | np.bool_):
         return "other"
     if isinstance(value, int | float | np.integer | np.floating):
-        return "missing" if np.isnan(float(value)) else "number"
+        return "missing" if np.isnan(_float(value)) else "number"
     return "other"
 
 
@@ -443,19 +556,42 @@ def _serials(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Arrays of year, month, day (floats, NaN allowed) -> datetime64[D], NaT if impossible."""
+    """Arrays of year, month, day (floats, NaN allowed) -> datetime64[D], NaT if impossible.
+
+    Exact calendar arithmetic in numpy (proleptic Gregorian, years 1-9999): no nanosecond
+    timestamps, so far dates are neither wrapped around nor refused as "impossible".
+    """
     out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[D]")
     ok = ~(np.isnan(y) | np.isnan(m) | np.isnan(d))
+    ok[ok] = (y[ok] >= 1) & (y[ok] <= 9999) & (m[ok] >= 1) & (m[ok] <= 12) & (d[ok] >= 1)
     if ok.any():
-        parts = pd.DataFrame({"year": y[ok], "month": m[ok], "day": d[ok]}).astype(np.int64)
-        stamps = pd.to_datetime(parts, errors="coerce")
-        out[ok] = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        months = ((y[ok] - 1970) * 12 + (m[ok] - 1)).astype(np.int64)
+        start = months.astype("datetime64[M]").astype("datetime64[D]")
+        length = (months + 1).astype("datetime64[M]").astype("datetime64[D]") - start
+        day = d[ok].astype(np.int64)
+        fits = day <= length.astype(np.int64)
+        days = np.full(day.size, np.datetime64("NaT"), dtype="datetime64[D]")
+        days[fits] = start[fits] + (day[fits] - 1)
+        out[ok] = days
     return out
+
+
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Distinct date texts -> (days, year-only, missing, reason)."""
     size = len(text)
+    if size and all(isinstance(v, str) and _PLAIN_ISO.fullmatch(v) for v in text):
+        # the usual export: every value YYYY-MM-DD; numpy reads them in C
+        try:
+            days = np.array(text.to_numpy(dtype=object).astype(str), dtype="datetime64[D]")
+        except ValueError:  # an impossible day: the general path names it
+            pass
+        else:
+            if not (days < np.datetime64("0001-01-01")).any():  # numpy also reads year 0
+                return (days, np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool),
+                        np.full(size, "", dtype=object))
     t = text.str.strip()
     missing = (t == "").to_numpy()
     t = t.str.replace(_TIME, "", regex=True).str.strip()
@@ -472,12 +608,13 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             return
         cols = [parts[i][hit] for i in range(3)]
         yi, mi, di = order
-        year = cols[yi].astype(float).to_numpy()
+        year = _full_year(cols[yi].astype(float).to_numpy(),
+                          cols[yi].str.len().to_numpy(dtype=np.int64))
         if month_names:
             month = cols[mi].str.lower().map(_MONTHS).astype(float).to_numpy()
         else:
             month = cols[mi].astype(float).to_numpy()
-        y[hit] = _full_year(year)
+        y[hit] = year
         m[hit] = month
         d[hit] = cols[di].astype(float).to_numpy()
         matched[hit] = True
@@ -527,7 +664,7 @@ def _bool_value(value: Any) -> float:
     if isinstance(value, bool | np.bool_):
         return float(bool(value))
     if isinstance(value, int | float | np.integer | np.floating):
-        return float(value) if float(value) in (0.0, 1.0) else np.nan
+        return _float(value) if _float(value) in (0.0, 1.0) else np.nan
     text = re.sub(r"\s+", " ", str(value).strip().lower())
     if text == "":
         return -1.0

@@ -47,9 +47,9 @@ class Rejections:
         reason : str or ndarray of str
             One reason for all, or a reason per row (aligned with the rows).
         """
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
+        if not np.any(mask):  # the usual case, and cheaper than flatnonzero
             return
+        idx = np.flatnonzero(mask)
         self.add_positions(idx, column, _take(values, idx), _take(reason, idx))
 
     def add_positions(self, positions: np.ndarray, column: str | np.ndarray, values: Any,
@@ -97,7 +97,7 @@ def _take(values: Any, idx: np.ndarray) -> Any:
 
 def _texts(values: Any, n: int) -> np.ndarray:
     if isinstance(values, pd.Series):
-        return as_text(values.reset_index(drop=True)).to_numpy(dtype=object)
+        return as_text(values.reset_index(drop=True), strip=False).to_numpy(dtype=object)
     if isinstance(values, np.ndarray) and values.ndim == 1:
-        return as_text(pd.Series(values, dtype=object)).to_numpy(dtype=object)
+        return as_text(pd.Series(values, dtype=object), strip=False).to_numpy(dtype=object)
     return np.full(n, "" if values is None else str(values), dtype=object)

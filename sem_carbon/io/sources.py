@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import mmap
 import os
 import warnings
 from pathlib import Path
@@ -33,7 +34,14 @@ import attrs
 import pandas as pd
 
 from ..errors import InputFormatError
-from .csvfile import decode_to_utf8, dedupe_names, is_blank, read_delimited
+from .csvfile import (
+    ByteData,
+    decode_to_utf8,
+    dedupe_names,
+    is_blank,
+    read_delimited,
+    starts_with,
+)
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
 from .redact import is_url, redact_url
 
@@ -58,6 +66,7 @@ _MEDIA_TYPES = {
 }  # fmt: skip
 _MAGIC = {"xlsx": b"PK\x03\x04", "xls": b"\xd0\xcf\x11\xe0", "parquet": b"PAR1"}
 _GZIP = b"\x1f\x8b"
+_MAP_ABOVE = 1 << 20  # files from this size are memory-mapped
 
 
 @attrs.frozen
@@ -83,9 +92,9 @@ class RawTable:
     decimal: str = "."
 
 
-def _by_magic(data: bytes) -> str | None:
+def _by_magic(data: ByteData) -> str | None:
     for fmt, magic in _MAGIC.items():
-        if data.startswith(magic):
+        if starts_with(data, magic):
             return fmt
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"[", b"{")):
@@ -93,7 +102,7 @@ def _by_magic(data: bytes) -> str | None:
     return None
 
 
-def detect_format(data: bytes, name: str, media_type: str = "") -> str:
+def detect_format(data: ByteData, name: str, media_type: str = "") -> str:
     """Decide the format of ``data`` (see the module notes).
 
     Parameters
@@ -115,7 +124,7 @@ def detect_format(data: bytes, name: str, media_type: str = "") -> str:
         fmt = _SUFFIXES.get(Path(name).suffix.lower())
     if fmt is None:
         fmt = _by_magic(data) or "csv"
-    if fmt in _MAGIC and not data.startswith(_MAGIC[fmt]):
+    if fmt in _MAGIC and not starts_with(data, _MAGIC[fmt]):
         sniffed = _by_magic(data)
         if media_type and media_type.lower() in _MEDIA_TYPES and sniffed is None:
             # e.g. CSV served as application/vnd.ms-excel: trust the bytes
@@ -199,7 +208,7 @@ def load_source(
         if path.is_dir():
             return _parquet(path, shown)
         try:
-            data = path.read_bytes()
+            data = _read_file(path)
         except FileNotFoundError:
             raise InputFormatError(f"no such file: {shown}") from None
         except OSError as exc:
@@ -211,11 +220,23 @@ def load_source(
     )
 
 
-def _from_bytes(data: bytes, name: str, shown: str, media_type: str, *,
+def _read_file(path: Path) -> ByteData:
+    """The bytes of a file; a large file is memory-mapped instead (the CSV parser then
+    reads the pages in place: no copy of the whole file)."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size >= _MAP_ABOVE:
+            try:
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # not mappable (a pipe, a special file ...)
+                pass
+        return handle.read()
+
+
+def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
                 max_bytes: int | None = None, sheet: str | int | None = None,
                 encoding: str | None = None, delimiter: str | None = None,
                 decimal: str | None = None, progress: bool | None = None) -> RawTable:
-    if data.startswith(_GZIP):
+    if starts_with(data, _GZIP):
         data = _gunzip(data, shown, max_bytes)
         name = name[:-3] if name.lower().endswith(".gz") else name
         media_type = ""
@@ -235,7 +256,7 @@ def _from_bytes(data: bytes, name: str, shown: str, media_type: str, *,
     return _json(data, shown, encoding, decimal)
 
 
-def _gunzip(data: bytes, shown: str, max_bytes: int | None) -> bytes:
+def _gunzip(data: ByteData, shown: str, max_bytes: int | None) -> bytes:
     limit = max_bytes if max_bytes is not None else -1
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
@@ -253,11 +274,13 @@ def _checked(raw: RawTable) -> RawTable:
     return raw
 
 
-def _excel(data: bytes, shown: str, fmt: str, sheet: str | int | None,
+def _excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
            decimal: str | None) -> RawTable:
     engine = "openpyxl" if fmt == "xlsx" else "xlrd"
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        # pandas >= 3.1 deprecates xlrd; it is still the reader of .xls workbooks here
+        warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
         try:
             book = pd.ExcelFile(io.BytesIO(data), engine=engine)
         except Exception as exc:  # zipfile/xlrd/openpyxl raise many kinds
@@ -307,8 +330,20 @@ def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _parquet(where: Any, shown: str) -> RawTable:
+    """A Parquet file or dataset; repeated column names are renamed before conversion
+    (pandas cannot select them by name otherwise)."""
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(where)
+        # a directory is a dataset; one file is read with ParquetFile, which keeps repeated
+        # column names (the dataset API refuses them)
+        table = (pq.read_table(where) if isinstance(where, Path)
+                 else pq.ParquetFile(where).read())
+        names = dedupe_names(table.column_names)
+        renamed = names != table.column_names
+        if renamed:
+            table = table.rename_columns(names)
+        frame = table.to_pandas(ignore_metadata=renamed)
     except Exception as exc:  # pyarrow raises several kinds
         raise InputFormatError(
             f"{shown} cannot be read as Parquet: {type(exc).__name__}: {exc}"
@@ -318,7 +353,7 @@ def _parquet(where: Any, shown: str) -> RawTable:
     return _checked(RawTable(frame, shown, "parquet", "."))
 
 
-def _json(data: bytes, shown: str, encoding: str | None, decimal: str | None) -> RawTable:
+def _json(data: ByteData, shown: str, encoding: str | None, decimal: str | None) -> RawTable:
     text = decode_to_utf8(data, shown, encoding, validate=True)[0].decode("utf-8")
     head = text.lstrip()
     try:

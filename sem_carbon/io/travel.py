@@ -44,9 +44,10 @@ Errors (:class:`~sem_carbon.errors.InputFormatError`)
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -58,26 +59,30 @@ from ..travel.surface import normalise_rail_kind, road_keys
 from ..units import Q_, parse_unit
 from .columns import TRAVEL_OUTPUT, plan_columns
 from .common import (
+    Coded,
     SourceColumns,
+    Vocab,
     attach_extras,
     blank_rows,
     check_policy,
+    choose,
+    coded,
+    constant,
     countries,
     currencies,
     dates_and_years,
     numbered,
-    spread,
+    source_text,
     text_from_codes,
-    text_series,
 )
 from .dedupe import exact_duplicates, net_refunds
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from .parse import distinct, parse_bool, parse_numbers
+from .parse import parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
 from .table import ActivityTable
-from .vocab import mode_of, unit_text
+from .vocab import MODES, mode_of, unit_text
 
 __all__ = ["read_travel_log"]
 
@@ -160,7 +165,13 @@ def travel_table(
     refunds: str = "net",
     progress: bool | None = None,
 ) -> ActivityTable:
-    """Normalise a :class:`~sem_carbon.io.sources.RawTable` into a travel ActivityTable."""
+    """Normalise a :class:`~sem_carbon.io.sources.RawTable` into a travel ActivityTable.
+
+    Words (modes, cabins, airports, currencies ...) are normalised once per distinct value
+    of their column (:class:`~sem_carbon.io.common.Vocab`) and held per row as integer ids
+    (:class:`~sem_carbon.io.common.Coded`) until the output is built: no Python object per
+    row.
+    """
     frame = raw.frame
     n = len(frame)
     plan = plan_columns("travel", [str(c) for c in frame.columns], mapping, units)
@@ -177,6 +188,10 @@ def travel_table(
             f"'Travel Date'}}); columns found: {found}"
         )
     steps = progress_bar(progress if n >= 200_000 else False, 6, "normalising", unit="step")
+    cols.prefetch(vocab=("mode", "date", "origin", "destination", "route", "cabin", "currency",
+                         "country", "distance_unit", "rail_kind", "vehicle", "fuel"),
+                  text=("trip_id", "entity", "traveller"),
+                  numbers=("passengers", "nights", "distance", "cost"))
     source_row = np.arange(n, dtype=np.int64) + 2
     rej = Rejections(source_row)
     blank = blank_rows(frame)
@@ -184,17 +199,13 @@ def travel_table(
     live = ~blank
 
     # mode -------------------------------------------------------------------------------
-    mode_raw = cols.get("mode")
-    assert mode_raw is not None
-    mode_text = cols.text("mode")
-    mode, implied_vehicle, implied_kind = spread(mode_text.where(mode_text != "", None),
-                                                 mode_of, 3)
-    mode_missing = (mode_text == "").to_numpy()
-    rej.add(live & mode_missing, cols.label("mode"), "", "missing mode")
-    rej.add(live & ~mode_missing & (mode == ""), cols.label("mode"), mode_raw,
+    mode_vocab = cols.vocab("mode")
+    u_mode, u_vehicle, u_kind = _modes(mode_vocab)
+    mode = mode_vocab.spread(u_mode, -2, dtype=np.int8)  # -2 missing, -1 unknown
+    rej.add(live & (mode == -2), cols.label("mode"), "", "missing mode")
+    rej.add(live & (mode == -1), cols.label("mode"), cols.get("mode"),
             f"unknown mode ({_MODE_HELP})")
-    is_air, is_rail = mode == "air", mode == "rail"
-    is_road, is_hotel = mode == "road", mode == "hotel"
+    is_air, is_rail, is_road, is_hotel = (mode == MODES.index(m) for m in MODES)
     _require_columns(cols, raw.source, live, is_air, is_rail | is_road, is_hotel)
     steps.update()
 
@@ -209,15 +220,12 @@ def travel_table(
     steps.update()
 
     # air fields ---------------------------------------------------------------------------
-    route = cols.text("route")
-    origin = cols.text("origin")
-    destination = cols.text("destination")
-    has_route = (route != "").to_numpy()
-    has_od = ((origin != "") & (destination != "")).to_numpy()
+    has_route = cols.vocab("route").present
+    has_od = cols.vocab("origin").present & cols.vocab("destination").present
     rej.add(live & is_air & ~has_route & ~has_od,
             cols.label("origin") if cols.has("origin") else cols.label("route"),
             "", "air needs an origin and a destination airport, or a route")
-    cabin = _cabins(cols, rej, live & is_air)
+    cabin, cabin_table = _cabins(cols, rej, live & is_air)
 
     # counts and amounts -----------------------------------------------------------------
     round_trip = _round_trip(cols, rej, live)
@@ -231,24 +239,27 @@ def travel_table(
     rej.add(no_distance, cols.label("distance"), "",
             "rail and road need a distance")
     cost = _cost(cols, rej, live, raw.decimal)
-    currency_text = cols.text("currency")
-    currency, bad_currency = currencies(currency_text)
-    rej.add(live & bad_currency, cols.label("currency"), currency_text,
+    currency_vocab = cols.vocab("currency")
+    currency_table, bad_currency = currencies(currency_vocab)
+    rej.add(live & bad_currency, cols.label("currency"), cols.get("currency"),
             "unknown currency (expected an ISO 4217 code such as USD, EUR, CHF)")
+    currency = coded(currency_vocab, currency_table)
     steps.update()
 
     # country, rail kind, vehicle ------------------------------------------------------------
-    country = np.full(n, "", dtype=object)
+    country = constant(n, "")
+    country_words = None
     if cols.has("country"):
-        country_raw = cols.get("country")
-        assert country_raw is not None
-        country, c_missing, c_unknown = countries(country_raw)
-        rej.add(live & c_unknown, cols.label("country"), country_raw,
+        country_vocab = cols.vocab("country")
+        country_table, c_missing, c_unknown = countries(country_vocab)
+        rej.add(live & c_unknown, cols.label("country"), cols.get("country"),
                 "unknown country (expected an ISO code or an English country name)")
         rej.add(live & is_hotel & c_missing, cols.label("country"), "",
                 "hotel needs a country")
-    rail_kind = _rail_kinds(cols, rej, live & is_rail, implied_kind)
-    vehicle, fuel = _vehicles(cols, rej, live & is_road, implied_vehicle)
+        country = coded(country_vocab, country_table)
+        country_words = country_table
+    rail_kind = _rail_kinds(cols, rej, live & is_rail, coded(mode_vocab, u_kind))
+    vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle))
     steps.update()
 
     # duplicates and refunds -----------------------------------------------------------------
@@ -266,9 +277,10 @@ def travel_table(
             lambda rows: _trip_keys(cols, rows, mode, dates, nights, currency), cost, eligible)
         paired = partner >= 0
         netted = np.flatnonzero(paired)
-        rej.add_positions(netted, cols.label("cost"), cost_raw.iloc[netted],
-                          numbered("refunded (netted with row ", source_row[partner[netted]],
-                                   ")"))
+        if netted.size:
+            rej.add_positions(netted, cols.label("cost"), cost_raw.iloc[netted],
+                              numbered("refunded (netted with row ",
+                                       source_row[partner[netted]], ")"))
         lonely = eligible & (cost < 0) & ~paired
         rej.add(lonely, cols.label("cost"), cost_raw,
                 "refund (negative cost) with no matching original row (same trip, same "
@@ -277,41 +289,61 @@ def travel_table(
 
     # legs ---------------------------------------------------------------------------------
     # every live row is expanded and checked, so all its problems are listed
-    legs = _legs(live, is_air, has_route, route, origin, destination, rej, cols)
-    pos, leg, leg_origin, leg_destination = legs
-    air_leg = is_air[pos]
-    _check_airports(pos[air_leg], leg_origin[air_leg].reset_index(drop=True),
-                    leg_destination[air_leg].reset_index(drop=True), dates, has_route, rej,
-                    cols)
-    keep = ~rej.mask[pos]
-    pos, leg = pos[keep], leg[keep]
-    leg_origin = leg_origin[keep].reset_index(drop=True)
-    leg_destination = leg_destination[keep].reset_index(drop=True)
+    legs = _legs(cols, live, is_air, has_route, dates, rej)
+    keep = ~rej.mask[legs.pos]
+    pos, leg = legs.pos[keep], legs.leg[keep]
+    # every row once, in order (plain legs are sorted and unique)
+    everything = pos.size == n and not legs.routed
     steps.update()
     steps.close()
 
+    at = None if everything else pos
+
+    def take(values: np.ndarray, dtype: Any) -> np.ndarray:
+        return np.asarray(values if at is None else values[at], dtype=dtype)
+
+    def take_text(name: str) -> pd.Series:
+        text = cols.text(name)
+        return text if at is None else text.iloc[at].reset_index(drop=True)
+
+    def words(name: str, per_value: np.ndarray, ids: np.ndarray, table: Any) -> pd.Series:
+        """Output text of a word column: the source column itself when the words are
+        already canonical, else built from ids."""
+        same = source_text(cols.get(name), cols.vocab(name), per_value, at)
+        return same if same is not None else text_from_codes(ids[pos], table)
+
+    mode_words = np.array([MODES[m] if m >= 0 else "" for m in u_mode] + [""],
+                          dtype=object)[:-1]
+    air_kept = is_air[pos]
+    cabin_words = None  # the cabin column is canonical as it stands: on air rows, all filled
+    if air_kept.all() and cols.vocab("cabin").present[pos].all():
+        cabin_words = np.append(np.asarray(CABINS, dtype=object), "")[cabin_table]
+
     data = {
-        "source_row": source_row[pos],
-        "trip_id": _take_text(cols.text("trip_id"), pos),
+        "source_row": take(source_row, np.int64),
+        "trip_id": take_text("trip_id"),
         "leg": leg.astype(np.int64),
-        "entity": _take_text(cols.text("entity"), pos),
-        "date": dates[pos].astype("datetime64[ns]"),
-        "year": year[pos].astype(np.int64),
-        "mode": text_series(mode[pos]),
-        "origin": leg_origin,
-        "destination": leg_destination,
-        "cabin": text_from_codes(np.where(is_air, cabin, -1)[pos], CABINS),
-        "round_trip": round_trip[pos].astype(bool),
-        "passengers": passengers[pos].astype(float),
-        "distance_km": distance_km[pos].astype(float),
-        "vehicle": text_series(vehicle[pos]),
-        "fuel": text_series(fuel[pos]),
-        "rail_kind": text_series(rail_kind[pos]),
-        "nights": nights[pos].astype(float),
-        "country": text_series(country[pos]),
-        "cost": cost[pos].astype(float),
-        "currency": text_series(currency[pos]),
-        "traveller": _take_text(cols.text("traveller"), pos),
+        "entity": take_text("entity"),
+        "date": take(dates, "datetime64[ns]"),
+        "year": take(year, np.int64),
+        "mode": words("mode", mode_words, mode, MODES),
+        "origin": _leg_text(cols, "origin", legs.origin[keep], legs, air_kept, at),
+        "destination": _leg_text(cols, "destination", legs.destination[keep], legs, air_kept,
+                                 at),
+        "cabin": (words("cabin", cabin_words, cabin, CABINS) if cabin_words is not None
+                  else text_from_codes(np.where(is_air, cabin, -1)[pos], CABINS)),
+        "round_trip": take(round_trip, bool),
+        "passengers": take(passengers, float),
+        "distance_km": take(distance_km, float),
+        "vehicle": vehicle.series(pos),
+        "fuel": fuel.series(pos),
+        "rail_kind": rail_kind.series(pos),
+        "nights": take(nights, float),
+        "country": (words("country", country_words, country.ids, country.table)
+                    if country_words is not None else country.series(pos)),
+        "cost": take(cost, float),
+        "currency": words("currency", currency_table, currency.ids, currency.table),
+        "traveller": take_text("traveller"),
     }
     assert tuple(data) == TRAVEL_OUTPUT
     table = attach_extras(data, frame, plan.extras, pos)
@@ -322,8 +354,14 @@ def travel_table(
 # helpers
 
 
-def _take_text(series: pd.Series, pos: np.ndarray) -> pd.Series:
-    return series.iloc[pos].reset_index(drop=True)
+def _modes(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct mode text: (index in MODES or -1, implied vehicle, implied rail kind)."""
+    words = vocab.map(mode_of)
+    index = {m: i for i, m in enumerate(MODES)}
+    mode = np.array([index.get(w[0], -1) for w in words], dtype=np.int8)
+    vehicle = np.array([w[1] for w in words] + [""], dtype=object)[:-1]
+    kind = np.array([w[2] for w in words] + [""], dtype=object)[:-1]
+    return mode, vehicle, kind
 
 
 def _require_columns(cols: SourceColumns, source: str, live: np.ndarray, is_air: np.ndarray,
@@ -350,17 +388,42 @@ def _require_columns(cols: SourceColumns, source: str, live: np.ndarray, is_air:
         )
 
 
-def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray) -> np.ndarray:
-    text = cols.text("cabin")
-    codes, uniques = distinct(text)
-    table, known = cabin_codes(uniques) if len(uniques) else (np.zeros(0, np.int8),
-                                                              np.zeros(0, bool))
-    cabin = np.append(table, 0)[codes]  # missing -> 0 (average)
-    unknown = np.append(~known, False)[codes]
+def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Cabin code per row (index in CABINS; missing: 0, ``average``), and per distinct
+    value (-1: unknown)."""
+    vocab = cols.vocab("cabin")
+    if len(vocab.text):
+        table, known = cabin_codes(vocab.text)
+    else:
+        table, known = np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool)
+    unknown = ~vocab.spread(known, True, dtype=bool)
     rej.add(rows & unknown, cols.label("cabin"), cols.get("cabin"),
             "unknown cabin class (expected economy, premium economy, business, first or "
             "average)")
-    return cabin.astype(np.int64)
+    return vocab.spread(np.maximum(table, 0), 0, dtype=np.int64), table
+
+
+def _leg_text(cols: SourceColumns, name: str, ids: np.ndarray, legs: _Legs,
+              air_kept: np.ndarray, at: np.ndarray | None) -> pd.Series:
+    """Origin or destination text of the kept legs (``ids`` into ``legs.table``).
+
+    Without routing strings, the source column itself is reused when its values are
+    already what the output holds (upper-case codes on air rows, stripped text
+    elsewhere).
+    """
+    if not legs.routed:
+        vocab = cols.vocab(name)
+        per_value = None
+        if air_kept.all():
+            per_value = np.array([t.upper() for t in vocab.text] + [""], dtype=object)[:-1]
+        elif not air_kept.any():
+            per_value = vocab.text
+        if per_value is not None:
+            same = source_text(cols.get(name), vocab, per_value, at)
+            if same is not None:
+                return same
+    return text_from_codes(ids, legs.table)
 
 
 def _round_trip(cols: SourceColumns, rej: Rejections, live: np.ndarray) -> np.ndarray:
@@ -377,9 +440,9 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
            default: float, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     """(values with ``default`` for missing, missing mask); rejects bad and negative."""
     series = cols.get(name)
-    if series is None:
+    parsed = cols.numbers(name)
+    if series is None or parsed is None:
         return np.full(cols.n, default), np.ones(cols.n, dtype=bool)
-    parsed = parse_numbers(series, decimal)
     rej.add(live & parsed.bad, cols.label(name), series, f"{name} is not a number")
     negative = live & (parsed.values < 0)
     rej.add(negative, cols.label(name), series, f"negative {name}")
@@ -388,9 +451,9 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
 
 def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) -> np.ndarray:
     series = cols.get("cost")
-    if series is None:
+    parsed = cols.numbers("cost")
+    if series is None or parsed is None:
         return np.full(cols.n, np.nan)
-    parsed = parse_numbers(series, decimal)
     rej.add(live & parsed.bad, cols.label("cost"), series, "cost is not a number")
     return parsed.values
 
@@ -414,9 +477,9 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
                source: str) -> tuple[np.ndarray, np.ndarray]:
     """(km, missing): distance (+ unit) -> km; rejects bad, negative, unit-less distances."""
     series = cols.get("distance")
-    if series is None:
+    parsed = cols.numbers("distance")
+    if series is None or parsed is None:
         return np.full(cols.n, np.nan), np.ones(cols.n, dtype=bool)
-    parsed = parse_numbers(series, decimal)
     label = cols.label("distance")
     rej.add(live & parsed.bad, label, series, "distance is not a number")
     rej.add(live & (parsed.values < 0), label, series, "negative distance")
@@ -427,65 +490,87 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
             f"{source}: column {label!r} has distances but no unit: add a distance_unit column, "
             "or pass units={'distance': 'km'} (or 'mi', ...); sem-carbon does not guess units"
         )
-    unit_col = cols.text("distance_unit")
-    unit = unit_col.where(unit_col != "", fallback)
-    factor, problem = spread(unit.where(unit != "", None), _km_per_unit, 2)
-    factor = np.where((problem == "") & (factor != ""), factor, np.nan).astype(float)
-    no_unit = present & (unit == "").to_numpy()
+    vocab = cols.vocab("distance_unit")
+    per_unit = vocab.map(_km_per_unit)
+    u_factor = np.array([f for f, _ in per_unit] + [np.nan], dtype=float)[:-1]
+    u_problem = np.array([p for _, p in per_unit] + [""], dtype=object)[:-1]
+    if fallback:
+        missing_factor, missing_problem = _km_per_unit(fallback)
+    else:
+        missing_factor, missing_problem = np.nan, ""
+    factor = vocab.spread(u_factor, missing_factor, dtype=float)
+    no_unit = present & ~vocab.present & (fallback == "")
     rej.add(no_unit, cols.label("distance_unit"), "", "distance without a unit")
+    problem = vocab.spread(u_problem, missing_problem)
     unit_bad = present & ~no_unit & (problem != "")
-    rej.add(unit_bad, cols.label("distance_unit"), unit, problem)
+    if unit_bad.any():
+        rej.add(unit_bad, cols.label("distance_unit"), cols.shown("distance_unit", fallback),
+                problem)
     km = np.where(present & ~unit_bad & ~no_unit, parsed.values * factor, np.nan)
     return km, parsed.missing
 
 
 def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
-                implied: np.ndarray) -> np.ndarray:
+                implied: Coded) -> Coded:
     """Rail kind per row ("" off rail rows): the column, else the mode's, else national."""
-    out = np.full(cols.n, "", dtype=object)
-    idx = np.flatnonzero(rows)
-    if not idx.size:
-        return out
-    text = cols.text("rail_kind").iloc[idx].to_numpy(dtype=object)
-    given = text != ""
-    kinds = np.where(implied[idx] != "", implied[idx], "national").astype(object)
-    if given.any():
-        named = normalise_rail_kind(text[given])
-        unknown = np.zeros(cols.n, dtype=bool)
-        unknown[idx[given]] = named == ""
-        rej.add(unknown, cols.label("rail_kind"), cols.text("rail_kind"),
-                "unknown rail kind (expected national, international, light rail/tram or "
-                "underground)")
-        kinds[given] = named
-    out[idx] = kinds
-    return out
+    if not rows.any():
+        return constant(cols.n, "")
+    vocab = cols.vocab("rail_kind")
+    named = normalise_rail_kind(vocab.text) if len(vocab.text) else np.zeros(0, dtype=object)
+    kind = coded(vocab, named)
+    unknown = rows & vocab.present & (kind.ids < 0)
+    rej.add(unknown, cols.label("rail_kind"), cols.get("rail_kind"),
+            "unknown rail kind (expected national, international, light rail/tram or "
+            "underground)")
+    fallback = choose(implied.ids >= 0, implied, constant(cols.n, "national"))
+    out = choose(vocab.present, kind, fallback)
+    return Coded(np.where(rows, out.ids, -1), out.table)
 
 
 def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
-              implied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+              implied: Coded) -> tuple[Coded, Coded]:
+    """(vehicle, fuel) road keys per row ("" off road rows); rejects unknown vehicles.
+
+    The chosen vehicle is the ``vehicle`` column, else the mode's (taxi, bus ...), else a
+    car; the keys are computed once per distinct (vehicle, fuel) pair.
+    """
     n = cols.n
-    vehicle_out = np.full(n, "", dtype=object)
-    fuel_out = np.full(n, "", dtype=object)
     idx = np.flatnonzero(rows)
     if not idx.size:
-        return vehicle_out, fuel_out
-    text = cols.text("vehicle").to_numpy(dtype=object)[idx]
-    chosen = np.where(text != "", text, np.where(implied[idx] != "", implied[idx], "car"))
-    fuel = cols.text("fuel").to_numpy(dtype=object)[idx]
-    keys = road_keys(chosen, fuel)
-    vehicle_out[idx] = keys["vehicle"]
-    fuel_out[idx] = keys["fuel"]
+        return constant(n, ""), constant(n, "")
+    given_vocab = cols.vocab("vehicle")
+    given = coded(given_vocab, given_vocab.text)
+    chosen = choose(given_vocab.present, given,
+                    choose(implied.ids >= 0, implied, constant(n, "car")))
+    fuel_vocab = cols.vocab("fuel")
+    fuel = coded(fuel_vocab, fuel_vocab.text)
+    width = len(fuel.table) + 1
+    pair_ids, pairs = pd.factorize(chosen.ids[idx] * width + fuel.ids[idx] + 1)
+    pairs = np.asarray(pairs)
+    fuel_text = np.append(fuel.table, "").astype(object)[pairs % width - 1]
+    keys = road_keys(chosen.table[pairs // width].astype(object), fuel_text)
+    vehicle_ids = np.full(n, -1, dtype=np.int32)
+    fuel_ids = np.full(n, -1, dtype=np.int32)
+    vehicle_ids[idx] = pair_ids
+    fuel_ids[idx] = pair_ids
+    vehicle_keys = np.asarray(keys["vehicle"], dtype=object)
     unknown = np.zeros(n, dtype=bool)
-    unknown[idx] = keys["vehicle"] == ""
-    shown = np.full(n, "", dtype=object)
-    shown[idx] = chosen
-    rej.add(unknown, cols.label("vehicle"), shown,
-            "unknown vehicle (expected car, taxi, bus, coach or motorbike)")
-    return vehicle_out, fuel_out
+    unknown[idx] = vehicle_keys[pair_ids] == ""
+    if unknown.any():
+        shown = np.full(n, "", dtype=object)
+        shown[idx] = chosen.texts(idx)
+        raw = cols.get("vehicle")
+        if raw is not None:  # the cell as written where the source names the vehicle
+            named = unknown & given_vocab.present
+            shown[named] = raw[named].to_numpy(dtype=object)
+        rej.add(unknown, cols.label("vehicle"), shown,
+                "unknown vehicle (expected car, taxi, bus, coach or motorbike)")
+    return (Coded(vehicle_ids, vehicle_keys),
+            Coded(fuel_ids, np.asarray(keys["fuel"], dtype=object)))
 
 
 def _trip_keys(cols: SourceColumns, rows: np.ndarray, mode: np.ndarray, dates: np.ndarray,
-               nights: np.ndarray, currency: np.ndarray) -> pd.DataFrame:
+               nights: np.ndarray, currency: Coded) -> pd.DataFrame:
     """Key columns identifying "the same trip" for refund netting, for ``rows``."""
 
     def text(name: str) -> np.ndarray:
@@ -498,7 +583,7 @@ def _trip_keys(cols: SourceColumns, rows: np.ndarray, mode: np.ndarray, dates: n
     keys = pd.DataFrame({
         "trip": trip,
         "mode": mode[rows],
-        "currency": currency[rows],
+        "currency": currency.ids[rows],
         "entity": text("entity"),
         "traveller": text("traveller"),
         "date": pd.Series(dates[rows]).astype(str).to_numpy(dtype=object),
@@ -514,61 +599,111 @@ def _trip_keys(cols: SourceColumns, rows: np.ndarray, mode: np.ndarray, dates: n
     return keys
 
 
-def _legs(rows: np.ndarray, is_air: np.ndarray, has_route: np.ndarray, route: pd.Series,
-          origin: pd.Series, destination: pd.Series, rej: Rejections,
-          cols: SourceColumns) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.Series]:
-    """One entry per leg: (source position, leg index, origin, destination).
+class _Legs(NamedTuple):
+    """Legs of the source rows: one per plain row, one per hop of a routing string.
 
-    Air codes are upper-cased; other modes keep their free text.
+    ``origin`` and ``destination`` are ids into ``table`` (-1: ``""``).
     """
+
+    pos: np.ndarray
+    leg: np.ndarray
+    origin: np.ndarray
+    destination: np.ndarray
+    table: np.ndarray
+    routed: bool
+
+
+def _legs(cols: SourceColumns, rows: np.ndarray, is_air: np.ndarray, has_route: np.ndarray,
+          dates: np.ndarray, rej: Rejections) -> _Legs:
+    """Expand ``rows`` into legs and reject unknown airports and legs to the same airport.
+
+    Air codes are upper-cased; other modes keep their free text. Plain rows use their
+    ``origin``/``destination``; air rows with a routing string get one leg per hop. All
+    the work on texts is per distinct value; rows are expanded with numpy.
+    """
+    origin_v, dest_v, route_v = (cols.vocab(c) for c in ("origin", "destination", "route"))
     routed = rows & is_air & has_route
-    s_pos = np.flatnonzero(rows & ~routed)
-    air_simple = pd.Series(is_air[s_pos])
-    s_origin = origin.iloc[s_pos].reset_index(drop=True)
-    s_dest = destination.iloc[s_pos].reset_index(drop=True)
-    if air_simple.all():
-        s_origin, s_dest = s_origin.str.upper(), s_dest.str.upper()
-    elif air_simple.any():
-        s_origin = s_origin.where(~air_simple, s_origin.str.upper())
-        s_dest = s_dest.where(~air_simple, s_dest.str.upper())
-    r_pos, r_leg, r_origin, r_dest = _route_legs(np.flatnonzero(routed), route, rej, cols)
-    pos = np.concatenate([s_pos, r_pos]).astype(np.int64)
-    leg = np.concatenate([np.zeros(s_pos.size, dtype=np.int64), r_leg]).astype(np.int64)
-    orig = pd.concat([s_origin, text_series(r_origin)], ignore_index=True)
-    dest = pd.concat([s_dest, text_series(r_dest)], ignore_index=True)
-    if r_pos.size:
+    plain_rows = rows & ~routed
+    everything = bool(plain_rows.all())
+    plain = np.arange(cols.n) if everything else np.flatnonzero(plain_rows)
+    air_plain = is_air if everything else is_air[plain]
+    tokens = _route_tokens(route_v, cols, rej, np.flatnonzero(routed))
+    # one table of texts, in sections: origin texts, origin upper-case codes, the same for
+    # destinations, route tokens (upper case). Each of the first four starts with "", so
+    # that a vocabulary code (-1: missing) plus the section start is an id: no masks.
+    upper_o = np.array([t.upper() for t in origin_v.text] + [""], dtype=object)[:-1]
+    upper_d = np.array([t.upper() for t in dest_v.text] + [""], dtype=object)[:-1]
+    blank = np.array([""], dtype=object)
+    parts = [blank, origin_v.text, blank, upper_o, blank, dest_v.text, blank, upper_d,
+             tokens.upper]
+    start = np.cumsum([0, *map(len, parts)])
+    table = np.concatenate(parts).astype(object)
+    # the source text of each id, for rejected.value: the cell as written, or the token
+    shown = np.concatenate([blank, origin_v.raw, blank, origin_v.raw, blank, dest_v.raw,
+                            blank, dest_v.raw, tokens.raw]).astype(object)
+
+    def plain_ids(vocab: Vocab, text_at: int, upper_at: int) -> np.ndarray:
+        codes = vocab.codes if everything else vocab.codes[plain]
+        if air_plain.all():
+            return codes + np.int32(upper_at)
+        if not air_plain.any():
+            return codes + np.int32(text_at)
+        return codes + np.where(air_plain, upper_at, text_at).astype(np.int32)
+
+    origin = plain_ids(origin_v, start[1], start[3])
+    destination = plain_ids(dest_v, start[5], start[7])
+    pos, leg = plain.astype(np.int64, copy=False), np.zeros(plain.size, dtype=np.int32)
+    if tokens.pos.size:
+        pos = np.concatenate([pos, tokens.pos])
+        leg = np.concatenate([leg, tokens.leg])
+        origin = np.concatenate([origin, tokens.origin + start[8]])
+        destination = np.concatenate([destination, tokens.destination + start[8]])
         order = np.lexsort((leg, pos))
-        pos, leg = pos[order], leg[order]
-        orig = orig.iloc[order].reset_index(drop=True)
-        dest = dest.iloc[order].reset_index(drop=True)
-    return pos, leg, orig, dest
+        pos, leg, origin, destination = pos[order], leg[order], origin[order], destination[order]
+    _check_airports(cols, pos, origin, destination, table, shown, is_air, has_route, dates,
+                    rej)
+    return _Legs(pos, leg, origin, destination, table, bool(tokens.pos.size))
 
 
-def _route_legs(rows: np.ndarray, route: pd.Series, rej: Rejections, cols: SourceColumns,
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Legs of the routing strings of ``rows``: (position, leg, origin, destination).
+class _Tokens(NamedTuple):
+    """Hops of routing strings: per leg, the row, leg number and token ids."""
 
-    Each *distinct* routing is split once; rows are then expanded with numpy (a log
-    repeats the same few thousand routings over many rows).
+    pos: np.ndarray
+    leg: np.ndarray
+    origin: np.ndarray
+    destination: np.ndarray
+    raw: np.ndarray
+    upper: np.ndarray
+
+
+def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
+                  rows: np.ndarray) -> _Tokens:
+    """Split each *distinct* routing string of ``rows`` once; expand the rows with numpy.
+
+    Tokens keep their spelling in ``raw`` (for ``rejected.value``) and are upper-cased in
+    ``upper``. Rows whose routing has fewer than two airports are rejected.
     """
     empty = np.zeros(0, dtype=np.int64)
+    none = np.zeros(0, dtype=object)
     if not rows.size:
-        return empty, empty, np.zeros(0, dtype=object), np.zeros(0, dtype=object)
-    codes, uniques = pd.factorize(route.iloc[rows].str.upper(), use_na_sentinel=False)
-    tokens = (pd.Series(np.asarray(uniques, dtype=object))
-              .str.split(_ROUTE_SPLIT, regex=True).explode())
-    tokens = tokens[tokens.notna() & (tokens != "")]
-    t_route = tokens.index.to_numpy()
-    t_code = tokens.to_numpy(dtype=object)
-    per_route = np.bincount(t_route, minlength=len(uniques))
+        return _Tokens(empty, empty, empty, empty, none, none)
+    used, codes = np.unique(vocab.codes[rows], return_inverse=True)  # routings of rows
+    split = [[t for t in re.split(_ROUTE_SPLIT, vocab.text[u]) if t] for u in used]
+    t_route = np.repeat(np.arange(len(split)), [len(s) for s in split])
+    t_raw = np.array([t for s in split for t in s] + [""], dtype=object)[:-1]
+    t_id, raw = pd.factorize(t_raw) if t_raw.size else (empty, none)
+    raw = np.asarray(raw, dtype=object)
+    upper = np.array([t.upper() for t in raw] + [""], dtype=object)[:-1]
+    per_route = np.bincount(t_route, minlength=len(split))
     short = rows[per_route[codes] < 2]
-    rej.add_positions(short, cols.label("route"), route.iloc[short],
+    rej.add_positions(short, cols.label("route"), cols.get("route").iloc[short],
                       "a route needs at least two airports")
     # legs of each distinct routing: token i -> token i + 1 within the routing
-    is_leg = np.r_[t_route[1:] == t_route[:-1], False]
+    is_leg = np.zeros(t_route.size, dtype=bool)
+    is_leg[:-1] = t_route[1:] == t_route[:-1]
     leg_route = t_route[is_leg]
-    leg_origin, leg_dest = t_code[is_leg], t_code[1:][is_leg[:-1]]
-    legs_per_route = np.bincount(leg_route, minlength=len(uniques))
+    leg_origin, leg_dest = t_id[is_leg], t_id[1:][is_leg[:-1]]
+    legs_per_route = np.bincount(leg_route, minlength=len(split))
     first_leg = np.r_[0, np.cumsum(legs_per_route)[:-1]]
     # expand the rows: row r with routing u gets legs first_leg[u] ... + legs_per_route[u]
     count = legs_per_route[codes]
@@ -576,51 +711,59 @@ def _route_legs(rows: np.ndarray, route: pd.Series, rej: Rejections, cols: Sourc
     start = np.repeat(np.cumsum(count) - count, count)
     leg = np.arange(pos.size) - start
     flat = np.repeat(first_leg[codes], count) + leg
-    return pos, leg, leg_origin[flat], leg_dest[flat]
+    return _Tokens(pos, leg, leg_origin[flat], leg_dest[flat], raw, upper)
 
 
-def _check_airports(pos: np.ndarray, origin: pd.Series, destination: pd.Series,
-                    dates: np.ndarray, has_route: np.ndarray, rej: Rejections,
-                    cols: SourceColumns) -> None:
+def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
+                    destination: np.ndarray, table: np.ndarray, shown: np.ndarray,
+                    is_air: np.ndarray, has_route: np.ndarray, dates: np.ndarray,
+                    rej: Rejections) -> None:
     """Reject source rows with an unknown airport or a leg from an airport to itself.
 
-    Codes are resolved once per distinct (code, travel day) pair: the day decides
-    reassigned codes (see :func:`sem_carbon.geo.airports.resolve_iata`).
+    ``origin``/``destination`` are ids into ``table`` (-1: empty; an empty endpoint is
+    reported as missing elsewhere). Each distinct code is resolved once; only codes unknown
+    without a date are resolved again per (code, travel day) of their legs (the day decides
+    reassigned and retired codes, see :func:`sem_carbon.geo.airports.resolve_iata`).
     """
-    if not pos.size:
+    air_legs = is_air[pos]
+    if not air_legs.any():
         return
-    codes = pd.concat([origin, destination], ignore_index=True)
-    code_idx, code_uniques = pd.factorize(codes, use_na_sentinel=False)
-    days = np.concatenate([dates[pos], dates[pos]]).astype("datetime64[D]")
-    day_int = np.where(np.isnat(days), -1, days.astype(np.int64))
-    day_idx, day_uniques = pd.factorize(day_int)
-    pair_idx, pair_uniques = pd.factorize(
-        code_idx.astype(np.int64) * (len(day_uniques) + 1) + day_idx)
-    pair_code = np.asarray(code_uniques, dtype=object)[pair_uniques // (len(day_uniques) + 1)]
-    pair_day = day_uniques[pair_uniques % (len(day_uniques) + 1)]
-    pair_dates = np.where(pair_day < 0, np.datetime64("NaT", "D"),
-                          pair_day.astype("datetime64[D]"))
-    found = np.asarray(resolve_iata(pair_code, dates=pair_dates).found, dtype=bool)[pair_idx]
-    code_text = np.asarray(code_uniques, dtype=object)[code_idx]
-    where = np.concatenate([pos, pos])
-    bad = ~found & (code_text != "")  # empty endpoints are reported as missing elsewhere
-    if bad.any():
-        routed = has_route[where[bad]]
-        which = np.concatenate([np.full(pos.size, "origin", dtype=object),
-                                np.full(pos.size, "destination", dtype=object)])[bad]
-        labels = np.where(routed, cols.label("route"),
-                          np.where(which == "origin", cols.label("origin"),
-                                   cols.label("destination")))
-        found_frame = pd.DataFrame({"pos": where[bad], "column": labels,
-                                    "code": code_text[bad]})
-        found_frame = found_frame.drop_duplicates().sort_values("pos", kind="stable")
-        rej.add_positions(found_frame["pos"].to_numpy(), found_frame["column"].to_numpy(),
-                          found_frame["code"].to_numpy(dtype=object), "unknown airport code")
-    same = ((origin == destination) & (origin != "")).to_numpy()
-    if same.any():
-        rows = pd.DataFrame({"pos": pos[same],
-                             "code": origin[same].to_numpy(dtype=object)}).drop_duplicates()
-        labels = np.where(has_route[rows["pos"].to_numpy()], cols.label("route"),
-                          cols.label("destination"))
-        rej.add_positions(rows["pos"].to_numpy(), labels, rows["code"].to_numpy(dtype=object),
+    if not air_legs.all():
+        pos, origin, destination = pos[air_legs], origin[air_legs], destination[air_legs]
+    # airport key of each table id (equal upper-case codes share a key); -1: empty
+    key_of_id, codes = pd.factorize(np.where(table == "", None, table).astype(object),
+                                    use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=object)
+    found_key = np.asarray(resolve_iata(codes).found, dtype=bool) if codes.size else \
+        np.zeros(0, dtype=bool)
+    found_id = np.append(found_key, True)[key_of_id]  # an empty endpoint is not "unknown"
+    key_of_id = key_of_id.astype(np.int32)
+    unknown = []
+    for end, ids in (("origin", origin), ("destination", destination)):
+        missing = np.flatnonzero(~found_id[ids])
+        if missing.size:  # unknown without a date: maybe known on the travel day
+            keys = key_of_id[ids[missing]]
+            known = np.asarray(resolve_iata(codes[keys], dates=dates[pos[missing]]).found,
+                               dtype=bool)
+            missing = missing[~known]
+        if missing.size:
+            at = pos[missing]
+            labels = np.where(has_route[at], cols.label("route"), cols.label(end))
+            unknown.append(pd.DataFrame({"pos": at, "column": labels,
+                                         "value": shown[ids[missing]]}))
+    if unknown:
+        found = pd.concat(unknown, ignore_index=True).drop_duplicates()
+        found = found.sort_values("pos", kind="stable")
+        rej.add_positions(found["pos"].to_numpy(), found["column"].to_numpy(),
+                          found["value"].to_numpy(dtype=object), "unknown airport code")
+    same = np.flatnonzero((key_of_id[origin] == key_of_id[destination])
+                          & (key_of_id[origin] >= 0))
+    if same.size:
+        at = pos[same]
+        routed = has_route[at]
+        value = np.where(routed, shown[origin[same]], shown[destination[same]])
+        hits = pd.DataFrame({"pos": at, "value": value}).drop_duplicates("pos")
+        at = hits["pos"].to_numpy()
+        labels = np.where(has_route[at], cols.label("route"), cols.label("destination"))
+        rej.add_positions(at, labels, hits["value"].to_numpy(dtype=object),
                           "a flight leg from an airport to itself")
