@@ -16,7 +16,7 @@ through :func:`sem_carbon.calculate`, which must account for every data row (in 
 inventory's ``data`` or ``rejected``). Rejected ``value`` texts are the source cells verbatim
 (the readers keep raw text: escaping formulas is the job of whatever writes a spreadsheet).
 
-The tests are bounded (``max_examples`` 25-50, no deadline); the number of reads checked is
+The tests are bounded (``max_examples`` 25-60, no deadline); the number of reads checked is
 printed in the terminal summary ("fuzzed reader cases"). The plain tests at the end are the
 regression tests of the bugs the fuzzing found.
 """
@@ -42,7 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -53,7 +53,7 @@ from sem_carbon.io.csvfile import dedupe_names
 #: multiply the examples for a deeper run:
 #: SEM_CARBON_FUZZ_SCALE=20 pytest tests/test_fuzz_readers.py
 SCALE = max(1, int(os.environ.get("SEM_CARBON_FUZZ_SCALE", "1")))
-FUZZ = settings(max_examples=40 * SCALE, deadline=None,
+FUZZ = settings(max_examples=60 * SCALE, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.large_base_example])
 
@@ -156,9 +156,8 @@ def check_verbatim(table: sc.ActivityTable, header: Sequence[str],
         cells = rows[row - 2]
         i = where[column]
         cell = cells[i] if i < len(cells) else None
-        if not cell and value in fallbacks:
-            continue
-        assert cell is not None, (row, column, value, reason)
+        if not isinstance(cell, str) or (not cell and value in fallbacks):
+            continue  # typed cells are shown as text (1001.0 as "1001", dates as ISO)
         if "airport" in reason:
             assert value in cell, (row, column, value, cell)
         else:
@@ -252,8 +251,8 @@ HOSTILE: list[str] = [
 COMMON_HEADERS = [*sorted(set(TRAVEL_INPUTS) | set(FACILITIES_INPUTS)), "Distance (km)",
                   "amount [kWh]", "supplier_factor_kg_per_kwh", "notes", "Trip ID", "MODE",
                   " date ", "", "Unnamed: 3", "column_2", "x.1", "=1+1", "Ω"]
-TRAVEL_CORE = ["mode", "date", "origin", "destination", "route", "distance", "distance_unit",
-               "nights", "country", "cost", "currency", "trip_id", "cabin"]
+TRAVEL_CORE = ["mode", "date", "year", "origin", "destination", "route", "distance",
+               "distance_unit", "nights", "country", "cost", "currency", "trip_id", "cabin"]
 FACILITIES_CORE = ["kind", "amount", "unit", "country", "date", "period_start",
                    "period_end", "gas", "disposal", "material", "year"]
 
@@ -311,20 +310,29 @@ def cell_text(draw: st.DrawFn, name: str) -> str | None:
     return draw(junk_text)
 
 
+def _templates_for(header: Sequence[str]) -> list[dict[str, str]]:
+    """Templates of the table kinds the header can hold (all when it names neither)."""
+    names = {_canonical(h) for h in header}
+    kinds = {"mode", "kind"} & names
+    return [t for t in TEMPLATES if not kinds or kinds & set(t)]
+
+
 @st.composite
 def rows_of(draw: st.DrawFn, header: Sequence[str], cell: Callable[[str], Any],
             max_rows: int = 6, count: int | None = None) -> list[list[Any]]:
     """Rows for ``header`` (``count``, else 0 to ``max_rows``): coherent template rows with
     up to two cells replaced by ``cell(name)``, or rows made of ``cell`` draws only."""
+    if count is None:  # header-only tables sometimes, mostly a few rows
+        count = 0 if draw(st.integers(0, 9)) == 0 else draw(st.integers(1, max(1, max_rows)))
     rows = []
-    for _ in range(draw(st.integers(0, max_rows)) if count is None else count):
-        style = draw(st.integers(0, 4))
+    for _ in range(count):
+        style = draw(st.integers(0, 5))  # 0: all cells drawn; 1-2: clean; 3-5: 1-2 cells
         if style == 0:
             rows.append([draw(cell(name)) for name in header])
             continue
-        template = draw(st.sampled_from(TEMPLATES))
+        template = draw(st.sampled_from(_templates_for(header)))
         row: list[Any] = [template.get(_canonical(name)) for name in header]
-        for _ in range(min(style - 1, 2)):
+        for _ in range({1: 0, 2: 0, 3: 1, 4: 1, 5: 2}[style]):
             i = draw(st.integers(0, len(header) - 1))
             row[i] = draw(cell(header[i]))
         rows.append(row)
@@ -650,10 +658,15 @@ def test_fuzz_dataframes(header, data, n, units, policies, odd_names, odd_index,
                 first = data.draw(st.sampled_from(canonical))
                 other = data.draw(st.sampled_from([str(c) for c in names if str(c) != first]))
                 mappings[kind] = {first: [first, other]}
-    check_source(frame, units=units, policies=policies, mappings=mappings)
+    cells = frame.astype(object).to_numpy().tolist()
+    check_source(frame, units=units, policies=policies, mappings=mappings,
+                 header=[str(c) if c is not None else "" for c in frame.columns],
+                 rows=None if mappings else cells)
 
 
+# no shrinking: shrinking megabyte inputs takes minutes; a failure is reported as found
 @settings(max_examples=25 * SCALE, deadline=None,
+          phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(header=headers(), data=st.data(), n=st.integers(1, 3),
        huge=st.sampled_from(["cell", "columns", "both"]),
@@ -687,3 +700,228 @@ def test_fuzz_huge_cells_and_thousands_of_columns(tmp_path_factory, header, data
 
 # --------------------------------------------------------------------------------------------
 # regression tests of the bugs the fuzzing found
+
+
+def _rejected(table: sc.ActivityTable) -> list[list[Any]]:
+    return table.rejected[["source_row", "column", "value", "reason"]].values.tolist()
+
+
+def test_rejected_values_are_the_cells_verbatim(tmp_path):
+    """Bug: rejected values were stripped (and airport codes upper-cased): not verbatim."""
+    path = tmp_path / "log.csv"
+    path.write_text('mode,date,origin,destination,currency,passengers\n'
+                    '" =cmd|\' /C calc\'!A0 ",2019-01-01,GVA,JFK,USD,1\n'
+                    'air,2019-01-01," qqx ",JFK,USD,1\n'
+                    'air,2019-01-01,GVA,JFK," xyz\t",1\n'
+                    'air,2019-01-01,GVA,JFK,USD,"+1-1 "\n', encoding="utf-8")
+    rows = _rejected(sc.read_travel_log(path))
+    assert [r[2] for r in rows] == [" =cmd|' /C calc'!A0 ", " qqx ", " xyz\t", "+1-1 "]
+    routed = sc.read_travel_log(pd.DataFrame({"mode": ["air"], "date": ["2019-01-01"],
+                                              "route": ["gva-qqx-JFK"]}))
+    assert _rejected(routed) == [[2, "route", "qqx", "unknown airport code"]]
+
+
+def test_unit_given_with_units_is_shown_when_it_does_not_suit():
+    table = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [1],
+                                             "unit": [None], "date": ["2020-01-01"]}),
+                               units={"amount": "kWh"})
+    assert _rejected(table) == [[2, "unit", "kWh", "unit does not suit water (expected volume)"]]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_carriage_return_line_ends_and_cells(tmp_path, newline):
+    """Bug: old-Mac line ends (and a CR in a header cell) raised csv.Error."""
+    path = tmp_path / "log.csv"
+    text = newline.join(['mode,date,origin,destination', 'air,2019-01-01,GVA,JFK', ''])
+    path.write_bytes(text.encode())
+    assert sc.read_travel_log(path).reconciliation()["rows_computable"] == 1
+    path.write_bytes(b'mode,"da\rte"\rair,2019\r')
+    with pytest.raises(sc.InputFormatError):  # a clear error, not csv.Error
+        sc.read_travel_log(path)
+
+
+def test_unhashable_cells_are_rejected_not_crashing(tmp_path):
+    """Bug: lists and objects (JSON, Parquet list columns, DataFrames) raised TypeError."""
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps([{"mode": ["air"], "date": "2019-01-01", "origin": {"a": 1},
+                                 "destination": "JFK"},
+                                {"mode": "air", "date": [2019], "origin": "GVA",
+                                 "destination": "JFK"}]))
+    table = sc.read_travel_log(path)
+    assert table.reconciliation() == {"rows_read": 2, "rows_computable": 0, "rows_rejected": 2}
+    assert "['air']" in set(table.rejected["value"])
+    parquet = tmp_path / "log.parquet"
+    pq.write_table(pa.table({"kind": pa.array([["water"], None], type=pa.list_(pa.string())),
+                             "amount": [1.0, 2.0], "unit": ["m3", "m3"],
+                             "date": ["2020-01-01", "2020-01-01"]}), parquet)
+    legs = sc.read_travel_log(pd.DataFrame({"mode": ["air"], "date": ["2019-01-01"],
+                                            "origin": [np.array(["GVA"])],
+                                            "destination": ["JFK"]}))
+    assert _rejected(legs) == [[2, "origin", "['GVA']", "unknown airport code"]]
+    facilities = sc.read_facilities(parquet)
+    assert facilities.rejected["reason"].tolist() == ["unknown kind (expected electricity, "
+                                                      "natural_gas, diesel, petrol, lpg, "
+                                                      "burning_oil, gas_oil, fuel_oil, coal, "
+                                                      "wood_pellets, district_heat, "
+                                                      "refrigerant, water, waste or a DESNZ "
+                                                      "fuel name)", "missing kind"]
+
+
+def test_thousands_of_extra_columns():
+    """Bug: extra columns were inserted one by one (PerformanceWarning, slow)."""
+    extra = pd.DataFrame(np.ones((2, 5_000)), columns=[f"c{i}" for i in range(5_000)])
+    frame = pd.concat([pd.DataFrame({"mode": ["air", "air"], "date": ["2019-01-01"] * 2,
+                                     "origin": ["GVA", "GVA"], "destination": ["JFK", "NBO"]}),
+                       extra], axis=1)
+    table = sc.read_travel_log(frame)
+    assert table.data.shape == (2, 21 + 5_000)
+
+
+@pytest.mark.parametrize(("first", "mode_rows"), [
+    (pd.Series(["hotel", None, None], dtype="category"), [2, 3]),
+    (pd.Series([None, 7, None], dtype="Int64"), [2]),
+    (pd.Series([None, True, None], dtype="boolean"), [2]),
+])
+def test_coalesced_and_shown_columns_of_any_dtype(first, mode_rows):
+    """Bug: coalescing (mapping lists) and showing rejected units failed on categorical or
+    nullable columns (TypeError from Series.where)."""
+    frame = pd.DataFrame({"a": first, "b": ["rail", "rail", None], "date": "2019-01-01",
+                          "nights": 1, "country": "CH", "distance": 1,
+                          "distance_unit": pd.Series(["km", "km", "kWh"],
+                                                     dtype="category")})
+    table = sc.read_travel_log(frame, mapping={"mode": ["a", "b"]})
+    assert sorted(set(table.data["source_row"])) == mode_rows
+    rejected = _rejected(table)
+    assert [4, "distance_unit", "kWh", "'kWh' is not a length unit"] in rejected
+    assert [4, "a / b", "", "missing mode"] in rejected
+    units = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [1], "date": "2020",
+                                             "unit": pd.Series(["zorks"], dtype="category")}))
+    assert _rejected(units) == [[2, "unit", "zorks", "unknown unit 'zorks'"]]
+
+
+@pytest.mark.parametrize("route", ["-----", "/", " - / - "])
+def test_routes_without_any_airport(route):
+    """Bug: when no routed row had a token, building the legs raised IndexError."""
+    table = sc.read_travel_log(pd.DataFrame({"mode": ["air"], "date": ["2019-01-01"],
+                                             "route": [route]}))
+    assert _rejected(table) == [[2, "route", route, "a route needs at least two airports"]]
+
+
+def test_odd_route_separators():
+    table = sc.read_travel_log(pd.DataFrame({"mode": "air", "date": "2019-01-01",
+                                             "route": ["GVA--LHR", "/GVA/", "gva lhr"]}))
+    assert table.data["source_row"].tolist() == [2, 4]
+    assert table.data["origin"].tolist() == ["GVA", "GVA"]
+    assert table.rejected["source_row"].tolist() == [3]
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("0001-01-01", "implausible date (year 1; expected 1950-2100)"),
+    ("0019-03-05", "implausible date (year 19; expected 1950-2100)"),
+    ("05/03/0019", "implausible date (year 19; expected 1950-2100)"),
+    ("9999-12-31", "implausible date (year 9999; expected 1950-2100)"),
+    ("31/12/9999", "implausible date (year 9999; expected 1950-2100)"),
+    ("1900-02-29", "impossible date (no such day)"),
+    ("0000-01-01", "impossible date (no such day)"),
+])
+def test_dates_far_in_the_past_or_future(cell, reason):
+    """Bugs: four-digit years below 100 were read as 20xx (0001-01-01 was 2001), and dates
+    outside the nanosecond range wrapped around (9999 was reported as year 1816)."""
+    table = sc.read_travel_log(pd.DataFrame({"mode": ["air", "air"],
+                                             "date": [cell, "2019-03-05"],
+                                             "origin": "GVA", "destination": "JFK"}))
+    assert _rejected(table) == [[2, "date", cell, reason]]
+
+
+def test_datetime_cells_outside_the_nanosecond_range(tmp_path):
+    path = tmp_path / "log.parquet"
+    stamps = pa.array([dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31),
+                       dt.datetime(2019, 3, 5)], type=pa.timestamp("us"))
+    pq.write_table(pa.table({"kind": ["water"] * 3, "amount": [1.0] * 3, "unit": ["m3"] * 3,
+                             "date": stamps}), path)
+    table = sc.read_facilities(path)
+    assert table.rejected["reason"].tolist() == [
+        "implausible date (year 1; expected 1950-2100)",
+        "implausible date (year 9999; expected 1950-2100)"]
+    assert table.data["date"].tolist() == [pd.Timestamp("2019-03-05")]
+
+
+def test_parquet_with_duplicate_column_names(tmp_path):
+    """Bug: a Parquet file with repeated column names could not be read at all."""
+    path = tmp_path / "log.parquet"
+    pq.write_table(pa.table([pa.array(["air"]), pa.array(["2019-01-01"]), pa.array(["GVA"]),
+                             pa.array(["JFK"]), pa.array(["x"]), pa.array(["y"])],
+                            names=["mode", "date", "origin", "destination", "note", "note"]),
+                   path)
+    table = sc.read_travel_log(path)
+    assert table.data[["note", "note.1"]].values.tolist() == [["x", "y"]]
+
+
+def test_xls_deprecation_warning_is_not_an_error(tmp_path):
+    """Bug: pandas' xlrd deprecation warning, an error under -W error, was reported as
+    "cannot be opened as an Excel workbook"; a broken .xls still gives a clear error."""
+    path = tmp_path / "log.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    with pytest.raises(sc.InputFormatError) as info:
+        sc.read_travel_log(path)
+    assert "deprecated" not in str(info.value)
+
+
+@pytest.mark.parametrize("big", [10**400, -(10**400), 2**80])
+def test_integers_too_large_for_a_float(big):
+    """Bug: OverflowError (int too large to convert to float) from dates, numbers, flags."""
+    frame = pd.DataFrame({"mode": ["air"], "date": pd.Series([big], dtype=object),
+                          "origin": "GVA", "destination": "JFK",
+                          "passengers": pd.Series([big], dtype=object),
+                          "round_trip": pd.Series([big], dtype=object)})
+    table = sc.read_travel_log(frame)
+    assert table.reconciliation() == {"rows_read": 1, "rows_computable": 0, "rows_rejected": 1}
+
+
+def test_invalid_utf8_after_the_checked_prefix_in_a_malformed_file(tmp_path):
+    """Bug: a file valid UTF-8 at its start, Windows-1252 further on, and with a structural
+    problem (a short record) failed with "cannot decode text" instead of being read."""
+    head = "mode,date,origin,destination,purpose\n" + "air,2019-01-01,GVA,JFK,x\n" * 20_000
+    tail = "air,2019-01-01,GVA,JFK,caf\xe9\nair,2019-01-01\n"
+    path = tmp_path / "log.csv"
+    path.write_bytes(head.encode() + tail.encode("cp1252"))
+    table = sc.read_travel_log(path)
+    assert table.rows_read == 20_002
+    assert table.data["purpose"].iloc[-1] == "café"
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "-inf", "1e309", "Infinity"])
+def test_non_finite_numbers_are_rejected(value):
+    table = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [value],
+                                             "unit": ["m3"], "date": ["2020-01-01"]}))
+    assert _rejected(table) == [[2, "amount", value, "amount is not a number"]]
+
+
+def test_negative_zero_and_zero_counts():
+    table = sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": "2020-01-01",
+                                             "country": "CH", "nights": ["-0", "0", "-1"],
+                                             "passengers": ["0", "-0", "1"]}))
+    assert table.data["nights"].tolist() == [0.0, 0.0]
+    assert _rejected(table) == [[4, "nights", "-1", "negative nights"]]
+
+
+def test_mixed_decimal_marks_in_one_column():
+    table = sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": "2020-01-01",
+                                             "country": "CH",
+                                             "nights": ["1.234,5", "1,234.5", "2,5", "3"]}))
+    assert table.data["nights"].tolist() == [1234.5, 2.5, 3.0]
+    assert _rejected(table) == [[3, "nights", "1,234.5", "nights is not a number"]]
+
+
+def test_a_unit_named_column_of_the_other_kind_is_an_extra_column():
+    """Bug: a facilities file with a ``distance_km`` column (or a travel log with
+    ``supplier_factor_kg_per_kwh``) could not be read at all: the header was taken as the
+    unit of a column the table kind does not have."""
+    facilities = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [1],
+                                                  "unit": ["m3"], "date": ["2020-01-01"],
+                                                  "distance_km": [3]}))
+    assert facilities.data["distance_km"].tolist() == [3]
+    travel = sc.read_travel_log(pd.DataFrame({"mode": ["hotel"], "date": ["2020-01-01"],
+                                              "nights": [1], "country": ["CH"],
+                                              "supplier_factor_kg_per_kwh": [0.1]}))
+    assert travel.data["supplier_factor_kg_per_kwh"].tolist() == [0.1]

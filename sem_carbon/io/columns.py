@@ -286,7 +286,8 @@ def plan_columns(
             columns[key] = (col,)
             used.add(col)
             continue
-        if key in _NAMED_UNITS and _NAMED_UNITS[key][0] not in columns:
+        if (key in _NAMED_UNITS and _NAMED_UNITS[key][0] in inputs
+                and _NAMED_UNITS[key][0] not in columns):  # the other kind's: an extra column
             canonical, unit = _NAMED_UNITS[key]
             columns[canonical] = (col,)
             header_units[canonical] = unit

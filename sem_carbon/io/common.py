@@ -45,14 +45,19 @@ __all__ = [
     "empty_text",
     "numbered",
     "source_text",
-    "spread",
     "text_from_codes",
-    "text_series",
 ]
 
 
 #: sources with at least this many rows compute their columns in parallel
 _PARALLEL_ABOVE = 100_000
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def check_policy(value: str, allowed: Sequence[str], name: str) -> None:
@@ -165,6 +170,7 @@ class SourceColumns:
         self.plan = plan
         self.n = len(raw.frame)
         self.decimal = raw.decimal
+        self._raw: dict[str, pd.Series | None] = {}
         self._text: dict[str, pd.Series] = {}
         self._vocab: dict[str, Vocab] = {}
         self._numbers: dict[str, NumberResult] = {}
@@ -181,7 +187,7 @@ class SourceColumns:
         jobs += [(self.text, c) for c in text if c in self.plan.columns and c not in self._text]
         jobs += [(self.numbers, c) for c in numbers
                  if c in self.plan.columns and c not in self._numbers]
-        workers = min(len(jobs), os.cpu_count() or 1)
+        workers = min(len(jobs), _cpus())
         if self.n < _PARALLEL_ABOVE or workers < 2:
             return
         with ThreadPoolExecutor(workers) as pool:
@@ -190,15 +196,18 @@ class SourceColumns:
 
     def get(self, name: str) -> pd.Series | None:
         """The (coalesced) source column of ``name``, a preset default, or None."""
-        cols = self.plan.columns.get(name)
-        if cols:
-            series = self.frame[cols[0]]
-            for other in cols[1:]:
-                series = _coalesce(series, self.frame[other])
-            return series.reset_index(drop=True)
-        if name in self.plan.defaults:
-            return pd.Series(np.full(self.n, self.plan.defaults[name], dtype=object))
-        return None
+        if name not in self._raw:
+            cols = self.plan.columns.get(name)
+            series = None
+            if cols:
+                series = self.frame[cols[0]]
+                for other in cols[1:]:
+                    series = _coalesce(series, self.frame[other])
+                series = series.reset_index(drop=True)
+            elif name in self.plan.defaults:
+                series = pd.Series(np.full(self.n, self.plan.defaults[name], dtype=object))
+            self._raw[name] = series
+        return self._raw[name]
 
     def has(self, name: str) -> bool:
         """True when ``name`` has a source column or a default."""
@@ -291,21 +300,6 @@ def numbered(prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
     return (prefix + text + suffix).to_numpy(dtype=object)
 
 
-def text_series(values: Any) -> pd.Series:
-    """A text Series (pandas ``str`` dtype) from an array of str (``None``/NaN -> ``""``).
-
-    Built through a pyarrow dictionary (one conversion per distinct value), which is
-    several times faster than converting every element for the usual low-cardinality
-    columns.
-    """
-    values = np.asarray(values, dtype=object)
-    if values.size and isinstance(values[0], str) and bool((values == values[0]).all()):
-        codes, uniques = np.zeros(values.size, dtype=np.int64), values[:1]  # one value
-    else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return text_from_codes(codes, uniques)
-
-
 def text_from_codes(codes: np.ndarray, table: Any) -> pd.Series:
     """A text Series from codes into a table of texts (code -1: ``""``).
 
@@ -356,19 +350,6 @@ def source_text(series: pd.Series | None, vocab: Vocab, per_value: Any,
         return None
     out = series if positions is None else series.iloc[positions].reset_index(drop=True)
     return out.fillna("") if out.hasnans else out
-
-
-def spread(series: pd.Series, func: Any, width: int) -> list[np.ndarray]:
-    """Apply ``func`` (value -> tuple of ``width`` results) per distinct value; one array
-    per result, missing cells get ``""``."""
-    codes, uniques = distinct(series)
-    tables = [np.empty(len(uniques) + 1, dtype=object) for _ in range(width)]
-    for i, value in enumerate(uniques):  # distinct values only
-        for table, item in zip(tables, func(value), strict=True):
-            table[i] = item
-    for table in tables:
-        table[-1] = ""
-    return [table[codes] for table in tables]
 
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -54,7 +54,6 @@ from .common import (
     countries,
     dates_and_years,
     numbered,
-    text_series,
 )
 from .dedupe import exact_duplicates
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
@@ -169,7 +168,8 @@ def facilities_table(
 
     # kind -----------------------------------------------------------------------------------
     kind_vocab = cols.vocab("kind")
-    kind = kind_vocab.spread(kind_vocab.map(_kind), "")
+    kind_table = kind_vocab.map(_kind)
+    kind = kind_vocab.spread(kind_table, "")
     missing_kind = ~kind_vocab.present
     rej.add(live & missing_kind, cols.label("kind"), "", "missing kind")
     rej.add(live & ~missing_kind & (kind == ""), cols.label("kind"), cols.get("kind"),
@@ -252,7 +252,7 @@ def facilities_table(
         "period_end": end[pos],
         "date": date[pos],
         "year": year[pos].astype(np.int64),
-        "kind": text_series(kind[pos]),
+        "kind": coded(kind_vocab, kind_table).series(pos),
         "amount": amount[pos],
         "unit": unit.series(pos),
         "country": country.series(pos),

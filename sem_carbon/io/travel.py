@@ -77,7 +77,7 @@ from .common import (
 )
 from .dedupe import exact_duplicates, net_refunds
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from .parse import parse_bool
+from .parse import as_text, parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
@@ -639,8 +639,9 @@ def _legs(cols: SourceColumns, rows: np.ndarray, is_air: np.ndarray, has_route: 
     start = np.cumsum([0, *map(len, parts)])
     table = np.concatenate(parts).astype(object)
     # the source text of each id, for rejected.value: the cell as written, or the token
-    shown = np.concatenate([blank, origin_v.raw, blank, origin_v.raw, blank, dest_v.raw,
-                            blank, dest_v.raw, tokens.raw]).astype(object)
+    shown = as_text(pd.Series(np.concatenate([blank, origin_v.raw, blank, origin_v.raw, blank,
+                                              dest_v.raw, blank, dest_v.raw, tokens.raw]),
+                              dtype=object), strip=False).to_numpy(dtype=object)
 
     def plain_ids(vocab: Vocab, text_at: int, upper_at: int) -> np.ndarray:
         codes = vocab.codes if everything else vocab.codes[plain]
