@@ -40,6 +40,12 @@ Q_ = ureg.Quantity
 CO2E = ureg.Unit("kgCO2e").dimensionality
 
 
+#: Longest unit text :func:`parse_unit` parses [characters]. pint's parser takes time
+#: quadratic in the length of the text (a 1 MB cell would take hours); real unit spellings
+#: are a few dozen characters.
+MAX_UNIT_TEXT = 100
+
+
 @lru_cache(maxsize=512)
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit string once and cache it (factor tables repeat a handful of units).
@@ -52,7 +58,16 @@ def parse_unit(text: str) -> pint.Unit:
     Returns
     -------
     pint.Unit
+
+    Raises
+    ------
+    UnitError
+        ``text`` is longer than :data:`MAX_UNIT_TEXT` characters (not parsed: it is not a
+        unit, and parsing it could take hours).
     """
+    if len(text) > MAX_UNIT_TEXT:
+        raise UnitError(f"a unit text of {len(text):,} characters is not a unit (at most "
+                        f"{MAX_UNIT_TEXT})")
     return ureg.Unit(text)
 
 
@@ -71,11 +86,15 @@ def as_quantity(value: Any, dimension: str, name: str) -> pint.Quantity:
     Raises
     ------
     UnitError
-        ``value`` is a plain number (the unit would be a guess).
+        ``value`` is a plain number (the unit would be a guess), or a text too long to be
+        an amount.
     pint.DimensionalityError
         ``value`` has another dimension (kWh where km is needed).
     """
     if isinstance(value, str):
+        if len(value) > MAX_UNIT_TEXT + 40:  # pint's parser is quadratic in the length
+            raise UnitError(f"{name}: a text of {len(value):,} characters is not an amount "
+                            f"with a unit")
         value = ureg.Quantity(value)
     if not isinstance(value, pint.Quantity):
         raise UnitError(

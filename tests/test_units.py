@@ -6,7 +6,7 @@ import pint
 import pytest
 
 import sem_carbon as sc
-from sem_carbon.units import as_quantity, magnitude_in
+from sem_carbon.units import MAX_UNIT_TEXT, as_quantity, magnitude_in, parse_unit
 
 
 def test_co2e_units_convert_among_themselves():
@@ -72,3 +72,12 @@ def test_fast_quantity_constructor_matches_pint():
     assert fast.to("tCO2e").m == pytest.approx(0.0125)
     with pytest.raises(pint.DimensionalityError):
         fast.to("kg")
+
+
+def test_texts_too_long_to_be_units_are_refused_before_pint_parses_them():
+    """pint's parser is quadratic in the text's length: a 1 MB cell would take hours."""
+    assert str(parse_unit("kg" + " " * (MAX_UNIT_TEXT - 2))) == "kg"  # at the limit: parsed
+    with pytest.raises(sc.UnitError, match="1,048,576 characters is not a unit"):
+        parse_unit("x" * (1 << 20))
+    with pytest.raises(sc.UnitError, match="not an amount with a unit"):
+        as_quantity("9" * (1 << 20) + " km", "[length]", "distance")
