@@ -16,9 +16,13 @@ through :func:`sem_carbon.calculate`, which must account for every data row (in 
 inventory's ``data`` or ``rejected``). Rejected ``value`` texts are the source cells verbatim
 (the readers keep raw text: escaping formulas is the job of whatever writes a spreadsheet).
 
-The tests are bounded (``max_examples`` 25-60, no deadline); the number of reads checked is
-printed in the terminal summary ("fuzzed reader cases"). The plain tests at the end are the
-regression tests of the bugs the fuzzing found.
+The tests are bounded (``max_examples`` 25-60, no deadline; about half a minute in all);
+``SEM_CARBON_FUZZ_SCALE=10`` multiplies the examples for a deeper run. The number of reads
+checked is printed in the terminal summary ("fuzzed reader cases"). The plain tests at the
+end are the regression tests of the bugs the fuzzing found (docstrings starting "Bug:"; each
+failed on the readers as they were), plain checks of hostile cases the issue names, and a
+check that large sources, whose columns are parsed in threads, read exactly as with one
+thread.
 """
 
 from __future__ import annotations
@@ -722,6 +726,7 @@ def test_rejected_values_are_the_cells_verbatim(tmp_path):
 
 
 def test_unit_given_with_units_is_shown_when_it_does_not_suit():
+    """The unit that does not suit is shown even when it came from ``units=``."""
     table = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [1],
                                              "unit": [None], "date": ["2020-01-01"]}),
                                units={"amount": "kWh"})
@@ -834,6 +839,8 @@ def test_dates_far_in_the_past_or_future(cell, reason):
 
 
 def test_datetime_cells_outside_the_nanosecond_range(tmp_path):
+    """Bug: datetime columns (Parquet, Excel, DataFrames) were converted to nanoseconds,
+    so years 1 and 9999 wrapped around (reported as 1754 and 1816)."""
     path = tmp_path / "log.parquet"
     stamps = pa.array([dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31),
                        dt.datetime(2019, 3, 5)], type=pa.timestamp("us"))
@@ -925,3 +932,46 @@ def test_a_unit_named_column_of_the_other_kind_is_an_extra_column():
                                               "nights": [1], "country": ["CH"],
                                               "supplier_factor_kg_per_kwh": [0.1]}))
     assert travel.data["supplier_factor_kg_per_kwh"].tolist() == [0.1]
+
+
+def test_threaded_and_serial_reads_agree(tmp_path, monkeypatch):
+    """Large sources parse their columns in threads (and look values up from a sample of
+    rows); the result must be exactly that of the one-thread path, hostile cells included."""
+    rng = np.random.default_rng(7)
+    n = 120_000
+    rows = [dict(TEMPLATES[i]) for i in rng.integers(0, 7, n)]  # the travel templates
+    header = sorted({k for row in rows for k in row} | {"notes"})
+    cells = np.array([[row.get(h) for h in header] for row in rows], dtype=object)
+    hostile = np.array([*HOSTILE, None], dtype=object)
+    for _ in range(400):  # scattered hostile cells, most after any sample of the first rows
+        cells[rng.integers(0, n), rng.integers(0, len(header))] = rng.choice(hostile)
+    cells[rng.integers(0, n, 50), header.index("currency")] = "JPY"  # rare but valid
+    cells[rng.integers(0, n, 50), header.index("route")] = "gva/QQX/jfk"
+    path = tmp_path / "large.csv"
+    path.write_text(csv_text(header, cells.tolist(), ",", "minimal", "\n"), encoding="utf-8")
+    threaded = sc.read_travel_log(path)
+    monkeypatch.setattr("sem_carbon.io.common._PARALLEL_ABOVE", 10**9)
+    monkeypatch.setattr("sem_carbon.io.parse._SAMPLE_ROWS", 10**9)
+    serial = sc.read_travel_log(path)
+    pd.testing.assert_frame_equal(threaded.data, serial.data)
+    pd.testing.assert_frame_equal(threaded.rejected, serial.rejected)
+    check_table(threaded, "travel")
+    assert threaded.rows_read == n
+    assert (threaded.data["currency"] == "JPY").any()
+    assert "QQX" in set(threaded.rejected["value"])
+
+
+@pytest.mark.parametrize("reader, frame, column", [
+    (sc.read_facilities, {"kind": ["electricity"], "amount": [1], "country": ["CH"],
+                          "date": ["2020-01-01"]}, "unit"),
+    (sc.read_travel_log, {"mode": ["rail"], "distance": [1], "country": ["CH"],
+                          "date": ["2020-01-01"]}, "distance_unit"),
+])
+def test_a_megabyte_unit_cell_is_rejected_not_parsed(reader, frame, column):
+    """Bug: a 1 MB cell in a unit column went to pint, whose parser is quadratic in the
+    text's length (hours for 1 MB; the fuzz test of huge cells hung on it)."""
+    cell = "9" * (1 << 20)
+    table = reader(pd.DataFrame({**frame, column: [cell]}))
+    assert table.rejected["value"].tolist() == [cell]  # the cell itself is kept
+    reason = table.rejected["reason"].iloc[0]
+    assert "unit" in reason and "(1,048,576 characters)" in reason and len(reason) < 120

@@ -27,6 +27,14 @@ Policies (details in the module named)
 - URLs: http/https only (also after redirects), TLS verified, timeouts, retries with
   backoff on 5xx and connection errors, a 200 MB cap, credentials and query strings never
   shown (:mod:`~sem_carbon.io.http`, :mod:`~sem_carbon.io.redact`).
+- Rejected values: ``rejected.value`` is the source cell as written (not stripped, not
+  escaped: a formula such as ``=1+2`` stays text; escaping is for whatever writes a
+  spreadsheet), or for a routing string the offending code as written in it.
+- Speed and memory: words (modes, cabins, airports, currencies, units, dates ...) are
+  normalised once per *distinct* value and held per row as integer codes; no Python object
+  is made per row. Text read from files stays in pyarrow arrays (an output column that is
+  already canonical is the source column itself). Sources of 100,000 rows and more work on
+  several columns at once in threads (:class:`~sem_carbon.io.common.SourceColumns`).
 
 Modules: :mod:`~sem_carbon.io.sources` (what to read), :mod:`~sem_carbon.io.csvfile`
 (delimited text), :mod:`~sem_carbon.io.http` (URLs), :mod:`~sem_carbon.io.redact`

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -74,7 +74,7 @@ class Vocab(NamedTuple):
 
     Attributes
     ----------
-    codes : ndarray of int32
+    codes : ndarray of intp
         Per row: index into ``raw``/``text``; -1 where the cell is missing or blank.
     raw : ndarray of object
         The distinct source values, as read.
@@ -92,11 +92,16 @@ class Vocab(NamedTuple):
         return self.codes >= 0
 
     def spread(self, table: Any, missing: Any, dtype: Any = None) -> np.ndarray:
-        """Per-row values of a per-distinct-value ``table``; ``missing`` where blank."""
+        """Per-row values of a per-distinct-value ``table``; ``missing`` where blank.
+
+        The result is read-only when it holds one value (no memory per row then).
+        """
         table = np.asarray(table, dtype=dtype)
         full = np.append(table, np.asarray([missing], dtype=table.dtype))
-        if full.dtype != object and (full == full[0]).all():  # one value: no take
-            return np.full(self.codes.shape, full[0], dtype=full.dtype)
+        if self.codes.size and self.codes.strides == (0,):  # a column of one value
+            return np.broadcast_to(full[self.codes[0]], self.codes.shape)
+        if full.dtype != object and (full == full[0]).all():  # one result: no take
+            return np.broadcast_to(full[0], self.codes.shape)
         return full[self.codes]
 
     def map(self, func: Any, dtype: Any = object) -> np.ndarray:
@@ -112,7 +117,7 @@ class Coded(NamedTuple):
 
     Attributes
     ----------
-    ids : ndarray of int32
+    ids : ndarray of intp
         Per row: index into ``table``; -1 means ``""``.
     table : ndarray of object
         The texts.
@@ -122,7 +127,10 @@ class Coded(NamedTuple):
     table: np.ndarray
 
     def series(self, positions: np.ndarray | None = None) -> pd.Series:
-        """The texts (of the rows at ``positions``) as a text Series."""
+        """The texts (of the rows at ``positions``; None: all rows) as a text Series."""
+        size = len(self.ids) if positions is None else len(positions)
+        if not (self.table != "").any():  # nothing but empty strings
+            return empty_text(size)
         ids = self.ids if positions is None else self.ids[positions]
         return text_from_codes(ids, self.table)
 
@@ -139,7 +147,7 @@ def coded(vocab: Vocab, table: Any) -> Coded:
     empty = np.flatnonzero(uniques == "")
     if empty.size:
         ids = np.where(ids == empty[0], -1, ids)
-    return Coded(vocab.spread(ids, -1, dtype=np.int32), uniques)
+    return Coded(vocab.spread(ids, -1, dtype=np.intp), uniques)
 
 
 def choose(mask: np.ndarray, first: Coded, second: Coded) -> Coded:
@@ -150,12 +158,17 @@ def choose(mask: np.ndarray, first: Coded, second: Coded) -> Coded:
 
 
 def constant(n: int, text: str) -> Coded:
-    """``n`` rows of one text."""
-    return Coded(np.zeros(n, dtype=np.int32), np.array([text], dtype=object))
+    """``n`` rows of one text (read-only ids: no memory per row)."""
+    return Coded(np.broadcast_to(np.intp(0), (n,)), np.array([text], dtype=object))
 
 
 class SourceColumns:
     """Canonical columns of a raw source, following a :class:`ColumnPlan`.
+
+    Parsed forms of the columns (:meth:`text`, :meth:`vocab`, :meth:`numbers`,
+    :meth:`dates`) are computed once and cached; :meth:`prefetch` starts computing them in
+    background threads. Use it as a context manager (or call :meth:`close`) so that the
+    threads are finished when the table is built.
 
     Parameters
     ----------
@@ -174,25 +187,70 @@ class SourceColumns:
         self._text: dict[str, pd.Series] = {}
         self._vocab: dict[str, Vocab] = {}
         self._numbers: dict[str, NumberResult] = {}
+        self._dates: dict[str, DateResult] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[tuple[str, str], tuple[Future[Any], Callable[[], object]]] = {}
 
-    def prefetch(self, vocab: Sequence[str] = (), text: Sequence[str] = (),
-                 numbers: Sequence[str] = ()) -> None:
-        """Compute several columns concurrently (large sources only).
+    def __enter__(self) -> SourceColumns:
+        return self
 
-        The work is in pyarrow and numpy, which release the GIL, so threads run the
-        columns in parallel; the results are cached for :meth:`vocab`, :meth:`text` and
-        :meth:`numbers`.
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def prefetch(self, *tasks: tuple[str, str],
+                 jobs: Sequence[Callable[[], object]] = ()) -> None:
+        """Start computing columns in background threads (large sources only).
+
+        Parameters
+        ----------
+        *tasks : (kind, name)
+            ``kind`` is ``"vocab"``, ``"dates"``, ``"numbers"`` or ``"text"`` (the accessor
+            of that name); give them in the order the caller will need them.
+        jobs : sequence of callables
+            More work for the pool, started after the tasks (they keep their results
+            themselves; :meth:`wait` waits for them).
+
+        Notes
+        -----
+        The work is in pyarrow and numpy, which release the GIL, so the threads compute
+        columns in parallel while the caller goes on; an accessor asked for a column still
+        being computed waits for it. Small sources, or a single CPU, compute everything on
+        demand instead (``jobs`` are then not run).
         """
-        jobs = [(self.vocab, c) for c in vocab if c in self.plan.columns and c not in self._vocab]
-        jobs += [(self.text, c) for c in text if c in self.plan.columns and c not in self._text]
-        jobs += [(self.numbers, c) for c in numbers
-                 if c in self.plan.columns and c not in self._numbers]
-        workers = min(len(jobs), _cpus())
-        if self.n < _PARALLEL_ABOVE or workers < 2:
+        todo: list[tuple[tuple[str, str], Callable[[], object]]] = [
+            ((kind, name), partial(getattr(self, f"_{kind}_of"), name)) for kind, name in tasks
+            if name in self.plan.columns]
+        todo += [(("job", str(i)), job) for i, job in enumerate(jobs)]
+        workers = min(len(todo), _cpus())
+        if self.n < _PARALLEL_ABOVE or workers < 2 or self._pool is not None:
             return
-        with ThreadPoolExecutor(workers) as pool:
-            for _ in pool.map(lambda job: job[0](job[1]), jobs):
-                pass
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="sem-carbon-read")
+        for key, task in todo:
+            self._pending[key] = (self._pool.submit(task), task)
+
+    def _ready(self, kind: str, name: str) -> None:
+        """Make sure ``kind`` of ``name`` is not being computed by a thread: wait for it if
+        a thread has started it, else take it over (the caller computes it now, instead of
+        idling until a thread is free). Errors of the task surface here."""
+        pending = self._pending.get((kind, name))
+        if pending is not None:
+            future, task = pending
+            if future.cancel():
+                task()
+            else:
+                future.result()
+
+    def wait(self) -> None:
+        """Wait for (or take over) everything started by :meth:`prefetch`."""
+        for key in list(self._pending):
+            self._ready(*key)
+
+    def close(self) -> None:
+        """Stop the threads of :meth:`prefetch` (waiting for the running tasks)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
 
     def get(self, name: str) -> pd.Series | None:
         """The (coalesced) source column of ``name``, a preset default, or None."""
@@ -219,6 +277,10 @@ class SourceColumns:
         For columns passed through to ``data`` (ids, names); words to normalise use
         :meth:`vocab`.
         """
+        self._ready("text", name)
+        return self._text_of(name)
+
+    def _text_of(self, name: str) -> pd.Series:
         if name not in self._text:
             series = self.get(name)
             if series is None:  # absent column: one shared all-empty Series (never mutated)
@@ -230,6 +292,10 @@ class SourceColumns:
     def numbers(self, name: str) -> NumberResult | None:
         """``name`` parsed as numbers (:func:`~sem_carbon.io.parse.parse_numbers`, with the
         source's default decimal mark); None when the column is absent."""
+        self._ready("numbers", name)
+        return self._numbers_of(name)
+
+    def _numbers_of(self, name: str) -> NumberResult | None:
         if name not in self._numbers:
             series = self.get(name)
             if series is None:
@@ -240,23 +306,34 @@ class SourceColumns:
     def dates(self, name: str) -> DateResult:
         """``name`` parsed as dates (:func:`~sem_carbon.io.parse.parse_dates`), once per
         distinct value."""
-        series = self.get(name)
-        assert series is not None
-        if ptypes.is_datetime64_any_dtype(series.dtype):
-            return parse_dates(series)
-        vocab = self.vocab(name)
-        return parse_dates(series, (vocab.codes, vocab.raw))
+        self._ready("dates", name)
+        return self._dates_of(name)
+
+    def _dates_of(self, name: str) -> DateResult:
+        if name not in self._dates:
+            series = self.get(name)
+            assert series is not None
+            if ptypes.is_datetime64_any_dtype(series.dtype):
+                self._dates[name] = parse_dates(series)
+            else:
+                vocab = self.vocab(name)
+                self._dates[name] = parse_dates(series, (vocab.codes, vocab.raw))
+        return self._dates[name]
 
     def vocab(self, name: str) -> Vocab:
         """The distinct values of ``name`` (all rows missing when the column is absent)."""
+        self._ready("vocab", name)
+        return self._vocab_of(name)
+
+    def _vocab_of(self, name: str) -> Vocab:
         if name not in self._vocab:
             cols = self.plan.columns.get(name)
             if not cols and name in self.plan.defaults:  # a preset default: one value
                 value = self.plan.defaults[name]
-                codes = np.zeros(self.n, dtype=np.int32)
+                codes = np.zeros(self.n, dtype=np.intp)
                 raw_values = np.array([value], dtype=object)
             elif not cols:
-                codes = np.full(self.n, -1, dtype=np.int32)
+                codes = np.full(self.n, -1, dtype=np.intp)
                 raw_values = np.zeros(0, dtype=object)
             else:
                 series = self.get(name)
@@ -266,7 +343,8 @@ class SourceColumns:
             blank = text == ""
             if blank.any():
                 codes = np.where(np.append(blank, True)[codes], -1, codes)
-            self._vocab[name] = Vocab(codes.astype(np.int32), raw_values, text)
+            # intp: the codes index many tables, and numpy indexes with intp without a cast
+            self._vocab[name] = Vocab(codes.astype(np.intp, copy=False), raw_values, text)
         return self._vocab[name]
 
     def shown(self, name: str, fallback: str = "") -> pd.Series | str:
@@ -352,8 +430,22 @@ def source_text(series: pd.Series | None, vocab: Vocab, per_value: Any,
     return out.fillna("") if out.hasnans else out
 
 
+def _null_count(series: pd.Series) -> int | None:
+    """Missing cells of an arrow-backed column without scanning it; None for others."""
+    if not (ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)):
+        return None
+    try:
+        import pyarrow as pa
+
+        return int(pa.chunked_array(series.array.__arrow_array__()).null_count)
+    except Exception:  # pragma: no cover - not arrow-backed after all
+        return None
+
+
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """True for rows where every cell is missing."""
+    if any(_null_count(frame.iloc[:, i]) == 0 for i in range(frame.shape[1])):
+        return np.zeros(len(frame), dtype=bool)  # a column without gaps: no blank row
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
         blank &= frame[col].isna().to_numpy()
@@ -376,11 +468,11 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
         assert series is not None
         result = cols.dates(date_name)
         rej.add(result.bad & ~skip, cols.label(date_name), series, result.reason)
-        year = result.year.copy()
+        year = result.year.copy() if cols.has("year") else result.year
     if cols.has("year"):
         series = cols.get("year")
-        assert series is not None
-        numbers = parse_numbers(series)
+        numbers = cols.numbers("year")
+        assert series is not None and numbers is not None
         value = numbers.values
         ok = (~numbers.missing & ~numbers.bad & (np.floor(value) == value)
               & (value >= 1950) & (value <= 2100))
@@ -439,3 +531,12 @@ def attach_extras(data: dict[str, Any], frame: pd.DataFrame, extras: Sequence[st
     kept = frame[list(extras)].iloc[positions].reset_index(drop=True)  # one block, not one
     kept.columns = names  # insert per column (thousands of columns stay fast)
     return pd.concat([out, kept], axis=1)
+
+
+def cell_repr(text: Any, size: int = 60) -> str:
+    """``repr`` of a cell for a reason, cut to about ``size`` characters (the whole cell is
+    in ``rejected.value``)."""
+    shown = repr(text)
+    if len(shown) <= size:
+        return shown
+    return f"{shown[:size - 5]}...{shown[-1]} ({len(str(text)):,} characters)"

@@ -24,7 +24,13 @@ Values are not converted here: every column is text (missing = NaN, only the emp
 is missing: ``"NA"`` is Namibia). Header names are stripped; duplicated or empty names get a
 suffix (``Cost``, ``Cost.1``; ``column_5``). Record numbering is kept exactly: blank lines
 in the body are rows of missing values (the spreadsheet shows them), blank lines at the end
-are dropped.
+are dropped. A record with more fields than the header is an error naming the line; shorter
+records are padded with missing values.
+
+Speed: the file is parsed by pyarrow's multi-threaded CSV reader (a large local file is
+memory-mapped rather than copied, see :mod:`sem_carbon.io.sources`); a file without any
+quote character cannot hold a line break inside a value, so it is split at every line
+break (the faster parser).
 """
 
 from __future__ import annotations
@@ -355,6 +361,7 @@ def _read_arrow(utf8: ByteData, names: list[str], delimiter: str,
     convert_opts = pacsv.ConvertOptions(
         column_types={n: pa.large_string() for n in names}, strings_can_be_null=True,
         null_values=[""], quoted_strings_can_be_null=True,
+        check_utf8=not _is_ascii(utf8),  # ASCII is valid UTF-8: no need to check each value
     )
     source = pa.BufferReader(utf8)
     try:
@@ -382,6 +389,15 @@ def _read_arrow(utf8: ByteData, names: list[str], delimiter: str,
         frame = table.to_pandas(types_mapper={pa.string(): dtype, pa.large_string(): dtype}.get)
     frame.columns = names
     return frame
+
+
+def _is_ascii(data: ByteData) -> bool:
+    """True when every byte is below 128 (one vectorised pass, no copy of a mapped file)."""
+    if isinstance(data, bytes):
+        return data.isascii()
+    if len(data) == 0:
+        return True
+    return bool(np.frombuffer(data, dtype=np.uint8).max() < 128)
 
 
 def _estimate_rows(utf8: ByteData) -> int:

@@ -82,10 +82,10 @@ def net_refunds(keys: Callable[[np.ndarray], pd.DataFrame], cost: np.ndarray,
         Position of the partner row, -1 where unpaired.
     """
     n = len(cost)
-    partner = np.full(n, -1, dtype=np.int64)
     refund = eligible & (cost < 0)
-    if not refund.any():
-        return partner
+    if not refund.any():  # the usual case: a read-only "-1 everywhere"
+        return np.broadcast_to(np.int64(-1), (n,))
+    partner = np.full(n, -1, dtype=np.int64)
     amount = np.abs(cost)
     candidate = eligible & (cost != 0) & np.isin(amount, amount[refund])
     rows = np.flatnonzero(candidate)

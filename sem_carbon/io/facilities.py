@@ -47,6 +47,7 @@ from .common import (
     Vocab,
     attach_extras,
     blank_rows,
+    cell_repr,
     check_policy,
     choose,
     coded,
@@ -57,7 +58,7 @@ from .common import (
 )
 from .dedupe import exact_duplicates
 from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from .parse import parse_bool, parse_numbers
+from .parse import parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
@@ -160,7 +161,21 @@ def facilities_table(
             f"{found}"
         )
     steps = progress_bar(progress if n >= 200_000 else False, 4, "normalising", unit="step")
-    source_row = np.arange(n, dtype=np.int64) + 2
+    with cols:  # large sources: columns are parsed in threads while the rows are checked
+        cols.prefetch(("vocab", "kind"), ("vocab", "country"), ("numbers", "amount"),
+                      ("vocab", "unit"), ("numbers", "supplier_factor"),
+                      ("dates", "period_start"), ("dates", "period_end"), ("dates", "date"),
+                      ("numbers", "year"), ("vocab", "gas"), ("vocab", "disposal"),
+                      ("vocab", "material"), ("vocab", "method"), ("text", "entity"),
+                      ("text", "site"), ("text", "gas"))
+        return _normalise(raw, cols, steps, duplicates)
+
+
+def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
+               duplicates: str) -> ActivityTable:
+    """The rows of :func:`facilities_table`, once the source columns are planned."""
+    frame, n, plan, found = raw.frame, cols.n, cols.plan, ", ".join(map(repr, raw.frame.columns))
+    source_row = np.arange(2, n + 2, dtype=np.int64)
     rej = Rejections(source_row)
     blank = blank_rows(frame)
     rej.add(blank, "", "", "empty row")
@@ -329,18 +344,19 @@ def _unit_info(text: Any) -> tuple[str, str, str]:
     try:
         quantity = Q_(1.0, parse_unit(unit))
     except Exception:
-        return "", "", f"unknown unit {text!r}"
+        return "", "", f"unknown unit {cell_repr(text)}"
     for dim in _DIMENSIONS:
         if quantity.check(dim):
             return unit, dim, ""
-    return unit, "", f"{text!r} is not an energy, volume or mass unit"
+    return unit, "", f"{cell_repr(text)} is not an energy, volume or mass unit"
+
 
 
 def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.ndarray,
              decimal: str, source: str) -> tuple[np.ndarray, Coded]:
     series = cols.get("amount")
-    assert series is not None
-    parsed = parse_numbers(series, decimal)
+    parsed = cols.numbers("amount")
+    assert series is not None and parsed is not None
     label = cols.label("amount")
     rej.add(live & parsed.missing, label, "", "missing amount")
     rej.add(live & parsed.bad, label, series, "amount is not a number")
@@ -395,9 +411,9 @@ def _fits(kind: np.ndarray, dimension: str) -> np.ndarray:
 def _supplier_factor(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str,
                      source: str) -> np.ndarray:
     series = cols.get("supplier_factor")
-    if series is None:
+    parsed = cols.numbers("supplier_factor")
+    if series is None or parsed is None:
         return np.full(cols.n, np.nan)
-    parsed = parse_numbers(series, decimal)
     label = cols.label("supplier_factor")
     rej.add(live & parsed.bad, label, series, "supplier factor is not a number")
     rej.add(live & (parsed.values < 0), label, series, "negative supplier factor")

@@ -21,8 +21,10 @@ Dates (:func:`parse_dates`)
     (``2019``: the date is unknown, the year is known). Numeric day/month dates are read
     **day first** unless the column only parses month first (some value has a second
     field above 12 and none has a first field above 12). Two-digit years follow Python's
-    ``%y`` (00-68 -> 20xx, 69-99 -> 19xx). Impossible dates (``31/02/2019``) and dates
-    outside 1950-2100 are bad.
+    ``%y`` (00-68 -> 20xx, 69-99 -> 19xx); years written with four digits are taken as
+    written (``0019`` is the year 19). Impossible dates (``31/02/2019``, ``1900-02-29``) and
+    dates outside 1950-2100 are bad; the calendar arithmetic is exact for years 1-9999 (no
+    nanosecond timestamps, so far dates are named with their real year).
 Booleans (:func:`parse_bool`)
     ``Y/N``, ``yes/no``, ``true/false``, ``T/F``, ``1/0``, ``return/one way``,
     ``round trip``, ``RT/OW``, ``single`` (case-insensitive), bool and 0/1 cells.
@@ -77,8 +79,51 @@ def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes), np.asarray(uniques, dtype=object)
 
 
+_SAMPLE_ROWS = 16_384
+
+
 def _distinct_arrow(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Text read from a file: one pyarrow dictionary encoding, int32 codes as they come.
+    """Text read from a file: codes from pyarrow kernels, no Python string per row.
+
+    A column holding one value is recognised by one comparison. Otherwise the distinct
+    values of a sample of rows are looked up in every row (``index_in`` probes a small
+    table, faster than growing a dictionary); the rows whose value the sample missed are
+    encoded apart and appended. A sample with many distinct values (ids, amounts) goes to
+    the dictionary encoder directly.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.chunked_array(series.array.__arrow_array__())
+    n = len(column)
+    if n == 0 or column.null_count == n:
+        return np.full(n, -1, dtype=np.intp), np.zeros(0, dtype=object)
+    if column.null_count == 0:  # one value everywhere? (a mode, a currency)
+        first = column[0]
+        if (pc.all(pc.equal(column.slice(0, 1000), first)).as_py()
+                and pc.all(pc.equal(column, first)).as_py()):
+            # read-only codes without memory per row
+            return np.broadcast_to(np.intp(0), (n,)), np.array([first.as_py()], dtype=object)
+    rows = np.linspace(0, n - 1, num=min(n, _SAMPLE_ROWS), dtype=np.int64)
+    values = pc.drop_null(pc.unique(column.take(pa.array(rows))))
+    if n <= _SAMPLE_ROWS or len(values) > len(rows) // 8:
+        return _dictionary_codes(column)
+    found = pc.index_in(column, value_set=values)
+    codes = np.concatenate([(pc.fill_null(c, -1) if c.null_count else c).to_numpy(
+        zero_copy_only=False) for c in found.chunks], dtype=np.intp)
+    uniques = np.asarray(values.to_pylist(), dtype=object)
+    if found.null_count > column.null_count:  # values the sample did not see
+        missed = np.flatnonzero(codes < 0)
+        rest = column.take(pa.array(missed))
+        more, extra = _dictionary_codes(rest)
+        known = more >= 0
+        codes[missed[known]] = more[known] + len(uniques)
+        uniques = np.concatenate([uniques, extra])
+    return codes, uniques
+
+
+def _dictionary_codes(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of an arrow text column by its dictionary encoding.
 
     On a chunked column the encoder's dictionary grows chunk by chunk (each chunk's
     dictionary extends the previous one), so the last one covers all indices.
@@ -86,18 +131,18 @@ def _distinct_arrow(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.chunked_array(series.array.__arrow_array__())
     encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.Array):
+        encoded = pa.chunked_array([encoded])
     chunks = [c for c in encoded.chunks if len(c)]
     if not chunks:
-        return np.full(len(series), -1, dtype=np.int32), np.zeros(0, dtype=object)
+        return np.full(len(column), -1, dtype=np.intp), np.zeros(0, dtype=object)
     dictionary = chunks[-1].dictionary
     if not all(c.dictionary.equals(dictionary.slice(0, len(c.dictionary))) for c in chunks):
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)  # pragma: no cover
+        codes, uniques = pd.factorize(column.to_pandas(), use_na_sentinel=True)  # pragma: no cover
         return np.asarray(codes), np.asarray(uniques, dtype=object)
     parts = [pc.fill_null(c.indices, -1) if c.null_count else c.indices for c in chunks]
-    codes = np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts]).astype(
-        np.int32, copy=False)
+    codes = np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts], dtype=np.intp)
     return codes, np.asarray(dictionary.to_pylist(), dtype=object)
 
 
@@ -186,10 +231,45 @@ def as_text(series: pd.Series, strip: bool = True) -> pd.Series:
         (``rejected.value`` shows the source's own text).
     """
     if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
-        filled = series.fillna("")
-        return filled.str.strip() if strip else filled
+        filled = series.fillna("") if series.hasnans else series
+        return filled.str.strip() if strip and _may_need_strip(series) else filled
     values = map_distinct(series, _to_text if strip else _to_raw_text, na="")
     return pd.Series(values, index=series.index, dtype=_str_dtype())
+
+
+def _may_need_strip(series: pd.Series) -> bool:
+    """False when no text of an arrow-backed column starts or ends with white space.
+
+    Looks only at the first and last byte of each value (through the arrow offsets), so a
+    column of clean identifiers is not copied by ``str.strip``. Any byte outside printable
+    ASCII (white space, or a multi-byte character that might be one) answers True.
+    """
+    try:
+        import pyarrow as pa
+
+        chunks = pa.chunked_array(series.array.__arrow_array__()).chunks
+    except Exception:  # pragma: no cover - not arrow-backed after all
+        return True
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        if not pa.types.is_large_string(chunk.type) and not pa.types.is_string(chunk.type):
+            return True  # pragma: no cover
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset
+                                                         + len(chunk) + 1]
+        if buffers[2] is None:
+            continue  # only empty strings and nulls
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.all():
+            starts, ends = starts[filled], ends[filled]
+        for edge in (data.take(starts), data.take(ends - 1)):
+            if not ((edge - np.uint8(0x21)) < 0x5E).all():  # outside "!" .. "~" (wraps)
+                return True
+    return False
 
 
 def _str_dtype() -> Any:
@@ -314,14 +394,23 @@ def _fast_numbers(series: pd.Series, decimal: str) -> NumberResult | None:
         return None
     if decimal == "," and bool(series.str.contains(".", regex=False).any()):
         return None
-    try:
-        arr = pa.array(series.array)
-        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        return None
-    values = np.asarray(values, dtype=float)
-    missing = series.isna().to_numpy()
-    bad = ~missing & ~np.isfinite(values)
+    arr = pa.chunked_array(series.array.__arrow_array__())
+    failures = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
+    values = None
+    try:  # whole numbers (counts) parse faster as integers, to the same floats
+        pc.cast(arr.slice(0, 1000), pa.int64())  # a look at the start first
+        values = pc.cast(arr, pa.int64()).to_numpy().astype(float)
+    except failures:
+        pass
+    if values is None:
+        try:
+            values = np.asarray(pc.cast(arr, pa.float64()).to_numpy(), dtype=float)
+        except failures:
+            return None
+    missing = series.isna().to_numpy() if arr.null_count else np.zeros(len(arr), dtype=bool)
+    bad = ~np.isfinite(values) & ~missing
+    if not bad.any():
+        return NumberResult(values, missing, bad)
     return NumberResult(np.where(bad, np.nan, values), missing, bad)
 
 
@@ -496,7 +585,7 @@ def parse_dates(series: pd.Series,
     u_reason[kinds == "missing"] = ""
     u_missing[kinds == "missing"] = True
     done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason)
-    codes = np.where(codes < 0, size, codes)
+    # the tables end with the missing slot, so code -1 indexes it as it is
 
     def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
         return table[codes] if table.any() else np.zeros(n, dtype=bool)

@@ -20,17 +20,25 @@ class Rejections:
     """Accumulates rejections for the rows of one source.
 
     A row may collect several rejections (one per problem); it is then wholly out of
-    ``data``.
+    ``data``. The problems of one row are listed in the order of :attr:`step` (then in the
+    order they were added), so a reader may check its columns in any order and still list
+    the problems in a fixed one.
 
     Parameters
     ----------
     source_row : ndarray of int
         Spreadsheet row number of each source row (position -> row number).
+
+    Attributes
+    ----------
+    step : int
+        Rank of the rejections added from now on (0 to start with).
     """
 
     def __init__(self, source_row: np.ndarray) -> None:
         self.source_row = np.asarray(source_row, dtype=np.int64)
         self.mask = np.zeros(len(self.source_row), dtype=bool)
+        self.step = 0
         self._parts: list[pd.DataFrame] = []
 
     def add(self, mask: np.ndarray, column: str, values: Any, reason: Any) -> None:
@@ -62,6 +70,7 @@ class Rejections:
         self.mask[positions] = True
         self._parts.append(pd.DataFrame({
             "pos": positions,
+            "step": np.full(n, self.step, dtype=np.int64),
             "column": np.broadcast_to(np.asarray(column, dtype=object), (n,)),
             "value": _texts(values, n),
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)),
@@ -69,7 +78,7 @@ class Rejections:
 
     def frame(self) -> pd.DataFrame:
         """The rejections as a DataFrame (``source_row``, ``column``, ``value``, ``reason``),
-        ordered by source row (problems of one row in the order they were found)."""
+        ordered by source row (problems of one row by step, then as they were found)."""
         dtype = text_dtype()
         if not self._parts:
             return pd.DataFrame({
@@ -77,7 +86,7 @@ class Rejections:
                 **{c: pd.Series([], dtype=dtype) for c in REJECTED_COLUMNS[1:]},
             })
         parts = pd.concat(self._parts, ignore_index=True)
-        order = np.argsort(parts["pos"].to_numpy(), kind="stable")
+        order = np.lexsort((parts["step"].to_numpy(), parts["pos"].to_numpy()))  # stable
         parts = parts.iloc[order]
         return pd.DataFrame({
             "source_row": self.source_row[parts["pos"].to_numpy()],

@@ -15,8 +15,11 @@ How the format is decided
     else text). A binary format whose signature does not match is an error.
 
 Header names are stripped; repeated names get ``.1``, ``.2`` and empty ones
-``column_<n>``. Rows keep the source's numbering (first data row = spreadsheet row 2);
-blank rows at the end of a file are dropped.
+``column_<n>`` (in every format, Parquet included). Rows keep the source's numbering (first
+data row = spreadsheet row 2); blank rows at the end of a file are dropped.
+
+A local file of 1 MB or more is memory-mapped instead of read into memory: the CSV parser
+reads its pages in place.
 """
 
 from __future__ import annotations

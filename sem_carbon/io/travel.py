@@ -46,6 +46,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -64,6 +65,7 @@ from .common import (
     Vocab,
     attach_extras,
     blank_rows,
+    cell_repr,
     check_policy,
     choose,
     coded,
@@ -87,6 +89,14 @@ from .vocab import MODES, mode_of, unit_text
 __all__ = ["read_travel_log"]
 
 _ROUTE_SPLIT = r"[\s/\-–—>,;|]+"
+# the parsed columns travel_table uses, in the order it needs them (computed in threads)
+_PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab", "origin"),
+             ("vocab", "destination"), ("vocab", "cabin"), ("numbers", "passengers"),
+             ("numbers", "nights"), ("numbers", "distance"), ("vocab", "distance_unit"),
+             ("numbers", "cost"), ("vocab", "currency"), ("vocab", "country"),
+             ("vocab", "rail_kind"), ("vocab", "vehicle"), ("vocab", "fuel"),
+             ("numbers", "year"), ("text", "trip_id"), ("text", "entity"),
+             ("text", "traveller"))
 _MODE_HELP = ("expected air, rail, road or hotel, or a synonym such as flight, train, taxi, "
               "car rental, accommodation")
 
@@ -188,11 +198,17 @@ def travel_table(
             f"'Travel Date'}}); columns found: {found}"
         )
     steps = progress_bar(progress if n >= 200_000 else False, 6, "normalising", unit="step")
-    cols.prefetch(vocab=("mode", "date", "origin", "destination", "route", "cabin", "currency",
-                         "country", "distance_unit", "rail_kind", "vehicle", "fuel"),
-                  text=("trip_id", "entity", "traveller"),
-                  numbers=("passengers", "nights", "distance", "cost"))
-    source_row = np.arange(n, dtype=np.int64) + 2
+    all_air_cabins: list[pd.Series] = []  # the cabin output if every row is an air row
+    with cols:  # large sources: columns are parsed in threads while the rows are checked
+        cols.prefetch(*_PREFETCH, jobs=[partial(_cabin_text, cols, all_air_cabins)])
+        return _normalise(raw, cols, steps, duplicates, refunds, all_air_cabins)
+
+
+def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, refunds: str,
+               all_air_cabins: list[pd.Series]) -> ActivityTable:
+    """The rows of :func:`travel_table`, once the source columns are planned."""
+    frame, n, plan = raw.frame, cols.n, cols.plan
+    source_row = np.arange(2, n + 2, dtype=np.int64)
     rej = Rejections(source_row)
     blank = blank_rows(frame)
     rej.add(blank, "", "", "empty row")
@@ -205,20 +221,13 @@ def travel_table(
     rej.add(live & (mode == -2), cols.label("mode"), "", "missing mode")
     rej.add(live & (mode == -1), cols.label("mode"), cols.get("mode"),
             f"unknown mode ({_MODE_HELP})")
-    is_air, is_rail, is_road, is_hotel = (mode == MODES.index(m) for m in MODES)
+    is_air, is_rail, is_road, is_hotel = (_equal(mode, MODES.index(m)) for m in MODES)
     _require_columns(cols, raw.source, live, is_air, is_rail | is_road, is_hotel)
     steps.update()
 
-    # dates ------------------------------------------------------------------------------
-    dated, year = dates_and_years(cols, rej, ~live)
-    dates = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
-    no_date = (year == 0) & live
-    if dated is not None:
-        no_date &= ~dated.bad
-    rej.add(no_date, cols.label("date" if cols.has("date") else "year"), "",
-            "missing date (no date and no year)")
-    steps.update()
-
+    # air fields ... vehicles are checked while the dates are still parsed (in a thread);
+    # their problems are listed after those of the dates (rej.step)
+    rej.step = 2
     # air fields ---------------------------------------------------------------------------
     has_route = cols.vocab("route").present
     has_od = cols.vocab("origin").present & cols.vocab("destination").present
@@ -262,6 +271,18 @@ def travel_table(
     vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle))
     steps.update()
 
+    # dates ------------------------------------------------------------------------------
+    rej.step = 1
+    dated, year = dates_and_years(cols, rej, ~live)
+    dates = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
+    no_date = (year == 0) & live
+    if dated is not None:
+        no_date &= ~dated.bad
+    rej.add(no_date, cols.label("date" if cols.has("date") else "year"), "",
+            "missing date (no date and no year)")
+    rej.step = 2
+    steps.update()
+
     # duplicates and refunds -----------------------------------------------------------------
     if duplicates == "drop":
         first = exact_duplicates(frame, live)
@@ -290,8 +311,11 @@ def travel_table(
     # legs ---------------------------------------------------------------------------------
     # every live row is expanded and checked, so all its problems are listed
     legs = _legs(cols, live, is_air, has_route, dates, rej)
-    keep = ~rej.mask[legs.pos]
-    pos, leg = legs.pos[keep], legs.leg[keep]
+    if rej.mask.any():
+        keep: Any = ~rej.mask[legs.pos]
+        pos, leg = legs.pos[keep], legs.leg[keep]
+    else:
+        keep, pos, leg = slice(None), legs.pos, legs.leg
     # every row once, in order (plain legs are sorted and unique)
     everything = pos.size == n and not legs.routed
     steps.update()
@@ -300,7 +324,9 @@ def travel_table(
     at = None if everything else pos
 
     def take(values: np.ndarray, dtype: Any) -> np.ndarray:
-        return np.asarray(values if at is None else values[at], dtype=dtype)
+        """Values of the kept rows, as a writable array of their own (not a view)."""
+        out = np.asarray(values if at is None else values[at], dtype=dtype)
+        return out if out.flags.writeable else out.copy()
 
     def take_text(name: str) -> pd.Series:
         text = cols.text(name)
@@ -310,19 +336,29 @@ def travel_table(
         """Output text of a word column: the source column itself when the words are
         already canonical, else built from ids."""
         same = source_text(cols.get(name), cols.vocab(name), per_value, at)
-        return same if same is not None else text_from_codes(ids[pos], table)
+        if same is not None:
+            return same
+        return text_from_codes(ids if at is None else ids[at], table)
 
     mode_words = np.array([MODES[m] if m >= 0 else "" for m in u_mode] + [""],
                           dtype=object)[:-1]
     air_kept = is_air[pos]
+    cols.wait()  # the cabin job
     cabin_words = None  # the cabin column is canonical as it stands: on air rows, all filled
     if air_kept.all() and cols.vocab("cabin").present[pos].all():
         cabin_words = np.append(np.asarray(CABINS, dtype=object), "")[cabin_table]
+    if air_kept.all() and all_air_cabins:  # computed in the threads, while other columns were
+        cabin_text = all_air_cabins[0]
+        cabin_out = cabin_text if at is None else cabin_text.iloc[at].reset_index(drop=True)
+    elif cabin_words is not None:
+        cabin_out = words("cabin", cabin_words, cabin, CABINS)
+    else:
+        cabin_out = text_from_codes(np.where(is_air, cabin, -1)[pos], CABINS)
 
     data = {
         "source_row": take(source_row, np.int64),
         "trip_id": take_text("trip_id"),
-        "leg": leg.astype(np.int64),
+        "leg": leg.astype(np.int64, copy=False),
         "entity": take_text("entity"),
         "date": take(dates, "datetime64[ns]"),
         "year": take(year, np.int64),
@@ -330,8 +366,7 @@ def travel_table(
         "origin": _leg_text(cols, "origin", legs.origin[keep], legs, air_kept, at),
         "destination": _leg_text(cols, "destination", legs.destination[keep], legs, air_kept,
                                  at),
-        "cabin": (words("cabin", cabin_words, cabin, CABINS) if cabin_words is not None
-                  else text_from_codes(np.where(is_air, cabin, -1)[pos], CABINS)),
+        "cabin": cabin_out,
         "round_trip": take(round_trip, bool),
         "passengers": take(passengers, float),
         "distance_km": take(distance_km, float),
@@ -352,6 +387,19 @@ def travel_table(
 
 # --------------------------------------------------------------------------------------------
 # helpers
+
+
+def _equal(values: np.ndarray, value: int) -> np.ndarray:
+    """``values == value``; read-only and without memory per row when ``values`` holds one
+    value (a log of one mode)."""
+    if values.size and values.strides == (0,):
+        return np.broadcast_to(values[0] == value, values.shape)
+    return values == value
+
+
+def _everywhere(n: int, value: float | bool) -> np.ndarray:
+    """``n`` times ``value`` as a read-only view (no memory per row) for absent columns."""
+    return np.broadcast_to(np.asarray(value), (n,))
 
 
 def _modes(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -388,6 +436,19 @@ def _require_columns(cols: SourceColumns, source: str, live: np.ndarray, is_air:
         )
 
 
+def _cabin_text(cols: SourceColumns, out: list[pd.Series]) -> None:
+    """The cabin output column as if every row were an air row (appended to ``out``),
+    unless the source column can be reused as it is. Run in the prefetch threads."""
+    vocab = cols.vocab("cabin")
+    if not len(vocab.text):
+        return
+    table, _ = cabin_codes(vocab.text)
+    words = np.append(np.asarray(CABINS, dtype=object), "")[table]
+    if source_text(cols.get("cabin"), vocab, words, None) is None:
+        out.append(text_from_codes(vocab.spread(np.maximum(table, 0), 0, dtype=np.int8),
+                                   CABINS))
+
+
 def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
             ) -> tuple[np.ndarray, np.ndarray]:
     """Cabin code per row (index in CABINS; missing: 0, ``average``), and per distinct
@@ -401,7 +462,7 @@ def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
     rej.add(rows & unknown, cols.label("cabin"), cols.get("cabin"),
             "unknown cabin class (expected economy, premium economy, business, first or "
             "average)")
-    return vocab.spread(np.maximum(table, 0), 0, dtype=np.int64), table
+    return vocab.spread(np.maximum(table, 0), 0, dtype=np.int8), table
 
 
 def _leg_text(cols: SourceColumns, name: str, ids: np.ndarray, legs: _Legs,
@@ -442,10 +503,12 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     series = cols.get(name)
     parsed = cols.numbers(name)
     if series is None or parsed is None:
-        return np.full(cols.n, default), np.ones(cols.n, dtype=bool)
+        return _everywhere(cols.n, float(default)), _everywhere(cols.n, True)
     rej.add(live & parsed.bad, cols.label(name), series, f"{name} is not a number")
     negative = live & (parsed.values < 0)
     rej.add(negative, cols.label(name), series, f"negative {name}")
+    if not parsed.missing.any():
+        return parsed.values, parsed.missing
     return np.where(parsed.missing, default, parsed.values), parsed.missing
 
 
@@ -453,7 +516,7 @@ def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) 
     series = cols.get("cost")
     parsed = cols.numbers("cost")
     if series is None or parsed is None:
-        return np.full(cols.n, np.nan)
+        return _everywhere(cols.n, np.nan)
     rej.add(live & parsed.bad, cols.label("cost"), series, "cost is not a number")
     return parsed.values
 
@@ -462,14 +525,14 @@ def _km_per_unit(text: str) -> tuple[float, str]:
     """(km per unit, problem) for a unit text; problem is "" when fine."""
     unit = unit_text(text)
     if unit is None:
-        return np.nan, f"ambiguous distance unit {text!r}"
+        return np.nan, f"ambiguous distance unit {cell_repr(text)}"
     try:
         parsed = parse_unit(unit)
     except Exception:
-        return np.nan, f"unknown distance unit {text!r}"
+        return np.nan, f"unknown distance unit {cell_repr(text)}"
     quantity = Q_(1.0, parsed)
     if not quantity.check("[length]"):
-        return np.nan, f"{text!r} is not a length unit"
+        return np.nan, f"{cell_repr(text)} is not a length unit"
     return float(quantity.m_as("km")), ""
 
 
@@ -479,7 +542,7 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     series = cols.get("distance")
     parsed = cols.numbers("distance")
     if series is None or parsed is None:
-        return np.full(cols.n, np.nan), np.ones(cols.n, dtype=bool)
+        return _everywhere(cols.n, np.nan), _everywhere(cols.n, True)
     label = cols.label("distance")
     rej.add(live & parsed.bad, label, series, "distance is not a number")
     rej.add(live & (parsed.values < 0), label, series, "negative distance")
@@ -549,8 +612,8 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
     pairs = np.asarray(pairs)
     fuel_text = np.append(fuel.table, "").astype(object)[pairs % width - 1]
     keys = road_keys(chosen.table[pairs // width].astype(object), fuel_text)
-    vehicle_ids = np.full(n, -1, dtype=np.int32)
-    fuel_ids = np.full(n, -1, dtype=np.int32)
+    vehicle_ids = np.full(n, -1, dtype=np.intp)
+    fuel_ids = np.full(n, -1, dtype=np.intp)
     vehicle_ids[idx] = pair_ids
     fuel_ids[idx] = pair_ids
     vehicle_keys = np.asarray(keys["vehicle"], dtype=object)
@@ -646,14 +709,14 @@ def _legs(cols: SourceColumns, rows: np.ndarray, is_air: np.ndarray, has_route: 
     def plain_ids(vocab: Vocab, text_at: int, upper_at: int) -> np.ndarray:
         codes = vocab.codes if everything else vocab.codes[plain]
         if air_plain.all():
-            return codes + np.int32(upper_at)
+            return codes + upper_at
         if not air_plain.any():
-            return codes + np.int32(text_at)
-        return codes + np.where(air_plain, upper_at, text_at).astype(np.int32)
+            return codes + text_at
+        return codes + np.where(air_plain, upper_at, text_at)
 
     origin = plain_ids(origin_v, start[1], start[3])
     destination = plain_ids(dest_v, start[5], start[7])
-    pos, leg = plain.astype(np.int64, copy=False), np.zeros(plain.size, dtype=np.int32)
+    pos, leg = plain.astype(np.int64, copy=False), np.zeros(plain.size, dtype=np.int64)
     if tokens.pos.size:
         pos = np.concatenate([pos, tokens.pos])
         leg = np.concatenate([leg, tokens.leg])
@@ -721,10 +784,11 @@ def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
                     rej: Rejections) -> None:
     """Reject source rows with an unknown airport or a leg from an airport to itself.
 
-    ``origin``/``destination`` are ids into ``table`` (-1: empty; an empty endpoint is
-    reported as missing elsewhere). Each distinct code is resolved once; only codes unknown
-    without a date are resolved again per (code, travel day) of their legs (the day decides
-    reassigned and retired codes, see :func:`sem_carbon.geo.airports.resolve_iata`).
+    ``origin``/``destination`` are ids into ``table`` (an id of ``""`` is an empty
+    endpoint, reported as missing elsewhere). Each distinct code is resolved once; only
+    codes unknown without a date are resolved again per (code, travel day) of their legs
+    (the day decides reassigned and retired codes, see
+    :func:`sem_carbon.geo.airports.resolve_iata`).
     """
     air_legs = is_air[pos]
     if not air_legs.any():
@@ -738,9 +802,10 @@ def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
     found_key = np.asarray(resolve_iata(codes).found, dtype=bool) if codes.size else \
         np.zeros(0, dtype=bool)
     found_id = np.append(found_key, True)[key_of_id]  # an empty endpoint is not "unknown"
-    key_of_id = key_of_id.astype(np.int32)
     unknown = []
     for end, ids in (("origin", origin), ("destination", destination)):
+        if found_id.all():  # every code known: nothing to look at per leg
+            break
         missing = np.flatnonzero(~found_id[ids])
         if missing.size:  # unknown without a date: maybe known on the travel day
             keys = key_of_id[ids[missing]]
@@ -757,8 +822,12 @@ def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
         found = found.sort_values("pos", kind="stable")
         rej.add_positions(found["pos"].to_numpy(), found["column"].to_numpy(),
                           found["value"].to_numpy(dtype=object), "unknown airport code")
-    same = np.flatnonzero((key_of_id[origin] == key_of_id[destination])
-                          & (key_of_id[origin] >= 0))
+    if len(table) <= 2048:  # one look-up per leg in a table of (origin, destination) pairs
+        pairs = (key_of_id[:, None] == key_of_id[None, :]) & (key_of_id >= 0)[:, None]
+        same = np.flatnonzero(pairs.ravel()[origin * len(table) + destination])
+    else:
+        key_origin = key_of_id[origin]
+        same = np.flatnonzero((key_origin == key_of_id[destination]) & (key_origin >= 0))
     if same.size:
         at = pos[same]
         routed = has_route[at]
