@@ -769,3 +769,47 @@ def test_excel_blank_rows_keep_numbering(tmp_path):
 def test_agency_car_type_is_kept_as_an_extra_column():
     table = read(io.BytesIO(AGENCY.encode()), mapping="agency")
     assert table.data.loc[table.data["mode"] == "road", "Car Type"].tolist() == ["Rental car"]
+
+
+def test_iso_date_columns_take_one_cast_with_the_general_result():
+    """A text column of YYYY-MM-DD dates is read by one pyarrow cast (no look-up of distinct
+    values); the result must be the general parser's, gaps and leap days included."""
+    from sem_carbon.io.csvfile import text_dtype
+    from sem_carbon.io.parse import iso_date_column, parse_dates
+
+    rng = np.random.default_rng(3)
+    days = np.datetime64("1950-01-01") + rng.integers(0, 151 * 365, 20_000)
+    cells = days.astype(str).astype(object)
+    cells[rng.integers(0, cells.size, 500)] = None
+    cells[:3] = ["2020-02-29", "1950-01-01", "2100-12-31"]  # a leap day and both limits
+    fast = iso_date_column(pd.Series(cells, dtype=text_dtype()))
+    general = parse_dates(pd.Series(cells, dtype=object))  # object cells: the general path
+    assert fast is not None
+    for field in general._fields:
+        np.testing.assert_array_equal(getattr(fast, field), getattr(general, field), field)
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("2019-02-29", "impossible date"), ("1949-12-31", "implausible date (year 1949"),
+    ("2101-01-01", "implausible date (year 2101"), ("0000-01-01", "impossible date"),
+    (" 2019-03-01", None), ("2019-3-1", None), ("2019/03/01", None),
+])
+def test_one_other_date_in_an_iso_csv_column_goes_the_general_way(tmp_path, cell, reason):
+    """Any cell the one-cast path does not read exactly sends the column to the general
+    parser, which names the bad cell (and reads the other forms)."""
+    from sem_carbon.io.csvfile import text_dtype
+    from sem_carbon.io.parse import iso_date_column
+
+    cells = ["2019-01-05"] * 200 + [cell] + ["2019-01-06"] * 200
+    assert iso_date_column(pd.Series(cells, dtype=text_dtype())) is None
+    path = tmp_path / "log.csv"
+    pd.DataFrame({"mode": "air", "origin": "GVA", "destination": "JFK",
+                  "date": cells}).to_csv(path, index=False)
+    table = sc.read_travel_log(path)
+    assert table.rows_read == 401
+    if reason is None:  # another form of the same date: read
+        assert table.rejected.empty
+        assert table.data["date"].iloc[200] == pd.Timestamp("2019-03-01")
+    else:
+        assert table.rejected["source_row"].tolist() == [202]
+        assert table.rejected["reason"].iloc[0].startswith(reason)

@@ -23,6 +23,7 @@ from .parse import (
     cell_text,
     distinct,
     is_missing,
+    iso_date_column,
     parse_dates,
     parse_numbers,
 )
@@ -76,6 +77,8 @@ class Vocab(NamedTuple):
     ----------
     codes : ndarray of intp
         Per row: index into ``raw``/``text``; -1 where the cell is missing or blank.
+        Read-only (a broadcast view, no memory per row) when the column is absent or holds
+        one value.
     raw : ndarray of object
         The distinct source values, as read.
     text : ndarray of object
@@ -88,7 +91,10 @@ class Vocab(NamedTuple):
 
     @property
     def present(self) -> np.ndarray:
-        """True where the cell holds a (non-blank) value."""
+        """True where the cell holds a (non-blank) value (read-only when the column holds
+        one value)."""
+        if self.codes.size and self.codes.strides == (0,):
+            return np.broadcast_to(self.codes[0] >= 0, self.codes.shape)
         return self.codes >= 0
 
     def spread(self, table: Any, missing: Any, dtype: Any = None) -> np.ndarray:
@@ -315,9 +321,12 @@ class SourceColumns:
             assert series is not None
             if ptypes.is_datetime64_any_dtype(series.dtype):
                 self._dates[name] = parse_dates(series)
-            else:
-                vocab = self.vocab(name)
-                self._dates[name] = parse_dates(series, (vocab.codes, vocab.raw))
+            else:  # the usual YYYY-MM-DD column in one cast, else once per distinct value
+                fast = iso_date_column(series)
+                if fast is None:
+                    vocab = self.vocab(name)
+                    fast = parse_dates(series, (vocab.codes, vocab.raw))
+                self._dates[name] = fast
         return self._dates[name]
 
     def vocab(self, name: str) -> Vocab:
@@ -328,12 +337,13 @@ class SourceColumns:
     def _vocab_of(self, name: str) -> Vocab:
         if name not in self._vocab:
             cols = self.plan.columns.get(name)
+            # an absent column or a preset default: read-only codes without memory per row
             if not cols and name in self.plan.defaults:  # a preset default: one value
                 value = self.plan.defaults[name]
-                codes = np.zeros(self.n, dtype=np.intp)
+                codes = np.broadcast_to(np.intp(0), (self.n,))
                 raw_values = np.array([value], dtype=object)
             elif not cols:
-                codes = np.full(self.n, -1, dtype=np.intp)
+                codes = np.broadcast_to(np.intp(-1), (self.n,))
                 raw_values = np.zeros(0, dtype=object)
             else:
                 series = self.get(name)
@@ -341,7 +351,10 @@ class SourceColumns:
                 codes, raw_values = distinct(series)
             text = np.array([cell_text(v) for v in raw_values] + [""], dtype=object)[:-1]
             blank = text == ""
-            if blank.any():
+            if blank.any() and codes.size and codes.strides == (0,):
+                one = -1 if np.append(blank, True)[codes[0]] else codes[0]
+                codes = np.broadcast_to(np.intp(one), codes.shape)
+            elif blank.any():
                 codes = np.where(np.append(blank, True)[codes], -1, codes)
             # intp: the codes index many tables, and numpy indexes with intp without a cast
             self._vocab[name] = Vocab(codes.astype(np.intp, copy=False), raw_values, text)

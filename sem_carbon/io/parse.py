@@ -79,7 +79,7 @@ def distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes), np.asarray(uniques, dtype=object)
 
 
-_SAMPLE_ROWS = 16_384
+_SAMPLE_ROWS = 4096
 
 
 def _distinct_arrow(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -559,6 +559,10 @@ def parse_dates(series: pd.Series,
         missing = np.isnat(days)
         return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
                              np.zeros(n, dtype=bool), np.full(n, "", dtype=object))
+    if factorised is None:
+        fast = iso_date_column(series)
+        if fast is not None:
+            return fast
     codes, uniques = distinct(series) if factorised is None else factorised
     size = len(uniques)
     u_days = np.full(size + 1, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -594,6 +598,50 @@ def parse_dates(series: pd.Series,
     reason = (done.reason[codes] if bad.any()
               else np.broadcast_to(np.array("", dtype=object), (n,)))
     return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason)
+
+
+def iso_date_column(series: pd.Series) -> DateResult | None:
+    """:func:`parse_dates` of the usual export in one pass: an arrow-backed text column whose
+    every filled cell is a ``YYYY-MM-DD`` date in :data:`YEAR_RANGE`.
+
+    pyarrow's cast to ``date32`` reads exactly that form (no blanks around, two-digit month
+    and day, real calendar dates), so the result equals the general path's; anything else
+    in the column (another form, an impossible or implausible date) returns None and the
+    general path decides, naming each bad value. Saves looking up the distinct values.
+    """
+    if not (ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        column = pa.chunked_array(series.array.__arrow_array__())
+    except Exception:  # pragma: no cover - not arrow-backed after all
+        return None
+    n = len(column)
+    if n == 0 or column.null_count == n:
+        return None
+    try:
+        pc.cast(column.slice(0, 64), pa.date32())  # a look at the start first
+        stamped = pc.cast(column, pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OverflowError):
+        return None
+    bounds = pc.min_max(stamped)
+    try:
+        first, last = bounds["min"].as_py().year, bounds["max"].as_py().year
+    except (OverflowError, ValueError):  # year 0: the general path names it
+        return None
+    if first < YEAR_RANGE[0] or last > YEAR_RANGE[1]:
+        return None
+    # pyarrow's kernels: numpy's datetime64[D] -> [Y] conversion is ten times slower
+    dates = np.asarray(pc.cast(stamped, pa.timestamp("ns")).to_numpy(), dtype="datetime64[ns]")
+    year = pc.year(stamped)
+    missing = np.zeros(n, dtype=bool)
+    if column.null_count:
+        missing = np.isnat(dates)
+        year = pc.fill_null(year, 0)
+    return DateResult(dates, np.asarray(year.to_numpy(), dtype=np.int64), missing,
+                      np.zeros(n, dtype=bool), np.broadcast_to(np.array("", dtype=object), (n,)))
 
 
 def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
