@@ -8,6 +8,7 @@ source rows split over partitions.
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 
@@ -41,6 +42,7 @@ REL = 1e-9
 def client():
     # no dashboard; the scheduler's small HTTP server on a free port, not 8787 (another
     # cluster may hold it, and the warning about that would fail the run)
+    environment = dict(os.environ)  # LocalCluster leaves OMP_NUM_THREADS=1 etc. behind
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None, timeout="60s",
                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
@@ -50,6 +52,8 @@ def client():
             yield c
     finally:
         cluster.close(timeout=30)
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 def travel_log(n: int = 1500, seed: int = 1) -> pd.DataFrame:

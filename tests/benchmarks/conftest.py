@@ -7,6 +7,7 @@ loop) back to back, and reports the ratio. ``make bench`` prints the table at th
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -15,6 +16,11 @@ import pandas as pd
 import pytest
 
 RATIOS: list[dict[str, object]] = []
+
+#: The environment as the benchmark session started, for the processes benchmarks start:
+#: dask's LocalCluster leaves OMP_NUM_THREADS=1 (pyarrow then uses one thread) and
+#: MALLOC_TRIM_THRESHOLD_ in ``os.environ``, which later child processes would inherit.
+START_ENVIRONMENT = dict(os.environ)
 
 AIRPORTS = np.array(["GVA", "JFK", "NBO", "BKK", "LHR", "CDG", "ADD", "DXB", "PTY", "BOG",
                      "FCO", "VIE", "DEL", "NRT", "GRU", "BRU", "EBB", "BEY", "MAN", "AMS"])

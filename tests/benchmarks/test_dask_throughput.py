@@ -111,6 +111,7 @@ def test_dask_legs_per_second_vs_in_memory(benchmark, dataset):
     reference_total = reference.total().m
     del frame, reference
 
+    environment = dict(os.environ)  # LocalCluster sets OMP_NUM_THREADS=1 etc. and keeps it
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=None,
                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
@@ -128,6 +129,8 @@ def test_dask_legs_per_second_vs_in_memory(benchmark, dataset):
             cpu_used = sum(client.run(cpu_seconds).values()) - sum(cpu_before.values())
     finally:
         cluster.close(timeout=30)
+        os.environ.clear()
+        os.environ.update(environment)
 
     if LEGS == IN_MEMORY_LEGS:  # a small run: the same legs, the same total
         assert total.m == pytest.approx(reference_total, rel=1e-9)
