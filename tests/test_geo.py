@@ -326,6 +326,34 @@ def test_registered_locations():
         register_location("A B", 1.0, 2.0, "CH")
 
 
+def test_the_scalar_fast_path_resolves_as_resolve_iata_does():
+    """``resolve_undated`` (a few dictionary look-ups for ``sc.flight``) must give what
+    ``resolve_iata`` gives without dates: plain, lower-case, retired, reassigned,
+    metropolitan and registered codes; None as soon as one code is unknown."""
+    import sem_carbon as sc
+    from sem_carbon.geo.airports import resolve_undated
+
+    codes = [" gva", "JFK", "TXL", "IST", "ISL", "LON", "NYC", "FRU", "SXF", "NBO"]
+    register_location("UNOG", 46.2266, 6.1405, "CH")
+    try:
+        fast = resolve_undated([*codes, "UNOG"])
+        slow = resolve_iata([*codes, "UNOG"], errors="raise")
+        assert fast is not None
+        for got, expected in zip(fast, slow[:3], strict=True):
+            np.testing.assert_array_equal(got, expected)
+        register_location("GVA", 0.0, 0.0, "CH")  # a registration replaces the airport
+        assert resolve_undated(["GVA"])[0][0] == 0.0
+        moved = sc.flight("GVA", "JFK").activity["distance"].m  # from (0, 0) now
+        assert moved == pytest.approx(great_circle_km("GVA", "JFK")[0])
+        assert not 6000 < moved < 6400  # not the real Geneva-New York distance
+    finally:
+        unregister_location("GVA")
+        unregister_location("UNOG")
+    assert resolve_undated(["GVA", "QQX"]) is None
+    with pytest.raises(UnknownAirportError, match="QQX"):
+        sc.flight("GVA", "QQX")
+
+
 def test_resolving_a_million_codes_is_vectorised():
     codes = sorted(airportsdata.load("IATA"))[:500]
     data = np.random.default_rng(0).choice(np.array(codes, dtype=object), 1_000_000)

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -246,6 +247,22 @@ def _unknown_message(codes: list[str]) -> str:
 
 
 _SMALL = 16  # below this many codes, resolve_iata skips pandas
+
+
+def resolve_undated(codes: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Latitude [deg], longitude [deg] and country of a few codes with no travel date, or
+    None if any is unknown.
+
+    The scalar calculators' fast path (a handful of dictionary look-ups, no factorisation);
+    it gives what :func:`resolve_iata` gives without dates. On None, call
+    :func:`resolve_iata` for the error message with close matches.
+    """
+    found = [_undated(_normalise_code(c)) for c in codes]
+    if any(loc is None for loc in found):
+        return None
+    return (np.array([loc.lat for loc in found], dtype=float),  # type: ignore[union-attr]
+            np.array([loc.lon for loc in found], dtype=float),  # type: ignore[union-attr]
+            np.array([loc.country for loc in found], dtype="<U2"))  # type: ignore[union-attr]
 
 
 def resolve_iata(

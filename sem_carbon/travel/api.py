@@ -17,7 +17,7 @@ from ..errors import InvalidActivityError, UnknownCountryError, UnknownFactorErr
 from ..factors import Factor, FactorSet
 from ..factors.catalogue import resolve_edition
 from ..factors.lookup import factor_columns, lookup_rows
-from ..geo.airports import resolve_iata
+from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
 from ..units import Q_, as_quantity, quantity, ureg
@@ -53,6 +53,10 @@ def great_circle(orig: str, dest: str, date: Any = None) -> pint.Quantity:
 
 
 def _airports(codes: Sequence[str], date: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if date is None:  # the usual call: a few dictionary look-ups
+        known = resolve_undated(codes)
+        if known is not None:
+            return known
     dates = None if date is None else np.array([date] * len(codes), dtype=object)
     lat, lon, country, _ = resolve_iata(np.asarray(codes, dtype=object), dates=dates,
                                         errors="raise")
