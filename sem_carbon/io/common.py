@@ -19,6 +19,7 @@ from .csvfile import text_dtype
 from .parse import (
     DateResult,
     NumberResult,
+    arrow_text,
     as_text,
     cell_text,
     distinct,
@@ -36,6 +37,7 @@ __all__ = [
     "Vocab",
     "attach_extras",
     "blank_rows",
+    "cell_repr",
     "check_policy",
     "choose",
     "coded",
@@ -44,6 +46,7 @@ __all__ = [
     "currencies",
     "dates_and_years",
     "empty_text",
+    "is_one_value",
     "numbered",
     "source_text",
     "text_from_codes",
@@ -65,6 +68,12 @@ def check_policy(value: str, allowed: Sequence[str], name: str) -> None:
     """Raise ValueError unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def is_one_value(values: np.ndarray) -> bool:
+    """True for a non-empty 1-D broadcast view of one value (read-only, no memory per row),
+    as the readers use for absent and one-value columns."""
+    return bool(values.size) and values.strides == (0,)
 
 
 class Vocab(NamedTuple):
@@ -93,7 +102,7 @@ class Vocab(NamedTuple):
     def present(self) -> np.ndarray:
         """True where the cell holds a (non-blank) value (read-only when the column holds
         one value)."""
-        if self.codes.size and self.codes.strides == (0,):
+        if is_one_value(self.codes):
             return np.broadcast_to(self.codes[0] >= 0, self.codes.shape)
         return self.codes >= 0
 
@@ -104,7 +113,7 @@ class Vocab(NamedTuple):
         """
         table = np.asarray(table, dtype=dtype)
         full = np.append(table, np.asarray([missing], dtype=table.dtype))
-        if self.codes.size and self.codes.strides == (0,):  # a column of one value
+        if is_one_value(self.codes):  # a column of one value
             return np.broadcast_to(full[self.codes[0]], self.codes.shape)
         if full.dtype != object and (full == full[0]).all():  # one result: no take
             return np.broadcast_to(full[0], self.codes.shape)
@@ -351,7 +360,7 @@ class SourceColumns:
                 codes, raw_values = distinct(series)
             text = np.array([cell_text(v) for v in raw_values] + [""], dtype=object)[:-1]
             blank = text == ""
-            if blank.any() and codes.size and codes.strides == (0,):
+            if blank.any() and is_one_value(codes):
                 one = -1 if np.append(blank, True)[codes[0]] else codes[0]
                 codes = np.broadcast_to(np.intp(one), codes.shape)
             elif blank.any():
@@ -445,14 +454,8 @@ def source_text(series: pd.Series | None, vocab: Vocab, per_value: Any,
 
 def _null_count(series: pd.Series) -> int | None:
     """Missing cells of an arrow-backed column without scanning it; None for others."""
-    if not (ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)):
-        return None
-    try:
-        import pyarrow as pa
-
-        return int(pa.chunked_array(series.array.__arrow_array__()).null_count)
-    except Exception:  # pragma: no cover - not arrow-backed after all
-        return None
+    column = arrow_text(series)
+    return None if column is None else int(column.null_count)
 
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:

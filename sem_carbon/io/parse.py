@@ -94,7 +94,7 @@ def _distinct_arrow(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.chunked_array(series.array.__arrow_array__())
+    column = arrow_text(series)
     n = len(column)
     if n == 0 or column.null_count == n:
         return np.full(n, -1, dtype=np.intp), np.zeros(0, dtype=object)
@@ -230,7 +230,7 @@ def as_text(series: pd.Series, strip: bool = True) -> pd.Series:
         Remove surrounding white space from text cells. False keeps text cells verbatim
         (``rejected.value`` shows the source's own text).
     """
-    if ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype):
+    if _is_arrow_text(series):
         filled = series.fillna("") if series.hasnans else series
         return filled.str.strip() if strip and _may_need_strip(series) else filled
     values = map_distinct(series, _to_text if strip else _to_raw_text, na="")
@@ -244,13 +244,12 @@ def _may_need_strip(series: pd.Series) -> bool:
     column of clean identifiers is not copied by ``str.strip``. Any byte outside printable
     ASCII (white space, or a multi-byte character that might be one) answers True.
     """
-    try:
-        import pyarrow as pa
+    import pyarrow as pa
 
-        chunks = pa.chunked_array(series.array.__arrow_array__()).chunks
-    except Exception:  # pragma: no cover - not arrow-backed after all
+    column = arrow_text(series)
+    if column is None:  # pragma: no cover - not arrow-backed after all
         return True
-    for chunk in chunks:
+    for chunk in column.chunks:
         if len(chunk) == 0:
             continue
         if not pa.types.is_large_string(chunk.type) and not pa.types.is_string(chunk.type):
@@ -309,6 +308,19 @@ _COMMA_OK = rf"[+-]?(?:(?:\d{{1,3}}(?:(?:\.|{_GROUP})\d{{3}})+|\d+)(?:,\d*)?|,\d
 
 def _is_arrow_text(series: pd.Series) -> bool:
     return ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)
+
+
+def arrow_text(series: pd.Series) -> Any:
+    """The pyarrow ChunkedArray behind a text column read from a file (no copy), or None
+    when the column is not arrow-backed text (object cells, numbers, dates)."""
+    if not _is_arrow_text(series):
+        return None
+    try:
+        import pyarrow as pa
+
+        return pa.chunked_array(series.array.__arrow_array__())
+    except Exception:  # pragma: no cover - a string dtype not backed by arrow
+        return None
 
 
 def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
@@ -394,7 +406,9 @@ def _fast_numbers(series: pd.Series, decimal: str) -> NumberResult | None:
         return None
     if decimal == "," and bool(series.str.contains(".", regex=False).any()):
         return None
-    arr = pa.chunked_array(series.array.__arrow_array__())
+    arr = arrow_text(series)
+    if arr is None:  # pragma: no cover - callers pass arrow text
+        return None
     failures = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
     values = None
     try:  # whole numbers (counts) parse faster as integers, to the same floats
@@ -609,15 +623,12 @@ def iso_date_column(series: pd.Series) -> DateResult | None:
     in the column (another form, an impossible or implausible date) returns None and the
     general path decides, naming each bad value. Saves looking up the distinct values.
     """
-    if not (ptypes.is_string_dtype(series.dtype) and not ptypes.is_object_dtype(series.dtype)):
+    column = arrow_text(series)
+    if column is None:
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        column = pa.chunked_array(series.array.__arrow_array__())
-    except Exception:  # pragma: no cover - not arrow-backed after all
-        return None
     n = len(column)
     if n == 0 or column.null_count == n:
         return None

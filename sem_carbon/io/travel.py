@@ -73,6 +73,7 @@ from .common import (
     countries,
     currencies,
     dates_and_years,
+    is_one_value,
     numbered,
     source_text,
     text_from_codes,
@@ -392,7 +393,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
 def _equal(values: np.ndarray, value: int) -> np.ndarray:
     """``values == value``; read-only and without memory per row when ``values`` holds one
     value (a log of one mode)."""
-    if values.size and values.strides == (0,):
+    if is_one_value(values):
         return np.broadcast_to(values[0] == value, values.shape)
     return values == value
 
