@@ -8,6 +8,24 @@ Output: aligned tables on a terminal, plain CSV when stdout is piped or redirect
 only when stderr is a terminal. Bad input (unknown airport, missing file, wrong unit ...)
 prints one line ``sem-carbon: error: ...`` on stderr and exits with status 2; an
 unexpected failure prints one line and exits with 1 (``--debug`` shows the traceback).
+
+Exit status
+-----------
+0
+    Success.
+1
+    Unexpected failure (a bug: please report it with the ``--debug`` traceback).
+2
+    Bad input or usage: a file that cannot be read, an unknown option, an output that
+    would overwrite an input.
+3
+    Nothing was computed: every row was rejected (or the inventory holds no rows). The
+    files are still written, so the rejects can be inspected.
+130
+    Interrupted.
+
+A run whose rejected share (netted refunds aside) is over ``--max-rejected`` (default
+10%) still succeeds but prints a warning on stderr.
 """
 
 from __future__ import annotations
@@ -30,6 +48,10 @@ import pandas as pd
 __all__ = ["build_parser", "format_table", "main"]
 
 PROG = "sem-carbon"
+#: Exit status when nothing was computed (see the module notes).
+EXIT_NOTHING_COMPUTED = 3
+#: Default share of rejected source rows above which a warning is printed.
+DEFAULT_MAX_REJECTED = 0.10
 _FORMATS = ("auto", "table", "csv", "json")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -158,7 +180,7 @@ class Output:
             print(format_table(shown, title), file=self.stdout)
             print(file=self.stdout)
         elif self.format == "csv":
-            from .report.safety import csv_text
+            from .io.writers import csv_text
 
             self.stdout.write(csv_text(frame))
         else:
@@ -352,7 +374,7 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     """``sem-carbon calc``."""
     import sem_carbon as sc
 
-    from .report.safety import write_csv
+    from .io.writers import refuse_overwriting, write_csv
 
     target = Path(args.output)
     suffix = target.suffix.lower()
@@ -361,6 +383,9 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     for path in [args.log, args.facilities]:
         if path is not None and not re.match(r"^https?://", path) and not Path(path).exists():
             raise FileNotFoundError(f"input file not found: {path}")
+    rejected_path = target.with_name(target.stem + ".rejected.csv")
+    sources_path = target.with_name(target.stem + ".sources.csv")
+    refuse_overwriting([target, rejected_path, sources_path], [args.log, args.facilities])
     units = _parse_units(args.units)
     steps = 3 + (args.facilities is not None)
     with _progress(steps, "calc") as step:
@@ -376,16 +401,44 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
         inv = sc.calculate(tables, factors=args.factors, radiative_forcing=not args.no_rf,
                            haul=args.haul)
         step(f"writing {target.name}")
-        rejected_path = target.with_name(target.stem + ".rejected.csv")
         if suffix == ".csv":
-            write_csv(inv.data, target)
+            inv.to_csv(target)
         else:
             inv.to_parquet(target)
-        write_csv(inv.rejected, rejected_path)
+            write_csv(inv.rejected, rejected_path, lossless=True)
+            write_csv(inv.sources, sources_path, lossless=True)
     rec = inv.reconciliation()
     out.table(rec, title=f"Reconciliation (total {inv.total().m_as('tCO2e'):,.3f} tCO2e)")
     out.message(f"wrote {target} ({len(inv.data):,} rows) and {rejected_path} "
                 f"({len(inv.rejected):,} rejected)")
+    return _verdict(inv, args.max_rejected, rejected_path)
+
+
+def _verdict(inv: Any, max_rejected: float, rejects: Path | str | None) -> int:
+    """Exit status of a run from its inventory: 3 when nothing was computed.
+
+    Also prints a warning on stderr when the share of rejected source rows (netted refunds
+    aside: they are accounted for, not errors) is over ``max_rejected``.
+    """
+    where = f"; see {rejects}" if rejects else ""
+    rec = inv.reconciliation()
+    read = int(pd.to_numeric(rec["rows_read"], errors="coerce").fillna(0).sum()) \
+        if len(rec) else 0
+    if len(inv.data) == 0:
+        print(f"{PROG}: error: nothing was computed: all {read:,} source rows were rejected"
+              f"{where}", file=sys.stderr)
+        return EXIT_NOTHING_COMPUTED
+    rejected = inv.rejected
+    if len(rejected) and read:
+        reason = rejected["reason"].astype(str)
+        errors = rejected.loc[~reason.str.startswith("refund"), ["table", "source",
+                                                                   "source_row"]] \
+            if "source" in rejected.columns else rejected.loc[~reason.str.startswith("refund"),
+                                                               ["table", "source_row"]]
+        share = len(errors.drop_duplicates()) / read
+        if share > max_rejected:
+            print(f"{PROG}: warning: {share:.1%} of the {read:,} source rows were rejected "
+                  f"(more than {max_rejected:.0%}){where}", file=sys.stderr)
     return 0
 
 
@@ -402,13 +455,15 @@ def cmd_targets(args: argparse.Namespace, out: Output) -> int:
     short = ["entity", "name", "baseline", "actual", "target", "change_pct", "met", "gap",
              "budget_change_pct", "budget_met", "divergent"]
     out.table(status, title=f"Target {target.name}; emissions in tCO2e", short=short)
-    return 0
+    return _verdict(inv, args.max_rejected, None)
 
 
 def cmd_report(args: argparse.Namespace, out: Output) -> int:
     """``sem-carbon report``."""
+    from .io.writers import refuse_overwriting
     from .report import Report
 
+    refuse_overwriting([args.html, args.excel, args.json, args.markdown], [args.inventory])
     inv = _read_inventory(args.inventory)
     target = _target(args, required=False)
     headcount = _read_table(args.headcount, "headcount")
@@ -424,7 +479,7 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     if args.json:
         jobs.append((args.json, lambda p: rep.to_json(p, timestamp=args.timestamp)))
     if args.markdown:
-        from .report.safety import atomic_write_text
+        from .io.writers import atomic_write_text
 
         jobs.append((args.markdown, lambda p: atomic_write_text(p, rep.to_markdown())))
     with _progress(len(jobs), "report") as step:
@@ -438,7 +493,7 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
               title=f"{rep.title}: summary" + (f" ({year} and all years)" if cols else ""))
     for path, _ in jobs:
         out.message(f"wrote {path}")
-    return 0
+    return _verdict(inv, args.max_rejected, None)
 
 
 def cmd_factors_list(args: argparse.Namespace, out: Output) -> int:
@@ -520,6 +575,20 @@ def _target_options(parser: argparse.ArgumentParser, required: bool) -> None:
                        help="verdict of the target: carbon (default) or budget")
 
 
+def _quality_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-rejected", type=_share, default=DEFAULT_MAX_REJECTED,
+                        metavar="SHARE",
+                        help="warn when more than this share of source rows was rejected "
+                             "(netted refunds aside), e.g. 5%% or 0.05; default 10%%")
+
+
+def _share(text: str) -> float:
+    value = float(text.strip().rstrip("%")) / (100.0 if text.strip().endswith("%") else 1.0)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a share between 0 and 1 (or 0%-100%), got {text}")
+    return value
+
+
 def _context_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("organisation")
     group.add_argument("--entities", metavar="CSV",
@@ -591,6 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="haul-band rule (default: distance)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="inventory file to write (.parquet or .csv)")
+    _quality_options(p)
     p.set_defaults(func=cmd_calc)
 
     p = sub.add_parser("targets", parents=[common], formatter_class=_Formatter,
@@ -603,6 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inventory", metavar="INVENTORY", help="inventory .parquet or .csv")
     _target_options(p, required=True)
     _context_options(p)
+    _quality_options(p)
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("report", parents=[common], formatter_class=_Formatter,
@@ -623,6 +694,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="report title")
     p.add_argument("--year", type=int, help="reporting year (default: latest on file)")
     p.add_argument("--timestamp", help="time stamp written into the HTML and JSON")
+    _quality_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("factors", parents=[common], formatter_class=_Formatter,

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
 import pint
 
+from .errors import InvalidActivityError
 from .factors.model import Factor
+from .limits import MAX_ROW_CO2E_KG
+from .units import ureg
 
 __all__ = ["Emission"]
+
+_KGCO2E = ureg.Unit("kgCO2e")
+
+
+def _plausible(instance: Emission, attribute: attrs.Attribute, value: pint.Quantity) -> None:
+    """Refuse a result that is not finite or beyond :data:`~sem_carbon.limits.MAX_ROW_CO2E_KG`.
+
+    Every scalar calculator ends in an :class:`Emission`, so one check covers them all.
+    """
+    kg = value.m if value._units == _KGCO2E._units else value.m_as(_KGCO2E)
+    if not math.isfinite(kg) or abs(kg) > MAX_ROW_CO2E_KG:
+        raise InvalidActivityError(
+            f"the result ({kg:.6g} kgCO2e) is not finite or over {MAX_ROW_CO2E_KG / 1e9:g} "
+            f"MtCO2e for one activity: an input is out of range (see docs/limits.md)")
 
 
 @attrs.frozen(eq=False)
@@ -42,7 +60,7 @@ class Emission:
         Fallbacks and substitutions used (e.g. "short-haul first -> business").
     """
 
-    co2e: pint.Quantity
+    co2e: pint.Quantity = attrs.field(validator=_plausible)
     scope: int
     category: str
     activity: dict[str, Any]

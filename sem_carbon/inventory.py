@@ -20,6 +20,8 @@ import pint
 from .errors import InputFormatError, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
+from .io.writers import atomic_write, restore_frame, write_csv
+from .limits import MAX_ROW_CO2E_KG
 from .units import Q_
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,9 +29,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Inventory", "calculate"]
 
-REJECT_COLUMNS = ["table", "source_row", "column", "value", "reason"]
-_FRONT = ["table", "source_row", "trip_id", "leg", "entity", "date", "year", "category", "scope",
-          "co2e_kg"]
+REJECT_COLUMNS = ["table", "source", "source_row", "column", "value", "reason"]
+_FRONT = ["table", "source", "source_row", "trip_id", "leg", "entity", "date", "year", "category",
+          "scope", "co2e_kg"]
+#: Columns of :attr:`Inventory.sources`.
+SOURCE_COLUMNS = ["source", "table", "rows_read"]
 
 
 class Inventory:
@@ -40,17 +44,28 @@ class Inventory:
     data : DataFrame
         One row per computed activity (columns in ``docs/tables.md``); ``co2e_kg`` in kgCO2e.
     rejected : DataFrame
-        ``table``, ``source_row``, ``column``, ``value``, ``reason``.
+        ``table``, ``source``, ``source_row``, ``column``, ``value``, ``reason``.
     rows_read : dict
         Source rows read per table (``{"travel": 1200, ...}``).
+    sources : DataFrame
+        One row per source read: ``source`` (its identity, unique within the inventory),
+        ``table`` and ``rows_read``. A row of ``data`` or ``rejected`` belongs to the source
+        named in its ``source`` column; ``(source, source_row)`` identifies a source row.
     """
 
     def __init__(self, data: pd.DataFrame, rejected: pd.DataFrame | None = None,
-                 rows_read: dict[str, int] | None = None):
+                 rows_read: dict[str, int] | None = None,
+                 sources: pd.DataFrame | None = None):
         self.data = data
         self.rejected = (rejected if rejected is not None
                          else pd.DataFrame(columns=REJECT_COLUMNS))
         self.rows_read = dict(rows_read or {})
+        if sources is None:  # one anonymous source per table (inventories of old files)
+            sources = pd.DataFrame({"source": list(self.rows_read),
+                                    "table": list(self.rows_read),
+                                    "rows_read": list(self.rows_read.values())},
+                                   columns=SOURCE_COLUMNS)
+        self.sources = sources.reset_index(drop=True)
 
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
@@ -75,14 +90,24 @@ class Inventory:
         return out
 
     def reconciliation(self) -> pd.DataFrame:
-        """Per table: rows read, rows computed, rows rejected (distinct source rows)."""
-        rows = []
-        for table in sorted(set(self.rows_read) | set(self.data.get("table", []))):
-            computed = self.data.loc[self.data["table"] == table, "source_row"].nunique()
-            rejected = self.rejected.loc[self.rejected["table"] == table, "source_row"].nunique()
-            rows.append({"table": table, "rows_read": self.rows_read.get(table, np.nan),
-                         "rows_computed": computed, "rows_rejected": rejected})
-        return pd.DataFrame(rows)
+        """Per source: rows read, rows computed, rows rejected (distinct source rows).
+
+        Returns
+        -------
+        DataFrame
+            ``table``, ``source``, ``rows_read``, ``rows_computed``, ``rows_rejected``;
+            ``rows_computed + rows_rejected == rows_read`` on every line.
+        """
+        computed = _distinct_rows(self.data)
+        rejected = _distinct_rows(self.rejected)
+        known = {(str(t), str(s)): int(n) for s, t, n in
+                 self.sources[SOURCE_COLUMNS].itertuples(index=False)}
+        keys = sorted(set(known) | set(computed) | set(rejected))
+        return pd.DataFrame(
+            [{"table": t, "source": s, "rows_read": known.get((t, s), np.nan),
+              "rows_computed": computed.get((t, s), 0), "rows_rejected": rejected.get((t, s), 0)}
+             for t, s in keys],
+            columns=["table", "source", "rows_read", "rows_computed", "rows_rejected"])
 
     def editions(self) -> pd.DataFrame:
         """Factor editions used, with publisher, source and licence (for appendices)."""
@@ -103,15 +128,17 @@ class Inventory:
     @classmethod
     def concat(cls, inventories: Iterable[Inventory]) -> Inventory:
         """One inventory from several (rows stacked, rows_read added up)."""
-        items = list(inventories)
+        items = _distinct_sources(list(inventories))
         rows_read: dict[str, int] = {}
         for inv in items:
             for k, v in inv.rows_read.items():
                 rows_read[k] = rows_read.get(k, 0) + v
+        sources = pd.concat([i.sources for i in items], ignore_index=True)[SOURCE_COLUMNS]
         return cls(
-            pd.concat([i.data for i in items], ignore_index=True),
-            pd.concat([i.rejected for i in items], ignore_index=True),
+            _concat_frames([i.data for i in items]),
+            _concat_frames([i.rejected for i in items]),
             rows_read,
+            sources,
         )
 
     def __add__(self, other: Inventory) -> Inventory:
@@ -134,8 +161,9 @@ class Inventory:
         meta = dict(table.schema.metadata or {})
         meta[b"sem_carbon.rejected"] = self.rejected.astype(str).to_json(orient="split").encode()
         meta[b"sem_carbon.rows_read"] = pd.Series(self.rows_read, dtype="int64").to_json().encode()
-        _atomic_write(Path(path), lambda tmp: pq.write_table(table.replace_schema_metadata(meta),
-                                                             tmp))
+        meta[b"sem_carbon.sources"] = self.sources.to_json(orient="split").encode()
+        atomic_write(Path(path), lambda tmp: pq.write_table(table.replace_schema_metadata(meta),
+                                                            tmp))
 
     @classmethod
     def read_parquet(cls, path: str | os.PathLike[str]) -> Inventory:
@@ -155,106 +183,205 @@ class Inventory:
         rows_read = (pd.read_json(io.StringIO(meta[b"sem_carbon.rows_read"].decode()),
                                   typ="series").to_dict()
                      if b"sem_carbon.rows_read" in meta else {})
-        return cls(data, rejected, {str(k): int(v) for k, v in rows_read.items()})
+        sources = (pd.read_json(io.StringIO(meta[b"sem_carbon.sources"].decode()),
+                                orient="split", dtype={"source": str, "table": str})
+                   if b"sem_carbon.sources" in meta else None)
+        return cls(data, rejected, {str(k): int(v) for k, v in rows_read.items()}, sources)
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write ``data`` as CSV (rejects beside it as ``<name>.rejected.csv``).
+        """Write ``data`` as CSV, with the rejects and the sources read in two files beside it.
 
-        Safe to open in a spreadsheet and still lossless: a text cell that starts with
-        ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a single quote gets one
-        leading single quote (so no formula runs), and :meth:`read_csv` removes exactly
-        that quote again.
+        ``<name>.rejected.csv`` and ``<name>.sources.csv`` go next to ``<name>.csv``. The
+        files are safe to open in a spreadsheet and still lossless (see
+        :mod:`sem_carbon.io.writers`): a text cell a spreadsheet would run as a formula, or
+        that starts with a single quote, gets one leading quote that :meth:`read_csv`
+        removes again; a cell holding a line break is quoted.
         """
         path = Path(path)
-        data, rejected = _quote_formulas(self.data), _quote_formulas(self.rejected)
-        _atomic_write(path, lambda tmp: data.to_csv(tmp, index=False, lineterminator="\n"))
-        rej = path.with_name(path.stem + ".rejected.csv")
-        _atomic_write(rej, lambda tmp: rejected.to_csv(tmp, index=False, lineterminator="\n"))
+        write_csv(self.data, path, lossless=True)
+        write_csv(self.rejected, _beside(path, "rejected"), lossless=True)
+        write_csv(self.sources, _beside(path, "sources"), lossless=True)
 
     @classmethod
     def read_csv(cls, path: str | os.PathLike[str]) -> Inventory:
         """Read an inventory written by :meth:`to_csv` (dtypes restored)."""
         path = Path(path)
         data = pd.read_csv(path, keep_default_na=True, low_memory=False)
-        text_cols = ["table", "trip_id", "entity", "category", "factor_id", "factor_key",
-                     "factor_unit", "method", "notes", "haul", "origin", "destination", "cabin",
-                     "mode", "country", "currency"]
+        text_cols = ["table", "source", "trip_id", "entity", "category", "factor_id",
+                     "factor_key", "factor_unit", "method", "notes", "haul", "origin",
+                     "destination", "cabin", "mode", "country", "currency"]
         for col in text_cols:
             if col in data.columns:
                 data[col] = data[col].astype(object).where(data[col].notna(), "").astype(str)
         if "date" in data.columns:
             data["date"] = pd.to_datetime(data["date"], errors="coerce")
-        rej_path = path.with_name(path.stem + ".rejected.csv")
-        rejected = _unquote_formulas(pd.read_csv(rej_path)) if rej_path.exists() else None
-        return cls(_unquote_formulas(data), rejected)
+        rej_path, src_path = _beside(path, "rejected"), _beside(path, "sources")
+        rejected = (restore_frame(pd.read_csv(rej_path, keep_default_na=False,
+                                              dtype={"value": str, "reason": str}))
+                    if rej_path.exists() else None)
+        if rejected is not None and "source_row" in rejected:
+            rejected["source_row"] = pd.to_numeric(rejected["source_row"], errors="coerce")
+        sources = (restore_frame(pd.read_csv(src_path, dtype={"source": str, "table": str},
+                                             keep_default_na=False))
+                   if src_path.exists() else None)
+        rows_read = ({} if sources is None else
+                     sources.groupby("table")["rows_read"].sum().astype(int).to_dict())
+        return cls(restore_frame(data), rejected, rows_read, sources)
 
 
-_FORMULA_START = r"^[=+\-@\t\r']"
-_PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+def _beside(path: Path, part: str) -> Path:
+    """``<stem>.<part>.csv`` next to ``path``."""
+    return path.with_name(f"{path.stem}.{part}.csv")
 
 
-def _text_columns(frame: pd.DataFrame) -> list[str]:
-    text_types = pd.CategoricalDtype | pd.StringDtype
-    return [c for c in frame.columns
-            if frame[c].dtype == object or isinstance(frame[c].dtype, text_types)]
+def _source_of(frame: pd.DataFrame) -> pd.Series:
+    """The ``source`` of each row (the ``table`` for inventories written before sources)."""
+    if "source" in frame.columns:
+        return frame["source"]
+    return frame["table"] if "table" in frame.columns else pd.Series("", index=frame.index)
 
 
-def _quote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix a single quote to text cells a spreadsheet would run as a formula."""
-    out = frame.copy()
-    for column in _text_columns(out):
-        text = out[column].astype("string")
-        risky = (text.str.match(_FORMULA_START) & ~text.str.match(_PLAIN_NUMBER)).fillna(False)
-        if risky.any():
-            out[column] = text.where(~risky, "'" + text).astype(object).where(text.notna())
+def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Distinct ``source_row`` per ``(table, source)``."""
+    if frame.empty:
+        return {}
+    keys = pd.DataFrame({"table": frame["table"].astype(str),
+                         "source": _source_of(frame).astype(str),
+                         "source_row": frame["source_row"]})
+    counts = keys.drop_duplicates().groupby(["table", "source"], sort=False).size()
+    return {(str(t), str(s)): int(n) for (t, s), n in counts.items()}
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack frames; a text column categorical in some and plain in others stays text."""
+    frames = [f for f in frames if len(f.columns)]
+    if not frames:
+        return pd.DataFrame()
+    columns = dict.fromkeys(c for f in frames for c in f.columns)
+    for name in columns:
+        kinds = {isinstance(f[name].dtype, pd.CategoricalDtype) for f in frames if name in f}
+        if kinds == {True}:
+            union = pd.api.types.union_categoricals(
+                [f[name] for f in frames if name in f], ignore_order=True).categories
+            frames = [f.assign(**{name: f[name].cat.set_categories(union)}) if name in f else f
+                      for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _distinct_sources(items: list[Inventory]) -> list[Inventory]:
+    """Inventories whose source identities do not collide (a repeat gets ``#2``, ``#3`` ...).
+
+    Two inventories read from sources of the same name (two DataFrames, or the same file
+    name in two folders) must not merge their source rows: ``(source, source_row)`` is
+    the identity of a row.
+    """
+    seen: set[str] = set()
+    out = []
+    for inv in items:
+        rename: dict[str, str] = {}
+        for name in inv.sources["source"].astype(str):
+            new, k = name, 1
+            while new in seen:
+                k += 1
+                new = f"{name} #{k}"
+            seen.add(new)
+            if new != name:
+                rename[name] = new
+        if rename:
+            inv = Inventory(_rename_source(inv.data, rename), _rename_source(inv.rejected, rename),
+                            inv.rows_read, inv.sources.assign(
+                                source=inv.sources["source"].astype(str).replace(rename)))
+        out.append(inv)
     return out
 
 
-def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo :func:`_quote_formulas` (remove the one quote it added)."""
-    for column in _text_columns(frame):
-        text = frame[column].astype("string")
-        quoted = text.str.startswith("'").fillna(False)
-        if quoted.any():
-            frame[column] = text.where(~quoted, text.str[1:]).astype(object).where(text.notna())
-    return frame
+def _rename_source(frame: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
+    if "source" not in frame.columns or frame.empty:
+        return frame
+    column = frame["source"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return frame.assign(source=column.cat.rename_categories(
+            lambda c: rename.get(str(c), c)))
+    return frame.assign(source=column.astype(str).replace(rename))
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+class _Input:
+    """One table given to :func:`calculate`: its kind, identity, rows and read rejects."""
+
+    __slots__ = ("data", "kind", "rejected", "rows_read", "source")
+
+    def __init__(self, kind: str, source: str, data: pd.DataFrame, rejected: pd.DataFrame,
+                 rows_read: int):
+        self.kind, self.source, self.data = kind, source, data
+        self.rejected, self.rows_read = rejected, rows_read
 
 
-def _as_tables(tables: Any) -> list[tuple[str, pd.DataFrame, pd.DataFrame, int]]:
-    """Normalise the accepted inputs to (kind, data, rejected, rows_read) tuples."""
+def _as_tables(tables: Any) -> list[_Input]:
+    """Normalise the accepted inputs, each with a source identity unique in this call.
+
+    A table's identity is its ``source`` (the file or URL an ActivityTable was read from);
+    a DataFrame is ``"DataFrame"`` (``"DataFrame #2"`` ... when several are given), and a
+    name given twice gets ``#2``, ``#3`` ...: rows of two sources never share an identity,
+    whatever their row numbers.
+    """
     if isinstance(tables, pd.DataFrame) or hasattr(tables, "data"):
         tables = [tables]
-    out = []
+    out: list[_Input] = []
+    seen: set[str] = set()
     for item in tables:
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
             data = item.copy()
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
-            out.append((kind, data, pd.DataFrame(columns=REJECT_COLUMNS[1:]),
-                        int(data["source_row"].nunique())))
+            name = "DataFrame"
+            rows_read = int(data["source_row"].nunique())
+            data, rejected = _read_dates(data)
         elif hasattr(item, "data") and hasattr(item, "rejected"):
+            kind = str(getattr(item, "kind", "travel"))
+            data, rejected = item.data, item.rejected
+            name = str(getattr(item, "source", "") or kind)
             rows_read = getattr(item, "rows_read", None)
             if rows_read is None:
-                rows_read = int(item.data["source_row"].nunique()
-                                + item.rejected["source_row"].nunique())
-            out.append((str(getattr(item, "kind", "travel")), item.data, item.rejected,
-                        int(rows_read)))
+                rows_read = int(data["source_row"].nunique() + rejected["source_row"].nunique())
         else:
             raise InputFormatError(
                 f"calculate() takes activity tables or DataFrames, got {type(item).__name__}")
+        source, k = name, 1
+        while source in seen:
+            k += 1
+            source = f"{name} #{k}"
+        seen.add(source)
+        out.append(_Input(kind, source, data, rejected, int(rows_read)))
     return out
+
+
+def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A DataFrame's ``date`` column read as the readers read it, bad dates rejected.
+
+    Text dates follow :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019``
+    is 5 March); a bare year fills ``year``. Rows whose date cannot be read are rejected
+    with the reason, as :func:`sem_carbon.read_travel_log` rejects them.
+    """
+    empty = pd.DataFrame(columns=["source_row", "column", "value", "reason"])
+    if "date" not in data.columns or pd.api.types.is_datetime64_any_dtype(data["date"]):
+        return data, empty
+    from .io.parse import parse_dates
+
+    raw = data["date"]
+    parsed = parse_dates(raw)
+    data["date"] = pd.Series(parsed.dates, index=data.index).astype("datetime64[ns]")
+    only_year = np.isnat(parsed.dates) & (parsed.year > 0)
+    if only_year.any():
+        year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
+                else pd.Series(np.nan, index=data.index))
+        data["year"] = year.where(~only_year | year.notna(), parsed.year.astype(float))
+    if not parsed.bad.any():
+        return data, empty
+    rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[parsed.bad],
+                             "column": "date", "value": raw.astype(str).to_numpy()[parsed.bad],
+                             "reason": parsed.reason[parsed.bad]})
+    return data.loc[~parsed.bad], rejected
 
 
 def _year_of(data: pd.DataFrame) -> np.ndarray:
@@ -263,8 +390,11 @@ def _year_of(data: pd.DataFrame) -> np.ndarray:
     else:
         year = pd.Series(np.nan, index=data.index)
     if "date" in data.columns:
-        from_date = pd.to_datetime(data["date"], errors="coerce").dt.year
-        year = year.fillna(from_date)
+        dates = data["date"]
+        if not pd.api.types.is_datetime64_any_dtype(dates):
+            dates, _ = _read_dates(data[["source_row", "date"]].copy())
+            dates = dates["date"].reindex(data.index)
+        year = year.fillna(dates.dt.year)
     return year.to_numpy(dtype=float)
 
 
@@ -315,10 +445,13 @@ def calculate(
                               haul=haul, gwp=gwp, include_td=include_td, co2_only=co2_only)
     data_blocks, reject_blocks = [], []
     rows_read: dict[str, int] = {}
-    for kind, data, rejected, n_read in _as_tables(tables):
-        rows_read[kind] = rows_read.get(kind, 0) + n_read
-        if len(rejected):
-            reject_blocks.append(rejected.assign(table=kind))
+    inputs = _as_tables(tables)
+    for item in inputs:
+        kind, data = item.kind, item.data
+        rows_read[kind] = rows_read.get(kind, 0) + item.rows_read
+        mark = {"table": kind, "source": item.source}
+        if len(item.rejected):
+            reject_blocks.append(item.rejected.assign(**mark))
         if data.empty:
             continue
         years = _year_of(data)
@@ -331,28 +464,100 @@ def calculate(
             fs, _ = resolve_edition(edition)
             results, rejects = _compute(kind, rows, fs, radiative_forcing, haul, gwp, include_td,
                                         co2_only)
-            if note:
-                results["notes"] = np.where(results["notes"].astype(str) == "", note,
-                                            note + "; " + results["notes"].astype(str))
-            data_blocks.append(_attach_inputs(kind, rows, results))
+            results, implausible = _implausible_results(results, rows)
+            rejects = pd.concat([rejects, implausible], ignore_index=True) \
+                if len(implausible) else rejects
+            results["notes"] = _join_notes(_input_notes(rows, results.index), note,
+                                           results["notes"])
+            data_blocks.append(_attach_inputs(kind, rows, results, item.source))
             if len(rejects):
-                reject_blocks.append(rejects.assign(table=kind))
+                reject_blocks.append(rejects.assign(**mark))
         no_year = np.isnan(years) if factors is None else np.zeros(len(data), bool)
         if no_year.any():
             reject_blocks.append(pd.DataFrame({
-                "table": kind, "source_row": data.loc[no_year, "source_row"].to_numpy(),
+                **mark, "source_row": data.loc[no_year, "source_row"].to_numpy(),
                 "column": "date", "value": "", "reason": "no date or year: the factor edition "
                 "cannot be chosen"}))
     if len(data_blocks) == 1:
         data = data_blocks[0]
     elif data_blocks:
-        data = pd.concat(data_blocks, ignore_index=True)
+        data = _concat_frames(data_blocks)
     else:
         data = pd.DataFrame(columns=_FRONT)
     rejected = (pd.concat(reject_blocks, ignore_index=True)[REJECT_COLUMNS] if reject_blocks
                 else pd.DataFrame(columns=REJECT_COLUMNS))
     data, rejected = _keep_rows_whole(data, rejected)
-    return Inventory(data, rejected, rows_read)
+    sources = pd.DataFrame({"source": [i.source for i in inputs],
+                            "table": [i.kind for i in inputs],
+                            "rows_read": [i.rows_read for i in inputs]}, columns=SOURCE_COLUMNS)
+    return Inventory(data, rejected, rows_read, sources)
+
+
+def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results that are not finite, or beyond :data:`~sem_carbon.limits.MAX_ROW_CO2E_KG`,
+    taken out and returned as rejects (the inputs passed their own checks, so the reason
+    is the result itself)."""
+    if results.empty:
+        return results, pd.DataFrame()
+    figures = [c for c in ("co2e_kg", "memo_co2e_kg", "biogenic_co2_kg", "rf_kg")
+               if c in results.columns]
+    values = results[figures].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (~np.isfinite(values) & ~np.isnan(values)).any(axis=1) \
+            | np.isnan(results["co2e_kg"].to_numpy(dtype=float)) \
+            | (np.abs(np.nan_to_num(values, nan=0.0)) > MAX_ROW_CO2E_KG).any(axis=1)
+    if not bad.any():
+        return results, pd.DataFrame()
+    shown = results.loc[bad, "co2e_kg"].to_numpy(dtype=float)
+    source_row = rows.loc[results.index[bad], "source_row"].to_numpy()
+    rejects = pd.DataFrame({
+        "source_row": source_row, "column": "co2e_kg",
+        "value": [f"{v:.6g}" for v in shown],
+        "reason": f"the result is not finite or over {MAX_ROW_CO2E_KG / 1e9:g} MtCO2e for one "
+                  f"row: an input is out of range (see docs/limits.md)"})
+    return results.loc[~bad], rejects
+
+
+def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
+    """The readers' row notes (``notes`` column of the activity table) of computed rows."""
+    if "notes" not in rows.columns:
+        return None
+    notes = rows["notes"]
+    return notes if notes.index.equals(index) else notes.loc[index]
+
+
+def _join_notes(*parts: pd.Series | str | None) -> Any:
+    """Join note columns (or one note for all rows) with ``"; "``, skipping empty ones.
+
+    The text is built once per distinct combination of notes, not per row: notes repeat
+    across millions of rows. Returns the last part unchanged when it is the only one.
+    """
+    given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
+    if len(given) <= 1:
+        return given[0] if given else ""
+    columns = [p for p in given if not isinstance(p, str)]
+    n = len(columns[0])
+    combined = np.zeros(n, np.int64)
+    labels: list[list[str]] = []
+    for part in given:
+        if isinstance(part, str):
+            codes, cats = np.zeros(n, np.int64), [part]
+        else:
+            cat = pd.Categorical(part.astype(object).where(part.notna(), ""))
+            codes, cats = cat.codes.astype(np.int64), [str(c) for c in cat.categories]
+        combined = combined * len(cats) + codes
+        labels.append(cats)
+    uniques, inverse = np.unique(combined, return_inverse=True)
+    texts = []
+    for value in uniques.tolist():
+        pieces = []
+        for cats in reversed(labels):
+            value, code = divmod(value, len(cats))
+            pieces.append(cats[code])
+        texts.append("; ".join(dict.fromkeys(x for x in reversed(pieces) if x)))
+    distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
 
 
 def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
@@ -375,7 +580,8 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, rf: bool, haul: str, 
     return compute_facilities(rows, fs, gwp=gwp, include_td=include_td)
 
 
-def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame,
+                   source: str = "") -> pd.DataFrame:
     """Result columns beside the input columns they came from, in the documented order.
 
     Built with one column-wise concatenation (no row-wise copies of the inputs when every
@@ -386,9 +592,12 @@ def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame) -> pd.D
     inputs = inputs.drop(columns=[c for c in results.columns if c in inputs.columns])
     year = (inputs["year"] if "year" in inputs.columns and not inputs["year"].isna().any()
             else pd.Series(_year_of(inputs), index=inputs.index))
-    parts = {"table": pd.Series(pd.Categorical.from_codes(np.zeros(len(results), np.int8),
-                                                          [kind]), index=results.index)}
-    for column in _FRONT[1:]:
+    def constant(text: str) -> pd.Series:
+        return pd.Series(pd.Categorical.from_codes(np.zeros(len(results), np.int8), [text]),
+                         index=results.index)
+
+    parts = {"table": constant(kind), "source": constant(source or kind)}
+    for column in _FRONT[2:]:
         if column == "year":  # nullable when an explicit edition computed undated rows
             parts["year"] = year.astype("int64" if not year.isna().any() else "Int64")
         elif column in results.columns:
@@ -404,14 +613,19 @@ def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame) -> pd.D
 
 def _keep_rows_whole(data: pd.DataFrame, rejected: pd.DataFrame
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A source row with any rejected part is rejected whole (legs of one routing)."""
+    """A source row with any rejected part is rejected whole (legs of one routing).
+
+    A source row is ``(table, source, source_row)``: row 3 of one file never knocks out
+    row 3 of another.
+    """
     if rejected.empty or data.empty:
         return data, rejected
-    bad = pd.MultiIndex.from_frame(rejected[["table", "source_row"]].astype(str))
-    key = pd.MultiIndex.from_frame(data[["table", "source_row"]].astype(str))
+    keys = ["table", "source", "source_row"]
+    bad = pd.MultiIndex.from_frame(rejected[keys].astype(str))
+    key = pd.MultiIndex.from_frame(data[keys].astype(str))
     partial = key.isin(bad)
     if partial.any():
-        extra = data.loc[partial, ["table", "source_row"]].drop_duplicates().assign(
+        extra = data.loc[partial, keys].drop_duplicates().assign(
             column="", value="", reason="another leg of this source row was rejected")
         rejected = pd.concat([rejected, extra[REJECT_COLUMNS]], ignore_index=True)
         data = data.loc[~partial].reset_index(drop=True)

@@ -21,6 +21,10 @@ MAX_NIGHTS : float [room-night]
     366 nights on one row (one room, one year at most).
 MAX_ROOMS : float
     1,000 rooms on one row.
+MAX_ROW_CO2E_KG : float [kgCO2e]
+    One million tonnes CO2e from one row: half the yearly footprint of the whole UN
+    system (about 2 MtCO2e in 2019, Greening the Blue). A row beyond it (a meter reading
+    of 1e300 kWh) is an input error, and so is a result that is not finite.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = [
     "MAX_NIGHTS",
     "MAX_PASSENGERS",
     "MAX_ROOMS",
+    "MAX_ROW_CO2E_KG",
     "beyond",
     "limit_reason",
 ]
@@ -54,6 +59,9 @@ MAX_NIGHTS = 366.0
 #: Most rooms on one row.
 MAX_ROOMS = 1000.0
 
+#: Largest plausible result of one row [kgCO2e] (1 MtCO2e).
+MAX_ROW_CO2E_KG = 1e9
+
 
 def beyond(values: np.ndarray, limit: float) -> np.ndarray:
     """Mask of values that are finite but larger than ``limit``.
@@ -66,7 +74,11 @@ def beyond(values: np.ndarray, limit: float) -> np.ndarray:
         return np.isfinite(values) & (values > limit)
 
 
-def limit_reason(name: str, limit: float, unit: str) -> str:
-    """The reject reason for a value beyond ``limit`` (one wording everywhere)."""
-    return (f"{name} over {limit:,.0f} {unit} on one row is not plausible "
-            f"(split the row, see docs/limits.md)")
+def limit_reason(name: str, limit: float, unit: str = "") -> str:
+    """The reject reason for a value beyond ``limit`` (one wording everywhere).
+
+    >>> limit_reason("passengers", MAX_PASSENGERS)
+    'passengers over 1,000 on one row is not plausible (split the row, see docs/limits.md)'
+    """
+    shown = f"{limit:,.0f}" + (f" {unit}" if unit else "")
+    return f"{name} over {shown} on one row is not plausible (split the row, see docs/limits.md)"

@@ -134,7 +134,7 @@ def test_calc_parquet_and_csv(cli: str, files: dict[str, Path], tmp_path: Path) 
     text = csv_out.read_text(encoding="utf-8")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and "\n=HYPERLINK" not in text
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "inv.csv", "inv.parquet", "inv.rejected.csv"]
+        "inv.csv", "inv.parquet", "inv.rejected.csv", "inv.sources.csv"]
     # the CSV inventory reads back for the other commands
     proc = run(cli, "report", str(csv_out), "--format", "json")
     assert proc.returncode == 0, proc.stderr

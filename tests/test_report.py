@@ -18,16 +18,16 @@ import pandas as pd
 import pytest
 
 from sem_carbon.inventory import Inventory
-from sem_carbon.report import Report
-from sem_carbon.report import tables as rt
-from sem_carbon.report.safety import (
+from sem_carbon.io.writers import (
     atomic_write,
     csv_text,
-    esc,
     neutralise_cell,
     neutralise_frame,
     write_csv,
 )
+from sem_carbon.report import Report
+from sem_carbon.report import tables as rt
+from sem_carbon.report.safety import esc
 
 EVIL = "<script>alert(1)</script>"
 FORMULA_ID = '=HYPERLINK("http://x")'
@@ -335,8 +335,10 @@ def test_csv_is_safe_and_deterministic(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     back = pd.read_csv(a)
     assert back["cost"].min() == -250.0  # negative numbers stay numbers
-    assert "\r\n" not in text
-    assert csv_text(frame) == text
+    # RFC 4180 records: CRLF after every record (so a CR or LF inside a cell is quoted)
+    raw = a.read_bytes()
+    assert raw.endswith(b"\r\n") and raw.count(b"\r\n") == len(frame) + 1
+    assert csv_text(frame).encode("utf-8") == raw
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:

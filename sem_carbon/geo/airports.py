@@ -195,7 +195,11 @@ def _undated(code: str) -> _Location | None:
 
 
 def _as_days(dates: Any, n: int) -> np.ndarray:
-    """Dates (array-like or scalar; str, date, datetime64, Timestamp, None) -> datetime64[D]."""
+    """Dates (array-like or scalar; str, date, datetime64, Timestamp, None) -> datetime64[D].
+
+    Text is read as the readers read a date cell (:func:`sem_carbon.io.parse.parse_dates`:
+    day first, ``05/03/2019`` is 5 March); a bare year gives no day (NaT).
+    """
     import pandas as pd
 
     arr = dates.to_numpy() if isinstance(dates, pd.Series | pd.Index) else np.asarray(dates)
@@ -206,17 +210,15 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
         raise InvalidActivityError(f"dates has {arr.size} values for {n} airport codes")
     if np.issubdtype(arr.dtype, np.datetime64):
         return arr.astype("datetime64[D]")
-    idx, uniques = pd.factorize(arr.astype(object), use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype=object)
-    blank = texts.map(lambda v: isinstance(v, str) and not v.strip())
-    parsed = pd.to_datetime(texts.where(~blank, None), errors="coerce", format="mixed")
-    bad = parsed.isna() & ~blank
-    if bad.any():
-        shown = ", ".join(repr(v) for v in texts[bad].head(5))
+    from ..io.parse import parse_dates  # the readers' date policy: day first
+
+    parsed = parse_dates(pd.Series(arr.astype(object), dtype=object))
+    if parsed.bad.any():
+        shown = ", ".join(f"{v!r} ({r})" for v, r in
+                          dict(zip(arr[parsed.bad].tolist(), parsed.reason[parsed.bad].tolist(),
+                                   strict=True)).items())
         raise InvalidActivityError(f"cannot read travel date(s): {shown}")
-    days = np.append(parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"),
-                     np.datetime64("NaT", "D"))  # fmt: skip
-    return days[np.where(idx < 0, len(uniques), idx)]
+    return parsed.dates.astype("datetime64[D]")
 
 
 def _known_codes() -> list[str]:

@@ -12,7 +12,7 @@ Modules
 ``excel``     openpyxl workbook
 ``jsonout``   deterministic JSON
 ``markdown``  Markdown text
-``safety``    escaping, spreadsheet-formula neutralisation, atomic writes
+``safety``    HTML escaping (files: :mod:`sem_carbon.io.writers`)
 ``demo``      the example office (``sem-carbon demo``)
 """
 

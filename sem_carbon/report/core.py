@@ -418,8 +418,8 @@ class Report:
         -------
         Path
         """
+        from ..io.writers import atomic_write_text
         from .html import render_html
-        from .safety import atomic_write_text
 
         return atomic_write_text(path, render_html(self, timestamp=timestamp))
 
@@ -443,8 +443,8 @@ class Report:
         -------
         Path
         """
+        from ..io.writers import atomic_write_text
         from .jsonout import render_json
-        from .safety import atomic_write_text
 
         return atomic_write_text(path, render_json(self, timestamp=timestamp))
 

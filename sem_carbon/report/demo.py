@@ -101,8 +101,8 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
     """
     import sem_carbon as sc
 
+    from ..io.writers import write_csv
     from .core import Report
-    from .safety import write_csv
     from .tables import target_label
 
     def tick(label: str) -> None:
@@ -140,7 +140,7 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
     rep.to_excel(paths["excel"])
     tick("writing report.json and report.md")
     rep.to_json(paths["json"], timestamp=timestamp)
-    from .safety import atomic_write_text
+    from ..io.writers import atomic_write_text
 
     atomic_write_text(paths["markdown"], rep.to_markdown())
     tick("writing inventory.parquet and rejected.csv")

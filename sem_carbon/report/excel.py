@@ -2,7 +2,7 @@
 
 One sheet per table, each with a styled, frozen header row, an auto-filter and column
 widths fitted to the content. Text cells that a spreadsheet would run as a formula are
-neutralised (see :mod:`sem_carbon.report.safety`); numbers stay numbers.
+neutralised (see :mod:`sem_carbon.io.writers`); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .safety import atomic_write, neutralise_cell, neutralise_frame
+from ..io.writers import atomic_write, neutralise_cell, neutralise_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Report

@@ -7,6 +7,7 @@ length-n arrays), so a trip computed alone and inside a table give identical num
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
+from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
 from ..units import Q_, as_quantity, quantity, ureg
 from .air import HAUL_RULES, HAULS, air_kernel, air_tables
 from .cabins import CABIN_ALIASES, CABINS, cabin_codes
@@ -52,18 +54,63 @@ def great_circle(orig: str, dest: str, date: Any = None) -> pint.Quantity:
     return Q_(float(haversine_km(lat[0], lon[0], lat[1], lon[1])), _KM)
 
 
-def _airports(codes: Sequence[str], date: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if date is None:  # the usual call: a few dictionary look-ups
+def _airports(codes: Sequence[str], day: np.datetime64 | None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if day is None:  # the usual call: a few dictionary look-ups
         known = resolve_undated(codes)
         if known is not None:
             return known
-    dates = None if date is None else np.array([date] * len(codes), dtype=object)
+    dates = None if day is None else np.full(len(codes), day, dtype="datetime64[D]")
     lat, lon, country, _ = resolve_iata(np.asarray(codes, dtype=object), dates=dates,
                                         errors="raise")
     return lat, lon, country
 
 
-def _count(value: Any, unit: str, name: str) -> float:
+def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
+    try:
+        return _parse_date(value)
+    except TypeError:  # unhashable (e.g. a one-element array): parse without the cache
+        return _parse_date.__wrapped__(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
+    """(day, year) of one travel date, read exactly as the readers read a date cell.
+
+    Text is read **day first** (``05/03/2019`` is 5 March), as in
+    :func:`sem_carbon.io.parse.parse_dates`; a bare year gives no day. Impossible or
+    implausible dates raise.
+    """
+    import pandas as pd
+
+    from ..io.parse import parse_dates
+
+    parsed = parse_dates(pd.Series([value], dtype=object))
+    if parsed.bad[0]:
+        raise InvalidActivityError(f"date {value!r}: {parsed.reason[0]}")
+    if parsed.missing[0]:
+        return None, None
+    day = parsed.dates[0]
+    if np.isnat(day):
+        return None, int(parsed.year[0])
+    day = np.datetime64(day, "D")
+    return day, int(day.astype("datetime64[Y]").astype(int) + 1970)
+
+
+def _activity_year(year: int | None, date: Any) -> tuple[np.datetime64 | None, int | None]:
+    """The travel day (or None) and the activity year that chooses the edition.
+
+    ``year`` and ``date`` must agree when both are given.
+    """
+    if date is None:
+        return None, year
+    day, date_year = _cached_date(date)
+    if year is not None and date_year is not None and int(year) != date_year:
+        raise InvalidActivityError(f"year={year} and date={date!r} disagree")
+    return day, date_year if year is None else int(year)
+
+
+def _count(value: Any, unit: str, name: str, limit: float | None = None) -> float:
     """A non-negative count (passengers, nights) given as a number or Quantity."""
     if isinstance(value, pint.Quantity):
         value = as_quantity(value, f"[{unit}]", name).m_as(unit)
@@ -73,6 +120,8 @@ def _count(value: Any, unit: str, name: str) -> float:
         raise InvalidActivityError(f"{name} must be a number, got {value!r}") from None
     if not np.isfinite(number) or number < 0:
         raise InvalidActivityError(f"{name} must be a finite number >= 0, got {value!r}")
+    if limit is not None and number > limit:
+        raise InvalidActivityError(limit_reason(name, limit))
     return number
 
 
@@ -121,7 +170,9 @@ def flight(
     year : int, optional
         Activity year, choosing the year-matched edition when ``factors`` is None.
     date : date-like, optional
-        Travel date: decides which airport a reassigned code means.
+        Travel date: decides which airport a reassigned code means and, when ``year`` is
+        not given, the year-matched edition (as :func:`sem_carbon.calculate` does). Text
+        is read day first, as the readers read it (``05/03/2019`` is 5 March 2019).
     co2_only : bool, default False
         ICAO-like boundary, as the UN inventory (Greening the Blue) reports air travel:
         CO2 only, no radiative forcing, no CH4/N2O. Computed from the CO2 component of the
@@ -139,9 +190,10 @@ def flight(
     """
     if haul not in HAUL_RULES:
         raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
+    day, year = _activity_year(year, date)
     fs, edition_note = resolve_edition(factors, year)
     stops = [orig, *(via or ()), dest]
-    lat, lon, country = _airports(stops, date)
+    lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
     code, known = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
     if not known[0]:
@@ -149,7 +201,7 @@ def flight(
             f"unknown cabin class {cabin!r}; use one of {', '.join(CABINS)} "
             f"(also accepted: {', '.join(sorted(k for k in CABIN_ALIASES if k))})"
         )
-    n_pax = _count(passengers, "passenger", "passengers")
+    n_pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     multiplier = n_pax * (2.0 if round_trip else 1.0)
     tables = air_tables(fs)
     cabins = np.repeat(code, len(legs_km))
@@ -209,6 +261,8 @@ def _distance_km(distance: Any) -> float:
     km = float(as_quantity(distance, "[length]", "distance").m_as("km"))
     if not np.isfinite(km) or km < 0:
         raise InvalidActivityError(f"distance must be finite and >= 0, got {distance!r}")
+    if km > MAX_LEG_KM:
+        raise InvalidActivityError(limit_reason("distance", MAX_LEG_KM, "km"))
     return km
 
 
@@ -264,7 +318,7 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     """
     fs, note = resolve_edition(factors, year)
     km = _distance_km(distance)
-    pax = _count(passengers, "passenger", "passengers")
+    pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     trips = 2.0 if round_trip else 1.0
     key = normalise_rail_kind([kind])[0]
     if not key:
@@ -303,7 +357,7 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     """
     fs, note = resolve_edition(factors, year)
     km = _distance_km(distance)
-    pax = _count(passengers, "passenger", "passengers")
+    pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     keys = road_keys([vehicle], [fuel] if fuel is not None else None,
                      [size] if size is not None else None)
     if not keys["vehicle"][0]:
@@ -343,7 +397,8 @@ def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | 
     in ``notes`` (see :func:`sem_carbon.travel.surface.hotel_rows`).
     """
     fs, note = resolve_edition(factors, year)
-    n = _count(nights, "room_night", "nights") * _count(rooms, "dimensionless", "rooms")
+    n = (_count(nights, "room_night", "nights", MAX_NIGHTS)
+         * _count(rooms, "dimensionless", "rooms", MAX_ROOMS))
     code, known = normalise_country([country])
     if not known[0]:
         raise UnknownCountryError(f"unknown country {country!r}{suggest(country)}")

@@ -14,6 +14,7 @@ from ..factors import FactorSet
 from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
+from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from .air import HAULS, air_kernel, air_tables
 from .cabins import CABINS, cabin_codes
 from .surface import hotel_rows, normalise_rail_kind, road_keys
@@ -146,14 +147,12 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
     cabin, known = cabin_codes(_column(rows, "cabin", "average").reset_index(drop=True))
     pax = _numbers(rows, "passengers", 1.0)
-    bad_pax = ~np.isfinite(pax) | (pax < 0)
     out.reject(rows, ~found_o, "origin", origin, "unknown airport code")
     out.reject(rows, found_o & ~found_d, "destination", dest, "unknown airport code")
     ok = found_o & found_d
     out.reject(rows, ok & ~known, "cabin", _column(rows, "cabin", ""), "unknown cabin class")
     ok &= known
-    out.reject(rows, ok & bad_pax, "passengers", pax, "passengers must be a number >= 0")
-    ok &= ~bad_pax
+    ok &= _passengers_ok(rows, out, pax, ok)
     if not ok.any():
         return
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
@@ -196,12 +195,25 @@ def _trips(rows: pd.DataFrame) -> np.ndarray:
     return np.where(round_trip, 2.0, 1.0)
 
 
+def _passengers_ok(rows: pd.DataFrame, out: _Collector, pax: np.ndarray,
+                   ok: np.ndarray) -> np.ndarray:
+    """Rows whose passenger count is a number in [0, MAX_PASSENGERS] (others rejected)."""
+    bad = ~np.isfinite(pax) | (pax < 0)
+    out.reject(rows, ok & bad, "passengers", pax, "passengers must be a number >= 0")
+    many = ok & beyond(pax, MAX_PASSENGERS)
+    out.reject(rows, many, "passengers", pax, limit_reason("passengers", MAX_PASSENGERS))
+    return ~bad & ~many
+
+
 def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
     km = pd.to_numeric(_column(rows, "distance_km", np.nan), errors="coerce").to_numpy(float)
     bad = ~np.isfinite(km) | (km < 0)
     out.reject(rows, bad, "distance", _column(rows, "distance_km", np.nan),
                "distance missing, not a number, or negative")
-    return km, ~bad
+    far = beyond(km, MAX_LEG_KM)
+    out.reject(rows, far, "distance", _column(rows, "distance_km", np.nan),
+               limit_reason("distance", MAX_LEG_KM, "km"))
+    return km, ~bad & ~far
 
 
 def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: str,
@@ -235,6 +247,7 @@ def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, ok & (kind == ""), "rail_kind", raw, "unknown rail kind")
     ok &= kind != ""
     pax = _numbers(rows, "passengers", 1.0)
+    ok &= _passengers_ok(rows, out, pax, ok)
     _emit_lookup(rows, fs, out, "rail", {"kind": kind}, km * pax * _trips(rows), ok,
                  "kgCO2e / passenger / km", f"DESNZ passenger-km factor ({fs.id})", kind, km,
                  "rail_kind", raw)
@@ -249,6 +262,7 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     ok &= keys["vehicle"] != ""
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)
+    ok &= _passengers_ok(rows, out, pax, ok)
     quantity = km * np.where(per_pax, pax, 1.0) * _trips(rows)
     text = (pd.Series(keys["vehicle"]).astype(str) + "/" + pd.Series(keys["size"]).astype(str)
             + "/" + pd.Series(keys["fuel"]).astype(str)).to_numpy(dtype=object)
@@ -266,6 +280,10 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     bad = ~np.isfinite(nights) | (nights < 0)
     out.reject(rows, bad, "nights", _column(rows, "nights", np.nan),
                "nights missing, not a number, or negative")
+    many = beyond(nights, MAX_NIGHTS)
+    out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
+               limit_reason("nights", MAX_NIGHTS))
+    bad |= many
     country = _column(rows, "country", "").fillna("").astype(str).str.upper().to_numpy(object)
     no_country = ~bad & (country == "")
     out.reject(rows, no_country, "country", country, "hotel country missing or unknown")
