@@ -30,6 +30,8 @@ _EXPORTS: dict[str, str] = {
     "InputFormatError": "sem_carbon.errors",
     "EntityTreeError": "sem_carbon.errors",
     "UnknownEntityError": "sem_carbon.errors",
+    "SemCarbonWarning": "sem_carbon.errors",
+    "NothingComputedWarning": "sem_carbon.errors",
     "Factor": "sem_carbon.factors",
     "FactorSet": "sem_carbon.factors",
     "factor_sets": "sem_carbon.factors",

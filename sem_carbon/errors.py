@@ -15,6 +15,11 @@ exception where that is natural, so ``except KeyError`` keeps working::
     └── EntityTreeError (ValueError)          cycles, unknown parents, duplicate ids
         └── UnknownEntityError (KeyError)     an entity id asked for is not in the tree
 
+Warnings derive from :class:`SemCarbonWarning` (a :class:`UserWarning`)::
+
+    SemCarbonWarning (UserWarning)
+    └── NothingComputedWarning                a calculation read rows but computed none
+
 Unit mistakes between Quantities (kWh where km is needed) raise pint's own
 ``DimensionalityError``, which callers already know.
 """
@@ -26,7 +31,9 @@ __all__ = [
     "FactorIntegrityError",
     "InputFormatError",
     "InvalidActivityError",
+    "NothingComputedWarning",
     "SemCarbonError",
+    "SemCarbonWarning",
     "UnitError",
     "UnknownAirportError",
     "UnknownCountryError",
@@ -76,3 +83,11 @@ class EntityTreeError(SemCarbonError, ValueError):
 
 class UnknownEntityError(EntityTreeError, KeyError):
     """An entity id asked for is not in the tree."""
+
+
+class SemCarbonWarning(UserWarning):
+    """Base class of the warnings sem-carbon issues."""
+
+
+class NothingComputedWarning(SemCarbonWarning):
+    """Rows were read but none could be computed: a total of 0 would mean nothing."""

@@ -9,6 +9,7 @@ or one explicit edition for all rows. Nothing is lost: every input row ends in
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .errors import InputFormatError, SemCarbonError
+from .errors import InputFormatError, NothingComputedWarning, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .io.writers import atomic_write, restore_frame, write_csv
@@ -490,6 +491,10 @@ def calculate(
     sources = pd.DataFrame({"source": [i.source for i in inputs],
                             "table": [i.kind for i in inputs],
                             "rows_read": [i.rows_read for i in inputs]}, columns=SOURCE_COLUMNS)
+    if data.empty and sum(rows_read.values()):
+        warnings.warn(
+            f"nothing was computed: all {sum(rows_read.values()):,} source rows were rejected "
+            f"(see Inventory.rejected for the reasons)", NothingComputedWarning, stacklevel=2)
     return Inventory(data, rejected, rows_read, sources)
 
 

@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import threading
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .errors import InputFormatError, SemCarbonError
+from .errors import InputFormatError, NothingComputedWarning, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .inventory import REJECT_COLUMNS, Inventory, calculate
@@ -240,7 +241,9 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, options: d
     with _count_lock:
         _partitions_done["partitions"] += 1
     _ensure_editions(_needed_editions(part, factors, kind))
-    inv = calculate(_PartitionTable(kind, part.reset_index(drop=True)), factors, **options)
+    with warnings.catch_warnings():  # a partition of rejects only is normal; the whole is judged
+        warnings.simplefilter("ignore", NothingComputedWarning)
+        inv = calculate(_PartitionTable(kind, part.reset_index(drop=True)), factors, **options)
     data = _conform(inv.data, data_dtypes)
     data[_MARK] = False
     rejected = inv.rejected
@@ -603,6 +606,10 @@ class DaskInventory:
         order (each partition grouped by factor edition, as ``calculate`` groups them).
         """
         data, rejected, rows_read = self._compute_with_rows(self.data, self.rejected)
+        if data.empty and int(rows_read):
+            warnings.warn(f"nothing was computed: all {int(rows_read):,} source rows were "
+                          f"rejected (see Inventory.rejected for the reasons)",
+                          NothingComputedWarning, stacklevel=2)
         return Inventory(_plain_strings(data.reset_index(drop=True)),
                          _plain_strings(rejected.reset_index(drop=True)),
                          {self.kind: int(rows_read)})

@@ -272,3 +272,11 @@ def test_item16_cli_warns_over_the_rejected_share(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "25.0% of the 4 source rows were rejected" in proc.stderr
     proc = _cli("calc", "log.csv", "-o", "inv.csv", "--max-rejected", "30%", cwd=tmp_path)
     assert proc.returncode == 0 and "warning" not in proc.stderr
+
+
+def test_item16_calculate_warns_when_nothing_is_computed() -> None:
+    bad = pd.DataFrame({"mode": "air", "origin": ["XXX", "ZZZ"], "destination": "GVA",
+                        "year": 2019})
+    with pytest.warns(sc.NothingComputedWarning, match="all 2 source rows were rejected"):
+        inv = sc.calculate(bad)
+    assert len(inv.data) == 0 and len(inv.rejected) == 2
