@@ -25,7 +25,7 @@ from ..errors import InvalidActivityError, UnitError, UnknownCountryError, Unkno
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import resolve_edition
 from ..geo.countries import normalise_country, suggest
-from ..units import Q_, as_quantity, parse_unit
+from ..units import Q_, as_quantity, parse_quantity, parse_unit
 from ._common import KGCO2E, Plan, apply_plans, dimension_of
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
@@ -56,7 +56,7 @@ _EXAMPLE = {"energy": "sc.Q_(1200, 'kWh')", "volume": "sc.Q_(35, 'm^3')",
 def _amount(value: Any, allowed: tuple[str, ...], name: str, what: str) -> pint.Quantity:
     """A finite, non-negative Quantity of one of the ``allowed`` dimensions."""
     if isinstance(value, str):
-        value = Q_(value)
+        value = parse_quantity(value, name)
     if not isinstance(value, pint.Quantity):
         raise UnitError(
             f"{name} must be a pint Quantity with units of {' or '.join(allowed)} "
@@ -71,7 +71,7 @@ def _amount(value: Any, allowed: tuple[str, ...], name: str, what: str) -> pint.
 def _supplier_factor(value: Any) -> float:
     """Supplier factor [kgCO2e/kWh] from a Quantity of CO2e per energy."""
     if isinstance(value, str):
-        value = Q_(value)
+        value = parse_quantity(value, "supplier_factor")
     if not isinstance(value, pint.Quantity):
         raise UnitError(
             "supplier_factor must be a pint Quantity of CO2e per energy "
