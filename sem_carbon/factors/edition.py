@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -106,6 +106,9 @@ class FactorSet:
         descriptor = folder / "datapackage.json"
         if not descriptor.is_file():
             raise FactorIntegrityError(f"{folder}: no datapackage.json, so not a factor edition")
+        if not _inside(folder, descriptor):
+            raise FactorIntegrityError(f"{descriptor} is a link to a file outside the edition "
+                                       "folder; copy the descriptor into the folder")
         try:
             metadata = json.loads(descriptor.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -277,8 +280,43 @@ class FactorSet:
         return len(self._table)
 
 
+def _inside(folder: Path, path: Path) -> bool:
+    """True when ``path``, symlinks resolved, lies in ``folder`` (symlinks resolved)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def resource_path(folder: Path, text: Any, edition: str) -> Path:
+    """The file a descriptor's resource ``path`` names, refused unless inside ``folder``.
+
+    A resource path is a relative POSIX path (``air.csv``, ``data/air.csv``). Absolute
+    paths, drive letters, backslashes, ``..`` and symlinks that lead out of the edition
+    folder are refused before the file is opened, so a descriptor cannot make the loader
+    read (or report the checksum of) a file elsewhere.
+
+    Raises
+    ------
+    FactorIntegrityError
+        The path leads outside the edition folder; the message names only the path text.
+    """
+    raw = str(text)
+    outside = FactorIntegrityError(
+        f"{edition}: resource path {raw!r} in datapackage.json points outside the edition "
+        f"folder; a resource must be a relative path (with /) to a file in {folder.name}")
+    posix = PurePosixPath(raw)
+    if (not raw or "\\" in raw or posix.is_absolute() or PureWindowsPath(raw).drive
+            or ".." in posix.parts or "\0" in raw):
+        raise outside
+    path = folder / posix
+    if not _inside(folder, path):
+        raise outside
+    return path
+
+
 def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> pd.DataFrame:
-    path = folder / str(resource.get("path", ""))
+    path = resource_path(folder, resource.get("path", ""), edition)
     if not path.is_file():
         raise FactorIntegrityError(f"{edition}: resource file {path} is missing")
     expected = str(resource.get("sha256", ""))
