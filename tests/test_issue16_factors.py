@@ -63,21 +63,23 @@ def test_item04_factor_units_converted_on_overrides():
 
 def test_item04_factor_units_converted_in_user_editions(tmp_path):
     """A user edition with air factors in g/pkm computes what the kg/pkm one does."""
-    from conftest import TINY_META, tiny_rows
+    from conftest import TINY_META
 
-    kg = sc.write_factor_set(tmp_path / "kg", TINY_META, tiny_rows())
-    rows = tiny_rows()
-    for col in ("value", "co2"):
-        rows["air"][col] = rows["air"][col] * 1000
-    rows["air"]["unit"] = "gCO2e / passenger / km"
-    grams = sc.write_factor_set(tmp_path / "g", TINY_META, rows)
-    assert grams.get("air", haul="long_haul", cabin="economy",
-                     radiative_forcing="false").value == Q_(0.1, "kgCO2e / passenger / km")
+    air = load_factors("desnz-2024").table("air")
+    kg = sc.write_factor_set(tmp_path / "kg", TINY_META, {"air": air})
+    grams = air.copy()
+    for col in ("value", "co2", "ch4", "n2o"):
+        grams[col] = grams[col] * 1000
+    grams["unit"] = "gCO2e / passenger / km"
+    g = sc.write_factor_set(tmp_path / "g", TINY_META, {"air": grams})
+    keys = {"haul": "long_haul", "cabin": "economy", "radiative_forcing": "false"}
+    assert g.get("air", **keys).value.m == pytest.approx(kg.get("air", **keys).value.m)
+    assert g.get("air", **keys).unit == kg.get("air", **keys).unit
     a = sc.flight("LHR", "JFK", factors=kg).co2e.m_as("kgCO2e")
-    b = sc.flight("LHR", "JFK", factors=grams).co2e.m_as("kgCO2e")
+    b = sc.flight("LHR", "JFK", factors=g).co2e.m_as("kgCO2e")
     assert b == pytest.approx(a) and a > 100
-    assert "converted on load from 100 gCO2e / passenger / km" in grams.get(
-        "air", haul="long_haul", cabin="economy", radiative_forcing="false").notes
+    assert "value converted on load from 118.12 gCO2e / passenger / km" in \
+        g.get("air", **keys).notes
 
 
 @pytest.mark.parametrize(
