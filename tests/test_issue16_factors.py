@@ -332,3 +332,13 @@ def test_item14_descriptor_symlink_out_of_the_folder_is_refused(tmp_path):
         pytest.skip("symlinks not available here")
     with pytest.raises(sc.FactorIntegrityError, match="outside the edition folder"):
         FactorSet.from_folder(folder)
+
+
+@pytest.mark.parametrize("name", ["../escaped", "/tmp/abs", "sub/dir", "..", "a\\b", ""])
+def test_item14_write_factor_set_keeps_resources_inside_the_folder(name, tmp_path):
+    from conftest import TINY_META, tiny_rows
+
+    with pytest.raises(sc.FactorIntegrityError, match="not a plain file name"):
+        sc.write_factor_set(tmp_path / "ed", TINY_META, {name: tiny_rows()["air"]})
+    assert not (tmp_path / "escaped.csv").exists()
+    assert not (tmp_path / "ed").exists()
