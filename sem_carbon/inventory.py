@@ -23,7 +23,7 @@ from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .io.writers import atomic_write, restore_frame, write_csv
 from .limits import MAX_ROW_CO2E_KG
-from .units import Q_
+from .units import Q_, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from .scale import DaskInventory
@@ -71,7 +71,8 @@ class Inventory:
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (the Kyoto total incl. RF when it was on) as a Quantity."""
-        return Q_(float(self.data["co2e_kg"].sum()), "kgCO2e").to(unit)
+        target = parse_unit(unit) if isinstance(unit, str) else unit  # grammar-checked
+        return Q_(float(self.data["co2e_kg"].sum()), "kgCO2e").to(target)
 
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
         """Totals in tCO2e grouped by any columns (e.g. ``"entity", "year"``).
@@ -408,6 +409,7 @@ def calculate(
     gwp: str = "AR5",
     include_td: bool = False,
     co2_only: bool = False,
+    grid: str | FactorSet | None = None,
 ) -> Inventory | DaskInventory:
     """Compute the emissions of activity tables.
 
@@ -432,6 +434,9 @@ def calculate(
         Add electricity T&D losses rows (scope 3).
     co2_only : bool, default False
         Air travel on the ICAO-like boundary of the UN inventory: CO2 component only.
+    grid : str, path or FactorSet, optional
+        Grid-intensity edition for electricity outside the UK (default ``ember-grid``),
+        e.g. a user's own table written with :func:`sem_carbon.write_factor_set`.
 
     Returns
     -------
@@ -442,6 +447,10 @@ def calculate(
     if is_dask_input(tables):  # dask DataFrame or Parquet dataset: same code per partition
         from .scale import calculate_dask
 
+        if grid is not None:
+            raise InputFormatError("grid= is not supported for dask inputs yet: compute "
+                                   "the table with pandas, or add the grid factors to the "
+                                   "edition with FactorSet.with_overrides")
         return calculate_dask(tables, factors, kind=None, radiative_forcing=radiative_forcing,
                               haul=haul, gwp=gwp, include_td=include_td, co2_only=co2_only)
     data_blocks, reject_blocks = [], []
@@ -464,7 +473,7 @@ def calculate(
             rows = data[mask]
             fs, _ = resolve_edition(edition)
             results, rejects = _compute(kind, rows, fs, radiative_forcing, haul, gwp, include_td,
-                                        co2_only)
+                                        co2_only, grid)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
@@ -575,14 +584,15 @@ def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
 
 
 def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, rf: bool, haul: str, gwp: str,
-             include_td: bool, co2_only: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+             include_td: bool, co2_only: bool = False,
+             grid: str | FactorSet | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     if kind == "travel":
         from .travel.batch import compute_travel
 
         return compute_travel(rows, fs, radiative_forcing=rf, haul=haul, co2_only=co2_only)
     from .facilities import compute_facilities
 
-    return compute_facilities(rows, fs, gwp=gwp, include_td=include_td)
+    return compute_facilities(rows, fs, gwp=gwp, include_td=include_td, grid=grid)
 
 
 def _attach_inputs(kind: str, rows: pd.DataFrame, results: pd.DataFrame,

@@ -9,10 +9,12 @@ Modules: ``names`` (friendly names), ``fuels``, ``electricity``, ``heat``,
 helpers), ``batch`` (tables).
 """
 
+from ._common import UK_FACTOR_ABROAD
 from .api import electricity, electricity_td, fuel, heat, heat_td, refrigerant, waste, water
 from .batch import compute_facilities
 
 __all__ = [
+    "UK_FACTOR_ABROAD",
     "compute_facilities",
     "electricity",
     "electricity_td",

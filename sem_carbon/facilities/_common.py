@@ -29,6 +29,8 @@ from ..units import Q_, ureg
 __all__ = [
     "GASES",
     "KGCO2E",
+    "UK_FACTOR_ABROAD",
+    "UK_ONLY",
     "Plan",
     "apply_plans",
     "clean_name",
@@ -39,8 +41,17 @@ __all__ = [
     "fallback_edition",
     "reject_as",
     "row_factor",
+    "uk_factor_note",
     "unit_text",
 ]
+
+#: Start of the note on a result computed with a UK-only DESNZ factor for a site in
+#: another country (district heat, water, waste). Stable wording: reports count it.
+UK_FACTOR_ABROAD = "UK factor used outside the UK"
+
+#: What each UK-only factor family describes, for :func:`uk_factor_note`.
+UK_ONLY = {"heat": "heat and steam", "water": "water supply and treatment",
+           "waste": "waste disposal"}
 
 #: Kilogram of CO2e, the unit of every result.
 KGCO2E = ureg.Unit("kgCO2e")
@@ -272,6 +283,21 @@ def fallback_edition(fs: FactorSet, found: Callable[[FactorSet], bool],
             return other, (f"{fs.id} publishes no {what}; used desnz-{year} "
                            "(nearest DESNZ edition that publishes it)")
     raise UnknownFactorError(f"{fs.id} publishes no {what}, and no other DESNZ edition does")
+
+
+def uk_factor_note(family: str, country: str | None) -> str:
+    """The :data:`UK_FACTOR_ABROAD` note for a UK-only factor family used in ``country``.
+
+    Parameters
+    ----------
+    family : {"heat", "water", "waste"}
+    country : str or None
+        ISO alpha-2 code of the site; None or "" (unknown) and ``GB`` give no note.
+    """
+    if not country or country == "GB" or family not in UK_ONLY:
+        return ""
+    return (f"{UK_FACTOR_ABROAD}: DESNZ {UK_ONLY[family]} factors describe the UK; site "
+            f"in {country}")
 
 
 def kg_per_unit(unit: pint.Unit, *chain: pint.Quantity) -> float:

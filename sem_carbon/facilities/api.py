@@ -25,8 +25,8 @@ from ..errors import InvalidActivityError, UnitError, UnknownCountryError, Unkno
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import resolve_edition
 from ..geo.countries import normalise_country, suggest
-from ..units import Q_, as_quantity, parse_unit
-from ._common import KGCO2E, Plan, apply_plans, dimension_of
+from ..units import Q_, as_quantity, parse_quantity, parse_unit
+from ._common import KGCO2E, Plan, apply_plans, dimension_of, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
 from .heat import heat_plan, heat_td_plan
@@ -56,7 +56,7 @@ _EXAMPLE = {"energy": "sc.Q_(1200, 'kWh')", "volume": "sc.Q_(35, 'm^3')",
 def _amount(value: Any, allowed: tuple[str, ...], name: str, what: str) -> pint.Quantity:
     """A finite, non-negative Quantity of one of the ``allowed`` dimensions."""
     if isinstance(value, str):
-        value = Q_(value)
+        value = parse_quantity(value, name)
     if not isinstance(value, pint.Quantity):
         raise UnitError(
             f"{name} must be a pint Quantity with units of {' or '.join(allowed)} "
@@ -71,7 +71,7 @@ def _amount(value: Any, allowed: tuple[str, ...], name: str, what: str) -> pint.
 def _supplier_factor(value: Any) -> float:
     """Supplier factor [kgCO2e/kWh] from a Quantity of CO2e per energy."""
     if isinstance(value, str):
-        value = Q_(value)
+        value = parse_quantity(value, "supplier_factor")
     if not isinstance(value, pint.Quantity):
         raise UnitError(
             "supplier_factor must be a pint Quantity of CO2e per energy "
@@ -98,6 +98,11 @@ def _country_text(country: str) -> str:
     if not known[0]:
         raise UnknownCountryError(f"unknown country {country!r}{suggest(str(country))}")
     return str(code[0])
+
+
+def _where(code: str | None) -> dict[str, str]:
+    """``{"country": code}`` when a site country was given, else nothing."""
+    return {"country": code} if code else {}
 
 
 def _emit(plan: Plan, amount: pint.Quantity, activity: dict[str, Any],
@@ -327,7 +332,8 @@ def fuel(kind: str, amount: pint.Quantity, factors: Factors = None, year: int | 
 
 
 def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
-         year: int | None = None, include_td: bool = False) -> Emission:
+         year: int | None = None, include_td: bool = False,
+         country: str | None = None) -> Emission:
     """Emissions of purchased heat and steam (scope 2).
 
     Parameters
@@ -343,6 +349,10 @@ def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
     include_td : bool, default False
         District heat only (on-site heat has no network losses): put the distribution
         losses (scope 3) in ``activity["td_losses_co2e"]``; see :func:`heat_td`.
+    country : str, optional
+        Where the site is (ISO code or English name). DESNZ's heat and steam factors describe
+        the UK: for a site elsewhere the result says so in ``notes`` (starting with
+        :data:`~sem_carbon.facilities.UK_FACTOR_ABROAD`).
 
     Returns
     -------
@@ -357,10 +367,11 @@ def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
     10,000 kWh of district heat, desnz-2019 (0.17606 kgCO2e/kWh): 1,760.6 kgCO2e.
     """
     q = _amount(energy, ("energy",), "energy", "heat")
+    code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
     plan = heat_plan(fs, kind, q.units)
-    notes = [note]
-    activity: dict[str, Any] = {"energy": q, "year": year}
+    notes = [uk_factor_note("heat", code), note]
+    activity: dict[str, Any] = {"energy": q, "year": year, **_where(code)}
     if include_td and normalise_heat_kind(kind) == "district":
         try:
             td = heat_td_plan(fs, kind, q.units)
@@ -374,7 +385,7 @@ def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
 
 
 def heat_td(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
-            year: int | None = None) -> Emission:
+            year: int | None = None, country: str | None = None) -> Emission:
     """Distribution losses of district heat and steam (scope 3, category ``td_losses``).
 
     Parameters
@@ -385,6 +396,10 @@ def heat_td(energy: pint.Quantity, kind: str = "district", factors: Factors = No
         Only district heat has distribution losses in DESNZ.
     factors, year
         As for :func:`fuel`.
+    country : str, optional
+        Where the site is (ISO code or English name). DESNZ's district heat factors describe
+        the UK: for a site elsewhere the result says so in ``notes`` (starting with
+        :data:`~sem_carbon.facilities.UK_FACTOR_ABROAD`).
 
     Returns
     -------
@@ -406,9 +421,11 @@ def heat_td(energy: pint.Quantity, kind: str = "district", factors: Factors = No
     10,000 kWh of district heat, desnz-2024 (0.00946 kgCO2e/kWh): 94.6 kgCO2e.
     """
     q = _amount(energy, ("energy",), "energy", "heat")
+    code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
     plan = heat_td_plan(fs, kind, q.units)
-    return _emit(plan, q, {"energy": q, "year": year}, [note])
+    return _emit(plan, q, {"energy": q, "year": year, **_where(code)},
+                 [uk_factor_note("heat", code), note])
 
 
 def _gwp_edition(factors: Factors) -> FactorSet:
@@ -461,7 +478,7 @@ def refrigerant(gas: str, leaked_mass: pint.Quantity, gwp: str = "AR5",
 
 
 def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None,
-          year: int | None = None) -> Emission:
+          year: int | None = None, country: str | None = None) -> Emission:
     """Emissions of mains water supply, and its treatment after use (scope 3).
 
     Parameters
@@ -472,6 +489,10 @@ def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None
         Add the waste-water treatment factor (water returned to sewer).
     factors, year
         As for :func:`fuel`.
+    country : str, optional
+        Where the site is (ISO code or English name). DESNZ's water factors describe
+        the UK: for a site elsewhere the result says so in ``notes`` (starting with
+        :data:`~sem_carbon.facilities.UK_FACTOR_ABROAD`).
 
     Returns
     -------
@@ -489,13 +510,15 @@ def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None
     treatment).
     """
     q = _amount(volume, ("volume",), "volume", "water")
+    code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
     plan = water_plan(fs, q.units, treatment)
-    return _emit(plan, q, {"volume": q, "year": year}, [note])
+    return _emit(plan, q, {"volume": q, "year": year, **_where(code)},
+                 [uk_factor_note("water", code), note])
 
 
 def waste(mass: pint.Quantity, kind: str, disposal: str, factors: Factors = None,
-          year: int | None = None) -> Emission:
+          year: int | None = None, country: str | None = None) -> Emission:
     """Emissions of disposing of waste (scope 3).
 
     Parameters
@@ -511,6 +534,10 @@ def waste(mass: pint.Quantity, kind: str, disposal: str, factors: Factors = None
         "anaerobic digestion".
     factors, year
         As for :func:`fuel`.
+    country : str, optional
+        Where the site is (ISO code or English name). DESNZ's waste factors describe
+        the UK: for a site elsewhere the result says so in ``notes`` (starting with
+        :data:`~sem_carbon.facilities.UK_FACTOR_ABROAD`).
 
     Returns
     -------
@@ -527,7 +554,8 @@ def waste(mass: pint.Quantity, kind: str, disposal: str, factors: Factors = None
     1,040.67 kgCO2e.
     """
     q = _amount(mass, ("mass",), "mass", "waste")
+    code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
     plan = waste_plan(fs, kind, disposal, q.units)
-    return _emit(plan, q, {"mass": q, "kind": kind, "disposal_given": disposal, "year": year},
-                 [note])
+    return _emit(plan, q, {"mass": q, "kind": kind, "disposal_given": disposal, "year": year,
+                           **_where(code)}, [uk_factor_note("waste", code), note])

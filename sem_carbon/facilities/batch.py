@@ -29,7 +29,7 @@ from ..factors import FactorSet, load_factors
 from ..factors.catalogue import resolve_edition
 from ..geo.countries import normalise_country, suggest
 from ..units import parse_unit
-from ._common import Plan, apply_plans, clean_name, error_types
+from ._common import UK_ONLY, Plan, apply_plans, clean_name, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
 from .heat import heat_plan, heat_td_plan
@@ -328,9 +328,11 @@ def compute_facilities(
     live = ~rejects.mask
     only = {"electricity": is_elec, "fuel": fam == "fuel", "refrigerant": fam == "refrigerant",
             "water": fam == "water", "waste": is_waste}
+    # heat, water and waste factors are the UK's: the site's country goes into a note
+    located = is_elec | np.isin(fam, list(UK_ONLY))
     key = _combine([
         kind.codes, unit_raw.codes, year_codes,
-        np.where(only["electricity"], country_code.compact().codes, 0),
+        np.where(located, country_code.compact().codes, 0),
         np.where(only["electricity"], method.compact().codes, 0),
         np.where(only["electricity"], has_supplier, 0),
         np.where(only["fuel"], cv.compact().codes, 0),
@@ -354,7 +356,8 @@ def compute_facilities(
         f = str(fam[first])
         keys = {
             "kind": kind.values[kind.codes[first]],
-            "country": country_code.values[country.codes[first]],
+            "country": (country_code.values[country.codes[first]]
+                        if known[country.codes[first]] else None),
             "method": method.values[method.codes[first]],
             "sf": bool(has_supplier[first]),
             "cv": cv.values[cv.codes[first]],
@@ -459,7 +462,10 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
     else:
         plan = waste_plan(fs, str(keys["material"]), str(keys["disposal"]), unit)
         lead.append(edition_note)
-    return plan, "; ".join(n for n in (*lead, *plan.notes) if n), td, td_note
+    abroad = uk_factor_note(fam, keys["country"])
+    if abroad and td is not None:
+        td_note = "; ".join(n for n in (abroad, td_note) if n)
+    return plan, "; ".join(n for n in (abroad, *lead, *plan.notes) if n), td, td_note
 
 
 def _results(data: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,

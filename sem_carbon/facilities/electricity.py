@@ -9,6 +9,12 @@ country is used. Ember's figure is a generation intensity (production based, no 
 losses, lifecycle CO2e from its 2022 data on) and is on a different basis from DESNZ's
 UK factor; every Ember-based result says so.
 
+Own grid factors: a generation factor for a country added to the edition with
+:meth:`~sem_carbon.factors.FactorSet.with_overrides` (keys ``country``, ``component`` =
+``generation``, optional ``year``) is used for that country instead of Ember's; a whole
+grid edition of the user's (``kind`` ``grid-intensity``, rows with or without ``year``)
+replaces Ember through ``grid=``. A row without a year serves every year.
+
 Market-based: energy x a supplier or certificate factor given by the user [kgCO2e/kWh].
 
 T&D losses: DESNZ publishes them for UK electricity only ("Transmission and
@@ -30,7 +36,7 @@ from __future__ import annotations
 
 import pint
 
-from ..errors import UnknownFactorError
+from ..errors import FactorIntegrityError, UnknownFactorError
 from ..factors import Factor, FactorSet
 from ..units import Q_
 from ._common import (
@@ -49,6 +55,7 @@ __all__ = [
     "EMBER_METHOD_CHANGE",
     "GRID_EDITION",
     "ember_year",
+    "is_ember",
     "location_plan",
     "market_plan",
     "td_plan",
@@ -68,32 +75,60 @@ EMBER_BASIS_NOTE = (
 )
 
 
-def _grid_years(grid: FactorSet, country: str) -> dict[int, int]:
-    """``{year: row}`` of the generation intensities of ``country`` in a grid edition."""
+def _grid_years(grid: FactorSet, country: str) -> dict[int | None, int]:
+    """``{year: row}`` of the generation intensities of ``country`` in an edition.
+
+    A row without a year (a user's own figure, DESNZ's UK factor) is under the key None:
+    it serves every year.
+    """
     cache_key = "facilities_grid_years"
     if cache_key not in grid._cache:
-        frame = grid.table("electricity")
-        table: dict[str, dict[int, int]] = {}
-        years = frame["year"] if "year" in frame.columns else [""] * len(frame)
-        components = frame["component"] if "component" in frame.columns else [""] * len(frame)
-        for i, (c, y, comp) in enumerate(zip(frame["country"], years, components, strict=True)):
-            if str(comp) in ("", "generation") and str(y).strip():
-                table.setdefault(str(c), {})[int(y)] = i
+        table: dict[str, dict[int | None, int]] = {}
+        if "electricity" in grid.categories:
+            frame = grid.table("electricity")
+            n = len(frame)
+            years = frame["year"] if "year" in frame.columns else [""] * n
+            components = frame["component"] if "component" in frame.columns else [""] * n
+            for i, (c, y, comp) in enumerate(zip(frame["country"], years, components,
+                                                 strict=True)):
+                if str(comp) not in ("", "generation"):
+                    continue
+                text = str(y).strip()
+                if text and not text.isdigit():
+                    raise FactorIntegrityError(
+                        f"{grid.id}: electricity factor for {c} has year {y!r}, not a year")
+                table.setdefault(str(c), {})[int(text) if text else None] = i
         grid._cache[cache_key] = table
     return grid._cache[cache_key].get(country, {})
 
 
-def ember_year(grid: FactorSet, country: str, year: int | None) -> tuple[int, int, str]:
+def is_ember(grid: FactorSet) -> bool:
+    """True for an edition of Ember's grid intensities (its notes apply to the results)."""
+    return grid.id == GRID_EDITION or grid.publisher.lower().startswith("ember")
+
+
+def ember_year(grid: FactorSet, country: str, year: int | None
+               ) -> tuple[int | None, int, str]:
     """Year to use for ``country`` in a grid edition, its row, and a substitution note.
+
+    The row of the activity year when the edition has one; else a row without a year (a
+    figure for every year, e.g. a user's own); else the nearest year (earlier on a tie),
+    with a note; without an activity year, the latest year, with a note.
 
     Parameters
     ----------
     grid : FactorSet
-        Grid-intensity edition (``ember-grid``).
+        Grid-intensity edition (``ember-grid`` or a user's), or any edition with
+        ``electricity`` generation rows per country.
     country : str
         ISO alpha-2 code.
     year : int or None
         Activity year; None for the latest year published for the country.
+
+    Returns
+    -------
+    (year, row, note) : tuple
+        ``year`` is None when the row has no year.
 
     Raises
     ------
@@ -102,26 +137,33 @@ def ember_year(grid: FactorSet, country: str, year: int | None) -> tuple[int, in
     """
     years = _grid_years(grid, country)
     if not years:
+        covered = len(grid._cache["facilities_grid_years"])
         raise reject_as(UnknownFactorError(
             f"{grid.id} publishes no grid intensity for country {country!r} "
-            f"({len(grid._cache['facilities_grid_years'])} countries are covered)"), "country")
+            f"({covered} countries are covered)"), "country")
+    dated = {y: row for y, row in years.items() if y is not None}
+    if year is not None and int(year) in dated:
+        return int(year), dated[int(year)], ""
+    if None in years:
+        return None, years[None], ""
+    name = "Ember" if is_ember(grid) else grid.id
     if year is None:
-        latest = max(years)
-        return latest, years[latest], (f"no activity year given: used the latest {grid.id} "
+        latest = max(dated)
+        return latest, dated[latest], (f"no activity year given: used the latest {grid.id} "
                                        f"year for {country}, {latest}")
     year = int(year)
-    if year in years:
-        return year, years[year], ""
-    nearest = min(years, key=lambda y: (abs(y - year), y > year))
-    return nearest, years[nearest], f"no Ember {year} figure for {country}; used {nearest}"
+    nearest = min(dated, key=lambda y: (abs(y - year), y > year))
+    return nearest, dated[nearest], f"no {name} {year} figure for {country}; used {nearest}"
 
 
 def location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None,
                   unit: pint.Unit) -> Plan:
     """Location-based effective factor for ``country`` and ``year`` (cached).
 
-    ``GB`` uses the DESNZ edition ``fs`` (unless ``fs`` is itself a grid edition); other
-    countries use ``grid``.
+    A generation factor for the country in ``fs`` wins: DESNZ's UK factor for ``GB``, a
+    user's own figure added with :meth:`FactorSet.with_overrides`, or any country of a
+    grid edition given as ``fs``. Other countries use ``grid`` (Ember by default, or a
+    user's grid edition).
 
     Raises
     ------
@@ -134,25 +176,26 @@ def location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None
     if cache_key in fs._cache:
         return fs._cache[cache_key]
     dimension_of(unit, ("energy",), "electricity")
-    desnz_row = -1
-    if country == "GB" and fs.kind != "grid-intensity":
-        desnz_row = find_row(fs, "electricity", country="GB", component="generation")
-    notes: list[str] = []
-    if desnz_row >= 0:
-        source, factor = fs, row_factor(fs, "electricity", desnz_row)
+    own = bool(_grid_years(fs, country)) or fs.kind == "grid-intensity"
+    source = fs if own else grid
+    used, row, note = ember_year(source, country, year)
+    factor = row_factor(source, "electricity", row)
+    notes = [note] if note else []
+    if source is fs and country == "GB" and factor.source_table != "user override" \
+            and not is_ember(fs):
         method = f"location-based: DESNZ UK grid electricity generation factor ({fs.id})"
-        activity = {"country": country, "grid_year": fs.year}
-    else:
-        source = fs if fs.kind == "grid-intensity" else grid
-        used, row, note = ember_year(source, country, year)
-        factor = row_factor(source, "electricity", row)
+    elif is_ember(source):
         method = f"location-based: Ember grid intensity of generation, {used} ({source.id})"
-        notes = [n for n in (note, EMBER_BASIS_NOTE) if n]
-        if used < EMBER_METHOD_CHANGE:
+        notes.append(EMBER_BASIS_NOTE)
+        if used is not None and used < EMBER_METHOD_CHANGE:
             notes.append(f"Ember {used} figure predates Ember's current lifecycle-CO2e method "
                          f"(used from {EMBER_METHOD_CHANGE}): not directly comparable with "
                          "later years")
-        activity = {"country": country, "grid_year": used}
+    else:
+        label = f" ({factor.label})" if factor.label else ""
+        method = (f"location-based: grid factor for {country}{label}"
+                  f"{'' if used is None else f', {used}'} ({source.id})")
+    activity = {"country": country, "grid_year": source.year if used is None else used}
     plan = Plan(
         category="electricity", scope=2,
         per_unit=kg_per_unit(unit, factor.value),

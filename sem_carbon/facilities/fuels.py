@@ -46,7 +46,14 @@ from ._common import (
 )
 from .names import FUEL_ALIAS_NOTES, FUEL_ALIASES, normalise_cv
 
-__all__ = ["PROPERTY_ALIASES", "fuel_keys", "fuel_plan", "fuel_plan_for", "resolve_fuel"]
+__all__ = [
+    "GAS_STATES",
+    "PROPERTY_ALIASES",
+    "fuel_keys",
+    "fuel_plan",
+    "fuel_plan_for",
+    "resolve_fuel",
+]
 
 #: Fuel keys whose properties DESNZ publishes under another label (same fuel).
 PROPERTY_ALIASES: dict[str, str] = {
@@ -54,6 +61,14 @@ PROPERTY_ALIASES: dict[str, str] = {
     "biomethane_liquified": "biomethane",
     "biodiesel_from_used_cooking_oil": "biodiesel",
     "biodiesel_from_tallow": "biodiesel",
+}
+#: Gaseous fuels DESNZ publishes in a compressed or liquefied state: fuel -> (state, fuel
+#: whose published density is that of the gas at standard conditions). A volume of such
+#: a fuel is ambiguous; see :func:`_gas_volume`.
+GAS_STATES: dict[str, tuple[str, str]] = {
+    "cng": ("compressed", "natural_gas"),
+    "biomethane_compressed": ("compressed", "biomethane"),
+    "biomethane_liquified": ("liquefied", "biomethane"),
 }
 _BASIS_TEXT = {
     "energy_gross": "energy (gross CV)",
@@ -123,6 +138,10 @@ def _properties(fs: FactorSet, fuel: str) -> tuple[dict[str, Factor], str]:
     if not rows and fuel in PROPERTY_ALIASES:
         name = PROPERTY_ALIASES[fuel]
         rows = _bases_props(fs).get(name, {})
+    if name != fuel and fuel in GAS_STATES:
+        # the density listed under the gas is of the gas at standard conditions, not of
+        # this compressed or liquefied state: only the calorific values carry over
+        rows = {prop: i for prop, i in rows.items() if prop != "density"}
     props = {prop: row_factor(fs, "fuel_property", i) for prop, i in rows.items()}
     # a zero calorific value (e.g. CO2) cannot convert anything
     props = {k: v for k, v in props.items() if v.value.m > 0}
@@ -178,9 +197,60 @@ def _path(wanted: str, available: set[str], props: dict[str, Factor]) -> list[st
     return None
 
 
-def _convert(fs: FactorSet, category: str, fuel: str, wanted: str, unit: pint.Unit
+def _gas_volume(fs: FactorSet, fuel: str, unit: pint.Unit
+                ) -> tuple[str, list[pint.Quantity], list[str]]:
+    """Basis, leading conversion and notes for a volume of a compressed/liquefied gas.
+
+    DESNZ's CNG factor per litre is per litre of gas compressed to about 200 bar
+    (density 175 kg/m^3, sheet "Fuel properties"), while a metered volume in cubic
+    metres is gas at standard conditions (DESNZ "Natural Gas" density about 0.8 kg/m^3):
+    read as compressed litres, 100 m^3 of CNG gave 44,942 kgCO2e instead of about 204.
+    So, for a compressed gas, litres (and mL ...) are litres of compressed gas (DESNZ's
+    basis) and every other volume unit (m^3, ft^3) is gas at standard conditions,
+    converted to mass with the density the same edition publishes for the gas. A
+    liquefied gas's volume needs a liquid density; DESNZ publishes none for liquefied
+    biomethane, so such an amount is refused. Each reading is noted on the result.
+
+    Raises
+    ------
+    UnknownFactorError
+        The edition publishes no density for the state the amount is in.
+    """
+    state, gas = GAS_STATES[fuel]
+    litres = any("liter" in name or "litre" in name for name in unit._units)
+    if state == "compressed" and litres:
+        if "volume" in _bases(fs, "fuel", fuel):
+            row = row_factor(fs, "fuel", _bases(fs, "fuel", fuel)["volume"])
+            return "volume", [], [
+                f"{fuel} amount in {unit_text(unit)} read as litres of compressed gas, "
+                f"DESNZ's basis ({fs.id} {row.source_table} row {row.source_row}); give "
+                "cubic metres for gas at standard conditions"]
+        raise reject_as(UnknownFactorError(
+            f"{fs.id} publishes no density of {fuel} (compressed), so an amount in "
+            f"{unit_text(unit)} of compressed gas cannot be converted; give it in kg or "
+            "kWh, or in m^3 of gas at standard conditions"), "unit")
+    density_row = _bases_props(fs).get(gas, {}).get("density")
+    if state == "liquefied" or density_row is None:
+        raise reject_as(UnknownFactorError(
+            f"{fs.id} publishes no density of {fuel.replace('_liquified', '')} in its "
+            f"{state} state (its '{gas}' density is of the gas), so an amount in "
+            f"{unit_text(unit)} cannot be converted; give it in kg or kWh"), "unit")
+    density = row_factor(fs, "fuel_property", density_row)
+    return "mass", [density.value], [
+        f"{fuel} amount in {unit_text(unit)} read as gas at standard conditions (not "
+        f"compressed): converted to mass with {fs.id} {density.source_table} "
+        f"'{density.label}' density {density.value.m:g} {density.unit} (row "
+        f"{density.source_row}); litres are read as litres of compressed gas"]
+
+
+def _convert(fs: FactorSet, category: str, fuel: str, wanted: str, unit: pint.Unit,
+             lead: list[pint.Quantity] | None = None
              ) -> tuple[Factor, list[pint.Quantity], list[str]] | None:
-    """Factor row and conversion chain for ``fuel`` given on basis ``wanted``."""
+    """Factor row and conversion chain for ``fuel`` given on basis ``wanted``.
+
+    ``lead`` is a conversion already applied to the amount (see :func:`_gas_volume`); it
+    starts the returned chain.
+    """
     rows = _bases(fs, category, fuel)
     if not rows:
         return None
@@ -189,7 +259,7 @@ def _convert(fs: FactorSet, category: str, fuel: str, wanted: str, unit: pint.Un
     if path is None:
         return None
     factor = row_factor(fs, category, rows[path[-1]])
-    chain: list[pint.Quantity] = []
+    chain: list[pint.Quantity] = list(lead or [])
     texts: list[str] = []
     for origin, target in itertools.pairwise(path):
         q, text = _step(origin, target, props)
@@ -234,7 +304,11 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
         return fs._cache[cache_key]
     dim = dimension_of(unit, ("energy", "volume", "mass"), f"fuel {fuel}")
     wanted = f"energy_{cv}" if dim == "energy" else dim
-    found = _convert(fs, "fuel", fuel, wanted, unit)
+    lead: list[pint.Quantity] = []
+    state_notes: list[str] = []
+    if dim == "volume" and fuel in GAS_STATES:
+        wanted, lead, state_notes = _gas_volume(fs, fuel, unit)
+    found = _convert(fs, "fuel", fuel, wanted, unit, lead)
     if found is None:
         published = ", ".join(_BASIS_TEXT[b] for b in _bases(fs, "fuel", fuel))
         raise reject_as(UnknownFactorError(
@@ -244,7 +318,7 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
     factor, chain, notes = found
     per_unit = kg_per_unit(unit, *chain, factor.value)
     gases = {g: kg_per_unit(unit, *chain, q) for g, q in factor.gases.items()}
-    biogenic, bio_notes = _biogenic(fs, fuel, wanted, unit)
+    biogenic, bio_notes = _biogenic(fs, fuel, wanted, unit, lead)
     plan = Plan(
         category="fuel",
         scope=1,
@@ -256,7 +330,7 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
         input_unit=unit_text(unit),
         gases=gases,
         biogenic=biogenic,
-        notes=tuple(n for n in (*notes, *bio_notes) if n),
+        notes=tuple(n for n in (*state_notes, *notes, *bio_notes) if n),
         activity={"fuel": fuel, "basis": factor.keys["basis"],
                   **({"cv": cv} if dim == "energy" else {})},
     )
@@ -264,7 +338,8 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
     return plan
 
 
-def _biogenic(fs: FactorSet, fuel: str, wanted: str, unit: pint.Unit) -> tuple[float, list[str]]:
+def _biogenic(fs: FactorSet, fuel: str, wanted: str, unit: pint.Unit,
+              lead: list[pint.Quantity] | None = None) -> tuple[float, list[str]]:
     """Biogenic CO2 [kg per input unit] of ``fuel``, NaN when it has none."""
     try:
         source, note = fallback_edition(fs, lambda e: "biogenic_co2" in e.categories,
@@ -273,7 +348,7 @@ def _biogenic(fs: FactorSet, fuel: str, wanted: str, unit: pint.Unit) -> tuple[f
         return float("nan"), []
     if not _bases(source, "biogenic_co2", fuel):
         return float("nan"), []
-    found = _convert(source, "biogenic_co2", fuel, wanted, unit)
+    found = _convert(source, "biogenic_co2", fuel, wanted, unit, lead)
     if found is None:
         return float("nan"), [f"biogenic CO2 of {fuel} not computed: {source.id} publishes it "
                               f"per {', '.join(_bases(source, 'biogenic_co2', fuel))} only "

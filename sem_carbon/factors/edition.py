@@ -1,9 +1,11 @@
 """One factor edition: load, validate, query.
 
 An edition is a folder with a ``datapackage.json`` and tidy CSV resources (see
-``docs/factor-format.md``). Loading checks the sha256 of every resource, the schema,
-that every unit parses and every value is finite; a failure raises
-:class:`~sem_carbon.errors.FactorIntegrityError` naming the file and the reason.
+``docs/factor-format.md``). Loading checks the sha256 of every resource (which must lie
+inside the edition folder), the schema, that every unit parses and every value is
+finite, and converts every factor to its category's canonical unit (:mod:`.canonical`);
+a failure raises :class:`~sem_carbon.errors.FactorIntegrityError` naming the file and
+the reason.
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pint
 
 from ..errors import FactorIntegrityError, UnknownFactorError
-from ..units import CO2E, parse_unit, ureg
+from ..units import parse_unit, ureg
+from .canonical import canonicalise
 from .keys import STANDARD_COLUMNS, normalise_key_value
 from .model import Factor
 
@@ -38,8 +40,6 @@ REQUIRED_METADATA: tuple[str, ...] = (
     "resources",
 )
 
-#: Categories whose values are not CO2e factors.
-_NON_EMISSION_CATEGORIES = {"fuel_property", "blend_component"}
 _GAS_COLUMNS = ("co2", "ch4", "n2o")
 
 
@@ -106,6 +106,9 @@ class FactorSet:
         descriptor = folder / "datapackage.json"
         if not descriptor.is_file():
             raise FactorIntegrityError(f"{folder}: no datapackage.json, so not a factor edition")
+        if not _inside(folder, descriptor):
+            raise FactorIntegrityError(f"{descriptor} is a link to a file outside the edition "
+                                       "folder; copy the descriptor into the folder")
         try:
             metadata = json.loads(descriptor.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -251,7 +254,8 @@ class FactorSet:
             if column not in extra.columns:
                 extra[column] = np.nan if column in (*_GAS_COLUMNS, "value", "source_row") else ""
         extra["source_table"] = extra["source_table"].replace("", "user override")
-        _validate_frame(extra, f"overrides for {self.id}")
+        extra = _validate_frame(extra.reset_index(drop=True), f"overrides for {self.id}",
+                                lambda i: f"row {i + 1}")
         key_cols = sorted(set(self._table.columns) | set(extra.columns) - set(STANDARD_COLUMNS))
         key_cols = [c for c in key_cols if c not in STANDARD_COLUMNS]
         base = self._table.copy()
@@ -277,8 +281,43 @@ class FactorSet:
         return len(self._table)
 
 
+def _inside(folder: Path, path: Path) -> bool:
+    """True when ``path``, symlinks resolved, lies in ``folder`` (symlinks resolved)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def resource_path(folder: Path, text: Any, edition: str) -> Path:
+    """The file a descriptor's resource ``path`` names, refused unless inside ``folder``.
+
+    A resource path is a relative POSIX path (``air.csv``, ``data/air.csv``). Absolute
+    paths, drive letters, backslashes, ``..`` and symlinks that lead out of the edition
+    folder are refused before the file is opened, so a descriptor cannot make the loader
+    read (or report the checksum of) a file elsewhere.
+
+    Raises
+    ------
+    FactorIntegrityError
+        The path leads outside the edition folder; the message names only the path text.
+    """
+    raw = str(text)
+    outside = FactorIntegrityError(
+        f"{edition}: resource path {raw!r} in datapackage.json points outside the edition "
+        f"folder; a resource must be a relative path (with /) to a file in {folder.name}")
+    posix = PurePosixPath(raw)
+    if (not raw or "\\" in raw or posix.is_absolute() or PureWindowsPath(raw).drive
+            or ".." in posix.parts or "\0" in raw):
+        raise outside
+    path = folder / posix
+    if not _inside(folder, path):
+        raise outside
+    return path
+
+
 def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> pd.DataFrame:
-    path = folder / str(resource.get("path", ""))
+    path = resource_path(folder, resource.get("path", ""), edition)
     if not path.is_file():
         raise FactorIntegrityError(f"{edition}: resource file {path} is missing")
     expected = str(resource.get("sha256", ""))
@@ -309,33 +348,26 @@ def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> p
                 f"{frame[column].iloc[row]!r} is not a number"
             )
         frame[column] = numbers
-    _validate_frame(frame, f"{edition}: {path.name}")
-    return frame
+    return _validate_frame(frame, f"{edition}: {path.name}", lambda i: f"line {i + 2}")
 
 
-def _validate_frame(frame: pd.DataFrame, where: str) -> None:
+def _validate_frame(frame: pd.DataFrame, where: str,
+                    line_of: Callable[[int], str]) -> pd.DataFrame:
+    """Checked copy of ``frame`` with numeric values in each category's canonical unit."""
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise FactorIntegrityError(f"{where} line {row + 2}: value is missing or not finite")
-    if (frame["category"].astype(str).str.strip() == "").any():
-        row = int(np.flatnonzero((frame["category"].astype(str).str.strip() == "").to_numpy())[0])
-        raise FactorIntegrityError(f"{where} line {row + 2}: empty category")
-    for (unit_text, category), rows in frame.groupby(["unit", "category"]).groups.items():
-        try:
-            unit = parse_unit(str(unit_text))
-        except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-                TypeError, ValueError, AssertionError) as exc:
-            raise FactorIntegrityError(
-                f"{where} line {int(min(rows)) + 2}: unit {unit_text!r} does not parse ({exc})"
-            ) from exc
-        is_emission = category not in _NON_EMISSION_CATEGORIES
-        if is_emission and unit.dimensionality.get("[co2e]", 0) != CO2E["[co2e]"]:
-            raise FactorIntegrityError(
-                f"{where} line {int(min(rows)) + 2}: '{category}' unit {unit_text!r} is not "
-                "CO2e per activity unit"
-            )
+        raise FactorIntegrityError(f"{where} {line_of(row)}: value is missing or not finite")
+    empty = (frame["category"].fillna("").astype(str).str.strip() == "").to_numpy()
+    if empty.any():
+        raise FactorIntegrityError(
+            f"{where} {line_of(int(np.flatnonzero(empty)[0]))}: empty category")
+    frame = frame.copy()
+    frame["value"] = values
+    for gas in _GAS_COLUMNS:
+        frame[gas] = pd.to_numeric(frame[gas], errors="coerce")
+    return canonicalise(frame, where, line_of)
 
 
 def _check_unique(table: pd.DataFrame, key_cols: list[str], where: Path) -> None:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import FactorIntegrityError
 from .edition import FactorSet, sha256_of
 from .keys import STANDARD_COLUMNS
 
 __all__ = ["write_factor_set"]
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 
 def write_factor_set(
@@ -33,6 +37,15 @@ def write_factor_set(
     resources : mapping of str to DataFrame
         Resource name -> rows in the factor-format columns (missing standard columns are
         added empty). Written as ``<name>.csv`` with a sha256 recorded in the descriptor.
+        Factors may be in any unit of their category's dimension: the file keeps them
+        as given and loading converts them to the canonical unit (see
+        :mod:`sem_carbon.factors.canonical`).
+
+    Raises
+    ------
+    FactorIntegrityError
+        A resource name is not a plain file name (``../x``, ``a/b``), or the written
+        edition fails validation (unit, value, key, duplicate).
 
     Examples
     --------
@@ -44,6 +57,11 @@ def write_factor_set(
     ... # doctest: +SKIP
     """
     folder = Path(folder)
+    for name in resources:  # each resource is a file of the folder, nowhere else
+        if not _SAFE_NAME.fullmatch(str(name)):
+            raise FactorIntegrityError(
+                f"resource name {str(name)!r} is not a plain file name (letters, digits, "
+                "'_', '-', '.'; no path): resources are written inside the edition folder")
     folder.mkdir(parents=True, exist_ok=True)
     listed = []
     for name, frame in resources.items():
