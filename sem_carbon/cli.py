@@ -399,7 +399,7 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
                 units=units))
         step("computing emissions")
         inv = sc.calculate(tables, factors=args.factors, radiative_forcing=not args.no_rf,
-                           haul=args.haul)
+                           haul=args.haul, grid=args.grid)
         step(f"writing {target.name}")
         if suffix == ".csv":
             inv.to_csv(target)
@@ -655,6 +655,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="units of unit-less columns, e.g. distance=km")
     p.add_argument("--factors", metavar="ID",
                    help="one edition for all rows (default: each row's own year)")
+    p.add_argument("--grid", metavar="ID_OR_FOLDER",
+                   help="grid electricity factors for countries outside the UK: an edition id "
+                        "or a folder of your own (default: the bundled Ember edition)")
     p.add_argument("--no-rf", action="store_true", help="air travel without radiative forcing")
     p.add_argument("--haul", default="distance", choices=("distance", "desnz", "smooth"),
                    help="haul-band rule (default: distance)")

@@ -37,7 +37,7 @@ from .errors import InputFormatError, NothingComputedWarning, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .inventory import REJECT_COLUMNS, Inventory, calculate
-from .units import Q_
+from .units import Q_, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import dask.dataframe as dd
@@ -559,7 +559,7 @@ class DaskInventory:
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
         kg = float(self.data["co2e_kg"].sum().compute())
-        return Q_(kg, "kgCO2e").to(unit)
+        return Q_(kg, "kgCO2e").to(parse_unit(unit))
 
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
         """Totals in tCO2e grouped by any columns, aggregated on the cluster.

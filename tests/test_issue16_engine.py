@@ -280,3 +280,25 @@ def test_item16_calculate_warns_when_nothing_is_computed() -> None:
     with pytest.warns(sc.NothingComputedWarning, match="all 2 source rows were rejected"):
         inv = sc.calculate(bad)
     assert len(inv.data) == 0 and len(inv.rejected) == 2
+
+
+def test_item06_cli_takes_an_own_grid_edition(tmp_path: Path) -> None:
+    rows = pd.DataFrame({"category": ["electricity"], "country": ["CH"],
+                         "component": ["generation"], "value": [12.0],
+                         "unit": ["gCO2e / kWh"], "label": ["CH supplier mix"]})
+    meta = {"id": "my-grid", "title": "Own grid", "publisher": "Us", "year": 2024,
+            "kind": "grid-intensity", "licenses": [{"name": "CC0-1.0", "title": "CC0"}],
+            "sources": [{"title": "our supplier's 2024 disclosure", "path": "n/a"}]}
+    sc.write_factor_set(tmp_path / "my-grid", meta, {"electricity": rows})
+    pd.DataFrame({"mode": ["air"], "origin": ["GVA"], "destination": ["JFK"],
+                  "date": ["2024-03-01"]}).to_csv(tmp_path / "log.csv", index=False)
+    pd.DataFrame({"kind": ["electricity"], "amount": [1000], "unit": ["kWh"],
+                  "country": ["CH"], "date": ["2024-03-01"]}).to_csv(tmp_path / "fac.csv",
+                                                                      index=False)
+    proc = _cli("calc", "log.csv", "--facilities", "fac.csv", "--grid", "my-grid", "-o",
+                "inv.csv", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    inv = sc.Inventory.read_csv(tmp_path / "inv.csv")
+    electricity = inv.data[inv.data["category"] == "electricity"]
+    assert electricity["co2e_kg"].tolist() == pytest.approx([12.0])
+    assert electricity["factor_id"].tolist() == ["my-grid"]
