@@ -33,6 +33,10 @@ Which airports are guarded (the union, each reason recorded in the ``why`` colum
     Every airport of the air rows in ``examples/data/travel_*.csv``.
 ``alias``
     Every airport the alias table (``sem_carbon/geo/data/airport_aliases.csv``) resolves to.
+``reported``
+    Airports reported misplaced by ``airportsdata`` that no other criterion selects
+    (``--reported``, default KJK: Kortrijk-Wevelgem, named in issue 16, has no scheduled
+    service).
 
 The sidecar also records, under ``airportsdata_drift``, every guarded airport that the
 installed ``airportsdata`` places more than 2 km from the new table (code, km, cause), as
@@ -257,6 +261,8 @@ def main() -> None:
     parser.add_argument("--routes", type=Path, required=True, help="OpenFlights routes.dat")
     parser.add_argument("--top", type=int, default=300)
     parser.add_argument("--radius-km", type=float, default=80.0)
+    parser.add_argument("--reported", default="KJK",
+                        help="comma-separated IATA codes reported misplaced (issue 16: KJK)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     if args.ourairports:
@@ -301,6 +307,8 @@ def main() -> None:
     alias_iata, alias_icao = alias_targets()
     for code in sorted(alias_iata):
         add(code, "alias", skipped.setdefault("alias", []))
+    for code in sorted(c.strip() for c in args.reported.split(",") if c.strip()):
+        add(code, "reported", skipped.setdefault("reported", []))
 
     rows = []
     for code, reasons in why.items():
@@ -373,6 +381,7 @@ def main() -> None:
             },
             "example": "air rows of examples/data/travel_*.csv",
             "alias": "resolves_to of sem_carbon/geo/data/airport_aliases.csv",
+            "reported": f"reported misplaced by airportsdata (issue 16): {args.reported}",
             "skipped": {k: sorted(set(v)) for k, v in skipped.items() if v},
         },
         "rows": len(rows),

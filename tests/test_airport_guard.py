@@ -42,8 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 REFERENCE_CSV = REPO / "sem_carbon" / "geo" / "data" / "airport_reference.csv"
 
 # The airports the issue names: airportsdata releases since 2026-03 write their AIP
-# degrees-minutes-seconds as decimal degrees (KJK is not guarded: no scheduled service).
-ISSUE_AIRPORTS = ("BRU", "CRL", "ANR", "OST", "LGG", "LUX")
+# degrees-minutes-seconds as decimal degrees.
+ISSUE_AIRPORTS = ("BRU", "CRL", "ANR", "OST", "LGG", "KJK", "LUX")
 
 
 def _raw_positions() -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -72,7 +72,8 @@ def test_reference_table_is_cited_and_consistent():
     for why in ref.why:
         for tag in why.split(";"):
             kind = tag.split(":")[0]
-            assert kind in {"busiest", "large", "scheduled", "capital", "example", "alias"}, tag
+            assert kind in {"busiest", "large", "scheduled", "capital", "example", "alias",
+                            "reported"}, tag
             tags[kind] = tags.get(kind, 0) + 1
     assert tags == meta["rows_by_reason"]
     assert tags["busiest"] == 300 and tags["capital"] >= 190
@@ -322,3 +323,18 @@ def test_notes_follow_dates_and_aliases():
     if expect_bru:
         assert notes[1, 0].startswith("BRU coordinates: reference:")
     assert notes[0, 0] == notes[0, 1] == notes[1, 1] == ""
+
+
+def test_notes_are_per_distinct_code_and_keep_the_shape():
+    import pandas as pd
+
+    codes = np.array(["bru ", "GVA", None, "KJK", "IST"] * 2000, dtype=object)
+    dates = np.array(["2018-01-01", None, None, "2020-01-01", "2018-05-05"] * 2000,
+                     dtype=object)
+    notes = coordinate_notes(codes.reshape(100, 100), dates=dates.reshape(100, 100))
+    assert notes.shape == (100, 100)
+    flat = notes.reshape(-1)
+    for i, (code, day) in enumerate(zip(codes[:5], dates[:5], strict=True)):
+        assert (flat[i::5] == coordinate_notes([code], dates=[day])[0]).all()
+    assert (coordinate_notes(pd.Series(codes[:5])) == coordinate_notes(codes[:5])).all()
+    assert flat[2] == ""

@@ -322,34 +322,42 @@ def coordinate_notes(codes: Any, dates: Any = None) -> np.ndarray:
     """
     import pandas as pd
 
-    from .airports import _location_of, _normalise_code
+    from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
 
-    arr = np.asarray(codes, dtype=object)
-    shape = arr.shape if arr.ndim else (1,)
-    flat = arr.reshape(-1)
-    days = None
-    if dates is not None:
-        from .airports import _as_days
-
-        days = _as_days(dates, len(flat))
-    keys = pd.Series([_normalise_code(c) for c in flat], dtype=object)
-    if days is not None:
-        keys = keys + "|" + pd.Series(days.astype(str), dtype=object)
-    idx, uniques = pd.factorize(keys)
+    if isinstance(codes, pd.Series | pd.Index):
+        flat, shape = codes, (len(codes),)
+    else:
+        arr = np.asarray(codes, dtype=object)
+        shape = arr.shape if arr.ndim else (1,)
+        flat = arr.reshape(-1)
+    idx, uniques = pd.factorize(flat, use_na_sentinel=True)  # the work is per distinct code
+    norm = [_normalise_code(u) for u in uniques]
     check = coordinate_check()
     issues = "; ".join(check.release_issues)
     guarded = reference_rows()[0]
-    notes = np.empty(len(uniques) + 1, dtype=object)
-    notes[-1] = ""
-    for u, key in enumerate(uniques):  # loop over distinct (code, date) pairs only
-        code, _, day = str(key).partition("|")
-        loc = _location_of(code, day if day and day != "NaT" else None) if code else None
-        note = ""
-        if loc is not None:
-            if "reference: " in loc.source or "0.1 degree only" in loc.source:
-                note = f"{code} coordinates: {loc.source}"
-            elif loc.source == "airportsdata" and issues and code not in guarded:
-                note = (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
-                        f"verified (outside the reference table; this release {issues})")
-        notes[u] = note
-    return notes[np.where(idx < 0, len(uniques), idx)].reshape(shape)
+
+    def note_for(code: str, day: Any = None) -> str:
+        loc = _location_of(code, day) if code else None
+        if loc is None:
+            return ""
+        if "reference: " in loc.source or "0.1 degree only" in loc.source:
+            return f"{code} coordinates: {loc.source}"
+        if loc.source == "airportsdata" and issues and code not in guarded:
+            return (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
+                    f"verified (outside the reference table; this release {issues})")
+        return ""
+
+    notes = np.array([*(note_for(code) for code in norm), ""], dtype=object)
+    out = notes[np.where(idx < 0, len(norm), idx)]
+    if dates is not None:
+        days = _as_days(dates, len(out))
+        dated = _dated_codes()
+        for i, code in enumerate(norm):  # the few distinct codes whose meaning has a date
+            if code not in dated or code in _REGISTERED:
+                continue
+            rows = np.flatnonzero(idx == i)
+            day_idx, day_uniques = pd.factorize(days[rows], use_na_sentinel=True)
+            per_day = np.array([*(note_for(code, d) for d in day_uniques), notes[i]],
+                               dtype=object)
+            out[rows] = per_day[np.where(day_idx < 0, len(day_uniques), day_idx)]
+    return out.reshape(shape)
