@@ -1,9 +1,9 @@
 """Guard on ``airportsdata``'s coordinates: compare with the reference table, correct, note.
 
-``airportsdata`` releases have shipped wrong positions: since 2026-03 (20260208 and later)
-BRU, CRL, ANR, OST, LGG, KJK and LUX are 15-42 km off because their degrees-minutes-seconds
-were written as decimal degrees (50°54'05" as 50.5405), which puts Geneva-Brussels under
-500 km, in the "domestic" band; release 20250909 rounds 146 US airports to 0.1 degree. So,
+``airportsdata`` releases have shipped wrong positions: from 20260208 on, BRU, CRL, ANR, OST,
+LGG, KJK, LUX and NMI are 16-44 km off because their degrees-minutes-seconds were written as
+decimal degrees (50°54'05" as 50.5405), which puts Geneva-Brussels under 500 km, in the
+"domestic" band; release 20250909 rounds 146 US airports to 0.1 degree. So,
 once per process, when the airport table loads:
 
 1. every airport of the reference table (:mod:`sem_carbon.geo.reference`: OurAirports
