@@ -422,3 +422,32 @@ def test_country_name_and_suggest():
     assert "Switzerland" in suggest("Swizerland")
     assert suggest("Swizerland", ["Sweden", "Switzerland"], n=1) == " (did you mean 'Switzerland'?)"
     assert suggest("zzzzzz") == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16 item 3: wrong airport coordinates from the dependency
+
+# Aerodrome reference points as published in the national AIPs (degrees, minutes, seconds),
+# quoted by the airports' Wikipedia infoboxes: Geneva 46°14'18"N 6°06'34"E (Swiss AIP),
+# Brussels 50°54'05"N 4°29'04"E (Belgian AIP).
+GVA_AIP = (46 + 14 / 60 + 18 / 3600, 6 + 6 / 60 + 34 / 3600)
+BRU_AIP = (50 + 54 / 60 + 5 / 3600, 4 + 29 / 60 + 4 / 3600)
+
+
+def test_issue16_item3_gva_bru_is_about_532_km_and_short_haul():
+    """airportsdata 20260208 and later put Brussels at 50.5405, 4.2904 (its AIP position
+    50°54'05"N 4°29'04"E written as decimals), 42 km south-west: Geneva-Brussels came out at
+    496 km, in the "domestic" band (< 500 km), and was overstated by 39-53%. The guard uses
+    the reference position, so the distance is the geodesic between the AIP points (532 km)
+    within the sphere's 0.5% and the flight is short-haul."""
+    import sem_carbon as sc
+
+    ref = geodesic_km(*GVA_AIP, *BRU_AIP)
+    assert ref == pytest.approx(532.2, abs=0.5)
+    km = float(great_circle_km("GVA", "BRU")[0])
+    assert abs(km - ref) / ref < 0.005
+    result = sc.flight("GVA", "BRU")
+    assert result.activity["haul"] == "short_haul"
+    assert result.activity["distance"].m_as("km") == pytest.approx(km)
+    bru = airport_info("BRU")
+    assert float(haversine_km(bru.lat, bru.lon, *BRU_AIP)) < 2.0

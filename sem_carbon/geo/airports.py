@@ -1,7 +1,10 @@
 """IATA airport codes to coordinates and country, vectorised.
 
 Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``), loaded
-on first use and kept for the process (``import sem_carbon`` loads nothing). Codes that
+on first use and kept for the process (``import sem_carbon`` loads nothing); on that load the
+positions of the ~3,200 airports of the reference table (every airport with scheduled airline
+service) are checked against it and corrected where ``airportsdata`` is more than 2 km off
+(:mod:`sem_carbon.geo.guard`). Codes that
 ``airportsdata`` no longer lists or that changed meaning are handled by the alias table of
 :mod:`sem_carbon.geo.aliases` (retired, reassigned and metropolitan codes); users can add
 their own locations with :func:`register_location`.
@@ -32,6 +35,8 @@ import numpy as np
 from ..errors import InputFormatError, InvalidActivityError, UnknownAirportError
 from .aliases import AirportAlias, airport_aliases
 from .countries import close_matches, normalise_country
+from .guard import CoordinateCheck, check_one, check_positions, coarse_source
+from .reference import reference_airports, reference_rows
 
 __all__ = [
     "AirportInfo",
@@ -88,7 +93,11 @@ class AirportInfo(NamedTuple):
     name : str
         Airport (or representative airport) name.
     source : str
-        ``"airportsdata"``, ``"registered"`` or ``"alias <kind>: <code> -> <target>"``.
+        ``"airportsdata"``, ``"registered"``, ``"alias <kind>: <code> -> <target>"``, or,
+        where the coordinate guard replaced ``airportsdata``'s position,
+        ``"reference: OurAirports position; airportsdata <version> is <km> km off (<cause>)"``
+        (``"airportsdata <version>; position given to 0.1 degree only ..."`` for an airport
+        outside the reference whose position is coarse; see :mod:`sem_carbon.geo.guard`).
     """
 
     code: str
@@ -109,13 +118,41 @@ _REGISTERED: dict[str, _Location] = {}
 
 @lru_cache(maxsize=1)
 def _airports() -> dict[str, _Location]:
-    """``airportsdata`` keyed by IATA code (loaded once, on first use)."""
+    """``airportsdata`` keyed by IATA code, guarded (loaded once, on first use)."""
+    return _checked_airports()[0]
+
+
+@lru_cache(maxsize=1)
+def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
+    """``airportsdata`` keyed by IATA code with the coordinate guard applied, and its report.
+
+    Every airport of the reference table that ``airportsdata`` places more than 2 km away
+    from the reference gets the reference position (source ``"reference: ..."``); airports
+    outside the reference given to 0.1 degree only are marked (see
+    :mod:`sem_carbon.geo.guard`). One vectorised comparison per process.
+    """
     import airportsdata
 
-    return {
-        code: _Location(float(r["lat"]), float(r["lon"]), r["country"], r["name"], "airportsdata")
-        for code, r in airportsdata.load("IATA").items()
+    raw = airportsdata.load("IATA")
+    version = str(getattr(airportsdata, "__version__", "unknown"))
+    codes = list(raw)
+    lat = np.array([r["lat"] for r in raw.values()], dtype=float)
+    lon = np.array([r["lon"] for r in raw.values()], dtype=float)
+    check = check_positions(codes, lat, lon, version)
+    table = {
+        code: _Location(la, lo, r["country"], r["name"], "airportsdata")
+        for code, r, la, lo in zip(codes, raw.values(), lat.tolist(), lon.tolist(), strict=True)
     }
+    ref = reference_airports()
+    row = reference_rows()[0]
+    for drift in check.drift:  # a few dozen corrections at most
+        j = row[drift.code]
+        table[drift.code] = _Location(float(ref.lat[j]), float(ref.lon[j]), str(ref.country[j]),
+                                      ref.name[j], drift.source(version))
+    marked = coarse_source(version)
+    for code in check.coarse:
+        table[code] = table[code]._replace(source=marked)
+    return table, check
 
 
 @lru_cache(maxsize=1)
@@ -131,11 +168,19 @@ def _alias_location(alias: AirportAlias) -> _Location:
     source = f"alias {alias.kind}: {alias.code} -> {target or 'table coordinates'}"
     if len(target) == 3 and target in _airports():
         loc = _airports()[target]
+        if loc.source != "airportsdata":  # corrected or coarse: say so
+            source += f"; {loc.source}"
         return _Location(loc.lat, loc.lon, loc.country, alias.name or loc.name, source)
     if len(target) == 4 and target in _icao():
         rec = _icao()[target]
-        name = alias.name or rec["name"]
-        return _Location(float(rec["lat"]), float(rec["lon"]), rec["country"], name, source)
+        lat, lon, country = float(rec["lat"]), float(rec["lon"]), rec["country"]
+        found = check_one(target, rec.get("iata") or "", lat, lon)
+        if found is not None:  # the ICAO record drifted: use the reference position
+            drift, j = found
+            ref = reference_airports()
+            lat, lon, country = float(ref.lat[j]), float(ref.lon[j]), str(ref.country[j])
+            source += f"; {drift.source(_checked_airports()[1].airportsdata_version)}"
+        return _Location(lat, lon, country, alias.name or rec["name"], source)
     if alias.lat is not None and alias.lon is not None:
         if target:
             source += f" (table coordinates; {target} not in airportsdata)"
@@ -362,6 +407,18 @@ def resolve_iata(
                     found.reshape(shape))  # fmt: skip
 
 
+def _location_of(key: str, date: Any = None) -> _Location | None:
+    """Location of one normalised code on a date (None: undated), or None if unknown."""
+    if key in _REGISTERED:
+        return _REGISTERED[key]
+    if date is not None and key in _dated_codes():
+        day = _as_days([date], 1)
+        for alias, candidate in _alias_index()[key]:
+            if not alias.is_open and alias.applies_on(day)[0]:
+                return candidate
+    return _undated(key)
+
+
 def airport_info(code: str, date: Any = None) -> AirportInfo:
     """Resolve one code, with the airport's name and the origin of the location.
 
@@ -378,17 +435,7 @@ def airport_info(code: str, date: Any = None) -> AirportInfo:
         The code is unknown.
     """
     key = _normalise_code(code)
-    loc: _Location | None = None
-    if key in _REGISTERED:
-        loc = _REGISTERED[key]
-    elif date is not None and key in _dated_codes():
-        day = _as_days([date], 1)
-        for alias, candidate in _alias_index()[key]:
-            if not alias.is_open and alias.applies_on(day)[0]:
-                loc = candidate
-                break
-    if loc is None and key:
-        loc = _undated(key)
+    loc = _location_of(key, date) if key else None
     if loc is None:
         raise UnknownAirportError(_unknown_message([key]))
     return AirportInfo(key, loc.lat, loc.lon, loc.country, loc.name, loc.source)
