@@ -23,6 +23,7 @@ from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .io.writers import atomic_write, restore_frame, write_csv
 from .limits import MAX_ROW_CO2E_KG
+from .notes import join_notes
 from .units import Q_, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -477,7 +478,7 @@ def calculate(
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
-            results["notes"] = _join_notes(_input_notes(rows, results.index), note,
+            results["notes"] = join_notes(_input_notes(rows, results.index), note,
                                            results["notes"])
             data_blocks.append(_attach_inputs(kind, rows, results, item.source))
             if len(rejects):
@@ -539,39 +540,6 @@ def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
         return None
     notes = rows["notes"]
     return notes if notes.index.equals(index) else notes.loc[index]
-
-
-def _join_notes(*parts: pd.Series | str | None) -> Any:
-    """Join note columns (or one note for all rows) with ``"; "``, skipping empty ones.
-
-    The text is built once per distinct combination of notes, not per row: notes repeat
-    across millions of rows. Returns the last part unchanged when it is the only one.
-    """
-    given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
-    if len(given) <= 1:
-        return given[0] if given else ""
-    columns = [p for p in given if not isinstance(p, str)]
-    n = len(columns[0])
-    combined = np.zeros(n, np.int64)
-    labels: list[list[str]] = []
-    for part in given:
-        if isinstance(part, str):
-            codes, cats = np.zeros(n, np.int64), [part]
-        else:
-            cat = pd.Categorical(part.astype(object).where(part.notna(), ""))
-            codes, cats = cat.codes.astype(np.int64), [str(c) for c in cat.categories]
-        combined = combined * len(cats) + codes
-        labels.append(cats)
-    uniques, inverse = np.unique(combined, return_inverse=True)
-    texts = []
-    for value in uniques.tolist():
-        pieces = []
-        for cats in reversed(labels):
-            value, code = divmod(value, len(cats))
-            pieces.append(cats[code])
-        texts.append("; ".join(dict.fromkeys(x for x in reversed(pieces) if x)))
-    distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-    return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
 
 
 def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:

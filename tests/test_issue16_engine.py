@@ -302,3 +302,24 @@ def test_item06_cli_takes_an_own_grid_edition(tmp_path: Path) -> None:
     electricity = inv.data[inv.data["category"] == "electricity"]
     assert electricity["co2e_kg"].tolist() == pytest.approx([12.0])
     assert electricity["factor_id"].tolist() == ["my-grid"]
+
+
+def test_item03_dakar_code_after_the_move_is_the_new_airport() -> None:
+    """DKR closed to airline traffic on 7 Dec 2017; later logs mean Dakar, i.e. DSS."""
+    before = sc.great_circle("GVA", "DKR", date="2017-12-06").m_as("km")
+    after = sc.great_circle("GVA", "DKR", date="2017-12-07").m_as("km")
+    assert after == pytest.approx(sc.great_circle("GVA", "DSS").m_as("km"), rel=1e-12)
+    assert before == pytest.approx(4134.5, abs=1.0) and after == pytest.approx(4120.6, abs=1.0)
+
+
+def test_item03_corrected_airports_are_noted_on_rows_and_results() -> None:
+    from sem_carbon.geo import corrected_codes
+
+    flight = sc.flight("GVA", "BRU")
+    assert flight.activity["haul"] == "short_haul"
+    if "BRU" in corrected_codes():  # the installed airportsdata misplaces Brussels
+        assert any(n.startswith("BRU coordinates: reference") for n in flight.notes)
+    inv = sc.calculate(pd.DataFrame({"mode": "air", "origin": ["GVA", "GVA"],
+                                     "destination": ["BRU", "JFK"], "date": "2024-05-01"}))
+    notes = inv.data["notes"].astype(str).tolist()
+    assert notes == ["; ".join(flight.notes), ""]

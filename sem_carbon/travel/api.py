@@ -66,6 +66,15 @@ def _airports(codes: Sequence[str], day: np.datetime64 | None
     return lat, lon, country
 
 
+@lru_cache(maxsize=4096)
+def _coordinate_notes(codes: tuple[str, ...], day: np.datetime64 | None) -> list[str]:
+    """What the airport-coordinate guard says about the stops (cached per route and day)."""
+    from ..geo.guard import coordinate_notes
+
+    found = coordinate_notes(list(codes), None if day is None else [day] * len(codes))
+    return list(dict.fromkeys(str(n) for n in found if n))
+
+
 def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
     try:
         return _parse_date(value)
@@ -228,6 +237,7 @@ def flight(
         f"{leg['haul']} {CABINS[code[0]]} is not published in {fs.id}: used {leg['cabin_used']}"
         for leg, fell_back in zip(legs, out["fallback"].tolist(), strict=True) if fell_back
     ]
+    notes += _coordinate_notes(tuple(codes), day)
     rf_multiplier = fs.metadata.get("rf_multiplier")
     rf_text = (f"RF on (x{rf_multiplier} on CO2)" if rf_multiplier else "RF on") \
         if radiative_forcing else "RF off"

@@ -14,7 +14,9 @@ from ..factors import FactorSet
 from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
+from ..geo.guard import coordinate_notes
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
+from ..notes import join_notes
 from .air import HAULS, air_kernel, air_tables
 from .cabins import CABINS, cabin_codes
 from .surface import hotel_rows, normalise_rail_kind, road_keys
@@ -172,13 +174,18 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     method = (f"DESNZ distance-based, great-circle, haul rule '{haul}', "
               + ("CO2 only (ICAO-like boundary: no RF, no CH4/N2O)" if co2_only
                  else f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
+    notes = _categorical(note_code, note_table)
+    coordinates = [coordinate_notes(codes[ok], None if dates is None else dates[ok])
+                   for codes in (origin, dest)]
+    if any((c != "").any() for c in coordinates):  # a corrected or unverified position
+        notes = join_notes(pd.Series(notes), *(pd.Series(c) for c in coordinates))
     out.add(
         rows.index[ok], category="air", scope=3, co2e_kg=res["co2e"], co2_kg=res["co2"],
         ch4_kg=res["ch4"], n2o_kg=res["n2o"], rf_kg=res["rf"], biogenic_co2_kg=0.0,
         memo_co2e_kg=0.0, factor_id=fs.id,
         factor_key=_categorical(pair, keys),
         factor_value=res["factor"], factor_unit="kgCO2e / passenger / km", method=method,
-        notes=_categorical(note_code, note_table), distance_km=distance,
+        notes=notes, distance_km=distance,
         haul=_categorical(res["haul"].astype(np.intp), list(HAULS)),
     )
 

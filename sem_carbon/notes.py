@@ -1,0 +1,51 @@
+"""Row notes: the fallbacks, substitutions and doubts a computed figure carries.
+
+Notes are text columns of the inventory (``notes``), several notes on one row joined
+with ``"; "``. They repeat across millions of rows, so they are held as categoricals and
+joined once per distinct combination, never once per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["SEPARATOR", "join_notes"]
+
+#: Between two notes of one row.
+SEPARATOR = "; "
+
+
+def join_notes(*parts: pd.Series | str | None) -> Any:
+    """Join note columns (or one note for all rows) with ``"; "``, skipping empty ones.
+
+    The text is built once per distinct combination of notes, not per row: notes repeat
+    across millions of rows. Returns the last part unchanged when it is the only one.
+    """
+    given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
+    if len(given) <= 1:
+        return given[0] if given else ""
+    columns = [p for p in given if not isinstance(p, str)]
+    n = len(columns[0])
+    combined = np.zeros(n, np.int64)
+    labels: list[list[str]] = []
+    for part in given:
+        if isinstance(part, str):
+            codes, cats = np.zeros(n, np.int64), [part]
+        else:
+            cat = pd.Categorical(part.astype(object).where(part.notna(), ""))
+            codes, cats = cat.codes.astype(np.int64), [str(c) for c in cat.categories]
+        combined = combined * len(cats) + codes
+        labels.append(cats)
+    uniques, inverse = np.unique(combined, return_inverse=True)
+    texts = []
+    for value in uniques.tolist():
+        pieces = []
+        for cats in reversed(labels):
+            value, code = divmod(value, len(cats))
+            pieces.append(cats[code])
+        texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
+    distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
