@@ -1692,7 +1692,8 @@ def read_waste(wb: Workbook, ctx: Context) -> list[Factor]:
            for g in t.groups()):
         ctx.notes.append(
             "Waste disposal: the 'Incineration with energy recovery' column is keyed "
-            "disposal=combustion: the methodology paper (section 12.10) says the category "
+            "disposal=combustion: the methodology paper of the same year (para 12.10) says "
+            "the category "
             "'was named 'combustion' in previous years' and was renamed only to make clear "
             "that energy recovery is assumed.")
     return factors
@@ -2182,9 +2183,9 @@ def build_edition(spec: EditionSpec, source: Path) -> tuple[dict[str, Any], dict
         "Of the 2025 workbooks in the source folder the full set is used (the condensed set "
         "holds a subset of the same factors; the flat file lists them again)."
         if spec.year == 2025 else "",
-        "This workbook is a set re-published by Defra/DECC in the 2015 layout: its text "
-        "(guidance, 'What's new') is that of the 2015 update, its factors and sheet years "
-        f"are {spec.year}'s." if republished else "",
+        "This workbook is one of the sets re-published in the 2015 layout ('Defra Standard "
+        "Set'): its guidance and 'What's new' text are those of the 2015 update, its factors "
+        f"and sheet years are {spec.year}'s." if republished else "",
     ]
     notes = [n for n in notes if n]
     if absent:
