@@ -254,8 +254,9 @@ def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
         No installed DESNZ edition publishes it.
     """
     what = what or (f"{category} factors" + "".join(f" for {v}" for v in keys.values()))
+    # keyed on the catalogue's state too: an added folder may hold a nearer edition
     cache_key = ("edition_with", category, what, tuple(sorted(keys.items())),
-                 tuple(desnz_years()))
+                 len(_user_folders), os.environ.get("SEM_CARBON_FACTOR_PATH", ""))
     cached = fs._cache.get(cache_key)
     if cached is not None:
         return cached
