@@ -5,8 +5,18 @@ by BEIS (2019-2022) and DESNZ (2023 onwards) under the Open Government Licence v
 This script reads the published workbooks cell by cell and writes one factor edition per
 year in the format of ``docs/factor-format.md``:
 
+* 2010 and 2011 from the re-published condensed sets (UK electricity, T&D and fuel
+  properties only);
+* 2012 to 2015 from the re-published "Defra Standard Set" of each year (the 2015 layout:
+  fuels by energy/volume basis, air with RF only, cars in "Passenger vehicles");
+* 2016 from the DECC standard set, 2017 and 2018 from the condensed sets;
 * 2019 from the full set (``conversion-factors-2019-full-set-v01-02.xls``);
-* 2020 to 2024 from the condensed sets.
+* 2020 to 2024 from the condensed sets;
+* 2025 from the full set (``ghg-conversion-factors-2025-full-set.xlsx``).
+
+What an older workbook lacks (a sheet, a table, the without-RF air factors) is written
+into that edition's notes; nothing is filled in from another year here (the calculators
+pick the nearest edition that publishes a missing category, see docs/methodology.md).
 
 No factor value is typed in here: every number is read from a workbook cell and written
 with ``repr`` precision. The script checks the layout it relies on (sheet names, header
@@ -52,6 +62,9 @@ DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "desnz"
 DEFAULT_OUT = REPO_ROOT / "emission_factors"
 CREATED_BY = "scripts/build_desnz.py"
 
+DEFRA_DECC = ("UK Department for Environment, Food & Rural Affairs (Defra) and Department of "
+              "Energy & Climate Change (DECC)")
+DECC = "UK Department of Energy & Climate Change (DECC)"
 BEIS = "UK Department for Business, Energy & Industrial Strategy (BEIS)"
 DESNZ = "UK Department for Energy Security and Net Zero (DESNZ)"
 LICENSES = [
@@ -79,11 +92,21 @@ class EditionSpec:
         File name of the published workbook in the source folder.
     publisher : str
         Publishing department.
+    layout : {"current", "republished"}
+        ``"republished"``: the 2010-2015 sets re-published in the 2015 layout (Introduction
+        cells B7:I8, no GWP statement, fuels in energy/volume column groups, "Fuel
+        properties - 2015" and "Historic fuel properties" sheets); ``"current"``: the
+        2016 onwards layout.
+    summary_note : bool
+        Write the note listing the categories the edition lacks (False for the 2019-2024
+        editions, whose notes predate it and stay byte-identical).
     """
 
     year: int
     file: str
     publisher: str
+    layout: str = "current"
+    summary_note: bool = True
 
     @property
     def id(self) -> str:
@@ -92,12 +115,23 @@ class EditionSpec:
 
 
 EDITIONS: tuple[EditionSpec, ...] = (
-    EditionSpec(2019, "conversion-factors-2019-full-set-v01-02.xls", BEIS),
-    EditionSpec(2020, "Conversion_Factors_2020_-_Condensed_set__for_most_users.xlsx", BEIS),
-    EditionSpec(2021, "conversion-factors-2021-condensed-set-most-users.xls", BEIS),
-    EditionSpec(2022, "ghg-conversion-factors-2022-condensed-set.xls", BEIS),
-    EditionSpec(2023, "ghg-conversion-factors-2023-condensed-set-update.xlsx", DESNZ),
-    EditionSpec(2024, "ghg-conversion-factors-2024_condensed_set__for_most_users_.xlsx", DESNZ),
+    *(EditionSpec(year, f"{year}_condensed_factor_set.xls", DEFRA_DECC, "republished")
+      for year in range(2010, 2016)),
+    EditionSpec(2016, "ghg-conversion-factors-2016update_MASTER__links_removed__DECC_Standard_Set"
+                ".xls", DECC),
+    EditionSpec(2017, "Conversion_factors_2017_-_Condensed_set__for_most_users__v02-00.xls", BEIS),
+    EditionSpec(2018, "Conversion_Factors_2018_-_Condensed_set__for_most_users__v01-01.xls", BEIS),
+    EditionSpec(2019, "conversion-factors-2019-full-set-v01-02.xls", BEIS, summary_note=False),
+    EditionSpec(2020, "Conversion_Factors_2020_-_Condensed_set__for_most_users.xlsx", BEIS,
+                summary_note=False),
+    EditionSpec(2021, "conversion-factors-2021-condensed-set-most-users.xls", BEIS,
+                summary_note=False),
+    EditionSpec(2022, "ghg-conversion-factors-2022-condensed-set.xls", BEIS, summary_note=False),
+    EditionSpec(2023, "ghg-conversion-factors-2023-condensed-set-update.xlsx", DESNZ,
+                summary_note=False),
+    EditionSpec(2024, "ghg-conversion-factors-2024_condensed_set__for_most_users_.xlsx", DESNZ,
+                summary_note=False),
+    EditionSpec(2025, "ghg-conversion-factors-2025-full-set.xlsx", DESNZ),
 )
 
 #: Key columns of each category, in CSV column order (docs/factor-format.md).
@@ -721,6 +755,8 @@ def read_air(wb: Workbook, ctx: Context) -> list[Factor]:
     table.require_labels("activity", "haul", "class")
     groups = {lookup(RF_GROUPS, g, sheet, table.header_row - 1, table.unit_col + 1, "RF group"): g
               for g in table.groups()}
+    if set(groups) == {"true"} and ctx.spec.layout == "republished":
+        return _read_air_with_rf_only(table, groups["true"], ctx)
     if set(groups) != {"true", "false"}:
         raise LayoutError(f"'{sheet.name}': expected 'With RF' and 'Without RF' column groups")
     for group in groups.values():
@@ -759,6 +795,57 @@ def read_air(wb: Workbook, ctx: Context) -> list[Factor]:
         f"Air: {len(pairs)} haul/class rows, each with and without RF; not published: "
         f"{', '.join(missing)}."
     )
+    return factors
+
+
+def _read_air_with_rf_only(table: Table, group: str, ctx: Context) -> list[Factor]:
+    """The re-published 2012-2015 air sheets: a 'With RF' column group and nothing else.
+
+    The with-RF factors are written as published. No without-RF factor is published, so
+    no radiative-forcing multiplier can be derived from pairs (``ctx.rf_multiplier`` stays
+    ``None``); the percentage the sheet's text states is recorded in the notes only.
+    """
+    sheet = table.sheet
+    if not {"co2", "ch4", "n2o"} <= table.gas_cols(group).keys():
+        raise LayoutError(f"'{sheet.name}': group {group!r} lacks a per-gas column")
+    factors: list[Factor] = []
+    for row in table.rows:
+        labels = table.labels(row)
+        if norm(labels["unit"]) != "passenger.km":
+            raise LayoutError(f"{sheet.where(row, table.unit_col)}: unit {labels['unit']!r}")
+        haul = lookup(HAULS, labels["haul"], sheet, row, table.label_cols["haul"], "haul")
+        cabin = lookup(CABINS, labels["class"], sheet, row, table.label_cols["class"], "class")
+        total, gases = gas_values(table, row, group)
+        if total is None:
+            raise LayoutError(f"{sheet.where(row, table.unit_col)}: air row without value")
+        factors.append(make_factor(
+            "air", {"haul": haul, "cabin": cabin, "radiative_forcing": "true"}, total,
+            "kgCO2e / passenger / km", f"{labels['haul']}; {labels['class']}; {group}", sheet,
+            row, gases))
+    stated = sorted({
+        int(a or b)
+        for r in sheet.rows for value in r if isinstance(value, str)
+        for a, b in re.findall(r"(\d+)% increase|increase of (\d+)%", value)
+    })
+    uplift = {(int(pct), int(until)) for r in sheet.rows for value in r
+              if isinstance(value, str)
+              for pct, until in re.findall(r"though it was (\d+)% for (\d{4}) and before", value)}
+    published = {(f.keys["haul"], f.keys["cabin"]) for f in factors}
+    missing = [f"{h} {c}" for h in HAULS.values() for c in CABINS.values()
+               if (h, c) not in published]
+    ctx.notes.append(
+        f"Air: {len(factors)} haul/class rows, with RF only (the sheet has one column group, "
+        f"'{group}'); no without-RF factors are published, so no radiative-forcing multiplier "
+        "is derived (rf_multiplier null; the sheet's text states a "
+        f"{' / '.join(f'{p}%' for p in stated) or 'unstated'} increase of the CO2 factor). "
+        f"Not published: {', '.join(missing)}."
+    )
+    if len(uplift) == 1:
+        ((pct, until),) = uplift
+        own = pct if ctx.spec.year <= until else 8
+        ctx.notes.append(
+            f"Air distance uplift: {own}% inside these factors (the sheet: factors include the "
+            f"8% uplift, 'though it was {pct}% for {until} and before').")
     return factors
 
 
@@ -863,6 +950,45 @@ def read_land(wb: Workbook, ctx: Context) -> list[Factor]:
     ctx.notes.append(
         "Road: cars by size (not by market segment), per vehicle-km; rows per mile are not "
         f"extracted. Car size/fuel cells left blank in the sheet: {', '.join(blank_cars)}."
+    )
+    return factors
+
+
+def read_passenger_vehicles(wb: Workbook, ctx: Context) -> list[Factor]:
+    """Passenger vehicles: cars by size (and motorbikes), for workbooks without a land sheet.
+
+    Up to 2016 the workbooks have no 'Business travel- land' sheet: their cars by size and
+    motorbikes are in 'Passenger vehicles' (the land sheet of later workbooks repeats the
+    same tables), and they publish no taxi, bus, coach or rail factors. Workbooks with a
+    land sheet are read there (:func:`read_land`) and this reader returns nothing.
+    """
+    if "Business travel- land" in wb.sheets:
+        return []
+    sheet = wb.sheet("Passenger vehicles")
+    factors: list[Factor] = []
+    blank_cars: list[str] = []
+    activities = []
+    for table in find_tables(sheet):
+        table.require_labels("activity", "type")
+        activity = norm(table.labels(table.rows[0])["activity"])
+        activities.append(activity)
+        if activity == "cars (by market segment)":
+            continue
+        handler = {"cars (by size)": _land_cars, "motorbike": _land_simple}.get(activity)
+        if handler is None:
+            raise LayoutError(f"{sheet.where(table.rows[0], 0)}: unknown vehicle activity "
+                              f"{activity!r}")
+        factors.extend(handler(table, activity, blank_cars))
+    if "cars (by size)" not in activities:
+        raise LayoutError(f"'{sheet.name}': no 'cars (by size)' table")
+    fuels = sorted({f.keys["fuel"] for f in factors if f.keys["vehicle"] == "car"})
+    ctx.notes.append(
+        "Road: from the 'Passenger vehicles' sheet (this workbook has no 'Business travel- "
+        f"land' sheet): cars by size (fuels: {', '.join(fuels)}), per vehicle-km"
+        + (", and motorbikes" if "motorbike" in activities else "; no motorbike table")
+        + "; rows per mile are not extracted. Not published: taxis, buses, coach, rail. "
+        + (f"Car size/fuel cells left blank in the sheet: {', '.join(blank_cars)}."
+           if blank_cars else "No car size/fuel cell is blank.")
     )
     return factors
 
@@ -1133,6 +1259,109 @@ def read_fuels(wb: Workbook, ctx: Context) -> list[Factor]:
         {"gaseous fuels": True, "liquid fuels": True, "solid fuels": True})
 
 
+#: (unit, column group) of the re-published 2012-2015 'Fuels' sheets -> (basis, unit).
+FUEL_BASIS_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
+    ("kwh", "energy - gross cv"): ("energy_gross", "kgCO2e / kWh"),
+    ("kwh", "energy - net cv"): ("energy_net", "kgCO2e / kWh"),
+    ("litres", "volume"): ("volume", "kgCO2e / L"),
+    ("cubic metres", "volume"): ("volume", "kgCO2e / m^3"),
+    ("tonnes", "mass"): ("mass", "kgCO2e / t"),
+}
+
+
+def read_fuels_by_basis(wb: Workbook, ctx: Context) -> list[Factor]:
+    """Fuels of the re-published 2012-2015 sets: one row per unit, one column group per basis.
+
+    Each fuel has rows 'tonnes', 'litres', 'cubic metres' and 'kWh', and the value sits in
+    the column group of its basis ('Energy - Gross CV', 'Energy - Net CV', 'Volume'). A
+    number in any other unit/group cell stops the build.
+    """
+    sheet = wb.sheet("Fuels")
+    factors: list[Factor] = []
+    activities: list[str] = []
+    empty: list[str] = []
+    for table in find_tables(sheet):
+        activity = table.labels(table.rows[0])["activity"]
+        lookup({"gaseous fuels": True, "liquid fuels": True, "solid fuels": True}, activity,
+               sheet, table.rows[0], 0, "activity")
+        activities.append(norm(activity))
+        table.require_labels("activity", "fuel")
+        written: dict[str, int] = {}
+        for row in table.rows:
+            labels = table.labels(row)
+            label = labels["fuel"]
+            written.setdefault(label, 0)
+            unit = norm(labels["unit"])
+            if unit not in {u for u, _ in FUEL_BASIS_COLUMNS}:
+                raise LayoutError(f"{sheet.where(row, table.unit_col)}: unit {labels['unit']!r}")
+            for group in table.groups():
+                total, gases = gas_values(table, row, group)
+                if total is None:
+                    continue
+                key = (unit, norm(group))
+                if key not in FUEL_BASIS_COLUMNS:
+                    raise LayoutError(f"{sheet.where(row, table.gas_cols(group)['total'])}: a "
+                                      f"value per {labels['unit']} in the {group!r} columns")
+                basis, factor_unit = FUEL_BASIS_COLUMNS[key]
+                factors.append(make_factor("fuel", {"fuel": fuel_key(label), "basis": basis},
+                                           total, factor_unit, label, sheet, row, gases,
+                                           _fuel_note(label)))
+                written[label] += 1
+        empty.extend(label for label, n in written.items() if n == 0)
+    bases = {f.keys["basis"] for f in factors}
+    ctx.notes.append(
+        "Fuels: this layout gives each fuel a row per unit and a column group per basis "
+        "(energy on a gross and on a net CV basis, volume); bases written: "
+        f"{', '.join(sorted(bases))}"
+        + ("" if "mass" in bases else "; no per-tonne factor is published")
+        + f". Tables: {', '.join(activities)}"
+        + ("" if "solid fuels" in activities else " (no solid fuels table)")
+        + (f". Fuels listed without any value: {', '.join(empty)}." if empty else ".")
+    )
+    return factors
+
+
+def read_outside_of_scopes_republished(wb: Workbook, ctx: Context) -> list[Factor]:
+    """Outside of scopes of the re-published sets: forecourt fuels, one 'kg CO2e' column.
+
+    The column holds the biogenic CO2 (the later workbooks head it 'kg CO2'); it is written
+    as ``value`` and ``co2`` like the later editions. A sheet without numbers (2012) gives
+    nothing and a note.
+    """
+    sheet = wb.sheet("Outside of scopes")
+    factors: list[Factor] = []
+    for table in find_tables(sheet):
+        activity = table.labels(table.rows[0])["activity"]
+        lookup({"forecourt fuels containing biofuel": True}, activity, sheet, table.rows[0], 0,
+               "activity")
+        table.require_labels("activity", "type")
+        group = only_group(table)
+        if set(table.gas_cols(group)) != {"total"}:
+            raise LayoutError(f"'{sheet.name}': expected one 'kg CO2e' column")
+        for row in table.rows:
+            labels = table.labels(row)
+            basis, unit = lookup(BIO_UNITS, labels["unit"], sheet, row, table.unit_col, "unit")
+            total, _ = gas_values(table, row, group)
+            if total is None:
+                continue
+            factors.append(make_factor("biogenic_co2", {"fuel": fuel_key(labels["type"]),
+                                                        "basis": basis}, total, unit,
+                                       labels["type"], sheet, row, {"co2": total}))
+    stated = any("energy-based factors are provided on a net cv basis" in norm(v)
+                 for row in sheet.rows for v in row if isinstance(v, str))
+    if factors and not stated:
+        raise LayoutError(f"'{sheet.name}': no statement of the CV basis of its kWh rows")
+    ctx.notes.append(
+        "Outside of scopes: " + (
+            "biogenic CO2 of the forecourt fuels (value = CO2, unit kgCO2e = kg CO2; the "
+            "sheet heads its one column 'kg CO2e'); its 'kWh' rows are keyed basis=energy_net "
+            "(the sheet: 'All outside of scopes energy-based factors are provided on a net CV "
+            "basis')." if factors else
+            "the sheet lists the forecourt fuels without any value; no biogenic CO2 factor "
+            "is written."))
+    return factors
+
+
 def read_bioenergy(wb: Workbook, ctx: Context) -> list[Factor]:
     """Bioenergy: biofuels, biomass and biogas (category ``fuel``)."""
     factors = read_fuel_table_sheet(
@@ -1185,7 +1414,8 @@ def read_fuel_properties(wb: Workbook, ctx: Context) -> list[Factor]:
         covered.update((header_row, header_row + 1))
         cols: dict[str, tuple[int, str]] = {}
         for c in range(year_col + 1, len(sheet.rows[header_row])):
-            key = (norm(sheet.cell(header_row, c) or ""), norm(sheet.cell(header_row + 1, c) or ""))
+            key = (norm(sheet.cell(header_row, c) or "").rstrip("*"),
+                   norm(sheet.cell(header_row + 1, c) or ""))
             if key in PROPERTY_COLUMNS:
                 prop, unit = PROPERTY_COLUMNS[key]
                 if prop in cols:
@@ -1222,6 +1452,94 @@ def read_fuel_properties(wb: Workbook, ctx: Context) -> list[Factor]:
     return factors
 
 
+#: Sheets of the re-published 2010-2015 sets holding fuel properties, each a list of
+#: one-year tables ("2015 fuel properties", "2014 fuel properties" ...).
+REPUBLISHED_PROPERTY_SHEETS = ("Fuel properties - 2015", "Historic fuel properties")
+_FOOTNOTE_MARK = re.compile(r"(?<=\))\d+$")
+
+
+def read_fuel_properties_by_year(wb: Workbook, ctx: Context) -> list[Factor]:
+    """Fuel properties of the re-published sets: the one table whose year is the edition's.
+
+    These workbooks carry the 2015 fuel properties and a 'Historic fuel properties' sheet
+    (2014, 2013, 2012); a table is written only when every row's ``Year`` cell is the
+    edition's year, so the 2010 and 2011 editions get none. Footnote digits appended to a
+    label (``Coal (electricity generation)1``) are not part of the fuel name.
+    """
+    factors: list[Factor] = []
+    years_found: set[int] = set()
+    for name in REPUBLISHED_PROPERTY_SHEETS:
+        if name not in wb.sheets:
+            continue
+        sheet = wb.sheet(name)
+        headers = [(r, c) for r, row in enumerate(sheet.rows) for c, v in enumerate(row)
+                   if norm(v or "") == "year" and norm(sheet.cell(r, c + 1) or "") == "net cv"]
+        if not headers:
+            raise LayoutError(f"'{name}': no 'Year' / 'Net CV' header")
+        covered: set[int] = set()
+        for header_row, year_col in headers:
+            covered.update((header_row, header_row + 1))
+            cols: dict[str, tuple[int, str]] = {}
+            for c in range(year_col + 1, len(sheet.rows[header_row])):
+                key = (norm(sheet.cell(header_row, c) or "").rstrip("*"),
+                       norm(sheet.cell(header_row + 1, c) or ""))
+                if key in PROPERTY_COLUMNS:
+                    prop, unit = PROPERTY_COLUMNS[key]
+                    if prop in cols:
+                        raise LayoutError(f"{sheet.where(header_row, c)}: second {prop} column")
+                    cols[prop] = (c, unit)
+            if len(cols) != len(PROPERTY_COLUMNS):
+                raise LayoutError(f"{sheet.where(header_row, year_col)}: expected Net CV / "
+                                  f"Gross CV (GJ/tonne) and Density (kg/m3), found {sorted(cols)}")
+            first = header_row + 2
+            group = norm(sheet.cell(first, year_col - 2) or "")
+            if group not in PROPERTY_GROUPS:
+                raise LayoutError(f"{sheet.where(first, year_col - 2)}: unknown group {group!r}")
+            rows = []
+            row = first
+            while sheet.text(row, year_col - 1):
+                rows.append(row)
+                row += 1
+            years = {number(sheet, r, year_col) for r in rows}
+            if len(years) != 1 or not isinstance(next(iter(years)), (int, float)):
+                raise LayoutError(f"{sheet.where(first, year_col)}: a table with years {years}")
+            year = int(next(iter(years)))  # type: ignore[arg-type]
+            years_found.add(year)
+            covered.update(rows)
+            if year != ctx.spec.year:
+                continue
+            for r in rows:
+                label = _FOOTNOTE_MARK.sub("", sheet.text(r, year_col - 1)).strip()
+                for prop, (col, unit) in cols.items():
+                    value = number(sheet, r, col)
+                    if value is not None:
+                        factors.append(make_factor(
+                            "fuel_property", {"fuel": fuel_key(label), "property": prop},
+                            value, unit, label, sheet, r, notes=_fuel_note(label)))
+        # each one-year table has its own 'Expiry:' / 'Version:' header cells
+        header_cells = {(r, c + 1) for r, row in enumerate(sheet.rows) for c, v in enumerate(row)
+                        if isinstance(v, str) and norm(v) in ("expiry:", "version:")}
+        for r in range(headers[0][0], len(sheet.rows)):
+            for c, v in enumerate(sheet.rows[r]):
+                if isinstance(v, (int, float, CellError)) and not isinstance(v, bool) and (
+                        r not in covered and (r, c) not in header_cells):
+                    raise LayoutError(f"{sheet.where(r, c)}: value {v!r} outside the fuel tables")
+    found = ", ".join(str(y) for y in sorted(years_found))
+    if factors:
+        ctx.notes.append(
+            f"Fuel properties: the {ctx.spec.year} tables of the '"
+            + "' / '".join(sorted({f.source_table for f in factors}))
+            + f"' sheet (the workbook holds tables for {found}); net and gross CV per tonne "
+            "and density written; the kWh/kg and litres/tonne columns (derived from them) are "
+            "not. Footnote digits after a fuel name are dropped.")
+    else:
+        ctx.notes.append(
+            f"Fuel properties: none for {ctx.spec.year}. The workbook's fuel-property tables "
+            f"are for {found} only (the re-published set carries the 2015 properties and "
+            "their history), so none is written.")
+    return factors
+
+
 # --------------------------------------------------------------------------- energy
 def read_uk_electricity(wb: Workbook, ctx: Context) -> list[Factor]:
     """UK electricity: grid electricity generated (country GB, component generation)."""
@@ -1250,6 +1568,12 @@ def read_transmission(wb: Workbook, ctx: Context) -> list[Factor]:
     factors = []
     for table in find_tables(sheet):
         table.require_labels("activity", "type")
+        if norm(table.labels(table.rows[0])["activity"]) == "t&d- overseas electricity":
+            ctx.notes.append(
+                f"Transmission and distribution: the 'T&D- overseas electricity' table "
+                f"({len(table.rows)} rows, CO2 only) is not extracted (overseas electricity "
+                "uses Ember generation intensities, without T&D).")
+            continue
         group = only_group(table)
         for row in table.rows:
             labels = table.labels(row)
@@ -1329,9 +1653,13 @@ def read_water(wb: Workbook, ctx: Context) -> list[Factor]:
 
 DISPOSALS = {
     "re-use": "reuse",
+    "reuse": "reuse",
     "open-loop": "open_loop",
+    "open loop": "open_loop",
     "closed-loop": "closed_loop",
+    "closed loop": "closed_loop",
     "combustion": "combustion",
+    "incineration with energy recovery": "combustion",
     "composting": "composting",
     "landfill": "landfill",
     "anaerobic digestion": "anaerobic_digestion",
@@ -1360,6 +1688,14 @@ def read_waste(wb: Workbook, ctx: Context) -> list[Factor]:
                     "kgCO2e / t", f"{material}; {group}", sheet, row, gases))
     ctx.notes.append("Waste disposal: blank material/method cells are not written; 're-use' "
                      "is keyed disposal=reuse.")
+    if any(norm(g) == "incineration with energy recovery" for t in find_tables(sheet)
+           for g in t.groups()):
+        ctx.notes.append(
+            "Waste disposal: the 'Incineration with energy recovery' column is keyed "
+            "disposal=combustion: the methodology paper of the same year (para 12.10) says "
+            "the category "
+            "'was named 'combustion' in previous years' and was renamed only to make clear "
+            "that energy recovery is assumed.")
     return factors
 
 
@@ -1389,6 +1725,7 @@ GAS_ALIASES = {
     "nitrous oxide": "n2o",
     "nitrogen trifluoride": "nf3",
     "sulphur hexafluoride (sf6)": "sf6",
+    "sulphur hexafluoride": "sf6",
 }
 
 
@@ -1452,7 +1789,7 @@ def read_refrigerants(wb: Workbook, ctx: Context) -> list[Factor]:
                                        total, "kgCO2e / kg", label, sheet, row, notes=notes))
     if skipped:
         ctx.notes.append("Refrigerant & other: rows without a number not written: "
-                         f"{', '.join(skipped)} ({footnote}).")
+                         f"{', '.join(skipped)}" + (f" ({footnote})." if footnote else "."))
     if any(f.keys["protocol"] == "montreal" for f in factors) and "blends" in {
             norm(t.labels(t.rows[0])["activity"]) for t in tables}:
         ctx.notes.append("Refrigerant & other: the 'Blends' table is keyed protocol=kyoto when a "
@@ -1491,10 +1828,11 @@ class SheetFamily:
 
 FAMILIES: tuple[SheetFamily, ...] = (
     SheetFamily(read_air, ("Business travel- air",)),
-    SheetFamily(read_land, ("Business travel- land",)),
+    SheetFamily(read_land, ("Business travel- land",), optional=True),
+    SheetFamily(read_passenger_vehicles, ("Passenger vehicles",), optional=True),
     SheetFamily(read_hotel, ("Hotel stay",), optional=True),
     SheetFamily(read_fuels, ("Fuels",)),
-    SheetFamily(read_bioenergy, ("Bioenergy",)),
+    SheetFamily(read_bioenergy, ("Bioenergy",), optional=True),
     SheetFamily(read_outside_of_scopes, ("Outside of scopes",), optional=True),
     SheetFamily(read_fuel_properties, ("Fuel properties",), optional=True),
     SheetFamily(read_uk_electricity, ("UK electricity",)),
@@ -1505,6 +1843,20 @@ FAMILIES: tuple[SheetFamily, ...] = (
     SheetFamily(read_refrigerants, ("Refrigerant & other",)),
     SheetFamily(check_overseas_electricity, ("Overseas electricity",), optional=True),
 )
+#: Sheet families of the re-published 2010-2015 sets (2015 layout); only the electricity
+#: sheets are in every one of them.
+REPUBLISHED_FAMILIES: tuple[SheetFamily, ...] = (
+    SheetFamily(read_air, ("Business travel- air",), optional=True),
+    SheetFamily(read_passenger_vehicles, ("Passenger vehicles",), optional=True),
+    SheetFamily(read_fuels_by_basis, ("Fuels",), optional=True),
+    SheetFamily(read_outside_of_scopes_republished, ("Outside of scopes",), optional=True),
+    SheetFamily(read_fuel_properties_by_year, REPUBLISHED_PROPERTY_SHEETS[:1], optional=True),
+    SheetFamily(read_uk_electricity, ("UK electricity",)),
+    SheetFamily(read_transmission, ("Transmission and distribution",)),
+    SheetFamily(read_water, ("Water supply", "Water treatment"), optional=True),
+    SheetFamily(read_waste, ("Waste disposal",), optional=True),
+    SheetFamily(read_refrigerants, ("Refrigerant & other",), optional=True),
+)
 #: Sheets deliberately not extracted (reported in the notes when the workbook has them).
 NOT_EXTRACTED = (
     "Passenger vehicles", "Delivery vehicles", "SECR kWh pass & delivery vehs",
@@ -1513,6 +1865,7 @@ NOT_EXTRACTED = (
     "Managed assets- vehicles", "Homeworking", "WTT- fuels", "WTT- bioenergy",
     "WTT- UK & overseas elec", "WTT- heat and steam", "WTT- business travel- air",
     "WTT- business travel- sea", "WTT- pass vehs & travel- land", "WTT- delivery vehs & freight",
+    "WTT- UK electricity",
 )
 
 
@@ -1542,10 +1895,154 @@ def introduction(wb: Workbook, spec: EditionSpec) -> dict[str, str]:
     first_sentence = statement.split(". ")[0]
     match = re.search(r"\((AR\d)\)", first_sentence)
     if not match:
-        raise LayoutError(f"'{sheet.name}': no GWP statement naming AR4/AR5/AR6")
+        if spec.year >= 2017:  # every Introduction sheet since 2017 states the GWPs
+            raise LayoutError(f"'{sheet.name}': no GWP statement naming AR4/AR5/AR6")
+        return found  # the GWP basis is then read from the refrigerant table (gwp_basis)
     found["gwp"] = match.group(1)
     found["gwp_statement"] = statement
     return found
+
+
+REPUBLISHED_TITLE = "UK Government conversion factors for Company Reporting"
+
+
+def introduction_republished(wb: Workbook, spec: EditionSpec) -> dict[str, str]:
+    """Title, factor set ('Reporting type'), version and year of a re-published 2010-2015 set.
+
+    The Introduction sheet of these sets holds ``Reporting type:`` and ``Year:`` in B7:C8,
+    ``Version:`` in H8:I8 and the title below them; it has no GWP statement.
+    """
+    sheet = wb.sheet("Introduction")
+    found: dict[str, str] = {}
+    for r, row in enumerate(sheet.rows[:12]):
+        for c, value in enumerate(row):
+            label = norm(value) if isinstance(value, str) else ""
+            if label in ("version:", "year:", "reporting type:"):
+                cell = sheet.cell(r, c + 1)
+                if cell is None:
+                    raise LayoutError(f"{sheet.where(r, c + 1)}: empty {label!r}")
+                if isinstance(cell, float) and label == "year:" and cell.is_integer():
+                    cell = int(cell)
+                found["factor set" if label == "reporting type:" else label.rstrip(":")] = (
+                    clean_label(cell))
+            elif label == norm(REPUBLISHED_TITLE):
+                found["title"] = clean_label(value)
+    for needed in ("title", "version", "year", "factor set"):
+        if not found.get(needed):
+            raise LayoutError(f"'{sheet.name}': no {needed!r} cell in the header")
+    if found["year"] != str(spec.year):
+        raise LayoutError(f"'{sheet.name}': workbook year {found['year']} is not {spec.year}")
+    return found
+
+
+#: IPCC assessment names as the workbooks write them.
+_ASSESSMENTS = {"second": "SAR", "fourth": "AR4", "fifth": "AR5", "sixth": "AR6"}
+_GWP_PAIR = re.compile(r"(Second|Fourth|Fifth|Sixth) Assessment Report(?: \((AR\d)\))? \(GWP "
+                       r"for CH4 = (\d+), GWP for N2O = (\d+)\)")
+
+
+def gwp_basis(wb: Workbook, factors: Sequence[Factor], spec: EditionSpec) -> tuple[str, str]:
+    """GWP basis of a workbook without an Introduction GWP statement (2010-2016), and why.
+
+    In order: the refrigerant table's Methane and Nitrous oxide rows (their values are the
+    GWPs) matched to the assessments whose CH4/N2O GWPs the workbook states ('What's new':
+    SAR 21/310, AR4 25/298); else the refrigerant sheet's statement; else, for a workbook
+    without a refrigerant table, the 'What's new' statement of the update that changed the
+    basis (earlier years used the previous assessment).
+
+    Returns
+    -------
+    (gwp, statement) : tuple of str
+        ``"SAR"``, ``"AR4"`` ...; the evidence, for the notes.
+    """
+    texts = [clean_label(v) for sh in wb.sheets.values() for row in sh.rows for v in row
+             if isinstance(v, str)]
+    pairs = {(int(ch4), int(n2o)): (short or _ASSESSMENTS[name.lower()])
+             for text in texts for name, short, ch4, n2o in _GWP_PAIR.findall(text)}
+    refrigerant = {f.keys["gas"]: f.value for f in factors if f.category == "refrigerant"
+                   and f.keys["gas"] in ("ch4", "n2o")}
+    stated_in_sheet = sorted({m for text in texts if text.startswith(("●  The Kyoto Protocol",
+                                                                       "● The Kyoto Protocol"))
+                              for m in re.findall(r"\((AR\d)\)", text)})
+    if len(refrigerant) == 2:
+        values = (refrigerant["ch4"], refrigerant["n2o"])
+        table = (f"its 'Refrigerant & other' table gives Methane {values[0]:g} and "
+                 f"Nitrous oxide {values[1]:g} kgCO2e/kg")
+        key = (int(values[0]), int(values[1]))
+        if pairs:
+            if key not in pairs or values != key:
+                raise LayoutError(f"{spec.file}: refrigerant CH4/N2O GWPs {values} match none "
+                                  f"of the stated assessments {pairs}")
+            gwp = pairs[key]
+            said = f"the 'What's new' sheet gives CH4 {key[0]} and N2O {key[1]} for {gwp}"
+            if stated_in_sheet and stated_in_sheet != [gwp]:
+                said += (f"; the refrigerant sheet's text says {', '.join(stated_in_sheet)}, "
+                         "but its values are the ones above")
+            return gwp, f"{table}; {said}."
+        if len(stated_in_sheet) == 1:
+            return stated_in_sheet[0], (f"{table}; the sheet states that they are based on the "
+                                        f"IPCC {stated_in_sheet[0]} (no Introduction statement).")
+        raise LayoutError(f"{spec.file}: no statement of the GWP basis")
+    switch = [text for text in texts if text.startswith("Values for the non-carbon dioxide")
+              and "In previous years these have been from" in text]
+    heading = [int(y) for text in texts for y in re.findall(r"^What's new in (\d{4})\?$", text)]
+    if len(switch) == 1 and len(pairs) == 2 and heading:
+        (old, new) = sorted(pairs.items(), key=lambda kv: kv[1] != "SAR")
+        since = max(heading)
+        gwp = old[1] if spec.year < since else new[1]
+        return gwp, (f"the workbook has no refrigerant table; its 'What's new in {since}' "
+                     f"section says that CH4 and N2O were converted with {old[1]} GWPs (CH4 "
+                     f"{old[0][0]}, N2O {old[0][1]}) before that update, which moved to "
+                     f"{new[1]}; the {spec.year} factors predate it.")
+    raise LayoutError(f"{spec.file}: the GWP basis cannot be established")
+
+
+def check_sheet_year(sheet: Sheet, spec: EditionSpec) -> None:
+    """The ``Year:`` cell in a factor sheet's header (where it has one) is the edition's."""
+    for r, row in enumerate(sheet.rows[:12]):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and norm(value) == "year:":
+                cell = next((v for v in row[c + 1:] if v is not None), None)
+                if isinstance(cell, str) and cell.strip().isdigit():
+                    cell = int(cell)
+                if cell != spec.year:
+                    raise LayoutError(f"{sheet.where(r, c)}: sheet year {cell!r} is not "
+                                      f"{spec.year}")
+                return
+
+
+#: Parts of a category that the calculators treat separately (for the lacking-summary).
+ROAD_VEHICLES = ("car", "motorbike", "taxi", "bus", "coach")
+
+
+def lacking_summary(factors: Sequence[Factor], spec: EditionSpec) -> str:
+    """One note naming every category (and part of one) this edition has no factor for."""
+    present = {f.category for f in factors}
+    lacking = [c for c in CATEGORY_KEYS if c not in present]
+    if "air" in present:
+        air = [f for f in factors if f.category == "air"]
+        if not any(f.keys["radiative_forcing"] == "false" for f in air):
+            lacking.append("air without RF")
+        hauls = {f.keys["haul"] for f in air}
+        lacking.extend(f"air {h.replace('_', '-')}" for h in HAULS.values() if h not in hauls)
+    if "road" in present:
+        vehicles = {f.keys["vehicle"] for f in factors if f.category == "road"}
+        lacking.extend(f"road {v}" for v in ROAD_VEHICLES if v not in vehicles)
+    parts = {(f.keys.get("kind") or f.keys.get("country"), f.keys["component"])
+             for f in factors if f.category in ("heat", "electricity")}
+    for category, kind, component in (("heat", "onsite", "generation"),
+                                      ("heat", "district", "generation"),
+                                      ("heat", "district", "td_losses"),
+                                      ("electricity", "GB", "td_losses")):
+        if category in present and (kind, component) not in parts:
+            lacking.append(f"{category} {kind} {component}")
+    services = {f.keys["service"] for f in factors if f.category == "water"}
+    if "water" in present:
+        lacking.extend(f"water {s}" for s in ("supply", "treatment") if s not in services)
+    return (f"Not in this edition: {', '.join(lacking)}. The calculators take a missing "
+            "category from the nearest edition that publishes it and say so on each row "
+            "(docs/methodology.md)." if lacking else
+            "Every category of the format has factors in this edition.")
 
 
 #: Per-mass and per-energy units of the bioenergy sheets -> factor per kg or per GJ.
@@ -1592,6 +2089,8 @@ def check_bio_energy_basis(factors: Sequence[Factor], ctx: Context) -> None:
                 )
             if net_fits and not gross_fits:
                 consistent.add(f"{mass.source_table}: {energy.label}")
+    if not consistent:
+        return
     ctx.notes.append(
         "CV basis check: the per-mass / per-energy ratio of these bioenergy rows reproduces "
         f"the net (not gross) CV of the Fuel properties sheet: {'; '.join(sorted(consistent))}."
@@ -1599,8 +2098,9 @@ def check_bio_energy_basis(factors: Sequence[Factor], ctx: Context) -> None:
 
 
 def legacy_gas_headers(wb: Workbook) -> bool:
-    """Whether the workbook heads per-gas CO2e columns 'kg CO2' (2019-2021 style)."""
-    return any(norm(v) == "kg co2" for row in wb.sheet("Business travel- air").rows
+    """Whether the workbook heads per-gas CO2e columns 'kg CO2' (2010-2021 style)."""
+    name = "Business travel- air" if "Business travel- air" in wb.sheets else "UK electricity"
+    return any(norm(v) == "kg co2" for row in wb.sheet(name).rows
                for v in row if isinstance(v, str))
 
 
@@ -1632,38 +2132,60 @@ def build_edition(spec: EditionSpec, source: Path) -> tuple[dict[str, Any], dict
     if not path.is_file():
         raise FileNotFoundError(f"{path}: source workbook missing")
     wb = read_workbook(path)
-    intro = introduction(wb, spec)
+    republished = spec.layout == "republished"
+    intro = introduction_republished(wb, spec) if republished else introduction(wb, spec)
     ctx = Context(spec)
     factors: list[Factor] = []
     absent: list[str] = []
-    for family in FAMILIES:
+    used: set[str] = set()
+    for family in REPUBLISHED_FAMILIES if republished else FAMILIES:
         missing = [s for s in family.sheets if s not in wb.sheets]
         if missing:
             if not family.optional:
                 raise LayoutError(f"{path.name}: required sheet(s) {missing} missing")
             absent.extend(missing)
             continue
-        factors.extend(family.reader(wb, ctx))
-    if ctx.rf_multiplier is None:
+        found = family.reader(wb, ctx)
+        if found:
+            for name in {f.source_table for f in found}:
+                check_sheet_year(wb.sheet(name), spec)
+                used.add(name)
+        factors.extend(found)
+    if ctx.rf_multiplier is None and any(
+            f.category == "air" and f.keys["radiative_forcing"] == "false" for f in factors):
         raise LayoutError(f"{path.name}: no RF multiplier derived")
     check_unique(factors, path.name)
     check_bio_energy_basis(factors, ctx)
+    if "gwp" not in intro:
+        intro["gwp"], intro["gwp_evidence"] = gwp_basis(wb, factors, spec)
     csvs = {category: csv_bytes(category, [f for f in factors if f.category == category])
             for category in CATEGORY_KEYS if any(f.category == category for f in factors)}
     notes = [
         f"Source workbook {spec.file}: '{intro['factor set']}', version {intro['version']}, "
         f"year {intro['year']}.",
-        f"GWP: {intro['gwp']} (Introduction sheet: \"{intro['gwp_statement']}\").",
+        f"GWP: {intro['gwp']} (Introduction sheet: \"{intro['gwp_statement']}\")."
+        if "gwp_statement" in intro else
+        f"GWP: {intro['gwp']}. The workbook states no GWP basis in its Introduction; "
+        f"{intro['gwp_evidence']}",
         f"Radiative forcing: with-RF air factors = {ctx.rf_multiplier} x CO2 + CH4 + N2O; "
         "the multiplier was derived from the 'Business travel- air' sheet (with-RF CO2 / "
         "without-RF CO2, the same on every row within the published rounding) and matches "
-        "the percentage the sheet states. DESNZ air factors include the 8% distance uplift.",
+        "the percentage the sheet states. DESNZ air factors include the 8% distance uplift."
+        if ctx.rf_multiplier is not None else "",
         "Per-gas columns co2, ch4, n2o are the CO2e contributions of each gas as published; "
         "they add up to the total on every row."
-        + (" This workbook heads them 'kg CO2', 'kg CH4', 'kg N2O'; its Introduction states "
-           "that every factor is in 'kg CO2e of Y per X'." if legacy_gas_headers(wb) else ""),
+        + (" This workbook heads them 'kg CO2', 'kg CH4', 'kg N2O'; its "
+           + ("Introduction states" if not republished else "'How to use the factors' sheet "
+              "states") + " that every factor is in 'kg CO2e of Y per X'."
+           if legacy_gas_headers(wb) else ""),
         "Of the 2019 workbooks in the source folder the full set is used (the condensed set "
         "holds a subset of the same factors)." if spec.year == 2019 else "",
+        "Of the 2025 workbooks in the source folder the full set is used (the condensed set "
+        "holds a subset of the same factors; the flat file lists them again)."
+        if spec.year == 2025 else "",
+        "This workbook is one of the sets re-published in the 2015 layout ('Defra Standard "
+        "Set'): its guidance and 'What's new' text are those of the 2015 update, its factors "
+        f"and sheet years are {spec.year}'s." if republished else "",
     ]
     notes = [n for n in notes if n]
     if absent:
@@ -1676,8 +2198,11 @@ def build_edition(spec: EditionSpec, source: Path) -> tuple[dict[str, Any], dict
         notes.append("Hotel stay: this workbook publishes no hotel factors.")
     notes.extend(wb.reader_notes)
     notes.extend(ctx.notes)
-    skipped = [s for s in NOT_EXTRACTED if s in wb.sheets]
-    notes.append(f"Sheets not extracted: {', '.join(skipped)}.")
+    skipped = [s for s in NOT_EXTRACTED if s in wb.sheets and s not in used]
+    notes.append(f"Sheets not extracted: {', '.join(skipped)}." if skipped else
+                 "Sheets not extracted: none of the listed factor sheets is in the workbook.")
+    if spec.summary_note:
+        notes.append(lacking_summary(factors, spec))
     descriptor = {
         "id": spec.id,
         "title": f"{intro['title']} {spec.year} ({intro['factor set'].lower()})",

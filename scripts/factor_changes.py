@@ -131,6 +131,12 @@ def _fmt(value: float) -> str:
     return np.format_float_positional(round(value, 5), trim="-")
 
 
+def _meta(value: object) -> str:
+    """An edition-level field as text; ``None`` (e.g. no RF multiplier derivable when an
+    edition publishes with-RF air factors only) reads "none"."""
+    return "none" if value is None else str(value)
+
+
 def edition_lines(new: sc.FactorSet, old: sc.FactorSet, top: int | None) -> list[str]:
     """Markdown lines describing what changed from ``old`` to ``new``."""
     lines: list[str] = []
@@ -139,7 +145,7 @@ def edition_lines(new: sc.FactorSet, old: sc.FactorSet, top: int | None) -> list
                          ("rf_multiplier", "radiative-forcing multiplier on air CO2")):
         a, b = old.metadata.get(field), new.metadata.get(field)
         if a != b:
-            meta.append(f"{label} {b} ({old.year}: {a})")
+            meta.append(f"{label} {_meta(b)} ({old.year}: {_meta(a)})")
     if meta:
         lines.append(f"- {new.id}: " + "; ".join(meta))
 

@@ -104,7 +104,7 @@ def test_factors_list_and_show(cli: str) -> None:
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(io.StringIO(proc.stdout))
     assert {"desnz-2019", "desnz-2024"} <= set(table["id"])
-    assert table.loc[table["default"], "id"].tolist() == ["desnz-2024"]
+    assert table.loc[table["default"], "id"].tolist() == ["desnz-2025"]
     proc = run(cli, "factors", "show", "desnz-2019", "--category", "air")
     assert proc.returncode == 0, proc.stderr
     air = pd.read_csv(io.StringIO(proc.stdout))

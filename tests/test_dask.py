@@ -172,7 +172,9 @@ def test_same_rows_totals_and_groupings_as_in_memory(client, log, in_memory):
     assert_same_inventory(inv.compute(), in_memory)
     # several editions, a substituted year and every kind of reject are exercised
     assert in_memory.data["factor_id"].nunique() >= 6
-    assert in_memory.data["notes"].astype(str).str.contains("no desnz-2018").any()
+    # 2018 has no hotel factors: its hotel rows take the category from desnz-2019
+    assert in_memory.data["notes"].astype(str).str.contains(
+        "desnz-2018 has no hotel factors; used desnz-2019").any()
     reasons = " ".join(in_memory.rejected["reason"].astype(str))
     for reason in ("unknown airport", "unknown travel mode", "nights", "no date or year",
                    "another leg of this source row was rejected"):

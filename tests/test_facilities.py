@@ -339,7 +339,7 @@ def test_diesel_biogenic_from_outside_of_scopes():
 def test_year_selects_desnz_edition():
     assert fuel("diesel", Q_(1, "L"), year=2019).co2e.m == pytest.approx(2.59411)
     later = fuel("diesel", Q_(1, "L"), year=2030)
-    assert later.factor.edition == "desnz-2024"
+    assert later.factor.edition == "desnz-2025"
     assert any("desnz-2030" in n for n in later.notes)
 
 
@@ -348,8 +348,10 @@ def test_heat_and_distribution_losses():
     # hand-worked: 10,000 kWh district heat 2019 -> 1,760.6 kgCO2e
     assert heat(Q_(10_000, "kWh"), factors="desnz-2019").co2e.m == pytest.approx(1760.6)
     later = heat(Q_(10_000, "kWh"), factors="desnz-2024", include_td=True)
-    assert later.factor.edition == "desnz-2019"  # generation factors: full sets only
-    assert any("used desnz-2019" in n for n in later.notes)
+    # generation factors are in the full sets only (2019, 2025): the nearest one is used
+    assert later.factor.edition == "desnz-2025"
+    assert any("used desnz-2025" in n for n in later.notes)
+    assert heat(Q_(1, "kWh"), factors="desnz-2021").factor.edition == "desnz-2019"
     assert later.activity["td_losses_co2e"].m == pytest.approx(94.6)
     losses = heat_td(Q_(10_000, "kWh"), factors="desnz-2024")
     assert (losses.scope, losses.category) == (3, "td_losses")

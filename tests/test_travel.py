@@ -117,7 +117,7 @@ def test_year_selects_the_matching_edition():
     assert sc.flight("GVA", "JFK", year=2019).factor.edition == "desnz-2019"
     assert sc.flight("GVA", "JFK", year=2024).factor.edition == "desnz-2024"
     later = sc.flight("GVA", "JFK", year=2031)
-    assert later.factor.edition == "desnz-2024" and any("desnz-2031" in n for n in later.notes)
+    assert later.factor.edition == "desnz-2025" and any("desnz-2031" in n for n in later.notes)
 
 
 def test_smooth_haul_has_no_jump_and_never_falls_with_distance():

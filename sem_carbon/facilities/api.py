@@ -23,7 +23,7 @@ import pint
 from ..emission import Emission
 from ..errors import InvalidActivityError, UnitError, UnknownCountryError, UnknownFactorError
 from ..factors import FactorSet, load_factors
-from ..factors.catalogue import resolve_edition
+from ..factors.catalogue import edition_with, resolve_edition
 from ..geo.countries import normalise_country, suggest
 from ..units import Q_, as_quantity, parse_quantity, parse_unit
 from ._common import KGCO2E, Plan, apply_plans, dimension_of, uk_factor_note
@@ -327,8 +327,9 @@ def fuel(kind: str, amount: pint.Quantity, factors: Factors = None, year: int | 
     """
     q = _amount(amount, ("energy", "volume", "mass"), "amount", f"fuel {kind!r}")
     fs, note = resolve_edition(factors, year)
+    fs, served = edition_with(fs, "fuel")
     plan = fuel_plan_for(fs, kind, q.units, cv)
-    return _emit(plan, q, {"kind": kind, "amount": q, "year": year}, [note])
+    return _emit(plan, q, {"kind": kind, "amount": q, "year": year}, [note, served])
 
 
 def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
@@ -512,9 +513,10 @@ def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None
     q = _amount(volume, ("volume",), "volume", "water")
     code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
+    fs, served = edition_with(fs, "water")
     plan = water_plan(fs, q.units, treatment)
     return _emit(plan, q, {"volume": q, "year": year, **_where(code)},
-                 [uk_factor_note("water", code), note])
+                 [uk_factor_note("water", code), note, served])
 
 
 def waste(mass: pint.Quantity, kind: str, disposal: str, factors: Factors = None,
@@ -556,6 +558,7 @@ def waste(mass: pint.Quantity, kind: str, disposal: str, factors: Factors = None
     q = _amount(mass, ("mass",), "mass", "waste")
     code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
+    fs, served = edition_with(fs, "waste")
     plan = waste_plan(fs, kind, disposal, q.units)
     return _emit(plan, q, {"mass": q, "kind": kind, "disposal_given": disposal, "year": year,
-                           **_where(code)}, [uk_factor_note("waste", code), note])
+                           **_where(code)}, [uk_factor_note("waste", code), note, served])

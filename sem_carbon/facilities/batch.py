@@ -26,7 +26,7 @@ import pint
 
 from ..errors import InvalidActivityError
 from ..factors import FactorSet, load_factors
-from ..factors.catalogue import resolve_edition
+from ..factors.catalogue import edition_with, resolve_edition
 from ..geo.countries import normalise_country, suggest
 from ..units import parse_unit
 from ._common import UK_ONLY, Plan, apply_plans, clean_name, error_types, uk_factor_note
@@ -442,8 +442,9 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
                 lead.append("T&D losses (scope 3) in the td_losses row that follows")
                 td_note = "; ".join(n for n in (edition_note, *td.notes) if n)
     elif fam == "fuel":
-        plan = fuel_plan_for(fs, str(keys["kind"]), unit, str(keys["cv"]))
-        lead.append(edition_note)
+        served, note = edition_with(fs, "fuel")  # no fuels before 2012: the nearest edition
+        plan = fuel_plan_for(served, str(keys["kind"]), unit, str(keys["cv"]))
+        lead.extend((edition_note, note))
     elif fam == "heat":
         plan = heat_plan(fs, str(keys["kind"]), unit)
         lead.append(edition_note)
@@ -457,11 +458,13 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
     elif fam == "refrigerant":
         plan = refrigerant_plan(gwp_fs, str(keys["gas"]), assessment, unit)
     elif fam == "water":
-        plan = water_plan(fs, unit, bool(keys["treatment"]))
-        lead.append(edition_note)
+        served, note = edition_with(fs, "water")
+        plan = water_plan(served, unit, bool(keys["treatment"]))
+        lead.extend((edition_note, note))
     else:
-        plan = waste_plan(fs, str(keys["material"]), str(keys["disposal"]), unit)
-        lead.append(edition_note)
+        served, note = edition_with(fs, "waste")
+        plan = waste_plan(served, str(keys["material"]), str(keys["disposal"]), unit)
+        lead.extend((edition_note, note))
     abroad = uk_factor_note(fam, keys["country"])
     if abroad and td is not None:
         td_note = "; ".join(n for n in (abroad, td_note) if n)

@@ -1,5 +1,9 @@
 """Where factor editions live, which one is the default, and which one serves a year.
 
+A year's edition may lack a whole category (the 2010 and 2011 editions hold UK
+electricity only; hotels are published from 2019): :func:`edition_with` then names the
+nearest edition that publishes it, and the calculators record that on each row.
+
 Bundled editions ship in the wheel under ``sem_carbon/_data/emission_factors`` (and are
 read from the repository's ``emission_factors/`` folder in a source checkout). User
 folders with the same layout are found through :func:`add_factor_folder` or the
@@ -11,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,8 +27,10 @@ from .edition import FactorSet
 
 __all__ = [
     "add_factor_folder",
+    "air_edition",
     "bundled_folder",
     "edition_for_year",
+    "edition_with",
     "factor_sets",
     "load_factors",
     "resolve_edition",
@@ -208,3 +215,97 @@ def resolve_edition(factors: str | os.PathLike[str] | FactorSet | None,
         edition, note = edition_for_year(int(year))
         return load_factors(edition), note
     return load_factors(None), ""
+
+
+def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
+                 publishes: Callable[[FactorSet], bool] | None = None,
+                 **keys: str) -> tuple[FactorSet, str]:
+    """The edition that serves ``category`` for ``fs``, and why when it is another one.
+
+    ``fs`` itself when it publishes the category (and a row with ``keys``, e.g.
+    ``vehicle="taxi"``, or whatever ``publishes`` tests); otherwise the nearest installed
+    DESNZ edition that does: the closest year, the earlier one on a tie (so a year before
+    the category was first published uses its first edition, and a gap year the edition
+    before it when both neighbours are as close).
+
+    Parameters
+    ----------
+    fs : FactorSet
+        The edition chosen for the row (by year or by the caller).
+    category : str
+        Factor category, e.g. ``"air"``, ``"hotel"``, ``"fuel"``.
+    what : str, optional
+        How the note names what is missing (default ``"<category> factors"``).
+    publishes : callable, optional
+        ``FactorSet -> bool``: a stricter test than "has the category" (air: with- and
+        without-RF factors). Pass a stable ``what`` with it (it keys the cache).
+    **keys : str
+        Key values a row of the category must have (e.g. ``vehicle="taxi"``).
+
+    Returns
+    -------
+    (edition, note) : tuple
+        ``note`` is ``""`` when ``fs`` publishes it, else e.g. ``"desnz-2011 has no air
+        factors; used desnz-2016 (nearest edition that publishes them)"``.
+
+    Raises
+    ------
+    UnknownFactorError
+        No installed DESNZ edition publishes it.
+    """
+    what = what or (f"{category} factors" + "".join(f" for {v}" for v in keys.values()))
+    # keyed on the catalogue's state too: an added folder may hold a nearer edition
+    cache_key = ("edition_with", category, what, tuple(sorted(keys.items())),
+                 len(_user_folders), os.environ.get("SEM_CARBON_FACTOR_PATH", ""))
+    cached = fs._cache.get(cache_key)
+    if cached is not None:
+        return cached
+
+    def has(edition: FactorSet) -> bool:
+        if category not in edition.categories:
+            return False
+        if keys:
+            frame = edition.table(category)
+            if any(k not in frame.columns for k in keys):
+                return False
+            hit = (frame[list(keys)] == pd.Series(keys)).all(axis=1)
+            if not bool(hit.any()):
+                return False
+        return publishes(edition) if publishes is not None else True
+
+    if has(fs):
+        found: tuple[FactorSet, str] = (fs, "")
+    else:
+        order = sorted((y for y in desnz_years() if f"desnz-{y}" != fs.id),
+                       key=lambda y: (abs(y - fs.year), y > fs.year))
+        for year in order:
+            other = load_factors(f"desnz-{year}")
+            if has(other):
+                found = (other, f"{fs.id} has no {what}; used {other.id} (nearest edition "
+                                "that publishes them)")
+                break
+        else:
+            raise UnknownFactorError(f"{fs.id} has no {what}, and no installed DESNZ edition "
+                                     "publishes them")
+    fs._cache[cache_key] = found
+    return found
+
+
+def _air_pairs(fs: FactorSet) -> bool:
+    return {"true", "false"} <= set(fs.table("air")["radiative_forcing"])
+
+
+def air_edition(fs: FactorSet) -> tuple[FactorSet, str]:
+    """The edition whose air factors serve ``fs``: :func:`edition_with` for ``"air"``.
+
+    The air calculation needs each factor with and without radiative forcing (the RF share
+    is reported on its own, and the ICAO-like and without-RF views subtract it). The
+    2012-2015 editions publish with-RF factors only, so their flights use the nearest
+    edition that publishes both, like editions without air factors (2010, 2011).
+    """
+    if "air" in fs.categories:
+        what = ("air factors without RF (it publishes with-RF ones only, so the RF share "
+                "cannot be separated)")
+    else:
+        what = "air factors"
+    return edition_with(fs, "air", what=what, publishes=_air_pairs)

@@ -283,11 +283,13 @@ class Report:
             (years with data per table), ``rejected``
             (every rejected row with its reason), ``rejected_reasons`` (counts per
             reason), ``fallbacks`` (rows with a non-empty note, grouped by note),
-            ``methods`` (rows and tCO2e per method).
+            ``methods`` (rows and tCO2e per method), ``other_editions`` (rows per year
+            whose category came from another edition than the year's own).
         """
         return {
             "reconciliation": self.reconciliation(),
             "coverage": tables.coverage(self.data),
+            "other_editions": tables.other_editions(self.data),
             "rejected": tables.rejected_rows(self.inventory.rejected),
             "rejected_reasons": tables.rejected_reasons(self.inventory.rejected),
             "fallbacks": tables.fallbacks(self.data),

@@ -25,8 +25,8 @@ __all__ = ["SHEETS", "write_excel"]
 #: Sheet names in workbook order.
 SHEETS: tuple[str, ...] = (
     "summary", "entities_vs_target", "by_category_scope", "trend", "top_routes", "hotspots",
-    "activities", "rejected", "rejected_reasons", "reconciliation", "coverage", "fallbacks",
-    "methods", "methodology", "parameters",
+    "activities", "rejected", "rejected_reasons", "reconciliation", "coverage",
+    "other_editions", "fallbacks", "methods", "methodology", "parameters",
 )
 _MAX_ROWS = 1_048_575  # Excel's limit minus the header
 _HEADER_FILL = "0B2545"
@@ -149,6 +149,7 @@ def workbook_tables(report: Report) -> dict[str, pd.DataFrame]:
         "rejected_reasons": quality["rejected_reasons"],
         "reconciliation": quality["reconciliation"],
         "coverage": quality["coverage"],
+        "other_editions": quality["other_editions"],
         "fallbacks": quality["fallbacks"],
         "methods": quality["methods"],
         "methodology": report.methodology(),

@@ -472,6 +472,13 @@ def _quality_section(report: Report) -> str:
                                     ("last_year", "Last", "year"),
                                     ("missing_years", "Years missing", "wrap"),
                                     ("rows", "Rows", "int")])
+        + "<h3>Rows whose category came from another edition</h3>"
+        + html_table(q["other_editions"][q["other_editions"]["other_edition"] > 0]
+                     if len(q["other_editions"]) else q["other_editions"],
+                     [("year", "Year", "year"), ("other_edition", "Rows", "int"),
+                      ("share_pct", "Share of the year's rows", "pct"),
+                      ("detail", "Category from edition", "wrap")],
+                     caption="Every row used its own year's edition for its category.")
         + "</div><div><h3>Rejections by reason</h3>"
         + html_table(q["rejected_reasons"], [("table", "Table", "text"),
                                             ("column", "Column", "code"),

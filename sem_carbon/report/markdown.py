@@ -178,6 +178,14 @@ def render_markdown(report: Report) -> str:
                                         ("last_year", "Last", "year"),
                                         ("missing_years", "Years missing", "text"),
                                         ("rows", "Rows", "int")]))
+    other = q["other_editions"]
+    out += ["", "Rows whose category came from another edition (the year's edition lacks it):",
+            ""]
+    out.append(md_table(other[other["other_edition"] > 0] if len(other) else other,
+                        [("year", "Year", "year"), ("other_edition", "Rows", "int"),
+                         ("share_pct", "Share of the year's rows", "pct"),
+                         ("detail", "Category from edition", "text")],
+                        empty="_every row used its own year's edition_"))
     fallbacks = q["fallbacks"]
     shown = f" (the {_MAX_FALLBACKS} most frequent of {len(fallbacks)})" \
         if len(fallbacks) > _MAX_FALLBACKS else ""

@@ -35,6 +35,7 @@ __all__ = [
     "kyoto_label",
     "methods",
     "names_of",
+    "other_editions",
     "parameters",
     "rejected_reasons",
     "rejected_rows",
@@ -606,6 +607,45 @@ def fallbacks(data: pd.DataFrame) -> pd.DataFrame:
     out["share_pct"] = out["rows"] / max(len(data), 1) * 100.0
     return out.sort_values(["rows", "note"], ascending=[False, True], kind="mergesort"
                            ).reset_index(drop=True)[cols]
+
+
+#: The note a calculator writes when a row's edition lacks the row's category
+#: (:func:`sem_carbon.factors.catalogue.edition_with`).
+_OTHER_EDITION = r"has no [^;]+?; used (desnz-\d{4}) \(nearest edition that publishes them\)"
+
+
+def other_editions(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows per year whose category came from another edition than the year's own.
+
+    A year's edition may lack a category (no travel factors in 2010 and 2011, no hotels
+    before 2019 ...); those rows use the nearest edition that publishes it and say so in
+    ``notes``. This table counts them per activity year.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``rows`` (inventory rows of the year), ``other_edition`` (rows whose
+        category came from another edition), ``share_pct`` (of the year's rows),
+        ``detail`` (e.g. ``"air from desnz-2016: 616; hotel from desnz-2019: 792"``).
+    """
+    cols = ["year", "rows", "other_edition", "share_pct", "detail"]
+    year = pd.to_numeric(_col(data, "year"), errors="coerce")
+    if year.dropna().empty:
+        return pd.DataFrame(columns=cols)
+    used = _text(data, "notes").str.extract(_OTHER_EDITION, expand=False)
+    frame = pd.DataFrame({"year": year, "category": _text(data, "category"),
+                          "used": used}).dropna(subset=["year"])
+    frame["year"] = frame["year"].astype(int)
+    totals = frame.groupby("year").size()
+    moved = frame.dropna(subset=["used"])
+    counts = moved.groupby(["year", "category", "used"], sort=True).size()
+    detail = {y: "; ".join(f"{c} from {e}: {n:,}" for (_, c, e), n in group.items())
+              for y, group in counts.groupby(level="year")}  # loop over distinct years only
+    out = pd.DataFrame({"year": totals.index, "rows": totals.to_numpy()})
+    out["other_edition"] = out["year"].map(moved.groupby("year").size()).fillna(0).astype(int)
+    out["share_pct"] = out["other_edition"] / out["rows"] * 100.0
+    out["detail"] = [detail.get(y, "") for y in out["year"]]  # one row per year
+    return out[cols]
 
 
 def coverage(data: pd.DataFrame) -> pd.DataFrame:

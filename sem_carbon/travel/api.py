@@ -16,7 +16,7 @@ import pint
 from ..emission import Emission
 from ..errors import InvalidActivityError, UnknownCountryError, UnknownFactorError
 from ..factors import Factor, FactorSet
-from ..factors.catalogue import resolve_edition
+from ..factors.catalogue import air_edition, edition_with, resolve_edition
 from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
@@ -201,6 +201,8 @@ def flight(
         raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
     day, year = _activity_year(year, date)
     fs, edition_note = resolve_edition(factors, year)
+    fs, served = air_edition(fs)  # no air factors (with and without RF): the nearest edition
+    edition_note = "; ".join(n for n in (edition_note, served) if n)
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
@@ -327,6 +329,8 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
         ``co2e`` = factor [kgCO2e / passenger-km] x distance x passengers (x 2 if return).
     """
     fs, note = resolve_edition(factors, year)
+    fs, served = edition_with(fs, "rail")  # no rail factors before 2017: the nearest edition
+    note = "; ".join(n for n in (note, served) if n)
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     trips = 2.0 if round_trip else 1.0
@@ -373,8 +377,12 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     if not keys["vehicle"][0]:
         raise InvalidActivityError(
             f"unknown vehicle {vehicle!r}; use one of {', '.join(ROAD_VEHICLES)}")
+    fs, served = edition_with(  # an edition without this vehicle: the nearest that has it
+        fs, "road", vehicle=str(keys["vehicle"][0]),
+        what="road factors" if "road" not in fs.categories
+        else f"road factors for {keys['vehicle'][0]}")
     per_passenger = keys["basis"][0] == "passenger_km"
-    notes = [note] if note else []
+    notes = [n for n in (note, served) if n]
     if not per_passenger and pax != 1:
         notes.append(f"{keys['vehicle'][0]} factors are per vehicle-km: passengers not multiplied")
     activity = {k: str(v[0]) for k, v in keys.items() if str(v[0])}
@@ -407,6 +415,8 @@ def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | 
     in ``notes`` (see :func:`sem_carbon.travel.surface.hotel_rows`).
     """
     fs, note = resolve_edition(factors, year)
+    fs, served = edition_with(fs, "hotel")  # hotels are published from 2019 on
+    note = "; ".join(n for n in (note, served) if n)
     n = (_count(nights, "room_night", "nights", MAX_NIGHTS)
          * _count(rooms, "dimensionless", "rooms", MAX_ROOMS))
     code, known = normalise_country([country])

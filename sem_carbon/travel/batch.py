@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownFactorError
 from ..factors import FactorSet
+from ..factors.catalogue import air_edition, edition_with
 from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
@@ -158,6 +160,10 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     if not ok.any():
         return
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
+    try:  # an edition without air factors (with and without RF): the nearest one that has
+        fs, edition_note = air_edition(fs)
+    except UnknownFactorError:
+        edition_note = ""
     tables = air_tables(fs)
     res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * _trips(rows)[ok],
                      haul, c_o[ok], c_d[ok], co2_only=co2_only)
@@ -168,6 +174,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     # one note per (haul, cabin asked, cabin used): a lookup, not a string per row
     note_table = [f"{h} {a} not published in {fs.id}: used {u}" if a != u else ""
                   for h in HAULS for a in CABINS for u in CABINS]
+    if edition_note:
+        note_table = [f"{edition_note}; {n}" if n else edition_note for n in note_table]
     note_code = (res["haul"].astype(np.intp) * n_cabins + cabin[ok]) * n_cabins \
         + res["cabin_used"]
     rf_mult = fs.metadata.get("rf_multiplier")
@@ -188,6 +196,15 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
         notes=notes, distance_km=distance,
         haul=_categorical(res["haul"].astype(np.intp), list(HAULS)),
     )
+
+
+def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:
+    """:func:`~sem_carbon.factors.catalogue.edition_with`, or ``fs`` itself when no
+    edition publishes the category (its rows are then rejected as having no factor)."""
+    try:
+        return edition_with(fs, category, **kwargs)
+    except UnknownFactorError:
+        return fs, ""
 
 
 def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
@@ -224,9 +241,9 @@ def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarr
 
 
 def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: str,
-                 keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str,
+                 keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str | np.ndarray,
                  method: str, key_text: np.ndarray, distance: np.ndarray | None,
-                 reject_column: str, reject_values: object) -> None:
+                 reject_column: str, reject_values: object, note: str = "") -> None:
     row = lookup_rows(fs, category, keys)
     missing = ok & (row < 0)
     out.reject(rows, missing, reject_column, reject_values,
@@ -242,8 +259,10 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
         co2_kg=cols.co2[r] * q, ch4_kg=cols.ch4[r] * q, n2o_kg=cols.n2o[r] * q, rf_kg=0.0,
         biogenic_co2_kg=0.0, memo_co2e_kg=0.0, factor_id=fs.id,
         factor_key=f"{category}:" + pd.Series(key_text[ok]).astype(str).to_numpy(),
-        factor_value=cols.value[r], factor_unit=unit, method=method, notes="",
-        distance_km=np.nan if distance is None else distance[ok], haul="",
+        factor_value=cols.value[r],
+        factor_unit=unit if isinstance(unit, str) else np.asarray(unit, dtype=object)[ok],
+        method=method, notes=note, distance_km=np.nan if distance is None else distance[ok],
+        haul="",
     )
 
 
@@ -255,9 +274,12 @@ def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     ok &= kind != ""
     pax = _numbers(rows, "passengers", 1.0)
     ok &= _passengers_ok(rows, out, pax, ok)
+    if not ok.any():
+        return
+    fs, note = _serving(fs, "rail")
     _emit_lookup(rows, fs, out, "rail", {"kind": kind}, km * pax * _trips(rows), ok,
                  "kgCO2e / passenger / km", f"DESNZ passenger-km factor ({fs.id})", kind, km,
-                 "rail_kind", raw)
+                 "rail_kind", raw, note)
 
 
 def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
@@ -273,13 +295,22 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     quantity = km * np.where(per_pax, pax, 1.0) * _trips(rows)
     text = (pd.Series(keys["vehicle"]).astype(str) + "/" + pd.Series(keys["size"]).astype(str)
             + "/" + pd.Series(keys["fuel"]).astype(str)).to_numpy(dtype=object)
-    unit = np.where(per_pax, "kgCO2e / passenger / km", "kgCO2e / km")
-    before = len(out.blocks)
-    _emit_lookup(rows, fs, out, "road", keys, quantity, ok, "", f"DESNZ road factor ({fs.id})",
-                 text, km, "vehicle", vehicle)
-    if len(out.blocks) > before:  # units differ per row (vehicle-km vs passenger-km)
-        block = out.blocks[-1]
-        block["factor_unit"] = pd.Series(unit, index=rows.index).loc[block.index].to_numpy()
+    unit = np.where(per_pax, "kgCO2e / passenger / km", "kgCO2e / km").astype(object)
+    # an edition without any factor for a vehicle (taxis, buses and coaches before 2017,
+    # all road factors before 2012) takes that vehicle from the nearest edition that has it
+    served: dict[str, tuple[FactorSet, str]] = {}
+    for v in np.unique(keys["vehicle"][ok]):  # loop over distinct vehicles only
+        what = "road factors" if "road" not in fs.categories else f"road factors for {v}"
+        used, note = _serving(fs, "road", what=what, vehicle=str(v))
+        if used is not fs:
+            served[str(v)] = (used, note)
+    moved = np.isin(keys["vehicle"], list(served)) if served else np.zeros(len(ok), bool)
+    if (ok & ~moved).any() or not served:
+        _emit_lookup(rows, fs, out, "road", keys, quantity, ok & ~moved, unit,
+                     f"DESNZ road factor ({fs.id})", text, km, "vehicle", vehicle)
+    for v, (used, note) in served.items():
+        _emit_lookup(rows, used, out, "road", keys, quantity, ok & (keys["vehicle"] == v), unit,
+                     f"DESNZ road factor ({used.id})", text, km, "vehicle", vehicle, note)
 
 
 def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
@@ -297,7 +328,10 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     ok = ~bad & ~no_country
     if not ok.any():
         return
+    fs, edition_note = _serving(fs, "hotel")  # hotels are published from 2019 on
     value, edition, note = hotel_rows(fs, country[ok])
+    if edition_note:
+        note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
     q = nights[ok]
     out.add(
         rows.index[ok], category="hotel", scope=3, co2e_kg=value * q, co2_kg=np.nan,

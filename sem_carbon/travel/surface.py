@@ -140,7 +140,7 @@ def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarr
             notes[i] = (f"{fs.id} publishes no hotel factor for {code}; "
                         f"used the {found[0]} value (nearest edition that publishes it)")
         else:
-            values[i], editions[i] = median, fs.id
+            values[i], editions[i] = median, median_source.id
             notes[i] = (f"no DESNZ edition publishes a hotel factor for {code}; used the median "
                         f"of the {len(reference)} countries in {median_source.id} "
                         f"({median:.4g} kgCO2e/room-night)")
