@@ -22,7 +22,7 @@ import numpy as np
 import pint
 
 from ..errors import SemCarbonError, UnknownFactorError
-from ..factors import Factor, FactorSet, load_factors
+from ..factors import Factor, FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
 from ..units import Q_, ureg
 
@@ -227,27 +227,21 @@ def factor_key(factor: Factor) -> str:
     return f"{factor.category}:" + "/".join(str(v) for v in factor.keys.values() if v != "")
 
 
+@per_edition
 def row_factor(fs: FactorSet, category: str, row: int) -> Factor:
-    """The :class:`Factor` of row ``row`` of ``fs.table(category)`` (cached per edition)."""
-    cache_key = ("facilities_row_factor", category, row)
-    if cache_key not in fs._cache:
-        frame = fs.table(category)
-        keys = {k: frame[k].iloc[row] for k in fs.key_columns(category)}
-        fs._cache[cache_key] = fs.get(category, **{k: v for k, v in keys.items() if v != ""})
-    return fs._cache[cache_key]
+    """The :class:`Factor` of row ``row`` of ``fs.table(category)`` (kept per edition)."""
+    frame = fs.table(category)
+    keys = {k: frame[k].iloc[row] for k in fs.key_columns(category)}
+    return fs.get(category, **{k: v for k, v in keys.items() if v != ""})
 
 
+@per_edition
 def key_index(fs: FactorSet, category: str) -> dict[tuple[str, ...], int]:
-    """``{key tuple (in key-column order): row}`` of a category (cached per edition)."""
-    cache_key = ("facilities_key_index", category)
-    if cache_key not in fs._cache:
-        frame = fs.table(category)
-        cols = fs.key_columns(category)
-        fs._cache[cache_key] = {
-            tuple(str(v) for v in row): i
-            for i, row in enumerate(frame[cols].itertuples(index=False))
-        }
-    return fs._cache[cache_key]
+    """``{key tuple (in key-column order): row}`` of a category (kept per edition)."""
+    frame = fs.table(category)
+    cols = fs.key_columns(category)
+    return {tuple(str(v) for v in row): i
+            for i, row in enumerate(frame[cols].itertuples(index=False))}
 
 
 def find_row(fs: FactorSet, category: str, **keys: str) -> int:

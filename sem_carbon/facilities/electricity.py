@@ -37,7 +37,7 @@ from __future__ import annotations
 import pint
 
 from ..errors import FactorIntegrityError, UnknownFactorError
-from ..factors import Factor, FactorSet
+from ..factors import Factor, FactorSet, per_edition
 from ..units import Q_
 from ._common import (
     Plan,
@@ -81,25 +81,28 @@ def _grid_years(grid: FactorSet, country: str) -> dict[int | None, int]:
     A row without a year (a user's own figure, DESNZ's UK factor) is under the key None:
     it serves every year.
     """
-    cache_key = "facilities_grid_years"
-    if cache_key not in grid._cache:
-        table: dict[str, dict[int | None, int]] = {}
-        if "electricity" in grid.categories:
-            frame = grid.table("electricity")
-            n = len(frame)
-            years = frame["year"] if "year" in frame.columns else [""] * n
-            components = frame["component"] if "component" in frame.columns else [""] * n
-            for i, (c, y, comp) in enumerate(zip(frame["country"], years, components,
-                                                 strict=True)):
-                if str(comp) not in ("", "generation"):
-                    continue
-                text = str(y).strip()
-                if text and not text.isdigit():
-                    raise FactorIntegrityError(
-                        f"{grid.id}: electricity factor for {c} has year {y!r}, not a year")
-                table.setdefault(str(c), {})[int(text) if text else None] = i
-        grid._cache[cache_key] = table
-    return grid._cache[cache_key].get(country, {})
+    return _grid_rows(grid).get(country, {})
+
+
+@per_edition
+def _grid_rows(grid: FactorSet) -> dict[str, dict[int | None, int]]:
+    """``{country: {year: row}}`` of an edition's generation intensities."""
+    table: dict[str, dict[int | None, int]] = {}
+    if "electricity" not in grid.categories:
+        return table
+    frame = grid.table("electricity")
+    n = len(frame)
+    years = frame["year"] if "year" in frame.columns else [""] * n
+    components = frame["component"] if "component" in frame.columns else [""] * n
+    for i, (c, y, comp) in enumerate(zip(frame["country"], years, components, strict=True)):
+        if str(comp) not in ("", "generation"):
+            continue
+        text = str(y).strip()
+        if text and not text.isdigit():
+            raise FactorIntegrityError(
+                f"{grid.id}: electricity factor for {c} has year {y!r}, not a year")
+        table.setdefault(str(c), {})[int(text) if text else None] = i
+    return table
 
 
 def is_ember(grid: FactorSet) -> bool:
@@ -137,7 +140,7 @@ def ember_year(grid: FactorSet, country: str, year: int | None
     """
     years = _grid_years(grid, country)
     if not years:
-        covered = len(grid._cache["facilities_grid_years"])
+        covered = len(_grid_rows(grid))
         raise reject_as(UnknownFactorError(
             f"{grid.id} publishes no grid intensity for country {country!r} "
             f"({covered} countries are covered)"), "country")
@@ -172,9 +175,12 @@ def location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None
     UnknownFactorError
         No grid intensity for the country.
     """
-    cache_key = ("facilities_elec_plan", grid.id, id(grid), country, year, unit)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
+    return fs.derived(("location_plan", grid, country, year, unit),
+                      lambda: _location_plan(fs, grid, country, year, unit))
+
+
+def _location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None,
+                   unit: pint.Unit) -> Plan:
     dimension_of(unit, ("energy",), "electricity")
     own = bool(_grid_years(fs, country)) or fs.kind == "grid-intensity"
     source = fs if own else grid
@@ -204,7 +210,6 @@ def location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None
         gases={g: kg_per_unit(unit, q) for g, q in factor.gases.items()},
         notes=tuple(notes), activity=activity,
     )
-    fs._cache[cache_key] = plan
     return plan
 
 
@@ -234,6 +239,7 @@ def market_plan(unit: pint.Unit, supplier: float | None = None) -> Plan:
     )
 
 
+@per_edition
 def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
     """T&D losses of electricity used in ``country`` (DESNZ, UK only), scope 3.
 
@@ -242,9 +248,6 @@ def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
     UnknownFactorError
         Not the UK, or the edition has no T&D factor.
     """
-    cache_key = ("facilities_td_plan", country, unit)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     dimension_of(unit, ("energy",), "electricity T&D losses")
     row = find_row(fs, "electricity", country=country, component="td_losses")
     if row < 0:
@@ -261,5 +264,4 @@ def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
         gases={g: kg_per_unit(unit, q) for g, q in factor.gases.items()},
         activity={"country": country},
     )
-    fs._cache[cache_key] = plan
     return plan

@@ -31,7 +31,7 @@ import attrs
 import pint
 
 from ..errors import UnknownFactorError
-from ..factors import Factor, FactorSet
+from ..factors import Factor, FactorSet, per_edition
 from ._common import (
     Plan,
     clean_name,
@@ -86,12 +86,10 @@ _EDGES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+@per_edition
 def fuel_keys(fs: FactorSet) -> frozenset[str]:
     """Fuel keys the edition publishes factors for."""
-    cache_key = "facilities_fuel_keys"
-    if cache_key not in fs._cache:
-        fs._cache[cache_key] = frozenset(fs.table("fuel")["fuel"]) - {""}
-    return fs._cache[cache_key]
+    return frozenset(fs.table("fuel")["fuel"]) - {""}
 
 
 def resolve_fuel(fs: FactorSet, kind: str) -> tuple[str, str]:
@@ -119,14 +117,17 @@ def resolve_fuel(fs: FactorSet, kind: str) -> tuple[str, str]:
 
 
 def _bases(fs: FactorSet, category: str, fuel: str) -> dict[str, int]:
-    cache_key = ("facilities_fuel_bases", category)
-    if cache_key not in fs._cache:
-        frame = fs.table(category)
-        table: dict[str, dict[str, int]] = {}
-        for i, (f, b) in enumerate(zip(frame["fuel"], frame["basis"], strict=True)):
-            table.setdefault(str(f), {})[str(b)] = i
-        fs._cache[cache_key] = table
-    return fs._cache[cache_key].get(fuel, {})
+    return _rows_by(fs, category, "basis").get(fuel, {})
+
+
+@per_edition
+def _rows_by(fs: FactorSet, category: str, column: str) -> dict[str, dict[str, int]]:
+    """``{fuel: {value of column: row}}`` of a category (``basis``, ``property``)."""
+    frame = fs.table(category)
+    table: dict[str, dict[str, int]] = {}
+    for i, (f, b) in enumerate(zip(frame["fuel"], frame[column], strict=True)):
+        table.setdefault(str(f), {})[str(b)] = i
+    return table
 
 
 def _properties(fs: FactorSet, fuel: str) -> tuple[dict[str, Factor], str]:
@@ -149,14 +150,7 @@ def _properties(fs: FactorSet, fuel: str) -> tuple[dict[str, Factor], str]:
 
 
 def _bases_props(fs: FactorSet) -> dict[str, dict[str, int]]:
-    cache_key = "facilities_fuel_properties"
-    if cache_key not in fs._cache:
-        frame = fs.table("fuel_property")
-        table: dict[str, dict[str, int]] = {}
-        for i, (f, p) in enumerate(zip(frame["fuel"], frame["property"], strict=True)):
-            table.setdefault(str(f), {})[str(p)] = i
-        fs._cache[cache_key] = table
-    return fs._cache[cache_key]
+    return _rows_by(fs, "fuel_property", "property")
 
 
 def _step(origin: str, target: str, props: dict[str, Factor]) -> tuple[pint.Quantity, str]:
@@ -277,6 +271,7 @@ def _convert(fs: FactorSet, category: str, fuel: str, wanted: str, unit: pint.Un
     return factor, chain, notes
 
 
+@per_edition
 def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> Plan:
     """Effective factor of a fuel for amounts in ``unit`` (cached per edition).
 
@@ -299,9 +294,6 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
         No factor on that basis and no published property to convert through.
     """
     cv = normalise_cv(cv)
-    cache_key = ("facilities_fuel_plan", fuel, unit, cv)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     dim = dimension_of(unit, ("energy", "volume", "mass"), f"fuel {fuel}")
     wanted = f"energy_{cv}" if dim == "energy" else dim
     lead: list[pint.Quantity] = []
@@ -334,7 +326,6 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
         activity={"fuel": fuel, "basis": factor.keys["basis"],
                   **({"cv": cv} if dim == "energy" else {})},
     )
-    fs._cache[cache_key] = plan
     return plan
 
 

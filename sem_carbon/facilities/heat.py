@@ -18,7 +18,7 @@ from __future__ import annotations
 import pint
 
 from ..errors import UnknownFactorError
-from ..factors import FactorSet
+from ..factors import FactorSet, per_edition
 from ._common import (
     Plan,
     dimension_of,
@@ -35,10 +35,8 @@ from .names import normalise_heat_kind
 __all__ = ["heat_plan", "heat_td_plan"]
 
 
+@per_edition
 def _plan(fs: FactorSet, kind: str, component: str, unit: pint.Unit) -> Plan:
-    cache_key = ("facilities_heat_plan", kind, component, unit)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     what = (f"{kind} heat and steam factor" if component == "generation"
             else f"{kind} heat distribution-loss factor")
     dimension_of(unit, ("energy",), f"{kind} heat")
@@ -59,7 +57,6 @@ def _plan(fs: FactorSet, kind: str, component: str, unit: pint.Unit) -> Plan:
         gases={g: kg_per_unit(unit, q) for g, q in factor.gases.items()},
         notes=(note,) if note else (), activity={"kind": kind},
     )
-    fs._cache[cache_key] = plan
     return plan
 
 

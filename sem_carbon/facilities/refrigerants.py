@@ -37,7 +37,7 @@ import re
 import pint
 
 from ..errors import InvalidActivityError, UnknownFactorError
-from ..factors import Factor, FactorSet
+from ..factors import Factor, FactorSet, per_edition
 from ..units import Q_
 from ._common import (
     Plan,
@@ -112,11 +112,9 @@ def _compact(text: str) -> str:
     return _COMPACT.sub("", str(text).lower())
 
 
+@per_edition
 def _tables(fs: FactorSet) -> dict[str, object]:
     """GWPs ``{(gas, AR): row}``, blends ``{blend: [(gas, fraction, row)]}``, name index."""
-    cache_key = "facilities_gwp_tables"
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     if "gwp" not in fs.categories:
         raise UnknownFactorError(f"{fs.id} has no 'gwp' factors: pass a GWP edition such "
                                  f"as {GWP_EDITION!r}")
@@ -139,8 +137,7 @@ def _tables(fs: FactorSet) -> dict[str, object]:
             index.setdefault(_compact(gas), gas)
     for alias, gas in GAS_ALIASES.items():
         index.setdefault(_compact(alias), gas)
-    fs._cache[cache_key] = {"rows": rows, "blends": blends, "index": index}
-    return fs._cache[cache_key]
+    return {"rows": rows, "blends": blends, "index": index}
 
 
 def resolve_gas(fs: FactorSet, name: str) -> str:
@@ -188,6 +185,7 @@ def normalise_assessment(gwp: str) -> str:
     raise InvalidActivityError(f"gwp must be one of {', '.join(ASSESSMENTS)}, got {gwp!r}")
 
 
+@per_edition
 def refrigerant_plan(fs: FactorSet, name: str, assessment: str, unit: pint.Unit) -> Plan:
     """Effective factor of a leaked gas or blend for masses in ``unit``.
 
@@ -209,9 +207,6 @@ def refrigerant_plan(fs: FactorSet, name: str, assessment: str, unit: pint.Unit)
         Unknown gas, or no GWP for it in that assessment.
     """
     assessment = normalise_assessment(assessment)
-    cache_key = ("facilities_refrigerant_plan", _compact(name), assessment, unit)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     dimension_of(unit, ("mass",), "refrigerant")
     gas = resolve_gas(fs, name)
     blends: dict = _tables(fs)["blends"]  # type: ignore[assignment]
@@ -275,6 +270,5 @@ def refrigerant_plan(fs: FactorSet, name: str, assessment: str, unit: pint.Unit)
         activity={"gas": gas, "gwp": assessment, "gwp_value": kyoto + montreal,
                   "protocol": protocol},
     )
-    fs._cache[cache_key] = plan
     return plan
 

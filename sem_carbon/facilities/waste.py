@@ -18,7 +18,7 @@ from __future__ import annotations
 import pint
 
 from ..errors import UnknownFactorError
-from ..factors import FactorSet
+from ..factors import FactorSet, per_edition
 from ._common import (
     Plan,
     clean_name,
@@ -36,16 +36,14 @@ from .names import MATERIAL_ALIASES, normalise_disposal
 __all__ = ["resolve_material", "waste_plan"]
 
 
+@per_edition
 def _materials(fs: FactorSet) -> dict[str, set[str]]:
-    """``{material: {disposal, ...}}`` of the edition (cached)."""
-    cache_key = "facilities_waste_materials"
-    if cache_key not in fs._cache:
-        frame = fs.table("waste")
-        table: dict[str, set[str]] = {}
-        for m, d in zip(frame["material"], frame["disposal"], strict=True):
-            table.setdefault(str(m), set()).add(str(d))
-        fs._cache[cache_key] = table
-    return fs._cache[cache_key]
+    """``{material: {disposal, ...}}`` of the edition."""
+    frame = fs.table("waste")
+    table: dict[str, set[str]] = {}
+    for m, d in zip(frame["material"], frame["disposal"], strict=True):
+        table.setdefault(str(m), set()).add(str(d))
+    return table
 
 
 def resolve_material(fs: FactorSet, material: str) -> tuple[str, str]:
@@ -78,6 +76,7 @@ def resolve_material(fs: FactorSet, material: str) -> tuple[str, str]:
         f" (materials: {', '.join(sorted(materials))})"), "material")
 
 
+@per_edition
 def waste_plan(fs: FactorSet, material: str, disposal: str, unit: pint.Unit) -> Plan:
     """Effective factor of a waste stream for amounts in the mass ``unit``.
 
@@ -88,9 +87,6 @@ def waste_plan(fs: FactorSet, material: str, disposal: str, unit: pint.Unit) -> 
     UnknownFactorError
         Unknown material or disposal route, or no factor for the pair.
     """
-    cache_key = ("facilities_waste_plan", clean_name(material), clean_name(disposal), unit)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     dimension_of(unit, ("mass",), "waste")
     key, note = resolve_material(fs, material)
     route, route_note = normalise_disposal(disposal, _materials(fs)[key])
@@ -104,5 +100,4 @@ def waste_plan(fs: FactorSet, material: str, disposal: str, unit: pint.Unit) -> 
         notes=tuple(n for n in (note, route_note) if n),
         activity={"material": key, "disposal": route},
     )
-    fs._cache[cache_key] = plan
     return plan

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pint
 
 from ..errors import UnknownFactorError
-from ..factors import Factor, FactorSet
+from ..factors import Factor, FactorSet, per_edition
 from ._common import Plan, dimension_of, find_row, kg_per_unit, reject_as, row_factor, unit_text
 
 __all__ = ["water_plan"]
@@ -30,6 +30,7 @@ def _service(fs: FactorSet, service: str) -> Factor:
     return row_factor(fs, "water", row)
 
 
+@per_edition
 def water_plan(fs: FactorSet, unit: pint.Unit, treatment: bool = True) -> Plan:
     """Effective factor of water for amounts in the volume ``unit``.
 
@@ -48,9 +49,6 @@ def water_plan(fs: FactorSet, unit: pint.Unit, treatment: bool = True) -> Plan:
         ``unit`` is not a volume.
     """
     treatment = bool(treatment)
-    cache_key = ("facilities_water_plan", unit, treatment)
-    if cache_key in fs._cache:
-        return fs._cache[cache_key]
     dimension_of(unit, ("volume",), "water")
     supply = _service(fs, "supply")
     parts = {"supply_per_unit": kg_per_unit(unit, supply.value)}
@@ -77,5 +75,4 @@ def water_plan(fs: FactorSet, unit: pint.Unit, treatment: bool = True) -> Plan:
         method=f"DESNZ water {'supply and treatment' if treatment else 'supply'} ({fs.id})",
         input_unit=unit_text(unit), activity={"treatment": treatment, **parts},
     )
-    fs._cache[cache_key] = plan
     return plan

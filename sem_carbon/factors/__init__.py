@@ -8,7 +8,7 @@ from .catalogue import (
     load_factors,
     resolve_edition,
 )
-from .edition import FactorSet
+from .edition import FactorSet, per_edition
 from .model import Factor
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "edition_for_year",
     "factor_sets",
     "load_factors",
+    "per_edition",
     "resolve_edition",
 ]

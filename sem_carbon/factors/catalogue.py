@@ -257,9 +257,12 @@ def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
     # keyed on the catalogue's state too: an added folder may hold a nearer edition
     cache_key = ("edition_with", category, what, tuple(sorted(keys.items())),
                  len(_user_folders), os.environ.get("SEM_CARBON_FACTOR_PATH", ""))
-    cached = fs._cache.get(cache_key)
-    if cached is not None:
-        return cached
+    return fs.derived(cache_key, lambda: _nearest_with(fs, category, what, keys, publishes))
+
+
+def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
+                  publishes: Callable[[FactorSet], bool] | None) -> tuple[FactorSet, str]:
+    """The edition :func:`edition_with` finds (not cached)."""
 
     def has(edition: FactorSet) -> bool:
         if category not in edition.categories:
@@ -274,21 +277,16 @@ def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
         return publishes(edition) if publishes is not None else True
 
     if has(fs):
-        found: tuple[FactorSet, str] = (fs, "")
-    else:
-        order = sorted((y for y in desnz_years() if f"desnz-{y}" != fs.id),
-                       key=lambda y: (abs(y - fs.year), y > fs.year))
-        for year in order:
-            other = load_factors(f"desnz-{year}")
-            if has(other):
-                found = (other, f"{fs.id} has no {what}; used {other.id} (nearest edition "
-                                "that publishes them)")
-                break
-        else:
-            raise UnknownFactorError(f"{fs.id} has no {what}, and no installed DESNZ edition "
-                                     "publishes them")
-    fs._cache[cache_key] = found
-    return found
+        return fs, ""
+    order = sorted((y for y in desnz_years() if f"desnz-{y}" != fs.id),
+                   key=lambda y: (abs(y - fs.year), y > fs.year))
+    for year in order:
+        other = load_factors(f"desnz-{year}")
+        if has(other):
+            return other, (f"{fs.id} has no {what}; used {other.id} (nearest edition that "
+                           "publishes them)")
+    raise UnknownFactorError(f"{fs.id} has no {what}, and no installed DESNZ edition "
+                             "publishes them")
 
 
 def _air_pairs(fs: FactorSet) -> bool:

@@ -11,11 +11,13 @@ the reason.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,7 +28,9 @@ from .canonical import canonicalise
 from .keys import STANDARD_COLUMNS, normalise_key_value
 from .model import Factor
 
-__all__ = ["REQUIRED_METADATA", "FactorSet"]
+__all__ = ["REQUIRED_METADATA", "FactorSet", "per_edition"]
+
+T = TypeVar("T")
 
 #: Fields every ``datapackage.json`` must carry.
 REQUIRED_METADATA: tuple[str, ...] = (
@@ -90,7 +94,38 @@ class FactorSet:
         self._by_category: dict[str, pd.DataFrame] = {
             cat: frame.reset_index(drop=True) for cat, frame in table.groupby("category", sort=True)
         }
-        self._cache: dict[Any, Any] = {}
+        self._derived: dict[Hashable, Any] = {}
+        self._derived_lock = threading.RLock()
+
+    # ------------------------------------------------------------------ derived values
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from this edition, built once and kept with it.
+
+        Calculators turn an edition's tables into what they need (dense air-factor arrays,
+        a fuel plan, an index of keys); an edition never changes once loaded, so each such
+        value is built on first use and handed out afterwards (thread-safe).
+
+        Parameters
+        ----------
+        key : hashable
+            Names the value, e.g. ``("fuel_plan", fuel, unit)``.
+        build : callable
+            ``build()`` makes the value; called at most once per key and edition (not at
+            all when the value is already there). An exception is not kept: the next call
+            tries again.
+
+        Returns
+        -------
+        object
+            What ``build`` returned.
+        """
+        try:
+            return self._derived[key]
+        except KeyError:
+            with self._derived_lock:
+                if key not in self._derived:
+                    self._derived[key] = build()
+                return self._derived[key]
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -379,3 +414,19 @@ def _check_unique(table: pd.DataFrame, key_cols: list[str], where: Path) -> None
         raise FactorIntegrityError(
             f"{where}: more than one '{first['category']}' factor with keys {keys}"
         )
+
+
+def per_edition(func: Callable[..., T]) -> Callable[..., T]:
+    """Keep ``func(fs, *args)`` with the edition ``fs`` (see :meth:`FactorSet.derived`).
+
+    For functions of an edition and a few hashable arguments (a category, a fuel, a
+    unit) whose result depends on nothing else.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(fs: FactorSet, *args: Hashable, **kwargs: Hashable) -> T:
+        key = (name, args, tuple(sorted(kwargs.items()))) if kwargs else (name, args)
+        return fs.derived(key, lambda: func(fs, *args, **kwargs))
+
+    return wrapper

@@ -29,10 +29,7 @@ class FactorColumns:
 
 def factor_columns(fs: FactorSet, category: str) -> FactorColumns:
     """Arrays of a category's factors (built once per edition and category)."""
-    key = ("columns", category)
-    if key not in fs._cache:
-        fs._cache[key] = FactorColumns(fs.table(category))
-    return fs._cache[key]
+    return fs.derived(("columns", category), lambda: FactorColumns(fs.table(category)))
 
 
 def lookup_rows(fs: FactorSet, category: str, keys: Mapping[str, object]) -> np.ndarray:

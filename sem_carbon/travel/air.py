@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 
 from ..errors import UnknownFactorError
-from ..factors import FactorSet
+from ..factors import FactorSet, per_edition
 from .cabins import CABINS
 
 __all__ = [
@@ -112,11 +112,9 @@ class AirTables:
         return base + self.rf if radiative_forcing else base
 
 
+@per_edition
 def air_tables(fs: FactorSet) -> AirTables:
     """Build (once per edition) the dense air-factor arrays with cabin fallbacks."""
-    cached = fs._cache.get("air_tables")
-    if cached is not None:
-        return cached
     frame = fs.table("air")
     shape = (len(HAULS), len(CABINS))
     values = {rf: np.full(shape, np.nan) for rf in ("false", "true")}
@@ -161,7 +159,7 @@ def air_tables(fs: FactorSet) -> AirTables:
         out[used < 0] = np.nan
         return out
 
-    tables = AirTables(
+    return AirTables(
         edition=fs.id,
         co2=take(gases["co2"]),
         ch4=take(gases["ch4"]),
@@ -171,8 +169,7 @@ def air_tables(fs: FactorSet) -> AirTables:
         published=published,
         source_rows=rows,
     )
-    fs._cache["air_tables"] = tables
-    return tables
+
 
 
 def haul_by_distance(distance_km: np.ndarray) -> np.ndarray:

@@ -135,10 +135,8 @@ def _count(value: Any, unit: str, name: str, limit: float | None = None) -> floa
 
 
 def _cached_factor(fs: FactorSet, category: str, **keys: str) -> Factor:
-    key = ("factor", category, tuple(sorted(keys.items())))
-    if key not in fs._cache:
-        fs._cache[key] = fs.get(category, **keys)
-    return fs._cache[key]
+    return fs.derived(("factor", category, tuple(sorted(keys.items()))),
+                      lambda: fs.get(category, **keys))
 
 
 def flight(

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnknownFactorError
-from ..factors import FactorSet, load_factors
+from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
 
 __all__ = [
@@ -148,16 +148,13 @@ def hotel_rows(fs: FactorSet, country: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return values[inverse], editions[inverse], notes[inverse]
 
 
+@per_edition
 def _hotel_map(fs: FactorSet) -> dict[str, float]:
-    key = "hotel_map"
-    if key not in fs._cache:
-        if "hotel" not in fs.categories:
-            fs._cache[key] = {}
-            return fs._cache[key]
-        frame = fs.table("hotel")
-        plain = frame[frame["city"] == ""] if "city" in frame.columns else frame
-        fs._cache[key] = dict(zip(plain["country"], plain["value"].astype(float), strict=True))
-    return fs._cache[key]
+    if "hotel" not in fs.categories:
+        return {}
+    frame = fs.table("hotel")
+    plain = frame[frame["city"] == ""] if "city" in frame.columns else frame
+    return dict(zip(plain["country"], plain["value"].astype(float), strict=True))
 
 
 def _other_editions(fs: FactorSet) -> list[FactorSet]:
