@@ -55,7 +55,7 @@ _EXPORTS: dict[str, str] = {
     "ActivityTable": "sem_carbon.io",
     "read_travel_log": "sem_carbon.io",
     "read_facilities": "sem_carbon.io",
-    "calculate": "sem_carbon.inventory",
+    "calculate": "sem_carbon.calculation",
     "Inventory": "sem_carbon.inventory",
     "Entities": "sem_carbon.entities",
     "Target": "sem_carbon.targets",

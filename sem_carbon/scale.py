@@ -1,6 +1,6 @@
 """Scale-out: the in-memory calculation mapped over the partitions of a Dask DataFrame.
 
-:func:`calculate_dask` runs :func:`sem_carbon.inventory.calculate` -- the very same code
+:func:`calculate_dask` runs :func:`sem_carbon.engine.compute_tables` -- the very same code
 as for a pandas table -- on every partition of a Dask DataFrame (or of a Parquet dataset),
 so system-wide, multi-year travel logs are computed on a cluster with the same rows and
 the same numbers as in memory. :class:`DaskInventory` keeps the result lazy: totals,
@@ -33,10 +33,19 @@ import numpy as np
 import pandas as pd
 import pint
 
+from .engine import Options, compute_tables
 from .errors import InputFormatError, NothingComputedWarning, SemCarbonError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
-from .inventory import REJECT_COLUMNS, Inventory, calculate
+from .inventory import Inventory
+from .schema import (
+    INTEGER_RESULTS,
+    INVENTORY_REJECT_COLUMNS,
+    REJECT_COLUMNS,
+    RESULTS,
+    TEXT_RESULTS,
+    inventory_columns,
+)
 from .units import Q_, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -54,10 +63,6 @@ __all__ = [
 #: (above it the whole input is shuffled on ``source_row``).
 MAX_MOVED_SOURCE_ROWS = 200_000
 
-_FRONT = ["table", "source_row", "trip_id", "leg", "entity", "date", "year", "category", "scope",
-          "co2e_kg"]
-_INT_RESULTS = {"scope"}
-_TEXT_RESULTS = {"category", "factor_id", "factor_key", "factor_unit", "method", "notes", "haul"}
 _REMOTE = re.compile(r"^(s3a?|gcs|gs|abfss?|az|adl|hdfs|webhdfs)://", re.IGNORECASE)
 _META_FILE = "_sem_carbon.json"
 _REJECTED_SUFFIX = ".rejected"  # rejects beside the dataset, as Inventory.to_csv puts them
@@ -204,12 +209,13 @@ def _needed_editions(data: pd.DataFrame, factors: Any, kind: str) -> set[str]:
 
 
 class _PartitionTable:
-    """One partition as the activity table :func:`calculate` takes (duck-typed)."""
+    """One partition as the activity table the engine takes (duck-typed)."""
 
-    def __init__(self, kind: str, data: pd.DataFrame):
+    def __init__(self, kind: str, source: str, data: pd.DataFrame):
         self.kind = kind
+        self.source = source
         self.data = data
-        self.rejected = pd.DataFrame(columns=REJECT_COLUMNS[1:])
+        self.rejected = pd.DataFrame(columns=list(REJECT_COLUMNS))
         self.rows_read = int(data["source_row"].nunique())
 
 
@@ -230,10 +236,10 @@ def _conform(frame: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
-def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, options: dict[str, Any],
-                         data_dtypes: dict[str, Any], rej_dtypes: dict[str, Any]
-                         ) -> pd.DataFrame:
-    """Run the in-memory :func:`calculate` on one partition.
+def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: str,
+                         options: dict[str, Any], data_dtypes: dict[str, Any],
+                         rej_dtypes: dict[str, Any]) -> pd.DataFrame:
+    """Run the in-memory engine (:func:`~sem_carbon.engine.compute_tables`) on one partition.
 
     Returns the inventory rows followed by the rejects (columns renamed, marked), so one
     task yields both; :func:`_take_data` and :func:`_take_rejected` split them.
@@ -243,7 +249,8 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, options: d
     _ensure_editions(_needed_editions(part, factors, kind))
     with warnings.catch_warnings():  # a partition of rejects only is normal; the whole is judged
         warnings.simplefilter("ignore", NothingComputedWarning)
-        inv = calculate(_PartitionTable(kind, part.reset_index(drop=True)), factors, **options)
+        inv = compute_tables(_PartitionTable(kind, source, part.reset_index(drop=True)),
+                             factors, Options(**options))
     data = _conform(inv.data, data_dtypes)
     data[_MARK] = False
     rejected = inv.rejected
@@ -304,68 +311,47 @@ def _string_dtype(dd: Any) -> Any:
 
 
 def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any]:
-    """Columns and dtypes of the inventory rows, in the order :func:`calculate` gives them."""
-    if kind == "travel":
-        from .travel.batch import RESULT_COLUMNS
-    else:
-        from .facilities.batch import RESULT_COLUMNS
+    """Columns and dtypes of the inventory rows, in the engine's order (:mod:`.schema`)."""
     text = _string_dtype(dd)
-    results = list(RESULT_COLUMNS)
-    order = _column_order(source_meta, kind, results)
+    results = RESULTS[kind]
     dtypes: dict[str, Any] = {}
-    for name in order:
-        if name in ("table", *_TEXT_RESULTS):
+    for name in inventory_columns(kind, source_meta.columns):
+        if name in ("table", "source", *TEXT_RESULTS):
             dtypes[name] = text
         elif name == "year":
             dtypes[name] = np.dtype("int64")
         elif name in results:
-            dtypes[name] = np.dtype("int64") if name in _INT_RESULTS else np.dtype("float64")
+            dtypes[name] = np.dtype("int64") if name in INTEGER_RESULTS else np.dtype("float64")
         else:
             dtypes[name] = source_meta[name].dtype
     return dtypes
 
 
-def _column_order(source_meta: pd.DataFrame, kind: str, results: list[str]) -> list[str]:
-    """Column order of ``Inventory.data``, from the layout code of :mod:`.inventory` itself.
-
-    Its ``_attach_inputs`` is run on empty frames (no rows, no computation); should it not
-    take them, the documented order is used: front columns, inputs, results.
-    """
-    from . import inventory
-
-    try:
-        empty = inventory._attach_inputs(kind, source_meta.iloc[:0],
-                                         pd.DataFrame({c: [] for c in results}))
-        order = [str(c) for c in empty.columns]
-        if set(order) >= set(results) | {"table", "year"}:
-            return order
-    except Exception:  # any change of that private helper: fall back
-        pass
-    columns = ["table", *[c for c in source_meta.columns if c not in results], *results]
-    if "year" not in columns:
-        columns.append("year")
-    front = [c for c in _FRONT if c in columns]
-    return front + [c for c in columns if c not in front]
-
-
 def _rejected_dtypes(source_meta: pd.DataFrame, dd: Any) -> dict[str, Any]:
     text = _string_dtype(dd)
-    return {"table": text, "source_row": source_meta["source_row"].dtype, "column": text,
-            "value": text, "reason": text}
+    types = {"source_row": source_meta["source_row"].dtype}
+    return {name: types.get(name, text) for name in INVENTORY_REJECT_COLUMNS}
 
 
 def _empty(dtypes: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
 
 
-def _as_frame(source: Any, dd: Any) -> tuple[Any, Any]:
-    """The Dask DataFrame to compute and the read rejects (pandas or None)."""
+def _as_frame(source: Any, dd: Any) -> tuple[Any, Any, str]:
+    """The Dask DataFrame to compute, the read rejects (pandas or None), the source name.
+
+    The name is the source identity of every row (as :func:`sem_carbon.calculate` gives
+    in memory): the dataset path, the activity table's source, else ``"DataFrame"``.
+    """
     read_rejects = None
+    identity = "DataFrame"
     if (not isinstance(source, (pd.DataFrame, str, os.PathLike)) and hasattr(source, "data")
             and hasattr(source, "rejected")):
         read_rejects = source.rejected
+        identity = str(getattr(source, "source", "") or identity)
         source = source.data
     if isinstance(source, (str, os.PathLike)):
+        identity = os.fspath(source)
         if not _is_parquet_dataset(source) and not Path(os.fspath(source)).is_file():
             raise InputFormatError(f"{os.fspath(source)!s} is not a Parquet dataset")
         frame = dd.read_parquet(os.fspath(source))
@@ -387,7 +373,7 @@ def _as_frame(source: Any, dd: Any) -> tuple[Any, Any]:
     if "source_row" not in frame.columns:  # spreadsheet numbering, as in memory: position + 2
         ones = frame.map_partitions(_row_ones, meta=("source_row", "int64"))
         frame = frame.assign(source_row=ones.cumsum() + 1)
-    return frame, read_rejects
+    return frame, read_rejects, identity
 
 
 def _keep_source_rows_together(frame: Any, dask: Any, dd: Any) -> Any:
@@ -500,7 +486,7 @@ def calculate_dask(
         ``factors`` names no installed edition.
     """
     dask, dd = _dask()
-    frame, read_rejects = _as_frame(source, dd)
+    frame, read_rejects, name = _as_frame(source, dd)
     if kind is None:
         kind = "travel" if "mode" in frame.columns else "facilities"
     if kind not in ("travel", "facilities"):
@@ -518,7 +504,7 @@ def calculate_dask(
         columns=[*data_dtypes, *[_REJ[c] for c in ("column", "value", "reason")], _MARK])
     combined_meta[_MARK] = combined_meta[_MARK].astype(bool)
     combined = frame.map_partitions(
-        _calculate_partition, shipped, kind, options, data_dtypes, rej_dtypes,
+        _calculate_partition, shipped, kind, name, options, data_dtypes, rej_dtypes,
         meta=combined_meta, enforce_metadata=False)
     data = combined.map_partitions(_take_data, data_dtypes, meta=_empty(data_dtypes),
                                    enforce_metadata=False)
@@ -527,11 +513,11 @@ def calculate_dask(
     rows_read = frame.map_partitions(
         _nunique, meta=pd.Series([], dtype="int64")).sum()
     if read_rejects is not None and len(read_rejects):
-        extra = read_rejects.assign(table=kind)
+        extra = read_rejects.assign(table=kind, source=name)
         extra = _conform(extra, rej_dtypes)
         rejected = dd.concat([dd.from_pandas(extra, npartitions=1), rejected])
         rows_read = rows_read + int(extra["source_row"].nunique())
-    return DaskInventory(data, rejected, rows_read, kind)
+    return DaskInventory(data, rejected, rows_read, kind, name)
 
 
 # ---------------------------------------------------------------------------- results
@@ -549,10 +535,11 @@ class DaskInventory:
     """
 
     def __init__(self, data: dd.DataFrame, rejected: dd.DataFrame, rows_read: Any,
-                 kind: str):
+                 kind: str, source: str = "DataFrame"):
         self.data = data
         self.rejected = rejected
         self.kind = kind
+        self.source = source
         self._rows_read = rows_read
 
     # ------------------------------------------------------------------ totals
@@ -610,15 +597,17 @@ class DaskInventory:
             warnings.warn(f"nothing was computed: all {int(rows_read):,} source rows were "
                           f"rejected (see Inventory.rejected for the reasons)",
                           NothingComputedWarning, stacklevel=2)
+        sources = pd.DataFrame({"source": [self.source], "table": [self.kind],
+                                "rows_read": [int(rows_read)]})
         return Inventory(_plain_strings(data.reset_index(drop=True)),
                          _plain_strings(rejected.reset_index(drop=True)),
-                         {self.kind: int(rows_read)})
+                         {self.kind: int(rows_read)}, sources)
 
     def persist(self) -> DaskInventory:
         """The same inventory held in cluster memory (for several totals and groupings)."""
         dask, _ = _dask()
         data, rejected = dask.persist(self.data, self.rejected)
-        return DaskInventory(data, rejected, self._rows_read, self.kind)
+        return DaskInventory(data, rejected, self._rows_read, self.kind, self.source)
 
     def _compute_with_rows(self, *collections: Any) -> tuple[Any, ...]:
         """``collections`` computed together with the rows-read count (one pass)."""
@@ -663,6 +652,7 @@ class DaskInventory:
         meta = {
             "format": "sem-carbon inventory dataset",
             "kind": self.kind,
+            "source": self.source,
             "rows_read": {self.kind: int(rows_read)},
             "columns": list(self.data.columns),
             "partition_on": list(partition_on),
@@ -688,7 +678,8 @@ class DaskInventory:
         data = data[[c for c in meta["columns"] if c in data.columns]]
         rejected = dd.read_parquet(f"{root}{_REJECTED_SUFFIX}")
         kind = str(meta["kind"])
-        return cls(data, rejected, int(meta["rows_read"][kind]), kind)
+        return cls(data, rejected, int(meta["rows_read"][kind]), kind,
+                   str(meta.get("source", "DataFrame")))
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,8 @@ from ..errors import InvalidActivityError
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..geo.countries import normalise_country, suggest
+from ..schema import FACILITIES_RESULTS
+from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
 from ..units import parse_unit
 from ._common import UK_ONLY, Plan, apply_plans, clean_name, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
@@ -41,12 +43,9 @@ from .water import water_plan
 __all__ = ["RESULT_COLUMNS", "compute_facilities"]
 
 #: Columns of the results table, in order.
-RESULT_COLUMNS = [
-    "category", "scope", "co2e_kg", "co2_kg", "ch4_kg", "n2o_kg", "rf_kg", "biogenic_co2_kg",
-    "memo_co2e_kg", "factor_id", "factor_key", "factor_value", "factor_unit", "method",
-    "notes",
-]
-REJECT_COLUMNS = ["source_row", "column", "value", "reason"]
+#: Result columns of :func:`compute_facilities` (see :mod:`sem_carbon.schema`).
+RESULT_COLUMNS = list(FACILITIES_RESULTS)
+REJECT_COLUMNS = list(SCHEMA_REJECT_COLUMNS)
 
 _DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
                    "refrigerant": "gas", "water": "unit", "waste": "material"}

@@ -97,6 +97,17 @@ class FactorSet:
         self._derived: dict[Hashable, Any] = {}
         self._derived_lock = threading.RLock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the derived values and their lock (rebuilt where unpickled)."""
+        state = dict(self.__dict__)
+        state["_derived"] = {}
+        del state["_derived_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._derived_lock = threading.RLock()
+
     # ------------------------------------------------------------------ derived values
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
         """A value derived from this edition, built once and kept with it.

@@ -19,19 +19,15 @@ from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_notes
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
+from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
 from .air import HAULS, air_kernel, air_tables
 from .cabins import CABINS, cabin_codes
 from .surface import hotel_rows, normalise_rail_kind, road_keys
 
 __all__ = ["RESULT_COLUMNS", "compute_travel"]
 
-#: Result columns every batch calculator returns (see docs/tables.md).
-RESULT_COLUMNS: tuple[str, ...] = (
-    "category", "scope", "co2e_kg", "co2_kg", "ch4_kg", "n2o_kg", "rf_kg", "biogenic_co2_kg",
-    "memo_co2e_kg", "factor_id", "factor_key", "factor_value", "factor_unit", "method", "notes",
-    "distance_km", "haul",
-)
-_REJECT_COLUMNS = ["source_row", "column", "value", "reason"]
+#: Result columns of :func:`compute_travel` (see :mod:`sem_carbon.schema`).
+RESULT_COLUMNS: tuple[str, ...] = TRAVEL_RESULTS
 
 
 def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
@@ -137,7 +133,7 @@ def compute_travel(
     if list(results.columns) != list(RESULT_COLUMNS):
         results = results.reindex(columns=list(RESULT_COLUMNS))
     rejects = (pd.concat(out.rejects, ignore_index=True) if out.rejects
-               else pd.DataFrame(columns=_REJECT_COLUMNS))
+               else pd.DataFrame(columns=list(REJECT_COLUMNS)))
     return results, rejects
 
 

@@ -1,0 +1,337 @@
+"""The engine: activity tables in, an :class:`~sem_carbon.inventory.Inventory` out.
+
+:func:`compute_tables` runs the batch calculators on each table (in memory, pandas),
+choosing for every row the DESNZ edition of the row's own year (so a 2019 baseline is
+computed with 2019 factors), or one explicit edition for all rows, and owns what every
+row must carry: its source identity, its notes (the reader's, the edition's, the
+calculator's) and the plausibility of its result. Nothing is lost: every input row ends
+in ``Inventory.data`` or in ``Inventory.rejected``.
+
+:func:`sem_carbon.calculate` is the public entry point; it sends Dask inputs to
+:mod:`sem_carbon.scale`, which runs this same engine on each partition.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputFormatError, NothingComputedWarning
+from .factors import FactorSet, load_factors
+from .factors.catalogue import edition_for_year, resolve_edition
+from .inventory import Inventory, concat_frames
+from .limits import MAX_ROW_CO2E_KG
+from .notes import join_notes
+from .schema import (
+    INVENTORY_FRONT,
+    INVENTORY_REJECT_COLUMNS,
+    REJECT_COLUMNS,
+    SOURCE_COLUMNS,
+    inventory_columns,
+)
+
+__all__ = ["Options", "compute_tables", "layout"]
+
+
+class Options:
+    """The calculation options of :func:`sem_carbon.calculate` (see its parameters)."""
+
+    __slots__ = ("co2_only", "grid", "gwp", "haul", "include_td", "radiative_forcing")
+
+    def __init__(self, *, radiative_forcing: bool = True, haul: str = "distance",
+                 gwp: str = "AR5", include_td: bool = False, co2_only: bool = False,
+                 grid: str | FactorSet | None = None) -> None:
+        self.radiative_forcing, self.haul, self.gwp = radiative_forcing, haul, gwp
+        self.include_td, self.co2_only, self.grid = include_td, co2_only, grid
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class _Input:
+    """One table given to :func:`calculate`: its kind, identity, rows and read rejects."""
+
+    __slots__ = ("data", "kind", "rejected", "rows_read", "source")
+
+    def __init__(self, kind: str, source: str, data: pd.DataFrame, rejected: pd.DataFrame,
+                 rows_read: int):
+        self.kind, self.source, self.data = kind, source, data
+        self.rejected, self.rows_read = rejected, rows_read
+
+
+def _as_tables(tables: Any) -> list[_Input]:
+    """Normalise the accepted inputs, each with a source identity unique in this call.
+
+    A table's identity is its ``source`` (the file or URL an ActivityTable was read from);
+    a DataFrame is ``"DataFrame"`` (``"DataFrame #2"`` ... when several are given), and a
+    name given twice gets ``#2``, ``#3`` ...: rows of two sources never share an identity,
+    whatever their row numbers.
+    """
+    if isinstance(tables, pd.DataFrame) or hasattr(tables, "data"):
+        tables = [tables]
+    out: list[_Input] = []
+    seen: set[str] = set()
+    for item in tables:
+        if isinstance(item, pd.DataFrame):
+            kind = "travel" if "mode" in item.columns else "facilities"
+            data = item.copy()
+            if "source_row" not in data.columns:
+                data["source_row"] = np.arange(len(data)) + 2
+            name = "DataFrame"
+            rows_read = int(data["source_row"].nunique())
+            data, rejected = _read_dates(data)
+        elif hasattr(item, "data") and hasattr(item, "rejected"):
+            kind = str(getattr(item, "kind", "travel"))
+            data, rejected = item.data, item.rejected
+            name = str(getattr(item, "source", "") or kind)
+            rows_read = getattr(item, "rows_read", None)
+            if rows_read is None:
+                rows_read = int(data["source_row"].nunique() + rejected["source_row"].nunique())
+        else:
+            raise InputFormatError(
+                f"calculate() takes activity tables or DataFrames, got {type(item).__name__}")
+        source, k = name, 1
+        while source in seen:
+            k += 1
+            source = f"{name} #{k}"
+        seen.add(source)
+        out.append(_Input(kind, source, data, rejected, int(rows_read)))
+    return out
+
+
+def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A DataFrame's ``date`` column read as the readers read it, bad dates rejected.
+
+    Text dates follow :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019``
+    is 5 March); a bare year fills ``year``. Rows whose date cannot be read are rejected
+    with the reason, as :func:`sem_carbon.read_travel_log` rejects them.
+    """
+    empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    if "date" not in data.columns or pd.api.types.is_datetime64_any_dtype(data["date"]):
+        return data, empty
+    from .io.parse import parse_dates
+
+    raw = data["date"]
+    parsed = parse_dates(raw)
+    data["date"] = pd.Series(parsed.dates, index=data.index).astype("datetime64[ns]")
+    only_year = np.isnat(parsed.dates) & (parsed.year > 0)
+    if only_year.any():
+        year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
+                else pd.Series(np.nan, index=data.index))
+        data["year"] = year.where(~only_year | year.notna(), parsed.year.astype(float))
+    if not parsed.bad.any():
+        return data, empty
+    rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[parsed.bad],
+                             "column": "date", "value": raw.astype(str).to_numpy()[parsed.bad],
+                             "reason": parsed.reason[parsed.bad]})
+    return data.loc[~parsed.bad], rejected
+
+
+def _year_of(data: pd.DataFrame) -> np.ndarray:
+    if "year" in data.columns:
+        year = pd.to_numeric(data["year"], errors="coerce")
+    else:
+        year = pd.Series(np.nan, index=data.index)
+    if "date" in data.columns:
+        dates = data["date"]
+        if not pd.api.types.is_datetime64_any_dtype(dates):
+            dates, _ = _read_dates(data[["source_row", "date"]].copy())
+            dates = dates["date"].reindex(data.index)
+        year = year.fillna(dates.dt.year)
+    return year.to_numpy(dtype=float)
+
+
+def compute_tables(tables: Any, factors: str | FactorSet | None = None,
+                   options: Options | None = None) -> Inventory:
+    """Compute activity tables in memory (the engine behind :func:`sem_carbon.calculate`).
+
+    Parameters
+    ----------
+    tables : ActivityTable, DataFrame, or a sequence of them
+        See :func:`sem_carbon.calculate`.
+    factors : str or FactorSet, optional
+        ``None``: each row uses the DESNZ edition of its own year; given: every row uses it.
+    options : Options, optional
+        Calculation options (defaults of :func:`sem_carbon.calculate`).
+
+    Returns
+    -------
+    Inventory
+    """
+    options = options or Options()
+    data_blocks, reject_blocks = [], []
+    rows_read: dict[str, int] = {}
+    inputs = _as_tables(tables)
+    for item in inputs:
+        kind, data = item.kind, item.data
+        rows_read[kind] = rows_read.get(kind, 0) + item.rows_read
+        mark = {"table": kind, "source": item.source}
+        if len(item.rejected):
+            reject_blocks.append(item.rejected.assign(**mark))
+        if data.empty:
+            continue
+        years = _year_of(data)
+        if factors is not None:
+            groups = [(load_factors(factors), np.ones(len(data), bool), "")]
+        else:
+            groups = _editions_by_year(years)
+        for edition, mask, note in groups:
+            rows = data[mask]
+            fs, _ = resolve_edition(edition)
+            results, rejects = _compute(kind, rows, fs, options)
+            results, implausible = _implausible_results(results, rows)
+            rejects = pd.concat([rejects, implausible], ignore_index=True) \
+                if len(implausible) else rejects
+            results["notes"] = join_notes(_input_notes(rows, results.index), note,
+                                          results["notes"])
+            data_blocks.append(layout(kind, rows, results, item.source))
+            if len(rejects):
+                reject_blocks.append(rejects.assign(**mark))
+        no_year = np.isnan(years) if factors is None else np.zeros(len(data), bool)
+        if no_year.any():
+            reject_blocks.append(pd.DataFrame({
+                **mark, "source_row": data.loc[no_year, "source_row"].to_numpy(),
+                "column": "date", "value": "", "reason": "no date or year: the factor edition "
+                "cannot be chosen"}))
+    if len(data_blocks) == 1:
+        data = data_blocks[0]
+    elif data_blocks:
+        data = concat_frames(data_blocks)
+    else:
+        data = pd.DataFrame(columns=list(INVENTORY_FRONT))
+    columns = list(INVENTORY_REJECT_COLUMNS)
+    rejected = (pd.concat(reject_blocks, ignore_index=True)[columns] if reject_blocks
+                else pd.DataFrame(columns=columns))
+    data, rejected = _keep_rows_whole(data, rejected)
+    sources = pd.DataFrame({"source": [i.source for i in inputs],
+                            "table": [i.kind for i in inputs],
+                            "rows_read": [i.rows_read for i in inputs]},
+                           columns=list(SOURCE_COLUMNS))
+    if data.empty and sum(rows_read.values()):
+        warnings.warn(
+            f"nothing was computed: all {sum(rows_read.values()):,} source rows were rejected "
+            f"(see Inventory.rejected for the reasons)", NothingComputedWarning, stacklevel=3)
+    return Inventory(data, rejected, rows_read, sources)
+
+
+def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results that are not finite, or beyond :data:`~sem_carbon.limits.MAX_ROW_CO2E_KG`,
+    taken out and returned as rejects (the inputs passed their own checks, so the reason
+    is the result itself)."""
+    if results.empty:
+        return results, pd.DataFrame()
+    figures = [c for c in ("co2e_kg", "memo_co2e_kg", "biogenic_co2_kg", "rf_kg")
+               if c in results.columns]
+    values = results[figures].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = (~np.isfinite(values) & ~np.isnan(values)).any(axis=1) \
+            | np.isnan(results["co2e_kg"].to_numpy(dtype=float)) \
+            | (np.abs(np.nan_to_num(values, nan=0.0)) > MAX_ROW_CO2E_KG).any(axis=1)
+    if not bad.any():
+        return results, pd.DataFrame()
+    shown = results.loc[bad, "co2e_kg"].to_numpy(dtype=float)
+    source_row = rows.loc[results.index[bad], "source_row"].to_numpy()
+    rejects = pd.DataFrame({
+        "source_row": source_row, "column": "co2e_kg",
+        "value": [f"{v:.6g}" for v in shown],
+        "reason": f"the result is not finite or over {MAX_ROW_CO2E_KG / 1e9:g} MtCO2e for one "
+                  f"row: an input is out of range (see docs/limits.md)"})
+    return results.loc[~bad], rejects
+
+
+def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
+    """The readers' row notes (``notes`` column of the activity table) of computed rows."""
+    if "notes" not in rows.columns:
+        return None
+    notes = rows["notes"]
+    return notes if notes.index.equals(index) else notes.loc[index]
+
+
+def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+    """(edition, row mask, substitution note) per distinct edition-and-note."""
+    groups: dict[tuple[str, str], np.ndarray] = {}
+    for year in np.unique(years[~np.isnan(years)]):
+        key = edition_for_year(int(year))
+        groups[key] = groups.get(key, np.zeros(len(years), bool)) | (years == year)
+    return [(edition, mask, note) for (edition, note), mask in groups.items()]
+
+
+def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The batch calculator of the table's kind on rows of one edition."""
+    if kind == "travel":
+        from .travel.batch import compute_travel
+
+        return compute_travel(rows, fs, radiative_forcing=options.radiative_forcing,
+                              haul=options.haul, co2_only=options.co2_only)
+    from .facilities import compute_facilities
+
+    return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,
+                              grid=options.grid)
+
+
+def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,
+           source: str = "") -> pd.DataFrame:
+    """Inventory rows: result columns beside the input columns they came from.
+
+    The order is :func:`sem_carbon.schema.inventory_columns`. Built with one column-wise
+    concatenation (no row-wise copy of the inputs when every row was computed once, the
+    common case).
+
+    Parameters
+    ----------
+    kind : {"travel", "facilities"}
+    rows : DataFrame
+        The activity rows computed (indexed like ``results``, whose index may repeat a
+        row: T&D losses rows).
+    results : DataFrame
+        A batch calculator's results.
+    source : str
+        The source identity of the rows (default: the kind).
+    """
+    # computed rows only (T&D rows repeat their input); all rows once: no copy at all
+    inputs = rows if results.index.equals(rows.index) else rows.loc[results.index]
+    n = len(results)
+
+    def constant(text: str) -> pd.Series:
+        return pd.Series(pd.Categorical.from_codes(np.zeros(n, np.int8), [text]),
+                         index=results.index)
+
+    year = (inputs["year"] if "year" in inputs.columns and not inputs["year"].isna().any()
+            else pd.Series(_year_of(inputs), index=inputs.index))
+    given = {"table": constant(kind), "source": constant(source or kind),
+             # nullable when an explicit edition computed undated rows
+             "year": year.astype("int64" if not year.isna().any() else "Int64")}
+    order = inventory_columns(kind, inputs.columns)
+    parts = [given[c] if c in given else results[c] if c in results.columns else inputs[c]
+             for c in order]
+    merged = pd.concat(parts, axis=1)
+    merged.columns = order
+    return merged.reset_index(drop=True)
+
+
+def _keep_rows_whole(data: pd.DataFrame, rejected: pd.DataFrame
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A source row with any rejected part is rejected whole (legs of one routing).
+
+    A source row is ``(table, source, source_row)``: row 3 of one file never knocks out
+    row 3 of another.
+    """
+    if rejected.empty or data.empty:
+        return data, rejected
+    keys = ["table", "source", "source_row"]
+    bad = pd.MultiIndex.from_frame(rejected[keys].astype(str))
+    key = pd.MultiIndex.from_frame(data[keys].astype(str))
+    partial = key.isin(bad)
+    if partial.any():
+        extra = data.loc[partial, keys].drop_duplicates().assign(
+            column="", value="", reason="another leg of this source row was rejected")
+        rejected = pd.concat([rejected, extra[list(INVENTORY_REJECT_COLUMNS)]],
+                             ignore_index=True)
+        data = data.loc[~partial].reset_index(drop=True)
+    return data, rejected
+
