@@ -365,6 +365,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
                 self.wfile.flush()
                 self.close_connection = True
+            elif self.path.startswith("/gzip"):  # Content-Encoding; /gzip-cut: cut short
+                packed = gzip.compress(body * 50)
+                if self.path == "/gzip-cut":
+                    packed = packed[:len(packed) // 2]
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Connection", "close")  # no length: ends when closed
+                self.end_headers()
+                self.wfile.write(packed)
+                self.close_connection = True
             elif self.path.startswith("/charset/"):
                 self._head(f"text/csv; charset={self.path.rsplit('/', 1)[1]}", len(body))
                 self.wfile.write(body)
@@ -421,6 +432,14 @@ def test_item12_short_body_is_rejected(server):
     with pytest.raises(sc.InputFormatError,
                        match=rf"incomplete.* {len(CSV)} of {len(CSV) + 500} bytes"):
         sc.read_travel_log(f"{server}/short.csv")
+
+
+def test_item12_gzip_body_cut_short_is_rejected(server):
+    """A gzip Content-Encoding without Content-Length that ends early used to be read as
+    far as it went (rows silently missing); its missing end marker now tells."""
+    with pytest.raises(sc.InputFormatError, match=r"incomplete body: its gzip stream ends"):
+        sc.read_travel_log(f"{server}/gzip-cut")
+    assert len(sc.read_travel_log(f"{server}/gzip").data) == 50
 
 
 # --------------------------------------------------------------------------------------------

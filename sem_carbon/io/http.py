@@ -19,9 +19,11 @@ Rules (all errors are :class:`~sem_carbon.errors.InputFormatError`):
   are not retried;
 - the body is streamed and the download aborted as soon as it exceeds ``max_bytes``
   (default 200 MB, also checked against ``Content-Length`` before reading);
-- a body shorter than its ``Content-Length`` (the connection closed early), or a chunked
-  body without its last chunk, is refused as incomplete (a body with neither, which ends
-  when the connection closes, cannot be told from a complete one);
+- a body shorter than its ``Content-Length`` (the connection closed early), a chunked
+  body without its last chunk, or a gzip body (only gzip is asked for, and decompressed
+  here, at most ``max_bytes``) without its end, is refused as incomplete (a plain body
+  with neither, which ends when the connection closes, cannot be told from a complete
+  one);
 - an HTTP error status raises with the status code and reason;
 - user names, passwords, query strings and fragments never appear in ``source`` or in
   a message (see :mod:`sem_carbon.io.redact`); the query string is still sent.
@@ -78,7 +80,7 @@ class Download:
     Attributes
     ----------
     content : bytes
-        The (decompressed, if the server used Content-Encoding) body.
+        The body (decompressed when the server used a Content-Encoding).
     media_type : str
         Lower-case media type of Content-Type without parameters ("" when absent).
     charset : str or None
@@ -177,6 +179,8 @@ def fetch_url(
     current = url
     with requests.Session() as session:
         session.headers["User-Agent"] = _USER_AGENT
+        # gzip only, decompressed here: a gzip stream cut short is then detected
+        session.headers["Accept-Encoding"] = "gzip"
         for _ in range(max_redirects + 1):
             response, attempts = _get(session, current, (connect, read), retries, source,
                                       url, sleep, clock)
@@ -335,8 +339,9 @@ def _read_body(
             f"{source} is {length:,} bytes, more than the limit of {max_bytes:,} bytes "
             "(raise max_bytes= to read it)"
         )
-    encoded = response.headers.get("content-encoding", "").strip().lower() not in (
-        "", "identity")
+    coding = response.headers.get("content-encoding", "").strip().lower()
+    gzipped = coding in ("gzip", "x-gzip")
+    encoded = coding not in ("", "identity", "gzip", "x-gzip")  # not asked for: urllib3's
     raw = response.raw
     chunks: list[bytes] = []
     total = 0
@@ -346,7 +351,7 @@ def _read_body(
             wait = min(read_timeout, left)
             _wait_at_most(response, wait)
             try:
-                chunk = raw.read1(_CHUNK, decode_content=True)
+                chunk = raw.read1(_CHUNK, decode_content=encoded)
             except ReadTimeoutError:
                 if wait < read_timeout:
                     raise clock.passed() from None
@@ -375,7 +380,33 @@ def _read_body(
             bar.update(len(chunk))
     if length is not None and not encoded and total < length:
         raise _incomplete(source, total, length)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    return _gunzip(body, source, max_bytes) if gzipped else body
+
+
+def _gunzip(body: bytes, source: str, max_bytes: int) -> bytes:
+    """A gzip Content-Encoding decompressed (at most ``max_bytes``); a stream that ends
+    before its end marker (the connection closed early) is incomplete."""
+    import gzip
+    import io
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            out = stream.read(max_bytes + 1)
+    except EOFError:
+        raise InputFormatError(
+            f"{source}: incomplete body: its gzip stream ends before its end (the connection "
+            "closed early); try again later") from None
+    except (OSError, zlib.error) as exc:
+        raise InputFormatError(
+            f"{source}: the body cannot be decoded as its Content-Encoding (gzip) says "
+            f"({exc})") from None
+    if len(out) > max_bytes:
+        raise InputFormatError(
+            f"{source}: download aborted: it decompresses to more than {max_bytes:,} bytes, "
+            "the limit (raise max_bytes= to read it)")
+    return out
 
 
 def _incomplete(source: str, got: int, length: int | None) -> InputFormatError:
