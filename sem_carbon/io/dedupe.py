@@ -48,6 +48,7 @@ def _group_ids(frame: pd.DataFrame) -> np.ndarray:
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio) for mixing
 _HINTED_ABOVE = 1000  # fewer rows are compared on all columns directly
+_LITTLE = np.little_endian  # the upper half of a uint64 is its second uint32
 
 
 def exact_duplicates(frame: pd.DataFrame, consider: np.ndarray | None = None,
@@ -139,16 +140,26 @@ def _hash(hints: Sequence[np.ndarray], rows: np.ndarray, n: int) -> np.ndarray:
 
 
 def _shared(hashes: np.ndarray) -> np.ndarray:
-    """Mask of the hashes that occur more than once: one sort of their upper 32 bits (no
-    value shared, the usual case, ends there), then the few rows sharing those are
-    compared on all 64 bits."""
-    upper = (hashes >> np.uint64(32)).astype(np.uint32)
+    """Mask of the hashes that occur more than once.
+
+    One sort of their upper 32 bits finds the values shared (none, the usual case, ends
+    there); the rows holding one are found through a table of 2**20 bits (a few false
+    hits, removed by an exact look-up), and compared on all 64 bits.
+    """
+    upper = hashes.view(np.uint32)[1::2] if _LITTLE else (
+        hashes >> np.uint64(32)).astype(np.uint32)
     ordered = np.sort(upper)
     same = ordered[1:] == ordered[:-1]
     if not same.any():
         return np.zeros(hashes.size, dtype=bool)
-    out = pd.Series(upper).isin(np.unique(ordered[1:][same])).to_numpy().copy()
-    out[out] = pd.Series(hashes[out]).duplicated(keep=False).to_numpy()
+    values = np.unique(ordered[1:][same])
+    table = np.zeros(1 << 20, dtype=bool)
+    table[values >> np.uint32(12)] = True
+    out = table[upper >> np.uint32(12)]
+    hits = np.flatnonzero(out)
+    out[hits] = pd.Series(upper[hits]).isin(values).to_numpy()
+    hits = np.flatnonzero(out)
+    out[hits] = pd.Series(hashes[hits]).duplicated(keep=False).to_numpy()
     return out
 
 
