@@ -147,14 +147,15 @@ _CELL_ISSUE = re.compile(r"formula without a cached value|Excel error value")
 
 
 def check_cell_issues(table: sc.ActivityTable, message: str) -> None:
-    """The warning counts the cells; every data row after the header with such a cell is
-    rejected for it or noted (rows are told apart only through the table here: at least
-    one mention unless the cells are all in the header row)."""
+    """The warning counts the cells and names the first ones; each data row it names
+    (after the header) is rejected, or kept with a note about the cell."""
     assert re.search(r"\d+ (formula cell|cell)", message), message
-    mentioned = (table.rejected["reason"].str.contains(_CELL_ISSUE).any()
-                 or table.data["notes"].str.contains(_CELL_ISSUE).any())
-    header_only = re.search(r"\(([A-Z]+1(, [A-Z]+1)*)\)", message) is not None
-    assert mentioned or header_only or table.rows_read == 0, message
+    rows = {int(r) for r in re.findall(r"\b[A-Z]{1,3}(\d+)\b(?=[,)])", message)}
+    rejected = set(table.rejected["source_row"])
+    noted = set(table.data.loc[table.data["notes"].str.contains(_CELL_ISSUE),
+                               "source_row"])
+    for row in rows - {1}:
+        assert row in rejected or row in noted, (row, message)
 
 
 def check_inventory(table: sc.ActivityTable, kind: str) -> None:

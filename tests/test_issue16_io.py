@@ -174,6 +174,19 @@ def test_item09_fast_scan_agrees_with_the_xml_parser():
             and "=(shared formula)" in {t for _, _, t, _ in parsed})
 
 
+def test_item09_last_row_of_formulas_only_is_not_dropped(tmp_path):
+    """A last row holding only formulas without a value read as blank, and pandas dropped
+    it as a trailing blank row: the row Excel shows was not even counted."""
+    path = _rail_book(tmp_path / "tail.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active.append([None, None, "=C2+C3"])
+    book.save(path)
+    with pytest.warns(InputWarning, match="C4"):
+        table = sc.read_travel_log(path)
+    assert table.rows_read == 3
+    assert [4, "distance", "=C2+C3"] in [r[:3] for r in _rejected(table)]
+
+
 def test_item09_formula_with_cached_value_is_read(tmp_path):
     path = _rail_book(tmp_path / "cached.xlsx", distance="=5*2")
     _patch_sheet(path, "xl/worksheets/sheet1.xml", "<f>5*2</f><v />", "<f>5*2</f><v>10</v>")

@@ -91,6 +91,8 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
     frame.columns = names
     cells = _cell_issues(issues, names, label)
     keep = int(cells["pos"].max()) + 1 if len(cells) else 0  # rows with issues stay
+    if keep > len(frame):  # pandas drops trailing rows that read as blank: put them back
+        frame = frame.reindex(range(keep))
     frame = _drop_trailing_empty(frame, keep)
     return RawTable(frame, label, fmt, decimal or ".", cells)
 
