@@ -10,6 +10,10 @@ CSV, Excel (openpyxl), JSON or Parquet (pyarrow) file, or given as a DataFrame, 
 - rejected rows with a reason (``rejected``), or
 - ONE :class:`sem_carbon.SemCarbonError` with a message,
 
+and, when an Excel cell cannot be read as Excel shows it (a formula saved without its
+value, an error value), an :class:`sem_carbon.io.InputWarning` and the row rejected or
+noted (issue 16, item 9),
+
 never another exception and never a lost row: the distinct ``source_row`` of ``data`` and of
 ``rejected`` are disjoint and add up to ``rows_read``. Each successful table also goes
 through :func:`sem_carbon.calculate`, which must account for every data row (in the
@@ -35,6 +39,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -51,8 +56,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 import sem_carbon as sc
-from sem_carbon.io.columns import FACILITIES_INPUTS, TRAVEL_INPUTS
+from sem_carbon.io import InputWarning
+from sem_carbon.io.columns import FACILITIES_INPUTS, TRAVEL_INPUTS, TRAVEL_OUTPUT
 from sem_carbon.io.csvfile import dedupe_names
+from sem_carbon.limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS
 
 #: multiply the examples for a deeper run:
 #: SEM_CARBON_FUZZ_SCALE=20 pytest tests/test_fuzz_readers.py
@@ -78,7 +85,7 @@ class _CaseSummary:
         terminalreporter.write_line(
             f"{total} reads checked ({parts}); {CASES['inputs']} generated inputs; "
             f"{CASES['calculated']} tables calculated; {CASES['verbatim']} rejected values "
-            "compared verbatim")
+            f"compared verbatim; {CASES['warned']} warnings about Excel cells checked")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,6 +128,11 @@ def check_table(table: sc.ActivityTable, kind: str) -> None:
         assert not np.isinf(values).any(), name
         if name != "cost":
             assert (np.nan_to_num(values) >= 0).all(), name
+    assert data["notes"].map(lambda v: isinstance(v, str)).all()
+    if kind == "travel":  # plausible values only (sem_carbon.limits)
+        assert (np.nan_to_num(data["passengers"].to_numpy(dtype=float)) <= MAX_PASSENGERS).all()
+        assert (np.nan_to_num(data["nights"].to_numpy(dtype=float)) <= MAX_NIGHTS).all()
+        assert (np.nan_to_num(data["distance_km"].to_numpy(dtype=float)) <= MAX_LEG_KM).all()
     if kind == "travel":
         assert set(data["mode"]) <= {"air", "rail", "road", "hotel"}
         air = data[data["mode"] == "air"]
@@ -129,6 +141,21 @@ def check_table(table: sc.ActivityTable, kind: str) -> None:
         assert (air["origin"] != air["destination"]).all()
     else:
         assert (data["unit"] != "").all() and data["amount"].notna().all()
+
+
+_CELL_ISSUE = re.compile(r"formula without a cached value|Excel error value")
+
+
+def check_cell_issues(table: sc.ActivityTable, message: str) -> None:
+    """The warning counts the cells and names the first ones; each data row it names
+    (after the header) is rejected, or kept with a note about the cell."""
+    assert re.search(r"\d+ (formula cell|cell)", message), message
+    rows = {int(r) for r in re.findall(r"\b[A-Z]{1,3}(\d+)\b(?=[,)])", message)}
+    rejected = set(table.rejected["source_row"])
+    noted = set(table.data.loc[table.data["notes"].str.contains(_CELL_ISSUE),
+                               "source_row"])
+    for row in rows - {1}:
+        assert row in rejected or row in noted, (row, message)
 
 
 def check_inventory(table: sc.ActivityTable, kind: str) -> None:
@@ -185,13 +212,19 @@ def check_source(source: Any, kinds: Sequence[str] = ("travel", "facilities"), *
         if units:
             options["units"] = UNITS[kind]
         try:
-            table = READERS[kind](source, **options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", InputWarning)  # others stay errors
+                table = READERS[kind](source, **options)
         except sc.SemCarbonError as exc:  # the one allowed error: a clear message
             CASES["read:error"] += 1
             assert str(exc).strip()
             continue
         CASES["read:table"] += 1
         check_table(table, kind)
+        if caught:  # cells read as blank: warned once, and each row rejected or noted
+            CASES["warned"] += 1
+            assert len(caught) == 1 and issubclass(caught[0].category, InputWarning)
+            check_cell_issues(table, str(caught[0].message))
         if header is not None and rows is not None:
             check_verbatim(table, header, rows, list(options.get("units", {}).values()))
         check_inventory(table, kind)
@@ -779,7 +812,7 @@ def test_thousands_of_extra_columns():
                                      "origin": ["GVA", "GVA"], "destination": ["JFK", "NBO"]}),
                        extra], axis=1)
     table = sc.read_travel_log(frame)
-    assert table.data.shape == (2, 21 + 5_000)
+    assert table.data.shape == (2, len(TRAVEL_OUTPUT) + 5_000)
 
 
 @pytest.mark.parametrize(("first", "mode_rows"), [
@@ -913,11 +946,13 @@ def test_negative_zero_and_zero_counts():
 
 
 def test_mixed_decimal_marks_in_one_column():
+    # the cost column: 1,234.5 nights would be over the plausible 366 (issue 16, item 8)
     table = sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": "2020-01-01",
-                                             "country": "CH",
-                                             "nights": ["1.234,5", "1,234.5", "2,5", "3"]}))
-    assert table.data["nights"].tolist() == [1234.5, 2.5, 3.0]
-    assert _rejected(table) == [[3, "nights", "1,234.5", "nights is not a number"]]
+                                             "country": "CH", "nights": 1,
+                                             "cost": ["1.234,5", "1,234.5", "2,5", "3"],
+                                             "currency": "CHF"}))
+    assert table.data["cost"].tolist() == [1234.5, 2.5, 3.0]
+    assert _rejected(table) == [[3, "cost", "1,234.5", "cost is not a number"]]
 
 
 def test_a_unit_named_column_of_the_other_kind_is_an_extra_column():

@@ -14,7 +14,8 @@ Policies (details in the module named)
   detected; each numeric column is then judged on its own unambiguous values
   (:mod:`~sem_carbon.io.csvfile`, :mod:`~sem_carbon.io.parse`).
 - Dates: day first (``05/03/2019`` is 5 March) unless the column only parses month first;
-  Excel serials and bare years are accepted (:mod:`~sem_carbon.io.parse`).
+  Excel serials, bare years and months of a year (``Jan 2019``, ``01/2019``, ``2019-01``)
+  are accepted (:mod:`~sem_carbon.io.parse`).
 - Units: unit-less numeric columns need a unit from a unit column, ``units=``, the preset
   or the header; a missing unit is an error, never a guess (:mod:`~sem_carbon.io.columns`).
 - Routes: ``GVA/LHR/JFK/GVA`` gives three legs; a route back to its origin is not marked
@@ -22,11 +23,23 @@ Policies (details in the module named)
 - Refunds (``refunds="net"``, default): a negative-cost row and its original (same trip,
   same absolute cost) are both rejected as ``"refunded (netted with row N)"``; an unmatched
   refund is rejected; ``refunds="keep"`` keeps them (:mod:`~sem_carbon.io.dedupe`).
-- Duplicates (``duplicates="keep"``, default): identical rows are kept; ``"drop"``
+- Duplicates (``duplicates="keep"``, default): identical rows are kept, later copies with
+  the note ``"exact duplicate of row N (kept; duplicates='drop' rejects it)"``; ``"drop"``
   rejects later copies as ``"exact duplicate of row N"`` (:mod:`~sem_carbon.io.dedupe`).
-- URLs: http/https only (also after redirects), TLS verified, timeouts, retries with
-  backoff on 5xx and connection errors, a 200 MB cap, credentials and query strings never
-  shown (:mod:`~sem_carbon.io.http`, :mod:`~sem_carbon.io.redact`).
+- Notes: ``data["notes"]`` holds notes about the input row ("" when none): a date without
+  a day, an exact duplicate kept, an Excel cell read as blank in a column not read
+  (:mod:`~sem_carbon.io.notes`).
+- Plausibility: passengers, nights and leg distances beyond :mod:`sem_carbon.limits`
+  are rejected with the same reason as in the calculators.
+- Excel: the first visible sheet; a formula saved without its value or an error value
+  rejects its row (in a column read) or notes it, with one
+  :class:`~sem_carbon.io.notes.InputWarning` (:mod:`~sem_carbon.io.excel`).
+- Size limits (``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``): checked
+  before loading, for local files as for URLs (:mod:`~sem_carbon.io.bounds`).
+- URLs: http/https only (also after redirects), TLS verified, timeouts, an overall
+  ``deadline``, retries with backoff on 5xx and connection errors, a 200 MB cap,
+  incomplete bodies refused, credentials and query strings never shown
+  (:mod:`~sem_carbon.io.http`, :mod:`~sem_carbon.io.redact`).
 - Rejected values: ``rejected.value`` is the source cell as written (not stripped, not
   escaped: a formula such as ``=1+2`` stays text; escaping is for whatever writes a
   spreadsheet), or for a routing string the offending code as written in it.
@@ -37,7 +50,9 @@ Policies (details in the module named)
   several columns at once in threads (:class:`~sem_carbon.io.common.SourceColumns`).
 
 Modules: :mod:`~sem_carbon.io.sources` (what to read), :mod:`~sem_carbon.io.csvfile`
-(delimited text), :mod:`~sem_carbon.io.http` (URLs), :mod:`~sem_carbon.io.redact`
+(delimited text), :mod:`~sem_carbon.io.excel` (workbooks), :mod:`~sem_carbon.io.bounds`
+(size limits), :mod:`~sem_carbon.io.raw`, :mod:`~sem_carbon.io.notes` (row notes,
+warnings), :mod:`~sem_carbon.io.http` (URLs), :mod:`~sem_carbon.io.redact`
 (credentials), :mod:`~sem_carbon.io.columns` (mappings and presets, ``presets/*.json``),
 :mod:`~sem_carbon.io.parse` (numbers, dates, booleans), :mod:`~sem_carbon.io.vocab`
 (words), :mod:`~sem_carbon.io.dedupe` (duplicates, refunds), :mod:`~sem_carbon.io.rejects`,
@@ -50,7 +65,9 @@ from __future__ import annotations
 
 from .columns import list_presets
 from .facilities import read_facilities
+from .notes import InputWarning
 from .table import ActivityTable
 from .travel import read_travel_log
 
-__all__ = ["ActivityTable", "list_presets", "read_facilities", "read_travel_log"]
+__all__ = ["ActivityTable", "InputWarning", "list_presets", "read_facilities",
+           "read_travel_log"]

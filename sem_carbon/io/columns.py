@@ -59,7 +59,7 @@ TRAVEL_INPUTS: tuple[str, ...] = (
 TRAVEL_OUTPUT: tuple[str, ...] = (
     "source_row", "trip_id", "leg", "entity", "date", "year", "mode", "origin", "destination",
     "cabin", "round_trip", "passengers", "distance_km", "vehicle", "fuel", "rail_kind",
-    "nights", "country", "cost", "currency", "traveller",
+    "nights", "country", "cost", "currency", "traveller", "notes",
 )  # fmt: skip
 #: Canonical facilities columns a source may provide.
 FACILITIES_INPUTS: tuple[str, ...] = (
@@ -70,7 +70,7 @@ FACILITIES_INPUTS: tuple[str, ...] = (
 FACILITIES_OUTPUT: tuple[str, ...] = (
     "source_row", "entity", "site", "period_start", "period_end", "date", "year", "kind",
     "amount", "unit", "country", "gas", "treatment", "disposal", "material", "method",
-    "supplier_factor_kg_per_kwh",
+    "supplier_factor_kg_per_kwh", "notes",
 )  # fmt: skip
 
 _INPUTS = {"travel": TRAVEL_INPUTS, "facilities": FACILITIES_INPUTS}

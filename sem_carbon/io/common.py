@@ -16,6 +16,7 @@ from pandas.api import types as ptypes
 from ..geo.countries import normalise_country
 from .columns import ColumnPlan
 from .csvfile import text_dtype
+from .notes import RowNotes
 from .parse import (
     DateResult,
     NumberResult,
@@ -28,8 +29,8 @@ from .parse import (
     parse_dates,
     parse_numbers,
 )
+from .raw import RawTable
 from .rejects import Rejections
-from .sources import RawTable
 
 __all__ = [
     "Coded",
@@ -37,6 +38,7 @@ __all__ = [
     "Vocab",
     "attach_extras",
     "blank_rows",
+    "cell_issues",
     "cell_repr",
     "check_policy",
     "choose",
@@ -260,6 +262,20 @@ class SourceColumns:
         for key in list(self._pending):
             self._ready(*key)
 
+    def later(self, task: Callable[[], Any]) -> Callable[[], Any]:
+        """Start ``task`` in the threads of :meth:`prefetch` (when a large source has them;
+        else run it now); returns a callable giving its result (waiting for it, or taking
+        it over when no thread has started it yet)."""
+        if self._pool is None:
+            value = task()
+            return lambda: value
+        future = self._pool.submit(task)
+
+        def result() -> Any:
+            return task() if future.cancel() else future.result()
+
+        return result
+
     def close(self) -> None:
         """Stop the threads of :meth:`prefetch` (waiting for the running tasks)."""
         if self._pool is not None:
@@ -468,6 +484,36 @@ def blank_rows(frame: pd.DataFrame) -> np.ndarray:
         if not blank.any():
             break
     return blank & (frame.shape[1] > 0)
+
+
+def cell_issues(raw: RawTable, plan: ColumnPlan, rej: Rejections, notes: RowNotes) -> None:
+    """Reject or note the cells the source could not hold as the user sees them
+    (``RawTable.cell_issues``: Excel formulas without a cached value, error values).
+
+    A row with such a cell in a column feeding a canonical column is rejected, with the
+    cell's reason replacing any other problem found in that column (the cell also reads as
+    missing); elsewhere (an extra column) the row gets the cell's note.
+    """
+    issues = raw.cell_issues
+    if not len(issues):
+        return
+    labels: dict[str, list[str]] = {}
+    for name, columns in plan.columns.items():
+        for column in columns:
+            labels.setdefault(column, []).append(plan.label(name))
+    pos = issues["pos"].to_numpy(dtype=np.int64)
+    column = issues["column"].to_numpy(dtype=object)
+    value = issues["value"].to_numpy(dtype=object)
+    reason = issues["reason"].to_numpy(dtype=object)
+    used = np.zeros(len(pos), dtype=bool)
+    for name in dict.fromkeys(column):  # distinct columns
+        if name not in labels:
+            continue
+        here = column == name
+        used |= here
+        for label in dict.fromkeys(labels[name]):
+            rej.supersede(pos[here], label, value[here], reason[here])
+    notes.add_positions(pos[~used], issues["note"].to_numpy(dtype=object)[~used])
 
 
 def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,

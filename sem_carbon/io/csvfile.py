@@ -51,8 +51,8 @@ import pandas as pd
 from ..errors import InputFormatError
 from .progress import progress_bar, wants_progress
 
-__all__ = ["ByteData", "CsvLayout", "decode_to_utf8", "read_delimited", "sniff_delimiter",
-           "text_dtype"]
+__all__ = ["ByteData", "CsvLayout", "decode_to_utf8", "encoding_problem", "read_delimited",
+           "sniff_delimiter", "text_dtype"]
 
 #: the content of a file: bytes, or a memory-mapped file (large local files)
 ByteData: TypeAlias = bytes | mmap.mmap
@@ -118,6 +118,21 @@ def _check_text(text: str, name: str) -> None:
         )
 
 
+def encoding_problem(encoding: str) -> str | None:
+    """Why ``encoding`` cannot decode text (None when it can).
+
+    Python knows codecs that are not text encodings (``hex``, ``base64``, ``zlib`` ...):
+    ``bytes.decode`` refuses them with a LookupError, so they are refused here first.
+    """
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        return "an encoding Python does not know"
+    if not getattr(info, "_is_text_encoding", True):
+        return f"{encoding!r} is not a text encoding"
+    return None
+
+
 def decode_to_utf8(data: ByteData, name: str, encoding: str | None = None,
                    validate: bool = False) -> tuple[ByteData, str]:
     """Bytes of a text file -> (UTF-8 bytes without BOM, encoding detected).
@@ -146,16 +161,22 @@ def decode_to_utf8(data: ByteData, name: str, encoding: str | None = None,
                                                               codecs.BOM_UTF16_BE))):
         data = bytes(data)  # decoding needs the bytes themselves
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
+        problem = encoding_problem(encoding)
+        if problem == "an encoding Python does not know":
             raise InputFormatError(f"unknown encoding {encoding!r}") from None
+        if problem:
+            raise InputFormatError(f"cannot read {name} with encoding={encoding!r}: "
+                                   f"{problem}") from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputFormatError(
                 f"{name} cannot be decoded as {encoding}: byte {exc.start} "
                 f"({data[exc.start:exc.start + 1]!r}) is invalid"
+            ) from None
+        except (UnicodeError, LookupError, ValueError) as exc:  # codecs such as idna
+            raise InputFormatError(
+                f"{name} cannot be decoded as {encoding}: {type(exc).__name__}: {exc}"
             ) from None
         text = text.removeprefix("\ufeff")
         _check_text(text, name)
@@ -268,6 +289,7 @@ def read_delimited(
     delimiter: str | None = None,
     decimal: str | None = None,
     progress: bool | None = None,
+    max_columns: int | None = None,
 ) -> tuple[pd.DataFrame, CsvLayout]:
     """Parse delimited text into a DataFrame of text columns.
 
@@ -282,6 +304,9 @@ def read_delimited(
     progress : bool or None
         Progress bar (None: only when stderr is a terminal); large files are then read in
         batches.
+    max_columns : int, optional
+        Refuse a header of more columns, before parsing the body
+        (see :mod:`sem_carbon.io.bounds`).
 
     Returns
     -------
@@ -311,6 +336,10 @@ def read_delimited(
                      delimiter, name)
     if not header:
         raise InputFormatError(f"{name} has no header row")
+    if max_columns is not None:
+        from .bounds import ReadLimits
+
+        ReadLimits(max_columns=max_columns).shape(0, len(header), name)
     names = dedupe_names(header)
     try:
         try:
@@ -322,7 +351,8 @@ def read_delimited(
             raise InputFormatError(f"{name} is not valid {used} text") from None
         utf8, used = decode_to_utf8(data, name, None, validate=True)
         return read_delimited(utf8, name, encoding="utf-8", delimiter=delimiter,
-                              decimal=decimal, progress=progress)[0], CsvLayout(
+                              decimal=decimal, progress=progress,
+                              max_columns=max_columns)[0], CsvLayout(
             used, delimiter, decimal)
     return _drop_trailing_blank(frame), CsvLayout(used, delimiter, decimal)
 

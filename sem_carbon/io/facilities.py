@@ -12,16 +12,24 @@ Normalisation (vectorised; Python work only per distinct value)
       ``t``); ``gal``/``gallon``/``ton`` are refused as ambiguous. The unit must suit the
       kind: energy for electricity and heat, energy/volume/mass for fuels, mass for
       refrigerants and waste, volume for water. Amounts must be >= 0 (a credit note is
-      rejected as a negative amount).
+      rejected as a negative amount), and finite once converted to the base unit of their
+      dimension (``1e308 GWh`` is infinite in kWh: rejected, never computed).
     - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
       ``year`` is the year of ``date``, else of the middle of the period (or of its one
       known end), else the ``year`` column. A period ending before it starts is rejected.
+      A month without a day (``01/2019``, ``2019-01``, ``Jan 2019``) is the period of that
+      month: in ``period_start`` it gives the start (the 1st), in ``period_end`` the end
+      (the last day), and either end the other one when that is not given; in ``date`` it
+      gives both ends when neither is given (``date`` then stays empty).
     - ``country`` (alpha-2; required for electricity), ``gas`` (text; required for
       refrigerant), ``treatment`` (yes/no, default True), ``disposal`` and ``material``
       (lower-case words joined by ``_``; required for waste), ``method`` (``location`` |
       ``market``; default ``location`` for electricity), ``supplier_factor`` ->
       ``supplier_factor_kg_per_kwh`` (its unit from ``units=``, the preset or a header
       such as ``supplier_factor_kg_per_kwh``; never guessed).
+Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
+    an exact duplicate kept (``duplicates="keep"``); an Excel formula without a cached
+    value or an error value in a column not read (in a column read, the row is rejected).
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no kind or amount column; no date, period or year column; electricity rows without a
     country column; amounts or supplier factors without a unit; reading errors.
@@ -40,6 +48,7 @@ import pandas as pd
 
 from ..errors import InputFormatError
 from ..units import Q_, parse_unit
+from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
     Coded,
@@ -47,6 +56,7 @@ from .common import (
     Vocab,
     attach_extras,
     blank_rows,
+    cell_issues,
     cell_repr,
     check_policy,
     choose,
@@ -57,7 +67,8 @@ from .common import (
     numbered,
 )
 from .dedupe import exact_duplicates
-from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .notes import RowNotes
 from .parse import parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
@@ -71,6 +82,7 @@ _METHODS = {"location": "location", "location based": "location", "lb": "locatio
             "grid": "location", "market": "market", "market based": "market", "mb": "market",
             "supplier": "market"}
 _DIMENSIONS = ("[energy]", "[volume]", "[mass]")
+_BASE_UNITS = ("kWh", "m^3", "kg")  # of each dimension, to check amounts stay finite
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +110,10 @@ def read_facilities(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     retries: int = DEFAULT_RETRIES,
+    deadline: float = DEFAULT_DEADLINE,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
 ) -> ActivityTable:
     """Read facilities data (meter readings, invoices) into the canonical facilities table.
 
@@ -112,10 +128,13 @@ def read_facilities(
         Units of unit-less numeric columns: ``{"amount": "kWh"}``,
         ``{"supplier_factor": "kgCO2e/kWh"}``.
     duplicates : {"keep", "drop"}, default "keep"
-        Exact duplicate rows (e.g. an invoice exported twice): keep, or reject later copies.
+        Exact duplicate rows (e.g. an invoice exported twice): keep (later copies get a
+        note), or reject later copies.
     progress : bool or None
         Progress bars; None: only when stderr is a terminal.
-    sheet, encoding, delimiter, decimal, timeout, max_bytes, retries
+    sheet, encoding, delimiter, decimal, timeout, max_bytes, retries, deadline
+        As for :func:`sem_carbon.io.read_travel_log`.
+    max_rows, max_columns, max_cells
         As for :func:`sem_carbon.io.read_travel_log`.
 
     Returns
@@ -126,12 +145,19 @@ def read_facilities(
     Raises
     ------
     InputFormatError
-        Unreadable or empty source, missing required columns, amounts without a unit.
+        Unreadable or empty source, a size limit exceeded, missing required columns,
+        amounts without a unit.
+
+    Warns
+    -----
+    InputWarning
+        As for :func:`sem_carbon.io.read_travel_log`.
     """
     check_policy(duplicates, ("keep", "drop"), "duplicates")
     raw = load_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter,
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
-                      progress=progress)
+                      deadline=deadline, max_rows=max_rows, max_columns=max_columns,
+                      max_cells=max_cells, progress=progress)
     return facilities_table(raw, mapping, units, duplicates=duplicates, progress=progress)
 
 
@@ -177,9 +203,11 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     frame, n, plan, found = raw.frame, cols.n, cols.plan, ", ".join(map(repr, raw.frame.columns))
     source_row = np.arange(2, n + 2, dtype=np.int64)
     rej = Rejections(source_row)
+    notes = RowNotes(n)
     blank = blank_rows(frame)
     rej.add(blank, "", "", "empty row")
     live = ~blank
+    cell_issues(raw, plan, rej, notes)
 
     # kind -----------------------------------------------------------------------------------
     kind_vocab = cols.vocab("kind")
@@ -205,16 +233,18 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     steps.update()
 
     # dates ----------------------------------------------------------------------------------
-    start, start_bad = _date_column(cols, rej, live, "period_start")
-    end, end_bad = _date_column(cols, rej, live, "period_end")
+    start, start_bad, start_month = _date_column(cols, rej, live, "period_start")
+    end, end_bad, end_month = _date_column(cols, rej, live, "period_end")
     dated, year = dates_and_years(cols, rej, ~live)
     date_bad = start_bad | end_bad | (dated.bad if dated is not None else False)
     date = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
+    has_date = ~np.isnat(date)  # a month in ``date`` (a period below) keeps its year
+    start, end, date = _month_periods(start, start_month, end, end_month, date,
+                                      dated.month_only if dated is not None else None)
     backwards = live & ~np.isnat(start) & ~np.isnat(end) & (end < start)
     rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
             "period ends before it starts")
     mid = _period_middle(start, end)
-    has_date = ~np.isnat(date)
     year = np.where(has_date, year, np.where(~np.isnat(mid), _year_of(mid), year))
     no_year = live & (year == 0) & ~date_bad
     rej.add(no_year, cols.label("date") if cols.has("date") else "date", "",
@@ -250,11 +280,17 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
             "waste needs a material (e.g. commercial_and_industrial_waste, paper_and_board)")
     method = _methods(cols, rej, live, is_elec)
 
+    hints = (amount, start, end, date, kind_vocab.codes, cols.vocab("unit").codes,
+             cols.vocab("country").codes)
+    first = exact_duplicates(frame, live, hints)
+    dup = first >= 0
     if duplicates == "drop":
-        first = exact_duplicates(frame, live)
-        dup = first >= 0
         rej.add_positions(np.flatnonzero(dup), "(all columns)", "",
                           numbered("exact duplicate of row ", source_row[first[dup]]))
+    else:
+        notes.add_positions(np.flatnonzero(dup),
+                            numbered("exact duplicate of row ", source_row[first[dup]],
+                                     " (kept; duplicates='drop' rejects it)"))
     steps.update()
     steps.close()
 
@@ -277,6 +313,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
         "material": material.series(pos),
         "method": method.series(pos),
         "supplier_factor_kg_per_kwh": supplier[pos],
+        "notes": notes.series(pos),
     }
     assert tuple(data) == FACILITIES_OUTPUT
     table = attach_extras(data, frame, plan.extras, pos)
@@ -306,17 +343,56 @@ def _methods(cols: SourceColumns, rej: Rejections, live: np.ndarray,
 
 
 def _date_column(cols: SourceColumns, rej: Rejections, live: np.ndarray,
-                 name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(dates, bad mask) of a period bound; a bare year is not enough for a bound."""
+                 name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dates, bad mask, month-only mask or None) of a period bound; a bare year is not
+    enough for a bound (a month is: see :func:`_month_periods`)."""
     series = cols.get(name)
     if series is None:
         return (np.full(cols.n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-                np.zeros(cols.n, dtype=bool))
+                np.zeros(cols.n, dtype=bool), None)
     parsed = cols.dates(name)
     rej.add(live & parsed.bad, cols.label(name), series, parsed.reason)
     year_only = live & ~parsed.bad & ~parsed.missing & np.isnat(parsed.dates)
     rej.add(year_only, cols.label(name), series, f"{name} needs a full date, not only a year")
-    return parsed.dates, parsed.bad | year_only
+    return parsed.dates, parsed.bad | year_only, parsed.month_only
+
+
+def _month_end(days: np.ndarray) -> np.ndarray:
+    """The last day of the month of each date (datetime64[ns])."""
+    months = days.astype("datetime64[M]")
+    return ((months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype(
+        "datetime64[ns]")
+
+
+def _month_periods(start: np.ndarray, start_month: np.ndarray | None, end: np.ndarray,
+                   end_month: np.ndarray | None, date: np.ndarray,
+                   date_month: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Periods of the month-only cells (``Jan 2019``): (period_start, period_end, date).
+
+    A month in ``period_start`` starts the period on its 1st, a month in ``period_end``
+    ends it on its last day; either gives the other end when that is missing. A month in
+    ``date`` gives both ends when neither is given, and ``date`` is then empty (the row is
+    the month, not its 1st). Without any month-only cell the arrays are returned as they
+    are.
+    """
+    masks = [m for m in (start_month, end_month, date_month) if m is not None]
+    if not any(m.any() for m in masks):
+        return start, end, date
+    start, end, date = start.copy(), end.copy(), date.copy()
+    nat = np.datetime64("NaT")
+    if end_month is not None and end_month.any():
+        from_end = end_month & np.isnat(start)
+        start[from_end] = end[from_end]  # the 1st of the month
+        end[end_month] = _month_end(end[end_month])
+    if start_month is not None and start_month.any():
+        from_start = start_month & np.isnat(end)
+        end[from_start] = _month_end(start[from_start])
+    if date_month is not None and date_month.any():
+        whole = date_month & np.isnat(start) & np.isnat(end)
+        start[whole] = date[whole]
+        end[whole] = _month_end(date[whole])
+        date[date_month] = nat
+    return start, end, date
 
 
 def _period_middle(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -392,7 +468,25 @@ def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.nd
     ids, table = pd.factorize(u_unit)
     table = np.asarray(table, dtype=object)
     ids = np.where(table[ids] == "", -1, ids)[where]
+    # finite as written but not once converted (1e308 GWh): refused, never computed
+    u_base = np.array([_base_factor(u, d) for u, d in zip(u_unit, u_dim, strict=True)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        in_base = parsed.values * u_base[where]
+    huge = present & ~no_unit & ~unusable & ~mismatch & np.isinf(in_base)
+    if huge.any():
+        base = np.array([_BASE_UNITS[d] if d >= 0 else "" for d in u_dim], dtype=object)
+        rej.add(huge, label, series,
+                ("amount too large (not a finite number of " + pd.Series(
+                    base[where], dtype=object) + ")").to_numpy(dtype=object))
     return np.where(present, parsed.values, np.nan), Coded(ids, table)
+
+
+def _base_factor(unit: str, dimension: int) -> float:
+    """Base units (kWh, m^3, kg) per ``unit`` of ``dimension`` (an index of _DIMENSIONS);
+    1 when unknown (nothing to check)."""
+    if not unit or dimension < 0:
+        return 1.0
+    return float(Q_(1.0, parse_unit(unit)).m_as(_BASE_UNITS[dimension]))
 
 
 def _unit_mismatch(kind: str) -> str:
@@ -428,4 +522,9 @@ def _supplier_factor(cols: SourceColumns, rej: Rejections, live: np.ndarray, dec
             )
         return np.full(cols.n, np.nan)
     factor = float(Q_(1.0, parse_unit(unit)).m_as("kgCO2e/kWh"))
-    return np.where(present, parsed.values * factor, np.nan)
+    with np.errstate(over="ignore"):
+        values = np.where(present, parsed.values * factor, np.nan)
+    huge = present & np.isinf(values)
+    rej.add(huge, label, series,
+            "supplier factor too large (not a finite number of kgCO2e/kWh)")
+    return values

@@ -17,8 +17,12 @@ Numbers (:func:`parse_numbers`)
 Dates (:func:`parse_dates`)
     ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
     ``05/03/2019``, ``05.03.2019``, ``05-03-19``, ``5 Mar 2019``, ``05-Mar-19``,
-    ``March 5, 2019``, Excel serial numbers (1950-2100), datetime cells, and a bare year
-    (``2019``: the date is unknown, the year is known). Numeric day/month dates are read
+    ``March 5, 2019``, Excel serial numbers (1950-2100), datetime cells, a bare year
+    (``2019``: the date is unknown, the year is known), and a month of a year written with
+    a four-digit year (``01/2019``, ``1-2019``, ``01.2019``, ``2019-01``, ``2019/01``,
+    ``Jan 2019``, ``January 2019``, ``Jan-2019``, ``2019 Jan``: the date is the first of
+    the month and ``month_only`` is True; a day and month without a year, such as
+    ``01/02``, stays unreadable). Numeric day/month dates are read
     **day first** unless the column only parses month first (some value has a second
     field above 12 and none has a first field above 12). Two-digit years follow Python's
     ``%y`` (00-68 -> 20xx, 69-99 -> 19xx); years written with four digits are taken as
@@ -516,6 +520,9 @@ class DateResult(NamedTuple):
         Empty cell; present but not a (plausible) date.
     reason : ndarray of object
         Why a bad value is bad ("" elsewhere).
+    month_only : ndarray of bool
+        The value gave a month and year but no day (``Jan 2019``): ``dates`` holds the
+        first of the month. Read-only (no memory per row) when False everywhere.
     """
 
     dates: np.ndarray
@@ -523,6 +530,7 @@ class DateResult(NamedTuple):
     missing: np.ndarray
     bad: np.ndarray
     reason: np.ndarray
+    month_only: np.ndarray
 
 
 _MONTHS = {
@@ -541,6 +549,12 @@ _NUMERIC = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$"
 _DAY_MONTH = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]*([A-Za-z]{3,9})\.?[\s\-./,]*(\d{4}|\d{2})$"
 _MONTH_DAY = r"^([A-Za-z]{3,9})\.?[\s\-./]*(\d{1,2})(?:st|nd|rd|th)?,?[\s\-./]*(\d{4})$"
 _COMPACT = r"^((?:19|20)\d{2})(\d{2})(\d{2})$"
+# a month of a year (four-digit years only: "01/19" could be a day and a month)
+_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_YEAR = r"^(\d{1,2})[-/.](\d{4})$"
+_YEAR_MONTH = r"^(\d{4})[-/.](\d{1,2})$"
+_MONTH_NAME_YEAR = rf"^({_MONTH_WORD})\.?[\s\-./,']*(\d{{4}})$"
+_YEAR_MONTH_NAME = rf"^(\d{{4}})[\s\-./,]*({_MONTH_WORD})\.?$"
 
 
 def _full_year(y: np.ndarray, digits: np.ndarray) -> np.ndarray:
@@ -572,7 +586,8 @@ def parse_dates(series: pd.Series,
         days = stamps.to_numpy().astype("datetime64[D]")  # from its own unit: no overflow
         missing = np.isnat(days)
         return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
-                             np.zeros(n, dtype=bool), np.full(n, "", dtype=object))
+                             np.zeros(n, dtype=bool), np.full(n, "", dtype=object),
+                             _nowhere(n))
     if factorised is None:
         fast = iso_date_column(series)
         if fast is not None:
@@ -584,6 +599,7 @@ def parse_dates(series: pd.Series,
     u_missing = np.zeros(size + 1, dtype=bool)
     u_missing[-1] = True
     u_reason = np.full(size + 1, "", dtype=object)
+    u_month_only = np.zeros(size + 1, dtype=bool)
     kinds = np.array([_date_kind(u) for u in uniques] + ["missing"], dtype=object)
     stamp_idx = np.flatnonzero(kinds == "stamp")
     if stamp_idx.size:
@@ -596,13 +612,13 @@ def parse_dates(series: pd.Series,
         u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
     text_idx = np.flatnonzero(kinds == "text")
     if text_idx.size:
-        d, y, miss, r = _date_texts(pd.Series(uniques[text_idx], dtype=object))
+        d, y, miss, r, mo = _date_texts(pd.Series(uniques[text_idx], dtype=object))
         u_days[text_idx], u_year[text_idx] = d, y
-        u_missing[text_idx], u_reason[text_idx] = miss, r
+        u_missing[text_idx], u_reason[text_idx], u_month_only[text_idx] = miss, r, mo
     u_reason[kinds == "other"] = "not a date"
     u_reason[kinds == "missing"] = ""
     u_missing[kinds == "missing"] = True
-    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason)
+    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only)
     # the tables end with the missing slot, so code -1 indexes it as it is
 
     def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
@@ -611,7 +627,9 @@ def parse_dates(series: pd.Series,
     bad = spread(done.bad)
     reason = (done.reason[codes] if bad.any()
               else np.broadcast_to(np.array("", dtype=object), (n,)))
-    return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason)
+    month_only = spread(done.month_only) if done.month_only.any() else _nowhere(n)
+    return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason,
+                      month_only)
 
 
 def iso_date_column(series: pd.Series) -> DateResult | None:
@@ -652,11 +670,17 @@ def iso_date_column(series: pd.Series) -> DateResult | None:
         missing = np.isnat(dates)
         year = pc.fill_null(year, 0)
     return DateResult(dates, np.asarray(year.to_numpy(), dtype=np.int64), missing,
-                      np.zeros(n, dtype=bool), np.broadcast_to(np.array("", dtype=object), (n,)))
+                      np.zeros(n, dtype=bool), np.broadcast_to(np.array("", dtype=object), (n,)),
+                      _nowhere(n))
+
+
+def _nowhere(n: int) -> np.ndarray:
+    """``n`` times False, read-only (no memory per row)."""
+    return np.broadcast_to(np.False_, (n,))
 
 
 def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
-                  reason: np.ndarray) -> DateResult:
+                  reason: np.ndarray, month_only: np.ndarray) -> DateResult:
     """Year from dates, plausibility check, ns resolution."""
     has_day = ~np.isnat(days)
     year = year.copy()
@@ -672,7 +696,7 @@ def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: 
     days = np.where(bad, np.datetime64("NaT"), days).astype("datetime64[D]")
     year = np.where(bad | missing, 0, year)
     return DateResult(days.astype("datetime64[ns]"), year.astype(np.int64), missing & ~bad,
-                      bad, reason)
+                      bad, reason, month_only & ~bad)
 
 
 def _date_kind(value: Any) -> str:
@@ -727,8 +751,9 @@ def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 _PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct date texts -> (days, year-only, missing, reason)."""
+def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                          np.ndarray]:
+    """Distinct date texts -> (days, year-only, missing, reason, month-only)."""
     size = len(text)
     if size and all(isinstance(v, str) and _PLAIN_ISO.fullmatch(v) for v in text):
         # the usual export: every value YYYY-MM-DD; numpy reads them in C
@@ -739,7 +764,7 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         else:
             if not (days < np.datetime64("0001-01-01")).any():  # numpy also reads year 0
                 return (days, np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool),
-                        np.full(size, "", dtype=object))
+                        np.full(size, "", dtype=object), np.zeros(size, dtype=bool))
     t = text.str.strip()
     missing = (t == "").to_numpy()
     t = t.str.replace(_TIME, "", regex=True).str.strip()
@@ -778,10 +803,26 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         take(_NUMERIC, (2, 0, 1) if month_first else (2, 1, 0))
     take(_DAY_MONTH, (2, 1, 0), month_names=True)
     take(_MONTH_DAY, (2, 0, 1), month_names=True)
+    month_only = ~matched & ~missing
+    if month_only.any():  # month and year, no day: the first of the month
+        for pattern, (yi, mi), names in ((_MONTH_YEAR, (1, 0), False),
+                                         (_YEAR_MONTH, (0, 1), False),
+                                         (_MONTH_NAME_YEAR, (1, 0), True),
+                                         (_YEAR_MONTH_NAME, (0, 1), True)):
+            parts = t.str.extract(pattern, flags=re.IGNORECASE)
+            hit = parts[0].notna().to_numpy() & ~matched
+            if hit.any():
+                y[hit] = parts[yi][hit].astype(float).to_numpy()
+                m[hit] = (parts[mi][hit].str.lower().map(_MONTHS).astype(float).to_numpy()
+                          if names else parts[mi][hit].astype(float).to_numpy())
+                d[hit] = 1.0
+                matched[hit] = True
+        month_only &= matched
     days = _ymd_days(y, m, d)
     reason = np.full(size, "", dtype=object)
     impossible = matched & np.isnat(days)
     reason[impossible] = "impossible date (no such day)"
+    reason[impossible & month_only] = "impossible date (no such month)"
     unknown_month = impossible & np.isnan(m)
     reason[unknown_month] = "unparseable date (unknown month name)"
     year_only = np.zeros(size, dtype=np.int64)
@@ -796,7 +837,7 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             year_only[idx[is_num]] = sy
             reason[idx[is_num]] = sr
         reason[idx[~is_num]] = "unparseable date"
-    return days, year_only, missing, reason
+    return days, year_only, missing, reason, month_only & ~impossible
 
 
 # --------------------------------------------------------------------------------------------

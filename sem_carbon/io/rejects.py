@@ -40,6 +40,7 @@ class Rejections:
         self.mask = np.zeros(len(self.source_row), dtype=bool)
         self.step = 0
         self._parts: list[pd.DataFrame] = []
+        self._final: list[pd.DataFrame] = []  # rejections that replace others of a cell
 
     def add(self, mask: np.ndarray, column: str, values: Any, reason: Any) -> None:
         """Reject the rows where ``mask`` is True.
@@ -76,16 +77,42 @@ class Rejections:
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)),
         }))
 
+    def supersede(self, positions: np.ndarray, column: np.ndarray, values: Any,
+                  reason: Any) -> None:
+        """Reject rows by position with a reason that replaces every other problem found
+        in the same column of the same row (e.g. an Excel formula without a value: the
+        cell also reads as missing, but that is not the problem to show)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return
+        n = positions.size
+        self.mask[positions] = True
+        self._final.append(pd.DataFrame({
+            "pos": positions,
+            "step": np.full(n, -1, dtype=np.int64),
+            "column": np.broadcast_to(np.asarray(column, dtype=object), (n,)),
+            "value": _texts(values, n),
+            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)),
+        }))
+
     def frame(self) -> pd.DataFrame:
         """The rejections as a DataFrame (``source_row``, ``column``, ``value``, ``reason``),
         ordered by source row (problems of one row by step, then as they were found)."""
         dtype = text_dtype()
-        if not self._parts:
+        if not self._parts and not self._final:
             return pd.DataFrame({
                 "source_row": pd.Series([], dtype=np.int64),
                 **{c: pd.Series([], dtype=dtype) for c in REJECTED_COLUMNS[1:]},
             })
-        parts = pd.concat(self._parts, ignore_index=True)
+        parts = pd.concat(self._parts, ignore_index=True) if self._parts else None
+        if self._final:
+            final = pd.concat(self._final, ignore_index=True)
+            if parts is not None:  # drop what the final reasons replace
+                keys = pd.MultiIndex.from_arrays([final["pos"], final["column"].astype(str)])
+                here = pd.MultiIndex.from_arrays([parts["pos"], parts["column"].astype(str)])
+                parts = parts[~here.isin(keys)]
+            parts = pd.concat([final, parts], ignore_index=True)
+        assert parts is not None
         order = np.lexsort((parts["step"].to_numpy(), parts["pos"].to_numpy()))  # stable
         parts = parts.iloc[order]
         return pd.DataFrame({

@@ -16,7 +16,13 @@ How the format is decided
 
 Header names are stripped; repeated names get ``.1``, ``.2`` and empty ones
 ``column_<n>`` (in every format, Parquet included). Rows keep the source's numbering (first
-data row = spreadsheet row 2); blank rows at the end of a file are dropped.
+data row = spreadsheet row 2); blank rows at the end of a file are dropped. Excel: the
+first visible sheet, and cells read as blank though Excel shows a value are listed in
+``RawTable.cell_issues`` (see :mod:`sem_carbon.io.excel`).
+
+Every file and URL is checked against the size limits of :mod:`sem_carbon.io.bounds`
+(``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``) before what would need the
+memory is loaded, where the format allows.
 
 A local file of 1 MB or more is memory-mapped instead of read into memory: the CSV parser
 reads its pages in place.
@@ -29,23 +35,31 @@ import io
 import json
 import mmap
 import os
-import warnings
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pandas as pd
 
 from ..errors import InputFormatError
+from .bounds import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    ReadLimits,
+)
 from .csvfile import (
     ByteData,
     decode_to_utf8,
     dedupe_names,
+    encoding_problem,
     is_blank,
     read_delimited,
     starts_with,
 )
-from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
+from .excel import read_excel
+from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
+from .raw import RawTable
 from .redact import is_url, redact_url
 
 __all__ = ["RawTable", "detect_format", "load_source"]
@@ -70,29 +84,6 @@ _MEDIA_TYPES = {
 _MAGIC = {"xlsx": b"PK\x03\x04", "xls": b"\xd0\xcf\x11\xe0", "parquet": b"PAR1"}
 _GZIP = b"\x1f\x8b"
 _MAP_ABOVE = 1 << 20  # files from this size are memory-mapped
-
-
-@attrs.frozen
-class RawTable:
-    """A source read into a DataFrame, before any mapping.
-
-    Attributes
-    ----------
-    frame : DataFrame
-        The source's columns (names stripped and de-duplicated), RangeIndex; row ``i`` is
-        spreadsheet row ``i + 2``.
-    source : str
-        Text naming the source (credentials and query strings stripped).
-    format : str
-        ``csv``, ``xlsx``, ``xls``, ``parquet``, ``json`` or ``dataframe``.
-    decimal : str
-        Default decimal mark of numbers written as text (``","`` or ``"."``).
-    """
-
-    frame: pd.DataFrame
-    source: str
-    format: str
-    decimal: str = "."
 
 
 def _by_magic(data: ByteData) -> str | None:
@@ -152,6 +143,10 @@ def load_source(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     retries: int = DEFAULT_RETRIES,
+    deadline: float = DEFAULT_DEADLINE,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
     progress: bool | None = None,
 ) -> RawTable:
     """Read ``source`` into a :class:`RawTable`.
@@ -161,18 +156,22 @@ def load_source(
     source : path, URL, binary file object or DataFrame
         What to read.
     sheet : str or int, optional
-        Excel sheet name or 0-based index (default: the first sheet).
+        Excel sheet name or 0-based index (default: the first visible sheet).
     encoding, delimiter, decimal : str, optional
         Overrides for delimited text (see :mod:`sem_carbon.io.csvfile`).
-    timeout, max_bytes, retries
+    timeout, retries, deadline
         For URLs (see :func:`sem_carbon.io.http.fetch_url`).
+    max_bytes, max_rows, max_columns, max_cells : int
+        Size limits of files and URLs (see :mod:`sem_carbon.io.bounds`); a DataFrame is
+        already in memory and is not checked.
     progress : bool or None
         Progress bars (None: only when stderr is a terminal).
 
     Raises
     ------
     InputFormatError
-        Missing file, unsupported scheme, unreadable content, empty source.
+        Missing file, unsupported scheme, unreadable content, empty source, a size limit
+        exceeded.
     """
     if isinstance(source, pd.DataFrame):
         if isinstance(source.columns, pd.MultiIndex):
@@ -182,6 +181,7 @@ def load_source(
         frame.columns = dedupe_names(list(source.columns))
         shape = f"{len(source):,} rows × {source.shape[1]} columns"
         return RawTable(frame, f"DataFrame ({shape})", "dataframe", decimal or ".")
+    limits = ReadLimits(max_bytes, max_rows, max_columns, max_cells)
     options = {"sheet": sheet, "encoding": encoding, "delimiter": delimiter, "decimal": decimal,
                "progress": progress}
     if isinstance(source, str) and is_url(source.strip()):
@@ -193,54 +193,66 @@ def load_source(
                 "file as a path"
             )
         got = fetch_url(url, timeout=timeout, max_bytes=max_bytes, retries=retries,
-                        progress=progress)
+                        deadline=deadline, progress=progress)
         if got.charset and encoding is None and got.charset not in ("utf-8", "utf8"):
+            problem = encoding_problem(got.charset)
+            if problem:
+                raise InputFormatError(
+                    f"{got.source}: its Content-Type names the charset {got.charset!r}, "
+                    f"{problem}; pass encoding= (e.g. encoding='utf-8') to read it")
             options["encoding"] = got.charset
         return _from_bytes(got.content, got.path, got.source, got.media_type,
-                           max_bytes=max_bytes, **options)
+                           limits=limits, **options)
     if hasattr(source, "read"):
-        data = source.read()
+        name = str(getattr(source, "name", "") or "<stream>")
+        data = source.read(limits.max_bytes + 1)
         if isinstance(data, str):
             data = data.encode("utf-8")
             options["encoding"] = None
-        name = str(getattr(source, "name", "") or "<stream>")
-        return _from_bytes(data, name, name, "", **options)
+        if len(data) > limits.max_bytes:
+            raise limits.over_bytes(name, "holds")
+        return _from_bytes(data, name, name, "", limits=limits, **options)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         shown = os.fspath(source)
         if path.is_dir():
-            return _parquet(path, shown)
+            return _parquet(path, shown, limits)
         try:
-            data = _read_file(path)
+            data = _read_file(path, shown, limits)
         except FileNotFoundError:
             raise InputFormatError(f"no such file: {shown}") from None
         except OSError as exc:
             raise InputFormatError(f"cannot read {shown}: {exc.strerror}") from None
-        return _from_bytes(data, shown, shown, "", **options)
+        return _from_bytes(data, shown, shown, "", limits=limits, **options)
     raise TypeError(
         "source must be a path, an http(s) URL, a binary file object or a pandas DataFrame, "
         f"got {type(source).__name__}"
     )
 
 
-def _read_file(path: Path) -> ByteData:
-    """The bytes of a file; a large file is memory-mapped instead (the CSV parser then
-    reads the pages in place: no copy of the whole file)."""
+def _read_file(path: Path, shown: str, limits: ReadLimits) -> ByteData:
+    """The bytes of a file (at most ``max_bytes``); a large file is memory-mapped instead
+    (the CSV parser then reads the pages in place: no copy of the whole file)."""
     with open(path, "rb") as handle:
-        if os.fstat(handle.fileno()).st_size >= _MAP_ABOVE:
+        size = os.fstat(handle.fileno()).st_size
+        limits.bytes(size, shown)
+        if size >= _MAP_ABOVE:
             try:
                 return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):  # not mappable (a pipe, a special file ...)
                 pass
-        return handle.read()
+        data = handle.read(limits.max_bytes + 1)  # a special file may not know its size
+        if len(data) > limits.max_bytes:
+            raise limits.over_bytes(shown, "holds")
+        return data
 
 
 def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
-                max_bytes: int | None = None, sheet: str | int | None = None,
+                limits: ReadLimits, sheet: str | int | None = None,
                 encoding: str | None = None, delimiter: str | None = None,
                 decimal: str | None = None, progress: bool | None = None) -> RawTable:
     if starts_with(data, _GZIP):
-        data = _gunzip(data, shown, max_bytes)
+        data = _gunzip(data, shown, limits)
         name = name[:-3] if name.lower().endswith(".gz") else name
         media_type = ""
     if is_blank(data):
@@ -250,24 +262,28 @@ def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
         raise InputFormatError(f"sheet= applies to Excel workbooks; {shown} is {fmt}")
     if fmt == "csv":
         frame, layout = read_delimited(data, shown, encoding=encoding, delimiter=delimiter,
-                                       decimal=decimal, progress=progress)
+                                       decimal=decimal, progress=progress,
+                                       max_columns=limits.max_columns)
+        limits.shape(len(frame), frame.shape[1], shown)
         return _checked(RawTable(frame, shown, "csv", layout.decimal))
     if fmt in ("xlsx", "xls"):
-        return _excel(data, shown, fmt, sheet, decimal)
+        return read_excel(data, shown, fmt, sheet, decimal, limits)
     if fmt == "parquet":
-        return _parquet(io.BytesIO(data), shown)
-    return _json(data, shown, encoding, decimal)
+        return _parquet(io.BytesIO(data), shown, limits)
+    raw = _json(data, shown, encoding, decimal)
+    limits.shape(len(raw.frame), raw.frame.shape[1], shown)
+    return raw
 
 
-def _gunzip(data: ByteData, shown: str, max_bytes: int | None) -> bytes:
-    limit = max_bytes if max_bytes is not None else -1
+def _gunzip(data: ByteData, shown: str, limits: ReadLimits) -> bytes:
+    """Decompress, stopping one byte beyond ``max_bytes``."""
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-            out = handle.read(limit + 1 if limit >= 0 else -1)
+            out = handle.read(limits.max_bytes + 1)
     except (OSError, EOFError) as exc:
         raise InputFormatError(f"{shown} is not a valid gzip file ({exc})") from None
-    if limit >= 0 and len(out) > limit:
-        raise InputFormatError(f"{shown} decompresses to more than {limit:,} bytes, the limit")
+    if len(out) > limits.max_bytes:
+        raise limits.over_bytes(shown, "decompresses to")
     return out
 
 
@@ -277,76 +293,33 @@ def _checked(raw: RawTable) -> RawTable:
     return raw
 
 
-def _excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
-           decimal: str | None) -> RawTable:
-    engine = "openpyxl" if fmt == "xlsx" else "xlrd"
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-        # pandas >= 3.1 deprecates xlrd; it is still the reader of .xls workbooks here
-        warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
-        try:
-            book = pd.ExcelFile(io.BytesIO(data), engine=engine)
-        except Exception as exc:  # zipfile/xlrd/openpyxl raise many kinds
-            raise InputFormatError(
-                f"{shown} cannot be opened as an Excel workbook: {type(exc).__name__}: {exc}"
-            ) from None
-        names = [str(n) for n in book.sheet_names]
-        chosen = _choose_sheet(names, sheet, shown)
-        try:
-            frame = pd.read_excel(book, sheet_name=chosen, header=0)
-        except Exception as exc:
-            raise InputFormatError(
-                f"{shown}: cannot read sheet {chosen!r}: {type(exc).__name__}: {exc}"
-            ) from None
-        finally:
-            book.close()
-    label = shown if sheet is None else f"{shown} [sheet {chosen!r}]"
-    if frame.shape[1] == 0:
-        raise InputFormatError(f"{label} is empty")
-    frame = frame.reset_index(drop=True)
-    frame.columns = dedupe_names(list(frame.columns))
-    frame = _drop_trailing_empty(frame)
-    return RawTable(frame, label, fmt, decimal or ".")
-
-
-def _choose_sheet(names: list[str], sheet: str | int | None, shown: str) -> str:
-    if sheet is None:
-        return names[0]
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise InputFormatError(f"{shown} has {len(names)} sheet(s); no sheet index {sheet}")
-        return names[sheet]
-    if sheet in names:
-        return sheet
-    folded = {n.strip().casefold(): n for n in names}
-    if str(sheet).strip().casefold() in folded:
-        return folded[str(sheet).strip().casefold()]
-    raise InputFormatError(f"{shown} has no sheet {sheet!r}; sheets: {', '.join(names)}")
-
-
-def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
-    filled = frame.notna().any(axis=1).to_numpy()
-    if filled.all():
-        return frame
-    last = int(filled.nonzero()[0][-1]) + 1 if filled.any() else 0
-    return frame.iloc[:last]
-
-
-def _parquet(where: Any, shown: str) -> RawTable:
-    """A Parquet file or dataset; repeated column names are renamed before conversion
-    (pandas cannot select them by name otherwise)."""
+def _parquet(where: Any, shown: str, limits: ReadLimits) -> RawTable:
+    """A Parquet file or dataset; its size is checked from the metadata (footers) before
+    any data is read. Repeated column names are renamed before conversion (pandas cannot
+    select them by name otherwise)."""
     import pyarrow.parquet as pq
 
     try:
         # a directory is a dataset; one file is read with ParquetFile, which keeps repeated
         # column names (the dataset API refuses them)
-        table = (pq.read_table(where) if isinstance(where, Path)
-                 else pq.ParquetFile(where).read())
+        if isinstance(where, Path):
+            import pyarrow.dataset as ds
+
+            dataset = ds.dataset(where, format="parquet", partitioning="hive")
+            limits.bytes(sum(os.path.getsize(f) for f in dataset.files), shown)
+            limits.shape(dataset.count_rows(), len(dataset.schema.names), shown)
+            table = pq.read_table(where)
+        else:
+            file = pq.ParquetFile(where)
+            limits.shape(file.metadata.num_rows, len(file.schema_arrow.names), shown)
+            table = file.read()
         names = dedupe_names(table.column_names)
         renamed = names != table.column_names
         if renamed:
             table = table.rename_columns(names)
         frame = table.to_pandas(ignore_metadata=renamed)
+    except InputFormatError:
+        raise
     except Exception as exc:  # pyarrow raises several kinds
         raise InputFormatError(
             f"{shown} cannot be read as Parquet: {type(exc).__name__}: {exc}"

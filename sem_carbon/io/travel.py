@@ -28,12 +28,19 @@ Routing strings
 Rejected rows (``rejected``; the whole source row, every problem listed)
     blank rows; missing or unknown mode; unparseable, impossible or implausible dates;
     no date and no year; unknown cabin, country, currency, rail kind or vehicle; non-numeric
-    or negative passengers, nights, distance; non-numeric cost; air without origin and
+    or negative passengers, nights, distance; implausible passengers, nights or leg
+    distance (over the limits of :mod:`sem_carbon.limits`, also a distance that overflows
+    when converted to km); non-numeric cost; an Excel formula without a cached value or an
+    Excel error value in a column read (:mod:`sem_carbon.io.excel`); air without origin and
     destination or route, a route with fewer than two airports, an unknown airport code,
     a leg from an airport to itself; rail/road without a distance; a distance without a
     unit or with an unknown or non-length unit; hotel without nights or country; exact
     duplicates (``duplicates="drop"``); refunds (``refunds="net"``, see
     :mod:`sem_carbon.io.dedupe`).
+Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
+    a date without a day (``Jan 2019``: the date is the first of the month, the year
+    chooses the factor edition); an exact duplicate kept (``duplicates="keep"``); an Excel
+    formula without a cached value or an error value in a column not read.
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no mode column (nor preset default); no date or year column; a mode present whose
     required columns are all absent (air rows but no origin/destination or route column,
@@ -55,9 +62,11 @@ import pandas as pd
 
 from ..errors import InputFormatError
 from ..geo.airports import resolve_iata
+from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..travel.cabins import CABINS, cabin_codes
 from ..travel.surface import normalise_rail_kind, road_keys
 from ..units import Q_, parse_unit
+from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import TRAVEL_OUTPUT, plan_columns
 from .common import (
     Coded,
@@ -65,6 +74,7 @@ from .common import (
     Vocab,
     attach_extras,
     blank_rows,
+    cell_issues,
     cell_repr,
     check_policy,
     choose,
@@ -79,7 +89,8 @@ from .common import (
     text_from_codes,
 )
 from .dedupe import exact_duplicates, net_refunds
-from .http import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from .notes import RowNotes
 from .parse import as_text, parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
@@ -100,6 +111,9 @@ _PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab",
              ("text", "traveller"))
 _MODE_HELP = ("expected air, rail, road or hotel, or a synonym such as flight, train, taxi, "
               "car rental, accommodation")
+_MONTH_NOTE = ("day of the month not given (the date is read as the 1st; the year chooses "
+               "the factor edition)")
+_DUPLICATE_NOTE = " (kept; duplicates='drop' rejects it)"
 
 
 def read_travel_log(
@@ -117,6 +131,10 @@ def read_travel_log(
     timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     retries: int = DEFAULT_RETRIES,
+    deadline: float = DEFAULT_DEADLINE,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
 ) -> ActivityTable:
     """Read a travel log into the canonical travel table.
 
@@ -132,21 +150,30 @@ def read_travel_log(
     units : dict, optional
         Unit of unit-less numeric columns, e.g. ``{"distance": "mi"}``.
     duplicates : {"keep", "drop"}, default "keep"
-        Exact duplicate rows: keep all, or reject later copies (:mod:`sem_carbon.io.dedupe`).
+        Exact duplicate rows: keep all (later copies get a note), or reject later copies
+        (:mod:`sem_carbon.io.dedupe`).
     refunds : {"net", "keep"}, default "net"
         Negative-cost rows: net them out with their original (both rejected), or keep them.
     progress : bool or None
         Progress bars; None: only when stderr is a terminal.
     sheet : str or int, optional
-        Excel sheet (default: the first).
+        Excel sheet: a name, or a 0-based index among all sheets (default: the first
+        visible sheet; see :mod:`sem_carbon.io.excel`).
     encoding, delimiter, decimal : str, optional
         Override the detection for delimited text (:mod:`sem_carbon.io.csvfile`).
     timeout : float or (float, float), default (10, 60)
         URL connect/read timeouts [s].
     max_bytes : int, default 200_000_000
-        URL download cap.
+        Most bytes of a file, file object or download, and of a decompressed gzip file
+        or part of an .xlsx workbook.
     retries : int, default 3
         URL retries after connection failures and 5xx answers.
+    deadline : float, default 600
+        Most time for a whole URL download [s].
+    max_rows, max_columns, max_cells : int, default 10,000,000, 16,384 and 50,000,000
+        Most data rows, columns and rows x columns of a file or URL (checked before
+        loading where the format tells; see :mod:`sem_carbon.io.bounds` and
+        ``docs/limits.md``). A DataFrame is not checked.
 
     Returns
     -------
@@ -156,13 +183,21 @@ def read_travel_log(
     Raises
     ------
     InputFormatError
-        Unreadable or empty source, missing required columns, unit-less distances.
+        Unreadable or empty source, a size limit exceeded, missing required columns,
+        unit-less distances.
+
+    Warns
+    -----
+    InputWarning
+        Excel cells read as blank though Excel shows a value (formulas saved without their
+        value, error values); their rows are rejected or noted.
     """
     check_policy(duplicates, ("keep", "drop"), "duplicates")
     check_policy(refunds, ("net", "keep"), "refunds")
     raw = load_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter,
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
-                      progress=progress)
+                      deadline=deadline, max_rows=max_rows, max_columns=max_columns,
+                      max_cells=max_cells, progress=progress)
     return travel_table(raw, mapping, units, duplicates=duplicates, refunds=refunds,
                         progress=progress)
 
@@ -211,9 +246,11 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     frame, n, plan = raw.frame, cols.n, cols.plan
     source_row = np.arange(2, n + 2, dtype=np.int64)
     rej = Rejections(source_row)
+    notes = RowNotes(n)
     blank = blank_rows(frame)
     rej.add(blank, "", "", "empty row")
     live = ~blank
+    cell_issues(raw, plan, rej, notes)
 
     # mode -------------------------------------------------------------------------------
     mode_vocab = cols.vocab("mode")
@@ -239,9 +276,9 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
 
     # counts and amounts -----------------------------------------------------------------
     round_trip = _round_trip(cols, rej, live)
-    passengers, _ = _count(cols, rej, live, "passengers", default=1.0, decimal=raw.decimal)
+    passengers, _ = _count(cols, rej, live, "passengers", default=1.0, limit=MAX_PASSENGERS)
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
-                                    decimal=raw.decimal)
+                                    limit=MAX_NIGHTS)
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
     distance_km, no_distance = _distances(cols, rej, live, raw.decimal, raw.source)
@@ -281,12 +318,18 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         no_date &= ~dated.bad
     rej.add(no_date, cols.label("date" if cols.has("date") else "year"), "",
             "missing date (no date and no year)")
+    if dated is not None:
+        notes.add(live & dated.month_only, _MONTH_NOTE)
     rej.step = 2
     steps.update()
 
     # duplicates and refunds -----------------------------------------------------------------
+    # exact duplicates: in a thread of a large source while the legs are checked ("keep")
+    hints = (dates, cost, distance_km, cols.vocab("origin").codes,
+             cols.vocab("destination").codes, cols.vocab("route").codes, mode)
+    first_of = cols.later(partial(exact_duplicates, frame, live.copy(), hints))
     if duplicates == "drop":
-        first = exact_duplicates(frame, live)
+        first = first_of()
         dup = first >= 0
         rej.add_positions(np.flatnonzero(dup), "(all columns)", "",
                           numbered("exact duplicate of row ", source_row[first[dup]]))
@@ -312,6 +355,11 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     # legs ---------------------------------------------------------------------------------
     # every live row is expanded and checked, so all its problems are listed
     legs = _legs(cols, live, is_air, has_route, dates, rej)
+    if duplicates == "keep":  # each later copy kept, with a note
+        first = first_of()
+        dup = first >= 0
+        notes.add_positions(np.flatnonzero(dup), numbered(
+            "exact duplicate of row ", source_row[first[dup]], _DUPLICATE_NOTE))
     if rej.mask.any():
         keep: Any = ~rej.mask[legs.pos]
         pos, leg = legs.pos[keep], legs.leg[keep]
@@ -380,6 +428,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         "cost": take(cost, float),
         "currency": words("currency", currency_table, currency.ids, currency.table),
         "traveller": take_text("traveller"),
+        "notes": notes.series(at),
     }
     assert tuple(data) == TRAVEL_OUTPUT
     table = attach_extras(data, frame, plan.extras, pos)
@@ -499,8 +548,9 @@ def _round_trip(cols: SourceColumns, rej: Rejections, live: np.ndarray) -> np.nd
 
 
 def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
-           default: float, decimal: str) -> tuple[np.ndarray, np.ndarray]:
-    """(values with ``default`` for missing, missing mask); rejects bad and negative."""
+           default: float, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """(values with ``default`` for missing, missing mask); rejects bad, negative and
+    implausible (over ``limit``, see :mod:`sem_carbon.limits`) values."""
     series = cols.get(name)
     parsed = cols.numbers(name)
     if series is None or parsed is None:
@@ -508,6 +558,8 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     rej.add(live & parsed.bad, cols.label(name), series, f"{name} is not a number")
     negative = live & (parsed.values < 0)
     rej.add(negative, cols.label(name), series, f"negative {name}")
+    rej.add(live & beyond(parsed.values, limit), cols.label(name), series,
+            limit_reason(name, limit, name))
     if not parsed.missing.any():
         return parsed.values, parsed.missing
     return np.where(parsed.missing, default, parsed.values), parsed.missing
@@ -570,7 +622,13 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     if unit_bad.any():
         rej.add(unit_bad, cols.label("distance_unit"), cols.shown("distance_unit", fallback),
                 problem)
-    km = np.where(present & ~unit_bad & ~no_unit, parsed.values * factor, np.nan)
+    usable = present & ~unit_bad & ~no_unit
+    with np.errstate(over="ignore"):  # 1e308 mi is infinite in km: refused just below
+        km = np.where(usable, parsed.values * factor, np.nan)
+    over = usable & (beyond(km, MAX_LEG_KM) | np.isinf(km))
+    if over.any():
+        rej.add(over, label, series, limit_reason("distance", MAX_LEG_KM, "km"))
+        km[over] = np.nan
     return km, parsed.missing
 
 

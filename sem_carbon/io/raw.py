@@ -1,0 +1,49 @@
+"""``RawTable``: a source read into a DataFrame, before any mapping."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pandas as pd
+
+__all__ = ["CELL_ISSUE_COLUMNS", "RawTable", "no_cell_issues"]
+
+#: Columns of ``RawTable.cell_issues``.
+CELL_ISSUE_COLUMNS = ("pos", "column", "value", "reason", "note")
+
+
+def no_cell_issues() -> pd.DataFrame:
+    """An empty ``cell_issues`` table."""
+    return pd.DataFrame({"pos": np.zeros(0, dtype=np.int64),
+                         **{c: np.zeros(0, dtype=object) for c in CELL_ISSUE_COLUMNS[1:]}})
+
+
+@attrs.frozen
+class RawTable:
+    """A source read into a DataFrame, before any mapping.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The source's columns (names stripped and de-duplicated), RangeIndex; row ``i`` is
+        spreadsheet row ``i + 2``.
+    source : str
+        Text naming the source (credentials and query strings stripped).
+    format : str
+        ``csv``, ``xlsx``, ``xls``, ``parquet``, ``json`` or ``dataframe``.
+    decimal : str
+        Default decimal mark of numbers written as text (``","`` or ``"."``).
+    cell_issues : DataFrame
+        Cells whose value the frame cannot hold as the user sees it (an Excel formula
+        saved without its value, an Excel error value: both read as missing), one row
+        each: ``pos`` (row position in ``frame``), ``column`` (frame column name),
+        ``value`` (the formula or error text), ``reason`` (for ``rejected`` when the
+        column is read) and ``note`` (for the row's notes when it is not). Empty for
+        other formats.
+    """
+
+    frame: pd.DataFrame
+    source: str
+    format: str
+    decimal: str = "."
+    cell_issues: pd.DataFrame = attrs.field(factory=no_cell_issues)
