@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownEntityError": "sem_carbon.errors",
     "SemCarbonWarning": "sem_carbon.errors",
     "NothingComputedWarning": "sem_carbon.errors",
+    "InputWarning": "sem_carbon.errors",
     "Factor": "sem_carbon.factors",
     "FactorSet": "sem_carbon.factors",
     "factor_sets": "sem_carbon.factors",

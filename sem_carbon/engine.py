@@ -296,6 +296,9 @@ def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,
     # computed rows only (T&D rows repeat their input); all rows once: no copy at all
     inputs = rows if results.index.equals(rows.index) else rows.loc[results.index]
     n = len(results)
+    repeated = results.index.duplicated()
+    if repeated.any() and "cost" in inputs.columns:  # spend counts once per source row
+        inputs = inputs.assign(cost=inputs["cost"].where(~repeated))
 
     def constant(text: str) -> pd.Series:
         return pd.Series(pd.Categorical.from_codes(np.zeros(n, np.int8), [text]),

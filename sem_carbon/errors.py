@@ -18,6 +18,8 @@ exception where that is natural, so ``except KeyError`` keeps working::
 Warnings derive from :class:`SemCarbonWarning` (a :class:`UserWarning`)::
 
     SemCarbonWarning (UserWarning)
+    ├── InputWarning                          part of a source reads differently from what
+    │                                         a person sees (formula cells without value ...)
     └── NothingComputedWarning                a calculation read rows but computed none
 
 Unit mistakes between Quantities (kWh where km is needed) raise pint's own
@@ -30,6 +32,7 @@ __all__ = [
     "EntityTreeError",
     "FactorIntegrityError",
     "InputFormatError",
+    "InputWarning",
     "InvalidActivityError",
     "NothingComputedWarning",
     "SemCarbonError",
@@ -91,3 +94,9 @@ class SemCarbonWarning(UserWarning):
 
 class NothingComputedWarning(SemCarbonWarning):
     """Rows were read but none could be computed: a total of 0 would mean nothing."""
+
+
+class InputWarning(SemCarbonWarning):
+    """A source was read, but part of it could not be read as the user sees it (formula
+    cells saved without their value, Excel error values ...); the rows concerned are
+    rejected or noted, and the warning says how many."""

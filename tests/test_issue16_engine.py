@@ -323,3 +323,32 @@ def test_item03_corrected_airports_are_noted_on_rows_and_results() -> None:
                                      "destination": ["BRU", "JFK"], "date": "2024-05-01"}))
     notes = inv.data["notes"].astype(str).tolist()
     assert notes == ["; ".join(flight.notes), ""]
+
+
+# ---------------------------------------------------------------------------- item 2
+def test_item02_a_tickets_cost_is_counted_once(tmp_path: Path) -> None:
+    (tmp_path / "agency.csv").write_text(
+        "trip_id,entity,date,mode,route,cost,currency\n"
+        "T9,HQ,2019-05-01,air,GVA/ADD/NBO/GVA,1200,USD\n"
+        "T10,HQ,2021-05-01,air,GVA/LHR,300,USD\n", encoding="utf-8")
+    log = sc.read_travel_log(tmp_path / "agency.csv")
+    legs = log.data[log.data["trip_id"] == "T9"]
+    assert len(legs) == 3 and legs["cost"].sum() == pytest.approx(1200.0, rel=1e-12)
+    km = [sc.great_circle(o, d).m_as("km") for o, d in zip(legs["origin"], legs["destination"],
+                                                            strict=True)]
+    assert legs["cost"].tolist() == pytest.approx([1200.0 * k / sum(km) for k in km])
+    assert legs["notes"].str.contains("ticket cost split over its 3 legs").all()
+    inv = sc.calculate(log)
+    assert inv.data["cost"].sum() == pytest.approx(1500.0)
+    target = sc.Target(baseline_year=2019, target_year=2021, reduction=0.5)
+    status = sc.target_status(inv, target, by=None, budget="cost")
+    assert status["budget_baseline"].iloc[0] == pytest.approx(1200.0)
+    assert status["budget_actual"].iloc[0] == pytest.approx(300.0)
+
+
+def test_item02_td_rows_do_not_repeat_the_bill() -> None:
+    bills = pd.DataFrame({"kind": "electricity", "amount": [1000.0, 2000.0], "unit": "kWh",
+                          "country": "GB", "year": 2019, "cost": [150.0, 300.0]})
+    inv = sc.calculate(bills, include_td=True)
+    assert set(inv.data["category"]) == {"electricity", "td_losses"}
+    assert inv.data["cost"].sum() == pytest.approx(450.0)

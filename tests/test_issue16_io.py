@@ -55,8 +55,8 @@ def test_item08_implausible_travel_values_are_rejected_with_the_limit_reason():
     assert _rejected(table) == [
         [2, "distance", "1e308", limit_reason("distance", MAX_LEG_KM, "km")],
         [3, "distance", "25000", limit_reason("distance", MAX_LEG_KM, "km")],
-        [4, "passengers", "1e9", limit_reason("passengers", MAX_PASSENGERS, "passengers")],
-        [5, "nights", "400", limit_reason("nights", MAX_NIGHTS, "nights")],
+        [4, "passengers", "1e9", limit_reason("passengers", MAX_PASSENGERS)],
+        [5, "nights", "400", limit_reason("nights", MAX_NIGHTS)],
     ]
     assert table.data["source_row"].tolist() == [6]  # 20,000 km and 1,000 passengers: fine
 

@@ -19,13 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InputWarning
+
 __all__ = ["InputWarning", "RowNotes"]
-
-
-class InputWarning(UserWarning):
-    """A source was read, but part of it could not be read as the user sees it (formula
-    cells saved without their value, Excel error values ...); the rows concerned are
-    rejected or noted, and the warning says how many."""
 
 
 class RowNotes:

@@ -7,13 +7,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import REJECT_COLUMNS
 from .csvfile import text_dtype
 from .parse import as_text
 
 __all__ = ["REJECTED_COLUMNS", "Rejections"]
 
 #: Columns of ``ActivityTable.rejected``.
-REJECTED_COLUMNS = ("source_row", "column", "value", "reason")
+#: Columns of the rejected rows of one source (:data:`sem_carbon.schema.REJECT_COLUMNS`).
+REJECTED_COLUMNS = REJECT_COLUMNS
 
 
 class Rejections:

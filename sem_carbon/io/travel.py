@@ -62,6 +62,7 @@ import pandas as pd
 
 from ..errors import InputFormatError
 from ..geo.airports import resolve_iata
+from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..travel.cabins import CABINS, cabin_codes
 from ..travel.surface import normalise_rail_kind, road_keys
@@ -404,6 +405,10 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     else:
         cabin_out = text_from_codes(np.where(is_air, cabin, -1)[pos], CABINS)
 
+    cost_out = take(cost, float)
+    if legs.routed:  # a ticket's cost is counted once: split over its legs by distance
+        cost_out = _split_cost(cost_out, pos, legs.origin[keep], legs.destination[keep],
+                               legs.table, notes)
     data = {
         "source_row": take(source_row, np.int64),
         "trip_id": take_text("trip_id"),
@@ -425,7 +430,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         "nights": take(nights, float),
         "country": (words("country", country_words, country.ids, country.table)
                     if country_words is not None else country.series(pos)),
-        "cost": take(cost, float),
+        "cost": cost_out,
         "currency": words("currency", currency_table, currency.ids, currency.table),
         "traveller": take_text("traveller"),
         "notes": notes.series(at),
@@ -515,6 +520,31 @@ def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
     return vocab.spread(np.maximum(table, 0), 0, dtype=np.int8), table
 
 
+def _split_cost(cost: np.ndarray, pos: np.ndarray, origin: np.ndarray, destination: np.ndarray,
+                table: np.ndarray, notes: RowNotes) -> np.ndarray:
+    """The cost of each leg: its source row's (ticket) cost split over the row's legs in
+    proportion to their great-circle distance, so that the legs add up to the ticket.
+
+    Single-leg rows keep their cost. Positions ``pos`` are sorted (legs of a row are
+    adjacent); ``origin``/``destination`` are ids into ``table`` (-1: no airport).
+    """
+    rows, group, legs_per_row = np.unique(pos, return_inverse=True, return_counts=True)
+    several = legs_per_row[group] > 1
+    if not several.any():
+        return cost
+    lat, lon, _, found = resolve_iata(np.asarray(table, dtype=object), errors="mask")
+    lat, lon = np.append(np.where(found, lat, np.nan), np.nan), np.append(lon, np.nan)
+    km = haversine_km(lat[origin], lon[origin], lat[destination], lon[destination])
+    route_km = np.bincount(group, weights=np.where(several, km, 0.0), minlength=rows.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(several, km / route_km[group], 1.0)
+    out = cost * share
+    notes.add_positions(rows[legs_per_row > 1], numbered(
+        "ticket cost split over its ", legs_per_row[legs_per_row > 1],
+        " legs in proportion to their great-circle distance"))
+    return out
+
+
 def _leg_text(cols: SourceColumns, name: str, ids: np.ndarray, legs: _Legs,
               air_kept: np.ndarray, at: np.ndarray | None) -> pd.Series:
     """Origin or destination text of the kept legs (``ids`` into ``legs.table``).
@@ -559,7 +589,7 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     negative = live & (parsed.values < 0)
     rej.add(negative, cols.label(name), series, f"negative {name}")
     rej.add(live & beyond(parsed.values, limit), cols.label(name), series,
-            limit_reason(name, limit, name))
+            limit_reason(name, limit))
     if not parsed.missing.any():
         return parsed.values, parsed.missing
     return np.where(parsed.missing, default, parsed.values), parsed.missing

@@ -284,10 +284,13 @@ class Report:
             (every rejected row with its reason), ``rejected_reasons`` (counts per
             reason), ``fallbacks`` (rows with a non-empty note, grouped by note),
             ``methods`` (rows and tCO2e per method), ``other_editions`` (rows per year
-            whose category came from another edition than the year's own).
+            whose category came from another edition than the year's own), ``flags``
+            (rows per data-quality flag: duplicates kept, month-only dates, UK factors
+            abroad, corrected airport positions ..., and refunds netted out).
         """
         return {
             "reconciliation": self.reconciliation(),
+            "flags": tables.flags(self.data, self.inventory.rejected),
             "coverage": tables.coverage(self.data),
             "other_editions": tables.other_editions(self.data),
             "rejected": tables.rejected_rows(self.inventory.rejected),

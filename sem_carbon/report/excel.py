@@ -25,7 +25,7 @@ __all__ = ["SHEETS", "write_excel"]
 #: Sheet names in workbook order.
 SHEETS: tuple[str, ...] = (
     "summary", "entities_vs_target", "by_category_scope", "trend", "top_routes", "hotspots",
-    "activities", "rejected", "rejected_reasons", "reconciliation", "coverage",
+    "activities", "rejected", "rejected_reasons", "reconciliation", "flags", "coverage",
     "other_editions", "fallbacks", "methods", "methodology", "parameters",
 )
 _MAX_ROWS = 1_048_575  # Excel's limit minus the header
@@ -148,6 +148,7 @@ def workbook_tables(report: Report) -> dict[str, pd.DataFrame]:
         "rejected": quality["rejected"],
         "rejected_reasons": quality["rejected_reasons"],
         "reconciliation": quality["reconciliation"],
+        "flags": quality["flags"],
         "coverage": quality["coverage"],
         "other_editions": quality["other_editions"],
         "fallbacks": quality["fallbacks"],

@@ -466,6 +466,11 @@ def _quality_section(report: Report) -> str:
                                           ("rows_read", "Read", "int"),
                                           ("rows_computed", "Computed", "int"),
                                           ("rows_rejected", "Rejected", "int")])
+        + "<h3>Rows to know about</h3>"
+        + html_table(q["flags"], [("flag", "Flag", "wrap"), ("rows", "Rows", "int"),
+                                 ("share_pct", "Share of rows", "pct"),
+                                 ("tco2e", "tCO2e", "t")],
+                     caption="No row carries a data-quality flag.")
         + "<h3>Years covered</h3>"
         + html_table(q["coverage"], [("table", "Table", "text"),
                                     ("first_year", "First", "year"),

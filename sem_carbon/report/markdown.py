@@ -178,6 +178,11 @@ def render_markdown(report: Report) -> str:
                                         ("last_year", "Last", "year"),
                                         ("missing_years", "Years missing", "text"),
                                         ("rows", "Rows", "int")]))
+    out += ["", "Rows to know about:", ""]
+    out.append(md_table(q["flags"], [("flag", "Flag", "text"), ("rows", "Rows", "int"),
+                                     ("share_pct", "Share of rows", "pct"),
+                                     ("tco2e", "tCO2e", "t")],
+                        empty="_no row carries a data-quality flag_"))
     other = q["other_editions"]
     out += ["", "Rows whose category came from another edition (the year's edition lacks it):",
             ""]

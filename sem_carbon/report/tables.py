@@ -30,6 +30,7 @@ __all__ = [
     "by_scope_category",
     "coverage",
     "fallbacks",
+    "flags",
     "headcount_by_year",
     "hotspots",
     "kyoto_label",
@@ -646,6 +647,58 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
     out["share_pct"] = out["other_edition"] / out["rows"] * 100.0
     out["detail"] = [detail.get(y, "") for y in out["year"]]  # one row per year
     return out[cols]
+
+
+#: Data-quality flags: (label, what the rows' notes contain). Each is a fixed wording of the
+#: module that writes the note (readers, calculators, the airport guard, the editions).
+FLAGS: tuple[tuple[str, str], ...] = (
+    ("exact duplicates kept", "exact duplicate of row "),
+    ("dates without a day (month only)", "day of the month not given"),
+    ("ticket costs split over their legs", "ticket cost split over its "),
+    ("UK factors used outside the UK", "UK factor used outside the UK"),
+    ("airport positions corrected from the reference", " coordinates: reference"),
+    ("airport positions not verified", " coordinates: airportsdata"),
+    ("categories from another edition", "(nearest edition that publishes them)"),
+    ("edition of another year", "; used nearest earlier desnz-"),
+    ("cabin class not published: another used", " not published in "),
+)
+
+
+def flags(data: pd.DataFrame, rejected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows that carry each data-quality flag, and the refunds netted out.
+
+    The checks run on the distinct notes (a categorical's labels), not on every row.
+
+    Returns
+    -------
+    DataFrame
+        ``flag``, ``rows`` (inventory rows; for refunds: source rows), ``tco2e`` (their
+        emissions), ``share_pct`` (of all inventory rows). Flags without rows are left out.
+    """
+    cols = ["flag", "rows", "tco2e", "share_pct"]
+    out = []
+    if len(data):
+        notes = pd.Categorical(_text(data, "notes"))
+        labels = pd.Series(np.asarray(notes.categories, dtype=object)).astype(str)
+        kg = _num(data, "co2e_kg").fillna(0.0).to_numpy()
+        codes = notes.codes
+        for label, text in FLAGS:
+            hit = labels.str.contains(text, regex=False).to_numpy()
+            if not hit.any():
+                continue
+            rows = np.append(hit, False)[codes]  # code -1 (missing) is no hit
+            out.append({"flag": label, "rows": int(rows.sum()),
+                        "tco2e": float(kg[rows].sum()) / 1000.0})
+    if rejected is not None and len(rejected):
+        refund = rejected["reason"].astype(str).str.startswith("refund")
+        if refund.any():
+            keys = [c for c in ("table", "source", "source_row") if c in rejected.columns]
+            out.append({"flag": "refunds netted out (source rows, not computed)",
+                        "rows": len(rejected.loc[refund, keys].drop_duplicates()),
+                        "tco2e": np.nan})
+    frame = pd.DataFrame(out, columns=cols[:3])
+    frame["share_pct"] = frame["rows"] / max(len(data), 1) * 100.0
+    return frame[cols]
 
 
 def coverage(data: pd.DataFrame) -> pd.DataFrame:
