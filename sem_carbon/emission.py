@@ -58,6 +58,11 @@ class Emission:
         True when the figure is a memo item outside the Kyoto total (Montreal-Protocol gases).
     notes : tuple of str
         Fallbacks and substitutions used (e.g. "short-haul first -> business").
+    rows : tuple of dict
+        The result columns that :func:`sem_carbon.calculate` writes for the same activity
+        (:data:`sem_carbon.schema.TRAVEL_RESULTS`), one mapping per inventory row (a
+        flight: one per leg), built by the same code as the table path. Empty where a
+        calculator does not provide them.
     """
 
     co2e: pint.Quantity = attrs.field(validator=_plausible)
@@ -71,6 +76,7 @@ class Emission:
     biogenic_co2: pint.Quantity | None = None
     memo: bool = False
     notes: tuple[str, ...] = ()
+    rows: tuple[dict[str, Any], ...] = ()
 
     def explain(self) -> str:
         """A few readable lines for an audit note: result, inputs, factor, source, notes."""

@@ -244,11 +244,16 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame()
     columns = dict.fromkeys(c for f in frames for c in f.columns)
     for name in columns:
-        kinds = {isinstance(f[name].dtype, pd.CategoricalDtype) for f in frames if name in f}
-        if kinds == {True}:
+        dtypes = [f[name].dtype for f in frames if name in f]
+        if not all(isinstance(d, pd.CategoricalDtype) for d in dtypes):
+            continue
+        if len({d.categories.dtype for d in dtypes}) == 1:
             union = pd.api.types.union_categoricals(
                 [f[name] for f in frames if name in f], ignore_order=True).categories
             frames = [f.assign(**{name: f[name].cat.set_categories(union)}) if name in f else f
+                      for f in frames]
+        else:  # labels of different types (text in one block, booleans in another)
+            frames = [f.assign(**{name: f[name].astype(object)}) if name in f else f
                       for f in frames]
     return pd.concat(frames, ignore_index=True)
 

@@ -39,6 +39,7 @@ from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .inventory import Inventory
 from .schema import (
+    BOOLEAN_RESULTS,
     INTEGER_RESULTS,
     INVENTORY_REJECT_COLUMNS,
     REJECT_COLUMNS,
@@ -321,7 +322,8 @@ def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any
         elif name == "year":
             dtypes[name] = np.dtype("int64")
         elif name in results:
-            dtypes[name] = np.dtype("int64") if name in INTEGER_RESULTS else np.dtype("float64")
+            dtypes[name] = np.dtype("int64") if name in INTEGER_RESULTS else \
+                np.dtype(bool) if name in BOOLEAN_RESULTS else np.dtype("float64")
         else:
             dtypes[name] = source_meta[name].dtype
     return dtypes

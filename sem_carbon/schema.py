@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "BOOLEAN_RESULTS",
     "FACILITIES_RESULTS",
     "INTEGER_RESULTS",
     "INVENTORY_FRONT",
@@ -54,8 +55,11 @@ _COMMON_RESULTS: tuple[str, ...] = (
     "memo_co2e_kg", "factor_id", "factor_key", "factor_value", "factor_unit", "method", "notes",
 )
 
-#: Result columns of :func:`sem_carbon.travel.batch.compute_travel`.
-TRAVEL_RESULTS: tuple[str, ...] = (*_COMMON_RESULTS, "distance_km", "haul")
+#: Result columns of :func:`sem_carbon.travel.batch.compute_travel`: the common ones, the
+#: leg's distance and haul band, and the air provenance (haul rule, whether the with-RF
+#: factors were used and the edition's RF multiplier; "", False, NaN on other rows).
+TRAVEL_RESULTS: tuple[str, ...] = (*_COMMON_RESULTS, "distance_km", "haul", "haul_rule",
+                                   "radiative_forcing", "rf_multiplier")
 
 #: Result columns of :func:`sem_carbon.facilities.compute_facilities`.
 FACILITIES_RESULTS: tuple[str, ...] = _COMMON_RESULTS
@@ -69,7 +73,10 @@ INTEGER_RESULTS: frozenset[str] = frozenset({"scope"})
 
 #: Result columns holding text.
 TEXT_RESULTS: frozenset[str] = frozenset({"category", "factor_id", "factor_key", "factor_unit",
-                                          "method", "notes", "haul"})
+                                          "method", "notes", "haul", "haul_rule"})
+
+#: Result columns holding booleans.
+BOOLEAN_RESULTS: frozenset[str] = frozenset({"radiative_forcing"})
 
 #: Leading columns of ``Inventory.data`` (those a table has, in this order).
 INVENTORY_FRONT: tuple[str, ...] = ("table", "source", "source_row", "trip_id", "leg", "entity",
@@ -78,7 +85,7 @@ INVENTORY_FRONT: tuple[str, ...] = ("table", "source", "source_row", "trip_id", 
 #: Text columns of an inventory (read back as text from CSV, never as numbers).
 INVENTORY_TEXT_COLUMNS: tuple[str, ...] = (
     "table", "source", "trip_id", "entity", "category", "factor_id", "factor_key",
-    "factor_unit", "method", "notes", "haul", "origin", "destination", "cabin", "mode",
+    "factor_unit", "method", "notes", "haul", "haul_rule", "origin", "destination", "cabin", "mode",
     "country", "currency", "traveller", "site", "kind", "unit", "gas", "disposal",
     "material", "vehicle", "fuel", "rail_kind",
 )

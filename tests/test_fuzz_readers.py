@@ -162,7 +162,11 @@ def check_inventory(table: sc.ActivityTable, kind: str) -> None:
     """Every data row of ``table`` ends in the inventory's data or rejected."""
     if table.data.empty:
         return
-    inventory = sc.calculate(table)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sc.NothingComputedWarning)
+        inventory = sc.calculate(table)
+    warned = any(issubclass(w.category, sc.NothingComputedWarning) for w in caught)
+    assert warned == inventory.data.empty  # loud exactly when nothing was computed
     CASES["calculated"] += 1
     out = set(inventory.data.loc[inventory.data["table"] == kind, "source_row"].tolist())
     out |= set(inventory.rejected.loc[inventory.rejected["table"] == kind,

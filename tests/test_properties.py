@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -132,7 +134,10 @@ def test_batch_rows_equal_scalar_calls(rows):
 def test_rows_in_equal_rows_computed_plus_rejected(rows):
     frame = _frame(rows)
     frame.loc[frame.index[::3], "origin"] = "ZZZ"  # unknown code: must be rejected, not lost
-    inv = sc.calculate(frame)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", sc.NothingComputedWarning)
+        inv = sc.calculate(frame)
+    assert bool(caught) == inv.data.empty  # warned exactly when nothing was computed
     computed = set(inv.data["source_row"])
     rejected = set(inv.rejected["source_row"])
     assert computed.isdisjoint(rejected)

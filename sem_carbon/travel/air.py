@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import attrs
 import numpy as np
@@ -57,9 +58,12 @@ __all__ = [
     "CABIN_FALLBACK",
     "HAULS",
     "HAUL_RULES",
+    "AirLegs",
     "AirTables",
     "air_kernel",
+    "air_method",
     "air_tables",
+    "compute_air",
     "haul_by_desnz",
     "haul_by_distance",
 ]
@@ -300,3 +304,161 @@ def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
         e_lo = comp_lo[inside] * start[inside][:, None]
         e_hi = comp_hi[inside] * stop[inside][:, None]
         parts[inside] = e_lo + (e_hi - e_lo) * t
+
+
+# --------------------------------------------------------------------------------------------
+# One computation for a table of legs and for one trip: figures and provenance
+
+
+@attrs.frozen(eq=False)
+class AirLegs:
+    """Flight legs computed with one edition: the figures and how they were made.
+
+    :func:`compute_air` returns it to both :func:`sem_carbon.flight` (a trip's legs) and
+    :func:`sem_carbon.travel.batch.compute_travel` (a table's legs), so the two give the
+    same numbers, method text, notes and factor keys.
+
+    Attributes
+    ----------
+    factors : FactorSet
+        The edition whose air factors were used.
+    method : str
+        The method in words (one text for all legs).
+    haul_rule : str
+        ``"distance"``, ``"desnz"`` or ``"smooth"``.
+    radiative_forcing : bool
+        True when the with-RF factors were used.
+    rf_multiplier : float
+        The edition's RF multiplier on CO2 when RF is on (NaN otherwise or unrecorded).
+    figures : dict of ndarray
+        :func:`air_kernel`'s result (``haul``, ``cabin_used``, ``co2`` ... ``co2e`` [kgCO2e],
+        ``factor``, ``fallback``, ``parts``).
+    note_code, key_code : ndarray of int
+        Per leg, the index into :attr:`note_table` / :attr:`key_table`.
+    note_table, key_table : list of str
+        Notes (``""``: none) and factor keys (``air:long_haul/economy/rf``).
+    """
+
+    factors: FactorSet
+    method: str
+    haul_rule: str
+    radiative_forcing: bool
+    rf_multiplier: float
+    figures: dict[str, np.ndarray]
+    note_code: np.ndarray
+    note_table: list[str]
+    key_code: np.ndarray
+    key_table: list[str]
+
+    @property
+    def edition(self) -> str:
+        """Id of :attr:`factors`."""
+        return self.factors.id
+
+    def columns(self, distance_km: np.ndarray) -> dict[str, Any]:
+        """The result columns of the legs (:data:`sem_carbon.schema.TRAVEL_RESULTS`).
+
+        Arrays (or one value for all legs); text as codes into tables
+        (:class:`pandas.Categorical`), never a string per leg.
+        """
+        import pandas as pd
+
+        res = self.figures
+
+        def coded(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+            uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+            return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
+
+        return {
+            "category": "air", "scope": 3, "co2e_kg": res["co2e"], "co2_kg": res["co2"],
+            "ch4_kg": res["ch4"], "n2o_kg": res["n2o"], "rf_kg": res["rf"],
+            "biogenic_co2_kg": 0.0, "memo_co2e_kg": 0.0, "factor_id": self.edition,
+            "factor_key": coded(self.key_code, self.key_table),
+            "factor_value": res["factor"], "factor_unit": "kgCO2e / passenger / km",
+            "method": self.method, "notes": coded(self.note_code, self.note_table),
+            "distance_km": np.asarray(distance_km, dtype=float),
+            "haul": coded(res["haul"].astype(np.intp), list(HAULS)),
+            "haul_rule": self.haul_rule, "radiative_forcing": self.radiative_forcing,
+            "rf_multiplier": self.rf_multiplier,
+        }
+
+    def notes(self) -> list[str]:
+        """The distinct non-empty notes of the legs, in leg order."""
+        table = self.note_table
+        return list(dict.fromkeys(table[c] for c in self.note_code.tolist() if table[c]))
+
+
+def air_method(edition: str, haul_rule: str, radiative_forcing: bool, co2_only: bool,
+               rf_multiplier: float) -> str:
+    """The method text of air results (the same for scalar and table calculations)."""
+    if co2_only:
+        boundary = "CO2 only (ICAO-like boundary: no RF, no CH4/N2O)"
+    elif radiative_forcing:
+        boundary = (f"RF on (x{rf_multiplier:g} on CO2)" if np.isfinite(rf_multiplier)
+                    else "RF on (multiplier not recorded in the edition)")
+    else:
+        boundary = "RF off"
+    return (f"DESNZ distance-based ({edition}), great-circle distance, haul rule "
+            f"'{haul_rule}', {boundary}")
+
+
+def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
+                radiative_forcing: bool = True, multiplier: np.ndarray | float = 1.0,
+                haul_rule: str = "distance", origin_country: np.ndarray | None = None,
+                destination_country: np.ndarray | None = None, co2_only: bool = False,
+                edition_note: str = "") -> AirLegs:
+    """Emissions and provenance of flight legs with the air factors of ``fs``.
+
+    Parameters
+    ----------
+    fs : FactorSet
+        The edition serving the legs' year (an edition without air factors is replaced
+        by the nearest one that has them, with a note).
+    distance_km : ndarray [km]
+        Great-circle distance of each leg.
+    cabin : ndarray of int
+        Cabin codes asked for (:data:`~sem_carbon.travel.cabins.CABINS`).
+    radiative_forcing : bool, default True
+        With-RF factors (ignored when ``co2_only``).
+    multiplier : float or ndarray, default 1.0
+        Passengers x trips per leg.
+    haul_rule : {"distance", "desnz", "smooth"}
+    origin_country, destination_country : ndarray of str, optional
+        Needed for ``haul_rule="desnz"``.
+    co2_only : bool, default False
+        ICAO-like boundary: the CO2 component only.
+    edition_note : str, optional
+        A note to put in front of every leg's notes (the caller's edition substitution).
+
+    Returns
+    -------
+    AirLegs
+    """
+    from ..factors.catalogue import air_edition
+
+    try:  # an edition without air factors (with and without RF): the nearest that has them
+        fs, served = air_edition(fs)
+    except UnknownFactorError:
+        served = ""  # none installed: air_tables says what is missing
+    rf = bool(radiative_forcing) and not co2_only
+    res = air_kernel(air_tables(fs), distance_km, cabin, rf, multiplier, haul_rule,
+                     origin_country, destination_country, co2_only=co2_only)
+    recorded = fs.metadata.get("rf_multiplier")
+    rf_multiplier = float(recorded) if rf and recorded is not None else float("nan")
+    n_cabins = len(CABINS)
+    tag = "co2_only" if co2_only else "rf" if rf else "no_rf"
+    key_table = [f"air:{h}/{c}/{tag}" for h in HAULS for c in CABINS]
+    key_code = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
+    lead = "; ".join(n for n in (edition_note, served) if n)
+    # one note per (haul, cabin asked, cabin used): a lookup, not a string per leg
+    note_table = [f"{h} {a} is not published in {fs.id}: used {u}" if a != u else ""
+                  for h in HAULS for a in CABINS for u in CABINS]
+    if lead:
+        note_table = [f"{lead}; {n}" if n else lead for n in note_table]
+    note_code = (res["haul"].astype(np.intp) * n_cabins + np.asarray(cabin, np.intp)) \
+        * n_cabins + res["cabin_used"]
+    return AirLegs(factors=fs,
+                   method=air_method(fs.id, haul_rule, rf, co2_only, rf_multiplier),
+                   haul_rule=haul_rule, radiative_forcing=rf, rf_multiplier=rf_multiplier,
+                   figures=res, note_code=note_code, note_table=note_table,
+                   key_code=key_code, key_table=key_table)

@@ -16,15 +16,17 @@ import pint
 from ..emission import Emission
 from ..errors import InvalidActivityError, UnknownCountryError, UnknownFactorError
 from ..factors import Factor, FactorSet
-from ..factors.catalogue import air_edition, edition_with, resolve_edition
+from ..factors.catalogue import edition_with, resolve_edition
 from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
 from ..units import Q_, as_quantity, quantity, ureg
-from .air import HAUL_RULES, HAULS, air_kernel, air_tables
+from .air import HAUL_RULES, HAULS, compute_air
+from .batch import with_coordinate_notes
 from .cabins import CABIN_ALIASES, CABINS, cabin_codes
+from .rows import hotel_columns, lookup_columns, split_rows
 from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
 
 __all__ = ["flight", "great_circle", "hotel", "rail", "road"]
@@ -199,8 +201,6 @@ def flight(
         raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
     day, year = _activity_year(year, date)
     fs, edition_note = resolve_edition(factors, year)
-    fs, served = air_edition(fs)  # no air factors (with and without RF): the nearest edition
-    edition_note = "; ".join(n for n in (edition_note, served) if n)
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
@@ -211,17 +211,17 @@ def flight(
             f"(also accepted: {', '.join(sorted(k for k in CABIN_ALIASES if k))})"
         )
     n_pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
-    multiplier = n_pax * (2.0 if round_trip else 1.0)
-    tables = air_tables(fs)
-    cabins = np.repeat(code, len(legs_km))
-    if co2_only:
-        radiative_forcing = False
-    out = air_kernel(tables, legs_km, cabins, bool(radiative_forcing), multiplier, haul,
-                     country[:-1], country[1:], co2_only=co2_only)
+    computed = compute_air(fs, legs_km, np.repeat(code, len(legs_km)),
+                           radiative_forcing=bool(radiative_forcing),
+                           multiplier=n_pax * (2.0 if round_trip else 1.0), haul_rule=haul,
+                           origin_country=country[:-1], destination_country=country[1:],
+                           co2_only=co2_only, edition_note=edition_note)
+    out = computed.figures
     main = int(np.argmax(legs_km)) if len(legs_km) > 1 else 0
     factor = _cached_factor(
-        fs, "air", haul=HAULS[out["haul"][main]], cabin=CABINS[out["cabin_used"][main]],
-        radiative_forcing="true" if radiative_forcing else "false",
+        computed.factors, "air", haul=HAULS[out["haul"][main]],
+        cabin=CABINS[out["cabin_used"][main]],
+        radiative_forcing="true" if computed.radiative_forcing else "false",
     )
     codes = [str(s).strip().upper() for s in stops]
     leg_co2e = out["co2e"].tolist()
@@ -232,17 +232,12 @@ def flight(
          "cabin_used": used[i], "kgco2e": leg_co2e[i]}
         for i, km in enumerate(legs_km.tolist())
     ]
-    notes = [edition_note] if edition_note else []
-    notes += [
-        f"{leg['haul']} {CABINS[code[0]]} is not published in {fs.id}: used {leg['cabin_used']}"
-        for leg, fell_back in zip(legs, out["fallback"].tolist(), strict=True) if fell_back
-    ]
-    notes += _coordinate_notes(tuple(codes), day)
-    rf_multiplier = fs.metadata.get("rf_multiplier")
-    rf_text = (f"RF on (x{rf_multiplier} on CO2)" if rf_multiplier else "RF on") \
-        if radiative_forcing else "RF off"
-    if co2_only:
-        rf_text = "CO2 only (ICAO-like boundary: no RF, no CH4/N2O)"
+    notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
+    columns = computed.columns(legs_km)
+    if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
+        columns["notes"] = with_coordinate_notes(columns["notes"], np.asarray(codes[:-1]),
+                                                 np.asarray(codes[1:]),
+                                                 None if day is None else [day] * len(legs))
     co2, ch4, n2o, rf = out["parts"].sum(axis=0).tolist()
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],
@@ -250,6 +245,9 @@ def flight(
         "distance": quantity(sum(leg["km"] for leg in legs) if len(legs) > 1
                              else float(legs_km[0]), _KM),
         "haul": hauls[0] if len(legs) == 1 else "/".join(hauls),
+        "haul_rule": computed.haul_rule,
+        "radiative_forcing": computed.radiative_forcing,
+        "rf_multiplier": computed.rf_multiplier,
         "legs": legs,
     }
     return Emission(
@@ -258,12 +256,12 @@ def flight(
         category="air",
         activity=activity,
         factor=factor,
-        method=f"DESNZ distance-based ({fs.id}), great-circle distance, haul rule '{haul}', "
-               f"{rf_text}",
+        method=computed.method,
         gases={"co2": quantity(co2, _KGCO2E), "ch4": quantity(ch4, _KGCO2E),
                "n2o": quantity(n2o, _KGCO2E)},
         radiative_forcing=quantity(rf, _KGCO2E),
         notes=tuple(notes),
+        rows=split_rows(columns, len(legs)),
     )
 
 
@@ -283,7 +281,9 @@ def _row_factor(fs: FactorSet, category: str, row: int) -> Factor:
 
 
 def _surface_emission(fs: FactorSet, category: str, keys: dict[str, Any], quantity: float,
-                      activity: dict[str, Any], method: str, notes: list[str]) -> Emission:
+                      activity: dict[str, Any], method: str, notes: list[str],
+                      key_text: str = "", unit: str = "kgCO2e / passenger / km",
+                      distance_km: float = np.nan) -> Emission:
     row = int(lookup_rows(fs, category, keys)[0])
     if row < 0:
         shown = ", ".join(f"{k}={np.asarray(v).reshape(-1)[0]}" for k, v in keys.items())
@@ -291,6 +291,9 @@ def _surface_emission(fs: FactorSet, category: str, keys: dict[str, Any], quanti
     cols = factor_columns(fs, category)
     gases = {g: Q_(float(getattr(cols, g)[row] * quantity), _KGCO2E)
              for g in ("co2", "ch4", "n2o") if np.isfinite(getattr(cols, g)[row])}
+    columns = lookup_columns(fs, category, np.array([row]), np.array([quantity]),
+                             np.array([key_text], dtype=object), unit, method, "; ".join(notes),
+                             np.array([distance_km]))
     return Emission(
         co2e=Q_(float(cols.value[row] * quantity), _KGCO2E),
         scope=3,
@@ -301,6 +304,7 @@ def _surface_emission(fs: FactorSet, category: str, keys: dict[str, Any], quanti
         gases=gases,
         radiative_forcing=Q_(0.0, _KGCO2E),
         notes=tuple(notes),
+        rows=split_rows(columns, 1),
     )
 
 
@@ -339,7 +343,8 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     return _surface_emission(
         fs, "rail", {"kind": key}, km * pax * trips,
         {"kind": key, "distance": Q_(km, _KM), "passengers": pax, "round_trip": bool(round_trip)},
-        f"DESNZ passenger-km factor ({fs.id})", [note] if note else [])
+        f"DESNZ passenger-km factor ({fs.id})", [note] if note else [], key_text=key,
+        distance_km=km)
 
 
 def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
@@ -389,7 +394,9 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     return _surface_emission(
         fs, "road", keys, km * (pax if per_passenger else 1.0) * (2.0 if round_trip else 1.0),
         activity,
-        f"DESNZ {'passenger' if per_passenger else 'vehicle'}-km factor ({fs.id})", notes)
+        f"DESNZ {'passenger' if per_passenger else 'vehicle'}-km factor ({fs.id})", notes,
+        key_text="/".join(str(keys[k][0]) for k in ("vehicle", "size", "fuel")),
+        unit="kgCO2e / passenger / km" if per_passenger else "kgCO2e / km", distance_km=km)
 
 
 def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | None = None,
@@ -440,4 +447,7 @@ def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | 
         method=f"DESNZ hotel stay per room-night ({fs.id})",
         radiative_forcing=Q_(0.0, _KGCO2E),
         notes=tuple(notes),
+        rows=split_rows(hotel_columns(value, edition, code, np.array([n]),
+                                      f"DESNZ hotel stay per room-night ({fs.id})",
+                                      "; ".join(notes)), 1),
     )

@@ -12,16 +12,17 @@ import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet
-from ..factors.catalogue import air_edition, edition_with
-from ..factors.lookup import factor_columns, lookup_rows
+from ..factors.catalogue import edition_with
+from ..factors.lookup import lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_notes
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
-from .air import HAULS, air_kernel, air_tables
-from .cabins import CABINS, cabin_codes
+from .air import compute_air
+from .cabins import cabin_codes
+from .rows import hotel_columns, lookup_columns
 from .surface import hotel_rows, normalise_rail_kind, road_keys
 
 __all__ = ["RESULT_COLUMNS", "compute_travel"]
@@ -156,42 +157,22 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     if not ok.any():
         return
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
-    try:  # an edition without air factors (with and without RF): the nearest one that has
-        fs, edition_note = air_edition(fs)
-    except UnknownFactorError:
-        edition_note = ""
-    tables = air_tables(fs)
-    res = air_kernel(tables, distance, cabin[ok], rf, pax[ok] * _trips(rows)[ok],
-                     haul, c_o[ok], c_d[ok], co2_only=co2_only)
-    rf_tag = "co2_only" if co2_only else "rf" if rf else "no_rf"
-    n_cabins = len(CABINS)
-    pair = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
-    keys = [f"air:{h}/{c}/{rf_tag}" for h in HAULS for c in CABINS]
-    # one note per (haul, cabin asked, cabin used): a lookup, not a string per row
-    note_table = [f"{h} {a} not published in {fs.id}: used {u}" if a != u else ""
-                  for h in HAULS for a in CABINS for u in CABINS]
-    if edition_note:
-        note_table = [f"{edition_note}; {n}" if n else edition_note for n in note_table]
-    note_code = (res["haul"].astype(np.intp) * n_cabins + cabin[ok]) * n_cabins \
-        + res["cabin_used"]
-    rf_mult = fs.metadata.get("rf_multiplier")
-    method = (f"DESNZ distance-based, great-circle, haul rule '{haul}', "
-              + ("CO2 only (ICAO-like boundary: no RF, no CH4/N2O)" if co2_only
-                 else f"RF on (x{rf_mult} on CO2)" if rf else "RF off"))
-    notes = _categorical(note_code, note_table)
-    coordinates = [coordinate_notes(codes[ok], None if dates is None else dates[ok])
-                   for codes in (origin, dest)]
-    if any((c != "").any() for c in coordinates):  # a corrected or unverified position
-        notes = join_notes(pd.Series(notes), *(pd.Series(c) for c in coordinates))
-    out.add(
-        rows.index[ok], category="air", scope=3, co2e_kg=res["co2e"], co2_kg=res["co2"],
-        ch4_kg=res["ch4"], n2o_kg=res["n2o"], rf_kg=res["rf"], biogenic_co2_kg=0.0,
-        memo_co2e_kg=0.0, factor_id=fs.id,
-        factor_key=_categorical(pair, keys),
-        factor_value=res["factor"], factor_unit="kgCO2e / passenger / km", method=method,
-        notes=notes, distance_km=distance,
-        haul=_categorical(res["haul"].astype(np.intp), list(HAULS)),
-    )
+    legs = compute_air(fs, distance, cabin[ok], radiative_forcing=rf,
+                       multiplier=pax[ok] * _trips(rows)[ok], haul_rule=haul,
+                       origin_country=c_o[ok], destination_country=c_d[ok], co2_only=co2_only)
+    columns = legs.columns(distance)
+    columns["notes"] = with_coordinate_notes(columns["notes"], origin[ok], dest[ok],
+                                             None if dates is None else dates[ok])
+    out.add(rows.index[ok], **columns)
+
+
+def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
+                          dates: object = None) -> pd.Categorical | pd.Series:
+    """Leg notes followed by what the airport-coordinate guard says about both ends."""
+    coordinates = [coordinate_notes(codes, dates) for codes in (origin, destination)]
+    if not any((c != "").any() for c in coordinates):
+        return notes
+    return join_notes(pd.Series(notes), *(pd.Series(c) for c in coordinates))
 
 
 def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:
@@ -238,8 +219,9 @@ def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarr
 
 def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: str,
                  keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str | np.ndarray,
-                 method: str, key_text: np.ndarray, distance: np.ndarray | None,
-                 reject_column: str, reject_values: object, note: str = "") -> None:
+                 method: str | np.ndarray, key_text: np.ndarray, distance: np.ndarray | None,
+                 reject_column: str, reject_values: object,
+                 note: str | np.ndarray = "") -> None:
     row = lookup_rows(fs, category, keys)
     missing = ok & (row < 0)
     out.reject(rows, missing, reject_column, reject_values,
@@ -247,19 +229,12 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
     ok = ok & (row >= 0)
     if not ok.any():
         return
-    cols = factor_columns(fs, category)
-    r = row[ok]
-    q = quantity[ok]
-    out.add(
-        rows.index[ok], category=category, scope=3, co2e_kg=cols.value[r] * q,
-        co2_kg=cols.co2[r] * q, ch4_kg=cols.ch4[r] * q, n2o_kg=cols.n2o[r] * q, rf_kg=0.0,
-        biogenic_co2_kg=0.0, memo_co2e_kg=0.0, factor_id=fs.id,
-        factor_key=f"{category}:" + pd.Series(key_text[ok]).astype(str).to_numpy(),
-        factor_value=cols.value[r],
-        factor_unit=unit if isinstance(unit, str) else np.asarray(unit, dtype=object)[ok],
-        method=method, notes=note, distance_km=np.nan if distance is None else distance[ok],
-        haul="",
-    )
+    def each(value: str | np.ndarray) -> str | np.ndarray:  # per-row values of computed rows
+        return value if isinstance(value, str) else np.asarray(value, dtype=object)[ok]
+
+    out.add(rows.index[ok], **lookup_columns(
+        fs, category, row[ok], quantity[ok], key_text[ok], each(unit), each(method),
+        each(note), None if distance is None else distance[ok]))
 
 
 def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
@@ -292,6 +267,19 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     text = (pd.Series(keys["vehicle"]).astype(str) + "/" + pd.Series(keys["size"]).astype(str)
             + "/" + pd.Series(keys["fuel"]).astype(str)).to_numpy(dtype=object)
     unit = np.where(per_pax, "kgCO2e / passenger / km", "kgCO2e / km").astype(object)
+    # a car's factor is per vehicle-km: colleagues sharing it emit once (as sc.road says)
+    shared = ~per_pax & (pax != 1)
+    pax_note = np.where(shared, pd.Series(keys["vehicle"]).astype(str).to_numpy(dtype=object)
+                        + " factors are per vehicle-km: passengers not multiplied", "")
+
+    def method(edition: str) -> np.ndarray:
+        return np.where(per_pax, f"DESNZ passenger-km factor ({edition})",
+                        f"DESNZ vehicle-km factor ({edition})").astype(object)
+
+    def notes(lead: str) -> np.ndarray:
+        joined = np.where(pax_note == "", lead, lead + "; " + pax_note) if lead else pax_note
+        return np.asarray(joined, dtype=object)
+
     # an edition without any factor for a vehicle (taxis, buses and coaches before 2017,
     # all road factors before 2012) takes that vehicle from the nearest edition that has it
     served: dict[str, tuple[FactorSet, str]] = {}
@@ -303,10 +291,10 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     moved = np.isin(keys["vehicle"], list(served)) if served else np.zeros(len(ok), bool)
     if (ok & ~moved).any() or not served:
         _emit_lookup(rows, fs, out, "road", keys, quantity, ok & ~moved, unit,
-                     f"DESNZ road factor ({fs.id})", text, km, "vehicle", vehicle)
+                     method(fs.id), text, km, "vehicle", vehicle, notes(""))
     for v, (used, note) in served.items():
         _emit_lookup(rows, used, out, "road", keys, quantity, ok & (keys["vehicle"] == v), unit,
-                     f"DESNZ road factor ({used.id})", text, km, "vehicle", vehicle, note)
+                     method(used.id), text, km, "vehicle", vehicle, notes(note))
 
 
 def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
@@ -328,12 +316,6 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     value, edition, note = hotel_rows(fs, country[ok])
     if edition_note:
         note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
-    q = nights[ok]
-    out.add(
-        rows.index[ok], category="hotel", scope=3, co2e_kg=value * q, co2_kg=np.nan,
-        ch4_kg=np.nan, n2o_kg=np.nan, rf_kg=0.0, biogenic_co2_kg=0.0, memo_co2e_kg=0.0,
-        factor_id=edition, factor_key="hotel:" + pd.Series(country[ok]).astype(str).to_numpy(),
-        factor_value=value, factor_unit="kgCO2e / room_night",
-        method=f"DESNZ hotel stay per room-night ({fs.id})", notes=note,
-        distance_km=np.nan, haul="",
-    )
+    out.add(rows.index[ok], **hotel_columns(
+        value, edition, country[ok], nights[ok], f"DESNZ hotel stay per room-night ({fs.id})",
+        note))
