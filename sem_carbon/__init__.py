@@ -33,6 +33,8 @@ _EXPORTS: dict[str, str] = {
     "SemCarbonWarning": "sem_carbon.errors",
     "NothingComputedWarning": "sem_carbon.errors",
     "InputWarning": "sem_carbon.errors",
+    "InvalidArgumentError": "sem_carbon.errors",
+    "UnknownColumnError": "sem_carbon.errors",
     "Factor": "sem_carbon.factors",
     "FactorSet": "sem_carbon.factors",
     "factor_sets": "sem_carbon.factors",

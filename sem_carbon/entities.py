@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import EntityTreeError, UnknownEntityError
+from .errors import EntityTreeError, UnknownColumnError, UnknownEntityError
 
 __all__ = ["BLANK", "UNASSIGNED", "Entities", "UnknownEntityError"]
 
@@ -313,7 +313,7 @@ class Entities:
         key_list = [keys] if isinstance(keys, str) else list(keys)
         missing = [c for c in (entity_col, *key_list, *values) if c not in frame.columns]
         if missing:
-            raise KeyError(f"rollup: frame has no column(s) {', '.join(missing)}")
+            raise UnknownColumnError(f"rollup: frame has no column(s) {', '.join(missing)}")
         data = frame[[*key_list, *values]].copy()
         data["entity"] = _as_ids(frame[entity_col]).replace("", BLANK).to_numpy()
         for col in values:

@@ -12,6 +12,8 @@ exception where that is natural, so ``except KeyError`` keeps working::
     ├── UnitError (TypeError)                 a plain number where a Quantity is needed
     ├── FactorIntegrityError (ValueError)     an edition fails schema, unit or checksum checks
     ├── InputFormatError (ValueError)         a file, table or URL cannot be read as asked
+    ├── InvalidArgumentError (ValueError, TypeError)  an argument a function does not accept
+    ├── UnknownColumnError (KeyError)         a table lacks a column asked for
     └── EntityTreeError (ValueError)          cycles, unknown parents, duplicate ids
         └── UnknownEntityError (KeyError)     an entity id asked for is not in the tree
 
@@ -34,11 +36,13 @@ __all__ = [
     "InputFormatError",
     "InputWarning",
     "InvalidActivityError",
+    "InvalidArgumentError",
     "NothingComputedWarning",
     "SemCarbonError",
     "SemCarbonWarning",
     "UnitError",
     "UnknownAirportError",
+    "UnknownColumnError",
     "UnknownCountryError",
     "UnknownEntityError",
     "UnknownFactorError",
@@ -78,6 +82,14 @@ class FactorIntegrityError(SemCarbonError, ValueError):
 
 class InputFormatError(SemCarbonError, ValueError):
     """A file, table or URL cannot be read as asked."""
+
+
+class InvalidArgumentError(SemCarbonError, ValueError, TypeError):
+    """An argument is not one the function accepts (a share over 1, an unknown option)."""
+
+
+class UnknownColumnError(SemCarbonError, KeyError):
+    """A table lacks a column that was asked for."""
 
 
 class EntityTreeError(SemCarbonError, ValueError):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .errors import SemCarbonError
+from .errors import SemCarbonError, UnknownColumnError
 from .factors import load_factors
 from .io.writers import atomic_write, restore_frame, write_csv
 from .schema import INVENTORY_REJECT_COLUMNS, INVENTORY_TEXT_COLUMNS, SOURCE_COLUMNS
@@ -70,7 +70,7 @@ class Inventory:
                                  "rows": [len(self.data)]})
         missing = [d for d in dims if d not in self.data.columns]
         if missing:
-            raise KeyError(f"inventory has no column(s) {', '.join(missing)}")
+            raise UnknownColumnError(f"inventory has no column(s) {', '.join(missing)}")
         grouped = self.data.groupby(list(dims), dropna=False, sort=True, observed=True)
         out = grouped[value].agg(["sum", "size"]).reset_index()
         out["tco2e"] = out.pop("sum") / 1000.0

@@ -34,7 +34,7 @@ import pandas as pd
 import pint
 
 from .engine import Options, compute_tables
-from .errors import InputFormatError, NothingComputedWarning, SemCarbonError
+from .errors import InputFormatError, NothingComputedWarning, SemCarbonError, UnknownColumnError
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .inventory import Inventory
@@ -572,7 +572,7 @@ class DaskInventory:
             return pd.DataFrame({"tco2e": [float(total) / 1000.0], "rows": [int(rows)]})
         missing = [d for d in dims if d not in self.data.columns]
         if missing:
-            raise KeyError(f"inventory has no column(s) {', '.join(missing)}")
+            raise UnknownColumnError(f"inventory has no column(s) {', '.join(missing)}")
         grouped = self.data.groupby(list(dims), dropna=False, sort=False, observed=True)
         out = grouped[value].agg(["sum", "size"]).compute().reset_index()
         out = out.sort_values(list(dims), na_position="last", kind="stable", ignore_index=True)

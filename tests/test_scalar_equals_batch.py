@@ -102,3 +102,31 @@ def test_multi_leg_flight_rows_are_the_legs_of_a_routing() -> None:
             want = want.item() if isinstance(want, np.generic) else want
             assert _same(scalar.rows[i][name], want), (i, name)
     assert sum(r["co2e_kg"] for r in scalar.rows) == pytest.approx(scalar.co2e.m, rel=1e-12)
+
+
+def test_rail_lever_calls_the_engine() -> None:
+    """The lever's rail rows are what calculate gives for the same rail trip."""
+    from sem_carbon.targets import RailInsteadOfFlights, apply_scenario
+
+    log = pd.DataFrame({"trip_id": ["a"], "entity": "A", "date": ["2019-04-01"],
+                        "mode": "air", "origin": "GVA", "destination": "ZRH",
+                        "round_trip": True, "passengers": [2]})
+    inv = sc.calculate(log)
+    lever = apply_scenario(inv, RailInsteadOfFlights(max_km=700, detour=1.2))
+    km = inv.data["distance_km"].iloc[0] * 1.2
+    rail = sc.rail(sc.Q_(km, "km"), kind="national", passengers=2, round_trip=True,
+                   year=2019)
+    row = lever.iloc[0]
+    for name in TRAVEL_RESULTS:
+        want = rail.rows[0][name]
+        got = row[name].item() if isinstance(row[name], np.generic) else row[name]
+        assert _same(got, want), (name, got, want)
+
+
+def test_levers_raise_sem_carbon_errors() -> None:
+    from sem_carbon.targets import CutTrips, EconomyBelow, RailInsteadOfFlights
+
+    for make in (lambda: EconomyBelow(), lambda: CutTrips(share=2.0),
+                 lambda: RailInsteadOfFlights(max_km=-1)):
+        with pytest.raises(sc.SemCarbonError):
+            make()

@@ -32,7 +32,12 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from ..errors import InputFormatError, InvalidActivityError, UnknownAirportError
+from ..errors import (
+    InputFormatError,
+    InvalidActivityError,
+    InvalidArgumentError,
+    UnknownAirportError,
+)
 from .aliases import AirportAlias, airport_aliases
 from .countries import close_matches, normalise_country
 from .guard import CoordinateCheck, check_one, check_positions, coarse_source
@@ -349,7 +354,7 @@ def resolve_iata(
         ``dates`` cannot be read or has the wrong length.
     """
     if errors not in ("mask", "raise"):
-        raise ValueError(f"errors must be 'mask' or 'raise', got {errors!r}")
+        raise InvalidArgumentError(f"errors must be 'mask' or 'raise', got {errors!r}")
     import pandas as pd
 
     if isinstance(codes, pd.Series | pd.Index):

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from ..entities import Entities, _as_ids
+from ..errors import UnknownColumnError
 from ._common import as_frame, bool_column, category_mask, number_column
 
 __all__ = ["decompose_change", "log_mean"]
@@ -150,7 +151,7 @@ def _prepare(frame: pd.DataFrame, keys: list[str], segments: Sequence[str], peri
                         "e": co2e, "p": pkm, "trip": trip})
     for key in keys:
         if key not in frame.columns:
-            raise KeyError(f"decompose_change: rows have no column {key!r}")
+            raise UnknownColumnError(f"decompose_change: rows have no column {key!r}")
         out[key] = (_as_ids(frame[key]).to_numpy() if key == "entity"
                     else frame[key].to_numpy())
     if not keys:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..entities import Entities, _as_ids
+from ..errors import InvalidArgumentError
 from ._common import EXTENSIVE_COLUMNS, as_frame, category_mask, year_column
 
 __all__ = ["entity_mapping", "restate_baseline"]
@@ -43,7 +44,7 @@ def entity_mapping(entity_map: Mapping[str, Any] | pd.DataFrame) -> pd.DataFrame
     if isinstance(entity_map, pd.DataFrame):
         need = [c for c in ("old", "new") if c not in entity_map.columns]
         if need:
-            raise ValueError(f"entity map frame lacks column(s) {', '.join(need)}")
+            raise InvalidArgumentError(f"entity map frame lacks column(s) {', '.join(need)}")
         frame = entity_map[["old", "new"]].copy()
         frame["share"] = (pd.to_numeric(entity_map["share"], errors="coerce")
                           if "share" in entity_map.columns else 1.0)
@@ -60,14 +61,14 @@ def entity_mapping(entity_map: Mapping[str, Any] | pd.DataFrame) -> pd.DataFrame
     frame["share"] = frame["share"].astype(float)
     bad = ~((frame["share"] > 0) & (frame["share"] <= 1))
     if bad.any():
-        raise ValueError("entity map shares must lie in (0, 1]: "
-                         + ", ".join(f"{o} -> {n}: {s}" for o, n, s in
-                                     frame[bad].itertuples(index=False)))
+        raise InvalidArgumentError("entity map shares must lie in (0, 1]: "
+                                   + ", ".join(f"{o} -> {n}: {s}" for o, n, s in
+                                               frame[bad].itertuples(index=False)))
     sums = frame.groupby("old")["share"].sum()
     off = sums[(sums - 1.0).abs() > _TOL]
     if len(off):
-        raise ValueError("entity map shares must add up to 1 per old entity: "
-                         + ", ".join(f"{o} sums to {s:g}" for o, s in off.items()))
+        raise InvalidArgumentError("entity map shares must add up to 1 per old entity: "
+                                   + ", ".join(f"{o} sums to {s:g}" for o, s in off.items()))
     return frame.reset_index(drop=True)
 
 
@@ -115,7 +116,7 @@ def restate_baseline(
         an old entity's figures went, where a new one's came from, "recomputed").
     """
     if level not in ("entity", "rows"):
-        raise ValueError(f"level must be 'entity' or 'rows', got {level!r}")
+        raise InvalidArgumentError(f"level must be 'entity' or 'rows', got {level!r}")
     reported = _select(as_frame(inventory), year, categories)
     recomputed = recompute is not None
     if recompute is None:

@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from ..entities import Entities
-from ..errors import InputFormatError, UnknownFactorError
+from ..errors import (
+    InputFormatError,
+    InvalidActivityError,
+    InvalidArgumentError,
+    UnknownFactorError,
+)
+from ..schema import TRAVEL_RESULTS
 from ._common import (
     EXTENSIVE_COLUMNS,
     as_frame,
@@ -144,6 +150,70 @@ def _category(frame: pd.DataFrame) -> np.ndarray:
     return _text(frame, "category")
 
 
+#: Result columns a lever takes from the engine for the rows it changes.
+_ENGINE_COLUMNS = (*TRAVEL_RESULTS, "mode", "cabin", "rail_kind")
+
+
+def _air_options(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The engine options each air row was computed with (from its provenance columns).
+
+    Inventories written before those columns existed: RF on when ``rf_kg > 0``, haul rule
+    "distance", and the CO2-only boundary when the factor key says so.
+    """
+    n = len(frame)
+    key = _text(frame, "factor_key")
+    rule = _text(frame, "haul_rule") if "haul_rule" in frame.columns else np.full(n, "", object)
+    rule = np.where(rule == "", "distance", rule)
+    if "radiative_forcing" in frame.columns:
+        rf = frame["radiative_forcing"].fillna(False).astype(bool).to_numpy()
+    else:
+        rf = number_column(frame, "rf_kg", 0.0) > 0
+    co2_only = pd.Series(key).str.endswith("/co2_only").to_numpy()
+    return {"haul": rule, "radiative_forcing": rf, "co2_only": co2_only}
+
+
+def _recompute(out: pd.DataFrame, mask: np.ndarray, activity: pd.DataFrame,
+               factors: FactorsArg, options: dict[str, np.ndarray] | None = None) -> None:
+    """Compute the changed activities of the rows in ``mask`` with the engine, in place.
+
+    ``activity`` holds canonical travel columns for every row of ``out`` (only the masked
+    rows are computed); ``options`` per-row engine options (air). Each row is computed with
+    its own edition (``factor_id``; ``factors=None``), the one edition given, or the edition
+    a mapping gives for its ``factor_id``. A row the engine rejects raises: a lever never
+    drops a row.
+    """
+    from ..engine import Options, compute_tables
+
+    position = np.flatnonzero(mask)
+    rows = activity.iloc[position].assign(source_row=position)
+    editions = _text(out, "factor_id")[position]
+    chosen = {k: np.asarray(v)[position] for k, v in (options or {}).items()}
+    keys = pd.DataFrame({"edition": editions, **chosen}, index=np.arange(len(position)))
+    for _, group in keys.groupby(list(keys.columns), sort=False):
+        first = group.iloc[0]
+        fs = _factor_set(factors, str(first["edition"]))
+        opts = {k: (bool(first[k]) if k != "haul" else str(first[k])) for k in chosen}
+        inv = compute_tables(rows.iloc[group.index], fs, Options(**opts))
+        if len(inv.rejected):
+            problem = inv.rejected.iloc[0]
+            raise InvalidActivityError(
+                f"the lever cannot recompute inventory row {int(problem['source_row'])}: "
+                f"{problem['reason']}")
+        done = inv.data.set_index("source_row")
+        at = np.zeros(len(out), dtype=bool)
+        at[done.index.to_numpy()] = True
+        for column in _ENGINE_COLUMNS:
+            if column in done.columns:
+                values = np.empty(len(out), dtype=object)
+                values[done.index.to_numpy()] = done[column].to_numpy(dtype=object)
+                if pd.api.types.is_numeric_dtype(done[column].dtype) and \
+                        not pd.api.types.is_bool_dtype(done[column].dtype):
+                    _set_float(out, column, at, values.astype(float, copy=False)
+                               if not at.all() else done[column].to_numpy(float))
+                else:
+                    _set(out, column, at, values)
+
+
 # ---------------------------------------------------------------------- levers
 _RAIL_KINDS = ("national", "international", "auto")
 
@@ -183,7 +253,7 @@ class RailInsteadOfFlights:
 
     def __attrs_post_init__(self) -> None:
         if self.max_km <= 0 or self.detour <= 0 or self.cost_ratio < 0:
-            raise ValueError("max_km and detour must be > 0 and cost_ratio >= 0")
+            raise InvalidActivityError("max_km and detour must be > 0 and cost_ratio >= 0")
 
     @property
     def label(self) -> str:
@@ -205,42 +275,16 @@ class RailInsteadOfFlights:
         if not mask.any():
             return out, mask
         kind = self._kinds(out, mask)
-        rail_km = distance * self.detour
-        activity = rail_km * _trip_multiplier(out)
-        value = np.full(len(out), np.nan)
-        gases = {g: np.full(len(out), np.nan) for g in ("co2", "ch4", "n2o")}
-        edition_used = _text(out, "factor_id").copy()
-        for edition, rows in _editions(out, mask).items():
-            fs = _factor_set(self.factors, edition)
-            for k in pd.unique(kind[rows]):
-                sel = rows & (kind == k)
-                factor = fs.get("rail", kind=k)
-                value[sel] = factor.value.m_as("kgCO2e / passenger / km")
-                for gas, q in factor.gases.items():
-                    gases[gas][sel] = q.m_as("kgCO2e / passenger / km")
-                edition_used[sel] = fs.id
-        _set_float(out, "co2e_kg", mask, activity * value)
-        for gas, per_km in gases.items():
-            if f"{gas}_kg" in out.columns:
-                _set_float(out, f"{gas}_kg", mask, activity * per_km)
-        for col in ("rf_kg", "biogenic_co2_kg", "memo_co2e_kg"):
-            if col in out.columns:
-                _set_float(out, col, mask, 0.0)
-        _set_float(out, "distance_km", mask, rail_km)
-        _set_float(out, "factor_value", mask, value)
+        activity = pd.DataFrame({
+            "mode": "rail", "distance_km": distance * self.detour, "rail_kind": kind,
+            "passengers": number_column(out, "passengers", 1.0),
+            "round_trip": bool_column(out, "round_trip"),
+            "year": number_column(out, "year", np.nan),
+        })
+        _recompute(out, mask, activity, self.factors)
+        _set(out, "cabin", mask, "")
         if "cost" in out.columns:
             _scale_cost(out, mask, self.cost_ratio)
-        _set(out, "category", mask, "rail")
-        _set(out, "mode", mask, "rail")
-        _set(out, "rail_kind", mask, kind)
-        _set(out, "cabin", mask, "")
-        _set(out, "haul", mask, "")
-        _set(out, "factor_id", mask, edition_used)
-        keys = np.full(len(out), "", dtype=object)
-        keys[mask] = "rail:" + kind[mask]
-        _set(out, "factor_key", mask, keys)
-        _set(out, "factor_unit", mask, "kgCO2e / passenger / km")
-        _set(out, "scope", mask, 3)
         return out, mask
 
     def _kinds(self, frame: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
@@ -306,9 +350,9 @@ class EconomyBelow:
 
     def __attrs_post_init__(self) -> None:
         if (self.hours is None) == (self.km is None):
-            raise ValueError("EconomyBelow needs exactly one of hours= or km=")
+            raise InvalidActivityError("EconomyBelow needs exactly one of hours= or km=")
         if self.speed_kmh <= 0 or self.cost_ratio < 0:
-            raise ValueError("speed_kmh must be > 0 and cost_ratio >= 0")
+            raise InvalidActivityError("speed_kmh must be > 0 and cost_ratio >= 0")
 
     @property
     def label(self) -> str:
@@ -332,7 +376,6 @@ class EconomyBelow:
         return max(float(self.hours) - self.overhead_h, 0.0) * self.speed_kmh
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        from ..travel.air import HAULS, air_tables, haul_by_distance
         from ..travel.cabins import CABINS, cabin_codes
 
         out = frame.copy(deep=False)
@@ -342,43 +385,17 @@ class EconomyBelow:
         mask = scope & (_category(out) == "air") & known & wanted & (distance < self._km_limit())
         if not mask.any():
             return out, mask
-        haul_names = _text(out, "haul")
-        haul = pd.Series(haul_names).map({h: i for i, h in enumerate(HAULS)})
-        haul = np.where(haul.isna(), haul_by_distance(np.nan_to_num(distance)),
-                        haul.fillna(0)).astype(np.int64)
-        rf_on = (number_column(out, "rf_kg", 1.0) > 0) if "rf_kg" in out.columns else \
-            np.ones(len(out), dtype=bool)
-        eco = CABINS.index("economy")
-        ratios = {name: np.ones(len(out)) for name in ("co2e", "co2", "ch4", "n2o", "rf")}
-        c = np.where(mask, cabin, eco).astype(np.int64)
-        for edition, rows in _editions(out, mask).items():
-            t = air_tables(_factor_set(self.factors, edition))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                total = np.where(rf_on, t.per_km(True)[haul, eco] / t.per_km(True)[haul, c],
-                                 t.per_km(False)[haul, eco] / t.per_km(False)[haul, c])
-                ratios["co2e"][rows] = total[rows]
-                for gas in ("co2", "ch4", "n2o", "rf"):
-                    part = getattr(t, gas)
-                    r = np.where(part[haul, c] != 0, part[haul, eco] / part[haul, c], 1.0)
-                    ratios[gas][rows] = r[rows]
-        for name, ratio in ratios.items():
-            col = f"{name}_kg"
-            if col in out.columns:
-                values = pd.to_numeric(out[col], errors="coerce").to_numpy(float, copy=True)
-                values[mask] = values[mask] * ratio[mask]
-                out[col] = values
-        if "factor_value" in out.columns:
-            values = pd.to_numeric(out["factor_value"], errors="coerce").to_numpy(float,
-                                                                                  copy=True)
-            values[mask] = values[mask] * ratios["co2e"][mask]
-            out["factor_value"] = values
+        activity = pd.DataFrame({
+            "mode": "air", "origin": _text(out, "origin"),
+            "destination": _text(out, "destination"), "cabin": "economy",
+            "passengers": number_column(out, "passengers", 1.0),
+            "round_trip": bool_column(out, "round_trip"),
+            "year": number_column(out, "year", np.nan),
+            **({"date": out["date"].to_numpy()} if "date" in out.columns else {}),
+        })
+        _recompute(out, mask, activity, self.factors, _air_options(out))
         if "cost" in out.columns:
             _scale_cost(out, mask, self.cost_ratio)
-        _set(out, "cabin", mask, "economy")
-        if "factor_key" in out.columns:
-            new = pd.Series(_text(out, "factor_key")).str.replace(
-                r"/(premium_economy|business|first)/", "/economy/", regex=True)
-            _set(out, "factor_key", mask, new.to_numpy(dtype=object))
         return out, mask
 
 
@@ -400,7 +417,7 @@ class CutTrips:
 
     def __attrs_post_init__(self) -> None:
         if not 0.0 <= self.share <= 1.0:
-            raise ValueError(f"share must lie between 0 and 1, got {self.share}")
+            raise InvalidActivityError(f"share must lie between 0 and 1, got {self.share}")
 
     @property
     def label(self) -> str:
@@ -455,7 +472,7 @@ class VirtualMeetings:
 
     def __attrs_post_init__(self) -> None:
         if not 0.0 <= self.share <= 1.0:
-            raise ValueError(f"share must lie between 0 and 1, got {self.share}")
+            raise InvalidActivityError(f"share must lie between 0 and 1, got {self.share}")
 
     @property
     def label(self) -> str:
@@ -540,7 +557,8 @@ class Scenario:
     def __attrs_post_init__(self) -> None:
         bad = [type(lv).__name__ for lv in self.levers if not isinstance(lv, Lever)]
         if bad:
-            raise TypeError(f"not levers (need label, assumptions(), apply()): {', '.join(bad)}")
+            raise InvalidArgumentError(
+                f"not levers (need label, assumptions(), apply()): {', '.join(bad)}")
         if not self.name:
             object.__setattr__(self, "name", " + ".join(lv.label for lv in self.levers))
 
@@ -649,9 +667,9 @@ def scenario_status(
         ``scenario``, ``levers`` and ``assumptions`` (text).
     """
     if basis not in ("target", "baseline"):
-        raise ValueError(f"basis must be 'target' or 'baseline', got {basis!r}")
+        raise InvalidActivityError(f"basis must be 'target' or 'baseline', got {basis!r}")
     if budget not in (None, "cost"):
-        raise ValueError("scenario_status judges budget from the inventory cost only: "
+        raise InvalidActivityError("scenario_status judges budget from the inventory cost only: "
                          "budget=None or 'cost'")
     scenario = _levers(levers)
     frame = as_frame(inventory)

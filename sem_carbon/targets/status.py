@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..entities import Entities
-from ..errors import InputFormatError
+from ..errors import InputFormatError, InvalidArgumentError
 from ._common import (
     ALL_CATEGORIES,
     CATEGORY_GROUPS,
@@ -57,13 +57,14 @@ def _to_fraction(value: Any) -> float:
         try:
             number = float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
         except ValueError:
-            raise ValueError(f"reduction must be a fraction like 0.5 or a percentage like "
-                             f"'50%', got {value!r}") from None
+            raise InvalidArgumentError(
+                f"reduction must be a fraction like 0.5 or a percentage like "
+                f"'50%', got {value!r}") from None
     else:
         number = float(value)
     if not np.isfinite(number) or not 0.0 <= number <= 1.0:
         hint = " (a percentage? write '50%' or 0.5)" if 1.0 < number <= 100.0 else ""
-        raise ValueError(f"reduction must lie between 0 and 1, got {value!r}{hint}")
+        raise InvalidArgumentError(f"reduction must lie between 0 and 1, got {value!r}{hint}")
     return number
 
 
@@ -71,13 +72,14 @@ def _to_categories(value: Any) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else tuple(value)
     names = tuple(str(n).strip().lower() for n in names)
     if not names:
-        raise ValueError("categories must name at least one category or group")
+        raise InvalidArgumentError("categories must name at least one category or group")
     known = set(CATEGORY_GROUPS) | set(ALL_CATEGORIES)
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown categor{'y' if len(unknown) == 1 else 'ies'} "
-                         f"{', '.join(unknown)}; use groups {', '.join(CATEGORY_GROUPS)} or "
-                         f"categories {', '.join(ALL_CATEGORIES)}")
+        raise InvalidArgumentError(
+            f"unknown categor{'y' if len(unknown) == 1 else 'ies'} "
+            f"{', '.join(unknown)}; use groups {', '.join(CATEGORY_GROUPS)} or "
+            f"categories {', '.join(ALL_CATEGORIES)}")
     return names
 
 
@@ -116,8 +118,9 @@ class Target:
 
     def __attrs_post_init__(self) -> None:
         if self.target_year <= self.baseline_year:
-            raise ValueError(f"target_year ({self.target_year}) must come after baseline_year "
-                             f"({self.baseline_year})")
+            raise InvalidArgumentError(
+                f"target_year ({self.target_year}) must come after baseline_year "
+                f"({self.baseline_year})")
         if not self.name:
             object.__setattr__(self, "name", (
                 f"{'+'.join(self.categories)} -{self.reduction * 100:g}% "
@@ -202,10 +205,10 @@ def target_status(
     """
     targets = [target] if isinstance(target, Target) else list(target)
     if not targets or not all(isinstance(t, Target) for t in targets):
-        raise TypeError("target must be a Target or a sequence of Target")
+        raise InvalidArgumentError("target must be a Target or a sequence of Target")
     names = [t.name for t in targets]
     if len(set(names)) != len(names):
-        raise ValueError(f"target names must be unique, got {names}")
+        raise InvalidArgumentError(f"target names must be unique, got {names}")
     frame = as_frame(inventory)
     blocks = [_status_one(frame, t, by, entities, budget, headcount, as_of) for t in targets]
     return pd.concat(blocks, ignore_index=True)
@@ -216,12 +219,14 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
                 budget: pd.DataFrame | str | None, headcount: pd.DataFrame | None,
                 as_of: Any) -> pd.DataFrame:
     if t.metric == "budget" and budget is None:
-        raise ValueError(f"target {t.name!r} is judged in budget: pass budget= (a frame of "
-                         "entity/year/amount, or 'cost')")
+        raise InvalidArgumentError(
+            f"target {t.name!r} is judged in budget: pass budget= (a frame of "
+            "entity/year/amount, or 'cost')")
     if by not in (None, "entity") and (isinstance(budget, pd.DataFrame)
                                        or headcount is not None):
-        raise ValueError("a budget frame or headcount applies per entity: use by='entity' "
-                         "or by=None")
+        raise InvalidArgumentError(
+            "a budget frame or headcount applies per entity: use by='entity' "
+            "or by=None")
     needed = [c for c in dict.fromkeys(("entity", by, "year", "date", "category", "co2e_kg",
                                         "cost", "currency")) if c in frame.columns]
     rows = frame[needed][category_mask(frame, t.categories)]
@@ -245,7 +250,7 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
     currency = ""
     if isinstance(budget, str):
         if budget != "cost":
-            raise ValueError(f"budget must be a DataFrame or 'cost', got {budget!r}")
+            raise InvalidArgumentError(f"budget must be a DataFrame or 'cost', got {budget!r}")
         if "cost" not in rows.columns:
             raise InputFormatError("budget='cost' needs a 'cost' column in the inventory")
         currency = _one_currency(rows.get("currency"), "inventory cost")
@@ -340,7 +345,8 @@ class _YearToDate:
     def __init__(self, as_of: Any, t: Target) -> None:
         day = pd.Timestamp(as_of).normalize()
         if day.year != t.target_year:
-            raise ValueError(f"as_of {day.date()} is not in the target year {t.target_year}")
+            raise InvalidArgumentError(
+                f"as_of {day.date()} is not in the target year {t.target_year}")
         self.day = day
         try:
             self.base_day = day.replace(year=t.baseline_year)
