@@ -12,7 +12,7 @@ REPORT_DIR ?= reports/demo
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,docs,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[all,test,docs]"
 	touch $(STAMP)
 
 ## demo: create .venv, install, and write the example office's report to $(REPORT_DIR)

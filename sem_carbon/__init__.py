@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "NothingComputedWarning": "sem_carbon.errors",
     "InputWarning": "sem_carbon.errors",
     "InvalidArgumentError": "sem_carbon.errors",
+    "MissingDependencyError": "sem_carbon.errors",
     "UnknownColumnError": "sem_carbon.errors",
     "Factor": "sem_carbon.factors",
     "FactorSet": "sem_carbon.factors",

@@ -14,6 +14,7 @@ exception where that is natural, so ``except KeyError`` keeps working::
     ├── InputFormatError (ValueError)         a file, table or URL cannot be read as asked
     ├── InvalidArgumentError (ValueError, TypeError)  an argument a function does not accept
     ├── UnknownColumnError (KeyError)         a table lacks a column asked for
+    ├── MissingDependencyError (ImportError)  an optional part's package is not installed
     └── EntityTreeError (ValueError)          cycles, unknown parents, duplicate ids
         └── UnknownEntityError (KeyError)     an entity id asked for is not in the tree
 
@@ -37,6 +38,7 @@ __all__ = [
     "InputWarning",
     "InvalidActivityError",
     "InvalidArgumentError",
+    "MissingDependencyError",
     "NothingComputedWarning",
     "SemCarbonError",
     "SemCarbonWarning",
@@ -90,6 +92,11 @@ class InvalidArgumentError(SemCarbonError, ValueError, TypeError):
 
 class UnknownColumnError(SemCarbonError, KeyError):
     """A table lacks a column that was asked for."""
+
+
+class MissingDependencyError(SemCarbonError, ImportError):
+    """An optional part is used but its package is not installed (the message names the
+    extra: ``pip install "sem-carbon[excel]"``)."""
 
 
 class EntityTreeError(SemCarbonError, ValueError):

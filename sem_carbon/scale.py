@@ -34,7 +34,13 @@ import pandas as pd
 import pint
 
 from .engine import Options, compute_tables
-from .errors import InputFormatError, NothingComputedWarning, SemCarbonError, UnknownColumnError
+from .errors import (
+    InputFormatError,
+    MissingDependencyError,
+    NothingComputedWarning,
+    SemCarbonError,
+    UnknownColumnError,
+)
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .inventory import Inventory
@@ -73,7 +79,7 @@ _REJ = {"column": "_sem_carbon_column", "value": "_sem_carbon_value",
         "reason": "_sem_carbon_reason"}
 
 
-class DaskNotInstalledError(SemCarbonError, ImportError):
+class DaskNotInstalledError(MissingDependencyError):
     """Dask is needed (a Dask DataFrame or a Parquet dataset was given) but not installed."""
 
 
