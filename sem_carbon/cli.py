@@ -387,16 +387,17 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     sources_path = target.with_name(target.stem + ".sources.csv")
     refuse_overwriting([target, rejected_path, sources_path], [args.log, args.facilities])
     units = _parse_units(args.units)
+    limits = _parse_limits(args.limit)
     steps = 3 + (args.facilities is not None)
     with _progress(steps, "calc") as step:
         step(f"reading {Path(args.log).name}")
         tables = [sc.read_travel_log(args.log, mapping=_parse_mapping(args.mapping),
-                                     units=units)]
+                                     units=units, **limits)]
         if args.facilities:
             step(f"reading {Path(args.facilities).name}")
             tables.append(sc.read_facilities(
                 args.facilities, mapping=_parse_mapping(args.facilities_mapping),
-                units=units))
+                units=units, **limits))
         step("computing emissions")
         inv = sc.calculate(tables, factors=args.factors, radiative_forcing=not args.no_rf,
                            haul=args.haul, grid=args.grid)
@@ -412,6 +413,27 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     out.message(f"wrote {target} ({len(inv.data):,} rows) and {rejected_path} "
                 f"({len(inv.rejected):,} rejected)")
     return _verdict(inv, args.max_rejected, rejected_path)
+
+
+#: Reading limits the command line can raise (see docs/limits.md), and their types.
+_LIMITS = {"max_bytes": int, "max_rows": int, "max_columns": int, "max_cells": int,
+           "deadline": float}
+
+
+def _parse_limits(items: Sequence[str] | None) -> dict[str, float]:
+    """``--limit max_rows=50000000`` pairs as keyword arguments of the readers."""
+    limits: dict[str, float] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in _LIMITS:
+            raise UsageError(f"--limit takes NAME=VALUE with NAME one of "
+                             f"{', '.join(_LIMITS)}, got {item!r}")
+        try:
+            limits[name] = _LIMITS[name](value.strip().replace("_", ""))
+        except ValueError:
+            raise UsageError(f"--limit {name} needs a number, got {value!r}") from None
+    return limits
 
 
 def _verdict(inv: Any, max_rejected: float, rejects: Path | str | None) -> int:
@@ -663,6 +685,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="haul-band rule (default: distance)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="inventory file to write (.parquet or .csv)")
+    p.add_argument("--limit", action="append", metavar="NAME=VALUE",
+                   help="raise a reading limit (repeatable): max_bytes, max_rows, max_columns, "
+                        "max_cells, deadline [s]; see docs/limits.md")
     _quality_options(p)
     p.set_defaults(func=cmd_calc)
 

@@ -352,3 +352,15 @@ def test_item02_td_rows_do_not_repeat_the_bill() -> None:
     inv = sc.calculate(bills, include_td=True)
     assert set(inv.data["category"]) == {"electricity", "td_losses"}
     assert inv.data["cost"].sum() == pytest.approx(450.0)
+
+
+def test_item11_cli_reading_limits_can_be_raised(tmp_path: Path) -> None:
+    rows = pd.DataFrame({"mode": "air", "date": "2019-05-01", "origin": ["GVA"] * 30,
+                         "destination": "JFK"})
+    rows.to_csv(tmp_path / "log.csv", index=False)
+    proc = _cli("calc", "log.csv", "-o", "inv.csv", "--limit", "max_rows=10", cwd=tmp_path)
+    assert proc.returncode == 2 and "max_rows" in proc.stderr
+    proc = _cli("calc", "log.csv", "-o", "inv.csv", "--limit", "max_rows=100", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli("calc", "log.csv", "-o", "inv.csv", "--limit", "rows=100", cwd=tmp_path)
+    assert proc.returncode == 2 and "NAME=VALUE" in proc.stderr
