@@ -26,6 +26,7 @@ from .inventory import Inventory, concat_frames
 from .limits import MAX_ROW_CO2E_KG
 from .notes import join_notes
 from .schema import (
+    CALCULATOR_INPUTS,
     INVENTORY_FRONT,
     INVENTORY_REJECT_COLUMNS,
     REJECT_COLUMNS,
@@ -178,18 +179,27 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             groups = [(load_factors(factors), np.ones(len(data), bool), "")]
         else:
             groups = _editions_by_year(years)
+        # the calculators read a few columns: only those are split by edition, and the
+        # results are laid out beside the whole input table once
+        inputs_used = data[[c for c in CALCULATOR_INPUTS[kind] if c in data.columns]]
+        result_blocks = []
         for edition, mask, note in groups:
-            rows = data[mask]
+            rows = inputs_used if len(groups) == 1 else inputs_used[mask]
             fs, _ = resolve_edition(edition)
             results, rejects = _compute(kind, rows, fs, options)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
-            results["notes"] = join_notes(_input_notes(rows, results.index), note,
-                                          results["notes"])
-            data_blocks.append(layout(kind, rows, results, item.source))
+            if note:
+                results["notes"] = join_notes(note, results["notes"])
+            result_blocks.append(results)
             if len(rejects):
                 reject_blocks.append(rejects.assign(**mark))
+        results = (result_blocks[0] if len(result_blocks) == 1 else
+                   concat_frames(result_blocks, keep_index=True).sort_index(kind="stable"))
+        if len(results):
+            results["notes"] = join_notes(_input_notes(data, results.index), results["notes"])
+            data_blocks.append(layout(kind, data, results, item.source))
         no_year = np.isnan(years) if factors is None else np.zeros(len(data), bool)
         if no_year.any():
             reject_blocks.append(pd.DataFrame({

@@ -237,8 +237,13 @@ def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     return {(str(t), str(s)): int(n) for (t, s), n in counts.items()}
 
 
-def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack frames; a text column categorical in some and plain in others stays text."""
+def concat_frames(frames: list[pd.DataFrame], keep_index: bool = False) -> pd.DataFrame:
+    """Stack frames, keeping categorical columns categorical (their labels united).
+
+    A column categorical in every frame stays categorical (a method or note text held once,
+    not once per row); labels of different types, or a column categorical in some frames
+    only, become plain values. ``keep_index``: keep the frames' index labels.
+    """
     frames = [f for f in frames if len(f.columns)]
     if not frames:
         return pd.DataFrame()
@@ -255,7 +260,7 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
         else:  # labels of different types (text in one block, booleans in another)
             frames = [f.assign(**{name: f[name].astype(object)}) if name in f else f
                       for f in frames]
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=not keep_index)
 
 
 def _distinct_sources(items: list[Inventory]) -> list[Inventory]:

@@ -78,6 +78,17 @@ TEXT_RESULTS: frozenset[str] = frozenset({"category", "factor_id", "factor_key",
 #: Result columns holding booleans.
 BOOLEAN_RESULTS: frozenset[str] = frozenset({"radiative_forcing"})
 
+#: Input columns the batch calculators read, per kind of table (the engine splits only
+#: these by factor edition; the other input columns are laid out beside the results once).
+CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
+    "travel": ("source_row", "mode", "date", "year", "origin", "destination", "cabin",
+               "passengers", "round_trip", "distance_km", "rail_kind", "vehicle", "fuel",
+               "nights", "country"),
+    "facilities": ("source_row", "kind", "amount", "unit", "date", "year", "period_start",
+                   "period_end", "country", "site", "gas", "treatment", "disposal",
+                   "material", "method", "supplier_factor_kg_per_kwh", "cv", "fuel"),
+}
+
 #: Leading columns of ``Inventory.data`` (those a table has, in this order).
 INVENTORY_FRONT: tuple[str, ...] = ("table", "source", "source_row", "trip_id", "leg", "entity",
                                     "date", "year", "category", "scope", "co2e_kg")
