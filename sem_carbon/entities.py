@@ -104,13 +104,33 @@ class Entities:
     @classmethod
     def from_frame(cls, df: pd.DataFrame, headcount: pd.DataFrame | None = None, *,
                    allow_forest: bool = False) -> Entities:
-        """Tree from a DataFrame (see the class parameters)."""
+        """Tree from a DataFrame.
+
+        Parameters
+        ----------
+        df : DataFrame
+            ``id``, ``name``, ``parent`` (empty for the root), ``kind``, optional ``country``.
+        headcount : DataFrame, optional
+            Staff per entity and year: ``entity``, ``year``, ``headcount``.
+        allow_forest : bool, default False
+            Accept several roots.
+        """
         return cls(df, headcount, allow_forest=allow_forest)
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str], headcount: str | os.PathLike[str]
                  | pd.DataFrame | None = None, *, allow_forest: bool = False) -> Entities:
-        """Tree from a CSV file (ids read as text); ``headcount`` a CSV path or frame."""
+        """Tree from a CSV file (ids read as text).
+
+        Parameters
+        ----------
+        path : path-like
+            CSV with the columns of :meth:`from_frame`.
+        headcount : path-like or DataFrame, optional
+            Staff per entity and year (CSV path or frame): ``entity``, ``year``, ``headcount``.
+        allow_forest : bool, default False
+            Accept several roots.
+        """
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         if headcount is not None and not isinstance(headcount, pd.DataFrame):
             headcount = pd.read_csv(headcount, dtype={"entity": str}, keep_default_na=False)

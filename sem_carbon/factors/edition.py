@@ -61,6 +61,15 @@ class FactorSet:
 
     Use :func:`sem_carbon.load_factors` rather than the constructor.
 
+    Parameters
+    ----------
+    metadata : mapping
+        The edition's ``datapackage.json`` descriptor.
+    table : DataFrame
+        Every factor of the edition, one row each (validated, canonical units).
+    path : Path or None
+        Folder it was loaded from (None for in-memory sets).
+
     Attributes
     ----------
     id, title, publisher, year, kind : str, str, str, int, str

@@ -70,7 +70,20 @@ class Lever(Protocol):
         """The lever's assumptions, one sentence each."""
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Return the changed frame (same index) and the mask of rows changed."""
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
 
 
 # ---------------------------------------------------------------------- helpers
@@ -269,6 +282,20 @@ class RailInsteadOfFlights:
         ]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
         out = frame.copy(deep=False)
         distance = number_column(out, "distance_km", np.nan)
         mask = scope & (_category(out) == "air") & (distance < self.max_km)
@@ -376,6 +403,20 @@ class EconomyBelow:
         return max(float(self.hours) - self.overhead_h, 0.0) * self.speed_kmh
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
         from ..travel.cabins import CABINS, cabin_codes
 
         out = frame.copy(deep=False)
@@ -429,6 +470,20 @@ class CutTrips:
                 f"{1 - self.share:g})"]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
         out = frame.copy(deep=False)
         mask = scope & category_mask(out, self.categories)
         _scale(out, mask, 1.0 - self.share)
@@ -494,6 +549,20 @@ class VirtualMeetings:
                 "online meetings themselves counted as zero emissions"]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
         out = frame.copy(deep=False)
         trip = (_text(out, "trip_id") if "trip_id" in out.columns
                 else np.arange(len(out)).astype(str).astype(object))
@@ -567,7 +636,15 @@ class Scenario:
         return [f"{lv.label}: {a}" for lv in self.levers for a in lv.assumptions()]
 
     def apply(self, inventory: Any, year: int | None = None) -> pd.DataFrame:
-        """Shortcut for :func:`apply_scenario`."""
+        """Shortcut for :func:`apply_scenario`.
+
+        Parameters
+        ----------
+        inventory : Inventory or DataFrame
+            The inventory the scenario changes.
+        year : int, optional
+            Only rows of this year are changed.
+        """
         return apply_scenario(inventory, self, year=year)
 
 
