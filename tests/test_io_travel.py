@@ -253,7 +253,12 @@ def test_routing_returning_to_origin_lists_legs_not_round_trip():
     assert legs["origin"].tolist()[:3] == ["GVA", "LHR", "JFK"]
     assert legs["destination"].tolist()[:3] == ["LHR", "JFK", "GVA"]
     assert not legs["round_trip"].any()
-    assert legs["cost"].tolist()[3] == -1850.0
+    # a ticket's cost is counted once: split over its legs by distance (issue 16, item 2)
+    refund = legs[legs["source_row"] == 6]
+    assert refund["cost"].sum() == pytest.approx(-1850.0, rel=1e-12)
+    km = [sc.great_circle(o, d).m_as("km") for o, d in zip(refund["origin"],
+                                                           refund["destination"], strict=True)]
+    assert refund["cost"].tolist() == pytest.approx([-1850.0 * k / sum(km) for k in km])
     assert table.reconciliation() == {"rows_read": 7, "rows_computable": 6, "rows_rejected": 1}
 
 
