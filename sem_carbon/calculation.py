@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .engine import Options, compute_tables
-from .errors import InputFormatError
+from .errors import InputFormatError, InvalidArgumentError
 from .factors import FactorSet
 from .inventory import Inventory
 
@@ -30,6 +30,7 @@ def calculate(
     include_td: bool = False,
     co2_only: bool = False,
     grid: str | FactorSet | None = None,
+    air_method: str = "desnz",
 ) -> Inventory | DaskInventory:
     """Compute the emissions of activity tables.
 
@@ -59,6 +60,10 @@ def calculate(
     grid : str, path or FactorSet, optional
         Grid-intensity edition for electricity outside the UK (default ``ember-grid``),
         e.g. a user's own table written with :func:`sem_carbon.write_factor_set`.
+    air_method : {"desnz", "icao", "fuel"}, default "desnz"
+        Air travel by DESNZ factors, by the open implementation of the ICAO calculator
+        method (CO2 only, the UN inventory's method), or by open fuel-burn models (CO2
+        only); see :mod:`sem_carbon.travel.icao` and docs/methodology.md.
 
     Returns
     -------
@@ -70,8 +75,14 @@ def calculate(
     NothingComputedWarning
         Rows were read but none could be computed.
     """
+    from .travel.icao import AIR_METHODS
+
+    if air_method not in AIR_METHODS:
+        raise InvalidArgumentError(
+            f"air_method must be one of {', '.join(AIR_METHODS)}, got {air_method!r}")
     options = Options(radiative_forcing=radiative_forcing, haul=haul, gwp=gwp,
-                      include_td=include_td, co2_only=co2_only, grid=grid)
+                      include_td=include_td, co2_only=co2_only, grid=grid,
+                      air_method=air_method)
     from .scale import is_dask_input
 
     if is_dask_input(tables):  # dask DataFrame or Parquet dataset: same engine per partition
@@ -82,5 +93,6 @@ def calculate(
                                    "the table with pandas, or add the grid factors to the "
                                    "edition with FactorSet.with_overrides")
         return calculate_dask(tables, factors, kind=None, radiative_forcing=radiative_forcing,
-                              haul=haul, gwp=gwp, include_td=include_td, co2_only=co2_only)
+                              haul=haul, gwp=gwp, include_td=include_td, co2_only=co2_only,
+                              air_method=air_method)
     return compute_tables(tables, factors, options)

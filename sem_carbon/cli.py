@@ -341,7 +341,8 @@ def cmd_flight(args: argparse.Namespace, out: Output) -> int:
     passengers = args.passengers
     result = flight(args.orig, args.dest, cabin=args.cabin, round_trip=args.round_trip,
                     passengers=passengers, radiative_forcing=not args.no_rf, via=via,
-                    factors=args.factors, haul=args.haul, year=args.year)
+                    factors=args.factors, haul=args.haul, year=args.year,
+                    method=args.air_method)
     co2e = float(result.co2e.m_as("kgCO2e"))
     rf = float(result.radiative_forcing.m_as("kgCO2e")) if result.radiative_forcing \
         is not None else 0.0
@@ -400,7 +401,7 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
                 units=units, **limits))
         step("computing emissions")
         inv = sc.calculate(tables, factors=args.factors, radiative_forcing=not args.no_rf,
-                           haul=args.haul, grid=args.grid)
+                           haul=args.haul, grid=args.grid, air_method=args.air_method)
         step(f"writing {target.name}")
         if suffix == ".csv":
             inv.to_csv(target)
@@ -654,6 +655,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="without radiative forcing (CO2 and other Kyoto gases only)")
     p.add_argument("--haul", default="distance", choices=("distance", "desnz", "smooth"),
                    help="haul-band rule (default: distance)")
+    p.add_argument("--air-method", default="desnz", choices=("desnz", "icao", "fuel"),
+                   help="air method: DESNZ factors (default), the ICAO calculator method "
+                        "(CO2 only, as the UN inventory) or open fuel burn (CO2 only)")
     p.add_argument("--factors", metavar="ID", help="factor edition, e.g. desnz-2019")
     p.add_argument("--year", type=int, help="activity year (chooses that year's edition)")
     p.add_argument("--via", action="append", metavar="X",
@@ -683,6 +687,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-rf", action="store_true", help="air travel without radiative forcing")
     p.add_argument("--haul", default="distance", choices=("distance", "desnz", "smooth"),
                    help="haul-band rule (default: distance)")
+    p.add_argument("--air-method", default="desnz", choices=("desnz", "icao", "fuel"),
+                   help="air method: DESNZ factors (default), the ICAO calculator method "
+                        "(CO2 only, as the UN inventory) or open fuel burn (CO2 only)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="inventory file to write (.parquet or .csv)")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",

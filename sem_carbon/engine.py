@@ -40,13 +40,15 @@ __all__ = ["Options", "compute_tables", "layout"]
 class Options:
     """The calculation options of :func:`sem_carbon.calculate` (see its parameters)."""
 
-    __slots__ = ("co2_only", "grid", "gwp", "haul", "include_td", "radiative_forcing")
+    __slots__ = ("air_method", "co2_only", "grid", "gwp", "haul", "include_td",
+                 "radiative_forcing")
 
     def __init__(self, *, radiative_forcing: bool = True, haul: str = "distance",
                  gwp: str = "AR5", include_td: bool = False, co2_only: bool = False,
-                 grid: str | FactorSet | None = None) -> None:
+                 grid: str | FactorSet | None = None, air_method: str = "desnz") -> None:
         self.radiative_forcing, self.haul, self.gwp = radiative_forcing, haul, gwp
         self.include_td, self.co2_only, self.grid = include_td, co2_only, grid
+        self.air_method = air_method
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -277,7 +279,8 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options
         from .travel.batch import compute_travel
 
         return compute_travel(rows, fs, radiative_forcing=options.radiative_forcing,
-                              haul=options.haul, co2_only=options.co2_only)
+                              haul=options.haul, co2_only=options.co2_only,
+                              air_method=options.air_method)
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,

@@ -453,6 +453,7 @@ def calculate_dask(
     include_td: bool = False,
     co2_only: bool = False,
     check_split_rows: bool = True,
+    air_method: str = "desnz",
 ) -> DaskInventory:
     """Compute an inventory on Dask: :func:`sem_carbon.calculate` mapped over partitions.
 
@@ -470,7 +471,7 @@ def calculate_dask(
     kind : {"travel", "facilities"} or None, default "travel"
         Which canonical table ``source`` follows; ``None``: travel when it has a ``mode``
         column (as :func:`sem_carbon.calculate` decides for DataFrames).
-    radiative_forcing, haul, gwp, include_td, co2_only
+    radiative_forcing, haul, gwp, include_td, co2_only, air_method
         As for :func:`sem_carbon.calculate`.
     check_split_rows : bool, default True
         Make sure all rows (legs) of one ``source_row`` are computed in the same partition,
@@ -503,7 +504,7 @@ def calculate_dask(
         frame = _keep_source_rows_together(frame, dask, dd)
     shipped = _ship_factors(factors, dask)
     options = {"radiative_forcing": radiative_forcing, "haul": haul, "gwp": gwp,
-               "include_td": include_td, "co2_only": co2_only}
+               "include_td": include_td, "co2_only": co2_only, "air_method": air_method}
     data_dtypes = _data_dtypes(frame._meta, kind, dd)
     rej_dtypes = _rejected_dtypes(frame._meta, dd)
     combined_meta = pd.concat(

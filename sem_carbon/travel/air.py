@@ -406,7 +406,7 @@ def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
                 radiative_forcing: bool = True, multiplier: np.ndarray | float = 1.0,
                 haul_rule: str = "distance", origin_country: np.ndarray | None = None,
                 destination_country: np.ndarray | None = None, co2_only: bool = False,
-                edition_note: str = "") -> AirLegs:
+                edition_note: str = "", method: str = "desnz") -> AirLegs:
     """Emissions and provenance of flight legs with the air factors of ``fs``.
 
     Parameters
@@ -429,11 +429,20 @@ def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
         ICAO-like boundary: the CO2 component only.
     edition_note : str, optional
         A note to put in front of every leg's notes (the caller's edition substitution).
+    method : {"desnz", "icao", "fuel"}, default "desnz"
+        ``"icao"`` / ``"fuel"``: :func:`sem_carbon.travel.icao.compute_method` (CO2 only).
 
     Returns
     -------
     AirLegs
     """
+    if method != "desnz":
+        from .icao import compute_method
+
+        return compute_method(method, fs, distance_km, cabin, multiplier=multiplier,
+                              origin_country=origin_country,
+                              destination_country=destination_country,
+                              edition_note=edition_note)
     from ..factors.catalogue import air_edition
 
     try:  # an edition without air factors (with and without RF): the nearest that has them

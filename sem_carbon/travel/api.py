@@ -154,6 +154,7 @@ def flight(
     year: int | None = None,
     date: Any = None,
     co2_only: bool = False,
+    method: str = "desnz",
 ) -> Emission:
     """Emissions of a flight (one way or return, direct or via stops).
 
@@ -187,6 +188,11 @@ def flight(
         CO2 only, no radiative forcing, no CH4/N2O. Computed from the CO2 component of the
         DESNZ factor (not ICAO's fuel-burn model, whose data are not open) and named so
         in ``method``.
+    method : {"desnz", "icao", "fuel"}, default "desnz"
+        ``"icao"``: the open implementation of the ICAO calculator method (CO2 only, as
+        the UN inventory counts air travel); ``"fuel"``: open fuel-burn models (CO2
+        only). See :mod:`sem_carbon.travel.icao`; ``radiative_forcing``, ``haul`` and
+        ``co2_only`` apply to ``"desnz"`` only.
 
     Returns
     -------
@@ -197,6 +203,8 @@ def flight(
     ----------
     .. [1] BEIS (2019), GHG conversion factors methodology paper, section 8 (air).
     """
+    if method not in ("desnz", "icao", "fuel"):
+        raise InvalidActivityError(f"method must be one of desnz, icao, fuel, got {method!r}")
     if haul not in HAUL_RULES:
         raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
     day, year = _activity_year(year, date)
@@ -215,10 +223,10 @@ def flight(
                            radiative_forcing=bool(radiative_forcing),
                            multiplier=n_pax * (2.0 if round_trip else 1.0), haul_rule=haul,
                            origin_country=country[:-1], destination_country=country[1:],
-                           co2_only=co2_only, edition_note=edition_note)
+                           co2_only=co2_only, edition_note=edition_note, method=method)
     out = computed.figures
     main = int(np.argmax(legs_km)) if len(legs_km) > 1 else 0
-    factor = _cached_factor(
+    factor = computed.factor(main) if method != "desnz" else _cached_factor(
         computed.factors, "air", haul=HAULS[out["haul"][main]],
         cabin=CABINS[out["cabin_used"][main]],
         radiative_forcing="true" if computed.radiative_forcing else "false",

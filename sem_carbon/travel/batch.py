@@ -82,6 +82,7 @@ def compute_travel(
     radiative_forcing: bool = True,
     haul: str = "distance",
     co2_only: bool = False,
+    air_method: str = "desnz",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute emissions of canonical travel rows with one edition.
 
@@ -97,6 +98,8 @@ def compute_travel(
         Air haul-band rule.
     co2_only : bool, default False
         Air: ICAO-like boundary, CO2 component only (no RF, CH4, N2O).
+    air_method : {"desnz", "icao", "fuel"}, default "desnz"
+        Air: DESNZ factors, or the CO2-only methods of :mod:`sem_carbon.travel.icao`.
 
     Returns
     -------
@@ -115,7 +118,7 @@ def compute_travel(
         mask = np.isin(codes, wanted)
         rows = data if mask.all() else data[mask]
         if name == "air":
-            _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only)
+            _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only, air_method)
         elif name == "rail":
             _rail(rows, fs, out)
         elif name == "road":
@@ -139,7 +142,7 @@ def compute_travel(
 
 
 def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str,
-         co2_only: bool) -> None:
+         co2_only: bool, method: str = "desnz") -> None:
     # columns go to the resolvers as they are stored: no per-row Python strings
     origin = _column(rows, "origin", "").reset_index(drop=True)
     dest = _column(rows, "destination", "").reset_index(drop=True)
@@ -159,7 +162,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
     legs = compute_air(fs, distance, cabin[ok], radiative_forcing=rf,
                        multiplier=pax[ok] * _trips(rows)[ok], haul_rule=haul,
-                       origin_country=c_o[ok], destination_country=c_d[ok], co2_only=co2_only)
+                       origin_country=c_o[ok], destination_country=c_d[ok], co2_only=co2_only,
+                       method=method)
     columns = legs.columns(distance)
     columns["notes"] = with_coordinate_notes(columns["notes"], origin[ok], dest[ok],
                                              None if dates is None else dates[ok])
