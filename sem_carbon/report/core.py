@@ -91,9 +91,9 @@ class Report:
         self.headcount = headcount
         self.title = title or "Greenhouse-gas emissions report"
         data = inventory.data
-        years = pd.to_numeric(data["year"], errors="coerce").dropna() if "year" in data \
-            else pd.Series(dtype=float)
-        self.years: list[int] = sorted({int(y) for y in years})
+        years = pd.to_numeric(data["year"], errors="coerce").dropna().unique() \
+            if "year" in data else []
+        self.years: list[int] = sorted(int(y) for y in years)  # distinct years only
         self.year: int | None = int(year) if year is not None else (
             self.years[-1] if self.years else None)
 
