@@ -21,31 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "CATEGORY_LABELS",
-    "CATEGORY_ORDER",
-    "TRAVEL_CATEGORIES",
-    "air_components",
-    "by_scope_category",
-    "coverage",
-    "fallbacks",
-    "flags",
-    "headcount_by_year",
-    "hotspots",
-    "kyoto_label",
-    "methods",
-    "names_of",
-    "other_editions",
-    "parameters",
-    "rejected_reasons",
-    "rejected_rows",
-    "rf_mode",
-    "select_years",
-    "summary_table",
-    "target_label",
-    "top_routes",
-    "trend",
-]
+__all__ = ["CATEGORY_LABELS", "CATEGORY_ORDER", "TREND_LINES", "air_components",
+           "by_scope_category", "category_label", "column_sum", "coverage", "fallbacks", "flags",
+           "headcount_by_year", "hotspots", "kyoto_label", "methods", "names_of",
+           "other_editions", "parameters", "period_text", "rejected_reasons", "rejected_rows",
+           "rf_mode", "rf_used", "select_years", "summary_table", "target_label", "top_routes",
+           "trend"]
 
 #: Categories in reading order (travel first, then facilities).
 CATEGORY_ORDER: tuple[str, ...] = ("air", "rail", "road", "hotel", "electricity", "td_losses",
@@ -57,8 +38,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "heat": "Heat and steam", "refrigerant": "Refrigerants", "water": "Water",
     "waste": "Waste",
 }
-#: Categories that make up "travel" (a target over ``categories=("travel",)``).
-TRAVEL_CATEGORIES: tuple[str, ...] = ("air", "rail", "road", "hotel")
 _SCOPE_LABELS = {1: "Scope 1", 2: "Scope 2", 3: "Scope 3"}
 
 
@@ -99,6 +78,19 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, str(category).replace("_", " ").capitalize())
 
 
+def period_text(years: Sequence[int]) -> str:
+    """Years on file as text ("2010–2024"; "no data" without years)."""
+    if not len(years):
+        return "no data"
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def column_sum(frame: pd.DataFrame, column: str) -> int:
+    """Sum of a count column (0 when absent; non-numbers count 0)."""
+    values = frame[column] if column in frame.columns else pd.Series(dtype=float)
+    return int(pd.to_numeric(values, errors="coerce").fillna(0).sum())
+
+
 def names_of(ids: pd.Series, names: Mapping[str, str] | None) -> pd.Series:
     """Entity names for ids (the id itself where no name is known)."""
     text = ids.astype(str)
@@ -129,6 +121,14 @@ def _per_label(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> 
     return np.bincount(codes[ok], None if weights is None else weights[ok], minlength=n)
 
 
+def _distinct_notes(data: pd.DataFrame) -> tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]:
+    """The rows' notes as codes, the distinct notes, and rows and tCO2e per distinct note."""
+    codes, labels = _distinct(_text(data, "notes"))
+    kg = _num(data, "co2e_kg").to_numpy()
+    return (codes, pd.Series(labels, dtype=object), _per_label(codes, len(labels)),
+            _per_label(codes, len(labels), kg / 1000.0))
+
+
 @lru_cache(maxsize=64)
 def _rf_multiplier_of(edition: str) -> float:
     """RF multiplier published with an edition (NaN when unknown or not an air edition)."""
@@ -155,14 +155,9 @@ def rf_used(data: pd.DataFrame) -> np.ndarray:
     Read from the inventory's ``radiative_forcing`` provenance column; inventories written
     before it existed fall back to ``rf_kg > 0`` on air rows.
     """
-    is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
-    if "radiative_forcing" in data.columns:
-        flag = data["radiative_forcing"]
-        used = flag.fillna(False).astype(bool).to_numpy() if flag.dtype != bool \
-            else flag.to_numpy()
-    else:
-        used = _num(data, "rf_kg").to_numpy() > 0
-    return is_air & used
+    used = data["radiative_forcing"].fillna(False).astype(bool) \
+        if "radiative_forcing" in data.columns else _num(data, "rf_kg") > 0
+    return (_text(data, "category") == "air").to_numpy(dtype=bool) & used.to_numpy(dtype=bool)
 
 
 def air_components(data: pd.DataFrame) -> pd.DataFrame:
@@ -208,13 +203,6 @@ def kyoto_label(data: pd.DataFrame) -> str:
     """Name of the Kyoto total, saying how air travel is counted in it."""
     return {"on": "Kyoto total (air with RF)", "off": "Kyoto total (air without RF)",
             "mixed": "Kyoto total (air partly with RF)"}.get(rf_mode(data), "Kyoto total")
-
-
-def _target_mask(data: pd.DataFrame, categories: Sequence[str]) -> np.ndarray:
-    """Rows in a target's categories, with the same rule as ``target_status``."""
-    from ..targets._common import category_mask
-
-    return category_mask(data, tuple(categories) or ("all",))
 
 
 def headcount_by_year(headcount: Any, entities: Any = None) -> pd.Series:
@@ -344,25 +332,20 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
     rank = _category_rank(by_cat.index)
     for cat in sorted(by_cat.index, key=lambda c: rank[c]):
         add("category", cat, category_label(cat), "tCO2e", by_cat.loc[[cat]])
-    add("total", "kyoto_total", kyoto_label(data), "tCO2e",
-        totals(frame["kyoto"]))
-    add("air", "air_with_rf", "Air travel with radiative forcing", "tCO2e",
-        totals(frame["air_rf"]))
-    add("air", "air_without_rf", "Air travel without radiative forcing", "tCO2e",
-        totals(frame["air_no_rf"]))
-    add("air", "rf_share", "of which radiative forcing (non-CO2 effects)", "tCO2e",
-        totals(frame["rf"]))
-    add("un_inventory", "un_inventory_total",
-        "UN-inventory view: total with air without RF, excluding hotel nights", "tCO2e",
-        totals(frame["un"]))
-    add("un_inventory", "memo_hotels", "Memo: hotel nights (outside the UN-inventory view)",
-        "tCO2e", totals(frame["hotel"]))
-    if frame["memo"].abs().sum() > 0:
-        add("memo", "memo_montreal", "Memo: Montreal-Protocol refrigerants (outside Kyoto)",
-            "tCO2e", totals(frame["memo"]))
-    if frame["biogenic"].abs().sum() > 0:
-        add("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "tCO2e",
-            totals(frame["biogenic"]))
+    lines = [("total", "kyoto_total", kyoto_label(data), "kyoto"),
+             ("air", "air_with_rf", "Air travel with radiative forcing", "air_rf"),
+             ("air", "air_without_rf", "Air travel without radiative forcing", "air_no_rf"),
+             ("air", "rf_share", "of which radiative forcing (non-CO2 effects)", "rf"),
+             ("un_inventory", "un_inventory_total",
+              "UN-inventory view: total with air without RF, excluding hotel nights", "un"),
+             ("un_inventory", "memo_hotels",
+              "Memo: hotel nights (outside the UN-inventory view)", "hotel"),
+             ("memo", "memo_montreal", "Memo: Montreal-Protocol refrigerants (outside Kyoto)",
+              "memo"),
+             ("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "biogenic")]
+    for section, key, item, column in lines:
+        if section != "memo" or frame[column].abs().sum() > 0:  # memo lines only when used
+            add(section, key, item, "tCO2e", totals(frame[column]))
     out = pd.concat(blocks, ignore_index=True)
     if headcount is not None and not headcount.empty:
         persons = _headcount_for(headcount, years)
@@ -415,8 +398,16 @@ def by_scope_category(data: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Trend columns and the summary lines they come from.
+TREND_LINES: dict[str, str] = {
+    "kyoto_tco2e": "kyoto_total", "air_with_rf_tco2e": "air_with_rf",
+    "air_without_rf_tco2e": "air_without_rf", "hotel_tco2e": "memo_hotels",
+    "un_inventory_tco2e": "un_inventory_total"}
+
+
 def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
-          baselines: Sequence[float | None] = ()) -> pd.DataFrame:
+          baselines: Sequence[float | None] = (), summary: pd.DataFrame | None = None
+          ) -> pd.DataFrame:
     """Totals per year from the first year on file, with each target's path.
 
     Parameters
@@ -431,46 +422,38 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
     baselines : sequence of float, optional
         Baselines to use instead of recomputing them from ``data`` (e.g. from
         ``target_status``'s root row).
+    summary : DataFrame, optional
+        :func:`summary_table` of ``data``, when already computed (the totals are its lines).
 
     Returns
     -------
     DataFrame
         ``year``, ``kyoto_tco2e``, ``air_with_rf_tco2e``, ``air_without_rf_tco2e``,
-        ``hotel_tco2e``, ``un_inventory_tco2e``, then the target columns.
+        ``hotel_tco2e``, ``un_inventory_tco2e`` (NaN in years without rows), then the
+        target columns.
     """
     year = pd.to_numeric(_col(data, "year"), errors="coerce")
     if year.dropna().empty:
         return pd.DataFrame(columns=["year", "kyoto_tco2e"])
-    first, last = int(year.min()), int(year.max())
-    for t in targets:
-        last = max(last, int(getattr(t, "target_year", last)))
-    years = list(range(first, last + 1))
+    summary = summary_table(data) if summary is None else summary
+    lines = summary.set_index("key")
+    on_file = [c for c in summary.columns if c.isdigit()]
+    last = max([int(on_file[-1])] + [int(getattr(t, "target_year", 0)) for t in targets])
+    years = list(range(int(on_file[0]), last + 1))
+    out = pd.DataFrame({"year": years})
+    for column, key in TREND_LINES.items():
+        out[column] = lines.loc[key, on_file].astype(float).set_axis(
+            [int(y) for y in on_file]).reindex(years).to_numpy()
+    from ..targets._common import category_mask
+
+    has_data = np.isin(years, [int(y) for y in on_file])
     co2e = _num(data, "co2e_kg")
-    air = air_components(data)
-    hotel = _text(data, "category") == "hotel"
-
-    def per_year(values: pd.Series | np.ndarray) -> np.ndarray:
-        s = pd.Series(np.asarray(values, dtype=float), index=data.index)
-        return (s.groupby(year).sum().reindex(years, fill_value=0.0) / 1000.0).to_numpy(
-            dtype=float, copy=True)
-
-    rf = _num(data, "rf_kg").where(air["is_air"], 0.0)
-    out = pd.DataFrame({
-        "year": years,
-        "kyoto_tco2e": per_year(co2e),
-        "air_with_rf_tco2e": per_year(air["with_rf"]),
-        "air_without_rf_tco2e": per_year(air["without_rf"]),
-        "hotel_tco2e": per_year(co2e.where(hotel, 0.0)),
-        "un_inventory_tco2e": per_year((co2e - rf).where(~hotel, 0.0)),
-    })
-    has_data = np.isin(years, year.dropna().astype(int).unique())
-    out.loc[~has_data, ["kyoto_tco2e", "air_with_rf_tco2e", "air_without_rf_tco2e",
-                        "hotel_tco2e", "un_inventory_tco2e"]] = np.nan
     for k, t in enumerate(targets, start=1):
         if getattr(t, "metric", "co2e") != "co2e":
             continue
-        mask = _target_mask(data, getattr(t, "categories", ("all",)))
-        actual = per_year(co2e.where(pd.Series(mask, index=data.index), 0.0))
+        mask = category_mask(data, tuple(getattr(t, "categories", ("all",))) or ("all",))
+        actual = (co2e.where(pd.Series(mask, index=data.index), 0.0).groupby(year).sum()
+                  .reindex(years, fill_value=0.0) / 1000.0).to_numpy(dtype=float, copy=True)
         actual[~has_data] = np.nan
         out[f"target_{k}_actual_tco2e"] = actual
         b_year, t_year = int(t.baseline_year), int(t.target_year)
@@ -480,9 +463,8 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
         goal = base * (1.0 - float(t.reduction))
         yr = np.asarray(years, dtype=float)
         span = max(t_year - b_year, 1)
-        path = np.where((yr >= b_year) & (yr <= t_year),
-                        base + (goal - base) * (yr - b_year) / span, np.nan)
-        out[f"target_{k}_path_tco2e"] = path
+        out[f"target_{k}_path_tco2e"] = np.where(
+            (yr >= b_year) & (yr <= t_year), base + (goal - base) * (yr - b_year) / span, np.nan)
     return out
 
 
@@ -650,11 +632,8 @@ def fallbacks(data: pd.DataFrame) -> pd.DataFrame:
         emissions), ``share_pct`` (of all inventory rows).
     """
     cols = ["note", "variants", "rows", "tco2e", "share_pct"]
-    codes, labels = _distinct(_text(data, "notes"))
-    rows = _per_label(codes, len(labels))
-    tco2e = _per_label(codes, len(labels), _num(data, "co2e_kg").to_numpy() / 1000.0)
-    distinct = pd.DataFrame({"note": pd.Series(labels, dtype=object).str.strip(),
-                             "rows": rows, "tco2e": tco2e})
+    _, notes, rows, tco2e = _distinct_notes(data)
+    distinct = pd.DataFrame({"note": notes.str.strip(), "rows": rows, "tco2e": tco2e})
     distinct = distinct[(distinct["note"] != "") & (distinct["rows"] > 0)]
     if distinct.empty:
         return pd.DataFrame(columns=cols)
@@ -692,8 +671,8 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
     year = pd.to_numeric(_col(data, "year"), errors="coerce")
     if year.dropna().empty:
         return pd.DataFrame(columns=cols)
-    codes, labels = _distinct(_text(data, "notes"))
-    edition = pd.Series(labels, dtype=object).str.extract(_OTHER_EDITION, expand=False)
+    codes, notes, _, _ = _distinct_notes(data)
+    edition = notes.str.extract(_OTHER_EDITION, expand=False)
     used = np.append(edition.to_numpy(dtype=object), np.nan)[codes]
     frame = pd.DataFrame({"year": year, "category": _text(data, "category"),
                           "used": used}).dropna(subset=["year"])
@@ -739,10 +718,7 @@ def flags(data: pd.DataFrame, rejected: pd.DataFrame | None = None) -> pd.DataFr
     cols = ["flag", "rows", "tco2e", "share_pct"]
     out = []
     if len(data):
-        codes, labels = _distinct(_text(data, "notes"))
-        rows = _per_label(codes, len(labels))
-        tco2e = _per_label(codes, len(labels), _num(data, "co2e_kg").to_numpy() / 1000.0)
-        notes = pd.Series(labels, dtype=object)
+        _, notes, rows, tco2e = _distinct_notes(data)
         for label, text in FLAGS:
             hit = notes.str.contains(text, regex=False).to_numpy(dtype=bool)
             if hit.any() and rows[hit].sum():
