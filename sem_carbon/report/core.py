@@ -119,8 +119,13 @@ class Report:
     def _headcount(self) -> pd.Series:
         return tables.headcount_by_year(self.headcount, self.entities)
 
-    def _years(self, years: int | Sequence[int] | str | None) -> int | Sequence[int] | str | None:
-        return self.year if years is None else years
+    def _rows(self, years: int | Sequence[int] | str | None) -> pd.DataFrame:
+        """Rows of ``years`` (None: the reporting year, selected once per report)."""
+        if years is not None:
+            return tables.select_years(self.data, years)
+        if "reporting_year" not in self._memo:
+            self._memo["reporting_year"] = tables.select_years(self.data, self.year)
+        return self._memo["reporting_year"]
 
     def period(self) -> str:
         """Years on file as text ("2010–2024")."""
@@ -242,17 +247,17 @@ class Report:
     def top_routes(self, n: int = 15, years: int | Sequence[int] | str | None = None
                    ) -> pd.DataFrame:
         """Air routes by tCO2e (``years``: None = reporting year, "all", an int or a list)."""
-        return tables.top_routes(tables.select_years(self.data, self._years(years)), n)
+        return tables.top_routes(self._rows(years), n)
 
     def hotspots(self, n: int = 15, years: int | Sequence[int] | str | None = None
                  ) -> pd.DataFrame:
         """Largest entity x category cells (``years`` as in :meth:`top_routes`)."""
-        return tables.hotspots(tables.select_years(self.data, self._years(years)), n,
+        return tables.hotspots(self._rows(years), n,
                                self.entity_names)
 
     def entity_totals(self, years: int | Sequence[int] | str | None = None) -> pd.DataFrame:
         """tCO2e per entity (own activity only), with names."""
-        data = tables.select_years(self.data, self._years(years))
+        data = self._rows(years)
         if data.empty:
             return pd.DataFrame(columns=["entity", "name", "tco2e"])
         out = (pd.to_numeric(data["co2e_kg"], errors="coerce").groupby(

@@ -495,9 +495,10 @@ def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     key = np.minimum(o, d) * len(airports) + np.maximum(o, d)  # one key per route
     round_trip = _col(air, "round_trip", False).fillna(False).astype(bool).to_numpy()
     pax = pd.to_numeric(_col(air, "passengers", 1.0), errors="coerce").fillna(1.0).to_numpy()
-    trip_codes, trip_ids = _distinct(_text(air, "trip_id"))
-    blank = np.array([t == "" for t in trip_ids] + [True])[trip_codes]  # no id: one per row
+    trip_id = _text(air, "trip_id")
+    trip_codes, trip_ids = pd.factorize(trip_id)  # codes only: no text per distinct trip
     row_codes, _ = pd.factorize(_col(air, "source_row", 0))
+    blank = (trip_id == "").to_numpy(dtype=bool)  # no trip id: each row is a trip
     trip = np.where(blank, len(trip_ids) + row_codes, trip_codes)
     comp = air_components(air)
     frame = pd.DataFrame({
