@@ -53,9 +53,9 @@ def md_table(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _more(table: Table, what: str) -> str:
+def _more(table: Table) -> str:
     shown, total = len(table.shown), len(table.data)
-    return f" ({shown} of {total} {what} shown)" if total > shown else ""
+    return f" ({shown} of {total} shown)" if total > shown else ""
 
 
 def render_markdown(m: ReportModel) -> str:
@@ -103,16 +103,9 @@ def render_markdown(m: ReportModel) -> str:
             f"## Top air routes, {m.reporting_year}", "", md_table(m.top_routes),
             f"## Hotspots, {m.reporting_year}", "", md_table(m.hotspots),
             "## Data quality", ""]
-    q = m.quality
-    for title, name in (("Rows read, computed and rejected", "reconciliation"),
-                        ("Rows to know about", "flags"), ("Years covered", "coverage"),
-                        ("Rows whose category came from another edition", "other_editions"),
-                        ("Rejections by reason", "rejected_reasons"),
-                        ("Fallbacks and substitutions" + _more(q["fallbacks"], "notes"),
-                         "fallbacks"),
-                        ("Calculation methods", "methods"),
-                        ("Rejected rows" + _more(q["rejected"], "rows"), "rejected")):
-        out += [f"### {title}", "", md_table(q[name])]
+    for name, table in m.quality.items():  # the long ones are cut: "(15 of 40 shown)"
+        more = _more(table) if name in ("fallbacks", "rejected") else ""
+        out += [f"### {table.title}{more}", "", md_table(table)]
     out += ["## Methodology appendix", "", "### Factor editions used", "",
             md_table(m.editions), "### Parameters", "", md_table(m.parameters)]
     if m.generated_at:

@@ -53,12 +53,13 @@ def _columns(*specs: tuple[str, ...]) -> tuple[Column, ...]:
 class Table:
     """One table: ``data`` (every row and column: what JSON and Excel write), the
     ``columns`` HTML and Markdown show (absent ones skipped), the ``rows`` they show
-    (default: all), and the note said instead of an ``empty`` table."""
+    (default: all), the note said instead of an ``empty`` table, and its ``title``."""
 
     data: pd.DataFrame
     columns: tuple[Column, ...] = ()
     empty: str = "No rows."
     rows: pd.DataFrame | None = None
+    title: str = ""
 
     @property
     def shown(self) -> pd.DataFrame:
@@ -196,36 +197,35 @@ def trend_columns(targets: Sequence[Any]) -> tuple[Column, ...]:
     return cols
 
 
-QUALITY_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "reconciliation": _columns(("table", "Table"), ("rows_read", "Read", "int"),
-                               ("rows_computed", "Computed", "int"),
-                               ("rows_rejected", "Rejected", "int")),
-    "flags": _columns(("flag", "Flag", "wrap"), ("rows", "Rows", "int"),
-                      ("share_pct", "Share of rows", "pct"), ("tco2e", "tCO2e", "t")),
-    "coverage": _columns(("table", "Table"), ("first_year", "First", "year"),
-                         ("last_year", "Last", "year"),
-                         ("missing_years", "Years missing", "wrap"), ("rows", "Rows", "int")),
-    "other_editions": _columns(("year", "Year", "year"), ("other_edition", "Rows", "int"),
-                               ("share_pct", "Share of the year's rows", "pct"),
-                               ("detail", "Category from edition", "wrap")),
-    "rejected_reasons": _columns(("table", "Table"), ("column", "Column", "code"),
-                                 ("reason", "Reason", "clip"), ("variants", "Variants", "int"),
-                                 ("rows", "Rows", "int")),
-    "fallbacks": _columns(("note", "Note", "clip"), ("variants", "Variants", "int"),
-                          ("rows", "Rows", "int"), ("share_pct", "Share of rows", "pct"),
-                          ("tco2e", "tCO2e", "t")),
-    "methods": _columns(("category", "Category", "category"), ("method", "Method", "wrap"),
-                        ("variants", "Variants", "int"), ("rows", "Rows", "int"),
-                        ("tco2e", "tCO2e", "t"), ("share_pct", "Share", "share")),
-    "rejected": _columns(("table", "Table"), ("source_row", "Source row", "int"),
-                         ("column", "Column", "code"), ("value", "Value", "code"),
-                         ("reason", "Reason", "clip")),
-}
-QUALITY_EMPTY: dict[str, str] = {
-    "flags": "No row carries a data-quality flag.",
-    "other_editions": "Every row used its own year's edition for its category.",
-    "rejected_reasons": "No row was rejected.", "rejected": "No row was rejected.",
-    "fallbacks": "No fallback was needed.",
+#: The data-quality tables in reading order: title, note when empty, columns shown.
+QUALITY: dict[str, tuple[str, str, tuple[Column, ...]]] = {
+    "reconciliation": ("Rows read, computed and rejected", "No rows.", _columns(
+        ("table", "Table"), ("rows_read", "Read", "int"), ("rows_computed", "Computed", "int"),
+        ("rows_rejected", "Rejected", "int"))),
+    "flags": ("Rows to know about", "No row carries a data-quality flag.", _columns(
+        ("flag", "Flag", "wrap"), ("rows", "Rows", "int"), ("share_pct", "Share of rows", "pct"),
+        ("tco2e", "tCO2e", "t"))),
+    "coverage": ("Years covered", "No rows.", _columns(
+        ("table", "Table"), ("first_year", "First", "year"), ("last_year", "Last", "year"),
+        ("missing_years", "Years missing", "wrap"), ("rows", "Rows", "int"))),
+    "other_editions": ("Rows whose category came from another edition",
+                       "Every row used its own year's edition for its category.", _columns(
+        ("year", "Year", "year"), ("other_edition", "Rows", "int"),
+        ("share_pct", "Share of the year's rows", "pct"),
+        ("detail", "Category from edition", "wrap"))),
+    "rejected_reasons": ("Rejections by reason", "No row was rejected.", _columns(
+        ("table", "Table"), ("column", "Column", "code"), ("reason", "Reason", "clip"),
+        ("variants", "Variants", "int"), ("rows", "Rows", "int"))),
+    "fallbacks": ("Fallbacks and substitutions used", "No fallback was needed.", _columns(
+        ("note", "Note", "clip"), ("variants", "Variants", "int"), ("rows", "Rows", "int"),
+        ("share_pct", "Share of rows", "pct"), ("tco2e", "tCO2e", "t"))),
+    "methods": ("Calculation methods", "No rows.", _columns(
+        ("category", "Category", "category"), ("method", "Method", "wrap"),
+        ("variants", "Variants", "int"), ("rows", "Rows", "int"), ("tco2e", "tCO2e", "t"),
+        ("share_pct", "Share", "share"))),
+    "rejected": ("Rejected rows", "No row was rejected.", _columns(
+        ("table", "Table"), ("source_row", "Source row", "int"), ("column", "Column", "code"),
+        ("value", "Value", "code"), ("reason", "Reason", "clip"))),
 }
 ROUTE_COLUMNS = _columns(("route", "Route"), ("trips", "Trips", "int"),
                          ("distance_km", "km", "int"), ("tco2e", "tCO2e", "t"),
@@ -282,9 +282,8 @@ def build_model(report: Report) -> ReportModel:
     shown = {"rejected": quality["rejected"].head(MAX_REJECTED_SHOWN),
              "fallbacks": quality["fallbacks"].head(MAX_FALLBACKS_SHOWN),
              "other_editions": other[other["other_edition"] > 0] if len(other) else other}
-    quality_tables = {name: Table(frame, QUALITY_COLUMNS[name],
-                                  QUALITY_EMPTY.get(name, "No rows."), shown.get(name))
-                      for name, frame in quality.items()}
+    quality_tables = {name: Table(quality[name], columns, empty, shown.get(name), title)
+                      for name, (title, empty, columns) in QUALITY.items()}
     summary = report.summary()
     years = [c for c in summary.columns if c.isdigit()]
     by_cat = report.by_scope_category()
