@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 from test_report import EVIL, _air, _row, make_report
 
+from sem_carbon.errors import InputFormatError
 from sem_carbon.inventory import Inventory
 from sem_carbon.report import Report, formats
 from sem_carbon.report import model as report_model
@@ -269,6 +270,26 @@ def test_inventory_without_provenance_columns_falls_back() -> None:
     hotel = pd.DataFrame([_row(2019, "HQ", "hotel", 3, 50.0, "travel")]).drop(
         columns=PROVENANCE)
     assert _parameters(hotel)["Air haul rule"] == ["n/a"]
+
+
+def test_provenance_survives_a_csv_round_trip_and_a_concat(tmp_path: Path) -> None:
+    rows = _air_rows(haul_rule="distance", radiative_forcing=[True, False],
+                     rf_multiplier=[1.9, np.nan])
+    rows.loc[1, "rf_kg"] = 0.0
+    inv = Inventory(rows, None, {"travel": 2})
+    inv.to_csv(tmp_path / "inv.csv")
+    back = Inventory.read_csv(tmp_path / "inv.csv").data
+    assert list(rt.rf_used(back)) == [True, False]  # not "False" read as a true string
+    texts = rows.assign(radiative_forcing=["True", "False"])
+    assert list(rt.rf_used(texts)) == [True, False]
+    assert _parameters(back) == _parameters(rows)
+    # an older inventory (no provenance columns) concatenated with a newer one
+    old = _air_rows().drop(columns=PROVENANCE).assign(source_row=[7, 8])
+    both = Inventory.concat([inv, Inventory(old, None, {"travel": 2})]).data
+    assert list(rt.rf_used(both)) == [True, False, True, True]  # old rows: rf_kg > 0
+    assert _parameters(both)["Air haul rule"] == ["distance, not recorded"]
+    with pytest.raises(InputFormatError, match="radiative_forcing"):
+        rt.rf_used(rows.assign(radiative_forcing="perhaps"))
 
 
 def test_no_method_text_is_parsed_anywhere() -> None:

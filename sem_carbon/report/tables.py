@@ -149,15 +149,36 @@ def _edition_multipliers(data: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return by_code[codes[rows]]  # code -1 picks the trailing NaN
 
 
+#: How a ``radiative_forcing`` cell reads (1 with RF, 0 without, -1 not recorded).
+_FLAG_TEXT = {"true": 1, "1": 1, "1.0": 1, "false": 0, "0": 0, "0.0": 0, "": -1, "nan": -1,
+              "none": -1, "<na>": -1}
+
+
 def rf_used(data: pd.DataFrame) -> np.ndarray:
     """Per row: were with-RF air factors used? (False on non-air rows.)
 
-    Read from the inventory's ``radiative_forcing`` provenance column; inventories written
-    before it existed fall back to ``rf_kg > 0`` on air rows.
+    Read from the inventory's ``radiative_forcing`` provenance column (bools, or their text
+    after a CSV round trip; read once per distinct value); rows without it (inventories
+    written before it existed, or concatenated with such) fall back to ``rf_kg > 0``.
+
+    Raises
+    ------
+    InputFormatError
+        A ``radiative_forcing`` value that is neither true nor false.
     """
-    used = data["radiative_forcing"].fillna(False).astype(bool) \
-        if "radiative_forcing" in data.columns else _num(data, "rf_kg") > 0
-    return (_text(data, "category") == "air").to_numpy(dtype=bool) & used.to_numpy(dtype=bool)
+    is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
+    by_rf = _num(data, "rf_kg").to_numpy() > 0
+    if "radiative_forcing" not in data.columns:
+        return is_air & by_rf
+    codes, uniques = pd.factorize(data["radiative_forcing"], use_na_sentinel=True)
+    unknown = [u for u in uniques if str(u).strip().lower() not in _FLAG_TEXT]
+    if unknown:
+        from ..errors import InputFormatError
+
+        raise InputFormatError(f"column radiative_forcing: {unknown[0]!r} is neither true "
+                               "nor false")
+    flag = np.array([_FLAG_TEXT[str(u).strip().lower()] for u in uniques] + [-1])[codes]
+    return is_air & np.where(flag < 0, by_rf, flag == 1)
 
 
 def air_components(data: pd.DataFrame) -> pd.DataFrame:
@@ -806,11 +827,10 @@ def parameters(data: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
     is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
     if not is_air.any():
         haul = "n/a"
-    elif "haul_rule" in data.columns:
+    elif "haul_rule" in data.columns:  # rows without it (older inventories): not recorded
         codes, labels = _distinct(_text(data, "haul_rule"))
         seen = _per_label(codes[is_air], len(labels)) > 0
-        haul = ", ".join(sorted({labels[i] for i in np.flatnonzero(seen)} - {""})) \
-            or "not recorded"
+        haul = ", ".join(sorted({labels[i] or "not recorded" for i in np.flatnonzero(seen)}))
     else:
         haul = "not recorded"
     rows.append({"parameter": "Air haul rule", "value": haul,
