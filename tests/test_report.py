@@ -53,6 +53,9 @@ def _air(year: int, i: int, entity: str, origin: str, dest: str, km: float, scal
         "mode": "air", "origin": origin, "destination": dest, "cabin": "economy",
         "distance_km": km, "haul": "long_haul", "passengers": 1.0, "round_trip": i % 2 == 0,
         "cost": 1000.0 * scale, "currency": "USD",
+        # provenance columns of the engine (issue 20): what each row was computed with
+        "haul_rule": "distance", "radiative_forcing": rf_on,
+        "rf_multiplier": 1.9 if rf_on else np.nan,
     }
 
 
@@ -65,6 +68,7 @@ def _row(year: int, entity: str, category: str, scope: int, kg: float, table: st
         "biogenic_co2_kg": 0.0, "memo_co2e_kg": 0.0, "factor_id": f"desnz-{max(year, 2019)}",
         "factor_key": f"{category}:x", "factor_value": 1.0, "factor_unit": "kgCO2e / unit",
         "method": f"DESNZ {category}", "notes": "", "cost": np.nan, "currency": "",
+        "haul_rule": "", "radiative_forcing": False, "rf_multiplier": np.nan,
     }
     base.update(extra)
     return base

@@ -7,12 +7,12 @@
 Modules
 -------
 ``tables``    pure DataFrame views (summary, breakdowns, trend, routes, data quality)
-``charts``    matplotlib figures (imported only when drawn)
-``html``      one self-contained HTML file (inline CSS and SVG, print stylesheet)
-``excel``     openpyxl workbook
-``jsonout``   deterministic JSON
-``markdown``  Markdown text
-``safety``    HTML escaping (files: :mod:`sem_carbon.io.writers`)
+``model``     the frozen view-model every export renders (``Report.model()``)
+``formats``   the one place for number and cell formats
+``charts``    matplotlib figures of the model (imported only when drawn)
+``html``      one self-contained HTML file (jinja2 templates in ``templates/``)
+``excel``, ``jsonout``, ``markdown``   workbook, deterministic JSON, Markdown text
+``safety``    HTML escaping outside the templates (files: :mod:`sem_carbon.io.writers`)
 ``demo``      the example office (``sem-carbon demo``)
 """
 

@@ -22,7 +22,10 @@ from .tables import CATEGORY_ORDER, category_label
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["by_category_figure", "by_entity_figure", "rc_params", "to_svg", "trend_figure"]
+    from .model import ReportModel
+
+__all__ = ["by_category_figure", "by_entity_figure", "figures", "rc_params", "to_svg",
+           "trend_figure"]
 
 #: Colour per category (colour-blind-aware, Tableau 10 based).
 CATEGORY_COLOURS: dict[str, str] = {
@@ -164,13 +167,14 @@ def by_entity_figure(status: pd.DataFrame | None, entity_totals: pd.DataFrame | 
         return fig
 
 
-def by_category_figure(data: pd.DataFrame, title: str = "") -> Figure:
+def by_category_figure(summary: pd.DataFrame, title: str = "") -> Figure:
     """Stacked columns of tCO2e per year and category, air split into without-RF and RF.
 
     Parameters
     ----------
-    data : DataFrame
-        Inventory rows.
+    summary : DataFrame
+        :func:`sem_carbon.report.tables.summary_table` (its ``category`` lines, and the
+        ``air_without_rf`` and ``rf_share`` lines for the two parts of air).
     title : str
 
     Returns
@@ -179,25 +183,20 @@ def by_category_figure(data: pd.DataFrame, title: str = "") -> Figure:
     """
     from matplotlib import rc_context
 
-    from .tables import air_components
-
     with rc_context(rc_params()):
-        if data.empty:
+        columns = [c for c in summary.columns if str(c).isdigit()]
+        if not columns:
             return _empty(_figure(8.6, 3.6), title or "Emissions by category", "no data")
-        comp = air_components(data)
-        category = data["category"].fillna("").astype(str)
-        key = category.where(category != "air", "air_no_rf")
-        values = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0).where(
-            ~comp["is_air"], comp["without_rf"])
-        frame = pd.DataFrame({"year": data["year"].astype(int), "key": key,
-                              "t": values / 1000.0})
-        rf_part = pd.DataFrame({"year": data["year"].astype(int), "key": "air_rf",
-                                "t": (comp["with_rf"] - comp["without_rf"]).where(
-                                    comp["is_air"], 0.0) / 1000.0})
-        frame = pd.concat([frame, rf_part], ignore_index=True)
-        grid = frame.pivot_table(index="year", columns="key", values="t", aggfunc="sum",
-                                 fill_value=0.0)
-        years = list(range(int(grid.index.min()), int(grid.index.max()) + 1))
+        lines = summary.set_index("key")
+        parts = lines.loc[(summary["section"] == "category").to_numpy(), columns]
+        parts = parts.drop(index="air", errors="ignore")
+        if "air" in set(summary.loc[summary["section"] == "category", "key"]):
+            air = lines.loc[["air_without_rf", "rf_share"], columns]
+            parts = pd.concat([air.rename(index={"air_without_rf": "air_no_rf",
+                                                 "rf_share": "air_rf"}), parts])
+        years = list(range(int(columns[0]), int(columns[-1]) + 1))
+        grid = parts.T.astype(float).fillna(0.0)  # no rows that year: nothing to stack
+        grid.index = grid.index.astype(int)
         grid = grid.reindex(years, fill_value=0.0)
         order = ["air_no_rf", "air_rf", *[c for c in CATEGORY_ORDER if c != "air"]]
         order += sorted(set(grid.columns) - set(order))
@@ -286,6 +285,25 @@ def trend_figure(trend: pd.DataFrame, target_labels: Sequence[str] = (),
         fig.legend(loc="outside lower center", ncols=2)
         ax.set_title(title or "Emissions per year and target path")
         return fig
+
+
+def figures(model: ReportModel) -> dict[str, Figure]:
+    """The report's charts: ``by_entity``, ``by_category`` and ``trend``.
+
+    Parameters
+    ----------
+    model : ReportModel
+
+    Returns
+    -------
+    dict of str to Figure
+    """
+    status = model.targets[0].status.data if model.targets else None
+    return {"by_entity": by_entity_figure(status, model.entity_totals.data,
+                                          title=model.entity_chart_title),
+            "by_category": by_category_figure(model.summary.data),
+            "trend": trend_figure(model.trend.data, model.target_labels,
+                                  total_label=model.kyoto_label)}
 
 
 _SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 
 from . import tables
+from .formats import finite, truth
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from ..inventory import Inventory
+    from .model import ReportModel
 
 __all__ = ["Report"]
 
@@ -67,8 +69,8 @@ class Report:
 
     Notes
     -----
-    Views are computed once and cached (copies are handed out); build a new report after
-    changing the inventory.
+    Views are computed once and cached (copies are handed out), and :meth:`model` gathers
+    them once for every export; build a new report after changing the inventory.
 
     Examples
     --------
@@ -80,6 +82,7 @@ class Report:
                  budget: Any = None, headcount: Any = None, title: str | None = None,
                  year: int | None = None) -> None:
         self._memo: dict[str, Any] = {}
+        self._model: ReportModel | None = None
         self.inventory = inventory
         self.targets: tuple[Any, ...] = as_targets(targets)
         if isinstance(entities, pd.DataFrame):
@@ -91,9 +94,9 @@ class Report:
         self.headcount = headcount
         self.title = title or "Greenhouse-gas emissions report"
         data = inventory.data
-        years = pd.to_numeric(data["year"], errors="coerce").dropna() if "year" in data \
-            else pd.Series(dtype=float)
-        self.years: list[int] = sorted({int(y) for y in years})
+        years = pd.to_numeric(data["year"], errors="coerce").dropna().unique() \
+            if "year" in data else []
+        self.years: list[int] = sorted(int(y) for y in years)  # distinct years only
         self.year: int | None = int(year) if year is not None else (
             self.years[-1] if self.years else None)
 
@@ -116,15 +119,17 @@ class Report:
     def _headcount(self) -> pd.Series:
         return tables.headcount_by_year(self.headcount, self.entities)
 
-    def _years(self, years: int | Sequence[int] | str | None) -> int | Sequence[int] | str | None:
-        return self.year if years is None else years
+    def _rows(self, years: int | Sequence[int] | str | None) -> pd.DataFrame:
+        """Rows of ``years`` (None: the reporting year, selected once per report)."""
+        if years is not None:
+            return tables.select_years(self.data, years)
+        if "reporting_year" not in self._memo:
+            self._memo["reporting_year"] = tables.select_years(self.data, self.year)
+        return self._memo["reporting_year"]
 
     def period(self) -> str:
         """Years on file as text ("2010–2024")."""
-        if not self.years:
-            return "no data"
-        return (str(self.years[0]) if len(self.years) == 1
-                else f"{self.years[0]}–{self.years[-1]}")
+        return tables.period_text(self.years)
 
     # ------------------------------------------------------------------ views
     @_memo
@@ -148,7 +153,8 @@ class Report:
     def _status_for(self, by: str | None) -> list[pd.DataFrame]:
         if not self.targets:
             return []
-        target_status = _target_status_function()
+        from ..targets import target_status
+
         headcount = self.headcount if isinstance(self.headcount, pd.DataFrame) \
             and {"entity", "year", "headcount"} <= set(self.headcount.columns) else None
         return [target_status(self.inventory, target, by=by, entities=self.entities,
@@ -178,10 +184,9 @@ class Report:
             ``change_pct``, ``met``, ``gap`` and, with a budget, ``budget_*``,
             ``divergent`` and ``divergence``), one block per target; empty without targets.
         """
-        if not self.targets:
-            return pd.DataFrame(columns=["target_name", "entity", "name", "baseline", "actual",
-                                         "target", "change_pct", "met", "gap"])
-        return pd.concat(self._status, ignore_index=True)
+        from .model import entities_vs_target
+
+        return entities_vs_target(self._status)
 
     @_memo
     def targets_overview(self) -> pd.DataFrame:
@@ -210,24 +215,21 @@ class Report:
                 "baseline_year": int(target.baseline_year),
                 "target_year": int(target.target_year),
                 "reduction_pct": float(target.reduction) * 100.0,
-                "baseline": _float(total.get("baseline")), "target": _float(total.get("target")),
-                "actual": _float(total.get("actual")),
-                "change_pct": _float(total.get("change_pct")),
-                "met": _bool(total.get("met")),
-                "target_met": _bool(total.get("target_met", total.get("met"))),
+                **{key: finite(total.get(key))
+                   for key in ("baseline", "target", "actual", "change_pct")},
+                "met": truth(total.get("met")),
+                "target_met": truth(total.get("target_met", total.get("met"))),
                 "entities_met": int(assessed["met"].fillna(False).astype(bool).sum()),
                 "entities_assessed": len(assessed),
             }
             if "budget_change_pct" in status.columns:
                 row["budget_currency"] = str(total.get("budget_currency", "") or "")
-                row["budget_baseline"] = _float(total.get("budget_baseline"))
-                row["budget_actual"] = _float(total.get("budget_actual"))
-                row["budget_change_pct"] = _float(total.get("budget_change_pct"))
-                row["budget_met"] = _bool(total.get("budget_met"))
-                row["entities_budget_met"] = int(
-                    assessed["budget_met"].fillna(False).astype(bool).sum())
-                row["entities_divergent"] = int(
-                    assessed["divergent"].fillna(False).astype(bool).sum())
+                row.update({key: finite(total.get(key)) for key in (
+                    "budget_baseline", "budget_actual", "budget_change_pct")})
+                row["budget_met"] = truth(total.get("budget_met"))
+                row["entities_budget_met"], row["entities_divergent"] = (
+                    int(assessed[c].fillna(False).astype(bool).sum())
+                    for c in ("budget_met", "divergent"))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -238,24 +240,24 @@ class Report:
         See :func:`sem_carbon.report.tables.trend`; the baseline of each CO2e target is the
         organisation-wide baseline from its target status.
         """
-        baselines = [_float(overall["baseline"].iloc[0]) if len(overall) else None
+        baselines = [finite(overall["baseline"].iloc[0]) if len(overall) else None
                      for overall in self._overall]
-        return tables.trend(self.data, self.targets, baselines)
+        return tables.trend(self.data, self.targets, baselines, self.summary())
 
     def top_routes(self, n: int = 15, years: int | Sequence[int] | str | None = None
                    ) -> pd.DataFrame:
         """Air routes by tCO2e (``years``: None = reporting year, "all", an int or a list)."""
-        return tables.top_routes(tables.select_years(self.data, self._years(years)), n)
+        return tables.top_routes(self._rows(years), n)
 
     def hotspots(self, n: int = 15, years: int | Sequence[int] | str | None = None
                  ) -> pd.DataFrame:
         """Largest entity x category cells (``years`` as in :meth:`top_routes`)."""
-        return tables.hotspots(tables.select_years(self.data, self._years(years)), n,
+        return tables.hotspots(self._rows(years), n,
                                self.entity_names)
 
     def entity_totals(self, years: int | Sequence[int] | str | None = None) -> pd.DataFrame:
         """tCO2e per entity (own activity only), with names."""
-        data = tables.select_years(self.data, self._years(years))
+        data = self._rows(years)
         if data.empty:
             return pd.DataFrame(columns=["entity", "name", "tco2e"])
         out = (pd.to_numeric(data["co2e_kg"], errors="coerce").groupby(
@@ -335,17 +337,17 @@ class Report:
             hit = summary.loc[summary["key"] == key, col]
             return float(hit.iloc[0]) if len(hit) else float("nan")
 
-        total, un_view = line("kyoto_total"), line("un_inventory_total")
-        air_rf, air_no = line("air_with_rf"), line("air_without_rf")
+        total, air_rf = line("kyoto_total"), line("air_with_rf")
         out: list[dict[str, Any]] = [
             {"key": "kyoto_total", "label": f"Total emissions {col.replace('_', ' ')}",
-             "value": total, "unit": "tCO2e", "detail": tables.kyoto_label(self.data)},
-            {"key": "un_inventory_total", "label": "UN-inventory view", "value": un_view,
-             "unit": "tCO2e",
+             "value": total, "unit": "tCO2e",  # the item says how air counts in the total
+             "detail": str(summary.loc[summary["key"] == "kyoto_total", "item"].iloc[0])},
+            {"key": "un_inventory_total", "label": "UN-inventory view",
+             "value": line("un_inventory_total"), "unit": "tCO2e",
              "detail": f"air without RF, excl. hotels ({line('memo_hotels'):,.1f} t memo)"},
             {"key": "air_share", "label": "Air travel share",
              "value": air_rf / total * 100.0 if total else None, "unit": "%",
-             "detail": f"{air_rf:,.1f} t with RF · {air_no:,.1f} t without"},
+             "detail": f"{air_rf:,.1f} t with RF · {line('air_without_rf'):,.1f} t without"},
         ]
         per_capita = line("kyoto_total_per_capita")
         if np.isfinite(per_capita):
@@ -356,23 +358,39 @@ class Report:
             first = overview.iloc[0]
             out.append({
                 "key": "target", "label": f"Target {first['label']}",
-                "value": _float(first["change_pct"]), "unit": "%",
+                "value": finite(first["change_pct"]), "unit": "%",
                 "detail": ("met" if first["met"] else "not met")
                 + f" (goal −{first['reduction_pct']:g}%); "
                 + f"{int(first['entities_met'])} of {int(first['entities_assessed'])} "
                   "entities met it"})
         rec = self.reconciliation()
-        read = pd.to_numeric(rec.get("rows_read", pd.Series(dtype=float)),
-                             errors="coerce").sum()
-        rejected = pd.to_numeric(rec.get("rows_rejected", pd.Series(dtype=float)),
-                                 errors="coerce").sum()
+        read, rejected = (tables.column_sum(rec, c) for c in ("rows_read", "rows_rejected"))
         out.append({"key": "rejected_rows", "label": "Rows rejected",
                     "value": float(rejected), "unit": "rows",
                     "detail": f"of {read:,.0f} read ({rejected / read * 100 if read else 0:.1f}%)"
                               "; see data quality"})
         return out
 
-    # ------------------------------------------------------------------ figures
+    # ------------------------------------------------------------------ model
+    def model(self, timestamp: str | None = None) -> ReportModel:
+        """Every table and figure of the report, computed once (what the exports render).
+
+        Parameters
+        ----------
+        timestamp : str, optional
+            Stored as ``generated_at`` (shown by HTML, Markdown and JSON) when given.
+
+        Returns
+        -------
+        ReportModel
+            Frozen; the HTML, Markdown, JSON and Excel renderers take nothing else.
+        """
+        if self._model is None:
+            from .model import build_model
+
+            self._model = build_model(self)
+        return self._model.stamped(timestamp)
+
     def figures(self) -> dict[str, Figure]:
         """matplotlib figures: ``by_entity``, ``by_category``, ``trend``.
 
@@ -380,35 +398,16 @@ class Report:
         -------
         dict of str to matplotlib.figure.Figure
         """
-        from . import charts
+        from .charts import figures
 
-        if self._status:
-            status = self._status[0].copy()
-            if "name" not in status.columns:
-                status["name"] = tables.names_of(status["entity"], self.entity_names)
-            target = self.targets[0]
-            cats = ", ".join(getattr(target, "categories", ()) or ()) or "all"
-            entity_title = (f"{cats.capitalize()} emissions by entity: {target.baseline_year} "
-                            f"baseline vs {target.target_year}")
-            by_entity = charts.by_entity_figure(status, title=entity_title)
-        else:
-            by_entity = charts.by_entity_figure(
-                None, self.entity_totals(),
-                title=f"Emissions by entity, {self.year}" if self.year else "")
-        labels = [tables.target_label(t) for t in self.targets]
-        return {
-            "by_entity": by_entity,
-            "by_category": charts.by_category_figure(self.data),
-            "trend": charts.trend_figure(self.trend(), labels,
-                                         total_label=tables.kyoto_label(self.data)),
-        }
+        return figures(self.model())
 
     # ------------------------------------------------------------------ exports
     def to_markdown(self) -> str:
         """The report as Markdown (GitHub tables; text escaped)."""
         from .markdown import render_markdown
 
-        return render_markdown(self)
+        return render_markdown(self.model())
 
     def to_html(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
         """Write one self-contained HTML file (inline CSS and SVG charts, print-ready).
@@ -426,14 +425,14 @@ class Report:
         from ..io.writers import atomic_write_text
         from .html import render_html
 
-        return atomic_write_text(path, render_html(self, timestamp=timestamp))
+        return atomic_write_text(path, render_html(self.model(timestamp)))
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """Write an Excel workbook (summary, entities_vs_target, by_category_scope, trend,
-        top_routes, hotspots, data_quality, activities, rejected, methodology)."""
+        top_routes, hotspots, activities, the data-quality tables, methodology)."""
         from .excel import write_excel
 
-        return write_excel(self, path)
+        return write_excel(self.model(), path)
 
     def to_json(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
         """Write the report as deterministic JSON (sorted keys, fixed float format).
@@ -451,39 +450,17 @@ class Report:
         from ..io.writers import atomic_write_text
         from .jsonout import render_json
 
-        return atomic_write_text(path, render_json(self, timestamp=timestamp))
+        return atomic_write_text(path, render_json(self.model(timestamp)))
 
     def to_dict(self, timestamp: str | None = None) -> dict[str, Any]:
         """Plain-data view of the whole report (what :meth:`to_json` writes)."""
         from .jsonout import report_dict
 
-        return report_dict(self, timestamp=timestamp)
+        return report_dict(self.model(timestamp))
 
     def __repr__(self) -> str:
         return (f"<Report {self.title!r}: {len(self.data)} rows, {self.period()}, "
                 f"{len(self.targets)} target(s)>")
-
-
-def _float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
-
-
-def _bool(value: Any) -> bool | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return bool(value)
-
-
-def _target_status_function() -> Any:
-    try:
-        from ..targets import target_status
-    except ImportError:  # the package __init__ not written yet: use the module itself
-        from ..targets.status import target_status
-    return target_status
 
 
 def _assessed(status: pd.DataFrame) -> pd.DataFrame:

@@ -18,9 +18,9 @@ import pandas as pd
 from ..io.writers import atomic_write, neutralise_cell, neutralise_frame
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Report
+    from .model import ReportModel
 
-__all__ = ["SHEETS", "write_excel"]
+__all__ = ["SHEETS", "workbook_tables", "write_excel"]
 
 #: Sheet names in workbook order.
 SHEETS: tuple[str, ...] = (
@@ -134,36 +134,31 @@ def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True)
         ws.append(row)
 
 
-def workbook_tables(report: Report) -> dict[str, pd.DataFrame]:
+def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
     """The tables of the workbook, by sheet name (in :data:`SHEETS` order)."""
-    quality = report.data_quality()
+    q = model.quality
     return {
-        "summary": report.summary(),
-        "entities_vs_target": report.entities_vs_target(),
-        "by_category_scope": report.by_scope_category(),
-        "trend": report.trend(),
-        "top_routes": report.top_routes(),
-        "hotspots": report.hotspots(),
-        "activities": report.data,
-        "rejected": quality["rejected"],
-        "rejected_reasons": quality["rejected_reasons"],
-        "reconciliation": quality["reconciliation"],
-        "flags": quality["flags"],
-        "coverage": quality["coverage"],
-        "other_editions": quality["other_editions"],
-        "fallbacks": quality["fallbacks"],
-        "methods": quality["methods"],
-        "methodology": report.methodology(),
-        "parameters": report.parameters(),
+        "summary": model.summary.data,
+        "entities_vs_target": model.entities_vs_target,
+        "by_category_scope": model.by_scope_category.data,
+        "trend": model.trend.data,
+        "top_routes": model.top_routes.data,
+        "hotspots": model.hotspots.data,
+        "activities": model.activities,
+        **{name: q[name].data for name in ("rejected", "rejected_reasons", "reconciliation",
+                                           "flags", "coverage", "other_editions",
+                                           "fallbacks", "methods")},
+        "methodology": model.editions.data,
+        "parameters": model.parameters.data,
     }
 
 
-def write_excel(report: Report, path: str | os.PathLike[str]) -> Path:
+def write_excel(model: ReportModel, path: str | os.PathLike[str]) -> Path:
     """Write the report workbook atomically.
 
     Parameters
     ----------
-    report : Report
+    model : ReportModel
     path : path-like
         Destination ``.xlsx``.
 
@@ -173,12 +168,10 @@ def write_excel(report: Report, path: str | os.PathLike[str]) -> Path:
     """
     from openpyxl import Workbook
 
-    from .. import __version__
-
-    tables = workbook_tables(report)
+    tables = workbook_tables(model)
     wb = Workbook(write_only=True)
-    wb.properties.title = report.title
-    wb.properties.creator = f"sem-carbon {__version__}"
+    wb.properties.title = model.title
+    wb.properties.creator = f"sem-carbon {model.version}"
     fixed = dt.datetime(2000, 1, 1)  # no wall-clock time in the file's properties
     wb.properties.created = fixed
     wb.properties.modified = fixed

@@ -14,7 +14,6 @@ are shown on a separate memo line (Greening the Blue boundary).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -22,31 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "CATEGORY_LABELS",
-    "CATEGORY_ORDER",
-    "TRAVEL_CATEGORIES",
-    "air_components",
-    "by_scope_category",
-    "coverage",
-    "fallbacks",
-    "flags",
-    "headcount_by_year",
-    "hotspots",
-    "kyoto_label",
-    "methods",
-    "names_of",
-    "other_editions",
-    "parameters",
-    "rejected_reasons",
-    "rejected_rows",
-    "rf_mode",
-    "select_years",
-    "summary_table",
-    "target_label",
-    "top_routes",
-    "trend",
-]
+__all__ = ["CATEGORY_LABELS", "CATEGORY_ORDER", "TREND_LINES", "air_components",
+           "by_scope_category", "category_label", "column_sum", "coverage", "fallbacks", "flags",
+           "headcount_by_year", "hotspots", "kyoto_label", "methods", "names_of",
+           "other_editions", "parameters", "period_text", "rejected_reasons", "rejected_rows",
+           "rf_mode", "rf_used", "select_years", "summary_table", "target_label", "top_routes",
+           "trend"]
 
 #: Categories in reading order (travel first, then facilities).
 CATEGORY_ORDER: tuple[str, ...] = ("air", "rail", "road", "hotel", "electricity", "td_losses",
@@ -58,11 +38,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "heat": "Heat and steam", "refrigerant": "Refrigerants", "water": "Water",
     "waste": "Waste",
 }
-#: Categories that make up "travel" (a target over ``categories=("travel",)``).
-TRAVEL_CATEGORIES: tuple[str, ...] = ("air", "rail", "road", "hotel")
 _SCOPE_LABELS = {1: "Scope 1", 2: "Scope 2", 3: "Scope 3"}
-_HAUL_RULE = re.compile(r"haul rule '([a-z_]+)'")
-_RF_TEXT = re.compile(r"RF on \(x([0-9.]+) on CO2\)")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -102,6 +78,19 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, str(category).replace("_", " ").capitalize())
 
 
+def period_text(years: Sequence[int]) -> str:
+    """Years on file as text ("2010–2024"; "no data" without years)."""
+    if not len(years):
+        return "no data"
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def column_sum(frame: pd.DataFrame, column: str) -> int:
+    """Sum of a count column (0 when absent; non-numbers count 0)."""
+    values = frame[column] if column in frame.columns else pd.Series(dtype=float)
+    return int(pd.to_numeric(values, errors="coerce").fillna(0).sum())
+
+
 def names_of(ids: pd.Series, names: Mapping[str, str] | None) -> pd.Series:
     """Entity names for ids (the id itself where no name is known)."""
     text = ids.astype(str)
@@ -114,6 +103,30 @@ def select_years(data: pd.DataFrame, years: int | Sequence[int] | str | None) ->
         return data
     wanted = [int(years)] if isinstance(years, (int, np.integer)) else [int(y) for y in years]
     return data[_col(data, "year", -1).isin(wanted)]
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes per row and the distinct texts (-1: missing): string work then runs once per
+    distinct value, never once per row (a categorical's own codes are reused)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return (np.asarray(values.cat.codes, dtype=np.intp),
+                ["" if pd.isna(c) else str(c) for c in values.cat.categories])
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
+
+
+def _per_label(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Rows (or summed ``weights``) per distinct value; code -1 (missing) is left out."""
+    ok = codes >= 0
+    return np.bincount(codes[ok], None if weights is None else weights[ok], minlength=n)
+
+
+def _distinct_notes(data: pd.DataFrame) -> tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]:
+    """The rows' notes as codes, the distinct notes, and rows and tCO2e per distinct note."""
+    codes, labels = _distinct(_text(data, "notes"))
+    kg = _num(data, "co2e_kg").to_numpy()
+    return (codes, pd.Series(labels, dtype=object), _per_label(codes, len(labels)),
+            _per_label(codes, len(labels), kg / 1000.0))
 
 
 @lru_cache(maxsize=64)
@@ -129,6 +142,45 @@ def _rf_multiplier_of(edition: str) -> float:
     return float(value) if value is not None else float("nan")
 
 
+def _edition_multipliers(data: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The published RF multiplier of each selected row's edition (looked up per edition)."""
+    codes, ids = _distinct(_text(data, "factor_id"))
+    by_code = np.append(np.array([_rf_multiplier_of(i) for i in ids], dtype=float), np.nan)
+    return by_code[codes[rows]]  # code -1 picks the trailing NaN
+
+
+#: How a ``radiative_forcing`` cell reads (1 with RF, 0 without, -1 not recorded).
+_FLAG_TEXT = {"true": 1, "1": 1, "1.0": 1, "false": 0, "0": 0, "0.0": 0, "": -1, "nan": -1,
+              "none": -1, "<na>": -1}
+
+
+def rf_used(data: pd.DataFrame) -> np.ndarray:
+    """Per row: were with-RF air factors used? (False on non-air rows.)
+
+    Read from the inventory's ``radiative_forcing`` provenance column (bools, or their text
+    after a CSV round trip; read once per distinct value); rows without it (inventories
+    written before it existed, or concatenated with such) fall back to ``rf_kg > 0``.
+
+    Raises
+    ------
+    InputFormatError
+        A ``radiative_forcing`` value that is neither true nor false.
+    """
+    is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
+    by_rf = _num(data, "rf_kg").to_numpy() > 0
+    if "radiative_forcing" not in data.columns:
+        return is_air & by_rf
+    codes, uniques = pd.factorize(data["radiative_forcing"], use_na_sentinel=True)
+    unknown = [u for u in uniques if str(u).strip().lower() not in _FLAG_TEXT]
+    if unknown:
+        from ..errors import InputFormatError
+
+        raise InputFormatError(f"column radiative_forcing: {unknown[0]!r} is neither true "
+                               "nor false")
+    flag = np.array([_FLAG_TEXT[str(u).strip().lower()] for u in uniques] + [-1])[codes]
+    return is_air & np.where(flag < 0, by_rf, flag == 1)
+
+
 def air_components(data: pd.DataFrame) -> pd.DataFrame:
     """Per-row air figures with and without radiative forcing, in kgCO2e.
 
@@ -141,21 +193,19 @@ def air_components(data: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Indexed like ``data``: ``is_air`` (bool), ``without_rf`` (``co2e_kg - rf_kg``),
-        ``with_rf`` (``co2e_kg`` where RF was on; ``co2e_kg + co2_kg x (m - 1)`` where it
-        was off, ``m`` the edition's RF multiplier; NaN when ``m`` is unknown).
+        ``with_rf`` (``co2e_kg`` where with-RF factors were used, see :func:`rf_used`;
+        ``co2e_kg + co2_kg x (m - 1)`` where they were not, ``m`` the RF multiplier
+        published with the row's edition; NaN when ``m`` is unknown).
     """
     is_air = (_text(data, "category") == "air").to_numpy()
     co2e = _num(data, "co2e_kg").to_numpy()
     rf = _num(data, "rf_kg").to_numpy()
     without = np.where(is_air, co2e - rf, 0.0)
-    method = _text(data, "method")
-    rf_off = is_air & method.str.contains("RF off", regex=False).to_numpy() & (rf == 0)
+    rf_off = is_air & ~rf_used(data) & (rf == 0)
     with_rf = np.where(is_air, co2e, 0.0)
     if rf_off.any():
-        ids = _text(data, "factor_id")[rf_off]
-        mult = ids.map({i: _rf_multiplier_of(i) for i in ids.unique()}).to_numpy(dtype=float)
+        mult = _edition_multipliers(data, rf_off)
         co2 = pd.to_numeric(_col(data, "co2_kg"), errors="coerce").to_numpy(dtype=float)[rf_off]
-        with_rf = with_rf.copy()
         with_rf[rf_off] = co2e[rf_off] + co2 * (mult - 1.0)
     return pd.DataFrame({"is_air": is_air, "without_rf": without, "with_rf": with_rf},
                         index=data.index)
@@ -163,10 +213,10 @@ def air_components(data: pd.DataFrame) -> pd.DataFrame:
 
 def rf_mode(data: pd.DataFrame) -> str:
     """How air rows were computed: ``"on"``, ``"off"``, ``"mixed"`` or ``"n/a"`` (no air)."""
-    air = _text(data, "category") == "air"
+    air = (_text(data, "category") == "air").to_numpy(dtype=bool)
     if not air.any():
         return "n/a"
-    on = _text(data, "method")[air].str.contains("RF on", regex=False)
+    on = rf_used(data)[air]
     return "on" if on.all() else "off" if not on.any() else "mixed"
 
 
@@ -174,13 +224,6 @@ def kyoto_label(data: pd.DataFrame) -> str:
     """Name of the Kyoto total, saying how air travel is counted in it."""
     return {"on": "Kyoto total (air with RF)", "off": "Kyoto total (air without RF)",
             "mixed": "Kyoto total (air partly with RF)"}.get(rf_mode(data), "Kyoto total")
-
-
-def _target_mask(data: pd.DataFrame, categories: Sequence[str]) -> np.ndarray:
-    """Rows in a target's categories, with the same rule as ``target_status``."""
-    from ..targets._common import category_mask
-
-    return category_mask(data, tuple(categories) or ("all",))
 
 
 def headcount_by_year(headcount: Any, entities: Any = None) -> pd.Series:
@@ -310,25 +353,20 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
     rank = _category_rank(by_cat.index)
     for cat in sorted(by_cat.index, key=lambda c: rank[c]):
         add("category", cat, category_label(cat), "tCO2e", by_cat.loc[[cat]])
-    add("total", "kyoto_total", kyoto_label(data), "tCO2e",
-        totals(frame["kyoto"]))
-    add("air", "air_with_rf", "Air travel with radiative forcing", "tCO2e",
-        totals(frame["air_rf"]))
-    add("air", "air_without_rf", "Air travel without radiative forcing", "tCO2e",
-        totals(frame["air_no_rf"]))
-    add("air", "rf_share", "of which radiative forcing (non-CO2 effects)", "tCO2e",
-        totals(frame["rf"]))
-    add("un_inventory", "un_inventory_total",
-        "UN-inventory view: total with air without RF, excluding hotel nights", "tCO2e",
-        totals(frame["un"]))
-    add("un_inventory", "memo_hotels", "Memo: hotel nights (outside the UN-inventory view)",
-        "tCO2e", totals(frame["hotel"]))
-    if frame["memo"].abs().sum() > 0:
-        add("memo", "memo_montreal", "Memo: Montreal-Protocol refrigerants (outside Kyoto)",
-            "tCO2e", totals(frame["memo"]))
-    if frame["biogenic"].abs().sum() > 0:
-        add("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "tCO2e",
-            totals(frame["biogenic"]))
+    lines = [("total", "kyoto_total", kyoto_label(data), "kyoto"),
+             ("air", "air_with_rf", "Air travel with radiative forcing", "air_rf"),
+             ("air", "air_without_rf", "Air travel without radiative forcing", "air_no_rf"),
+             ("air", "rf_share", "of which radiative forcing (non-CO2 effects)", "rf"),
+             ("un_inventory", "un_inventory_total",
+              "UN-inventory view: total with air without RF, excluding hotel nights", "un"),
+             ("un_inventory", "memo_hotels",
+              "Memo: hotel nights (outside the UN-inventory view)", "hotel"),
+             ("memo", "memo_montreal", "Memo: Montreal-Protocol refrigerants (outside Kyoto)",
+              "memo"),
+             ("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "biogenic")]
+    for section, key, item, column in lines:
+        if section != "memo" or frame[column].abs().sum() > 0:  # memo lines only when used
+            add(section, key, item, "tCO2e", totals(frame[column]))
     out = pd.concat(blocks, ignore_index=True)
     if headcount is not None and not headcount.empty:
         persons = _headcount_for(headcount, years)
@@ -381,8 +419,16 @@ def by_scope_category(data: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Trend columns and the summary lines they come from.
+TREND_LINES: dict[str, str] = {
+    "kyoto_tco2e": "kyoto_total", "air_with_rf_tco2e": "air_with_rf",
+    "air_without_rf_tco2e": "air_without_rf", "hotel_tco2e": "memo_hotels",
+    "un_inventory_tco2e": "un_inventory_total"}
+
+
 def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
-          baselines: Sequence[float | None] = ()) -> pd.DataFrame:
+          baselines: Sequence[float | None] = (), summary: pd.DataFrame | None = None
+          ) -> pd.DataFrame:
     """Totals per year from the first year on file, with each target's path.
 
     Parameters
@@ -397,46 +443,38 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
     baselines : sequence of float, optional
         Baselines to use instead of recomputing them from ``data`` (e.g. from
         ``target_status``'s root row).
+    summary : DataFrame, optional
+        :func:`summary_table` of ``data``, when already computed (the totals are its lines).
 
     Returns
     -------
     DataFrame
         ``year``, ``kyoto_tco2e``, ``air_with_rf_tco2e``, ``air_without_rf_tco2e``,
-        ``hotel_tco2e``, ``un_inventory_tco2e``, then the target columns.
+        ``hotel_tco2e``, ``un_inventory_tco2e`` (NaN in years without rows), then the
+        target columns.
     """
     year = pd.to_numeric(_col(data, "year"), errors="coerce")
     if year.dropna().empty:
         return pd.DataFrame(columns=["year", "kyoto_tco2e"])
-    first, last = int(year.min()), int(year.max())
-    for t in targets:
-        last = max(last, int(getattr(t, "target_year", last)))
-    years = list(range(first, last + 1))
+    summary = summary_table(data) if summary is None else summary
+    lines = summary.set_index("key")
+    on_file = [c for c in summary.columns if c.isdigit()]
+    last = max([int(on_file[-1])] + [int(getattr(t, "target_year", 0)) for t in targets])
+    years = list(range(int(on_file[0]), last + 1))
+    out = pd.DataFrame({"year": years})
+    for column, key in TREND_LINES.items():
+        out[column] = lines.loc[key, on_file].astype(float).set_axis(
+            [int(y) for y in on_file]).reindex(years).to_numpy()
+    from ..targets._common import category_mask
+
+    has_data = np.isin(years, [int(y) for y in on_file])
     co2e = _num(data, "co2e_kg")
-    air = air_components(data)
-    hotel = _text(data, "category") == "hotel"
-
-    def per_year(values: pd.Series | np.ndarray) -> np.ndarray:
-        s = pd.Series(np.asarray(values, dtype=float), index=data.index)
-        return (s.groupby(year).sum().reindex(years, fill_value=0.0) / 1000.0).to_numpy(
-            dtype=float, copy=True)
-
-    rf = _num(data, "rf_kg").where(air["is_air"], 0.0)
-    out = pd.DataFrame({
-        "year": years,
-        "kyoto_tco2e": per_year(co2e),
-        "air_with_rf_tco2e": per_year(air["with_rf"]),
-        "air_without_rf_tco2e": per_year(air["without_rf"]),
-        "hotel_tco2e": per_year(co2e.where(hotel, 0.0)),
-        "un_inventory_tco2e": per_year((co2e - rf).where(~hotel, 0.0)),
-    })
-    has_data = np.isin(years, year.dropna().astype(int).unique())
-    out.loc[~has_data, ["kyoto_tco2e", "air_with_rf_tco2e", "air_without_rf_tco2e",
-                        "hotel_tco2e", "un_inventory_tco2e"]] = np.nan
     for k, t in enumerate(targets, start=1):
         if getattr(t, "metric", "co2e") != "co2e":
             continue
-        mask = _target_mask(data, getattr(t, "categories", ("all",)))
-        actual = per_year(co2e.where(pd.Series(mask, index=data.index), 0.0))
+        mask = category_mask(data, tuple(getattr(t, "categories", ("all",))) or ("all",))
+        actual = (co2e.where(pd.Series(mask, index=data.index), 0.0).groupby(year).sum()
+                  .reindex(years, fill_value=0.0) / 1000.0).to_numpy(dtype=float, copy=True)
         actual[~has_data] = np.nan
         out[f"target_{k}_actual_tco2e"] = actual
         b_year, t_year = int(t.baseline_year), int(t.target_year)
@@ -446,9 +484,8 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
         goal = base * (1.0 - float(t.reduction))
         yr = np.asarray(years, dtype=float)
         span = max(t_year - b_year, 1)
-        path = np.where((yr >= b_year) & (yr <= t_year),
-                        base + (goal - base) * (yr - b_year) / span, np.nan)
-        out[f"target_{k}_path_tco2e"] = path
+        out[f"target_{k}_path_tco2e"] = np.where(
+            (yr >= b_year) & (yr <= t_year), base + (goal - base) * (yr - b_year) / span, np.nan)
     return out
 
 
@@ -463,32 +500,45 @@ def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
         twice), ``distance_km`` (great-circle, one way), ``tco2e`` (with RF as computed),
         ``tco2e_without_rf``, ``share_pct`` (of air), top ``n`` rows.
     """
-    air = data[_text(data, "category") == "air"]
     cols = ["route", "trips", "legs", "passengers", "distance_km", "tco2e", "tco2e_without_rf",
             "share_pct"]
-    if air.empty:
+    is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
+    if not is_air.any():
         return pd.DataFrame(columns=cols)
-    o = _text(air, "origin").str.upper()
-    d = _text(air, "destination").str.upper()
-    route = np.where(o <= d, o + "–" + d, d + "–" + o)
-    round_trip = _col(air, "round_trip", False).fillna(False).astype(bool)
-    pax = pd.to_numeric(_col(air, "passengers", 1.0), errors="coerce").fillna(1.0)
-    trip = _text(air, "trip_id")
-    trip = trip.where(trip != "", "row" + _text(air, "source_row"))
+    air = data[is_air]
+    # airports as codes: the text work runs once per distinct airport, not once per leg
+    o_codes, o_names = _distinct(_text(air, "origin"))
+    d_codes, d_names = _distinct(_text(air, "destination"))
+    airports = sorted({n.upper() for n in (*o_names, *d_names)})
+    rank = {a: i for i, a in enumerate(airports)}
+    o = np.array([rank[n.upper()] for n in o_names], dtype=np.int64)[o_codes]
+    d = np.array([rank[n.upper()] for n in d_names], dtype=np.int64)[d_codes]
+    key = np.minimum(o, d) * len(airports) + np.maximum(o, d)  # one key per route
+    round_trip = _col(air, "round_trip", False).fillna(False).astype(bool).to_numpy()
+    pax = pd.to_numeric(_col(air, "passengers", 1.0), errors="coerce").fillna(1.0).to_numpy()
+    trip_id = _text(air, "trip_id")
+    trip_codes, trip_ids = pd.factorize(trip_id)  # codes only: no text per distinct trip
+    row_codes, _ = pd.factorize(_col(air, "source_row", 0))
+    blank = (trip_id == "").to_numpy(dtype=bool)  # no trip id: each row is a trip
+    trip = np.where(blank, len(trip_ids) + row_codes, trip_codes)
     comp = air_components(air)
     frame = pd.DataFrame({
-        "route": route, "trip": trip.to_numpy(),
-        "journeys": (pax * np.where(round_trip, 2.0, 1.0)).to_numpy(),
+        "key": key, "trip": trip,
+        "journeys": pax * np.where(round_trip, 2.0, 1.0),
         "km": pd.to_numeric(_col(air, "distance_km"), errors="coerce").to_numpy(),
         "t": (_num(air, "co2e_kg") / 1000.0).to_numpy(),
         "t_no_rf": (comp["without_rf"] / 1000.0).to_numpy(),
     })
-    g = frame.groupby("route", sort=True)
+    g = frame.groupby("key", sort=True)
     out = pd.DataFrame({
-        "trips": g["trip"].nunique(), "legs": g.size(), "passengers": g["journeys"].sum(),
+        "trips": frame.drop_duplicates(["key", "trip"]).groupby("key", sort=True).size(),
+        "legs": g.size(), "passengers": g["journeys"].sum(),
         "distance_km": g["km"].mean(), "tco2e": g["t"].sum(),
         "tco2e_without_rf": g["t_no_rf"].sum(),
-    }).reset_index()
+    })
+    size = len(airports)
+    out.insert(0, "route", [f"{airports[k // size]}–{airports[k % size]}" for k in out.index])
+    out = out.reset_index(drop=True)
     total = float(frame["t"].sum())
     out["share_pct"] = out["tco2e"] / total * 100.0 if total else np.nan
     out = out.sort_values(["tco2e", "route"], ascending=[False, True], kind="mergesort")
@@ -539,23 +589,23 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _NOTE_SPLIT = r"; (?!used )"  # "no desnz-2012 edition; used ..." is one note
 
 
-def _most_frequent(values: pd.Series) -> str:
-    counts = values.value_counts().sort_index()
-    return str(counts.sort_values(ascending=False, kind="mergesort").index[0])
+def _by_pattern(frame: pd.DataFrame, text: str, keys: Sequence[str]) -> pd.DataFrame:
+    """Group texts that differ only in their numbers (row numbers, years, counts).
 
-
-def _by_pattern(frame: pd.DataFrame, text: str, keys: Sequence[str], count: str,
-                value: str | None = None) -> pd.DataFrame:
-    """Group texts that differ only in their numbers (row numbers, years, counts)."""
+    ``frame`` holds one row per distinct ``(keys, text)`` with its ``rows`` (and
+    optionally ``tco2e``); the pattern is computed on these distinct texts only. The
+    result shows the most frequent wording of each group and ``variants``, how many
+    wordings were merged.
+    """
     frame = frame.assign(_pattern=frame[text].str.replace(_NUMBER, "#", regex=True))
+    frame = frame.sort_values([*keys, "_pattern", "rows", text],
+                              ascending=[True] * (len(keys) + 1) + [False, True],
+                              kind="mergesort")
     g = frame.groupby([*keys, "_pattern"], sort=True)
-    out = pd.DataFrame({
-        text: g[text].agg(_most_frequent),
-        "variants": g[text].nunique(),
-        "rows": g[count].nunique() if count != text else g.size(),
-    })
-    if value is not None:
-        out["tco2e"] = g[value].sum()
+    out = pd.DataFrame({text: g[text].first(), "variants": g[text].nunique(),
+                        "rows": g["rows"].sum()})
+    if "tco2e" in frame.columns:
+        out["tco2e"] = g["tco2e"].sum()
     return out.reset_index().drop(columns="_pattern")
 
 
@@ -575,8 +625,15 @@ def rejected_reasons(rejected: pd.DataFrame) -> pd.DataFrame:
     cols = ["table", "column", "reason", "variants", "rows"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    rows = rows.assign(_row=rows["table"] + ":" + rows["source_row"].astype(str))
-    out = _by_pattern(rows, "reason", ["table", "column"], "_row")
+    codes, reasons = _distinct(rows["reason"])  # patterns per distinct reason, not per row
+    patterns = pd.Series(reasons, dtype=object).str.replace(_NUMBER, "#", regex=True)
+    rows = rows.assign(_pattern=patterns.to_numpy(dtype=object)[codes])
+    keys = ["table", "column", "_pattern"]
+    wordings = rows.groupby([*keys, "reason"], sort=True).size().rename("rows").reset_index()
+    out = _by_pattern(wordings.drop(columns="_pattern"), "reason", ["table", "column"])
+    # both grouped and sorted by (table, column, pattern): the rows line up
+    out["rows"] = rows.drop_duplicates([*keys, "source_row"]).groupby(keys, sort=True
+                                                                      ).size().to_numpy()
     return out.sort_values(["rows", "table", "reason"], ascending=[False, True, True],
                            kind="mergesort").reset_index(drop=True)[cols]
 
@@ -587,7 +644,8 @@ def fallbacks(data: pd.DataFrame) -> pd.DataFrame:
     A row's notes are split into single notes (a row can carry several, e.g. an edition
     substitution and a hotel-country fallback); notes that differ only in numbers (the
     year of a missing edition, a count) are counted together, ``note`` showing the most
-    frequent wording and ``variants`` how many were merged.
+    frequent wording and ``variants`` how many were merged. The text work runs on the
+    distinct notes, not on every row.
 
     Returns
     -------
@@ -596,15 +654,16 @@ def fallbacks(data: pd.DataFrame) -> pd.DataFrame:
         emissions), ``share_pct`` (of all inventory rows).
     """
     cols = ["note", "variants", "rows", "tco2e", "share_pct"]
-    notes = _text(data, "notes").str.strip()
-    used = notes != ""
-    if not used.any():
+    _, notes, rows, tco2e = _distinct_notes(data)
+    distinct = pd.DataFrame({"note": notes.str.strip(), "rows": rows, "tco2e": tco2e})
+    distinct = distinct[(distinct["note"] != "") & (distinct["rows"] > 0)]
+    if distinct.empty:
         return pd.DataFrame(columns=cols)
-    frame = pd.DataFrame({"note": notes[used].str.split(_NOTE_SPLIT, regex=True),
-                          "t": _num(data, "co2e_kg")[used] / 1000.0}).explode("note")
-    frame["note"] = frame["note"].astype(str).str.strip()
-    frame = frame[frame["note"] != ""]
-    out = _by_pattern(frame, "note", [], "note", "t")
+    single = distinct.assign(note=distinct["note"].str.split(_NOTE_SPLIT, regex=True)
+                             ).explode("note")
+    single["note"] = single["note"].astype(str).str.strip()
+    single = single[single["note"] != ""].groupby("note", as_index=False).sum()
+    out = _by_pattern(single, "note", [])
     out["share_pct"] = out["rows"] / max(len(data), 1) * 100.0
     return out.sort_values(["rows", "note"], ascending=[False, True], kind="mergesort"
                            ).reset_index(drop=True)[cols]
@@ -620,7 +679,8 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
 
     A year's edition may lack a category (no travel factors in 2010 and 2011, no hotels
     before 2019 ...); those rows use the nearest edition that publishes it and say so in
-    ``notes``. This table counts them per activity year.
+    ``notes``. This table counts them per activity year (the notes are read once per
+    distinct note).
 
     Returns
     -------
@@ -633,13 +693,15 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
     year = pd.to_numeric(_col(data, "year"), errors="coerce")
     if year.dropna().empty:
         return pd.DataFrame(columns=cols)
-    used = _text(data, "notes").str.extract(_OTHER_EDITION, expand=False)
+    codes, notes, _, _ = _distinct_notes(data)
+    edition = notes.str.extract(_OTHER_EDITION, expand=False)
+    used = np.append(edition.to_numpy(dtype=object), np.nan)[codes]
     frame = pd.DataFrame({"year": year, "category": _text(data, "category"),
                           "used": used}).dropna(subset=["year"])
     frame["year"] = frame["year"].astype(int)
     totals = frame.groupby("year").size()
     moved = frame.dropna(subset=["used"])
-    counts = moved.groupby(["year", "category", "used"], sort=True).size()
+    counts = moved.groupby(["year", "category", "used"], sort=True, observed=True).size()
     detail = {y: "; ".join(f"{c} from {e}: {n:,}" for (_, c, e), n in group.items())
               for y, group in counts.groupby(level="year")}  # loop over distinct years only
     out = pd.DataFrame({"year": totals.index, "rows": totals.to_numpy()})
@@ -667,7 +729,7 @@ FLAGS: tuple[tuple[str, str], ...] = (
 def flags(data: pd.DataFrame, rejected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows that carry each data-quality flag, and the refunds netted out.
 
-    The checks run on the distinct notes (a categorical's labels), not on every row.
+    The checks run on the distinct notes, not on every row.
 
     Returns
     -------
@@ -678,17 +740,12 @@ def flags(data: pd.DataFrame, rejected: pd.DataFrame | None = None) -> pd.DataFr
     cols = ["flag", "rows", "tco2e", "share_pct"]
     out = []
     if len(data):
-        notes = pd.Categorical(_text(data, "notes"))
-        labels = pd.Series(np.asarray(notes.categories, dtype=object)).astype(str)
-        kg = _num(data, "co2e_kg").fillna(0.0).to_numpy()
-        codes = notes.codes
+        _, notes, rows, tco2e = _distinct_notes(data)
         for label, text in FLAGS:
-            hit = labels.str.contains(text, regex=False).to_numpy()
-            if not hit.any():
-                continue
-            rows = np.append(hit, False)[codes]  # code -1 (missing) is no hit
-            out.append({"flag": label, "rows": int(rows.sum()),
-                        "tco2e": float(kg[rows].sum()) / 1000.0})
+            hit = notes.str.contains(text, regex=False).to_numpy(dtype=bool)
+            if hit.any() and rows[hit].sum():
+                out.append({"flag": label, "rows": int(rows[hit].sum()),
+                            "tco2e": float(tco2e[hit].sum())})
     if rejected is not None and len(rejected):
         refund = rejected["reason"].astype(str).str.startswith("refund")
         if refund.any():
@@ -715,13 +772,14 @@ def coverage(data: pd.DataFrame) -> pd.DataFrame:
     if year.dropna().empty:
         return pd.DataFrame(columns=cols)
     frame = pd.DataFrame({"table": _text(data, "table"), "year": year}).dropna()
+    per_year = frame.groupby(["table", "year"], sort=True, observed=True).size()
     rows = []
-    for table, group in frame.groupby("table", sort=True):
-        present = sorted({int(y) for y in group["year"]})
+    for table, group in per_year.groupby(level="table", sort=True):  # per table, then year
+        present = sorted(int(y) for y in group.index.get_level_values("year"))
         gaps = sorted(set(range(present[0], present[-1] + 1)) - set(present))
-        rows.append({"table": table, "first_year": present[0], "last_year": present[-1],
+        rows.append({"table": str(table), "first_year": present[0], "last_year": present[-1],
                      "years": len(present), "missing_years": ", ".join(map(str, gaps)),
-                     "rows": len(group)})
+                     "rows": int(group.sum())})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -741,9 +799,12 @@ def methods(data: pd.DataFrame) -> pd.DataFrame:
     if data.empty:
         return pd.DataFrame(columns=cols)
     frame = pd.DataFrame({"category": _text(data, "category"), "method": _text(data, "method"),
-                          "t": _num(data, "co2e_kg") / 1000.0})
-    out = _by_pattern(frame, "method", ["category"], "method", "t")
-    total = float(frame["t"].sum())
+                          "tco2e": _num(data, "co2e_kg") / 1000.0})
+    g = frame.groupby(["category", "method"], sort=True, observed=True)
+    distinct = pd.DataFrame({"rows": g.size(), "tco2e": g["tco2e"].sum()}).reset_index()
+    distinct = distinct.astype({"category": object, "method": object})
+    out = _by_pattern(distinct[distinct["rows"] > 0], "method", ["category"])
+    total = float(frame["tco2e"].sum())
     out["share_pct"] = out["tco2e"] / total * 100.0 if total else np.nan
     return out.sort_values(["tco2e", "method"], ascending=[False, True], kind="mergesort"
                            ).reset_index(drop=True)[cols]
@@ -752,33 +813,43 @@ def methods(data: pd.DataFrame) -> pd.DataFrame:
 def parameters(data: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
     """Method parameters used: haul rule, radiative forcing and its multiplier per edition.
 
+    Read from the inventory's provenance columns (``haul_rule``, ``radiative_forcing``,
+    ``rf_multiplier``); an inventory written before they existed shows the haul rule as
+    "not recorded", RF as on where ``rf_kg > 0``, and the multipliers published with its
+    editions. The method texts are never parsed.
+
     Returns
     -------
     DataFrame
         ``parameter``, ``value``, ``detail``.
     """
     rows: list[dict[str, str]] = []
-    air = data[_text(data, "category") == "air"]
-    method = _text(air, "method")
-    hauls = sorted({m.group(1) for m in method.map(_HAUL_RULE.search) if m})
-    rows.append({"parameter": "Air haul rule", "value": ", ".join(hauls) or "n/a",
+    is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
+    if not is_air.any():
+        haul = "n/a"
+    elif "haul_rule" in data.columns:  # rows without it (older inventories): not recorded
+        codes, labels = _distinct(_text(data, "haul_rule"))
+        seen = _per_label(codes[is_air], len(labels)) > 0
+        haul = ", ".join(sorted({labels[i] or "not recorded" for i in np.flatnonzero(seen)}))
+    else:
+        haul = "not recorded"
+    rows.append({"parameter": "Air haul rule", "value": haul,
                  "detail": "distance: great-circle < 500 km domestic, 500 to < 3,700 km "
-                           "short-haul, >= 3,700 km long-haul" if "distance" in hauls else ""})
-    rf_on = method.str.contains("RF on", regex=False)
-    rows.append({"parameter": "Radiative forcing in the Kyoto total",
-                 "value": "on" if rf_on.all() and len(air) else "off" if len(air) and not
-                 rf_on.any() else "mixed" if len(air) else "n/a",
+                           "short-haul, >= 3,700 km long-haul"
+                           if "distance" in haul.split(", ") else ""})
+    rows.append({"parameter": "Radiative forcing in the Kyoto total", "value": rf_mode(data),
                  "detail": "with-RF air factors = CO2 x m + CH4 + N2O; the RF share is shown "
                            "on its own line"})
-    ids = sorted(set(_text(air, "factor_id")) - {""})
+    mult = _edition_multipliers(data, is_air)
+    if "rf_multiplier" in data.columns:  # the multiplier each row was computed with
+        recorded = pd.to_numeric(data["rf_multiplier"], errors="coerce").to_numpy(dtype=float)
+        mult = np.where(np.isfinite(recorded[is_air]), recorded[is_air], mult)
+    codes, ids = _distinct(_text(data, "factor_id"))
+    pairs = pd.DataFrame({"code": codes[is_air], "m": mult}).drop_duplicates()
     by_multiplier: dict[str, list[str]] = {}
-    for edition in ids:
-        mult = _rf_multiplier_of(edition)
-        if not np.isfinite(mult):
-            found = {float(m.group(1)) for m in
-                     method[_text(air, "factor_id") == edition].map(_RF_TEXT.search) if m}
-            mult = found.pop() if len(found) == 1 else np.nan
-        by_multiplier.setdefault(f"{mult:g}" if np.isfinite(mult) else "unknown",
+    for edition, m in sorted((ids[c], m) for c, m in pairs.itertuples(index=False)
+                             if c >= 0 and ids[c]):  # one per distinct (edition, m)
+        by_multiplier.setdefault(f"{m:g}" if np.isfinite(m) else "unknown",
                                  []).append(edition)
     for value, editions_with in sorted(by_multiplier.items()):
         rows.append({"parameter": "RF multiplier m (on the CO2 component)", "value": value,

@@ -1,0 +1,327 @@
+"""The report's view-model: every table and figure the report shows, computed once.
+
+:meth:`Report.model` builds one :class:`ReportModel`; the HTML, Markdown, JSON and Excel
+renderers and the charts are pure functions of it (they never see the
+:class:`~sem_carbon.report.Report` or the inventory), so every format shows the same
+numbers. Each :class:`Table` carries its data (all columns: JSON and Excel write them
+all) and, once, the columns HTML and Markdown show, with their titles and kinds
+(:mod:`sem_carbon.report.formats`).
+
+The model is frozen (attributes cannot be re-bound; mappings are read-only views);
+renderers must not modify the DataFrames it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from . import tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Report
+
+__all__ = ["Column", "ReportModel", "Table", "TargetView", "build_model"]
+
+#: Year columns of the scope x category table shown in HTML and Markdown (all in JSON/Excel).
+YEARS_SHOWN = 6
+#: Rejected rows shown in HTML and Markdown (all of them are in Excel and rejected.csv).
+MAX_REJECTED_SHOWN = 100
+#: Fallback notes shown in HTML and Markdown (most frequent first).
+MAX_FALLBACKS_SHOWN = 15
+
+
+@attrs.frozen
+class Column:
+    """A column as HTML and Markdown show it: data column ``name``, ``title``, ``kind``."""
+
+    name: str
+    title: str
+    kind: str = "text"
+
+
+def _columns(*specs: tuple[str, ...]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+@attrs.frozen(eq=False)
+class Table:
+    """One table: ``data`` (every row and column: what JSON and Excel write), the
+    ``columns`` HTML and Markdown show (absent ones skipped), the ``rows`` they show
+    (default: all), the note said instead of an ``empty`` table, and its ``title``."""
+
+    data: pd.DataFrame
+    columns: tuple[Column, ...] = ()
+    empty: str = "No rows."
+    rows: pd.DataFrame | None = None
+    title: str = ""
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The rows HTML and Markdown show."""
+        return self.data if self.rows is None else self.rows
+
+    @property
+    def visible(self) -> tuple[Column, ...]:
+        """The columns shown that the data has."""
+        return tuple(c for c in self.columns if c.name in self.data.columns)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The shown rows as dicts (column name -> value)."""
+        return self.shown.to_dict("records")
+
+
+@attrs.frozen(eq=False)
+class TargetView:
+    """One target: its ``overview`` (a row of :meth:`Report.targets_overview`) and its
+    ``status`` per entity (:meth:`Report.target_status`)."""
+
+    overview: Mapping[str, Any]
+    status: Table
+
+
+@attrs.frozen(eq=False)
+class ReportModel:
+    """Everything the report shows, for renderers that take nothing else.
+
+    Attributes
+    ----------
+    title, version, kyoto_label : str
+        Report title; sem-carbon version; name of the Kyoto total (how air counts in it).
+    years, reporting_year : tuple of int, int
+        Years with data; the year of the headline figures, routes and hotspots.
+    kpis : tuple of mapping
+        Headline figures (``key``, ``label``, ``value``, ``unit``, ``detail``).
+    summary, by_scope_category, trend, top_routes, hotspots, entity_totals : Table
+    targets : tuple of TargetView
+    quality : mapping of str to Table
+        The tables of :meth:`Report.data_quality`.
+    coverage_note : str
+        A sentence naming tables that cover fewer years than the others ("" if none).
+    editions, parameters : Table
+        The methodology appendix.
+    activities : DataFrame
+        The inventory rows (the workbook's activities sheet).
+    inventory : mapping
+        ``rows``, ``rejected_rows``, ``total_tco2e``, ``rows_read`` (per table).
+    rows_read, rows_computed : int
+        Source rows read and computed, all tables.
+    entity_chart_title, target_labels : str, tuple of str
+    generated_at : str, optional
+        Time stamp shown when given (nothing time-dependent otherwise).
+    """
+
+    title: str
+    version: str
+    years: tuple[int, ...]
+    reporting_year: int | None
+    kyoto_label: str
+    kpis: tuple[Mapping[str, Any], ...]
+    summary: Table
+    by_scope_category: Table
+    targets: tuple[TargetView, ...]
+    entity_totals: Table
+    trend: Table
+    top_routes: Table
+    hotspots: Table
+    quality: Mapping[str, Table]
+    coverage_note: str
+    editions: Table
+    parameters: Table
+    activities: pd.DataFrame
+    inventory: Mapping[str, Any]
+    rows_read: int
+    rows_computed: int
+    entity_chart_title: str
+    target_labels: tuple[str, ...]
+    generated_at: str | None = None
+
+    @property
+    def period(self) -> str:
+        """Years on file as text ("2010–2024")."""
+        return tables.period_text(self.years)
+
+    @property
+    def entities_vs_target(self) -> pd.DataFrame:
+        """Every entity against every target (the workbook's sheet)."""
+        return entities_vs_target([t.status.data for t in self.targets])
+
+    @property
+    def edition_ids(self) -> tuple[str, ...]:
+        """Ids of the factor editions used."""
+        return tuple(str(i) for i in self.editions.data.get("id", ()))
+
+    def stamped(self, timestamp: str | None) -> ReportModel:
+        """This model with ``generated_at`` set (unchanged when ``timestamp`` is None)."""
+        return self if timestamp is None else attrs.evolve(self, generated_at=str(timestamp))
+
+
+# ---------------------------------------------------------------------------- columns
+def entities_vs_target(statuses: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Every target's status per entity, one block per target (the columns of
+    ``sem_carbon.target_status``; empty without targets)."""
+    if not statuses:
+        return pd.DataFrame(columns=["target_name", "entity", "name", "baseline", "actual",
+                                     "target", "change_pct", "met", "gap"])
+    return pd.concat(list(statuses), ignore_index=True)
+
+
+def status_columns(overview: Mapping[str, Any]) -> tuple[Column, ...]:
+    """Columns of a target's status per entity."""
+    return _columns(
+        ("name", "Entity", "tree"), ("entity", "Id"), ("kind", "Kind"),
+        ("baseline", f"Baseline {overview['baseline_year']}", "t"),
+        ("actual", f"Actual {overview['target_year']}", "t"), ("target", "Target", "t"),
+        ("change_pct", "Change", "spct"), ("met", "Carbon", "met"),
+        ("gap", "Still to cut", "t"), ("budget_change_pct", "Budget change", "spct"),
+        ("budget_met", "Budget", "met"), ("divergent", "Carbon vs budget", "flag"))
+
+
+def trend_columns(targets: Sequence[Any]) -> tuple[Column, ...]:
+    """Columns of the trend table (two per CO2e target)."""
+    cols = _columns(("year", "Year", "year"), ("kyoto_tco2e", "Kyoto total", "t"),
+                    ("air_with_rf_tco2e", "Air with RF", "t"),
+                    ("air_without_rf_tco2e", "Air without RF", "t"),
+                    ("hotel_tco2e", "Hotel nights", "t"),
+                    ("un_inventory_tco2e", "UN-inventory view", "t"))
+    for k, target in enumerate(targets, start=1):
+        cats = ", ".join(getattr(target, "categories", ()) or ()) or "all"
+        path = "Target path" if len(targets) == 1 else f"Target {k} path"
+        cols += _columns((f"target_{k}_actual_tco2e", f"{cats.capitalize()} (target scope)",
+                          "t"), (f"target_{k}_path_tco2e", path, "t"))
+    return cols
+
+
+#: The data-quality tables in reading order: title, note when empty, columns shown.
+QUALITY: dict[str, tuple[str, str, tuple[Column, ...]]] = {
+    "reconciliation": ("Rows read, computed and rejected", "No rows.", _columns(
+        ("table", "Table"), ("rows_read", "Read", "int"), ("rows_computed", "Computed", "int"),
+        ("rows_rejected", "Rejected", "int"))),
+    "flags": ("Rows to know about", "No row carries a data-quality flag.", _columns(
+        ("flag", "Flag", "wrap"), ("rows", "Rows", "int"), ("share_pct", "Share of rows", "pct"),
+        ("tco2e", "tCO2e", "t"))),
+    "coverage": ("Years covered", "No rows.", _columns(
+        ("table", "Table"), ("first_year", "First", "year"), ("last_year", "Last", "year"),
+        ("missing_years", "Years missing", "wrap"), ("rows", "Rows", "int"))),
+    "other_editions": ("Rows whose category came from another edition",
+                       "Every row used its own year's edition for its category.", _columns(
+        ("year", "Year", "year"), ("other_edition", "Rows", "int"),
+        ("share_pct", "Share of the year's rows", "pct"),
+        ("detail", "Category from edition", "wrap"))),
+    "rejected_reasons": ("Rejections by reason", "No row was rejected.", _columns(
+        ("table", "Table"), ("column", "Column", "code"), ("reason", "Reason", "clip"),
+        ("variants", "Variants", "int"), ("rows", "Rows", "int"))),
+    "fallbacks": ("Fallbacks and substitutions used", "No fallback was needed.", _columns(
+        ("note", "Note", "clip"), ("variants", "Variants", "int"), ("rows", "Rows", "int"),
+        ("share_pct", "Share of rows", "pct"), ("tco2e", "tCO2e", "t"))),
+    "methods": ("Calculation methods", "No rows.", _columns(
+        ("category", "Category", "category"), ("method", "Method", "wrap"),
+        ("variants", "Variants", "int"), ("rows", "Rows", "int"), ("tco2e", "tCO2e", "t"),
+        ("share_pct", "Share", "share"))),
+    "rejected": ("Rejected rows", "No row was rejected.", _columns(
+        ("table", "Table"), ("source_row", "Source row", "int"), ("column", "Column", "code"),
+        ("value", "Value", "code"), ("reason", "Reason", "clip"))),
+}
+ROUTE_COLUMNS = _columns(("route", "Route"), ("trips", "Trips", "int"),
+                         ("distance_km", "km", "int"), ("tco2e", "tCO2e", "t"),
+                         ("tco2e_without_rf", "without RF", "t"),
+                         ("share_pct", "Share of air", "share"))
+HOTSPOT_COLUMNS = _columns(("name", "Entity"), ("label", "Category"), ("tco2e", "tCO2e", "t"),
+                           ("share_pct", "Share", "share"))
+ENTITY_COLUMNS = _columns(("entity", "Entity"), ("name", "Name"), ("tco2e", "tCO2e", "t"))
+EDITION_COLUMNS = _columns(("id", "Edition", "code"), ("publisher", "Publisher", "wrap"),
+                           ("year", "Year", "year"), ("licence", "Licence", "wrap"),
+                           ("source", "Source", "wrap"), ("rows", "Rows", "int"),
+                           ("rf_multiplier", "RF multiplier", "t2"))
+PARAMETER_COLUMNS = _columns(("parameter", "Parameter"), ("value", "Value", "wrap"),
+                             ("detail", "Detail", "wrap"))
+
+
+# ---------------------------------------------------------------------------- building
+def _coverage_note(coverage: pd.DataFrame, years: Sequence[int]) -> str:
+    """A sentence naming tables that start later (or end earlier) than the others."""
+    if len(coverage) < 2 or not years:
+        return ""
+    late = coverage[(coverage["first_year"] > years[0]) | (coverage["last_year"] < years[-1])]
+    parts = [f"{row.table} data cover {row.first_year}–{row.last_year} only"
+             for row in late.itertuples(index=False)]
+    return (" Note: " + "; ".join(parts) + ", so the totals of other years leave them out."
+            if parts else "")
+
+
+def _entity_chart_title(report: Report) -> str:
+    if not report.targets:
+        return f"Emissions by entity, {report.year}" if report.year else ""
+    target = report.targets[0]
+    cats = ", ".join(getattr(target, "categories", ()) or ()) or "all"
+    return (f"{cats.capitalize()} emissions by entity: {target.baseline_year} baseline vs "
+            f"{target.target_year}")
+
+
+def build_model(report: Report) -> ReportModel:
+    """Compute every view of ``report`` once and gather them in a :class:`ReportModel`.
+
+    Parameters
+    ----------
+    report : Report
+
+    Returns
+    -------
+    ReportModel
+    """
+    from .. import __version__
+
+    inv = report.inventory
+    quality = report.data_quality()
+    other = quality["other_editions"]
+    shown = {"rejected": quality["rejected"].head(MAX_REJECTED_SHOWN),
+             "fallbacks": quality["fallbacks"].head(MAX_FALLBACKS_SHOWN),
+             "other_editions": other[other["other_edition"] > 0] if len(other) else other}
+    quality_tables = {name: Table(quality[name], columns, empty, shown.get(name), title)
+                      for name, (title, empty, columns) in QUALITY.items()}
+    summary = report.summary()
+    years = [c for c in summary.columns if c.isdigit()]
+    by_cat = report.by_scope_category()
+    cat_years = [c for c in by_cat.columns if c.isdigit()][-YEARS_SHOWN:]
+    targets = tuple(
+        TargetView(MappingProxyType(overview),
+                   Table(report.target_status(k), status_columns(overview)))
+        for k, overview in enumerate(report.targets_overview().to_dict("records")))
+    data = report.data
+    rec = quality["reconciliation"]
+    return ReportModel(
+        title=report.title, version=__version__, years=tuple(report.years),
+        reporting_year=report.year, kyoto_label=tables.kyoto_label(data),
+        kpis=tuple(MappingProxyType(k) for k in report.kpis()),
+        summary=Table(summary, _columns(("item", "Line", "line"),
+                                        *((y, y, "amount") for y in years),
+                                        ("all_years", "All years", "amount"))),
+        by_scope_category=Table(by_cat, _columns(
+            ("scope", "Scope", "int"), ("label", "Category"),
+            *((y, y, "t") for y in cat_years), ("all_years", "All years", "t"),
+            ("share_pct", "Share", "share"))),
+        targets=targets,
+        entity_totals=Table(report.entity_totals(), ENTITY_COLUMNS),
+        trend=Table(report.trend(), trend_columns(report.targets)),
+        top_routes=Table(report.top_routes(), ROUTE_COLUMNS, "No air travel in this year."),
+        hotspots=Table(report.hotspots(), HOTSPOT_COLUMNS, "No emissions in this year."),
+        quality=MappingProxyType(quality_tables),
+        coverage_note=_coverage_note(quality["coverage"], report.years),
+        editions=Table(report.methodology(), EDITION_COLUMNS),
+        parameters=Table(report.parameters(), PARAMETER_COLUMNS),
+        activities=data,
+        inventory=MappingProxyType({
+            "rows": len(data), "rejected_rows": len(inv.rejected),
+            "total_tco2e": float(np.nansum(pd.to_numeric(
+                data.get("co2e_kg", pd.Series(dtype=float)), errors="coerce"))) / 1000.0,
+            "rows_read": {str(k): int(v) for k, v in sorted(inv.rows_read.items())}}),
+        rows_read=tables.column_sum(rec, "rows_read"),
+        rows_computed=tables.column_sum(rec, "rows_computed"),
+        entity_chart_title=_entity_chart_title(report),
+        target_labels=tuple(tables.target_label(t) for t in report.targets),
+    )
