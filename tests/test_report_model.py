@@ -296,3 +296,15 @@ def test_no_method_text_is_parsed_anywhere() -> None:
     tables_source = (TEMPLATES.parent / "tables.py").read_text(encoding="utf-8")
     assert "haul rule '" not in tables_source and "RF on (x" not in tables_source
     assert not re.search(r'_text\([^)]*"method"\)\.str\.', tables_source)
+
+
+def test_report_of_an_inventory_without_entities() -> None:
+    """A table with no entity column (one office) still gives every export."""
+    import sem_carbon as sc
+
+    inv = sc.calculate(pd.DataFrame({"mode": ["air"], "origin": ["GVA"],
+                                     "destination": ["JFK"], "year": [2019]}))
+    rep = sc.Report(inv)
+    totals = rep.entity_totals()
+    assert totals["tco2e"].sum() == pytest.approx(inv.total().m)
+    assert "Key figures" in rep.to_markdown()

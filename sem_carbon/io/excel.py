@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFormatError
+from ..optional import require
 from .bounds import ReadLimits
 from .csvfile import ByteData, dedupe_names
 from .notes import InputWarning
@@ -109,7 +110,7 @@ def _open_failed(shown: str, exc: Exception) -> InputFormatError:
 
 def _xlsx(data: bytes, shown: str, sheet: str | int | None,
           limits: ReadLimits) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]]]:
-    import openpyxl
+    openpyxl = require("openpyxl", "excel", f"reading the Excel workbook {shown}")
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -152,7 +153,7 @@ def _xlsx(data: bytes, shown: str, sheet: str | int | None,
 
 def _xls(data: bytes, shown: str, sheet: str | int | None,
          limits: ReadLimits) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]]]:
-    import xlrd
+    xlrd = require("xlrd", "excel", f"reading the Excel 97-2003 workbook {shown}")
 
     try:
         book = xlrd.open_workbook(file_contents=data)

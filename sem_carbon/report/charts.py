@@ -297,7 +297,15 @@ def figures(model: ReportModel) -> dict[str, Figure]:
     Returns
     -------
     dict of str to Figure
+
+    Raises
+    ------
+    MissingDependencyError
+        matplotlib is not installed (``pip install "sem-carbon[charts]"``).
     """
+    from ..optional import require
+
+    require("matplotlib", "charts", "drawing the report's charts")
     status = model.targets[0].status.data if model.targets else None
     return {"by_entity": by_entity_figure(status, model.entity_totals.data,
                                           title=model.entity_chart_title),

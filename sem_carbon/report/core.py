@@ -246,12 +246,28 @@ class Report:
 
     def top_routes(self, n: int = 15, years: int | Sequence[int] | str | None = None
                    ) -> pd.DataFrame:
-        """Air routes by tCO2e (``years``: None = reporting year, "all", an int or a list)."""
+        """Air routes by tCO2e.
+
+        Parameters
+        ----------
+        n : int, default 15
+            How many routes.
+        years : int, sequence of int or "all", optional
+            Years covered; default the reporting year.
+        """
         return tables.top_routes(self._rows(years), n)
 
     def hotspots(self, n: int = 15, years: int | Sequence[int] | str | None = None
                  ) -> pd.DataFrame:
-        """Largest entity x category cells (``years`` as in :meth:`top_routes`)."""
+        """Largest entity x category cells.
+
+        Parameters
+        ----------
+        n : int, default 15
+            How many cells.
+        years : int, sequence of int or "all", optional
+            Years covered; default the reporting year.
+        """
         return tables.hotspots(self._rows(years), n,
                                self.entity_names)
 
@@ -260,8 +276,10 @@ class Report:
         data = self._rows(years)
         if data.empty:
             return pd.DataFrame(columns=["entity", "name", "tco2e"])
+        entity = (data["entity"].astype(str) if "entity" in data.columns
+                  else pd.Series("", index=data.index, name="entity"))  # no entity column
         out = (pd.to_numeric(data["co2e_kg"], errors="coerce").groupby(
-            data["entity"].astype(str)).sum() / 1000.0).rename("tco2e").reset_index()
+            entity.rename("entity")).sum() / 1000.0).rename("tco2e").reset_index()
         out.insert(1, "name", tables.names_of(out["entity"], self.entity_names))
         return out.sort_values(["tco2e", "entity"], ascending=[False, True],
                                kind="mergesort").reset_index(drop=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..io.writers import atomic_write, neutralise_cell, neutralise_frame
+from ..optional import require
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import ReportModel
@@ -165,8 +166,13 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str]) -> Path:
     Returns
     -------
     Path
+
+    Raises
+    ------
+    MissingDependencyError
+        openpyxl is not installed (``pip install "sem-carbon[excel]"``).
     """
-    from openpyxl import Workbook
+    Workbook = require("openpyxl", "excel", "writing an Excel report").Workbook
 
     tables = workbook_tables(model)
     wb = Workbook(write_only=True)

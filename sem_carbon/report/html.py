@@ -86,11 +86,16 @@ def render_html(model: ReportModel) -> str:
     -------
     str
     """
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
+    from ..errors import MissingDependencyError
     from .charts import figures, to_svg
 
-    # the charts' SVG is markup by construction (matplotlib escapes their texts)
-    svg = {name: Markup(to_svg(fig, label=name.replace("_", " ")))
-           for name, fig in figures(model).items()}
+    try:
+        # the charts' SVG is markup by construction (matplotlib escapes their texts)
+        svg = {name: Markup(to_svg(fig, label=name.replace("_", " ")))
+               for name, fig in figures(model).items()}
+    except MissingDependencyError as exc:  # charts are an optional part: say so in place
+        note = Markup('<p class="note">{}</p>').format(escape(str(exc)))
+        svg = dict.fromkeys(("by_entity", "by_category", "trend"), note)
     return environment().get_template("report.html.j2").render(m=model, svg=svg)
