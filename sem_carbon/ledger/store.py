@@ -131,7 +131,7 @@ class Store:
                     raise LedgerError(f"{self.path} is not a ledger (DuckDB cannot open it: "
                                       f"{exc})") from None
             try:
-                yield con
+                yield _Connection(con)
             finally:
                 con.close()
         finally:
@@ -219,6 +219,35 @@ class Store:
         finally:
             con.unregister("_incoming")
         return int(arrow.num_rows)
+
+
+class _Result:
+    """A query result whose ``fetchone`` reads the result to its end (DuckDB refuses other
+    work on a connection while a result is unfinished)."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def fetchone(self) -> Any:
+        rows = self._result.fetchall()
+        return rows[0] if rows else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
+
+
+class _Connection:
+    """A DuckDB connection whose results are :class:`_Result`."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def execute(self, sql: str, params: Any = None) -> _Result:
+        return _Result(self._con.execute(sql, params) if params is not None
+                       else self._con.execute(sql))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
 
 
 def _quote(name: str) -> str:
