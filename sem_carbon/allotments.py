@@ -318,7 +318,8 @@ def _status_block(ledger: Any, allotted: pd.DataFrame, cats: str, actual_rows: p
     methods = dict(zip(own["entity"], method, strict=True))
     out = allotted[["entity", "categories", "tco2e", "basis"]].rename(
         columns={"tco2e": "allotment"}).merge(rolled, on="entity", how="left")
-    out[values] = out[values].fillna(0.0)
+    out[values] = out[values].astype(float).fillna(0.0)
+    out["allotment"] = out["allotment"].astype(float)
     out.insert(1, "name", out["entity"].map(names).fillna(out["entity"]))
     out["remaining"] = out["allotment"] - out["actual"] - out["committed"]
     with np.errstate(divide="ignore", invalid="ignore"):

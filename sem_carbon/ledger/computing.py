@@ -64,14 +64,23 @@ def _options(method: dict[str, Any]) -> dict[str, Any]:
                                    "co2_only", "grid")}
 
 
-def compute(table: ActivityTable, method: dict[str, Any]) -> Inventory:
+def compute(table: ActivityTable, method: dict[str, Any], quiet: bool = False) -> Inventory:
     """The inventory of one activity table under ``method`` (same engine as ``calculate``).
 
     Without overrides this is exactly :func:`sem_carbon.calculate`. With overrides, the
     rows are grouped by the edition they would use (their year's, or ``factors``), each
     group computed with that edition plus the overrides, and the substitution notes
-    written as ``calculate`` writes them.
+    written as ``calculate`` writes them. ``quiet``: no ``NothingComputedWarning`` (a
+    batch of spend-only rows has no activity to compute).
     """
+    if quiet:
+        import warnings
+
+        from ..errors import NothingComputedWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NothingComputedWarning)
+            return compute(table, method)
     options = _options(method)
     overrides = method.get("overrides")
     if overrides is None:

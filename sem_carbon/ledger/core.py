@@ -218,7 +218,7 @@ class Ledger:
             if self._known_sha(done.sha256, kind) is not None:
                 prepared.append((path, kind, name, done, None, settings))
                 continue
-            inv = compute(done.table, method)
+            inv = compute(done.table, method, quiet=len(done.spend) > 0)
             prepared.append((path, kind, name, done, inv, settings))
         out = []
         with self.store.write() as con:
@@ -409,13 +409,16 @@ class Ledger:
                                      "rows": pd.DataFrame(overrides).to_dict(orient="list")})
         method = check_method({**method, **options})
         with self.store.read() as con:
-            batches = con.execute("SELECT batch_id, source, kind, rows_read, settings FROM "
-                                  "batches WHERE status = 'active' ORDER BY batch_id").df()
+            batches = con.execute(
+                "SELECT batch_id, source, kind, rows_read, settings, (SELECT count(*) FROM "
+                "spend s WHERE s.batch_id = b.batch_id) AS spend_rows FROM batches b WHERE "
+                "status = 'active' ORDER BY batch_id").df()
         computed = []
         for b in batches.itertuples(index=False):
             table = self._stored_table(int(b.batch_id), str(b.kind), str(b.source),
                                        int(b.rows_read), json.loads(b.settings))
-            computed.append((int(b.batch_id), str(b.source), compute(table, method)))
+            computed.append((int(b.batch_id), str(b.source),
+                             compute(table, method, quiet=int(b.spend_rows) > 0)))
         with self.store.write() as con:
             con.execute("UPDATE meta SET value = ? WHERE key = 'method'",
                         [json.dumps(_stored_method(method))])
