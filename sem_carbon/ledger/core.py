@@ -640,6 +640,9 @@ class Ledger:
         with self.store.read() as con:
             have = {r[0] for r in con.execute("DESCRIBE rows").fetchall()}
             missing = [d for d in dims if d not in have and d != "source"]
+            if missing and not con.execute("SELECT count(*) FROM rows").fetchone()[0]:
+                return pd.DataFrame({**{d: [] for d in dims}, "tco2e": [], "rows": [],
+                                     "estimated_tco2e": []})
             if missing:
                 raise InvalidArgumentError(f"the ledger's rows have no column(s) "
                                            f"{', '.join(missing)}")
@@ -897,8 +900,8 @@ def _inventory_metadata(path: Path) -> Inventory:
 
 def _insert_parquet(con: Any, path: Path, cid: int, batch_id: int) -> None:
     """Rows of an inventory Parquet file inserted by DuckDB itself (columns added)."""
-    con.execute("CREATE OR REPLACE TEMP VIEW _parquet AS SELECT * FROM read_parquet(?)",
-                [str(path)])
+    quoted = str(path).replace("'", "''")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _parquet AS SELECT * FROM read_parquet('{quoted}')")
     try:
         have = {r[0] for r in con.execute("DESCRIBE rows").fetchall()}
         from .store import _quote, _storage_type
