@@ -16,8 +16,8 @@ two additions:
   same normaliser (dates judged on the whole column, modes and currencies through the
   same vocabularies): the source is read a second time with the activity columns set to
   neutral stand-ins, and only the spend rows are taken from that second reading. A
-  source with no activity column at all (a finance extract: entity, date, mode, cost,
-  currency) is read the same way, every row a spend candidate.
+  source lacking an activity column altogether (a finance extract: entity, date, mode,
+  cost, currency) is read with that column empty, so its rows are candidates too.
 """
 
 from __future__ import annotations
@@ -154,15 +154,35 @@ def read_file(path: str | os.PathLike[str], kind: str, *, source: str,
     if kind != "travel":
         raise InputFormatError(f"kind must be travel or facilities, got {kind!r}")
     try:
-        table: ActivityTable | None = travel_table(raw, mapping, units, duplicates=duplicates,
+        table = travel_table(raw, mapping, units, duplicates=duplicates,
                                                    refunds=refunds, progress=False)
     except InputFormatError as exc:
         if not spend or "missing required column" not in str(exc):
             raise
-        table = None  # no activity columns at all: every row is a spend candidate
+        # an activity column is missing altogether (a finance extract, a log without
+        # distances): read with it empty, so its rows are rejected as missing activity
+        filled = _with_empty_activity(raw, mapping, units)
+        table = travel_table(filled, mapping, units, duplicates=duplicates, refunds=refunds,
+                             progress=False)
     if not spend:
         return ReadFile(table, _empty_spend(), sha, size)
     return _with_spend(raw, table, mapping, units, duplicates, refunds, sha, size)
+
+
+def _with_empty_activity(raw: RawTable, mapping: Any, units: Any) -> RawTable:
+    """The source with empty columns for the activity columns it lacks altogether."""
+    plan = plan_columns("travel", [str(c) for c in raw.frame.columns], mapping, units)
+    add: dict[str, str] = {}
+    if not plan.has("route") and not (plan.has("origin") and plan.has("destination")):
+        add.update(origin="", destination="")
+    if not plan.has("distance"):
+        add.update(distance="", distance_unit="km")
+    for name in ("nights", "country"):
+        if not plan.has(name):
+            add[name] = ""
+    taken = {_norm(c) for c in raw.frame.columns}
+    add = {k: v for k, v in add.items() if _norm(k) not in taken}
+    return attrs.evolve(raw, frame=raw.frame.assign(**add)) if add else raw
 
 
 def _empty_spend() -> pd.DataFrame:
@@ -181,11 +201,9 @@ def _candidates(table: ActivityTable) -> np.ndarray:
     return only.index[only.to_numpy()].to_numpy(dtype=np.int64)
 
 
-def _with_spend(raw: RawTable, table: ActivityTable | None, mapping: Any, units: Any,
+def _with_spend(raw: RawTable, table: ActivityTable, mapping: Any, units: Any,
                 duplicates: str, refunds: str, sha: str, size: int) -> ReadFile:
-    n = len(raw.frame)
-    candidates = (np.arange(2, n + 2, dtype=np.int64) if table is None
-                  else _candidates(table))
+    candidates = _candidates(table)
     if not candidates.size:
         return ReadFile(table, _empty_spend(), sha, size)
     stand_in = _stand_in_frame(raw, mapping, units)
@@ -206,16 +224,6 @@ def _with_spend(raw: RawTable, table: ActivityTable | None, mapping: Any, units:
     spend["notes"] = spend["notes"].str.replace(r"^$", "no activity: spend only", regex=True) \
         .where(spend["notes"] == "", spend["notes"] + "; no activity: spend only")
     taken = set(spend["source_row"].tolist())
-    if table is None:  # every row was a candidate: the rest is rejected as the second read said
-        rejected = second.rejected
-        kept = rows.loc[~rows["source_row"].isin(taken), "source_row"].unique()
-        rejected = pd.concat([rejected, pd.DataFrame({
-            "source_row": kept, "column": "cost", "value": "",
-            "reason": "no activity (route, distance or nights) and no cost and currency for a "
-                      "spend-based estimate"})], ignore_index=True)
-        empty = rows.iloc[0:0][["source_row", "entity", "date", "year", "mode", "cost",
-                                "currency"]]
-        return ReadFile(ActivityTable("travel", empty, rejected, raw.source, n), spend, sha, size)
     rejected = table.rejected[~table.rejected["source_row"].isin(taken)].reset_index(drop=True)
     return ReadFile(attrs.evolve(table, rejected=rejected), spend, sha, size)
 

@@ -52,7 +52,11 @@ CREATE TABLE IF NOT EXISTS computations (
 CREATE TABLE IF NOT EXISTS activities (batch_id BIGINT, source_row BIGINT);
 CREATE TABLE IF NOT EXISTS read_rejects (
     batch_id BIGINT, source_row BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR);
-CREATE TABLE IF NOT EXISTS rows (computation_id BIGINT, batch_id BIGINT);
+CREATE TABLE IF NOT EXISTS rows (
+    computation_id BIGINT, batch_id BIGINT, "table" VARCHAR, source VARCHAR,
+    source_row BIGINT, trip_id VARCHAR, leg BIGINT, entity VARCHAR, date TIMESTAMP,
+    year BIGINT, category VARCHAR, scope BIGINT, co2e_kg DOUBLE, cost DOUBLE,
+    currency VARCHAR, factor_id VARCHAR, method VARCHAR, notes VARCHAR);
 CREATE TABLE IF NOT EXISTS rejects (
     computation_id BIGINT, batch_id BIGINT, "table" VARCHAR, source VARCHAR,
     source_row BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR);
