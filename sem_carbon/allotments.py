@@ -320,15 +320,16 @@ def _status_block(ledger: Any, allotted: pd.DataFrame, cats: str, actual_rows: p
         columns={"tco2e": "allotment"}).merge(rolled, on="entity", how="left")
     out[values] = out[values].astype(float).fillna(0.0)
     out["allotment"] = out["allotment"].astype(float)
-    out.insert(1, "name", out["entity"].map(names).fillna(out["entity"]))
+    named = out["entity"].map(names).astype(object)
+    out.insert(1, "name", named.where(named.notna(), out["entity"]))
     out["remaining"] = out["allotment"] - out["actual"] - out["committed"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["projected_share"] = np.where(out["allotment"] > 0,
                                           out["projected"] / out["allotment"], np.nan)
         out["estimated_share"] = np.where(out["actual"] > 0,
                                           out["estimated"] / out["actual"], 0.0)
-    out["projection"] = out["entity"].map(methods).fillna(projection if entities is None
-                                                          else "rolled up")
+    shown = out["entity"].map(methods).astype(object)
+    out["projection"] = shown.where(shown.notna(), "rolled up")
     out["as_of"] = day
     out["elapsed_fraction"] = f
     out["alert"] = out["projected"] > out["allotment"] * (1 + _TOL) + _TOL
