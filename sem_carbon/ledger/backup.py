@@ -23,7 +23,7 @@ __all__ = ["TABLES", "export_ledger", "restore_ledger"]
 
 #: Tables of a ledger (all written by a backup).
 TABLES: tuple[str, ...] = ("meta", "batches", "events", "computations", "activities",
-                           "read_rejects", "rows", "rejects", "spend", "user_rates",
+                           "read_rejects", "rows", "summary", "rejects", "spend", "user_rates",
                            "spend_factors", "factor_overrides", "allotments")
 _SEQUENCES = {"batch_seq": ("batches", "batch_id"),
               "computation_seq": ("computations", "computation_id"),

@@ -1,7 +1,8 @@
 """The ledger's database file: DuckDB, one writer at a time, tables created on first use.
 
-:class:`Store` opens a short-lived DuckDB connection per operation, always under an
-inter-process file lock (``<ledger>.lock`` beside the database, :mod:`filelock`:
+:class:`Store` attaches the database file to an in-memory DuckDB engine for each
+operation (and detaches it after), always under an inter-process file lock
+(``<ledger>.lock`` beside the database, :mod:`filelock`:
 ``fcntl`` locks on POSIX, ``msvcrt`` locks on Windows). DuckDB itself allows a single
 read-write process per file; taking the lock for reads too keeps a reader from failing
 while a writer holds the file. A process that cannot get the lock (or the file, when
@@ -30,6 +31,7 @@ from ..optional import require
 
 __all__ = ["SCHEMA_VERSION", "LedgerBusyError", "LedgerError", "Store"]
 
+_ALIAS = "sem_carbon_ledger"
 #: Version of the table layout written in ``meta``; a newer file is refused.
 SCHEMA_VERSION = 1
 
@@ -57,6 +59,9 @@ CREATE TABLE IF NOT EXISTS rows (
     source_row BIGINT, trip_id VARCHAR, leg BIGINT, entity VARCHAR, date TIMESTAMP,
     year BIGINT, category VARCHAR, scope BIGINT, co2e_kg DOUBLE, cost DOUBLE,
     currency VARCHAR, factor_id VARCHAR, method VARCHAR, notes VARCHAR);
+CREATE TABLE IF NOT EXISTS summary (
+    computation_id BIGINT, batch_id BIGINT, entity VARCHAR, year BIGINT, category VARCHAR,
+    source VARCHAR, co2e_kg DOUBLE, rows BIGINT);
 CREATE TABLE IF NOT EXISTS rejects (
     computation_id BIGINT, batch_id BIGINT, "table" VARCHAR, source VARCHAR,
     source_row BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR);
@@ -103,6 +108,7 @@ class Store:
         self.path = Path(path)
         self.timeout = float(timeout)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._mem: Any = None
 
     @contextlib.contextmanager
     def _connect(self, write: bool) -> Iterator[Any]:
@@ -122,10 +128,12 @@ class Store:
                 f"for more than {self.timeout:g} s (an import still running? try again, or "
                 "raise the timeout)") from None
         try:
-            con = None
-            while con is None:
+            con = self._engine(duckdb)
+            quoted = str(self.path).replace("'", "''")
+            while True:
                 try:
-                    con = duckdb.connect(str(self.path), read_only=False)
+                    con.execute(f"ATTACH '{quoted}' AS {_ALIAS}")
+                    break
                 except duckdb.IOException as exc:  # held by a program outside the lock
                     if time.monotonic() > deadline:
                         raise LedgerBusyError(f"the ledger {self.path} is held by another "
@@ -135,19 +143,29 @@ class Store:
                     raise LedgerError(f"{self.path} is not a ledger (DuckDB cannot open it: "
                                       f"{exc})") from None
             try:
+                con.execute(f"USE {_ALIAS}")
                 yield _Connection(con)
             finally:
-                con.close()
+                con.execute("USE memory")
+                con.execute(f"DETACH {_ALIAS}")
         finally:
             lock.release()
+
+    def _engine(self, duckdb: Any) -> Any:
+        """One in-memory DuckDB engine per store, reused: attaching the file to it for
+        each operation costs a few milliseconds, starting an engine tens."""
+        if self._mem is None:
+            self._mem = duckdb.connect()
+        return self._mem
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Any]:
         """A connection in a transaction, committed on success, rolled back on error."""
         with self._connect(write=True) as con:
+            version = self._version(con)  # before the transaction: a failed probe aborts it
             con.execute("BEGIN TRANSACTION")
             try:
-                self._ensure_schema(con)
+                self._ensure_schema(con, version)
                 yield con
             except BaseException:
                 con.execute("ROLLBACK")
@@ -165,15 +183,13 @@ class Store:
 
     @staticmethod
     def _version(con: Any) -> int | None:
-        found = con.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_name = 'meta'").fetchone()[0]
-        if not found:
+        try:  # (cheaper than asking information_schema whether the table exists)
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except _duckdb().CatalogException:
             return None
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else None
 
-    def _ensure_schema(self, con: Any) -> None:
-        version = self._version(con)
+    def _ensure_schema(self, con: Any, version: int | None) -> None:
         if version is None:
             tables = con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
             if tables:
