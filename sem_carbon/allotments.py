@@ -33,7 +33,6 @@ an entity and year keeps the old ones as history.
 
 from __future__ import annotations
 
-
 from collections.abc import Sequence
 from typing import Any
 

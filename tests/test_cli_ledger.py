@@ -7,11 +7,10 @@ import json
 
 import pandas as pd
 import pytest
+from ledger_helpers import EXAMPLES, monthly_files
 
 from sem_carbon.cli import main
 from sem_carbon.cli_ledger import parse_constants, parse_scenario
-
-from ledger_helpers import EXAMPLES, monthly_files
 
 pytest.importorskip("duckdb")
 
@@ -31,7 +30,7 @@ def test_a_month_of_office_work(tmp_path, capsys):
     assert code == 0, err
     rows = json.loads(out)
     assert [r["action"] for r in rows] == ["imported"] * 3
-    code, out, _ = run(capsys, "ledger", "import", ledger, str(list(files.values())[0]),
+    code, out, _ = run(capsys, "ledger", "import", ledger, str(next(iter(files.values()))),
                        "--format", "json")
     assert json.loads(out)[0]["action"] == "unchanged"
     bills = tmp_path / "bills.csv"

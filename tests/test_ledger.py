@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from ledger_helpers import EXAMPLES, monthly_files
 
 import sem_carbon as sc
 from sem_carbon.ledger import Ledger, LedgerError
-
-from ledger_helpers import EXAMPLES, monthly_files
 
 pytest.importorskip("duckdb")
 

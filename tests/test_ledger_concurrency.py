@@ -8,14 +8,12 @@ import subprocess
 import sys
 import time
 
-
 import numpy as np
 import pytest
+from ledger_helpers import REPO, monthly_files
 
 import sem_carbon as sc
 from sem_carbon.ledger import Ledger, LedgerBusyError
-
-from ledger_helpers import REPO, monthly_files
 
 pytest.importorskip("duckdb")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 import numpy as np
 import pandas as pd
 
@@ -109,7 +108,8 @@ def compute(table: ActivityTable, method: dict[str, Any], quiet: bool = False) -
         part = ActivityTable(table.kind, rows, table.rejected.iloc[0:0], table.source,
                              int(rows["source_row"].nunique()))
         if edition:
-            fs = load_factors(edition).with_overrides(frame, new_id=f"{edition}+{overrides['name']}")
+            fs = load_factors(edition).with_overrides(
+                frame, new_id=f"{edition}+{overrides['name']}")
             inv = calculate(part, factors=fs, **options)
         else:
             inv = calculate(part, factors=None, **options)

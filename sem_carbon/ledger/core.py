@@ -380,9 +380,9 @@ class Ledger:
         return pd.DataFrame([result])
 
     # ------------------------------------------------------------------ restatement
-    def restate(self, *, factors: str | None | Any = ..., overrides: pd.DataFrame | None
-                | Any = ..., overrides_name: str = "overrides", note: str = "",
-                **options: Any) -> pd.DataFrame:
+    def restate(self, *, factors: Any = ..., overrides: Any = ...,
+                overrides_name: str = "overrides", note: str = "", **options: Any
+                ) -> pd.DataFrame:
         """Recompute every active batch with the current editions and method.
 
         Parameters
@@ -678,8 +678,8 @@ class Ledger:
             cols = ", ".join(f'r."{d}"' for d in dims)
             select = (cols + ", " if dims else "")
             group = f"GROUP BY {cols}" if dims else ""
-            balances = set(dims) <= _SUMMARY_DIMS and set(
-                k for k, v in filters.items() if v is not None) <= _SUMMARY_DIMS
+            balances = set(dims) <= _SUMMARY_DIMS and {
+                k for k, v in filters.items() if v is not None} <= _SUMMARY_DIMS
             frame = con.execute(
                 f"SELECT {select}sum(r.co2e_kg) / 1000.0 AS tco2e, "
                 f"{'sum(r.rows)' if balances else 'count(*)'} AS rows "

@@ -40,8 +40,12 @@ def ledger_demo(data_dir: str | Path, out: str | Path, entities: Any = None,
     (lines, path) : list of str and Path
         Lines to print; the ledger file (None when the ``ledger`` extra is missing).
     """
-    from ..allotments import allotment_alerts, allotment_status, allotments_from_baseline
-    from ..allotments import set_allotments
+    from ..allotments import (
+        allotment_alerts,
+        allotment_status,
+        allotments_from_baseline,
+        set_allotments,
+    )
     from ..cli import format_table
     from ..errors import MissingDependencyError
 

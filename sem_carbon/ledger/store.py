@@ -277,8 +277,8 @@ def _quote(name: str) -> str:
 def _storage_type(kind: str) -> str:
     """Column type for a new column (enumerations and odd types stored as text)."""
     kind = str(kind).upper()
-    if kind.startswith("ENUM") or kind in ("NULL", '"NULL"') or kind.startswith("STRUCT") \
-            or kind.startswith("MAP") or kind.endswith("[]"):
+    if kind.startswith(("ENUM", "STRUCT", "MAP")) or kind in ("NULL", '"NULL"') \
+            or kind.endswith("[]"):
         return "VARCHAR"
     return kind
 
@@ -297,12 +297,11 @@ def as_arrow(frame: Any) -> Any:
         mixed = [c for c in frame.columns if frame[c].dtype == object
                  and pd.api.types.infer_dtype(frame[c], skipna=True) not in ("string", "empty")]
         if mixed:
-            frame = frame.assign(**{c: frame[c].map(lambda v: None if v is None or v is pd.NA
-                                                    or (isinstance(v, float) and v != v)
-                                                    else str(v)) for c in mixed})
+            frame = frame.assign(**{c: frame[c].astype(str).where(frame[c].notna(), None)
+                                    for c in mixed})
         table = pa.Table.from_pandas(frame, preserve_index=False)
     columns = []
-    for name, column in zip(table.column_names, table.columns, strict=True):
+    for column in table.columns:
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         elif pa.types.is_null(column.type):
