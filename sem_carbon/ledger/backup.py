@@ -1,7 +1,7 @@
 """Backup of a ledger to Parquet files, and a new ledger restored from them.
 
 :func:`export_ledger` writes every table (batches, events, computations, activities,
-rows, rejects, spend rows, rates, spend factors, allotments, meta) to
+rows, balances, rejects, spend rows, rates, spend factors, allotments, meta) to
 ``<folder>/<table>.parquet`` with DuckDB's own writer, plus ``manifest.json`` (row
 count and SHA-256 of every file, the ledger layout version). :func:`restore_ledger`
 checks the manifest, loads the files into a new ledger and sets the id sequences past
@@ -24,7 +24,7 @@ __all__ = ["TABLES", "export_ledger", "restore_ledger"]
 #: Tables of a ledger (all written by a backup).
 TABLES: tuple[str, ...] = ("meta", "batches", "events", "computations", "activities",
                            "read_rejects", "rows", "summary", "rejects", "spend", "user_rates",
-                           "spend_factors", "factor_overrides", "allotments")
+                           "spend_factors", "allotments")
 _SEQUENCES = {"batch_seq": ("batches", "batch_id"),
               "computation_seq": ("computations", "computation_id"),
               "event_seq": ("events", "event_id")}

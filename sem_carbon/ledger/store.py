@@ -74,7 +74,6 @@ CREATE TABLE IF NOT EXISTS user_rates (
 CREATE TABLE IF NOT EXISTS spend_factors (
     category VARCHAR, year BIGINT, currency VARCHAR, kgco2e_per_unit DOUBLE,
     source VARCHAR, added_at TIMESTAMP, added_by VARCHAR);
-CREATE TABLE IF NOT EXISTS factor_overrides (name VARCHAR, added_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS allotments (
     entity VARCHAR, year BIGINT, categories VARCHAR, tco2e DOUBLE, basis VARCHAR,
     set_at TIMESTAMP, set_by VARCHAR, current BOOLEAN);
