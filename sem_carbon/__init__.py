@@ -76,6 +76,15 @@ _EXPORTS: dict[str, str] = {
     "electricity_td": "sem_carbon.facilities",
     "heat_td": "sem_carbon.facilities",
     "Report": "sem_carbon.report",
+    "Ledger": "sem_carbon.ledger",
+    "LedgerError": "sem_carbon.ledger",
+    "LedgerBusyError": "sem_carbon.ledger",
+    "Rates": "sem_carbon.money",
+    "PriceIndex": "sem_carbon.money",
+    "allotments_from_baseline": "sem_carbon.allotments",
+    "set_allotments": "sem_carbon.allotments",
+    "allotment_status": "sem_carbon.allotments",
+    "allotment_alerts": "sem_carbon.allotments",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -1,7 +1,8 @@
 """The ``sem-carbon`` command.
 
-Sub-commands: ``flight``, ``calc``, ``targets``, ``report``, ``factors list|show`` and
-``demo`` (``sem-carbon <command> --help`` for each).
+Sub-commands: ``flight``, ``calc``, ``targets``, ``report``, ``factors list|show``,
+``demo`` and ``ledger ...`` (:mod:`sem_carbon.cli_ledger`; ``sem-carbon <command> --help``
+for each).
 
 Output: aligned tables on a terminal, plain CSV when stdout is piped or redirected
 (``--format table|csv|json`` forces one). Progress bars appear on stderr for long work,
@@ -757,6 +758,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder (default: reports/demo)")
     p.add_argument("--timestamp", help="time stamp written into the HTML and JSON")
     p.set_defaults(func=cmd_demo)
+    from .cli_ledger import add_ledger_parser  # sem-carbon ledger ... (sem_carbon/cli_ledger.py)
+
+    add_ledger_parser(sub, common)
     return parser
 
 

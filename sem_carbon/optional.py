@@ -2,7 +2,7 @@
 
 The core (calculations, readers of CSV, JSON and Parquet, the inventory, targets, the
 HTML, JSON and Markdown reports, the command line) needs only the required dependencies.
-Three parts need extras:
+Four parts need extras:
 
 =========  ====================================  ==========================================
 extra      packages                              what needs them
@@ -10,6 +10,7 @@ extra      packages                              what needs them
 excel      openpyxl, xlrd                        reading .xlsx/.xls, ``Report.to_excel``
 charts     matplotlib                            ``Report.figures()`` (matplotlib figures)
 dask       dask[dataframe], distributed          ``calculate`` on Dask DataFrames/datasets
+ledger     duckdb, filelock, currencyconverter   ``sem_carbon.Ledger``, ``sem_carbon.money``
 =========  ====================================  ==========================================
 
 ``pip install "sem-carbon[all]"`` installs all of them (``make demo`` does).
@@ -29,6 +30,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "excel": ("openpyxl", "xlrd"),
     "charts": ("matplotlib",),
     "dask": ("dask", "distributed"),
+    "ledger": ("duckdb", "filelock", "currencyconverter"),
 }
 
 

@@ -260,6 +260,7 @@ def test_demo(cli: str, tmp_path: Path) -> None:
     proc = run(cli, "demo", "--out", str(tmp_path / "demo"))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in (tmp_path / "demo").iterdir())
-    assert names == ["inventory.parquet", "rejected.csv", "report.html", "report.json",
-                     "report.md", "report.xlsx"]
+    assert names == ["inventory.parquet", "office.ledger", "office.ledger.lock", "rejected.csv",
+                     "report.html", "report.json", "report.md", "report.xlsx"]
+    assert "projected to exceed their allotment" in proc.stdout + proc.stderr
     assert "tCO2e" in proc.stderr + proc.stdout

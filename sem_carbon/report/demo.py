@@ -164,4 +164,10 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
         + (f", {int(overview['entities_divergent'])} disagree with the budget verdict."
            if "entities_divergent" in overview else "."),
     ]
+    from ..ledger.demo import ledger_demo  # the office in a ledger, allotments per entity
+
+    ledger_lines, ledger_path = ledger_demo(folder, out_dir, entities=org, step=tick)
+    lines += ledger_lines
+    if ledger_path is not None:
+        paths["ledger"] = ledger_path
     return DemoResult(paths=paths, report=rep, lines=lines)

@@ -135,6 +135,8 @@ def target_status(
     budget: pd.DataFrame | str | None = None,
     headcount: pd.DataFrame | None = None,
     as_of: Any = None,
+    currency: str | None = None,
+    rates: Any = None,
 ) -> pd.DataFrame:
     """Status of one or several targets per entity, rolled up the entity tree.
 
@@ -155,15 +157,22 @@ def target_status(
         ``"(unassigned)"`` (see :mod:`sem_carbon.entities`).
     budget : DataFrame or "cost", optional
         Spending per entity and year (``entity``, ``year``, ``amount`` [money],
-        optional ``currency``; one currency only), each entity's own spending
-        (rolled up like emissions); or ``"cost"`` to use the inventory's ``cost``
-        column over the target's categories.
+        optional ``currency`` and ``date``), each entity's own spending (rolled up like
+        emissions); or ``"cost"`` to use the inventory's ``cost`` column over the
+        target's categories. Several currencies need ``currency=``.
     headcount : DataFrame, optional
         ``entity``, ``year``, ``headcount`` [persons] (each entity's own staff);
         default: the headcount carried by ``entities``. Adds per-capita columns.
     as_of : date-like, optional
         A day of the target year: compare the year-to-date actual with a year-to-date
         allowance and project to the year end (see Notes).
+    currency : str, optional
+        Bring budget amounts or costs in several currencies to this ISO code with dated
+        rates (:func:`sem_carbon.money.to_currency`: a dated cost at its day's rate, a
+        yearly budget line at its year's average; a row without a rate raises an error,
+        it is never converted at a guess). Needs the ``ledger`` extra.
+    rates : Rates, optional
+        Exchange rates (default: the bundled ECB reference rates).
 
     Returns
     -------
@@ -210,14 +219,16 @@ def target_status(
     if len(set(names)) != len(names):
         raise InvalidArgumentError(f"target names must be unique, got {names}")
     frame = as_frame(inventory)
-    blocks = [_status_one(frame, t, by, entities, budget, headcount, as_of) for t in targets]
+    money = (currency, rates)
+    blocks = [_status_one(frame, t, by, entities, budget, headcount, as_of, money)
+              for t in targets]
     return pd.concat(blocks, ignore_index=True)
 
 
 # ---------------------------------------------------------------------- internals
 def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entities | None,
                 budget: pd.DataFrame | str | None, headcount: pd.DataFrame | None,
-                as_of: Any) -> pd.DataFrame:
+                as_of: Any, money: tuple[str | None, Any] = (None, None)) -> pd.DataFrame:
     if t.metric == "budget" and budget is None:
         raise InvalidArgumentError(
             f"target {t.name!r} is judged in budget: pass budget= (a frame of "
@@ -253,8 +264,16 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             raise InvalidArgumentError(f"budget must be a DataFrame or 'cost', got {budget!r}")
         if "cost" not in rows.columns:
             raise InputFormatError("budget='cost' needs a 'cost' column in the inventory")
-        currency = _one_currency(rows.get("currency"), "inventory cost")
-        cost = pd.to_numeric(rows["cost"], errors="coerce").fillna(0.0).to_numpy()
+        if money[0] is None:
+            currency = _one_currency(rows.get("currency"), "inventory cost")
+            cost = pd.to_numeric(rows["cost"], errors="coerce").fillna(0.0).to_numpy()
+        else:  # several currencies: dated rates (sem_carbon.money)
+            from ..money import to_currency
+
+            currency = money[0].strip().upper()
+            cost = to_currency(rows["cost"], rows.get("currency"), to=currency,
+                               date=rows.get("date"), year=year, rates=money[1],
+                               what="inventory cost")
         values["budget_baseline"] = cost * base
         values["budget_actual"] = cost * act
         if ytd is not None:
@@ -263,7 +282,7 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             values["budget_base_todate"] = cost * (base & ytd.upto_baseline(dates))
     parts = [values]
     if isinstance(budget, pd.DataFrame):
-        part, currency = _budget_part(budget, t, by)
+        part, currency = _budget_part(budget, t, by, money)
         parts.append(part)
     heads = headcount if headcount is not None else (
         entities.headcount if entities is not None else None)
@@ -305,19 +324,27 @@ def _one_currency(values: pd.Series | None, what: str) -> str:
         return ""
     found = sorted({str(v).strip().upper() for v in pd.unique(values.dropna())} - {"", "NAN"})
     if len(found) > 1:
-        raise InputFormatError(f"{what} mixes currencies ({', '.join(found)}): convert to one "
-                               "currency first (sem-carbon does not hold exchange rates)")
+        raise InputFormatError(f"{what} mixes currencies ({', '.join(found)}): pass "
+                               "currency='USD' (or another code) to convert with dated rates")
     return found[0] if found else ""
 
 
-def _budget_part(budget: pd.DataFrame, t: Target, by: str | None) -> tuple[pd.DataFrame, str]:
+def _budget_part(budget: pd.DataFrame, t: Target, by: str | None,
+                 money: tuple[str | None, Any] = (None, None)) -> tuple[pd.DataFrame, str]:
     need = [c for c in ("entity", "year", "amount") if c not in budget.columns]
     if need:
         raise InputFormatError(f"budget frame lacks column(s) {', '.join(need)} "
                                "(needs entity, year, amount[, currency])")
-    currency = _one_currency(budget.get("currency"), "budget")
     year = pd.to_numeric(budget["year"], errors="coerce").to_numpy()
-    amount = pd.to_numeric(budget["amount"], errors="coerce").fillna(0.0).to_numpy()
+    if money[0] is None:
+        currency = _one_currency(budget.get("currency"), "budget")
+        amount = pd.to_numeric(budget["amount"], errors="coerce").fillna(0.0).to_numpy()
+    else:  # several currencies: dated rates (sem_carbon.money)
+        from ..money import to_currency
+
+        currency = money[0].strip().upper()
+        amount = to_currency(budget["amount"], budget.get("currency"), to=currency,
+                             date=budget.get("date"), year=year, rates=money[1], what="budget")
     key = (np.full(len(budget), _ALL, dtype=object) if by is None
            else budget["entity"].fillna("").astype(str).to_numpy(dtype=object))
     part = pd.DataFrame({"entity": key,
