@@ -310,6 +310,13 @@ class Ledger:
         rejected cannot be restated). A Parquet file written by ``Inventory.to_parquet``
         is loaded by DuckDB directly.
 
+        Parameters
+        ----------
+        inventory : Inventory or path
+            The computed inventory, or the Parquet file ``Inventory.to_parquet`` wrote.
+        source : str, optional
+            Name of the batch's source (default: the file name, or ``"inventory"``).
+
         Returns
         -------
         DataFrame
@@ -768,7 +775,19 @@ class Ledger:
         """Add a user rates table (columns in :mod:`sem_carbon.money.rates`).
 
         Rows for a currency and date already on file are refused (a rate is corrected by
-        a new dated row). Returns the number of rows added.
+        a new dated row).
+
+        Parameters
+        ----------
+        table : DataFrame or path
+            The rates table (CSV, Excel or Parquet file, or a DataFrame).
+        source : str, optional
+            Name recorded with each rate (default: the file name).
+
+        Returns
+        -------
+        int
+            The number of rows added.
         """
         from ..money import read_rates
 
@@ -868,7 +887,22 @@ class Ledger:
     @classmethod
     def restore(cls, folder: str | os.PathLike[str], path: str | os.PathLike[str], *,
                 user: str | None = None) -> Ledger:
-        """A new ledger at ``path`` from a backup written by :meth:`export_parquet`."""
+        """A new ledger at ``path`` from a backup written by :meth:`export_parquet`.
+
+        Parameters
+        ----------
+        folder : path
+            The backup folder :meth:`export_parquet` wrote.
+        path : path
+            Where the new DuckDB ledger file is created (must not exist).
+        user : str, optional
+            Who restores it, recorded in the history (default: the login name).
+
+        Returns
+        -------
+        Ledger
+            The restored ledger, open.
+        """
         from .backup import restore_ledger
 
         return restore_ledger(folder, path, user=user)

@@ -304,6 +304,13 @@ class Rates:
         dated in that year (the ECB's daily rates, or a user table's monthly rates, each
         counted once); a year without any rate of that currency is rejected.
 
+        Parameters
+        ----------
+        currency : iterable of str
+            ISO 4217 currency codes, one per amount.
+        year : iterable of int
+            The year of each amount (same length as ``currency``).
+
         Returns
         -------
         DataFrame
