@@ -54,6 +54,25 @@ class Inventory:
                                    columns=list(SOURCE_COLUMNS))
         self.sources = sources.reset_index(drop=True)
 
+    @classmethod
+    def from_ledger(cls, ledger: object, **filters: object) -> Inventory:
+        """The current rows of a :class:`~sem_carbon.Ledger` as an inventory.
+
+        Parameters
+        ----------
+        ledger : Ledger
+            An open ledger (``sc.Ledger(path)``).
+        **filters
+            As :meth:`Ledger.inventory` (``entity``, ``year``, ``category``, ``source``,
+            ``basis``, ``plans``, ``status``).
+
+        Returns
+        -------
+        Inventory
+            Restated figures where the ledger restated them, spend estimates included.
+        """
+        return as_inventory(ledger, **filters)
+
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (the Kyoto total incl. RF when it was on) as a Quantity."""
@@ -212,6 +231,43 @@ class Inventory:
         rows_read = ({} if sources is None else
                      sources.groupby("table")["rows_read"].sum().astype(int).to_dict())
         return cls(restore_frame(data), rejected, rows_read, sources)
+
+
+def is_ledger(obj: object) -> bool:
+    """Whether ``obj`` is a :class:`~sem_carbon.Ledger` (without importing DuckDB)."""
+    return type(obj).__name__ == "Ledger" and callable(getattr(obj, "inventory", None))
+
+
+def as_inventory(source: object, **filters: object) -> Inventory:
+    """An :class:`Inventory` itself, or the current rows of a :class:`~sem_carbon.Ledger`.
+
+    Parameters
+    ----------
+    source : Inventory or Ledger
+        What a report or a target status is computed from.
+    **filters
+        Passed to :meth:`Ledger.inventory` for a ledger (an inventory takes none).
+
+    Returns
+    -------
+    Inventory
+
+    Raises
+    ------
+    InvalidArgumentError
+        Anything else, or filters given with an inventory.
+    """
+    from .errors import InvalidArgumentError
+
+    if isinstance(source, Inventory):
+        if filters:
+            raise InvalidArgumentError(
+                f"filters {sorted(filters)} apply to a ledger, not to an Inventory")
+        return source
+    if is_ledger(source):
+        return source.inventory(**filters)  # type: ignore[attr-defined]
+    raise InvalidArgumentError(
+        f"expected an Inventory or a Ledger, got {type(source).__name__}")
 
 
 def _beside(path: Path, part: str) -> Path:

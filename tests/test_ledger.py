@@ -112,6 +112,12 @@ def test_a_ledger_stands_in_for_an_inventory(office):
     assert len(combined.data) == 2 * len(led.data)
     rep = sc.Report(led, title="ledger")
     assert rep.summary() is not None and len(rep.reconciliation())
+    assert rep.ledger is led and isinstance(rep.inventory, sc.Inventory)
+    assert rep.inventory.total().m == pytest.approx(led.total().m, rel=1e-12)
+    only = sc.Inventory.from_ledger(led, entity="DFO")
+    assert set(only.data["entity"]) == {"DFO"}
+    with pytest.raises(sc.SemCarbonError, match="Inventory or a Ledger"):
+        sc.Report(led.data)
 
 
 def test_restatement_keeps_the_as_reported_figures(office, tmp_path):

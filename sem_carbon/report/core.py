@@ -48,8 +48,9 @@ class Report:
 
     Parameters
     ----------
-    inventory : Inventory
-        From :func:`sem_carbon.calculate` (or read back with ``Inventory.read_parquet``).
+    inventory : Inventory or Ledger
+        From :func:`sem_carbon.calculate` (or read back with ``Inventory.read_parquet``),
+        or a :class:`~sem_carbon.Ledger` (its current rows; kept as ``ledger``).
     targets : Target or sequence of Target, optional
         Reduction targets; each gets a status per entity (``sem_carbon.target_status``).
     entities : Entities or DataFrame, optional
@@ -83,7 +84,10 @@ class Report:
                  year: int | None = None) -> None:
         self._memo: dict[str, Any] = {}
         self._model: ReportModel | None = None
-        self.inventory = inventory
+        from ..inventory import as_inventory, is_ledger
+
+        self.ledger = inventory if is_ledger(inventory) else None
+        self.inventory = as_inventory(inventory)
         self.targets: tuple[Any, ...] = as_targets(targets)
         if isinstance(entities, pd.DataFrame):
             from ..entities import Entities

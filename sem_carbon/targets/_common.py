@@ -46,13 +46,19 @@ EXTENSIVE_COLUMNS: tuple[str, ...] = (
 
 
 def as_frame(inventory: Any) -> pd.DataFrame:
-    """The rows of an :class:`~sem_carbon.Inventory` (its ``.data``) or a DataFrame.
+    """The rows of an :class:`~sem_carbon.Inventory` (its ``.data``), a ledger or a DataFrame.
+
+    A :class:`~sem_carbon.Ledger` gives its current rows (restated where restated).
 
     Raises
     ------
     InputFormatError
         Neither a DataFrame nor an object with a ``.data`` DataFrame; or no ``co2e_kg``.
     """
+    from ..inventory import as_inventory, is_ledger
+
+    if is_ledger(inventory):
+        inventory = as_inventory(inventory)
     frame = getattr(inventory, "data", inventory)
     if not isinstance(frame, pd.DataFrame):
         raise InputFormatError(

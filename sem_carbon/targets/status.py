@@ -142,9 +142,9 @@ def target_status(
 
     Parameters
     ----------
-    inventory : Inventory or DataFrame
+    inventory : Inventory, Ledger or DataFrame
         Inventory rows (``entity``, ``year`` or ``date``, ``category``, ``co2e_kg`` [kg],
-        and ``cost``/``currency`` for ``budget="cost"``).
+        and ``cost``/``currency`` for ``budget="cost"``); a ledger gives its current rows.
     target : Target or sequence of Target
         Several targets give one long frame with a ``target_name`` column.
     by : str or None, default "entity"
