@@ -27,7 +27,7 @@ deterministic: a rerun writes byte-identical files.
 
 Usage::
 
-    python scripts/build_desnz.py --source /work/shared/data/desnz --out emission_factors
+    python scripts/build_desnz.py --source ../shared/data/desnz --out emission_factors
 
 Defaults: ``--source`` is ``../shared/data/desnz`` and ``--out`` is ``emission_factors``,
 both relative to the repository root.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the ``ember-grid`` factor edition from the Ember snapshots republished by CO2.js.
 
-Reads (read-only) the files in ``/work/shared/data/grid/`` (or ``--source DIR``):
+Reads (read-only) the files in ``../shared/data/grid/`` (or ``--source DIR``):
 
 * ``co2-intensities-ember-2020.csv`` and ``co2-intensities-ember-2021.csv``: one data year each;
 * ``average-intensities.json``: the latest data year per country (2022, 2023 or 2024);
@@ -34,12 +34,8 @@ from pathlib import Path
 import pycountry
 
 ROOT = Path(__file__).resolve().parents[1]
-# shared/ sits beside the repository (CI) or at /work/shared (development machines)
-DEFAULT_SOURCE = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "grid", Path("/work/shared/data/grid"))
-     if p.is_dir()),
-    Path("/work/shared/data/grid"),
-)  # fmt: skip
+# shared/ sits beside the repository (../shared/data/grid)
+DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "grid"
 DEFAULT_OUT = ROOT / "emission_factors" / "ember-grid"
 CREATED_BY = "scripts/build_ember_grid.py"
 

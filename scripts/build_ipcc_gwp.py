@@ -42,12 +42,8 @@ DEFAULT_OUT = ROOT / "emission_factors" / "ipcc-gwp"
 BLENDS_FILE = ROOT / "scripts" / "data" / "refrigerant_blends.csv"
 BLENDS_REL = "scripts/data/refrigerant_blends.csv"
 _DESNZ_FILE = "conversion-factors-2019-full-set-v01-02.xls"
-# shared/ sits beside the repository (CI) or at /work/shared (development machines)
-DEFAULT_DESNZ = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "desnz" / _DESNZ_FILE,
-                 Path("/work/shared/data/desnz") / _DESNZ_FILE) if p.is_file()),
-    Path("/work/shared/data/desnz") / _DESNZ_FILE,
-)  # fmt: skip
+# shared/ sits beside the repository (../shared/data/desnz)
+DEFAULT_DESNZ = ROOT.parent / "shared" / "data" / "desnz" / _DESNZ_FILE
 DESNZ_SHEET = "Refrigerant & other"
 CREATED_BY = "scripts/build_ipcc_gwp.py"
 PACKAGE = "globalwarmingpotentials"

@@ -14,11 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EDITIONS = REPO / "emission_factors"
-# shared/ sits beside the repository in CI, at /work/shared on development machines
-SHARED_DATA = next(
-    (p for p in (REPO.parent / "shared" / "data", Path("/work/shared/data")) if p.is_dir()),
-    REPO.parent / "shared" / "data",
-)
+SHARED_DATA = REPO.parent / "shared" / "data"  # shared/ sits beside the repository
 GRID_SOURCE = SHARED_DATA / "grid"
 DESNZ_2019 = SHARED_DATA / "desnz" / "conversion-factors-2019-full-set-v01-02.xls"
 STANDARD = ["category", "value", "unit", "co2", "ch4", "n2o", "label", "source_table",
