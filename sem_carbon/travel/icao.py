@@ -8,7 +8,7 @@ v13.1 (August 2024), section 3, per passenger and leg:
 2. fuel of the aircraft for that distance, per seat. ICAO's own fuel formulas are not
    open; the open substitute is :func:`sem_carbon.travel.fuelburn.seat_fuel_kg` ("model"
    curve): the Seymour et al. (2020) fits of the current narrowbody/widebody fleet,
-   weighted by traffic, per configured seat (US DOT 2019), evaluated at the mission whose
+   weighted by departures, per configured seat (US DOT 2019), evaluated at the mission whose
    simulated path equals the corrected distance (``R = (d - 40.5) / 1.0387``);
 3. passenger share of the payload: x passenger-to-cargo factor of the route group;
 4. occupied seats: / passenger load factor of the route group (Appendix A, 37 groups,
