@@ -20,9 +20,9 @@ Haul rules
     long-haul by the other end's country (DESNZ 2024 "Haul definition" table); a leg with
     no UK end uses the "International, to/from non-UK" factors.
 ``"smooth"``
-    As ``"distance"`` (UK domestic legs included), but per-passenger emissions are interpolated linearly across a
-    window around each band edge, so that a 3,650 km leg never emits more than a
-    3,750 km one. The window is ``edge x (1 ± w)`` with
+    As ``"distance"`` (UK domestic legs included), but per-passenger emissions are
+    interpolated linearly across a window around each band edge, so that a 3,650 km
+    leg never emits more than a 3,750 km one. The window is ``edge x (1 ± w)`` with
     ``w = max(0.10, (f_lo - f_hi) / (f_lo + f_hi))`` for the two per-km factors either
     side of the edge (``f_lo`` below, ``f_hi`` above); that ``w`` is the smallest that
     keeps emissions non-decreasing in distance. Outside the windows the result equals
