@@ -80,7 +80,7 @@ def test_smooth_rule_keeps_uk_domestic_legs_domestic_and_batch_equals_scalar():
     for haul in ("distance", "smooth"):
         table = sc.calculate(frame, haul=haul).data
         single = [sc.flight(o, d, year=2024, haul=haul).co2e.m_as("kgCO2e")
-                  for o, d in zip(frame["origin"], frame["destination"])]
+                  for o, d in zip(frame["origin"], frame["destination"], strict=True)]
         assert table["co2e_kg"].to_numpy() == pytest.approx(single, rel=1e-12)
     smooth = sc.flight("LHR", "EDI", year=2024, haul="smooth")
     plain = sc.flight("LHR", "EDI", year=2024)
