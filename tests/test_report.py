@@ -465,8 +465,8 @@ def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> No
 
     path = report.to_excel(tmp_path / "report.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == [*SHEETS, "air_un_view", "air_entities", "air_legs",
-                             "air_verdicts"]
+    assert wb.sheetnames == [*SHEETS, "air_un_view", "air_entities", "air_legs", "air_verdicts",
+                             "air_restated"]
     for name in ("summary", "entities_vs_target", "by_category_scope", "trend", "activities",
                  "rejected", "methodology"):
         ws = wb[name]

@@ -159,3 +159,27 @@ def test_no_break_note_within_one_side_and_no_air_no_views():
     assert empty.air_methods() == {} and empty.model().air_lines == ()
     assert np.isfinite(float(empty.summary().loc[
         empty.summary()["key"] == "un_inventory_total", "2023"].iloc[0]))
+
+
+def test_restated_series_across_the_break(report):
+    restated = report.air_methods()["restated"]
+    assert restated["edition"].unique().tolist() == ["desnz-2025"]
+    assert restated["year"].tolist() == [2019, 2021, 2022, 2023]
+    data = report.data
+    air = data[data["category"] == "air"]
+    for row in restated.to_dict("records"):
+        rows = air[air["year"] == row["year"]]
+        assert row["air_with_rf_tco2e"] == pytest.approx(rows["co2e_kg"].sum() / 1000)
+    one = sc.calculate(pd.DataFrame({"mode": "air", "origin": [r[0] for r in ROUTES],
+                                     "destination": [r[1] for r in ROUTES],
+                                     "cabin": [r[2] for r in ROUTES],
+                                     "passengers": [1, 2, 1, 1, 1],
+                                     "round_trip": [True, True, False, True, True]}),
+                       "desnz-2025").data
+    # the same legs every year: the restated series is flat, the reported one is not
+    assert restated["restated_with_rf_tco2e"].to_numpy() == pytest.approx(
+        one["co2e_kg"].sum() / 1000)
+    assert restated["air_with_rf_tco2e"].nunique() > 1
+    assert "Air restated with one DESNZ edition" in report.to_markdown()
+    assert "restated" not in Report(_inventory(years=(2023, 2024))).air_methods() or \
+        Report(_inventory(years=(2023, 2024))).air_methods()["restated"].empty

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..travel.uncertainty import (
+    LOAD_FACTOR_BREAK,
     METHODS,
     AirComparison,
     compare_air,
@@ -33,7 +34,8 @@ from ..travel.uncertainty import (
 )
 
 __all__ = ["LEG_COLUMNS", "air_comparison_of", "air_trend_note", "apply_un_air", "entity_band",
-           "leg_table", "report_band", "target_verdicts", "un_view_by_year"]
+           "leg_table", "report_band", "restate_edition", "restated_air", "target_verdicts",
+           "un_view_by_year"]
 
 #: Inventory columns that identify and recompute an air leg.
 LEG_COLUMNS = ("entity", "year", "date", "origin", "destination", "cabin", "passengers",
@@ -45,6 +47,17 @@ def _air_rows(data: pd.DataFrame) -> pd.DataFrame:
     if "category" not in data:
         return data.iloc[0:0]
     return data[data["category"].astype(str) == "air"].reset_index(drop=True)
+
+
+def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
+    """The legs of inventory air rows as a travel table that recomputes them."""
+    cols = [c for c in LEG_COLUMNS if c in air.columns]
+    frame = air[cols].copy()
+    if "origin" in frame and "distance_km" in frame:  # legs given by airports: codes decide
+        has_codes = frame["origin"].astype(str).str.len() > 0
+        frame["distance_km"] = frame["distance_km"].where(~has_codes)
+    frame.insert(0, "mode", "air")
+    return frame
 
 
 def air_comparison_of(data: pd.DataFrame, central: str = "icao",
@@ -68,13 +81,7 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
     air = _air_rows(data)
     if air.empty:
         return None
-    cols = [c for c in LEG_COLUMNS if c in air.columns]
-    frame = air[cols].copy()
-    if "origin" in frame and "distance_km" in frame:  # legs given by airports: codes decide
-        has_codes = frame["origin"].astype(str).str.len() > 0
-        frame["distance_km"] = frame["distance_km"].where(~has_codes)
-    frame.insert(0, "mode", "air")
-    return compare_air(frame, central=central,
+    return compare_air(_leg_frame(air), central=central,
                        uncertainty=None if uncertainty is None else dict(uncertainty))
 
 
@@ -286,6 +293,54 @@ def target_verdicts(data: pd.DataFrame, comparison: AirComparison, targets: Sequ
         row["verdict"] = target_confidence(ratios, 1.0, comparison.uncertainty or None)
         rows_out.append(row)
     return pd.DataFrame(rows_out)
+
+
+def restate_edition() -> str:
+    """The newest installed DESNZ edition outside the 2022/2023 load-factor break."""
+    from ..factors.catalogue import desnz_years
+
+    ids = [f"desnz-{y}" for y in desnz_years() if f"desnz-{y}" not in LOAD_FACTOR_BREAK]
+    return ids[-1] if ids else ""
+
+
+def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Air per year restated with one DESNZ edition (every year's legs, same factors).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    edition : str
+        The edition applied to every year (e.g. ``"desnz-2025"``).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``air_with_rf_tco2e`` and ``air_without_rf_tco2e`` as reported (each
+        year's edition) and ``restated_with_rf_tco2e``, ``restated_without_rf_tco2e``
+        (``edition``), ``edition``.
+    """
+    from ..calculation import calculate
+
+    air = _air_rows(data)
+    if air.empty:
+        return pd.DataFrame()
+    again = calculate(_leg_frame(air), edition).data
+    if len(again) != len(air):
+        raise RuntimeError("restated air legs do not line up with the inventory's")
+    year = pd.to_numeric(air["year"], errors="coerce").to_numpy()
+
+    def per_year(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        co2e = pd.to_numeric(frame["co2e_kg"], errors="coerce").fillna(0.0).to_numpy()
+        rf = pd.to_numeric(frame["rf_kg"], errors="coerce").fillna(0.0).to_numpy()
+        return (pd.Series(co2e).groupby(year).sum() / 1000.0,
+                pd.Series(co2e - rf).groupby(year).sum() / 1000.0)
+
+    (rep_rf, rep_no), (new_rf, new_no) = per_year(air), per_year(again)
+    return pd.DataFrame({"year": rep_rf.index.astype(int), "air_with_rf_tco2e": rep_rf.values,
+                         "air_without_rf_tco2e": rep_no.values,
+                         "restated_with_rf_tco2e": new_rf.values,
+                         "restated_without_rf_tco2e": new_no.values, "edition": edition})
 
 
 def air_trend_note(data: pd.DataFrame) -> str:

@@ -176,8 +176,10 @@ class Report:
         dict
             Empty without air legs; else ``comparison`` (AirComparison), ``un_view``
             (per year), ``entities`` (reporting year), ``legs`` (every leg), ``band``
-            (reporting year, dict), ``verdicts`` (per target) and ``note`` (the
-            load-factor break note, "" if none). See :mod:`sem_carbon.report.air_methods`.
+            (reporting year, dict), ``verdicts`` (per target), ``note`` (the
+            load-factor break note, "" if none) and ``restated`` (air per year restated
+            with the newest DESNZ edition outside the break, when the series crosses it).
+            See :mod:`sem_carbon.report.air_methods`.
         """
         central = self.un_air_method
         comparison = air_methods.air_comparison_of(self.data, central, self.air_uncertainty)
@@ -185,6 +187,8 @@ class Report:
             return {}
         by_year = air_methods.un_view_by_year(self.data, comparison)
         labels = [tables.target_label(t) for t in self.targets]
+        note = air_methods.air_trend_note(self.data)
+        edition = air_methods.restate_edition() if note else ""
         return {
             "comparison": comparison, "un_view": by_year,
             "entities": air_methods.entity_band(self.data, comparison, self.year,
@@ -193,7 +197,9 @@ class Report:
             "band": air_methods.report_band(by_year, self.year),
             "verdicts": air_methods.target_verdicts(self.data, comparison, self.targets,
                                                     labels),
-            "note": air_methods.air_trend_note(self.data)}
+            "note": note,
+            "restated": air_methods.restated_air(self.data, edition) if edition
+            else pd.DataFrame()}
 
     @_memo
     def by_scope_category(self) -> pd.DataFrame:

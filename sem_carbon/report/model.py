@@ -274,6 +274,13 @@ AIR_METHOD_TABLES: dict[str, tuple[str, str, tuple[Column, ...]]] = {
                           ("fuel_actual_tco2e", "Actual: fuel", "t"),
                           ("fuel_target_tco2e", "Target: fuel", "t"),
                           ("verdict", "Verdict", "wrap"))),
+    "restated": ("Air restated with one DESNZ edition across the 2022/2023 load-factor break "
+                 "(tCO2e)", "The air series does not cross the load-factor break.", _columns(
+                     ("year", "Year", "year"), ("air_with_rf_tco2e", "With RF, reported", "t"),
+                     ("restated_with_rf_tco2e", "With RF, restated", "t"),
+                     ("air_without_rf_tco2e", "Without RF, reported", "t"),
+                     ("restated_without_rf_tco2e", "Without RF, restated", "t"),
+                     ("edition", "Edition", "code"))),
 }
 #: Legs shown in HTML and Markdown (all are in JSON and Excel).
 MAX_LEGS_SHOWN = 15
@@ -322,7 +329,9 @@ def _air_views(report: Report) -> tuple[Mapping[str, Table], tuple[str, ...]]:
     lines += [f"Target {r['target']} on the UN-inventory boundary: {r['verdict']}."
               for r in views["verdicts"].to_dict("records")]
     if views["note"]:
-        lines.append(f"Note: {views['note']}.")
+        restated = views["restated"]
+        edition = f" (table below: {restated['edition'].iloc[0]})" if len(restated) else ""
+        lines.append(f"Note: {views['note']}{edition}.")
     return MappingProxyType(out), tuple(lines)
 
 
