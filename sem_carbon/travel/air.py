@@ -52,6 +52,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
@@ -209,9 +210,31 @@ def uk_domestic(origin_country: np.ndarray | None,
     """
     if origin_country is None or destination_country is None:
         return None
-    o = np.asarray(origin_country, dtype=object).astype(str)
-    d = np.asarray(destination_country, dtype=object).astype(str)
-    return np.isin(o, _UK_TERRITORIES) & np.isin(d, _UK_TERRITORIES)
+    # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
+    uk = frozenset(_UK_TERRITORIES)
+    o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
+    d = pd.Series(np.asarray(destination_country, dtype=object), copy=False)
+    return (o.isin(uk) & d.isin(uk)).to_numpy(dtype=bool)
+
+
+def _uk_domestic_over_500(haul: np.ndarray, origin_country: np.ndarray | None,
+                          destination_country: np.ndarray | None) -> np.ndarray | None:
+    """Mask of UK domestic legs that the distance rule bands above domestic (None: none).
+
+    Only legs at or over 500 km can change band, so only they are looked up.
+    """
+    if origin_country is None or destination_country is None:
+        return None
+    rows = np.flatnonzero(haul > 0)
+    if not len(rows):
+        return None
+    hit = uk_domestic(np.asarray(origin_country, dtype=object)[rows],
+                      np.asarray(destination_country, dtype=object)[rows])
+    if not hit.any():
+        return None
+    mask = np.zeros(len(haul), dtype=bool)
+    mask[rows[hit]] = True
+    return mask
 
 
 def haul_by_desnz(origin_country: np.ndarray, destination_country: np.ndarray) -> np.ndarray:
@@ -272,15 +295,16 @@ def air_kernel(
     """
     d = np.asarray(distance_km, dtype=float)
     cabin = np.asarray(cabin, dtype=np.intp)
+    domestic_uk = None
     if haul_rule == "desnz":
         if origin_country is None or destination_country is None:
             raise ValueError("haul_rule='desnz' needs the countries of both ends")
         haul = haul_by_desnz(origin_country, destination_country)
     elif haul_rule in ("distance", "smooth"):
         haul = haul_by_distance(d)
-        domestic_uk = uk_domestic(origin_country, destination_country)
-        if domestic_uk is not None and domestic_uk.any():
-            haul = np.where(domestic_uk, np.int8(0), haul).astype(np.int8)
+        domestic_uk = _uk_domestic_over_500(haul, origin_country, destination_country)
+        if domestic_uk is not None:
+            haul[domestic_uk] = 0
     else:
         raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
     # one gather of the four per-km components [co2, ch4, n2o, rf] per leg, then scale
@@ -294,8 +318,7 @@ def air_kernel(
         per_km[:, 1:] = 0.0
     parts = per_km * d[:, None]
     if haul_rule == "smooth":
-        _smooth_band_edges(tables, d, cabin, rf_f, parts,
-                           uk_domestic(origin_country, destination_country))
+        _smooth_band_edges(tables, d, cabin, rf_f, parts, domestic_uk)
         factor = np.divide(parts.sum(axis=1), d, out=np.zeros_like(d), where=d > 0)
     else:
         factor = per_km.sum(axis=1)
