@@ -183,3 +183,19 @@ def test_restated_series_across_the_break(report):
     assert "Air restated with one DESNZ edition" in report.to_markdown()
     assert "restated" not in Report(_inventory(years=(2023, 2024))).air_methods() or \
         Report(_inventory(years=(2023, 2024))).air_methods()["restated"].empty
+
+
+def test_legs_on_file_equal_a_recomputation_from_the_table():
+    """The report evaluates the kernels on the inventory's own legs; the result equals
+    running the engine again on the travel table with each method (compare_air)."""
+    from sem_carbon.report.air_methods import _leg_frame, air_comparison_of
+    from sem_carbon.travel.uncertainty import compare_air
+
+    inv = _inventory()
+    direct = air_comparison_of(inv.data)
+    air = inv.data[inv.data["category"] == "air"].reset_index(drop=True)
+    again = compare_air(_leg_frame(air))
+    for m in ("desnz", "icao", "fuel"):
+        np.testing.assert_allclose(direct.legs[f"{m}_co2_kg"], again.legs[f"{m}_co2_kg"],
+                                   rtol=1e-12)
+    np.testing.assert_allclose(direct.legs["high_kg"], again.legs["high_kg"], rtol=1e-12)

@@ -60,6 +60,62 @@ def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _from_legs_on_file(air: pd.DataFrame, central: str,
+                       uncertainty: Mapping[str, float] | None) -> AirComparison | None:
+    """The comparison from the inventory's own air rows, without running the engine again.
+
+    The rows already hold what the methods need: the leg's great-circle distance
+    (``distance_km``), cabin, passengers, round trip, and airports (their countries give
+    the ICAO route group); DESNZ rows hold the desnz figure in ``co2_kg``. The ``icao`` and
+    ``fuel`` kernels are then evaluated once over all legs, exactly as
+    :func:`sem_carbon.travel.icao.compute_method` does. None when a row lacks any of it
+    (then :func:`compare_air` recomputes the legs from the table).
+    """
+    from ..geo.airports import resolve_iata
+    from ..travel.cabins import cabin_codes
+    from ..travel.icao import fuel_co2, icao_co2
+    from ..travel.uncertainty import band
+
+    need = {"co2_kg", "factor_id", "distance_km", "cabin", "origin", "destination"}
+    if not need <= set(air.columns) or not air["factor_id"].astype(str).str.startswith(
+            "desnz-").all():
+        return None
+    desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
+    distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
+    cabin, known = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
+    if not (np.isfinite(desnz).all() and np.isfinite(distance).all() and known.all()):
+        return None
+    dates = air.get("date", None)
+    countries = []
+    for end in ("origin", "destination"):
+        codes = air[end].fillna("").astype(str)
+        _, _, country, found = resolve_iata(codes, dates=dates, errors="mask")
+        if (~found & (codes.str.len() > 0).to_numpy()).any():
+            return None  # a code the resolver no longer knows: recompute from the table
+        countries.append(np.where(found, country, ""))
+    pax = pd.to_numeric(air.get("passengers", 1.0), errors="coerce")
+    pax = np.broadcast_to(np.asarray(pax, dtype=float), len(air))
+    pax = np.where(np.isfinite(pax), pax, 1.0)
+    trips = (np.where(air["round_trip"].fillna(False).astype(bool), 2.0, 1.0)
+             if "round_trip" in air else 1.0)
+    multiplier = pax * trips
+    figures = {"desnz": desnz,
+               "icao": icao_co2(distance, cabin, *countries)["co2"] * multiplier,
+               "fuel": fuel_co2(distance, cabin, *countries)["co2"] * multiplier}
+    keys = [c for c in ("table", "source", "source_row", "leg", "trip_id", "entity", "year",
+                        "origin", "destination", "cabin", "passengers") if c in air.columns]
+    legs = air[keys].copy()
+    legs["distance_km"] = distance
+    for m in METHODS:
+        legs[f"{m}_co2_kg"] = figures[m]
+    u = dict(uncertainty or {})
+    b = band(figures, central, u)
+    for name in ("low", "central", "high"):
+        legs[f"{name}_kg"] = b[name]
+    legs["spread"] = b["spread"]
+    return AirComparison(legs.reset_index(drop=True), central, u)
+
+
 def air_comparison_of(data: pd.DataFrame, central: str = "icao",
                       uncertainty: Mapping[str, float] | None = None) -> AirComparison | None:
     """Every air leg of inventory rows recomputed by the three methods.
@@ -81,6 +137,9 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
     air = _air_rows(data)
     if air.empty:
         return None
+    direct = _from_legs_on_file(air, central, uncertainty)
+    if direct is not None:
+        return direct
     return compare_air(_leg_frame(air), central=central,
                        uncertainty=None if uncertainty is None else dict(uncertainty))
 
@@ -181,8 +240,14 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
     air = _air_rows(data)
     if "distance_km" in air and len(air) == len(legs):
         legs["distance_km"] = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy()
-    legs["route"] = legs.get("origin", "").astype(str) + "-" + legs.get(
-        "destination", "").astype(str)
+    if "origin" in legs and "destination" in legs:  # one string per distinct route
+        from ..travel.icao import factorize_pairs
+
+        codes, pairs = factorize_pairs(legs["origin"], legs["destination"])
+        names = np.array([f"{a if isinstance(a, str) else ''}-"
+                          f"{b if isinstance(b, str) else ''}" for a, b in pairs] or [""],
+                         dtype=object)
+        legs["route"] = names[codes]
     return legs.sort_values("central_kg", ascending=False, kind="stable").reset_index(drop=True)
 
 
