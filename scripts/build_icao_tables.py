@@ -46,6 +46,21 @@ ICAO_DOC = {
     "section": "Appendix A: Load Factors by Route Group (traffic of calendar year 2016)",
 }
 
+#: Licence status of Appendix A (no open licence; see docs/methodology.md).
+ROUTE_GROUP_LICENCE = (
+    "No open licence: (c) ICAO. The figures are factual data quoted from the ICAO "
+    "methodology, which ICAO publishes 'in an open source format facilitating "
+    "individual air carriers that may wish to customize it'; ICAO grants no explicit "
+    "licence for reuse. The only openly licensed table found is older: "
+    "electricitymaps/bloom-contrib (formerly tmrowco northapp-contrib, MIT) "
+    "co2eq/flights/loadfactors.json, an earlier ICAO edition's load factors and "
+    "passenger-to-freight ratios by region pair (e.g. Intra Europe 80.89% / 96.23% "
+    "against v13.1's 82.3% / 96.12%); it is the same ICAO data under a repository "
+    "licence, so it does not clear ICAO's rights either, and it is not the edition "
+    "the method implements. Kept: v13.1, with this status stated; replace the file to "
+    "use another table."
+)
+
 #: ICAO (sub)regions of the tmrow table, with the Appendix A name parts that cover them.
 REGIONS = {
     "NARNAS": "North America", "LACRCACS": "Central America/Caribbean",
@@ -216,10 +231,8 @@ def main() -> None:
         "title": "ICAO route groups: passenger load factor and passenger-to-cargo factor",
         "publisher": "International Civil Aviation Organization (ICAO)",
         "source": {**ICAO_DOC, "text_sha256": sha256(args.icao_text)},
-        "license": "(c) ICAO. Figures quoted from the published methodology, which ICAO "
-                   "provides 'in an open-source format' for implementers; an MIT-licensed "
-                   "copy of an earlier edition's table is in tmrowco/northapp-contrib "
-                   "(co2eq/flights/loadfactors.json).",
+        "license": ROUTE_GROUP_LICENCE,
+        "license_status": "unlicensed-quotation",
     })
     pair_rows = [{"region_a": a, "region_b": b, "group": g} for (a, b), g in PAIRS.items()]
     if len(pair_rows) != 55 or set(PAIRS.values()) - {r["group"] for r in groups}:
@@ -263,7 +276,10 @@ def main() -> None:
         "notes": "usdot_seats = average passengers per flight / load factor; load factor = "
                  "(fuel per available seat-km) / (fuel per revenue seat-km). Types: "
                  "current-production passenger narrowbodies and widebodies in T2 2019; "
-                 "747-400 and 767-200 left out (freighter-mixed rows, load factor < 0.2).",
+                 "747-400 and 767-200 left out (freighter-mixed rows, load factor < 0.2)."
+                 " At load time sem_carbon.travel.fuelburn also leaves out rows with a load "
+                 "factor below 0.6 (MIN_PASSENGER_LOAD_FACTOR): the Boeing 767-300/300ER row "
+                 "(0.46, 341 'seats' per flight) mixes freighter flights too.",
     })
 
 

@@ -156,6 +156,7 @@ def _line(summary: pd.DataFrame, key: str, col: str) -> float:
 def test_summary_totals_scopes_and_views(report: Report) -> None:
     data = report.data
     s = report.summary()
+    desnz_summary = make_report(un_air_method="desnz").summary()  # air without RF (DESNZ)
     for year in YEARS:
         rows = data[data["year"] == year]
         total = rows["co2e_kg"].sum() / 1000
@@ -168,8 +169,15 @@ def test_summary_totals_scopes_and_views(report: Report) -> None:
         no_rf = (air["co2e_kg"] - air["rf_kg"]).sum() / 1000
         assert _line(s, "air_without_rf", str(year)) == pytest.approx(no_rf)
         assert _line(s, "rf_share", str(year)) == pytest.approx(air["rf_kg"].sum() / 1000)
-        un_view = total - air["rf_kg"].sum() / 1000 - hotel
+        # UN-inventory view: air by the ICAO method (CO2 only) in place of the DESNZ air
+        legs = report.air_methods()["comparison"].legs
+        icao_air = legs.loc[legs["year"] == year, "icao_co2_kg"].sum() / 1000
+        un_view = total - air["co2e_kg"].sum() / 1000 - hotel + icao_air
         assert _line(s, "un_inventory_total", str(year)) == pytest.approx(un_view)
+        assert "ICAO method" in s.loc[s["key"] == "un_inventory_total", "item"].iloc[0]
+        desnz_view = desnz_summary.loc[desnz_summary["key"] == "un_inventory_total", str(year)]
+        assert float(desnz_view.iloc[0]) == pytest.approx(
+            total - air["rf_kg"].sum() / 1000 - hotel)
         assert _line(s, "memo_hotels", str(year)) == pytest.approx(hotel)
         assert _line(s, "kyoto_total_per_capita", str(year)) == pytest.approx(
             total / (50 + year - 2017))
@@ -457,7 +465,8 @@ def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> No
 
     path = report.to_excel(tmp_path / "report.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == list(SHEETS)
+    assert wb.sheetnames == [*SHEETS, "air_un_view", "air_entities", "air_legs", "air_verdicts",
+                             "air_restated"]
     for name in ("summary", "entities_vs_target", "by_category_scope", "trend", "activities",
                  "rejected", "methodology"):
         ws = wb[name]

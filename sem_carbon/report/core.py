@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import tables
+from ..errors import InvalidArgumentError
+from . import air_methods, tables
 from .formats import finite, truth
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +68,14 @@ class Report:
     year : int, optional
         Reporting year of the headline figures, hotspots and top routes; default: the
         latest year on file.
+    un_air_method : {"icao", "fuel", "desnz"}, default "icao"
+        How air counts in the UN-inventory view (CO2 only): the ICAO method, as the UN
+        system's inventory does; ``"desnz"`` keeps the inventory's DESNZ figure without
+        RF. The Kyoto total and the with-RF views always keep the inventory's figures.
+    air_uncertainty : mapping, optional
+        Relative 90% half-width per air method (e.g. ``{"icao": 0.1}``) for the band and
+        the "met with 90% confidence" verdict; default none (the band is the method
+        spread, see :mod:`sem_carbon.travel.uncertainty`).
 
     Notes
     -----
@@ -81,7 +90,15 @@ class Report:
 
     def __init__(self, inventory: Inventory, targets: Any = (), entities: Any = None,
                  budget: Any = None, headcount: Any = None, title: str | None = None,
-                 year: int | None = None) -> None:
+                 year: int | None = None, un_air_method: str = "icao",
+                 air_uncertainty: Any = None) -> None:
+        from ..travel.uncertainty import METHODS
+
+        if un_air_method not in METHODS:
+            raise InvalidArgumentError(
+                f"un_air_method must be one of {', '.join(METHODS)}, got {un_air_method!r}")
+        self.un_air_method = un_air_method
+        self.air_uncertainty = dict(air_uncertainty) if air_uncertainty else None
         self._memo: dict[str, Any] = {}
         self._model: ReportModel | None = None
         from ..inventory import as_inventory, is_ledger
@@ -147,7 +164,46 @@ class Report:
             ``all_years`` (see :func:`sem_carbon.report.tables.summary_table`); per-capita
             lines when a headcount is known.
         """
-        return tables.summary_table(self.data, self._headcount)
+        summary = tables.summary_table(self.data, self._headcount)
+        views = self.air_methods()
+        if views and self.un_air_method != "desnz":
+            summary = air_methods.apply_un_air(summary, views["un_view"], self.un_air_method)
+        return summary
+
+    @_memo
+    def air_methods(self) -> dict[str, Any]:
+        """Air by the three methods: the UN-inventory view with its band, per year, per
+        entity, per leg, and each target's verdict under every method.
+
+        Returns
+        -------
+        dict
+            Empty without air legs; else ``comparison`` (AirComparison), ``un_view``
+            (per year), ``entities`` (reporting year), ``legs`` (every leg), ``band``
+            (reporting year, dict), ``verdicts`` (per target), ``note`` (the
+            load-factor break note, "" if none) and ``restated`` (air per year restated
+            with the newest DESNZ edition outside the break, when the series crosses it).
+            See :mod:`sem_carbon.report.air_methods`.
+        """
+        central = self.un_air_method
+        comparison = air_methods.air_comparison_of(self.data, central, self.air_uncertainty)
+        if comparison is None:
+            return {}
+        by_year = air_methods.un_view_by_year(self.data, comparison)
+        labels = [tables.target_label(t) for t in self.targets]
+        note = air_methods.air_trend_note(self.data)
+        edition = air_methods.restate_edition() if note else ""
+        return {
+            "comparison": comparison, "un_view": by_year,
+            "entities": air_methods.entity_band(self.data, comparison, self.year,
+                                                self.entity_names),
+            "legs": air_methods.leg_table(self.data, comparison),
+            "band": air_methods.report_band(by_year, self.year),
+            "verdicts": air_methods.target_verdicts(self.data, comparison, self.targets,
+                                                    labels),
+            "note": note,
+            "restated": air_methods.restated_air(self.data, edition) if edition
+            else pd.DataFrame()}
 
     @_memo
     def by_scope_category(self) -> pd.DataFrame:
@@ -366,7 +422,7 @@ class Report:
              "detail": str(summary.loc[summary["key"] == "kyoto_total", "item"].iloc[0])},
             {"key": "un_inventory_total", "label": "UN-inventory view",
              "value": line("un_inventory_total"), "unit": "tCO2e",
-             "detail": f"air without RF, excl. hotels ({line('memo_hotels'):,.1f} t memo)"},
+             "detail": self._un_detail(line("memo_hotels"))},
             {"key": "air_share", "label": "Air travel share",
              "value": air_rf / total * 100.0 if total else None, "unit": "%",
              "detail": f"{air_rf:,.1f} t with RF · {line('air_without_rf'):,.1f} t without"},
@@ -392,6 +448,16 @@ class Report:
                     "detail": f"of {read:,.0f} read ({rejected / read * 100 if read else 0:.1f}%)"
                               "; see data quality"})
         return out
+
+    def _un_detail(self, hotels_t: float) -> str:
+        """How the UN-inventory KPI counts air, with the band of the reporting year."""
+        views = self.air_methods()
+        if not views or self.un_air_method == "desnz":
+            return f"air without RF, excl. hotels ({hotels_t:,.1f} t memo)"
+        band = views["band"]
+        return (f"air by the {air_methods.METHOD_LABEL[self.un_air_method]} (CO2 only), "
+                f"band {band['un_low_tco2e']:,.1f}–{band['un_high_tco2e']:,.1f} t across "
+                f"air methods; excl. hotels ({hotels_t:,.1f} t memo)")
 
     # ------------------------------------------------------------------ model
     def model(self, timestamp: str | None = None) -> ReportModel:

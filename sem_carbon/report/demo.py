@@ -164,6 +164,7 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
         + (f", {int(overview['entities_divergent'])} disagree with the budget verdict."
            if "entities_divergent" in overview else "."),
     ]
+    lines += list(rep.model().air_lines)  # the UN-inventory view with ICAO-method air
     from ..ledger.demo import ledger_demo  # the office in a ledger, allotments per entity
 
     ledger_lines, ledger_path = ledger_demo(folder, out_dir, entities=org, step=tick)

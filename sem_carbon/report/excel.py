@@ -183,4 +183,6 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str]) -> Path:
     wb.properties.modified = fixed
     for name in SHEETS:
         _add_sheet(wb, name, tables[name], formats=name != "activities")
+    for name, table in model.air_methods.items():  # air by method: after the fixed sheets
+        _add_sheet(wb, f"air_{name}", table.data)
     return atomic_write(path, lambda tmp: wb.save(tmp))

@@ -116,6 +116,11 @@ def report_dict(model: ReportModel) -> dict[str, Any]:
         "methodology": {"editions": frame_records(model.editions.data),
                         "parameters": frame_records(model.parameters.data)},
         "inventory": _plain(model.inventory),
+        "air_methods": {"lines": list(model.air_lines),  # every leg: the Excel workbook
+                        **{name: frame_records(table.shown if name == "legs" else table.data)
+                           for name, table in model.air_methods.items()},
+                        "legs_total": len(model.air_methods["legs"].data)
+                        if "legs" in model.air_methods else 0},
     }
     if model.generated_at is not None:
         out["generated_at"] = str(model.generated_at)

@@ -76,8 +76,9 @@ def render_markdown(m: ReportModel) -> str:
             f"{md_escape(k['detail'])}" for k in m.kpis]
     out += ["", "## Summary (tCO2e)", "",
             "Air travel is shown with and without radiative forcing (RF). The UN-inventory "
-            "view counts air without RF and leaves hotel nights out (memo line), as the UN "
-            "system's Greening the Blue inventory does.", "", md_table(m.summary)]
+            "view counts air CO2 only, by the ICAO method unless the report says otherwise "
+            "on its line, and leaves hotel nights out (memo line), as the UN system's "
+            "Greening the Blue inventory does.", "", md_table(m.summary)]
     if m.targets:
         out += ["## Targets by entity", ""]
         for target in m.targets:
@@ -92,6 +93,13 @@ def render_markdown(m: ReportModel) -> str:
                     md_table(target.status)]
     else:
         out += [f"## Entities, {m.reporting_year} (tCO2e)", "", md_table(m.entity_totals)]
+    if m.air_methods:
+        out += ["## UN-inventory view: air by method and its band", ""]
+        for line in m.air_lines:
+            out += [md_escape(line), ""]
+        for name, table in m.air_methods.items():
+            more = _more(table) if name == "legs" else ""
+            out += [f"### {table.title}{more}", "", md_table(table)]
     out += ["## Trend (tCO2e)", ""]
     if m.coverage_note:
         out += [md_escape(m.coverage_note.strip()), ""]

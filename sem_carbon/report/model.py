@@ -114,6 +114,12 @@ class ReportModel:
     entity_chart_title, target_labels : str, tuple of str
     generated_at : str, optional
         Time stamp shown when given (nothing time-dependent otherwise).
+    air_methods : mapping of str to Table
+        Air by the three methods (:meth:`Report.air_methods`): ``un_view`` (per year, the
+        UN-inventory view with its band), ``entities`` (reporting year), ``legs`` (every
+        leg, the largest shown), ``verdicts`` (per target); empty without air.
+    air_lines : tuple of str
+        The UN-inventory view, its band and the target verdicts in words.
     """
 
     title: str
@@ -140,6 +146,8 @@ class ReportModel:
     entity_chart_title: str
     target_labels: tuple[str, ...]
     generated_at: str | None = None
+    air_methods: Mapping[str, Table] = attrs.field(factory=lambda: MappingProxyType({}))
+    air_lines: tuple[str, ...] = ()
 
     @property
     def period(self) -> str:
@@ -238,6 +246,44 @@ EDITION_COLUMNS = _columns(("id", "Edition", "code"), ("publisher", "Publisher",
                            ("year", "Year", "year"), ("licence", "Licence", "wrap"),
                            ("source", "Source", "wrap"), ("rows", "Rows", "int"),
                            ("rf_multiplier", "RF multiplier", "t2"))
+#: Shown columns of the air-method tables (every column is in JSON and Excel).
+_BAND = (("air_low_tco2e", "Air low", "t"), ("air_high_tco2e", "Air high", "t"),
+         ("un_low_tco2e", "UN view low", "t"), ("un_central_tco2e", "UN view central", "t"),
+         ("un_high_tco2e", "UN view high", "t"))
+AIR_METHOD_TABLES: dict[str, tuple[str, str, tuple[Column, ...]]] = {
+    "un_view": ("UN-inventory view with air by each method (tCO2e)", "No air travel.",
+                _columns(("year", "Year", "year"), ("non_air_tco2e", "Other than air", "t"),
+                         ("desnz_air_tco2e", "Air: DESNZ CO2", "t"),
+                         ("icao_air_tco2e", "Air: ICAO method", "t"),
+                         ("fuel_air_tco2e", "Air: fuel burn", "t"), *_BAND,
+                         ("spread_pct", "Air spread", "pct"))),
+    "entities": ("UN-inventory view by entity, reporting year (tCO2e)", "No rows.",
+                 _columns(("name", "Entity"), ("desnz_air_tco2e", "Air: DESNZ CO2", "t"),
+                          ("icao_air_tco2e", "Air: ICAO method", "t"),
+                          ("fuel_air_tco2e", "Air: fuel burn", "t"), *_BAND)),
+    "legs": ("Air legs by method (kg CO2, largest first)", "No air legs.", _columns(
+        ("year", "Year", "year"), ("entity", "Entity"), ("route", "Route"),
+        ("cabin", "Cabin"), ("desnz_co2_kg", "DESNZ CO2", "int"),
+        ("icao_co2_kg", "ICAO method", "int"), ("fuel_co2_kg", "Fuel burn", "int"),
+        ("low_kg", "Low", "int"), ("high_kg", "High", "int"))),
+    "verdicts": ("Targets on the UN-inventory boundary, by air method (tCO2e)", "No target.",
+                 _columns(("target", "Target"), ("desnz_actual_tco2e", "Actual: DESNZ", "t"),
+                          ("desnz_target_tco2e", "Target: DESNZ", "t"),
+                          ("icao_actual_tco2e", "Actual: ICAO", "t"),
+                          ("icao_target_tco2e", "Target: ICAO", "t"),
+                          ("fuel_actual_tco2e", "Actual: fuel", "t"),
+                          ("fuel_target_tco2e", "Target: fuel", "t"),
+                          ("verdict", "Verdict", "wrap"))),
+    "restated": ("Air restated with one DESNZ edition across the 2022/2023 load-factor break "
+                 "(tCO2e)", "The air series does not cross the load-factor break.", _columns(
+                     ("year", "Year", "year"), ("air_with_rf_tco2e", "With RF, reported", "t"),
+                     ("restated_with_rf_tco2e", "With RF, restated", "t"),
+                     ("air_without_rf_tco2e", "Without RF, reported", "t"),
+                     ("restated_without_rf_tco2e", "Without RF, restated", "t"),
+                     ("edition", "Edition", "code"))),
+}
+#: Legs shown in HTML and Markdown (all are in JSON and Excel).
+MAX_LEGS_SHOWN = 15
 PARAMETER_COLUMNS = _columns(("parameter", "Parameter"), ("value", "Value", "wrap"),
                              ("detail", "Detail", "wrap"))
 
@@ -261,6 +307,32 @@ def _entity_chart_title(report: Report) -> str:
     cats = ", ".join(getattr(target, "categories", ()) or ()) or "all"
     return (f"{cats.capitalize()} emissions by entity: {target.baseline_year} baseline vs "
             f"{target.target_year}")
+
+
+def _air_views(report: Report) -> tuple[Mapping[str, Table], tuple[str, ...]]:
+    """The air-method tables and their lines in words (empty without air)."""
+    views = report.air_methods()
+    if not views:
+        return MappingProxyType({}), ()
+    out = {name: Table(views[name], columns, empty,
+                       views[name].head(MAX_LEGS_SHOWN) if name == "legs" else None, title)
+           for name, (title, empty, columns) in AIR_METHOD_TABLES.items()}
+    b = views["band"]
+    method = report.un_air_method
+    label = {"icao": "the ICAO method", "fuel": "fuel burn", "desnz": "DESNZ"}[method]
+    lines = [f"UN-inventory view {b['year']}: {b['un_central_tco2e']:,.1f} tCO2e with air by "
+             f"{label} (CO2 only, as the UN system's inventory counts it); band "
+             f"{b['un_low_tco2e']:,.1f}–{b['un_high_tco2e']:,.1f} tCO2e across air methods "
+             f"(air: DESNZ CO2 {b['desnz_air_tco2e']:,.1f}, ICAO method "
+             f"{b['icao_air_tco2e']:,.1f}, fuel burn {b['fuel_air_tco2e']:,.1f} t). The Kyoto "
+             "total and the with-RF figures keep DESNZ."]
+    lines += [f"Target {r['target']} on the UN-inventory boundary: {r['verdict']}."
+              for r in views["verdicts"].to_dict("records")]
+    if views["note"]:
+        restated = views["restated"]
+        edition = f" (table below: {restated['edition'].iloc[0]})" if len(restated) else ""
+        lines.append(f"Note: {views['note']}{edition}.")
+    return MappingProxyType(out), tuple(lines)
 
 
 def build_model(report: Report) -> ReportModel:
@@ -294,6 +366,8 @@ def build_model(report: Report) -> ReportModel:
         for k, overview in enumerate(report.targets_overview().to_dict("records")))
     data = report.data
     rec = quality["reconciliation"]
+    air_tables_, air_lines = _air_views(report)
+    air_note = report.air_methods().get("note", "") if air_tables_ else ""
     return ReportModel(
         title=report.title, version=__version__, years=tuple(report.years),
         reporting_year=report.year, kyoto_label=tables.kyoto_label(data),
@@ -311,7 +385,8 @@ def build_model(report: Report) -> ReportModel:
         top_routes=Table(report.top_routes(), ROUTE_COLUMNS, "No air travel in this year."),
         hotspots=Table(report.hotspots(), HOTSPOT_COLUMNS, "No emissions in this year."),
         quality=MappingProxyType(quality_tables),
-        coverage_note=_coverage_note(quality["coverage"], report.years),
+        coverage_note=_coverage_note(quality["coverage"], report.years)
+        + (f" Note: {air_note}." if air_note else ""),
         editions=Table(report.methodology(), EDITION_COLUMNS),
         parameters=Table(report.parameters(), PARAMETER_COLUMNS),
         activities=data,
@@ -324,4 +399,5 @@ def build_model(report: Report) -> ReportModel:
         rows_computed=tables.column_sum(rec, "rows_computed"),
         entity_chart_title=_entity_chart_title(report),
         target_labels=tuple(tables.target_label(t) for t in report.targets),
+        air_methods=air_tables_, air_lines=air_lines,
     )

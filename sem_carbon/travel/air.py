@@ -10,19 +10,23 @@ Haul rules
 ----------
 ``"distance"`` (default)
     Great-circle distance < 500 km -> domestic factors; 500 km to < 3,700 km ->
-    short-haul; >= 3,700 km -> long-haul.
+    short-haul; >= 3,700 km -> long-haul. A UK domestic leg (both ends in the UK, the
+    Channel Islands or the Isle of Man, as in the ``"desnz"`` rule) takes DESNZ's
+    domestic factors whatever its length, DESNZ's own rule for them (a 534 km
+    London-Edinburgh leg is domestic, not short-haul). Legs with a non-UK end are
+    unaffected.
 ``"desnz"``
     DESNZ's own definitions: a leg with one end in the UK is domestic, short-haul or
     long-haul by the other end's country (DESNZ 2024 "Haul definition" table); a leg with
     no UK end uses the "International, to/from non-UK" factors.
 ``"smooth"``
-    As ``"distance"``, but per-passenger emissions are interpolated linearly across a
-    window around each band edge, so that a 3,650 km leg never emits more than a
-    3,750 km one. The window is ``edge x (1 ± w)`` with
+    As ``"distance"`` (UK domestic legs included), but per-passenger emissions are
+    interpolated linearly across a window around each band edge, so that a 3,650 km
+    leg never emits more than a 3,750 km one. The window is ``edge x (1 ± w)`` with
     ``w = max(0.10, (f_lo - f_hi) / (f_lo + f_hi))`` for the two per-km factors either
     side of the edge (``f_lo`` below, ``f_hi`` above); that ``w`` is the smallest that
     keeps emissions non-decreasing in distance. Outside the windows the result equals
-    the ``"distance"`` rule.
+    the ``"distance"`` rule. UK domestic legs are not blended: they stay domestic.
 
 Cabin fallbacks
 ---------------
@@ -48,6 +52,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
@@ -66,6 +71,7 @@ __all__ = [
     "compute_air",
     "haul_by_desnz",
     "haul_by_distance",
+    "uk_domestic",
 ]
 
 #: Haul bands in code order (index = haul code).
@@ -189,6 +195,48 @@ def _desnz_haul_of_country() -> dict[str, int]:
     return {row["country"]: index[row["haul"]] for row in csv.DictReader(text.splitlines())}
 
 
+def uk_domestic(origin_country: np.ndarray | None,
+                destination_country: np.ndarray | None) -> np.ndarray | None:
+    """True for legs with both ends in the UK (or the Channel Islands, the Isle of Man).
+
+    Parameters
+    ----------
+    origin_country, destination_country : ndarray of str, optional
+        ISO alpha-2 of both ends ("" where unknown).
+
+    Returns
+    -------
+    ndarray of bool, or None when the countries are not given
+    """
+    if origin_country is None or destination_country is None:
+        return None
+    # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
+    uk = frozenset(_UK_TERRITORIES)
+    o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
+    d = pd.Series(np.asarray(destination_country, dtype=object), copy=False)
+    return (o.isin(uk) & d.isin(uk)).to_numpy(dtype=bool)
+
+
+def _uk_domestic_over_500(haul: np.ndarray, origin_country: np.ndarray | None,
+                          destination_country: np.ndarray | None) -> np.ndarray | None:
+    """Mask of UK domestic legs that the distance rule bands above domestic (None: none).
+
+    Only legs at or over 500 km can change band, so only they are looked up.
+    """
+    if origin_country is None or destination_country is None:
+        return None
+    rows = np.flatnonzero(haul > 0)
+    if not len(rows):
+        return None
+    hit = uk_domestic(np.asarray(origin_country, dtype=object)[rows],
+                      np.asarray(destination_country, dtype=object)[rows])
+    if not hit.any():
+        return None
+    mask = np.zeros(len(haul), dtype=bool)
+    mask[rows[hit]] = True
+    return mask
+
+
 def haul_by_desnz(origin_country: np.ndarray, destination_country: np.ndarray) -> np.ndarray:
     """Haul code by DESNZ's definition, from the ISO alpha-2 countries of both ends.
 
@@ -247,12 +295,16 @@ def air_kernel(
     """
     d = np.asarray(distance_km, dtype=float)
     cabin = np.asarray(cabin, dtype=np.intp)
+    domestic_uk = None
     if haul_rule == "desnz":
         if origin_country is None or destination_country is None:
             raise ValueError("haul_rule='desnz' needs the countries of both ends")
         haul = haul_by_desnz(origin_country, destination_country)
     elif haul_rule in ("distance", "smooth"):
         haul = haul_by_distance(d)
+        domestic_uk = _uk_domestic_over_500(haul, origin_country, destination_country)
+        if domestic_uk is not None:
+            haul[domestic_uk] = 0
     else:
         raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
     # one gather of the four per-km components [co2, ch4, n2o, rf] per leg, then scale
@@ -266,7 +318,7 @@ def air_kernel(
         per_km[:, 1:] = 0.0
     parts = per_km * d[:, None]
     if haul_rule == "smooth":
-        _smooth_band_edges(tables, d, cabin, rf_f, parts)
+        _smooth_band_edges(tables, d, cabin, rf_f, parts, domestic_uk)
         factor = np.divide(parts.sum(axis=1), d, out=np.zeros_like(d), where=d > 0)
     else:
         factor = per_km.sum(axis=1)
@@ -281,11 +333,12 @@ def air_kernel(
 
 
 def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
-                       rf_f: np.ndarray | float, parts: np.ndarray) -> None:
+                       rf_f: np.ndarray | float, parts: np.ndarray,
+                       keep: np.ndarray | None = None) -> None:
     """Replace per-passenger emissions inside each band-edge window by a linear blend.
 
     ``parts`` is the (legs, 4) array of per-passenger [co2, ch4, n2o, rf] kgCO2e, edited
-    in place.
+    in place; legs flagged in ``keep`` (UK domestic) are left as they are.
     """
     rf_scale = np.array([1.0, 1.0, 1.0, 0.0]) + np.array([0.0, 0.0, 0.0, 1.0]) * np.reshape(
         rf_f, (-1, 1))
@@ -298,6 +351,8 @@ def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
         half = np.minimum(np.maximum(0.10, ratio), 0.5)
         start, stop = edge * (1 - half), edge * (1 + half)
         inside = (d > start) & (d < stop)
+        if keep is not None:
+            inside &= ~keep
         if not inside.any():
             continue
         t = ((d[inside] - start[inside]) / (stop[inside] - start[inside]))[:, None]

@@ -3,18 +3,28 @@
 The representative fleet (``data/fuelburn_types.csv``) is the current-production
 narrowbody and widebody passenger types in the US DOT Form 41 T2 statistics of 2019,
 each with the fuel-burn fit of Seymour et al. (2020), ``F(R) = a1 R^2 + a2 R + c`` [kg] for
-a mission over great-circle distance ``R`` [km]. A family's fuel per seat is the mean of
-its types weighted by their revenue passenger-km; as every fit is quadratic in ``R``, so
-is the family mean, and the kernels evaluate three coefficients per family.
+a mission over great-circle distance ``R`` [km]. A family's fuel per seat is the weighted
+mean of its types; as every fit is quadratic in ``R``, so is the family mean, and the
+kernels evaluate three coefficients per family.
+
+Types whose US DOT load factor is below :data:`MIN_PASSENGER_LOAD_FACTOR` are left out:
+their T2 rows mix freighter flights into the passenger statistics (the Boeing 767-300/300ER
+row reports 0.46 and 341 "seats" per flight, above any passenger cabin of the type; every
+passenger type of the table is at 0.70-0.91), so their seats and load factor are not those
+of a passenger aircraft.
 
 Two curves are offered:
 
 ``"model"`` (used by the ``"icao"`` method)
-    ``F_t(R) / seats_t``: the simulated (BADA-based) mission fuel per configured seat.
+    ``F_t(R) / seats_t``: the simulated (BADA-based) mission fuel per configured seat,
+    types weighted by their **departures** (ICAO v13.1 section 3: the fuel of the types
+    serving a route is "weighted by the frequency of departure of each equivalent
+    aircraft type"); departures = RPK / (seats x load factor x average trip).
 ``"in_service"`` (used by the ``"fuel"`` method)
     ``fuel/ASK_t x trip_t x F_t(R) / F_t(trip_t)``: the fuel per available seat that US
     carriers reported for the type over its average trip (Form 41), carried to other
-    distances with the shape of the Seymour fit.
+    distances with the shape of the Seymour fit; types weighted by their revenue
+    passenger-km (the fleet's traffic).
 
 Narrowbodies serve distances up to 1,500 km, widebodies from 2,500 km, and the two are
 blended linearly in between (the convention of the myclimate calculator, which switches
@@ -40,8 +50,8 @@ from importlib import resources
 import attrs
 import numpy as np
 
-__all__ = ["FAMILIES", "NARROW_MAX_KM", "WIDE_MIN_KM", "SeatFuel", "seat_fuel",
-           "seat_fuel_kg", "widebody_weight"]
+__all__ = ["FAMILIES", "MIN_PASSENGER_LOAD_FACTOR", "NARROW_MAX_KM", "WIDE_MIN_KM", "SeatFuel",
+           "seat_fuel", "seat_fuel_kg", "type_weights", "widebody_weight"]
 
 FAMILIES: tuple[str, ...] = ("narrowbody", "widebody")
 #: Up to this distance [km] only narrowbodies; from ``WIDE_MIN_KM`` only widebodies.
@@ -49,6 +59,8 @@ NARROW_MAX_KM = 1500.0
 WIDE_MIN_KM = 2500.0
 #: Seymour et al. (2020) eq. 6: their simulated flight path is 1.0387 x GCD + 40.5 km.
 SEYMOUR_PATH = (1.0387, 40.5)
+#: A US DOT T2 row with a lower load factor mixes freighter flights: the type is left out.
+MIN_PASSENGER_LOAD_FACTOR = 0.6
 
 
 @attrs.frozen
@@ -75,7 +87,33 @@ def _fleet() -> list[dict]:
                 if not np.isfinite(row[key]) or (key != "seymour_a1_kg_per_km2"
                                                  and row[key] <= 0):
                     raise ValueError(f"fuelburn_types.csv: bad {key} for {row['usdot_type']}")
-    return rows
+    return [r for r in rows if r["usdot_load_factor"] >= MIN_PASSENGER_LOAD_FACTOR]
+
+
+def type_weights(rows: list[dict], weighting: str) -> np.ndarray:
+    """Weight of each type row in its family mean (sums to 1).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of ``fuelburn_types.csv`` (one family).
+    weighting : {"departures", "rpk"}
+        ``"departures"``: flights performed, RPK / (seats x load factor x average trip);
+        ``"rpk"``: revenue passenger-km.
+
+    Returns
+    -------
+    ndarray
+    """
+    rpk = np.array([r["usdot_rpk"] for r in rows])
+    if weighting == "departures":
+        w = rpk / np.array([r["usdot_seats"] * r["usdot_load_factor"] * r["usdot_trip_km"]
+                            for r in rows])
+    elif weighting == "rpk":
+        w = rpk
+    else:
+        raise ValueError(f"weighting must be 'departures' or 'rpk', got {weighting!r}")
+    return w / w.sum()
 
 
 @lru_cache(maxsize=2)
@@ -86,7 +124,7 @@ def seat_fuel(curve: str = "model") -> SeatFuel:
     out = np.zeros((len(FAMILIES), 3))
     for f, family in enumerate(FAMILIES):
         rows = [r for r in _fleet() if r["family"] == family]
-        weights = np.array([r["usdot_rpk"] for r in rows])
+        weights = type_weights(rows, "departures" if curve == "model" else "rpk")
         coef = np.array([[r["seymour_a1_kg_per_km2"], r["seymour_a2_kg_per_km"],
                           r["seymour_c_kg"]] for r in rows])
         if curve == "model":
@@ -95,7 +133,7 @@ def seat_fuel(curve: str = "model") -> SeatFuel:
             trip = np.array([r["usdot_trip_km"] for r in rows])
             at_trip = coef[:, 0] * trip ** 2 + coef[:, 1] * trip + coef[:, 2]
             scale = np.array([r["usdot_fuel_kg_per_ask"] for r in rows]) * trip / at_trip
-        out[f] = (weights[:, None] * coef * scale[:, None]).sum(axis=0) / weights.sum()
+        out[f] = (weights[:, None] * coef * scale[:, None]).sum(axis=0)
     return SeatFuel(curve, out, tuple(r["designator"] for r in _fleet()))
 
 

@@ -8,7 +8,7 @@ v13.1 (August 2024), section 3, per passenger and leg:
 2. fuel of the aircraft for that distance, per seat. ICAO's own fuel formulas are not
    open; the open substitute is :func:`sem_carbon.travel.fuelburn.seat_fuel_kg` ("model"
    curve): the Seymour et al. (2020) fits of the current narrowbody/widebody fleet,
-   weighted by traffic, per configured seat (US DOT 2019), evaluated at the mission whose
+   weighted by departures, per configured seat (US DOT 2019), evaluated at the mission whose
    simulated path equals the corrected distance (``R = (d - 40.5) / 1.0387``);
 3. passenger share of the payload: x passenger-to-cargo factor of the route group;
 4. occupied seats: / passenger load factor of the route group (Appendix A, 37 groups,
@@ -44,6 +44,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from ..factors import Factor, FactorSet
 from ..units import Q_
@@ -52,8 +53,8 @@ from .cabins import CABINS
 from .fuelburn import _fleet, seat_fuel_kg, widebody_weight
 
 __all__ = ["AIR_METHODS", "CO2_PER_KG_FUEL", "FUEL_EDITION", "GCD_CORRECTION_KM",
-           "ICAO_EDITION", "MethodLegs", "cabin_factors", "compute_method", "fuel_co2",
-           "icao_co2", "icao_distance", "route_groups"]
+           "ICAO_EDITION", "MethodLegs", "cabin_factors", "compute_method", "factorize_pairs",
+           "fuel_co2", "icao_co2", "icao_distance", "route_groups"]
 
 #: Air methods: DESNZ factors (default), this ICAO implementation, open fuel burn.
 AIR_METHODS: tuple[str, ...] = ("desnz", "icao", "fuel")
@@ -93,6 +94,31 @@ def _tables() -> tuple[dict[str, str], dict[frozenset, int], np.ndarray, list[st
     return region, pairs, factors, ["median of Appendix A"] + [g["name"] for g in groups]
 
 
+def factorize_pairs(a: Any, b: Any) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the distinct ``(a, b)`` pairs of two equal-length arrays, vectorised.
+
+    Parameters
+    ----------
+    a, b : array-like
+        Values (missing values count as one value each).
+
+    Returns
+    -------
+    codes : ndarray of int
+        Pair code per element.
+    pairs : list of tuple
+        The distinct pairs, in order of first appearance.
+    """
+    code_a, uniq_a = pd.factorize(np.asarray(a, dtype=object), use_na_sentinel=False)
+    code_b, uniq_b = pd.factorize(np.asarray(b, dtype=object), use_na_sentinel=False)
+    width = max(len(uniq_b), 1)
+    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
+                               use_na_sentinel=False)
+    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
+                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
+    return codes, pairs
+
+
 def route_groups(origin_country: np.ndarray, destination_country: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ICAO route group of each leg, vectorised over distinct country pairs.
@@ -105,17 +131,20 @@ def route_groups(origin_country: np.ndarray, destination_country: np.ndarray
         Passenger load factor and passenger-to-cargo factor [fraction].
     """
     region, pairs, factors, _ = _tables()
-    o = np.asarray(origin_country, dtype=object).astype(str)
-    d = np.asarray(destination_country, dtype=object).astype(str)
-    key = np.char.add(np.char.add(o, "|"), d) if len(o) else np.zeros(0, str)
-    uniques, inverse = np.unique(key, return_inverse=True)
+    o = np.asarray(origin_country, dtype=object)
+    d = np.asarray(destination_country, dtype=object)
+    if not len(o):
+        group = np.zeros(0, np.int16)
+        return group, factors[group, 0], factors[group, 1]
+    # one hash factorisation of the (origin, destination) pairs, then a loop over the
+    # distinct country pairs only
+    inverse, uniques = factorize_pairs(o, d)
     per_pair = np.zeros(len(uniques), dtype=np.int16)
-    for i, text in enumerate(uniques.tolist()):  # loop over distinct country pairs only
-        a, b = text.split("|")
-        ra, rb = region.get(a), region.get(b)
+    for i, (a, b) in enumerate(uniques):
+        ra, rb = region.get(str(a)), region.get(str(b))
         if ra is not None and rb is not None:
             per_pair[i] = pairs[frozenset((ra, rb))]
-    group = per_pair[inverse.reshape(-1)] if len(uniques) else np.zeros(0, np.int16)
+    group = per_pair[inverse]
     return group, factors[group, 0], factors[group, 1]
 
 

@@ -145,6 +145,7 @@ class AirComparison:
 
 def compare_air(tables: Any, factors: Any = None, *, central: str = "icao",
                 uncertainty: dict[str, float] | None = None, haul: str = "distance",
+                known: dict[str, np.ndarray] | None = None,
                 **calculate_kwargs: Any) -> AirComparison:
     """Compute the air legs of ``tables`` with every method, on the CO2-only boundary.
 
@@ -157,6 +158,10 @@ def compare_air(tables: Any, factors: Any = None, *, central: str = "icao",
         Relative 90% half-width per method (default: :data:`PUBLISHED_UNCERTAINTY`).
     haul : str
         Haul rule of the DESNZ figures.
+    known : dict of ndarray, optional
+        Figures of a method already computed for these legs, in the order of the air legs
+        of ``tables`` [kgCO2] (e.g. ``{"desnz": inventory co2_kg}``): that method is not
+        run again.
     **calculate_kwargs
         Other options of :func:`sem_carbon.calculate` (not ``air_method``/``co2_only``).
 
@@ -168,20 +173,30 @@ def compare_air(tables: Any, factors: Any = None, *, central: str = "icao",
 
     if central not in METHODS:
         raise InvalidArgumentError(f"central must be one of {METHODS}, got {central!r}")
+    known = known or {}
     runs = {}
-    for method in METHODS:  # three engine runs, each vectorised over all legs
+    for method in METHODS:  # up to three engine runs, each vectorised over all legs
+        if method in known:
+            continue
         inv = calculate(tables, factors, haul=haul, co2_only=True, air_method=method,
                         radiative_forcing=False, **calculate_kwargs)
         runs[method] = inv.data[inv.data["category"].astype(str) == "air"].reset_index(drop=True)
-    base = runs["desnz"]
+    base = runs["desnz" if "desnz" in runs else next(iter(runs))]
     keys = [c for c in _KEYS if c in base.columns]
     for method, frame in runs.items():
         if len(frame) != len(base) or not frame[["source", "source_row"]].equals(
                 base[["source", "source_row"]]):
             raise RuntimeError(f"air legs of method {method!r} do not line up with desnz")
     legs = base[keys].copy()
-    for method, frame in runs.items():
-        legs[f"{method}_co2_kg"] = frame["co2_kg"].to_numpy(dtype=float)
+    for method in METHODS:
+        if method in known:
+            values = np.asarray(known[method], dtype=float)
+            if values.shape != (len(legs),):
+                raise InvalidArgumentError(f"known {method!r} figures: {values.shape[0]} "
+                                           f"values for {len(legs)} air legs")
+            legs[f"{method}_co2_kg"] = values
+        else:
+            legs[f"{method}_co2_kg"] = runs[method]["co2_kg"].to_numpy(dtype=float)
     u = dict(PUBLISHED_UNCERTAINTY if uncertainty is None else uncertainty)
     b = band({m: legs[f"{m}_co2_kg"].to_numpy() for m in METHODS}, central, u)
     for name in ("low", "central", "high"):

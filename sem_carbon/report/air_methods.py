@@ -1,0 +1,416 @@
+"""The report's air-method views: the UN-inventory view with ICAO-method air and its band.
+
+The UN system's inventory counts air travel with the ICAO calculator's method, CO2 only.
+A report therefore recomputes its air legs with the three methods of
+:func:`sem_carbon.travel.uncertainty.compare_air` (``desnz`` CO2 component, ``icao``,
+``fuel``) from the legs on file (origin, destination, cabin, passengers, round trip,
+date), and shows:
+
+- the UN-inventory view per year with air by the chosen method (default ``"icao"``) and a
+  low/central/high band (the spread of the methods, widened by any given 90% half-widths);
+- the same per entity for the reporting year;
+- a comparison per leg (every leg in JSON and Excel; the largest shown) and per report;
+- each target's verdict on the UN-inventory boundary under every method ("met under all
+  methods", "met only under icao", "met with 90% confidence" when half-widths are given).
+
+The Kyoto total and the with-RF views keep the DESNZ figures of the inventory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..travel.uncertainty import (
+    LOAD_FACTOR_BREAK,
+    METHODS,
+    AirComparison,
+    compare_air,
+    load_factor_break_note,
+    target_confidence,
+)
+
+__all__ = ["LEG_COLUMNS", "air_comparison_of", "air_trend_note", "apply_un_air", "entity_band",
+           "leg_table", "report_band", "restate_edition", "restated_air", "target_verdicts",
+           "un_view_by_year"]
+
+#: Inventory columns that identify and recompute an air leg.
+LEG_COLUMNS = ("entity", "year", "date", "origin", "destination", "cabin", "passengers",
+               "round_trip", "trip_id", "leg", "distance_km")
+METHOD_LABEL = {"desnz": "DESNZ (CO2 part)", "icao": "ICAO method", "fuel": "fuel burn"}
+
+
+def _air_rows(data: pd.DataFrame) -> pd.DataFrame:
+    if "category" not in data:
+        return data.iloc[0:0]
+    return data[data["category"].astype(str) == "air"].reset_index(drop=True)
+
+
+def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
+    """The legs of inventory air rows as a travel table that recomputes them."""
+    cols = [c for c in LEG_COLUMNS if c in air.columns]
+    frame = air[cols].copy()
+    if "origin" in frame and "distance_km" in frame:  # legs given by airports: codes decide
+        has_codes = frame["origin"].astype(str).str.len() > 0
+        frame["distance_km"] = frame["distance_km"].where(~has_codes)
+    frame.insert(0, "mode", "air")
+    return frame
+
+
+def _from_legs_on_file(air: pd.DataFrame, central: str,
+                       uncertainty: Mapping[str, float] | None) -> AirComparison | None:
+    """The comparison from the inventory's own air rows, without running the engine again.
+
+    The rows already hold what the methods need: the leg's great-circle distance
+    (``distance_km``), cabin, passengers, round trip, and airports (their countries give
+    the ICAO route group); DESNZ rows hold the desnz figure in ``co2_kg``. The ``icao`` and
+    ``fuel`` kernels are then evaluated once over all legs, exactly as
+    :func:`sem_carbon.travel.icao.compute_method` does. None when a row lacks any of it
+    (then :func:`compare_air` recomputes the legs from the table).
+    """
+    from ..geo.airports import resolve_iata
+    from ..travel.cabins import cabin_codes
+    from ..travel.icao import fuel_co2, icao_co2
+    from ..travel.uncertainty import band
+
+    need = {"co2_kg", "factor_id", "distance_km", "cabin", "origin", "destination"}
+    if not need <= set(air.columns) or not air["factor_id"].astype(str).str.startswith(
+            "desnz-").all():
+        return None
+    desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
+    distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
+    cabin, known = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
+    if not (np.isfinite(desnz).all() and np.isfinite(distance).all() and known.all()):
+        return None
+    dates = air.get("date", None)
+    countries = []
+    for end in ("origin", "destination"):
+        codes = air[end].fillna("").astype(str)
+        _, _, country, found = resolve_iata(codes, dates=dates, errors="mask")
+        if (~found & (codes.str.len() > 0).to_numpy()).any():
+            return None  # a code the resolver no longer knows: recompute from the table
+        countries.append(np.where(found, country, ""))
+    pax = pd.to_numeric(air.get("passengers", 1.0), errors="coerce")
+    pax = np.broadcast_to(np.asarray(pax, dtype=float), len(air))
+    pax = np.where(np.isfinite(pax), pax, 1.0)
+    trips = (np.where(air["round_trip"].fillna(False).astype(bool), 2.0, 1.0)
+             if "round_trip" in air else 1.0)
+    multiplier = pax * trips
+    figures = {"desnz": desnz,
+               "icao": icao_co2(distance, cabin, *countries)["co2"] * multiplier,
+               "fuel": fuel_co2(distance, cabin, *countries)["co2"] * multiplier}
+    keys = [c for c in ("table", "source", "source_row", "leg", "trip_id", "entity", "year",
+                        "origin", "destination", "cabin", "passengers") if c in air.columns]
+    legs = air[keys].copy()
+    legs["distance_km"] = distance
+    for m in METHODS:
+        legs[f"{m}_co2_kg"] = figures[m]
+    u = dict(uncertainty or {})
+    b = band(figures, central, u)
+    for name in ("low", "central", "high"):
+        legs[f"{name}_kg"] = b[name]
+    legs["spread"] = b["spread"]
+    return AirComparison(legs.reset_index(drop=True), central, u)
+
+
+def air_comparison_of(data: pd.DataFrame, central: str = "icao",
+                      uncertainty: Mapping[str, float] | None = None) -> AirComparison | None:
+    """Every air leg of inventory rows recomputed by the three methods.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows (``Inventory.data``); rows that are not air are ignored.
+    central : {"icao", "desnz", "fuel"}
+        The method of the central value.
+    uncertainty : mapping, optional
+        Relative 90% half-width per method.
+
+    Returns
+    -------
+    AirComparison or None
+        None when there is no air leg. Legs line up with the air rows of ``data``.
+    """
+    air = _air_rows(data)
+    if air.empty:
+        return None
+    direct = _from_legs_on_file(air, central, uncertainty)
+    if direct is not None:
+        return direct
+    return compare_air(_leg_frame(air), central=central,
+                       uncertainty=None if uncertainty is None else dict(uncertainty))
+
+
+def _un_non_air_kg(data: pd.DataFrame) -> pd.Series:
+    """UN-inventory part of the rows that are not air [kg]: no hotel nights, no RF."""
+    category = data["category"].astype(str)
+    value = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0)
+    return value.where((category != "air") & (category != "hotel"), 0.0)
+
+
+def un_view_by_year(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
+    """The UN-inventory view per year with air by each method, and its band [tCO2e].
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``non_air_tco2e`` (UN boundary without air), ``<method>_air_tco2e``,
+        ``air_low_tco2e``, ``air_high_tco2e``, ``un_low_tco2e``, ``un_central_tco2e``,
+        ``un_high_tco2e``, ``spread_pct`` (of the central air figure), ``central``.
+    """
+    year = pd.to_numeric(data["year"], errors="coerce")
+    non_air = _un_non_air_kg(data).groupby(year).sum() / 1000.0
+    air = comparison.totals("year") / 1000.0
+    years = sorted(set(non_air.index.dropna().astype(int)) | set(air.index.astype(int)))
+    out = pd.DataFrame({"year": years})
+    out["non_air_tco2e"] = non_air.reindex(years, fill_value=0.0).to_numpy()
+    for m in METHODS:
+        out[f"{m}_air_tco2e"] = air[f"{m}_co2_kg"].reindex(years, fill_value=0.0).to_numpy()
+    for name in ("low", "central", "high"):
+        band = air[f"{name}_kg"].reindex(years, fill_value=0.0).to_numpy()
+        if name != "central":
+            out[f"air_{name}_tco2e"] = band
+        out[f"un_{name}_tco2e"] = out["non_air_tco2e"] + band
+    central = out[f"{comparison.central}_air_tco2e"]
+    out["spread_pct"] = np.where(central > 0, (out["air_high_tco2e"] - out["air_low_tco2e"])
+                                 / central.where(central > 0, 1.0) * 100.0, np.nan)
+    out["central"] = comparison.central
+    return out
+
+
+def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
+                names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per entity, for ``year``: air by each method and the UN-inventory view band [tCO2e].
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    comparison : AirComparison
+        From :func:`air_comparison_of` on the same rows.
+    year : int or None
+        The reporting year (None: every year).
+    names : mapping, optional
+        Entity id -> name.
+
+    Returns
+    -------
+    DataFrame
+        ``entity``, ``name``, ``<method>_air_tco2e``, ``air_low_tco2e``,
+        ``air_high_tco2e``, ``un_low_tco2e``, ``un_central_tco2e``, ``un_high_tco2e``.
+    """
+    rows = data if year is None else data[pd.to_numeric(data["year"], errors="coerce") == year]
+    legs = comparison.legs
+    if year is not None and "year" in legs:
+        legs = legs[pd.to_numeric(legs["year"], errors="coerce") == year]
+    if "entity" not in rows or "entity" not in legs:
+        return pd.DataFrame()
+    non_air = _un_non_air_kg(rows).groupby(rows["entity"].astype(str)).sum() / 1000.0
+    sub = AirComparison(legs.assign(entity=legs["entity"].astype(str)), comparison.central,
+                        comparison.uncertainty)
+    air = sub.totals("entity") / 1000.0 if len(legs) else pd.DataFrame(
+        columns=[f"{m}_co2_kg" for m in METHODS] + ["low_kg", "central_kg", "high_kg"])
+    ids = sorted(set(non_air.index) | set(air.index))
+    out = pd.DataFrame({"entity": ids})
+    out["name"] = [str((names or {}).get(i, i)) for i in ids]
+    for m in METHODS:
+        out[f"{m}_air_tco2e"] = air[f"{m}_co2_kg"].reindex(ids, fill_value=0.0).to_numpy()
+    base = non_air.reindex(ids, fill_value=0.0).to_numpy()
+    for name in ("low", "central", "high"):
+        band = air[f"{name}_kg"].reindex(ids, fill_value=0.0).to_numpy()
+        if name != "central":
+            out[f"air_{name}_tco2e"] = band
+        out[f"un_{name}_tco2e"] = base + band
+    return out.sort_values("un_central_tco2e", ascending=False).reset_index(drop=True)
+
+
+def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
+    """Every air leg with each method's figure and the spread [kg CO2].
+
+    Returns
+    -------
+    DataFrame
+        Identity columns, ``<method>_co2_kg``, ``low_kg``, ``central_kg``, ``high_kg``,
+        ``spread`` (high - low over central), sorted by the central figure, largest first.
+    """
+    legs = comparison.legs.copy()
+    air = _air_rows(data)
+    if "distance_km" in air and len(air) == len(legs):
+        legs["distance_km"] = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy()
+    if "origin" in legs and "destination" in legs:  # one string per distinct route
+        from ..travel.icao import factorize_pairs
+
+        codes, pairs = factorize_pairs(legs["origin"], legs["destination"])
+        names = np.array([f"{a if isinstance(a, str) else ''}-"
+                          f"{b if isinstance(b, str) else ''}" for a, b in pairs] or [""],
+                         dtype=object)
+        legs["route"] = names[codes]
+    return legs.sort_values("central_kg", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def report_band(by_year: pd.DataFrame, year: int | None) -> dict[str, Any]:
+    """The band of one year (or of all years) as a dict of floats [tCO2e]."""
+    rows = by_year if year is None else by_year[by_year["year"] == year]
+    keys = ["non_air_tco2e", *(f"{m}_air_tco2e" for m in METHODS), "air_low_tco2e",
+            "air_high_tco2e", "un_low_tco2e", "un_central_tco2e", "un_high_tco2e"]
+    out: dict[str, Any] = {k: float(rows[k].sum()) for k in keys}
+    out["central"] = str(by_year["central"].iloc[0]) if len(by_year) else "icao"
+    out["year"] = year
+    return out
+
+
+def apply_un_air(summary: pd.DataFrame, by_year: pd.DataFrame, method: str) -> pd.DataFrame:
+    """The summary with its UN-inventory lines computed with ``method`` for air.
+
+    The ``un_inventory_total`` line becomes non-air UN part + the method's air CO2 (and
+    its per-capita line follows); the Kyoto total and the air lines are unchanged.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`sem_carbon.report.tables.summary_table`.
+    by_year : DataFrame
+        From :func:`un_view_by_year`.
+    method : {"icao", "fuel", "desnz"}
+
+    Returns
+    -------
+    DataFrame
+    """
+    out = summary.copy()
+    hit = out["key"] == "un_inventory_total"
+    if not hit.any():
+        return out
+    value = by_year.set_index("year")["non_air_tco2e"] + by_year.set_index("year")[
+        f"{method}_air_tco2e"]
+    years = [c for c in out.columns if c.isdigit()]
+    for y in years:
+        if int(y) in value.index and pd.notna(out.loc[hit, y]).all():
+            out.loc[hit, y] = float(value[int(y)])
+    out.loc[hit, "all_years"] = float(out.loc[hit, years].sum(axis=1).iloc[0])
+    out.loc[hit, "item"] = (f"UN-inventory view: total with air by the {METHOD_LABEL[method]} "
+                            "(CO2 only), excluding hotel nights")
+    per = out["key"] == "un_inventory_total_per_capita"
+    persons = out["key"] == "headcount"
+    if per.any() and persons.any():
+        for y in years:
+            n = float(out.loc[persons, y].iloc[0])
+            out.loc[per, y] = float(out.loc[hit, y].iloc[0]) / n if n else np.nan
+    return out
+
+
+def target_verdicts(data: pd.DataFrame, comparison: AirComparison, targets: Sequence[Any],
+                    labels: Sequence[str]) -> pd.DataFrame:
+    """Each target's organisation-wide verdict on the UN-inventory boundary, per air method.
+
+    For every method the baseline and the actual are recomputed on the UN boundary (no
+    RF, no hotel nights, air by that method) over the target's categories; the target is
+    ``baseline x (1 - reduction)``. The verdict compares each method's actual with its own
+    target (:func:`sem_carbon.travel.uncertainty.target_confidence` on actual / target).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    comparison : AirComparison
+        From :func:`air_comparison_of` on the same rows.
+    targets : sequence of Target
+    labels : sequence of str
+        A label per target.
+
+    Returns
+    -------
+    DataFrame
+        ``target``, per method ``<method>_baseline_tco2e``, ``<method>_actual_tco2e``,
+        ``<method>_target_tco2e``, and ``verdict``.
+    """
+    from ..targets._common import category_mask
+
+    rows_out = []
+    year = pd.to_numeric(data["year"], errors="coerce").to_numpy()
+    legs_year = pd.to_numeric(comparison.legs["year"], errors="coerce").to_numpy()
+    non_air = _un_non_air_kg(data).to_numpy()
+    air_mask_rows = (data["category"].astype(str) == "air").to_numpy()
+    for target, label in zip(targets, labels, strict=True):
+        reduction = getattr(target, "reduction", None)
+        if reduction is None or getattr(target, "metric", "co2e") not in ("co2e", None):
+            continue
+        cats = getattr(target, "categories", None) or ("all",)
+        in_scope = category_mask(data, cats)
+        air_in_scope = bool((in_scope & air_mask_rows).any()) or "air" in cats
+        row: dict[str, Any] = {"target": label}
+        ratios = {}
+        for m in METHODS:
+            values = {}
+            for which, y in (("baseline", target.baseline_year), ("actual", target.target_year)):
+                kg = float(non_air[in_scope & (year == y)].sum())
+                if air_in_scope:
+                    kg += float(comparison.legs.loc[legs_year == y, f"{m}_co2_kg"].sum())
+                values[which] = kg / 1000.0
+            goal = values["baseline"] * (1.0 - float(reduction))
+            row[f"{m}_baseline_tco2e"] = values["baseline"]
+            row[f"{m}_actual_tco2e"] = values["actual"]
+            row[f"{m}_target_tco2e"] = goal
+            ratios[m] = values["actual"] / goal if goal > 0 else np.inf
+        row["verdict"] = target_confidence(ratios, 1.0, comparison.uncertainty or None)
+        rows_out.append(row)
+    return pd.DataFrame(rows_out)
+
+
+def restate_edition() -> str:
+    """The newest installed DESNZ edition outside the 2022/2023 load-factor break."""
+    from ..factors.catalogue import desnz_years
+
+    ids = [f"desnz-{y}" for y in desnz_years() if f"desnz-{y}" not in LOAD_FACTOR_BREAK]
+    return ids[-1] if ids else ""
+
+
+def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
+    """Air per year restated with one DESNZ edition (every year's legs, same factors).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows.
+    edition : str
+        The edition applied to every year (e.g. ``"desnz-2025"``).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``air_with_rf_tco2e`` and ``air_without_rf_tco2e`` as reported (each
+        year's edition) and ``restated_with_rf_tco2e``, ``restated_without_rf_tco2e``
+        (``edition``), ``edition``.
+    """
+    from ..calculation import calculate
+
+    air = _air_rows(data)
+    if air.empty:
+        return pd.DataFrame()
+    again = calculate(_leg_frame(air), edition).data
+    if len(again) != len(air):
+        raise RuntimeError("restated air legs do not line up with the inventory's")
+    year = pd.to_numeric(air["year"], errors="coerce").to_numpy()
+
+    def per_year(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        co2e = pd.to_numeric(frame["co2e_kg"], errors="coerce").fillna(0.0).to_numpy()
+        rf = pd.to_numeric(frame["rf_kg"], errors="coerce").fillna(0.0).to_numpy()
+        return (pd.Series(co2e).groupby(year).sum() / 1000.0,
+                pd.Series(co2e - rf).groupby(year).sum() / 1000.0)
+
+    (rep_rf, rep_no), (new_rf, new_no) = per_year(air), per_year(again)
+    return pd.DataFrame({"year": rep_rf.index.astype(int), "air_with_rf_tco2e": rep_rf.values,
+                         "air_without_rf_tco2e": rep_no.values,
+                         "restated_with_rf_tco2e": new_rf.values,
+                         "restated_without_rf_tco2e": new_no.values, "edition": edition})
+
+
+def air_trend_note(data: pd.DataFrame) -> str:
+    """A note when the years' DESNZ air editions cross the 2022/2023 load-factor break."""
+    air = _air_rows(data)
+    if air.empty or "factor_id" not in air:
+        return ""
+    return load_factor_break_note(air["factor_id"].astype(str).unique())
