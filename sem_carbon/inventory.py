@@ -98,7 +98,13 @@ class Inventory:
             columns=["table", "source", "rows_read", "rows_computed", "rows_rejected"])
 
     def editions(self) -> pd.DataFrame:
-        """Factor editions used, with publisher, source and licence (for appendices)."""
+        """Factor editions used, with publisher, source, licence and checksum (for appendices).
+
+        ``sha256`` is the checksum of the edition's ``datapackage.json``
+        (:func:`sem_carbon.stamps.edition_checksum`).
+        """
+        from .stamps import edition_checksum
+
         rows = []
         for edition in sorted(set(self.data.get("factor_id", pd.Series(dtype=str)).dropna())):
             try:
@@ -111,8 +117,7 @@ class Inventory:
             rows.append({"id": fs.id, "publisher": fs.publisher, "year": fs.year,
                          "source": fs.source, "licence": fs.licence,
                          "rows": int((self.data["factor_id"] == edition).sum()),
-                         "sha256": "; ".join(str(r.get("sha256", "")) for r in
-                                             fs.metadata.get("resources", ()))})
+                         "sha256": edition_checksum(fs)})
         return pd.DataFrame(rows)
 
     # ------------------------------------------------------------------ combining

@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import InvalidArgumentError
 
-__all__ = ["edition_checksums", "now_text", "resolve_timestamp", "stamp", "stamp_json"]
+__all__ = ["edition_checksum", "edition_checksums", "now_text", "resolve_timestamp", "stamp", "stamp_json"]
 
 #: Words that ask for the time of the run.
 NOW_WORDS = frozenset({"now", "today", "auto"})
@@ -73,8 +73,31 @@ def resolve_timestamp(value: str | dt.datetime | None = None) -> str:
     return now_text()
 
 
+def edition_checksum(fs: Any) -> str:
+    """sha256 of an edition's ``datapackage.json`` ("" for a set built in memory).
+
+    The descriptor lists the sha256 of every data file of the edition (checked when it is
+    loaded), so its own checksum pins the whole edition: figures, sources and licence.
+
+    Parameters
+    ----------
+    fs : FactorSet
+
+    Returns
+    -------
+    str
+    """
+    from pathlib import Path
+
+    from .factors.edition import sha256_of
+
+    folder = getattr(fs, "path", None)
+    descriptor = Path(folder) / "datapackage.json" if folder else None
+    return sha256_of(descriptor) if descriptor is not None and descriptor.is_file() else ""
+
+
 def edition_checksums(edition_ids: Iterable[str]) -> dict[str, str]:
-    """sha256 of each edition's data file(s), as its ``datapackage.json`` records them.
+    """The checksum of each edition (:func:`edition_checksum`).
 
     Parameters
     ----------
@@ -85,7 +108,7 @@ def edition_checksums(edition_ids: Iterable[str]) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        Edition id -> ``sha256`` of its resource (several joined by ``"; "``).
+        Edition id -> sha256 of its ``datapackage.json``.
     """
     from .errors import SemCarbonError
     from .factors import load_factors
@@ -93,13 +116,9 @@ def edition_checksums(edition_ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for edition in sorted({str(e) for e in edition_ids if str(e)}):
         try:
-            fs = load_factors(edition)
+            out[edition] = edition_checksum(load_factors(edition))
         except SemCarbonError:
             out[edition] = ""
-            continue
-        resources = getattr(fs, "metadata", {}).get("resources", ())
-        out[edition] = "; ".join(str(r.get("sha256", "")) for r in resources
-                                 if r.get("sha256"))
     return out
 
 

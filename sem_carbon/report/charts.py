@@ -428,7 +428,7 @@ def trend_figure(trend: pd.DataFrame, target_labels: Sequence[str] = (),
         return fig
 
 
-def figures(model: ReportModel, phone: bool = False) -> dict[str, Figure]:
+def figures(model: ReportModel, *, phone: bool = False) -> dict[str, Figure]:
     """The report's charts: ``by_entity``, ``by_category`` and ``trend``.
 
     Parameters

@@ -185,7 +185,7 @@ class ReportModel:
 
     @property
     def edition_checksums(self) -> dict[str, str]:
-        """Edition id -> sha256 of its data file(s) ("" for a set built in memory)."""
+        """Edition id -> sha256 of its ``datapackage.json`` ("" for a set built in memory)."""
         data = self.editions.data
         sums = data["sha256"] if "sha256" in data.columns else [""] * len(data)
         return {str(i): "" if pd.isna(h) else str(h)
@@ -284,7 +284,7 @@ EDITION_COLUMNS = _columns(("id", "Edition", "code"), ("publisher", "Publisher",
                            ("year", "Year", "year"), ("licence", "Licence", "link"),
                            ("source", "Source", "link"), ("rows", "Rows", "int"),
                            ("rf_multiplier", "RF multiplier", "t2"),
-                           ("sha256", "Data file sha256", "hash"))
+                           ("sha256", "Edition sha256", "hash"))
 SCENARIO_COLUMNS = _columns(
     ("name", "Entity", "tree"), ("entity", "Id"), ("baseline", "Baseline", "t"),
     ("actual", "Actual", "t"), ("target", "Target", "t"), ("met", "Actual vs target", "met"),
