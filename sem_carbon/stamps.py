@@ -22,7 +22,8 @@ from typing import Any
 
 from .errors import InvalidArgumentError
 
-__all__ = ["edition_checksum", "edition_checksums", "now_text", "resolve_timestamp", "stamp", "stamp_json"]
+__all__ = ["edition_checksum", "edition_checksums", "now_text", "resolve_timestamp", "stamp",
+           "stamp_json"]
 
 #: Words that ask for the time of the run.
 NOW_WORDS = frozenset({"now", "today", "auto"})
