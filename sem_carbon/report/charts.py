@@ -34,7 +34,7 @@ __all__ = ["by_category_figure", "by_entity_figure", "category_style", "figures"
 CATEGORY_COLOURS: dict[str, str] = {
     "air": "#0072B2", "rail": "#009E73", "road": "#4D4D4D", "hotel": "#E69F00",
     "electricity": "#F0E442", "td_losses": "#F0E442", "fuel": "#D55E00", "heat": "#CC79A7",
-    "refrigerant": "#56B4E9", "water": "#000000", "waste": "#AAAAAA",
+    "refrigerant": "#56B4E9", "water": "#000000", "waste": "#BBBBBB",
 }
 #: Hatches that tell apart the categories drawn in a shared colour.
 CATEGORY_HATCHES: dict[str, str] = {"td_losses": "xxx", "air_rf": "////"}
