@@ -245,3 +245,38 @@ def test_sources_are_links(scenario_report: Report, tmp_path: Path) -> None:
     links = re.findall(r'<a href="(https?://[^"]+)"', html)
     assert any("gov.uk/government/publications/greenhouse-gas-reporting" in u for u in links)
     assert all(">" not in u and "<" not in u for u in links)
+
+
+def test_bulk_written_rows_read_back_as_written(tmp_path: Path) -> None:
+    # rows after the first are written as SpreadsheetML directly (report/xlsx_rows.py):
+    # every kind of value must read back as the first row's path (openpyxl) writes it
+    from openpyxl import load_workbook
+
+    from sem_carbon.report.xlsx_rows import rows_xml
+
+    data = make_report().inventory.data
+    odd = data.copy()
+    odd.loc[odd.index[3], "notes"] = "  <b>&amp; \x07bell</b> "
+    odd.loc[odd.index[4], "notes"] = np.nan
+    rep = Report(sc.Inventory(odd, rejected=make_report().inventory.rejected))
+    wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx", timestamp="T"))
+    ws = wb["activities"]
+    names = [r[3] for r in wb["columns"].iter_rows(min_row=2, values_only=True)
+             if r[0] == "activities"]
+    rows = [dict(zip(names, r, strict=False)) for r in ws.iter_rows(min_row=2,
+                                                                    values_only=True)]
+    assert len(rows) == len(odd)
+    for i in (0, 1, 3, 4, len(odd) - 1):  # row 0 by openpyxl, the others in bulk
+        row, want = rows[i], odd.iloc[i]
+        assert row["co2e_kg"] == pytest.approx(float(want["co2e_kg"]), rel=1e-15)
+        assert row["year"] == int(want["year"]) and isinstance(row["year"], int)
+        assert row["date"] == want["date"].to_pydatetime()  # a date, with the date format
+        assert ws.cell(row=i + 2, column=names.index("date") + 1).number_format == \
+            "yyyy-mm-dd"
+        assert row["round_trip"] is (None if pd.isna(want["round_trip"])
+                                     else bool(want["round_trip"]))
+        assert row["entity"] == str(want["entity"])  # <script> stays text
+    assert rows[3]["notes"] == "  <b>&amp; bell</b> "  # spaces kept, XML-illegal char out
+    assert rows[4]["notes"] is None
+    assert ws.max_row == len(odd) + 1 and ws.auto_filter.ref.endswith(str(len(odd) + 1))
+    assert rows_xml(odd.iloc[:0], 3) == ""

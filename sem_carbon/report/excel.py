@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,8 @@ _FORMAT_T = "#,##0.000"
 _FORMAT_PCT = "0.0"
 _FORMAT_INT = "#,##0"
 _FORMAT_DATE = "yyyy-mm-dd"
+#: Characters a worksheet cannot hold (XML 1.0), dropped from text.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _number_format(name: str, values: pd.Series) -> str | None:
@@ -116,7 +119,9 @@ def _column_values(values: pd.Series) -> list[Any]:
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) \
                 or (isinstance(v, str) and not v):  # empty text: an empty cell
             out.append(None)
-        elif isinstance(v, (bool, int, float, str, dt.datetime, dt.date)):
+        elif isinstance(v, str):
+            out.append(_ILLEGAL.sub("", v))  # XML cannot hold control characters
+        elif isinstance(v, (bool, int, float, dt.datetime, dt.date)):
             out.append(v.item() if hasattr(v, "item") else v)
         elif isinstance(v, (np.generic,)):
             out.append(v.item())
@@ -187,8 +192,13 @@ def pseudonymise(values: pd.Series) -> pd.Series:
 
 
 def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True,
-               titles: list[str] | None = None) -> None:
-    """Append one table as a sheet: header row (``titles``) styled and frozen, widths fitted."""
+               titles: list[str] | None = None, write_rows: int | None = None) -> None:
+    """Append one table as a sheet: header row (``titles``) styled and frozen, widths fitted.
+
+    With ``write_rows``, only that many rows are written here (the rest are appended to the
+    saved file by :func:`sem_carbon.report.xlsx_rows.append_rows`); widths and the filter
+    still cover the whole table.
+    """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -196,6 +206,9 @@ def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True,
     ws = wb.create_sheet(title=name)
     if len(frame) > _MAX_ROWS:
         frame = frame.iloc[:_MAX_ROWS]
+    total = len(frame)
+    if write_rows is not None:
+        frame = frame.iloc[:max(write_rows, 500)]  # a sample for the widths
     safe = neutralise_frame(frame)
     columns = [str(c) for c in safe.columns]
     values = [_column_values(safe.iloc[:, i]) for i in range(safe.shape[1])]
@@ -206,7 +219,7 @@ def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True,
     ws.freeze_panes = "A2"
     if columns:
         last = get_column_letter(len(columns))
-        ws.auto_filter.ref = f"A1:{last}{max(len(frame) + 1, 1)}"
+        ws.auto_filter.ref = f"A1:{last}{max(total + 1, 1)}"
     font = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
     align = Alignment(vertical="center", wrap_text=True)
@@ -220,7 +233,7 @@ def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True,
     styled = [i for i, f in enumerate(number_formats) if f and formats]
     date_cols = [i for i, f in enumerate(number_formats) if f == _FORMAT_DATE]
     use_cells = styled or date_cols
-    for r in range(len(frame)):
+    for r in range(len(frame) if write_rows is None else min(write_rows, len(frame))):
         row = [v[r] for v in values]
         if use_cells:
             for i in (styled if formats else date_cols):
@@ -492,8 +505,17 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
         titles = [human_title(c, known.get(name)) for c in frame.columns]
         dictionary += [{"sheet": name, "column": i, "title": t, "name": str(c)}
                        for i, (t, c) in enumerate(zip(titles, frame.columns, strict=True), 1)]
-        _add_sheet(wb, name, frame, formats=name != "activities", titles=titles)
+        _add_sheet(wb, name, frame, formats=name != "activities", titles=titles,
+                   write_rows=1 if name == "activities" else None)
     _add_sheet(wb, "columns", pd.DataFrame(dictionary, columns=["sheet", "column", "title",
                                                                 "name"]),
                titles=["Sheet", "Column no.", "Title shown", "Machine name"])
-    return atomic_write(path, lambda tmp: wb.save(tmp))
+    rest = neutralise_frame(activities.iloc[1:])  # rows 3...: written in bulk, see xlsx_rows
+
+    def save(tmp: Path) -> None:
+        from .xlsx_rows import append_rows
+
+        wb.save(tmp)
+        append_rows(Path(tmp), "activities", rest, first_row=3)
+
+    return atomic_write(path, save)
