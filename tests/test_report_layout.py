@@ -60,6 +60,10 @@ MEASURE = """
     trendPoints: trend.map(s => marks(s, 'trend-total')),
     trendPaths: trend.map(s => s.querySelectorAll('[id*="trend-target-"][id$="-path"]').length),
     caption: (document.querySelector('#trend figcaption') || {}).textContent || '',
+    stickyNames: [...document.querySelectorAll('#targets .tablewrap tbody td:first-child')]
+      .map(td => getComputedStyle(td).position),
+    scrollingTables: [...document.querySelectorAll('.tablewrap')]
+      .filter(w => w.scrollWidth > w.clientWidth + 1).length,
   };
   const pre = document.createElement('pre');
   pre.id = 'sem-measure';
@@ -171,6 +175,11 @@ def test_no_overflow_and_readable_charts(office_html: Path, tmp_path: Path, widt
     assert m["svgs"] == 3, m  # one rendering of each chart is shown, the other hidden
     assert set(m["svgClasses"]) == {"phone" if width < 800 else "desk"}
     assert m["minFont"] >= 9.0, m["smallest"]
+    if width < 800:  # wide tables scroll in their frame, the entity's name stays in view
+        assert m["scrollingTables"] > 0
+        assert set(m["stickyNames"]) == {"sticky"}
+    else:
+        assert set(m["stickyNames"]) == {"static"}
     screenshot(office_html, width, 1800, tmp_path)
 
 
