@@ -67,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "Scenario": "sem_carbon.targets",
     "RailInsteadOfFlights": "sem_carbon.targets",
     "EconomyBelow": "sem_carbon.targets",
+    "EconomyOnly": "sem_carbon.targets",
     "CutTrips": "sem_carbon.targets",
     "VirtualMeetings": "sem_carbon.targets",
     "apply_scenario": "sem_carbon.targets",

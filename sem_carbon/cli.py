@@ -492,20 +492,29 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     target = _target(args, required=False)
     headcount = _read_table(args.headcount, "headcount")
     org = _entities(args.entities, headcount)
+    scenarios = _scenarios(args.scenario)
+    if scenarios and (target is None or target.metric != "co2e"):
+        raise UsageError("--scenario needs a carbon target (--baseline, --target, --reduction)")
+    from .stamps import resolve_timestamp
+
+    stamp = resolve_timestamp(args.timestamp)  # "now" (or none): the time of this run
     rep = Report(inv, targets=[target] if target is not None else (), entities=org,
                  budget=_budget(args.budget), headcount=headcount, title=args.title,
-                 year=args.year)
+                 year=args.year, scenarios=scenarios)
     jobs: list[tuple[str, Callable[[str], Any]]] = []
     if args.html:
-        jobs.append((args.html, lambda p: rep.to_html(p, timestamp=args.timestamp)))
+        jobs.append((args.html, lambda p: rep.to_html(p, timestamp=stamp)))
     if args.excel:
-        jobs.append((args.excel, rep.to_excel))
+        jobs.append((args.excel, lambda p: rep.to_excel(
+            p, timestamp=stamp, max_rows=args.excel_max_rows,
+            traveller_names=args.traveller_names)))
     if args.json:
-        jobs.append((args.json, lambda p: rep.to_json(p, timestamp=args.timestamp)))
+        jobs.append((args.json, lambda p: rep.to_json(p, timestamp=stamp)))
     if args.markdown:
         from .io.writers import atomic_write_text
 
-        jobs.append((args.markdown, lambda p: atomic_write_text(p, rep.to_markdown())))
+        jobs.append((args.markdown, lambda p: atomic_write_text(
+            p, rep.to_markdown(timestamp=stamp))))
     with _progress(len(jobs), "report") as step:
         for path, job in jobs:
             step(f"writing {Path(path).name}")
@@ -518,6 +527,17 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     for path, _ in jobs:
         out.message(f"wrote {path}")
     return _verdict(inv, args.max_rejected, None)
+
+
+def _scenarios(texts: list[str] | None) -> list[Any]:
+    """Scenarios of ``--scenario`` options (named levers joined by "+")."""
+    from .errors import InvalidArgumentError
+    from .targets import parse_scenario
+
+    try:
+        return [parse_scenario(text) for text in texts or ()]
+    except InvalidArgumentError as exc:
+        raise UsageError(f"--scenario: {exc}") from None
 
 
 def cmd_factors_list(args: argparse.Namespace, out: Output) -> int:
@@ -564,7 +584,7 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     """``sem-carbon demo``."""
     from .report.demo import run_demo
 
-    with _progress(6, "demo") as step:
+    with _progress(7, "demo") as step:
         result = run_demo(args.out, step=step, timestamp=args.timestamp)
     for line in result.lines:
         out.message(line)
@@ -718,7 +738,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "target) and print its summary.",
                        epilog="example:\n  sem-carbon report inventory.parquet --entities "
                               "entities.csv --baseline 2019 --target 2021 --reduction 50% "
-                              "--html report.html --excel report.xlsx")
+                              "--html report.html --excel report.xlsx --scenario "
+                              "rail-under=700km --scenario economy-only")
     p.add_argument("inventory", metavar="INVENTORY", help="inventory .parquet or .csv")
     _context_options(p)
     _target_options(p, required=False)
@@ -727,9 +748,22 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--excel", metavar="PATH", help="Excel workbook")
     group.add_argument("--json", metavar="PATH", help="JSON (deterministic)")
     group.add_argument("--markdown", metavar="PATH", help="Markdown")
+    group.add_argument("--excel-max-rows", type=int, metavar="N", default=None,
+                       help="rows of the workbook's activities sheet (default 100,000; all "
+                            "rows are in the inventory file)")
+    group.add_argument("--traveller-names", action="store_true",
+                       help="write traveller names in the workbook as given (default: "
+                            "pseudonymised)")
+    p.add_argument("--scenario", action="append", metavar="LEVERS",
+                   help="a what-if scenario against the target, shown per entity; named "
+                        "levers joined by '+': rail-under=700km, economy-only, "
+                        "economy-below=9h, cut-trips=20%%, virtual-meetings=50%% "
+                        "(repeat for several scenarios)")
     p.add_argument("--title", help="report title")
     p.add_argument("--year", type=int, help="reporting year (default: latest on file)")
-    p.add_argument("--timestamp", help="time stamp written into the HTML and JSON")
+    p.add_argument("--timestamp", metavar="TIME",
+                   help="time stamp of every file written (default and 'now': the time of "
+                        "the run; give a fixed one for reproducible files)")
     _quality_options(p)
     p.set_defaults(func=cmd_report)
 
@@ -756,7 +790,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "report.md, inventory.parquet and rejected.csv.")
     p.add_argument("--out", default="reports/demo", metavar="DIR",
                    help="output folder (default: reports/demo)")
-    p.add_argument("--timestamp", help="time stamp written into the HTML and JSON")
+    p.add_argument("--timestamp", metavar="TIME",
+                   help="time stamp of every file written (default and 'now': the time of "
+                        "the run; give a fixed one for reproducible files)")
     p.set_defaults(func=cmd_demo)
     from .cli_ledger import add_ledger_parser  # sem-carbon ledger ... (sem_carbon/cli_ledger.py)
 

@@ -117,18 +117,26 @@ class Inventory:
             columns=["table", "source", "rows_read", "rows_computed", "rows_rejected"])
 
     def editions(self) -> pd.DataFrame:
-        """Factor editions used, with publisher, source and licence (for appendices)."""
+        """Factor editions used, with publisher, source, licence and checksum (for appendices).
+
+        ``sha256`` is the checksum of the edition's ``datapackage.json``
+        (:func:`sem_carbon.stamps.edition_checksum`).
+        """
+        from .stamps import edition_checksum
+
         rows = []
         for edition in sorted(set(self.data.get("factor_id", pd.Series(dtype=str)).dropna())):
             try:
                 fs = load_factors(edition)
             except SemCarbonError:  # an override set made in memory is not in the catalogue
                 rows.append({"id": edition, "publisher": "", "year": np.nan, "source": "",
-                             "licence": "", "rows": int((self.data["factor_id"] == edition).sum())})
+                             "licence": "", "rows": int((self.data["factor_id"] == edition).sum()),
+                             "sha256": ""})
                 continue
             rows.append({"id": fs.id, "publisher": fs.publisher, "year": fs.year,
                          "source": fs.source, "licence": fs.licence,
-                         "rows": int((self.data["factor_id"] == edition).sum())})
+                         "rows": int((self.data["factor_id"] == edition).sum()),
+                         "sha256": edition_checksum(fs)})
         return pd.DataFrame(rows)
 
     # ------------------------------------------------------------------ combining
@@ -159,13 +167,27 @@ class Inventory:
                 f"{len(self.rejected)} rejected>")
 
     # ------------------------------------------------------------------ files
-    def to_parquet(self, path: str | os.PathLike[str]) -> None:
-        """Write data and rejects to one Parquet file (rejects and counts in its metadata)."""
+    def to_parquet(self, path: str | os.PathLike[str], timestamp: str | None = None) -> None:
+        """Write data and rejects to one Parquet file (rejects and counts in its metadata).
+
+        Parameters
+        ----------
+        path : path-like
+        timestamp : str, optional
+            Time stamp of the file (default: the time of the run, see
+            :func:`sem_carbon.stamps.resolve_timestamp`). The file's ``sem_carbon.stamp``
+            metadata holds it with the library version and each edition's sha256.
+        """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        from .stamps import stamp_json
+
         table = pa.Table.from_pandas(self.data, preserve_index=False)
         meta = dict(table.schema.metadata or {})
+        editions = self.data["factor_id"].dropna().astype(str).unique() \
+            if "factor_id" in self.data.columns else ()
+        meta[b"sem_carbon.stamp"] = stamp_json(editions, timestamp).encode()
         meta[b"sem_carbon.rejected"] = self.rejected.astype(str).to_json(orient="split").encode()
         meta[b"sem_carbon.rows_read"] = pd.Series(self.rows_read, dtype="int64").to_json().encode()
         meta[b"sem_carbon.sources"] = self.sources.to_json(orient="split").encode()

@@ -169,7 +169,7 @@ def test_report_writes_every_format(cli: str, files: dict[str, Path], tmp_path: 
                "--budget", str(files["budget"]), "--baseline", "2019", "--target", "2021",
                "--reduction", "50%", "--html", str(paths["html"]), "--excel",
                str(paths["xlsx"]), "--json", str(paths["json"]), "--markdown",
-               str(paths["md"]))
+               str(paths["md"]), "--timestamp", "2025-02-03T04:05:06Z")
     assert proc.returncode == 0, proc.stderr
     summary = pd.read_csv(io.StringIO(proc.stdout))
     assert "un_inventory_total" in set(summary["key"])
@@ -181,8 +181,8 @@ def test_report_writes_every_format(cli: str, files: dict[str, Path], tmp_path: 
     again = tmp_path / "again.json"
     run(cli, "report", str(files["inventory"]), "--entities", str(files["entities"]),
         "--budget", str(files["budget"]), "--baseline", "2019", "--target", "2021",
-        "--reduction", "50%", "--json", str(again))
-    assert again.read_bytes() == paths["json"].read_bytes()
+        "--reduction", "50%", "--json", str(again), "--timestamp", "2025-02-03T04:05:06Z")
+    assert again.read_bytes() == paths["json"].read_bytes()  # a fixed stamp: same bytes
     from openpyxl import load_workbook
 
     wb = load_workbook(paths["xlsx"])
@@ -190,6 +190,43 @@ def test_report_writes_every_format(cli: str, files: dict[str, Path], tmp_path: 
     assert "'" + FORMULA_ID in ids
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [p.name for p in paths.values()] + ["again.json"])
+
+
+def test_report_scenarios_and_timestamp_now(cli: str, files: dict[str, Path],
+                                            tmp_path: Path) -> None:
+    import datetime as dt
+
+    paths = {k: tmp_path / f"r.{k}" for k in ("html", "json", "xlsx")}
+    proc = run(cli, "report", str(files["inventory"]), "--entities", str(files["entities"]),
+               "--baseline", "2019", "--target", "2021", "--reduction", "50%",
+               "--scenario", "rail-under=700km", "--scenario", "economy-only+cut-trips=10%",
+               "--timestamp", "now", "--html", str(paths["html"]), "--json",
+               str(paths["json"]), "--excel", str(paths["xlsx"]))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert [s["name"] for s in doc["scenarios"]] == [
+        "rail instead of flights < 700 km", "economy only + cut 10% of travel trips"]
+    assert doc["scenarios"][1]["levers"] == ["economy only", "cut 10% of travel trips"]
+    stamp = doc["generated_at"]
+    assert stamp != "now"  # the real time of the run, not the word
+    made = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.timezone.utc) - made).total_seconds()) < 900
+    assert f"Generated {stamp}" in paths["html"].read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    assert "scenarios" in load_workbook(paths["xlsx"]).sheetnames
+
+
+@pytest.mark.parametrize("extra", [["--scenario", "teleport=1"],
+                                   ["--scenario", "rail-under=fast"]])
+def test_report_bad_scenario_is_a_usage_error(cli: str, files: dict[str, Path],
+                                              tmp_path: Path, extra: list[str]) -> None:
+    proc = run(cli, "report", str(files["inventory"]), "--baseline", "2019", "--target",
+               "2021", "--reduction", "50%", "--json", str(tmp_path / "r.json"), *extra)
+    assert "--scenario" in assert_one_line_error(proc)
+    proc = run(cli, "report", str(files["inventory"]), "--scenario", "economy-only",
+               "--json", str(tmp_path / "r.json"))
+    assert "carbon target" in assert_one_line_error(proc)
 
 
 # ---------------------------------------------------------------------------- errors
@@ -263,4 +300,8 @@ def test_demo(cli: str, tmp_path: Path) -> None:
     assert names == ["inventory.parquet", "office.ledger", "office.ledger.lock", "rejected.csv",
                      "report.html", "report.json", "report.md", "report.xlsx"]
     assert "projected to exceed their allotment" in proc.stdout + proc.stderr
+    doc = json.loads((tmp_path / "demo" / "report.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in doc["scenarios"]] == ["rail instead of flights < 700 km",
+                                                     "economy only"]
+    assert "Scenario economy only:" in proc.stdout + proc.stderr
     assert "tCO2e" in proc.stderr + proc.stdout

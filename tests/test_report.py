@@ -410,13 +410,21 @@ def test_html_is_self_contained_and_escaped(report: Report, tmp_path: Path) -> N
     assert EVIL in text
     assert EVIL not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
     assert f"Test office {EVIL}" in text  # title escaped too
-    # nothing is fetched: no external URL in any attribute, no link/img/iframe tags
+    # nothing is fetched: no external URL in any attribute but a link's href (followed
+    # only when clicked), no link/img/iframe tags; sources and licences are links
+    hrefs = [value for tag, key, value in parser.attrs if (tag, key) == ("a", "href")]
     for tag, key, value in parser.attrs:
+        if (tag, key) == ("a", "href"):
+            assert (value or "").startswith(("#", "https://", "http://")), value
+            continue
         assert not (value or "").lower().startswith(("http:", "https:", "//")), (tag, key)
+    assert any("nationalarchives.gov.uk" in h for h in hrefs)  # the OGL licence, a link
+    assert not any(h.lower().startswith("javascript") for h in hrefs)
     assert not {"link", "img", "iframe", "object", "embed"} & set(parser.tags)
     assert "@import" not in parser.style and "url(" not in parser.style
     assert "@media print" in parser.style
-    assert parser.tags.count("svg") == 3
+    assert parser.tags.count("svg") == 6  # each chart for wide screens and for phones
+    assert parser.tags.count("figure") == 3
     for heading in ("Summary", "Targets by entity", "Trend", "Hotspots", "Data quality",
                     "Methodology appendix"):
         assert heading in text
@@ -425,23 +433,40 @@ def test_html_is_self_contained_and_escaped(report: Report, tmp_path: Path) -> N
     assert "tCO2e" in text
 
 
-def test_html_timestamp_only_when_passed(report: Report, tmp_path: Path) -> None:
-    a = report.to_html(tmp_path / "a.html").read_bytes()
-    b = report.to_html(tmp_path / "b.html").read_bytes()
-    assert a == b
-    c = report.to_html(tmp_path / "c.html", timestamp="2025-01-02T03:04:05Z").read_text()
-    assert "2025-01-02T03:04:05Z" in c
+def test_html_carries_a_real_timestamp_or_the_one_given(report: Report, tmp_path: Path
+                                                        ) -> None:
+    import datetime as dt
+    import re
+
+    a = report.to_html(tmp_path / "a.html", timestamp="2025-01-02T03:04:05Z").read_bytes()
+    b = report.to_html(tmp_path / "b.html", timestamp="2025-01-02T03:04:05Z").read_bytes()
+    assert a == b  # a fixed stamp: the same bytes (reproducible builds)
+    assert b"2025-01-02T03:04:05Z" in a
+    for given in (None, "now"):  # the time of the run, never the word "now"
+        text = report.to_html(tmp_path / "c.html", timestamp=given).read_text()
+        stamp = re.search(r"Generated (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", text)
+        assert stamp and "Generated now" not in text
+        made = dt.datetime.fromisoformat(stamp.group(1).replace("Z", "+00:00"))
+        assert abs((dt.datetime.now(dt.timezone.utc) - made).total_seconds()) < 600
+    assert "sem-carbon" in text and "desnz-2019 (sha256" in text
 
 
 def test_json_is_deterministic_and_complete(report: Report, tmp_path: Path) -> None:
-    a = report.to_json(tmp_path / "a.json").read_bytes()
-    b = make_report().to_json(tmp_path / "b.json").read_bytes()
+    a = report.to_json(tmp_path / "a.json", timestamp="T0").read_bytes()
+    b = make_report().to_json(tmp_path / "b.json", timestamp="T0").read_bytes()
     assert a == b
     doc = json.loads(a)
     import sem_carbon
+    from sem_carbon.factors.edition import sha256_of
 
     assert doc["library"] == {"name": "sem-carbon", "version": sem_carbon.__version__}
-    assert "generated_at" not in doc
+    assert doc["generated_at"] == "T0"
+    stamp = doc["stamp"]
+    assert stamp["version"] == sem_carbon.__version__ and stamp["generated_at"] == "T0"
+    root = Path(__file__).resolve().parents[1] / "emission_factors"
+    assert stamp["editions"]["desnz-2019"] == sha256_of(root / "desnz-2019" / "datapackage.json")
+    assert json.loads(report.to_json(tmp_path / "d.json").read_text())["generated_at"][:2] == \
+        "20"  # by default the time of the run
     assert {"summary", "kpis", "targets", "trend", "top_routes", "hotspots", "data_quality",
             "methodology", "by_scope_category"} <= set(doc)
     ids = {e["id"] for e in doc["methodology"]["editions"]}
@@ -453,7 +478,8 @@ def test_json_is_deterministic_and_complete(report: Report, tmp_path: Path) -> N
     assert "NaN" not in text and "Infinity" not in text
     import re
 
-    assert not re.search(r"\d[eE][+-]?\d", text.replace("desnz-", ""))  # fixed notation
+    numbers = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)  # strings (checksums ...) aside
+    assert not re.search(r"\d[eE][+-]?\d", numbers)  # numbers in fixed notation
     stamped = json.loads(report.to_json(tmp_path / "c.json", timestamp="T0").read_text())
     assert stamped["generated_at"] == "T0"
 
@@ -465,8 +491,8 @@ def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> No
 
     path = report.to_excel(tmp_path / "report.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == [*SHEETS, "air_un_view", "air_entities", "air_legs", "air_verdicts",
-                             "air_restated"]
+    air = ["air_un_view", "air_entities", "air_legs", "air_verdicts", "air_restated"]
+    assert wb.sheetnames == [*SHEETS[:-1], *air, "columns"]  # the data dictionary last
     for name in ("summary", "entities_vs_target", "by_category_scope", "trend", "activities",
                  "rejected", "methodology"):
         ws = wb[name]
@@ -477,8 +503,10 @@ def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> No
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    names = machine_names(wb)
+    assert wb["summary"]["A1"].value != "section"  # human titles on every sheet ...
     act = wb["activities"]
-    header = [c.value for c in act[1]]
+    header = names["activities"]  # ... and the machine names in the sheet "columns"
     rows = list(act.iter_rows(min_row=2, values_only=True))
     trip_ids = {r[header.index("trip_id")] for r in rows}
     assert "'" + FORMULA_ID in trip_ids and FORMULA_ID not in trip_ids
@@ -493,6 +521,15 @@ def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> No
     summary = wb["summary"]
     assert isinstance(summary.cell(row=2, column=5).value, (int, float))
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def machine_names(wb: object) -> dict[str, list[str]]:
+    """Each sheet's machine column names, from the workbook's data dictionary."""
+    out: dict[str, list[str]] = {}
+    for sheet, column, _title, name in wb["columns"].iter_rows(min_row=2, values_only=True):
+        out.setdefault(sheet, []).append(name)
+        assert len(out[sheet]) == column
+    return out
 
 
 def test_markdown_escapes_and_sections(report: Report) -> None:

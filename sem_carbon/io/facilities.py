@@ -67,6 +67,7 @@ from .common import (
     numbered,
 )
 from .dedupe import exact_duplicates
+from .header import apply_header_row
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
 from .parse import parse_bool
@@ -104,6 +105,7 @@ def read_facilities(
     duplicates: Literal["keep", "drop"] = "keep",
     progress: bool | None = None,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     decimal: str | None = None,
@@ -132,7 +134,7 @@ def read_facilities(
         note), or reject later copies.
     progress : bool or None
         Progress bars; None: only when stderr is a terminal.
-    sheet, encoding, delimiter, decimal, timeout, max_bytes, retries, deadline
+    sheet, header_row, encoding, delimiter, decimal, timeout, max_bytes, retries, deadline
         As for :func:`sem_carbon.io.read_travel_log`.
     max_rows, max_columns, max_cells
         As for :func:`sem_carbon.io.read_travel_log`.
@@ -158,6 +160,7 @@ def read_facilities(
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
                       deadline=deadline, max_rows=max_rows, max_columns=max_columns,
                       max_cells=max_cells, progress=progress)
+    raw = apply_header_row(raw, header_row)
     return facilities_table(raw, mapping, units, duplicates=duplicates, progress=progress)
 
 
@@ -201,7 +204,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
                duplicates: str) -> ActivityTable:
     """The rows of :func:`facilities_table`, once the source columns are planned."""
     frame, n, plan, found = raw.frame, cols.n, cols.plan, ", ".join(map(repr, raw.frame.columns))
-    source_row = np.arange(2, n + 2, dtype=np.int64)
+    source_row = np.arange(raw.first_row, n + raw.first_row, dtype=np.int64)
     rej = Rejections(source_row)
     notes = RowNotes(n)
     blank = blank_rows(frame)

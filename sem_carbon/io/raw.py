@@ -26,7 +26,7 @@ class RawTable:
     ----------
     frame : DataFrame
         The source's columns (names stripped and de-duplicated), RangeIndex; row ``i`` is
-        spreadsheet row ``i + 2``.
+        spreadsheet row ``i + first_row``.
     source : str
         Text naming the source (credentials and query strings stripped).
     format : str
@@ -40,6 +40,9 @@ class RawTable:
         ``value`` (the formula or error text), ``reason`` (for ``rejected`` when the
         column is read) and ``note`` (for the row's notes when it is not). Empty for
         other formats.
+    first_row : int, default 2
+        Spreadsheet row number of the frame's first row (the header is the row above;
+        see :func:`sem_carbon.io.header.apply_header_row`).
     """
 
     frame: pd.DataFrame
@@ -47,3 +50,4 @@ class RawTable:
     format: str
     decimal: str = "."
     cell_issues: pd.DataFrame = attrs.field(factory=no_cell_issues)
+    first_row: int = 2

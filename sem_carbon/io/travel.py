@@ -90,6 +90,7 @@ from .common import (
     text_from_codes,
 )
 from .dedupe import exact_duplicates, net_refunds
+from .header import apply_header_row
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
 from .parse import as_text, parse_bool
@@ -126,6 +127,7 @@ def read_travel_log(
     refunds: Literal["net", "keep"] = "net",
     progress: bool | None = None,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     decimal: str | None = None,
@@ -160,6 +162,10 @@ def read_travel_log(
     sheet : str or int, optional
         Excel sheet: a name, or a 0-based index among all sheets (default: the first
         visible sheet; see :mod:`sem_carbon.io.excel`).
+    header_row : int, optional
+        Row of the column names, 1-based as in a spreadsheet (default 1): title lines
+        above it are skipped and row numbers in messages stay the sheet's
+        (:mod:`sem_carbon.io.header`).
     encoding, delimiter, decimal : str, optional
         Override the detection for delimited text (:mod:`sem_carbon.io.csvfile`).
     timeout : float or (float, float), default (10, 60)
@@ -199,6 +205,7 @@ def read_travel_log(
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
                       deadline=deadline, max_rows=max_rows, max_columns=max_columns,
                       max_cells=max_cells, progress=progress)
+    raw = apply_header_row(raw, header_row)
     return travel_table(raw, mapping, units, duplicates=duplicates, refunds=refunds,
                         progress=progress)
 
@@ -245,7 +252,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
                all_air_cabins: list[pd.Series]) -> ActivityTable:
     """The rows of :func:`travel_table`, once the source columns are planned."""
     frame, n, plan = raw.frame, cols.n, cols.plan
-    source_row = np.arange(2, n + 2, dtype=np.int64)
+    source_row = np.arange(raw.first_row, n + raw.first_row, dtype=np.int64)
     rej = Rejections(source_row)
     notes = RowNotes(n)
     blank = blank_rows(frame)

@@ -24,33 +24,56 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .model import ReportModel
 
-__all__ = ["by_category_figure", "by_entity_figure", "figures", "rc_params", "to_svg",
-           "trend_figure"]
+__all__ = ["by_category_figure", "by_entity_figure", "category_style", "figures",
+           "rc_params", "to_svg", "trend_caption", "trend_figure"]
 
-#: Colour per category (colour-blind-aware, Tableau 10 based).
+#: Colour per category: the Okabe-Ito palette, safe for the common colour-vision
+#: deficiencies (Okabe & Ito 2008, "Color Universal Design"), greys and black added.
+#: Electricity T&D losses share electricity's yellow but are always hatched
+#: (:data:`CATEGORY_HATCHES`), so no two categories look alike.
 CATEGORY_COLOURS: dict[str, str] = {
-    "air": "#1f5f99", "rail": "#59a14f", "road": "#9c755f", "hotel": "#f28e2b",
-    "electricity": "#edc948", "td_losses": "#d4b43c", "fuel": "#e15759", "heat": "#ff9da7",
-    "refrigerant": "#76b7b2", "water": "#86bcb6", "waste": "#bab0ac",
+    "air": "#0072B2", "rail": "#009E73", "road": "#4D4D4D", "hotel": "#E69F00",
+    "electricity": "#F0E442", "td_losses": "#F0E442", "fuel": "#D55E00", "heat": "#CC79A7",
+    "refrigerant": "#56B4E9", "water": "#000000", "waste": "#BBBBBB",
 }
-_RF_COLOUR = "#8fb8de"
+#: Hatches that tell apart the categories drawn in a shared colour.
+CATEGORY_HATCHES: dict[str, str] = {"td_losses": "xxx", "air_rf": "////"}
+_RF_COLOUR = CATEGORY_COLOURS["air"]
 _INK = "#1d2733"
-_MUTED = "#6b7785"
-_MET = "#2e7d32"
-_NOT_MET = "#c62828"
+_MUTED = "#5d6b7a"
+_MET = "#009E73"       # Okabe-Ito bluish green
+_NOT_MET = "#D55E00"   # Okabe-Ito vermillion
 _BASELINE = "#b8c2cc"
-_EXTRA = ("#4e79a7", "#af7aa1", "#9d7660", "#d37295", "#a0cbe8")
+_EXTRA = ("#7f7f7f", "#332288", "#882255", "#117733", "#999933")
+#: Colours of the targets' lines (Okabe-Ito, in order).
+TARGET_COLOURS = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
+#: Width of the phone rendering [inches]: about 420 CSS px at 100 %.
+PHONE_WIDTH = 4.4
 
 
-def rc_params() -> dict[str, Any]:
-    """matplotlib settings of every report chart (plain text, no maths, fixed SVG ids)."""
+def rc_params(phone: bool = False) -> dict[str, Any]:
+    """matplotlib settings of every report chart (plain text, no maths, fixed SVG ids).
+
+    Parameters
+    ----------
+    phone : bool, default False
+        Settings of the narrow rendering shown on small screens: larger text, so that
+        once the SVG is scaled to a 400 px wide screen no text is below 9 CSS px.
+
+    Returns
+    -------
+    dict
+    """
+    base = 10.5 if phone else 9.5
     return {
         "font.family": "DejaVu Sans",
-        "font.size": 9.5,
-        "axes.titlesize": 11,
+        "font.size": base,
+        "axes.titlesize": base + 1.5,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
-        "axes.labelsize": 9.5,
+        "axes.labelsize": base,
+        "xtick.labelsize": base,
+        "ytick.labelsize": base,
         "axes.edgecolor": "#c9d1d9",
         "axes.labelcolor": _INK,
         "axes.spines.top": False,
@@ -59,14 +82,15 @@ def rc_params() -> dict[str, Any]:
         "axes.axisbelow": True,
         "grid.color": "#e6eaee",
         "grid.linewidth": 0.8,
+        "hatch.linewidth": 0.8,
         "xtick.color": _MUTED,
         "ytick.color": _MUTED,
         "text.color": _INK,
         "legend.frameon": False,
-        "legend.fontsize": 8.5,
+        "legend.fontsize": base if phone else 9.0,
         "text.parse_math": False,  # a "$" in an entity name is text, not maths
         "svg.fonttype": "none",    # text stays text (selectable, escaped, small)
-        "svg.hashsalt": "sem-carbon",
+        "svg.hashsalt": "sem-carbon-phone" if phone else "sem-carbon",
         "figure.dpi": 100,
     }
 
@@ -98,7 +122,7 @@ def _empty(fig: Figure, title: str, message: str) -> Figure:
 
 
 def by_entity_figure(status: pd.DataFrame | None, entity_totals: pd.DataFrame | None = None,
-                     title: str = "", max_entities: int = 15) -> Figure:
+                     title: str = "", max_entities: int = 15, phone: bool = False) -> Figure:
     """Baseline, actual and target per entity (or totals per entity when no target).
 
     Parameters
@@ -111,6 +135,8 @@ def by_entity_figure(status: pd.DataFrame | None, entity_totals: pd.DataFrame | 
     title : str
     max_entities : int
         Largest entities shown (by baseline, else by total).
+    phone : bool, default False
+        The narrow rendering (see :func:`rc_params`).
 
     Returns
     -------
@@ -119,14 +145,17 @@ def by_entity_figure(status: pd.DataFrame | None, entity_totals: pd.DataFrame | 
     from matplotlib import rc_context
     from matplotlib.patches import Patch
 
-    with rc_context(rc_params()):
+    width = PHONE_WIDTH if phone else 10.0
+    label_size = 18 if phone else 44
+    per_row = 0.34 if phone else 0.27
+    with rc_context(rc_params(phone)):
         if status is not None and not status.empty:
             rows = status
             if "depth" in rows.columns and (rows["depth"] > 0).any():
                 rows = rows[rows["depth"] > 0]
             rows = rows.sort_values(["baseline", "entity"], ascending=[False, True],
                                     kind="mergesort").head(max_entities).iloc[::-1]
-            fig = _figure(10.0, max(2.8, 0.27 * len(rows) + 1.5))
+            fig = _figure(width, max(2.8, per_row * len(rows) + (2.4 if phone else 1.5)))
             ax = fig.subplots()
             y = np.arange(len(rows))
             names = rows["name"].where(rows["name"].astype(str) != "", rows["entity"]) \
@@ -135,39 +164,61 @@ def by_entity_figure(status: pd.DataFrame | None, entity_totals: pd.DataFrame | 
             ax.barh(y + 0.19, rows["baseline"].astype(float), height=0.36, color=_BASELINE,
                     label="Baseline")
             ax.barh(y - 0.19, rows["actual"].astype(float), height=0.36,
-                    color=np.where(met, _MET, _NOT_MET))
+                    color=np.where(met, _MET, _NOT_MET), hatch=None)
             ax.scatter(rows["target"].astype(float), y - 0.19, marker="|", s=120,
                        color=_INK, linewidths=2, zorder=3)
             ax.set_ylim(-0.6, len(rows) - 0.4)
-            ax.set_yticks(y, [_short(n) for n in names])
+            ax.set_yticks(y, [_short(n, label_size) for n in names])
             ax.grid(axis="y", visible=False)
             ax.set_xlabel("tCO2e")
             _thousands(ax, "x")
+            if phone:
+                ax.xaxis.set_major_locator(_locator(4))
             fig.legend(handles=[Patch(color=_BASELINE, label="Baseline"),
                                 Patch(color=_MET, label="Actual (target met)"),
                                 Patch(color=_NOT_MET, label="Actual (target not met)"),
                                 ax.collections[-1]],
                        labels=["Baseline", "Actual: met", "Actual: not met", "Target"],
-                       loc="outside lower center", ncols=4)
-            ax.set_title(title or "Emissions by entity against the target")
+                       loc="outside lower center", ncols=2 if phone else 4)
+            ax.set_title(_short(title or "Emissions by entity against the target",
+                                40 if phone else 120))
             return fig
         if entity_totals is None or entity_totals.empty:
-            return _empty(_figure(8.6, 2.6), title or "Emissions by entity", "no data")
+            return _empty(_figure(width, 2.6), title or "Emissions by entity", "no data")
         rows = entity_totals.sort_values(["tco2e", "entity"], ascending=[False, True],
                                          kind="mergesort").head(max_entities).iloc[::-1]
-        fig = _figure(10.0, max(2.6, 0.27 * len(rows) + 1.2))
+        fig = _figure(width, max(2.6, per_row * len(rows) + 1.2))
         ax = fig.subplots()
         y = np.arange(len(rows))
         ax.barh(y, rows["tco2e"].astype(float), color=CATEGORY_COLOURS["air"], height=0.6)
-        ax.set_yticks(y, [_short(n) for n in rows["name"]])
+        ax.set_yticks(y, [_short(n, label_size) for n in rows["name"]])
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("tCO2e")
         _thousands(ax, "x")
-        ax.set_title(title or "Emissions by entity")
+        if phone:
+            ax.xaxis.set_major_locator(_locator(4))
+        ax.set_title(_short(title or "Emissions by entity", 40 if phone else 120))
         return fig
 
 
-def by_category_figure(summary: pd.DataFrame, title: str = "") -> Figure:
+def _locator(n: int) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=n, integer=True)
+
+
+def _year_ticks(ax: Any, years: Sequence[int], phone: bool) -> None:
+    """Year ticks that stay readable: every year when few, else a subset."""
+    years = [int(y) for y in years]
+    most = 5 if phone else 16
+    step = max(1, -(-len(years) // most))
+    shown = years[::-1][::step][::-1]  # always label the latest year
+    ax.set_xticks(shown, [str(y) for y in shown],
+                  rotation=45 if len(shown) > (4 if phone else 10) else 0)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)  # no point clipped at the edges
+
+
+def by_category_figure(summary: pd.DataFrame, title: str = "", phone: bool = False) -> Figure:
     """Stacked columns of tCO2e per year and category, air split into without-RF and RF.
 
     Parameters
@@ -176,6 +227,8 @@ def by_category_figure(summary: pd.DataFrame, title: str = "") -> Figure:
         :func:`sem_carbon.report.tables.summary_table` (its ``category`` lines, and the
         ``air_without_rf`` and ``rf_share`` lines for the two parts of air).
     title : str
+    phone : bool, default False
+        The narrow rendering (see :func:`rc_params`).
 
     Returns
     -------
@@ -183,10 +236,11 @@ def by_category_figure(summary: pd.DataFrame, title: str = "") -> Figure:
     """
     from matplotlib import rc_context
 
-    with rc_context(rc_params()):
+    width = PHONE_WIDTH if phone else 10.0
+    with rc_context(rc_params(phone)):
         columns = [c for c in summary.columns if str(c).isdigit()]
         if not columns:
-            return _empty(_figure(8.6, 3.6), title or "Emissions by category", "no data")
+            return _empty(_figure(width, 3.6), title or "Emissions by category", "no data")
         lines = summary.set_index("key")
         parts = lines.loc[(summary["section"] == "category").to_numpy(), columns]
         parts = parts.drop(index="air", errors="ignore")
@@ -200,37 +254,111 @@ def by_category_figure(summary: pd.DataFrame, title: str = "") -> Figure:
         grid = grid.reindex(years, fill_value=0.0)
         order = ["air_no_rf", "air_rf", *[c for c in CATEGORY_ORDER if c != "air"]]
         order += sorted(set(grid.columns) - set(order))
-        fig = _figure(10.0, 4.4)
+        fig = _figure(width, 5.6 if phone else 4.4)
         ax = fig.subplots()
         bottom = np.zeros(len(years))
         for i, key_name in enumerate(k for k in order if k in grid.columns):
             heights = grid[key_name].to_numpy()
             if not heights.any():
                 continue
-            if key_name == "air_no_rf":
-                colour, label, hatch = CATEGORY_COLOURS["air"], "Air (without RF)", None
-            elif key_name == "air_rf":
-                colour, label, hatch = _RF_COLOUR, "Air: radiative forcing", "////"
-            else:
-                colour = CATEGORY_COLOURS.get(key_name, _EXTRA[i % len(_EXTRA)])
-                label, hatch = category_label(key_name), None
+            colour, label, hatch = category_style(key_name, i)
             ax.bar(years, heights, bottom=bottom, color=colour, label=label, width=0.72,
-                   hatch=hatch, edgecolor="white" if hatch else None, linewidth=0)
+                   hatch=hatch, edgecolor=("white" if key_name == "air_rf" else "#6b5f00")
+                   if hatch else None, linewidth=0)
             bottom += heights
         ax.set_ylabel("tCO2e")
         ax.set_xlabel("Year")
-        ax.set_xticks(years, [str(y) for y in years],
-                      rotation=45 if len(years) > 10 else 0)
+        _year_ticks(ax, years, phone)
         ax.grid(axis="x", visible=False)
         _thousands(ax)
-        fig.legend(loc="outside lower center", ncols=6)
-        ax.set_title(title or "Emissions by category and year")
+        fig.legend(loc="outside lower center", ncols=2 if phone else 6)
+        ax.set_title(title or ("By category and year" if phone
+                               else "Emissions by category and year"))
         return fig
 
 
+def category_style(key: str, i: int = 0) -> tuple[str, str, str | None]:
+    """Colour, legend label and hatch of a category in the stacked chart.
+
+    Parameters
+    ----------
+    key : str
+        Category (``air_no_rf`` and ``air_rf`` for the two parts of air).
+    i : int
+        Position, for the fallback colours of categories not in the palette.
+
+    Returns
+    -------
+    (str, str, str or None)
+    """
+    if key == "air_no_rf":
+        return CATEGORY_COLOURS["air"], "Air (without RF)", None
+    if key == "air_rf":
+        return _RF_COLOUR, "Air: radiative forcing", CATEGORY_HATCHES["air_rf"]
+    return (CATEGORY_COLOURS.get(key, _EXTRA[i % len(_EXTRA)]), category_label(key),
+            CATEGORY_HATCHES.get(key))
+
+
+def _paths(trend: pd.DataFrame, target_labels: Sequence[str]) -> list[tuple[int, str]]:
+    """Targets (1-based number, label) whose path has at least one point to draw."""
+    out = []
+    for k, label in enumerate(target_labels, start=1):
+        path = f"target_{k}_path_tco2e"
+        if path in trend.columns and pd.to_numeric(trend[path], errors="coerce").notna().any():
+            out.append((k, label))
+    return out
+
+
+def trend_caption(trend: pd.DataFrame, target_labels: Sequence[str] = ()) -> str:
+    """The caption of :func:`trend_figure`, true to what it draws.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        From :func:`sem_carbon.report.tables.trend`.
+    target_labels : sequence of str
+        Labels of the targets.
+
+    Returns
+    -------
+    str
+    """
+    if trend.empty or "kyoto_tco2e" not in trend.columns:
+        return "No emissions on file."
+    total = pd.to_numeric(trend["kyoto_tco2e"], errors="coerce")
+    with_data = trend.loc[total.notna(), "year"].astype(int).tolist()
+    parts = [f"tCO2e per year, {len(with_data)} year{'s' if len(with_data) != 1 else ''} "
+             "with data; dots mark the years on file"]
+    missing = [int(y) for y in trend.loc[total.isna(), "year"]
+               if with_data and with_data[0] < int(y) < with_data[-1]]
+    if missing:
+        parts.append(f"years without data are left as gaps ({_period(missing)})")
+    if _paths(trend, target_labels):
+        parts.append("dashed: target path from the baseline to the target year, "
+                     "diamond: target")
+    else:
+        parts.append("no target path (no target with a baseline on file)")
+    return "; ".join(parts) + "."
+
+
+def _period(years: Sequence[int]) -> str:
+    """Years as short text: runs joined with an en dash (2012–2014, 2017)."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
 def trend_figure(trend: pd.DataFrame, target_labels: Sequence[str] = (),
-                 title: str = "", total_label: str = "Kyoto total") -> Figure:
+                 title: str = "", total_label: str = "Kyoto total",
+                 phone: bool = False) -> Figure:
     """Totals per year with each target's actuals and path.
+
+    Years without data are gaps (lines break there; every year on file has a dot, so an
+    isolated year is still seen). A target's path is drawn only where it has values.
 
     Parameters
     ----------
@@ -241,6 +369,8 @@ def trend_figure(trend: pd.DataFrame, target_labels: Sequence[str] = (),
     title : str
     total_label : str
         Legend of the total line (e.g. "Kyoto total (air with RF)").
+    phone : bool, default False
+        The narrow rendering (see :func:`rc_params`).
 
     Returns
     -------
@@ -248,51 +378,64 @@ def trend_figure(trend: pd.DataFrame, target_labels: Sequence[str] = (),
     """
     from matplotlib import rc_context
 
-    with rc_context(rc_params()):
-        if trend.empty:
-            return _empty(_figure(8.6, 3.6), title or "Trend", "no data")
-        fig = _figure(10.0, 4.6)
+    width = PHONE_WIDTH if phone else 10.0
+    with rc_context(rc_params(phone)):
+        if trend.empty or "kyoto_tco2e" not in trend.columns:
+            return _empty(_figure(width, 3.6), title or "Trend", "no data")
+        fig = _figure(width, 5.4 if phone else 4.6)
         ax = fig.subplots()
-        years = trend["year"].to_numpy()
-        ax.plot(years, trend["kyoto_tco2e"], color=_INK, marker="o", ms=3.5, lw=2,
-                label=total_label)
-        ax.plot(years, trend["un_inventory_tco2e"], color=_MUTED, lw=1.5, ls=(0, (4, 2)),
-                label="UN-inventory view (air without RF, no hotels)")
-        palette = ("#1f5f99", "#f28e2b", "#59a14f", "#af7aa1")
+        tag = "phone-trend" if phone else "trend"  # SVG ids, distinct in one page
+        years = trend["year"].to_numpy(dtype=float)
+        total = pd.to_numeric(trend["kyoto_tco2e"], errors="coerce").to_numpy(dtype=float)
+        ax.plot(years, total, color=_INK, marker="o", ms=5, lw=2, label=total_label,
+                gid=f"{tag}-total")
+        if "un_inventory_tco2e" in trend.columns:
+            ax.plot(years, pd.to_numeric(trend["un_inventory_tco2e"], errors="coerce"),
+                    color=_MUTED, marker="s", ms=3.5, lw=1.5, ls=(0, (4, 2)),
+                    label="UN-inventory view" if phone
+                    else "UN-inventory view (air without RF, no hotels)", gid=f"{tag}-un")
+        drawn = dict(_paths(trend, target_labels))
+        top = np.nanmax(total) if np.isfinite(total).any() else 0.0
         for k, label in enumerate(target_labels, start=1):
             actual, path = f"target_{k}_actual_tco2e", f"target_{k}_path_tco2e"
             if actual not in trend.columns:
                 continue
-            colour = palette[(k - 1) % len(palette)]
-            ax.plot(years, trend[actual], color=colour, marker="o", ms=3.5, lw=1.8,
-                    label=f"In target scope: {label}")
+            colour = TARGET_COLOURS[(k - 1) % len(TARGET_COLOURS)]
+            ax.plot(years, pd.to_numeric(trend[actual], errors="coerce"), color=colour,
+                    marker="o", ms=4, lw=1.8, label=f"In target scope: {_short(label, 30)}"
+                    if phone else f"In target scope: {label}", gid=f"{tag}-target-{k}-actual")
+            if k not in drawn:
+                continue
             pts = trend[["year", path]].dropna()
-            if len(pts):
-                ax.plot(pts["year"], pts[path], color=colour, lw=1.4, ls="--",
-                        label="Target path")
-                end = pts.iloc[-1]
-                ax.scatter([end["year"]], [end[path]], marker="D", s=40, color=colour,
-                           zorder=4)
-                ax.annotate(f"target {int(end['year'])}: {end[path]:,.0f} tCO2e",
-                            (end["year"], end[path]), xytext=(6, -12),
-                            textcoords="offset points", fontsize=8, color=colour)
+            ax.plot(pts["year"], pts[path], color=colour, lw=1.4, ls="--",
+                    label="Target path", gid=f"{tag}-target-{k}-path")
+            end = pts.iloc[-1]
+            ax.scatter([end["year"]], [end[path]], marker="D", s=40, color=colour,
+                       zorder=4)
+            ax.annotate(f"target {int(end['year'])}: {end[path]:,.0f} t",
+                        (end["year"], end[path]), xytext=(-6, -14), ha="right",
+                        textcoords="offset points", fontsize=rc_params(phone)["font.size"],
+                        color=colour)
+            top = max(top, float(np.nanmax(pts[path])))
         ax.set_ylabel("tCO2e")
         ax.set_xlabel("Year")
-        ax.set_xticks(years, [str(int(y)) for y in years],
-                      rotation=45 if len(years) > 10 else 0)
-        ax.set_ylim(bottom=0)
+        _year_ticks(ax, [int(y) for y in years], phone)
+        ax.set_ylim(0, top * 1.12 if top > 0 else 1.0)  # the highest dot not clipped
         _thousands(ax)
-        fig.legend(loc="outside lower center", ncols=2)
-        ax.set_title(title or "Emissions per year and target path")
+        fig.legend(loc="outside lower center", ncols=1 if phone else 2)
+        ax.set_title(title or ("Emissions per year" if phone else
+                               "Emissions per year" + (" and target path" if drawn else "")))
         return fig
 
 
-def figures(model: ReportModel) -> dict[str, Figure]:
+def figures(model: ReportModel, *, phone: bool = False) -> dict[str, Figure]:
     """The report's charts: ``by_entity``, ``by_category`` and ``trend``.
 
     Parameters
     ----------
     model : ReportModel
+    phone : bool, default False
+        The narrow renderings shown on small screens.
 
     Returns
     -------
@@ -308,10 +451,10 @@ def figures(model: ReportModel) -> dict[str, Figure]:
     require("matplotlib", "charts", "drawing the report's charts")
     status = model.targets[0].status.data if model.targets else None
     return {"by_entity": by_entity_figure(status, model.entity_totals.data,
-                                          title=model.entity_chart_title),
-            "by_category": by_category_figure(model.summary.data),
+                                          title=model.entity_chart_title, phone=phone),
+            "by_category": by_category_figure(model.summary.data, phone=phone),
             "trend": trend_figure(model.trend.data, model.target_labels,
-                                  total_label=model.kyoto_label)}
+                                  total_label=model.kyoto_label, phone=phone)}
 
 
 _SVG_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
@@ -319,7 +462,7 @@ _SVG_META = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _SVG_NS = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
 
 
-def to_svg(fig: Figure, label: str = "") -> str:
+def to_svg(fig: Figure, label: str = "", phone: bool = False) -> str:
     """Render a figure as an inline SVG element for HTML.
 
     The XML prolog, DOCTYPE, metadata and namespace declarations are dropped (an inline
@@ -331,6 +474,9 @@ def to_svg(fig: Figure, label: str = "") -> str:
     fig : Figure
     label : str
         Accessible name (``aria-label``), escaped.
+    phone : bool, default False
+        The narrow rendering: class ``phone`` (shown on small screens only; the wide one
+        has class ``desk``), and its own SVG ids.
 
     Returns
     -------
@@ -341,12 +487,13 @@ def to_svg(fig: Figure, label: str = "") -> str:
     from .safety import esc
 
     buf = io.StringIO()
-    with rc_context(rc_params()):
+    with rc_context(rc_params(phone)):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue(), count=1))
     text = _SVG_NS.sub("", text)
     text = re.sub(r'<svg\s+width="([\d.]+)pt"\s+height="([\d.]+)pt"',
-                  lambda m: (f'<svg role="img" aria-label="{esc(label)}" '
+                  lambda m: (f'<svg class="{"phone" if phone else "desk"}" role="img" '
+                             f'aria-label="{esc(label)}" '
                              f'preserveAspectRatio="xMinYMin meet" '
                              f'style="max-width:{float(m.group(1)) * 4 / 3:.0f}px"'),
                   text, count=1)

@@ -76,6 +76,10 @@ class Report:
         Relative 90% half-width per air method (e.g. ``{"icao": 0.1}``) for the band and
         the "met with 90% confidence" verdict; default none (the band is the method
         spread, see :mod:`sem_carbon.travel.uncertainty`).
+    scenarios : Scenario, Lever or sequence of them, optional
+        What-ifs (:mod:`sem_carbon.targets.scenarios`): each scenario's effect per entity
+        against each CO2e target is shown (HTML, Excel, JSON, Markdown). A lever alone is
+        a scenario of one lever.
 
     Notes
     -----
@@ -91,7 +95,7 @@ class Report:
     def __init__(self, inventory: Inventory, targets: Any = (), entities: Any = None,
                  budget: Any = None, headcount: Any = None, title: str | None = None,
                  year: int | None = None, un_air_method: str = "icao",
-                 air_uncertainty: Any = None) -> None:
+                 air_uncertainty: Any = None, scenarios: Any = ()) -> None:
         from ..travel.uncertainty import METHODS
 
         if un_air_method not in METHODS:
@@ -106,6 +110,7 @@ class Report:
         self.ledger = inventory if is_ledger(inventory) else None
         self.inventory = as_inventory(inventory)
         self.targets: tuple[Any, ...] = as_targets(targets)
+        self.scenarios: tuple[Any, ...] = as_scenarios(scenarios)
         if isinstance(entities, pd.DataFrame):
             from ..entities import Entities
 
@@ -248,6 +253,31 @@ class Report:
 
         return entities_vs_target(self._status)
 
+    @cached_property
+    def _scenario_status(self) -> list[tuple[int, Any, pd.DataFrame]]:
+        from ..targets.scenarios import scenario_status
+
+        out = []
+        for k, target in enumerate(self.targets, 1):
+            if getattr(target, "metric", "co2e") != "co2e":
+                continue  # levers change emissions; a budget target has no carbon path
+            for scenario in self.scenarios:
+                out.append((k, scenario, scenario_status(
+                    self.inventory, target, scenario, entities=self.entities)))
+        return out
+
+    def scenario_status(self) -> list[tuple[int, Any, pd.DataFrame]]:
+        """Each scenario against each CO2e target, per entity.
+
+        Returns
+        -------
+        list of (int, Scenario, DataFrame)
+            The target's number (1-based), the scenario, and
+            :func:`sem_carbon.targets.scenario_status` of it (levers applied to the target
+            year's rows, recomputed with each row's own edition).
+        """
+        return [(k, sc, frame.copy()) for k, sc, frame in self._scenario_status]
+
     @_memo
     def targets_overview(self) -> pd.DataFrame:
         """One row per target with the organisation-wide figures.
@@ -363,7 +393,8 @@ class Report:
             (years with data per table), ``rejected``
             (every rejected row with its reason), ``rejected_reasons`` (counts per
             reason), ``fallbacks`` (rows with a non-empty note, grouped by note),
-            ``methods`` (rows and tCO2e per method), ``other_editions`` (rows per year
+            ``methods`` (rows and tCO2e per method), ``refunds`` (netted refunds:
+            counts and amounts per table), ``other_editions`` (rows per year
             whose category came from another edition than the year's own), ``flags``
             (rows per data-quality flag: duplicates kept, month-only dates, UK factors
             abroad, corrected airport positions ..., and refunds netted out).
@@ -374,6 +405,7 @@ class Report:
             "coverage": tables.coverage(self.data),
             "other_editions": tables.other_editions(self.data),
             "rejected": tables.rejected_rows(self.inventory.rejected),
+            "refunds": tables.refunds(self.inventory.rejected),
             "rejected_reasons": tables.rejected_reasons(self.inventory.rejected),
             "fallbacks": tables.fallbacks(self.data),
             "methods": tables.methods(self.data),
@@ -382,7 +414,7 @@ class Report:
     @cached_property
     def _editions(self) -> pd.DataFrame:
         editions = self.inventory.editions()
-        cols = ["id", "publisher", "year", "source", "licence", "rows"]
+        cols = ["id", "publisher", "year", "source", "licence", "rows", "sha256"]
         if editions.empty:
             return pd.DataFrame(columns=[*cols, "rf_multiplier"])
         editions = editions.reindex(columns=cols).copy()
@@ -491,11 +523,28 @@ class Report:
         return figures(self.model())
 
     # ------------------------------------------------------------------ exports
-    def to_markdown(self) -> str:
-        """The report as Markdown (GitHub tables; text escaped)."""
+    def _stamped(self, timestamp: str | None) -> ReportModel:
+        """The model stamped with ``timestamp`` (default: the time of the run)."""
+        from ..stamps import resolve_timestamp
+
+        return self.model(resolve_timestamp(timestamp))
+
+    def to_markdown(self, timestamp: str | None = None) -> str:
+        """The report as Markdown (GitHub tables; text escaped).
+
+        Parameters
+        ----------
+        timestamp : str, optional
+            Time stamp written at the end (default: the time of the run; see
+            :func:`sem_carbon.stamps.resolve_timestamp`).
+
+        Returns
+        -------
+        str
+        """
         from .markdown import render_markdown
 
-        return render_markdown(self.model())
+        return render_markdown(self._stamped(timestamp))
 
     def to_html(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
         """Write one self-contained HTML file (inline CSS and SVG charts, print-ready).
@@ -504,7 +553,8 @@ class Report:
         ----------
         path : path-like
         timestamp : str, optional
-            Shown in the footer when given (nothing time-dependent otherwise).
+            Shown in the footer; default: the time of the run (``SOURCE_DATE_EPOCH`` when
+            set). Pass a fixed one to get the same bytes from the same input.
 
         Returns
         -------
@@ -513,23 +563,45 @@ class Report:
         from ..io.writers import atomic_write_text
         from .html import render_html
 
-        return atomic_write_text(path, render_html(self.model(timestamp)))
+        return atomic_write_text(path, render_html(self._stamped(timestamp)))
 
-    def to_excel(self, path: str | os.PathLike[str]) -> Path:
-        """Write an Excel workbook (summary, entities_vs_target, by_category_scope, trend,
-        top_routes, hotspots, activities, the data-quality tables, methodology)."""
-        from .excel import write_excel
-
-        return write_excel(self.model(), path)
-
-    def to_json(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
-        """Write the report as deterministic JSON (sorted keys, fixed float format).
+    def to_excel(self, path: str | os.PathLike[str], timestamp: str | None = None, *,
+                 max_rows: int | None = None, traveller_names: bool = False) -> Path:
+        """Write an Excel workbook: a cover sheet (headline figures, methods, stamps), native
+        charts, then summary, entities_vs_target, scenarios, trend ..., activities, the
+        data-quality tables and the methodology.
 
         Parameters
         ----------
         path : path-like
         timestamp : str, optional
-            Stored as ``generated_at`` when given; otherwise the file has no time in it.
+            Creation time of the workbook (default: the time of the run).
+        max_rows : int, optional
+            Rows of the activities sheet (default
+            :data:`sem_carbon.report.excel.MAX_ACTIVITY_ROWS`); the cover says when rows
+            were left out and where all of them are (the Parquet / CSV inventory).
+        traveller_names : bool, default False
+            Write traveller names as given; by default they are pseudonymised
+            (``traveller-<hash>``, the same name always giving the same pseudonym).
+
+        Returns
+        -------
+        Path
+        """
+        from .excel import write_excel
+
+        return write_excel(self._stamped(timestamp), path, max_rows=max_rows,
+                           traveller_names=traveller_names)
+
+    def to_json(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
+        """Write the report as JSON (sorted keys, fixed float format).
+
+        Parameters
+        ----------
+        path : path-like
+        timestamp : str, optional
+            Stored as ``generated_at``; default: the time of the run. With a fixed
+            timestamp the same input gives the same bytes.
 
         Returns
         -------
@@ -538,7 +610,7 @@ class Report:
         from ..io.writers import atomic_write_text
         from .jsonout import render_json
 
-        return atomic_write_text(path, render_json(self.model(timestamp)))
+        return atomic_write_text(path, render_json(self._stamped(timestamp)))
 
     def to_dict(self, timestamp: str | None = None) -> dict[str, Any]:
         """Plain-data view of the whole report (what :meth:`to_json` writes)."""
@@ -560,6 +632,17 @@ def _assessed(status: pd.DataFrame) -> pd.DataFrame:
         keep &= status["depth"] > 0
     keep &= pd.to_numeric(status["baseline"], errors="coerce").fillna(0) > 0
     return status[keep]
+
+
+def as_scenarios(scenarios: Any) -> tuple[Any, ...]:
+    """Normalise ``scenarios`` (None, a Scenario, a Lever, an iterable) to Scenarios."""
+    if scenarios is None:
+        return ()
+    from ..targets.scenarios import Lever, Scenario
+
+    if isinstance(scenarios, (Scenario, Lever)):
+        scenarios = (scenarios,)
+    return tuple(s if isinstance(s, Scenario) else Scenario(s) for s in scenarios)
 
 
 def as_targets(targets: Any) -> tuple[Any, ...]:

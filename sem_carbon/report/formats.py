@@ -3,8 +3,10 @@
 HTML and Markdown show the same text for the same cell; only the markup around it
 differs. A column's *kind* (see :class:`sem_carbon.report.model.Column`) says how:
 
-``text``, ``wrap``, ``code``, ``clip``, ``tree``
-    text (``tree`` is indented by the row's ``depth``; ``clip`` is shortened in HTML)
+``text``, ``wrap``, ``code``, ``clip``, ``tree``, ``link``, ``hash``
+    text (``tree`` is indented by the row's ``depth``; ``clip`` is shortened in HTML;
+    ``link``: the web addresses in it become links in HTML; ``hash``: a checksum, shown
+    shortened in HTML with the whole of it as a tooltip)
 ``category``
     a category's label (``"td_losses"`` -> ``"Electricity T&D losses"``)
 ``line``

@@ -11,6 +11,7 @@ file opens offline, can be mailed, and prints on A4 landscape (``templates/repor
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import formats
@@ -25,6 +26,26 @@ __all__ = ["Cell", "environment", "render_html", "table_rows"]
 
 #: Characters of a long text shown in a cell (all of it in the cell's tooltip, up to 2,000).
 CLIP = 220
+#: A web address inside a text (a ``link`` cell).
+_URL = re.compile(r"https?://[^\s<>()\"']+")
+
+
+def link_parts(text: str) -> list[tuple[str, str | None]]:
+    """``text`` split into plain parts ``(text, None)`` and links ``(address, address)``.
+
+    Only ``http://`` and ``https://`` addresses become links (never ``javascript:``).
+    """
+    parts: list[tuple[str, str | None]] = []
+    at = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;")
+        if match.start() > at:
+            parts.append((text[at:match.start()], None))
+        parts.append((url, url))
+        at = match.start() + len(url)
+    if at < len(text):
+        parts.append((text[at:], None))
+    return parts
 
 
 class Cell(NamedTuple):
@@ -46,6 +67,10 @@ def _cell(record: dict[str, Any], name: str, kind: str) -> Cell:
         return Cell(kind, text, formats.truth(value))
     if kind == "tree":
         return Cell(kind, text, int(formats.finite(record.get("depth")) or 0))
+    if kind == "link":
+        return Cell(kind, text, link_parts(text))
+    if kind == "hash":
+        return Cell(kind, text[:12] + "…" if len(text) > 12 else text, text)
     if kind == "clip":
         return Cell(kind, text if len(text) <= CLIP else text[:CLIP - 1] + "…", text[:2000])
     return Cell(kind, text)
@@ -89,13 +114,17 @@ def render_html(model: ReportModel) -> str:
     from markupsafe import Markup, escape
 
     from ..errors import MissingDependencyError
-    from .charts import figures, to_svg
+    from .charts import figures, to_svg, trend_caption
 
     try:
-        # the charts' SVG is markup by construction (matplotlib escapes their texts)
-        svg = {name: Markup(to_svg(fig, label=name.replace("_", " ")))
-               for name, fig in figures(model).items()}
+        # the charts' SVG is markup by construction (matplotlib escapes their texts); each
+        # chart twice: for wide screens and print, and larger-text for phones
+        desk, phone = figures(model), figures(model, phone=True)
+        svg = {name: Markup(to_svg(fig, label=name.replace("_", " "))
+                            + to_svg(phone[name], label=name.replace("_", " "), phone=True))
+               for name, fig in desk.items()}
     except MissingDependencyError as exc:  # charts are an optional part: say so in place
         note = Markup('<p class="note">{}</p>').format(escape(str(exc)))
         svg = dict.fromkeys(("by_entity", "by_category", "trend"), note)
-    return environment().get_template("report.html.j2").render(m=model, svg=svg)
+    return environment().get_template("report.html.j2").render(
+        m=model, svg=svg, trend_caption=trend_caption(model.trend.data, model.target_labels))

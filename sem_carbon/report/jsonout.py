@@ -1,9 +1,9 @@
 """Deterministic JSON export of a :class:`~sem_carbon.report.model.ReportModel`.
 
-Same input, same bytes: :func:`json.dumps` with ``sort_keys=True``; floats rounded to six
-decimals and written in fixed notation (no exponent, ``-0`` written as ``0.0``), NaN and
-infinities written as ``null``; lines end in ``\\n``; no time is written unless one is
-passed explicitly.
+Same input and timestamp, same bytes: :func:`json.dumps` with ``sort_keys=True``; floats
+rounded to six decimals and written in fixed notation (no exponent, ``-0`` written as
+``0.0``), NaN and infinities written as ``null``; lines end in ``\\n``. The ``stamp``
+says what made the file (library version, each edition's checksum, the time).
 """
 
 from __future__ import annotations
@@ -121,7 +121,15 @@ def report_dict(model: ReportModel) -> dict[str, Any]:
                            for name, table in model.air_methods.items()},
                         "legs_total": len(model.air_methods["legs"].data)
                         if "legs" in model.air_methods else 0},
+        "scenarios": [{"name": view.name, "levers": list(view.levers),
+                       "assumptions": list(view.assumptions), "target": view.target,
+                       "target_k": view.k, **_plain(view.overview),
+                       "entities": frame_records(view.status.data)}
+                      for view in model.scenarios],
+        "stamp": _plain(model.stamp),
     }
+    if model.extras:
+        out["extras"] = {name: frame_records(table.data) for name, table in model.extras.items()}
     if model.generated_at is not None:
         out["generated_at"] = str(model.generated_at)
     return out

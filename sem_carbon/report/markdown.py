@@ -100,6 +100,19 @@ def render_markdown(m: ReportModel) -> str:
         for name, table in m.air_methods.items():
             more = _more(table) if name == "legs" else ""
             out += [f"### {table.title}{more}", "", md_table(table)]
+    if m.scenarios:
+        out += ["## What-if scenarios (target year, tCO2e)", ""]
+        for view in m.scenarios:
+            o = view.overview
+            verdict = "met" if o["scenario_met"] else "not met"
+            out += [f"### {md_escape(view.name)} (against {md_escape(view.target)})", "",
+                    *[f"- {md_escape(a)}" for a in view.assumptions], "",
+                    f"Organisation-wide: {formats.number(o['actual'])} tCO2e actual → "
+                    f"{formats.number(o['scenario'])} tCO2e with the levers "
+                    f"({formats.number(o['scenario_change_pct'], 1, True)}% vs baseline), "
+                    f"target {formats.number(o['target'])} tCO2e: **{verdict}**; "
+                    f"{o['entities_scenario_met']} of {o['entities_assessed']} entities "
+                    "would meet it.", "", md_table(view.status)]
     out += ["## Trend (tCO2e)", ""]
     if m.coverage_note:
         out += [md_escape(m.coverage_note.strip()), ""]
@@ -116,6 +129,10 @@ def render_markdown(m: ReportModel) -> str:
         out += [f"### {table.title}{more}", "", md_table(table)]
     out += ["## Methodology appendix", "", "### Factor editions used", "",
             md_table(m.editions), "### Parameters", "", md_table(m.parameters)]
-    if m.generated_at:
-        out += [f"_Generated {md_escape(m.generated_at)}._", ""]
+    for name, table in m.extras.items():
+        out += [f"### {md_escape(table.title or name)}", "", md_table(table)]
+    editions = ", ".join(f"{md_escape(k)} (sha256 {v[:12]})" if v else md_escape(k)
+                         for k, v in m.edition_checksums.items()) or "none"
+    out += [f"_Made with sem-carbon {md_escape(m.version)} from factor editions {editions}"
+            + (f"; generated {md_escape(m.generated_at)}" if m.generated_at else "") + "._", ""]
     return "\n".join(out).rstrip() + "\n"

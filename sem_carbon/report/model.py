@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from . import tables
+from .formats import finite
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Report
 
-__all__ = ["Column", "ReportModel", "Table", "TargetView", "build_model"]
+__all__ = ["Column", "ReportModel", "ScenarioView", "Table", "TargetView", "build_model"]
 
 #: Year columns of the scope x category table shown in HTML and Markdown (all in JSON/Excel).
 YEARS_SHOWN = 6
@@ -86,6 +87,24 @@ class TargetView:
 
 
 @attrs.frozen(eq=False)
+class ScenarioView:
+    """One scenario against one target: its ``name``, the ``levers`` (labels, in order),
+    their ``assumptions``, the ``target`` (label and number ``k``), the organisation-wide
+    ``overview`` (``baseline``, ``actual``, ``target``, ``scenario`` [tCO2e],
+    ``scenario_change_pct``, ``met``, ``scenario_met``, ``entities_met``,
+    ``entities_scenario_met``, ``entities_assessed``) and the ``status`` per entity
+    (:func:`sem_carbon.targets.scenario_status`)."""
+
+    name: str
+    levers: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    target: str
+    k: int
+    overview: Mapping[str, Any]
+    status: Table
+
+
+@attrs.frozen(eq=False)
 class ReportModel:
     """Everything the report shows, for renderers that take nothing else.
 
@@ -113,13 +132,19 @@ class ReportModel:
         Source rows read and computed, all tables.
     entity_chart_title, target_labels : str, tuple of str
     generated_at : str, optional
-        Time stamp shown when given (nothing time-dependent otherwise).
+        Time stamp of the output (the exports always set one; see
+        :func:`sem_carbon.stamps.resolve_timestamp`).
     air_methods : mapping of str to Table
         Air by the three methods (:meth:`Report.air_methods`): ``un_view`` (per year, the
         UN-inventory view with its band), ``entities`` (reporting year), ``legs`` (every
         leg, the largest shown), ``verdicts`` (per target); empty without air.
     air_lines : tuple of str
         The UN-inventory view, its band and the target verdicts in words.
+    scenarios : tuple of ScenarioView
+        What-if scenarios against the targets (empty without scenarios).
+    extras : mapping of str to Table
+        Further tables a part of the library adds (e.g. a method comparison); JSON and
+        Excel write them, HTML and Markdown show them in the appendix.
     """
 
     title: str
@@ -148,6 +173,8 @@ class ReportModel:
     generated_at: str | None = None
     air_methods: Mapping[str, Table] = attrs.field(factory=lambda: MappingProxyType({}))
     air_lines: tuple[str, ...] = ()
+    scenarios: tuple[ScenarioView, ...] = ()
+    extras: Mapping[str, Table] = attrs.field(factory=lambda: MappingProxyType({}))
 
     @property
     def period(self) -> str:
@@ -163,6 +190,21 @@ class ReportModel:
     def edition_ids(self) -> tuple[str, ...]:
         """Ids of the factor editions used."""
         return tuple(str(i) for i in self.editions.data.get("id", ()))
+
+    @property
+    def edition_checksums(self) -> dict[str, str]:
+        """Edition id -> sha256 of its ``datapackage.json`` ("" for a set built in memory)."""
+        data = self.editions.data
+        sums = data["sha256"] if "sha256" in data.columns else [""] * len(data)
+        return {str(i): "" if pd.isna(h) else str(h)
+                for i, h in zip(data.get("id", ()), sums, strict=False)}
+
+    @property
+    def stamp(self) -> dict[str, Any]:
+        """What made this output: ``library``, ``version``, ``editions`` (id -> sha256),
+        ``generated_at``."""
+        return {"library": "sem-carbon", "version": self.version,
+                "editions": self.edition_checksums, "generated_at": self.generated_at}
 
     def stamped(self, timestamp: str | None) -> ReportModel:
         """This model with ``generated_at`` set (unchanged when ``timestamp`` is None)."""
@@ -231,7 +273,11 @@ QUALITY: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         ("category", "Category", "category"), ("method", "Method", "wrap"),
         ("variants", "Variants", "int"), ("rows", "Rows", "int"), ("tco2e", "tCO2e", "t"),
         ("share_pct", "Share", "share"))),
-    "rejected": ("Rejected rows", "No row was rejected.", _columns(
+    "refunds": ("Refunds netted out", "No refund was netted out.", _columns(
+        ("table", "Table"), ("column", "Amount column", "code"), ("rows", "Source rows", "int"),
+        ("pairs", "Pairs", "int"), ("charged", "Charged", "t2"),
+        ("refunded", "Refunded", "t2"))),
+    "rejected": ("Rejected rows (refunds aside)", "No row was rejected (refunds aside).", _columns(
         ("table", "Table"), ("source_row", "Source row", "int"), ("column", "Column", "code"),
         ("value", "Value", "code"), ("reason", "Reason", "clip"))),
 }
@@ -243,9 +289,16 @@ HOTSPOT_COLUMNS = _columns(("name", "Entity"), ("label", "Category"), ("tco2e", 
                            ("share_pct", "Share", "share"))
 ENTITY_COLUMNS = _columns(("entity", "Entity"), ("name", "Name"), ("tco2e", "tCO2e", "t"))
 EDITION_COLUMNS = _columns(("id", "Edition", "code"), ("publisher", "Publisher", "wrap"),
-                           ("year", "Year", "year"), ("licence", "Licence", "wrap"),
-                           ("source", "Source", "wrap"), ("rows", "Rows", "int"),
-                           ("rf_multiplier", "RF multiplier", "t2"))
+                           ("year", "Year", "year"), ("licence", "Licence", "link"),
+                           ("source", "Source", "link"), ("rows", "Rows", "int"),
+                           ("rf_multiplier", "RF multiplier", "t2"),
+                           ("sha256", "Edition sha256", "hash"))
+SCENARIO_COLUMNS = _columns(
+    ("name", "Entity", "tree"), ("entity", "Id"), ("baseline", "Baseline", "t"),
+    ("actual", "Actual", "t"), ("target", "Target", "t"), ("met", "Actual vs target", "met"),
+    ("scenario", "With the levers", "t"), ("scenario_change_pct", "Change", "spct"),
+    ("lever_effect", "Cut by the levers", "t"), ("scenario_gap", "Still to cut", "t"),
+    ("scenario_met", "Scenario vs target", "met"))
 #: Shown columns of the air-method tables (every column is in JSON and Excel).
 _BAND = (("air_low_tco2e", "Air low", "t"), ("air_high_tco2e", "Air high", "t"),
          ("un_low_tco2e", "UN view low", "t"), ("un_central_tco2e", "UN view central", "t"),
@@ -351,7 +404,10 @@ def build_model(report: Report) -> ReportModel:
     inv = report.inventory
     quality = report.data_quality()
     other = quality["other_editions"]
-    shown = {"rejected": quality["rejected"].head(MAX_REJECTED_SHOWN),
+    rejected = quality["rejected"]
+    not_refund = ~rejected["reason"].astype(str).str.startswith("refund") \
+        if len(rejected) else pd.Series(dtype=bool)
+    shown = {"rejected": rejected[not_refund].head(MAX_REJECTED_SHOWN),
              "fallbacks": quality["fallbacks"].head(MAX_FALLBACKS_SHOWN),
              "other_editions": other[other["other_edition"] > 0] if len(other) else other}
     quality_tables = {name: Table(quality[name], columns, empty, shown.get(name), title)
@@ -400,4 +456,40 @@ def build_model(report: Report) -> ReportModel:
         entity_chart_title=_entity_chart_title(report),
         target_labels=tuple(tables.target_label(t) for t in report.targets),
         air_methods=air_tables_, air_lines=air_lines,
+        scenarios=tuple(_scenario_view(report, k, scenario, frame)
+                        for k, scenario, frame in report.scenario_status()),
     )
+
+
+def _scenario_view(report: Report, k: int, scenario: Any, frame: pd.DataFrame
+                   ) -> ScenarioView:
+    """One scenario against target ``k``, with its organisation-wide figures."""
+    from .core import _assessed
+
+    if "depth" in frame.columns and (frame["depth"] == 0).any() and \
+            (frame["depth"] > 0).any():
+        root = frame[frame["depth"] == 0].iloc[0]
+        total = {c: root.get(c) for c in ("baseline", "actual", "target", "scenario")}
+    else:
+        total = {c: float(pd.to_numeric(frame[c], errors="coerce").sum())
+                 for c in ("baseline", "actual", "target", "scenario")}
+    base, scen, goal = (finite(total[c]) for c in ("baseline", "scenario", "target"))
+    assessed = _assessed(frame)
+    overview = {
+        **{c: finite(v) for c, v in total.items()},
+        "scenario_change_pct": (scen / base - 1.0) * 100.0 if base and scen is not None
+        else None,
+        "met": None if goal is None or total["actual"] is None
+        else bool(finite(total["actual"]) <= goal + 1e-9),
+        "scenario_met": None if goal is None or scen is None else bool(scen <= goal + 1e-9),
+        "entities_met": int(assessed["met"].fillna(False).astype(bool).sum()),
+        "entities_scenario_met": int(assessed["scenario_met"].fillna(False).astype(bool)
+                                     .sum()),
+        "entities_assessed": len(assessed),
+    }
+    return ScenarioView(
+        name=str(scenario.name), levers=tuple(lv.label for lv in scenario.levers),
+        assumptions=tuple(scenario.assumptions()),
+        target=tables.target_label(report.targets[k - 1]), k=k,
+        overview=MappingProxyType(overview), status=Table(frame, SCENARIO_COLUMNS))
+

@@ -585,6 +585,41 @@ def rejected_rows(rejected: pd.DataFrame) -> pd.DataFrame:
                            ).reset_index(drop=True)
 
 
+def refund_mask(rejected: pd.DataFrame | None) -> np.ndarray:
+    """Rows of ``rejected`` that are netted refunds (a charge and its refund), not errors."""
+    if rejected is None or rejected.empty or "reason" not in rejected.columns:
+        return np.zeros(0 if rejected is None else len(rejected), dtype=bool)
+    return rejected["reason"].astype(str).str.startswith("refund").to_numpy(dtype=bool)
+
+
+def refunds(rejected: pd.DataFrame | None) -> pd.DataFrame:
+    """Netted refunds summarised per table: counts and amounts instead of a row list.
+
+    A refund pair (a charge and the negative line cancelling it) is left out of the
+    inventory on purpose; the pairs are accounted for here rather than listed among the
+    rejected rows.
+
+    Returns
+    -------
+    DataFrame
+        ``table``, ``column`` (the amount column compared), ``rows`` (source rows),
+        ``pairs`` (rows / 2), ``charged`` (sum of the positive amounts), ``refunded``
+        (sum of the negative amounts, as a positive number) in the log's currency.
+    """
+    cols = ["table", "column", "rows", "pairs", "charged", "refunded"]
+    hit = refund_mask(rejected)
+    if not hit.any():
+        return pd.DataFrame(columns=cols)
+    rows = rejected_rows(rejected[hit])
+    amount = pd.to_numeric(rows["value"], errors="coerce")
+    rows = rows.assign(charged=amount.clip(lower=0), refunded=(-amount).clip(lower=0))
+    out = rows.groupby(["table", "column"], sort=True).agg(
+        rows=("source_row", "nunique"), charged=("charged", "sum"),
+        refunded=("refunded", "sum")).reset_index()
+    out["pairs"] = out["rows"] // 2
+    return out[cols]
+
+
 _NUMBER = r"\d+(?:\.\d+)?"
 _NOTE_SPLIT = r"; (?!used )"  # "no desnz-2012 edition; used ..." is one note
 

@@ -16,11 +16,13 @@ from .restate import entity_mapping, restate_baseline
 from .scenarios import (
     CutTrips,
     EconomyBelow,
+    EconomyOnly,
     Lever,
     RailInsteadOfFlights,
     Scenario,
     VirtualMeetings,
     apply_scenario,
+    parse_scenario,
     scenario_status,
 )
 from .status import REL_TOL, Target, target_status
@@ -29,6 +31,7 @@ __all__ = [
     "REL_TOL",
     "CutTrips",
     "EconomyBelow",
+    "EconomyOnly",
     "Lever",
     "RailInsteadOfFlights",
     "Scenario",
@@ -38,6 +41,7 @@ __all__ = [
     "decompose_change",
     "entity_mapping",
     "log_mean",
+    "parse_scenario",
     "restate_baseline",
     "scenario_status",
     "target_status",

@@ -19,6 +19,7 @@ a random subset, so results are deterministic and exact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -47,11 +48,13 @@ from .status import Target, target_status
 __all__ = [
     "CutTrips",
     "EconomyBelow",
+    "EconomyOnly",
     "Lever",
     "RailInsteadOfFlights",
     "Scenario",
     "VirtualMeetings",
     "apply_scenario",
+    "parse_scenario",
     "scenario_status",
 ]
 
@@ -441,6 +444,61 @@ class EconomyBelow:
 
 
 @attrs.frozen
+class EconomyOnly:
+    """Fly economy on every business and first leg, whatever its length.
+
+    The same recomputation as :class:`EconomyBelow` (each leg rebooked in economy and
+    recomputed by the engine with the row's own edition, haul band and RF setting),
+    without a distance or time limit.
+
+    Parameters
+    ----------
+    cabins : tuple of str, default ("business", "first")
+        Cabins rebooked (add ``"premium_economy"`` to rebook it too).
+    cost_ratio : float, default 0.35
+        Economy fare = premium fare x ``cost_ratio``.
+    factors : str, FactorSet or mapping, optional
+        Edition to compute with; default each row's own.
+    """
+
+    cabins: tuple[str, ...] = attrs.field(default=("business", "first"), converter=tuple)
+    cost_ratio: float = attrs.field(default=0.35, converter=float)
+    factors: FactorsArg = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.cost_ratio < 0:
+            raise InvalidActivityError("cost_ratio must be >= 0")
+
+    @property
+    def label(self) -> str:
+        return "economy only"
+
+    def assumptions(self) -> list[str]:
+        return [f"every {'/'.join(self.cabins)} leg flies economy, whatever its length",
+                "emissions recomputed with the economy factor of the same edition and haul "
+                "band", f"fare x {self.cost_ratio:g} in economy"]
+
+    def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """Change the rows of ``frame`` in ``scope`` as the lever says.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Inventory rows (``Inventory.data`` columns).
+        scope : ndarray of bool
+            Rows the scenario may change (its year and entities).
+
+        Returns
+        -------
+        (DataFrame, ndarray of bool)
+            The changed rows (same index) and the mask of the rows changed.
+        """
+        lever = EconomyBelow(km=float("inf"), cabins=self.cabins, cost_ratio=self.cost_ratio,
+                             factors=self.factors)
+        return lever.apply(frame, scope)
+
+
+@attrs.frozen
 class CutTrips:
     """Cut a share of trips (every matching row counts ``1 - share``).
 
@@ -801,3 +859,80 @@ def _effects(frame: pd.DataFrame, deltas: Sequence[np.ndarray], target: Target,
     if entities is not None:
         return entities.rollup(data, names)
     return data.groupby("entity", sort=True)[names].sum().reset_index()
+
+
+# ---------------------------------------------------------------------- named levers
+#: Lever names of :func:`parse_scenario` (the CLI's ``--scenario``) and what they build.
+LEVER_NAMES: dict[str, str] = {
+    "rail-under": "RailInsteadOfFlights(max_km=...): rail-under=700km",
+    "economy-only": "EconomyOnly(): economy-only",
+    "economy-below": "EconomyBelow(hours=... or km=...): economy-below=9h or =6000km",
+    "cut-trips": "CutTrips(share=...): cut-trips=20%",
+    "virtual-meetings": "VirtualMeetings(share=...): virtual-meetings=50%",
+}
+_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|h|%)?\s*$", re.I)
+
+
+def _amount(name: str, text: str, units: tuple[str, ...]) -> tuple[float, str]:
+    """The number and unit of a lever's value ("700km", "9h", "20%", "0.2")."""
+    match = _AMOUNT.match(text or "")
+    unit = (match.group(2) or "").lower() if match else ""
+    if not match or unit not in units:
+        want = " or ".join(f"a number{' in ' + u if u else ''}" for u in units)
+        raise InvalidArgumentError(f"lever {name!r}: cannot read {text!r} (expected {want}, "
+                                   f"e.g. {LEVER_NAMES[name].split(': ')[1]})")
+    return float(match.group(1)), unit
+
+
+def _share(name: str, text: str) -> float:
+    value, unit = _amount(name, text, ("%", ""))
+    share = value / 100.0 if unit == "%" or value > 1 else value
+    if not 0.0 <= share <= 1.0:
+        raise InvalidArgumentError(f"lever {name!r}: share {text!r} is not between 0 and 100%")
+    return share
+
+
+def _lever(spec: str) -> Any:
+    name, _, value = spec.strip().partition("=")
+    name = name.strip().lower().replace("_", "-")
+    if name not in LEVER_NAMES:
+        raise InvalidArgumentError(
+            f"unknown lever {name!r}; known: {'; '.join(LEVER_NAMES.values())}")
+    if name == "economy-only":
+        if value.strip():
+            raise InvalidArgumentError("lever 'economy-only' takes no value")
+        return EconomyOnly()
+    if name == "rail-under":
+        return RailInsteadOfFlights(max_km=_amount(name, value, ("km",))[0])
+    if name == "economy-below":
+        number, unit = _amount(name, value, ("h", "km"))
+        return EconomyBelow(hours=number) if unit == "h" else EconomyBelow(km=number)
+    if name == "cut-trips":
+        return CutTrips(share=_share(name, value))
+    return VirtualMeetings(share=_share(name, value))
+
+
+def parse_scenario(text: str) -> Scenario:
+    """A scenario from its text form: named levers joined by ``+``.
+
+    ``rail-under=700km``, ``economy-only``, ``economy-below=9h`` (or ``=6000km``),
+    ``cut-trips=20%``, ``virtual-meetings=50%``; e.g. ``rail-under=700km+economy-only``
+    applies both, in that order. Every lever recomputes with the engine as its class does.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InvalidArgumentError
+        An unknown lever name or a value that cannot be read exactly.
+    """
+    specs = [part for part in str(text).split("+") if part.strip()]
+    if not specs:
+        raise InvalidArgumentError(f"empty scenario {text!r}; e.g. rail-under=700km")
+    return Scenario(tuple(_lever(spec) for spec in specs))

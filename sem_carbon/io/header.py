@@ -1,0 +1,70 @@
+"""Tables whose header is not on the first row (title lines above it).
+
+Exports from travel and finance systems often start with a title, a date range or a
+blank line above the column names. ``header_row`` names the row holding the column names
+(1-based, as a spreadsheet numbers rows; 1 is the default); the rows above it are
+dropped and every source row keeps its spreadsheet number in messages (``source_row``).
+"""
+
+from __future__ import annotations
+
+import attrs
+import pandas as pd
+
+from ..errors import InputFormatError, InvalidArgumentError
+from .csvfile import dedupe_names
+from .raw import RawTable
+
+__all__ = ["apply_header_row"]
+
+
+def apply_header_row(raw: RawTable, header_row: int | None) -> RawTable:
+    """``raw`` re-read with its column names taken from spreadsheet row ``header_row``.
+
+    Parameters
+    ----------
+    raw : RawTable
+        A table read with its first row as the header (row ``i`` of the frame is
+        spreadsheet row ``i + 2``).
+    header_row : int, optional
+        The row of the column names, 1-based (None or 1: the first row, unchanged).
+
+    Returns
+    -------
+    RawTable
+        Rows from ``header_row + 1`` on, named by the header row's cells (a blank cell
+        gives ``column_<n>``), with ``first_row = header_row + 1``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``header_row`` is not a whole number >= 1.
+    InputFormatError
+        The source has fewer rows than ``header_row``.
+    """
+    if header_row is None:
+        return raw
+    if isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1:
+        raise InvalidArgumentError(
+            f"header_row is the 1-based row of the column names, got {header_row!r}")
+    if header_row == raw.first_row - 1:
+        return raw
+    skip = header_row - raw.first_row  # frame position of the header row
+    frame = raw.frame
+    if skip < 0 or skip >= len(frame):
+        raise InputFormatError(f"{raw.source}: header_row={header_row}, but the source has "
+                               f"{len(frame) + raw.first_row - 1} rows")
+    cells = frame.iloc[skip].tolist()
+    names = [f"column_{i}" if pd.isna(v) or not str(v).strip() else str(v).strip()
+             for i, v in enumerate(cells, start=1)]
+    names = dedupe_names(names)
+    body = frame.iloc[skip + 1:].reset_index(drop=True)
+    body.columns = names
+    rename = dict(zip(frame.columns, names, strict=True))
+    issues = raw.cell_issues
+    if len(issues):
+        issues = issues[issues["pos"] > skip].copy()
+        issues["pos"] = issues["pos"] - (skip + 1)
+        issues["column"] = issues["column"].map(rename)
+        issues = issues.reset_index(drop=True)
+    return attrs.evolve(raw, frame=body, cell_issues=issues, first_row=header_row + 1)

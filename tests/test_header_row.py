@@ -1,0 +1,68 @@
+"""``header_row``: Excel and CSV exports with title lines above the column names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sem_carbon as sc
+from sem_carbon.errors import InputFormatError, InvalidArgumentError
+
+ROWS = [["trip_id", "entity", "mode", "origin", "destination", "cabin", "date"],
+        ["T1", "HQ", "air", "GVA", "JFK", "economy", "2021-03-01"],
+        ["T2", "HQ", "air", "GVA", "LHR", "banana", "2021-03-02"],
+        ["T3", "DIV-A", "air", "NBO", "GVA", "business", "2021-04-01"]]
+TITLE = [["Travel report of the office"], ["Exported 2022-01-05, all entities"], []]
+
+
+def _xlsx(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_excel_title_lines_above_the_header(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "log.xlsx", TITLE + ROWS)
+    table = sc.read_travel_log(path, header_row=4)
+    plain = sc.read_travel_log(_xlsx(tmp_path / "plain.xlsx", ROWS))
+    assert len(table.data) == len(plain.data) > 0
+    # the same rows, numbered as the sheet numbers them: the data start on row 5
+    assert sorted(table.data["source_row"].unique()) == [5, 7]
+    assert sorted(plain.data["source_row"].unique()) == [2, 4]
+    assert table.rejected["source_row"].tolist() == [6]  # the "banana" cabin, row 6
+    assert "cabin" in set(table.rejected["column"])
+    # without header_row the title line is taken for the header: nothing is computed
+    with pytest.raises(InputFormatError):
+        sc.read_travel_log(path)
+
+
+def test_csv_title_lines_and_facilities(tmp_path: Path) -> None:
+    csv = tmp_path / "log.csv"
+    csv.write_text("Travel report,,,,,,\n" + "\n".join(",".join(r) for r in ROWS) + "\n",
+                   encoding="utf-8")
+    table = sc.read_travel_log(csv, header_row=2)
+    assert sorted(table.data["source_row"].unique()) == [3, 5]
+    bills = tmp_path / "bills.xlsx"
+    _xlsx(bills, [["Electricity bills 2021"], ["site", "entity", "kind", "amount", "unit",
+                                                "period_start", "period_end", "country"],
+                  ["Geneva", "HQ", "electricity", 1200, "kWh", "2021-01-01", "2021-01-31",
+                   "CH"]])
+    facilities = sc.read_facilities(bills, header_row=2)
+    assert facilities.data["source_row"].tolist() == [3]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_header_row_must_be_a_row_number(tmp_path: Path, bad: object) -> None:
+    path = _xlsx(tmp_path / "log.xlsx", ROWS)
+    with pytest.raises(InvalidArgumentError, match="header_row"):
+        sc.read_travel_log(path, header_row=bad)
+    with pytest.raises(InputFormatError, match="header_row=40"):
+        sc.read_travel_log(path, header_row=40)
+    pd.testing.assert_frame_equal(sc.read_travel_log(path, header_row=1).data,
+                                  sc.read_travel_log(path).data)
