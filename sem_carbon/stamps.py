@@ -42,7 +42,7 @@ def resolve_timestamp(value: str | dt.datetime | None = None) -> str:
     ----------
     value : str or datetime, optional
         None or ``"now"``: the real time of the run (or ``SOURCE_DATE_EPOCH`` when that
-        variable is set); a datetime: written as ISO 8601; any other text: kept as given
+        variable is set); a datetime: written as ISO 8601; ISO 8601 text: kept as given
         (a fixed stamp for reproducible outputs).
 
     Returns
@@ -52,15 +52,26 @@ def resolve_timestamp(value: str | dt.datetime | None = None) -> str:
     Raises
     ------
     InvalidArgumentError
-        ``SOURCE_DATE_EPOCH`` is set but is not a whole number of seconds.
+        ``SOURCE_DATE_EPOCH`` is set but is not a whole number of seconds; the value is
+        neither a datetime, ISO 8601 text nor "now" (it is never written as a guess).
     """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
             return value.replace(microsecond=0).isoformat() + "Z"
         return value.replace(microsecond=0).isoformat()
-    text = "" if value is None else str(value).strip()
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgumentError(
+            f"a time stamp is a datetime or ISO 8601 text, got {type(value).__name__} "
+            f"{value!r}")
+    text = "" if value is None else value.strip()
     if text and text.lower() not in NOW_WORDS:
+        try:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise InvalidArgumentError(
+                f"time stamp {text!r} is not an ISO 8601 date or time (e.g. "
+                "2025-01-31T09:00:00Z), nor 'now'") from None
         return text
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch and value is None:

@@ -106,3 +106,30 @@ def test_rolled_up_the_entity_tree(ledger):
                                                        + status.loc["B", "actual"])
     assert status.loc["HQ", "allotment"] == pytest.approx(status.loc["A", "allotment"]
                                                           + status.loc["B", "allotment"])
+
+
+def test_a_report_of_the_ledger_shows_the_allotments(ledger, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    assert sc.Report(ledger).allotments().empty  # no allotment yet: no section
+    assert "id=\"allotments\"" not in sc.Report(ledger).to_html(tmp_path / "none.html") \
+        .read_text(encoding="utf-8")
+    set_allotments(ledger, pd.DataFrame({"entity": ["A", "B"], "year": 2024,
+                                         "tco2e": [2.0, 5.0]}))
+    rep = sc.Report(ledger, year=2024)
+    status = allotment_status(ledger, 2024)
+    table = rep.allotments()
+    assert list(table["entity"]) == list(status["entity"])
+    assert table["projected_pct"].tolist() == pytest.approx(
+        (status["projected_share"] * 100).tolist())
+    assert table.set_index("entity").loc["A", "alert_text"] == "projected over"
+    html = rep.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="allotments"' in html and "Carbon allotments 2024" in html
+    assert "projected over" in html
+    doc = json.loads(rep.to_json(tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [r["entity"] for r in doc["allotments"]] == list(status["entity"])
+    assert "## Carbon allotments 2024" in rep.to_markdown()
+    wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx"))
+    assert "allotments" in wb.sheetnames

@@ -452,17 +452,17 @@ def test_html_carries_a_real_timestamp_or_the_one_given(report: Report, tmp_path
 
 
 def test_json_is_deterministic_and_complete(report: Report, tmp_path: Path) -> None:
-    a = report.to_json(tmp_path / "a.json", timestamp="T0").read_bytes()
-    b = make_report().to_json(tmp_path / "b.json", timestamp="T0").read_bytes()
+    a = report.to_json(tmp_path / "a.json", timestamp="2026-01-01T00:00:00Z").read_bytes()
+    b = make_report().to_json(tmp_path / "b.json", timestamp="2026-01-01T00:00:00Z").read_bytes()
     assert a == b
     doc = json.loads(a)
     import sem_carbon
     from sem_carbon.factors.edition import sha256_of
 
     assert doc["library"] == {"name": "sem-carbon", "version": sem_carbon.__version__}
-    assert doc["generated_at"] == "T0"
+    assert doc["generated_at"] == "2026-01-01T00:00:00Z"
     stamp = doc["stamp"]
-    assert stamp["version"] == sem_carbon.__version__ and stamp["generated_at"] == "T0"
+    assert stamp["version"] == sem_carbon.__version__ and stamp["generated_at"] == "2026-01-01T00:00:00Z"
     root = Path(__file__).resolve().parents[1] / "emission_factors"
     assert stamp["editions"]["desnz-2019"] == sha256_of(root / "desnz-2019" / "datapackage.json")
     assert json.loads(report.to_json(tmp_path / "d.json").read_text())["generated_at"][:2] == \
@@ -480,8 +480,8 @@ def test_json_is_deterministic_and_complete(report: Report, tmp_path: Path) -> N
 
     numbers = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)  # strings (checksums ...) aside
     assert not re.search(r"\d[eE][+-]?\d", numbers)  # numbers in fixed notation
-    stamped = json.loads(report.to_json(tmp_path / "c.json", timestamp="T0").read_text())
-    assert stamped["generated_at"] == "T0"
+    stamped = json.loads(report.to_json(tmp_path / "c.json", timestamp="2026-01-01T00:00:00Z").read_text())
+    assert stamped["generated_at"] == "2026-01-01T00:00:00Z"
 
 
 def test_excel_sheets_styles_and_injection(report: Report, tmp_path: Path) -> None:

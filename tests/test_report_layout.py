@@ -188,7 +188,7 @@ def test_trend_with_two_years_draws_two_points_and_no_path(tmp_path: Path) -> No
     two = data[data["year"].isin([2019, 2021])].reset_index(drop=True)
     rep = Report(Inventory(two, rejected=pd.DataFrame()), title="Two years")
     assert rep.trend()["year"].tolist() == [2019, 2020, 2021]  # 2020: a gap, not a zero
-    html = rep.to_html(tmp_path / "two.html", timestamp="T")
+    html = rep.to_html(tmp_path / "two.html", timestamp="2026-01-01T00:00:00Z")
     for width in (1400, 400):
         m = measure(html, width, tmp_path)
         assert m["trendSvgs"] == 1

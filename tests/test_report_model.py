@@ -50,7 +50,7 @@ def test_model_is_built_once_for_every_export(tmp_path: Path,
     real = report_model.build_model
     monkeypatch.setattr(report_model, "build_model", lambda rep: built.append(1) or real(rep))
     rep = make_report()
-    rep.to_html(tmp_path / "r.html", timestamp="T1")
+    rep.to_html(tmp_path / "r.html", timestamp="2026-01-02T00:00:00Z")
     rep.to_json(tmp_path / "r.json")
     rep.to_excel(tmp_path / "r.xlsx")
     rep.to_markdown()

@@ -279,6 +279,31 @@ class Report:
         return [(k, sc, frame.copy()) for k, sc, frame in self._scenario_status]
 
     @_memo
+    def allotments(self) -> pd.DataFrame:
+        """Carbon allotments of the reporting year per entity, for a report of a ledger.
+
+        Returns
+        -------
+        DataFrame
+            :func:`sem_carbon.allotment_status` of the ledger for the reporting year
+            (allotment, actual, committed, remaining, projected [tCO2e], alert ...), plus
+            ``projected_pct`` [%] of the allotment; empty when the report is not built
+            from a :class:`~sem_carbon.Ledger` or the ledger has no allotment that year.
+        """
+        if self.ledger is None or self.year is None:
+            return pd.DataFrame()
+        from ..allotments import allotment_status, allotments
+
+        if allotments(self.ledger, self.year).empty:
+            return pd.DataFrame()
+        status = allotment_status(self.ledger, self.year, entities=self.entities)
+        status["projected_pct"] = pd.to_numeric(status["projected_share"],
+                                                errors="coerce") * 100.0
+        status["alert_text"] = np.where(status["alert"].astype(bool),
+                                        "projected over", "")
+        return status.reset_index(drop=True)
+
+    @_memo
     def targets_overview(self) -> pd.DataFrame:
         """One row per target with the organisation-wide figures.
 

@@ -263,6 +263,7 @@ def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
                                            "other_editions", "fallbacks", "methods")},
         "methodology": model.editions.data,
         "parameters": model.parameters.data,
+        **({"allotments": model.allotments.data} if len(model.allotments.data) else {}),
         **{f"air_{name}"[:31]: table.data for name, table in model.air_methods.items()},
         **{f"extra_{name}"[:31]: table.data for name, table in model.extras.items()},
     }

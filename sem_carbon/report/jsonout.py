@@ -126,6 +126,7 @@ def report_dict(model: ReportModel) -> dict[str, Any]:
                        "target_k": view.k, **_plain(view.overview),
                        "entities": frame_records(view.status.data)}
                       for view in model.scenarios],
+        "allotments": frame_records(model.allotments.data),
         "stamp": _plain(model.stamp),
     }
     if model.extras:

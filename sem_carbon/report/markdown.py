@@ -100,6 +100,8 @@ def render_markdown(m: ReportModel) -> str:
         for name, table in m.air_methods.items():
             more = _more(table) if name == "legs" else ""
             out += [f"### {table.title}{more}", "", md_table(table)]
+    if len(m.allotments.data):
+        out += [f"## {m.allotments.title}", "", md_table(m.allotments)]
     if m.scenarios:
         out += ["## What-if scenarios (target year, tCO2e)", ""]
         for view in m.scenarios:

@@ -142,6 +142,9 @@ class ReportModel:
         The UN-inventory view, its band and the target verdicts in words.
     scenarios : tuple of ScenarioView
         What-if scenarios against the targets (empty without scenarios).
+    allotments : Table
+        Carbon allotments of the reporting year per entity (:meth:`Report.allotments`;
+        no rows unless the report is of a ledger with allotments).
     extras : mapping of str to Table
         Further tables a part of the library adds (e.g. a method comparison); JSON and
         Excel write them, HTML and Markdown show them in the appendix.
@@ -174,6 +177,7 @@ class ReportModel:
     air_methods: Mapping[str, Table] = attrs.field(factory=lambda: MappingProxyType({}))
     air_lines: tuple[str, ...] = ()
     scenarios: tuple[ScenarioView, ...] = ()
+    allotments: Table = attrs.field(factory=lambda: Table(pd.DataFrame()))
     extras: Mapping[str, Table] = attrs.field(factory=lambda: MappingProxyType({}))
 
     @property
@@ -337,6 +341,11 @@ AIR_METHOD_TABLES: dict[str, tuple[str, str, tuple[Column, ...]]] = {
 }
 #: Legs shown in HTML and Markdown (all are in JSON and Excel).
 MAX_LEGS_SHOWN = 15
+ALLOTMENT_COLUMNS = _columns(
+    ("name", "Entity", "tree"), ("entity", "Id"), ("allotment", "Allotment", "t"),
+    ("actual", "Actual", "t"), ("committed", "Committed (planned)", "t"),
+    ("remaining", "Remaining", "t"), ("projected", "Projected year end", "t"),
+    ("projected_pct", "Projected share", "pct"), ("alert_text", "Alert"))
 PARAMETER_COLUMNS = _columns(("parameter", "Parameter"), ("value", "Value", "wrap"),
                              ("detail", "Detail", "wrap"))
 
@@ -458,6 +467,9 @@ def build_model(report: Report) -> ReportModel:
         air_methods=air_tables_, air_lines=air_lines,
         scenarios=tuple(_scenario_view(report, k, scenario, frame)
                         for k, scenario, frame in report.scenario_status()),
+        allotments=Table(report.allotments(), ALLOTMENT_COLUMNS,
+                         "No carbon allotments for the reporting year.",
+                         title=f"Carbon allotments {report.year} (tCO2e)"),
     )
 
 
