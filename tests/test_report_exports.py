@@ -42,6 +42,9 @@ LOG = pd.DataFrame({
 })
 
 
+STAMP = "2026-01-01T00:00:00Z"  # a fixed time stamp: reproducible outputs
+
+
 @pytest.fixture(scope="module")
 def small() -> sc.Inventory:
     return sc.calculate(sc.read_travel_log(LOG))
@@ -99,19 +102,19 @@ def test_scenarios_in_every_format(scenario_report: Report, tmp_path: Path) -> N
     assert (status["scenario"] != status["actual"]).any()  # the short flights went by rail
     root = status[status["depth"] == 0].iloc[0]
     assert rail.overview["scenario"] == pytest.approx(root["scenario"])
-    html = scenario_report.to_html(tmp_path / "r.html", timestamp="2026-01-01T00:00:00Z").read_text()
+    html = scenario_report.to_html(tmp_path / "r.html", timestamp=STAMP).read_text()
     assert "What-if scenarios" in html and "rail instead of flights &lt; 800 km" in html
     assert "Cut by the levers" in html
-    doc = json.loads(scenario_report.to_json(tmp_path / "r.json", timestamp="2026-01-01T00:00:00Z").read_text())
+    doc = json.loads(scenario_report.to_json(tmp_path / "r.json", timestamp=STAMP).read_text())
     assert [s["name"] for s in doc["scenarios"]] == [v.name for v in model.scenarios]
     first = {e["entity"]: e for e in doc["scenarios"][0]["entities"]}
     assert first["DIV-A"]["scenario"] == pytest.approx(status.loc["DIV-A", "scenario"])
     assert doc["scenarios"][0]["assumptions"] == list(rail.assumptions)
-    md = scenario_report.to_markdown(timestamp="2026-01-01T00:00:00Z")
+    md = scenario_report.to_markdown(timestamp=STAMP)
     assert "## What-if scenarios" in md and "### economy only" in md
     from openpyxl import load_workbook
 
-    wb = load_workbook(scenario_report.to_excel(tmp_path / "r.xlsx", timestamp="2026-01-01T00:00:00Z"))
+    wb = load_workbook(scenario_report.to_excel(tmp_path / "r.xlsx", timestamp=STAMP))
     rows = list(wb["scenarios"].iter_rows(values_only=True))
     assert rows[0][0] == "Scenario name" and len(rows) - 1 == 2 * len(status)
 
@@ -208,7 +211,7 @@ def test_refunds_counted_not_listed(small: sc.Inventory, tmp_path: Path) -> None
     model = rep.model()
     assert model.quality["rejected"].shown.empty  # the pair is not a rejected-row line
     assert len(model.quality["rejected"].data) == 2  # ... yet kept for the workbook
-    html = rep.to_html(tmp_path / "r.html", timestamp="2026-01-01T00:00:00Z").read_text()
+    html = rep.to_html(tmp_path / "r.html", timestamp=STAMP).read_text()
     assert "Refunds netted out" in html
     # one line in the table of reasons (a count), none in the list of rejected rows
     assert html.count(">refunded (netted with row") == 1
@@ -241,7 +244,7 @@ def test_trend_caption_says_what_is_drawn() -> None:
 
 
 def test_sources_are_links(scenario_report: Report, tmp_path: Path) -> None:
-    html = scenario_report.to_html(tmp_path / "r.html", timestamp="2026-01-01T00:00:00Z").read_text()
+    html = scenario_report.to_html(tmp_path / "r.html", timestamp=STAMP).read_text()
     links = re.findall(r'<a href="(https?://[^"]+)"', html)
     assert any("gov.uk/government/publications/greenhouse-gas-reporting" in u for u in links)
     assert all(">" not in u and "<" not in u for u in links)
@@ -259,7 +262,7 @@ def test_bulk_written_rows_read_back_as_written(tmp_path: Path) -> None:
     odd.loc[odd.index[3], "notes"] = "  <b>&amp; \x07bell</b> "
     odd.loc[odd.index[4], "notes"] = np.nan
     rep = Report(sc.Inventory(odd, rejected=make_report().inventory.rejected))
-    wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx", timestamp="2026-01-01T00:00:00Z"))
+    wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx", timestamp=STAMP))
     ws = wb["activities"]
     names = [r[3] for r in wb["columns"].iter_rows(min_row=2, values_only=True)
              if r[0] == "activities"]
