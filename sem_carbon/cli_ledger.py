@@ -16,8 +16,6 @@ import pandas as pd
 
 __all__ = ["add_ledger_parser", "parse_constants", "parse_scenario"]
 
-_LEVERS = {"rail": "RailInsteadOfFlights", "economy": "EconomyBelow", "cut": "CutTrips",
-           "virtual": "VirtualMeetings"}
 
 
 def _usage(message: str) -> Exception:
@@ -37,42 +35,31 @@ def parse_constants(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _number(text: str) -> Any:
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
 def parse_scenario(items: list[str] | None) -> Any:
-    """``--scenario rail:max_km=500 --scenario economy:hours=6`` as a ``Scenario``.
+    """``--scenario rail-under=700km --scenario economy-below=6h`` as one ``Scenario``.
 
-    Levers: ``rail`` (RailInsteadOfFlights), ``economy`` (EconomyBelow), ``cut``
-    (CutTrips), ``virtual`` (VirtualMeetings); parameters ``NAME=VALUE`` separated by
-    commas (a list value with ``|``: ``virtual:share=0.5,countries=CH|FR``).
+    The levers are named as in ``sem-carbon report --scenario``
+    (:func:`sem_carbon.targets.parse_scenario`); here every ``--scenario`` adds its
+    levers, in order, to the one scenario applied to the planned trips.
+
+    Parameters
+    ----------
+    items : list of str or None
+        The ``--scenario`` values (``+`` joins levers within one value too).
+
+    Returns
+    -------
+    Scenario or None
     """
     if not items:
         return None
-    from . import targets
+    from .errors import InvalidArgumentError
+    from .targets import parse_scenario as parse_levers
 
-    levers = []
-    for item in items:
-        name, _, params = item.partition(":")
-        cls = _LEVERS.get(name.strip().lower())
-        if cls is None:
-            raise _usage(f"--scenario lever must be one of {', '.join(_LEVERS)}, got {name!r}")
-        kwargs: dict[str, Any] = {}
-        for part in filter(None, (p.strip() for p in params.split(","))):
-            key, sep, value = part.partition("=")
-            if not sep:
-                raise _usage(f"--scenario {name}: parameters are NAME=VALUE, got {part!r}")
-            kwargs[key.strip()] = (tuple(v for v in value.split("|") if v) if "|" in value
-                                   else _number(value.strip()))
-        try:
-            levers.append(getattr(targets, cls)(**kwargs))
-        except TypeError as exc:
-            raise _usage(f"--scenario {name}: {exc}") from None
-    return targets.Scenario(levers, name=" + ".join(items))
+    try:
+        return parse_levers("+".join(items))
+    except InvalidArgumentError as exc:
+        raise _usage(f"--scenario: {exc}") from None
 
 
 def _ledger(args: argparse.Namespace, must_exist: bool = True) -> Any:
@@ -329,9 +316,10 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--year", type=int, help="year (default: the latest on file)")
     q.add_argument("--as-of", metavar="DATE", help="actuals complete to this day")
     q.add_argument("--entities", metavar="CSV", help="entity tree: id, name, parent, kind")
-    q.add_argument("--scenario", action="append", metavar="LEVER[:K=V,...]",
-                   help="apply to the planned trips: rail:max_km=500, economy:hours=6, "
-                        "cut:share=0.2, virtual:share=0.5 (repeatable)")
+    q.add_argument("--scenario", action="append", metavar="LEVER",
+                   help="apply to the planned trips: rail-under=700km, economy-only, "
+                        "economy-below=6h, cut-trips=20%%, virtual-meetings=50%% "
+                        "(repeatable: the levers apply in order)")
     q.add_argument("--projection", choices=("linear", "seasonal"), default="linear",
                    help="pace of the rest of the year (default linear)")
     q.add_argument("--baseline-year", type=int, metavar="YEAR",

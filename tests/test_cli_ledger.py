@@ -80,13 +80,17 @@ def test_errors_are_one_line_with_status_2(tmp_path, capsys):
 
 def test_constant_and_scenario_options():
     assert parse_constants(["mode=air", "currency= CHF"]) == {"mode": "air", "currency": "CHF"}
-    scenario = parse_scenario(["rail:max_km=500", "economy:hours=6", "cut:share=0.2"])
+    # the same lever names as `sem-carbon report --scenario`
+    scenario = parse_scenario(["rail-under=500km", "economy-below=6h+cut-trips=20%"])
     assert [type(lever).__name__ for lever in scenario.levers] == [
         "RailInsteadOfFlights", "EconomyBelow", "CutTrips"]
     assert scenario.levers[0].max_km == 500.0
+    assert scenario.levers[1].hours == 6.0 and scenario.levers[2].share == 0.2
     from sem_carbon.cli import UsageError
 
-    with pytest.raises(UsageError, match="lever must be one of"):
+    with pytest.raises(UsageError, match="unknown lever 'teleport'"):
         parse_scenario(["teleport"])
+    with pytest.raises(UsageError, match="--scenario"):
+        parse_scenario(["rail:max_km=500"])  # the old syntax is not guessed at
     with pytest.raises(UsageError, match="COLUMN=VALUE"):
         parse_constants(["currency"])
