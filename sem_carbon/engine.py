@@ -198,7 +198,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             if len(rejects):
                 reject_blocks.append(rejects.assign(**mark))
         results = (result_blocks[0] if len(result_blocks) == 1 else
-                   concat_frames(result_blocks, keep_index=True).sort_index(kind="stable"))
+                   _in_row_order(result_blocks, data.index))
         if len(results):
             results["notes"] = join_notes(_input_notes(data, results.index), results["notes"])
             data_blocks.append(layout(kind, data, results, item.source))
@@ -227,6 +227,59 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             f"nothing was computed: all {sum(rows_read.values()):,} source rows were rejected "
             f"(see Inventory.rejected for the reasons)", NothingComputedWarning, stacklevel=3)
     return Inventory(data, rejected, rows_read, sources)
+
+
+def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
+    """Result blocks of the editions as one frame in the order of the input rows.
+
+    Each row is computed by one edition, so every column is filled in place into one
+    full-length array (categoricals: codes into the union of the blocks' labels, in the
+    order :func:`~sem_carbon.inventory.concat_frames` unites them), then the rows not
+    computed are dropped: no concatenated copy to sort. Blocks that repeat a row or whose
+    columns differ in kind take the general path (concatenate, stable sort).
+    """
+    labels = pd.Index(np.concatenate([b.index.to_numpy() for b in blocks]))
+    where = index.get_indexer(labels) if index.is_unique else np.full(len(labels), -1)
+    columns = list(blocks[0].columns)
+    simple = ((where >= 0).all() and labels.is_unique and index.is_monotonic_increasing
+              and all(list(b.columns) == columns for b in blocks))
+    if simple:
+        for name in columns:
+            dtypes = [b[name].dtype for b in blocks]
+            kinds = {isinstance(d, pd.CategoricalDtype) for d in dtypes}
+            if kinds == {True}:
+                simple = len({d.categories.dtype for d in dtypes}) == 1
+            else:
+                simple = kinds == {False} and all(isinstance(d, np.dtype) for d in dtypes)
+            if not simple:
+                break
+    if not simple:
+        return concat_frames(blocks, keep_index=True).sort_index(kind="stable")
+    from .travel.batch import columns_frame
+
+    computed = np.zeros(len(index), bool)
+    computed[where] = True
+    position = np.cumsum(computed) - 1  # input position -> output position
+    at = position[where]
+    bounds = np.cumsum([0, *(len(b) for b in blocks)])
+    out: dict[str, object] = {}
+    for name in columns:
+        parts = [b[name] for b in blocks]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            union = pd.Index(list(dict.fromkeys(c for p in parts for c in p.cat.categories)))
+            codes = np.empty(len(at), np.int32 if len(union) > 2**15 else np.int16)
+            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
+                recode = union.get_indexer(p.cat.categories)
+                old = p.cat.codes.to_numpy()
+                codes[at[lo:hi]] = np.where(old < 0, -1, recode[old])
+            out[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(union))
+        else:
+            dtype = np.result_type(*(p.dtype for p in parts))
+            values = np.empty(len(at), dtype)
+            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
+                values[at[lo:hi]] = p.to_numpy()
+            out[name] = values
+    return columns_frame(out, index[computed])
 
 
 def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame

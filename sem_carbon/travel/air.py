@@ -355,17 +355,20 @@ class AirLegs:
         """Id of :attr:`factors`."""
         return self.factors.id
 
-    def columns(self, distance_km: np.ndarray) -> dict[str, Any]:
+    def columns(self, distance_km: np.ndarray, plain: bool = False) -> dict[str, Any]:
         """The result columns of the legs (:data:`sem_carbon.schema.TRAVEL_RESULTS`).
 
         Arrays (or one value for all legs); text as codes into tables
-        (:class:`pandas.Categorical`), never a string per leg.
+        (:class:`pandas.Categorical`), never a string per leg. ``plain``: text as object
+        arrays instead (a scalar call's few legs: building categoricals costs more).
         """
         import pandas as pd
 
         res = self.figures
 
-        def coded(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+        def coded(codes: np.ndarray, labels: list[str]) -> pd.Categorical | np.ndarray:
+            if plain:
+                return np.asarray(labels, dtype=object)[codes]
             uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
             return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 

@@ -42,6 +42,16 @@ def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
     return np.where(np.isnan(values), default, values)
 
 
+def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
+    """A frame of these columns (arrays or one value each) without copying the arrays.
+
+    ``pandas.DataFrame(dict)`` copies same-typed columns into one 2-D block; a column-wise
+    concatenation keeps each array as it is (the same frame, a copy less per result).
+    """
+    return pd.concat([pd.Series(value, index=index, name=name, copy=False)
+                      for name, value in columns.items()], axis=1)
+
+
 class _Collector:
     """Gathers result blocks and rejects while the modes are computed."""
 
@@ -72,7 +82,7 @@ class _Collector:
                 columns[name] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [value])
             elif isinstance(value, np.ndarray) and value.dtype == object:
                 columns[name] = pd.Categorical(value)
-        self.blocks.append(pd.DataFrame(columns, index=index))
+        self.blocks.append(columns_frame(columns, index))
 
 
 def compute_travel(
@@ -176,7 +186,7 @@ def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: ob
     coordinates = [coordinate_notes(codes, dates) for codes in (origin, destination)]
     if not any((c != "").any() for c in coordinates):
         return notes
-    return join_notes(pd.Series(notes), *(pd.Series(c) for c in coordinates))
+    return join_notes(pd.Series(notes), *coordinates)  # arrays: no text column built
 
 
 def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:
