@@ -238,10 +238,13 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
     computed are dropped: no concatenated copy to sort. Blocks that repeat a row or whose
     columns differ in kind take the general path (concatenate, stable sort).
     """
-    labels = pd.Index(np.concatenate([b.index.to_numpy() for b in blocks]))
+    labels = np.concatenate([b.index.to_numpy() for b in blocks])
     where = index.get_indexer(labels) if index.is_unique else np.full(len(labels), -1)
+    computed = np.zeros(len(index), bool)
+    computed[where] = True
     columns = list(blocks[0].columns)
-    simple = ((where >= 0).all() and labels.is_unique and index.is_monotonic_increasing
+    simple = ((where >= 0).all() and np.count_nonzero(computed) == len(labels)  # no repeats
+              and index.is_monotonic_increasing
               and all(list(b.columns) == columns for b in blocks))
     if simple:
         for name in columns:
@@ -257,8 +260,6 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
         return concat_frames(blocks, keep_index=True).sort_index(kind="stable")
     from .travel.batch import columns_frame
 
-    computed = np.zeros(len(index), bool)
-    computed[where] = True
     position = np.cumsum(computed) - 1  # input position -> output position
     at = position[where]
     bounds = np.cumsum([0, *(len(b) for b in blocks)])

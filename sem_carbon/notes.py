@@ -18,8 +18,12 @@ __all__ = ["SEPARATOR", "join_notes"]
 SEPARATOR = "; "
 
 
-def join_notes(*parts: pd.Series | np.ndarray | str | None) -> Any:
+def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | str | None
+               ) -> Any:
     """Join note columns (or one note for all rows) with ``"; "``, skipping empty ones.
+
+    A column is a Series, an array, or ``(codes, labels)``: per-row codes into a list of
+    texts (which may repeat).
 
     The text is built once per distinct combination of notes, not per row: notes repeat
     across millions of rows. Returns the last part unchanged when it is the only one.
@@ -56,6 +60,11 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
     A categorical is used as it is (its codes, its labels), with no text per row; other
     columns are factorised once.
     """
+    if isinstance(part, tuple):  # (codes, labels) already, labels may repeat
+        codes, labels = part
+        distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),
+                                    return_inverse=True)
+        return remap.reshape(-1).astype(np.int64)[codes], distinct.tolist()
     if isinstance(part, pd.Series):
         part = part.array
     if isinstance(part, pd.Categorical):

@@ -16,7 +16,7 @@ from ..factors.catalogue import edition_with
 from ..factors.lookup import lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
-from ..geo.guard import coordinate_notes
+from ..geo.guard import coordinate_note_codes
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
@@ -183,10 +183,10 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
                           dates: object = None) -> pd.Categorical | pd.Series:
     """Leg notes followed by what the airport-coordinate guard says about both ends."""
-    coordinates = [coordinate_notes(codes, dates) for codes in (origin, destination)]
-    if not any((c != "").any() for c in coordinates):
+    coordinates = [coordinate_note_codes(codes, dates) for codes in (origin, destination)]
+    if not any(any(labels) for _, labels in coordinates):
         return notes
-    return join_notes(pd.Series(notes), *coordinates)  # arrays: no text column built
+    return join_notes(pd.Series(notes), *coordinates)  # codes: no text per row
 
 
 def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:
