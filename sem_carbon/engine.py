@@ -80,7 +80,7 @@ def _as_tables(tables: Any) -> list[_Input]:
     for item in tables:
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
-            data = item.copy()
+            data = item.copy(deep=False)  # copy-on-write: the caller's frame is never changed
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"
@@ -258,14 +258,14 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
                 break
     if not simple:
         return concat_frames(blocks, keep_index=True).sort_index(kind="stable")
-    from .travel.batch import columns_frame
 
     position = np.cumsum(computed) - 1  # input position -> output position
     at = position[where]
     bounds = np.cumsum([0, *(len(b) for b in blocks)])
-    out: dict[str, object] = {}
+    kept = index[computed]
+    out: list[pd.Series] = []
     for name in columns:
-        parts = [b[name] for b in blocks]
+        parts = [b.pop(name) for b in blocks]  # each block's column freed once copied
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             union = pd.Index(list(dict.fromkeys(c for p in parts for c in p.cat.categories)))
             codes = np.empty(len(at), np.int32 if len(union) > 2**15 else np.int16)
@@ -273,14 +273,16 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
                 recode = union.get_indexer(p.cat.categories)
                 old = p.cat.codes.to_numpy()
                 codes[at[lo:hi]] = np.where(old < 0, -1, recode[old])
-            out[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(union))
+            values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(union))
         else:
             dtype = np.result_type(*(p.dtype for p in parts))
             values = np.empty(len(at), dtype)
             for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
                 values[at[lo:hi]] = p.to_numpy()
-            out[name] = values
-    return columns_frame(out, index[computed])
+        # the blocks' dtype kept as it is (object text stays object, as concatenation keeps it)
+        out.append(pd.Series(values, index=kept, name=name, copy=False,
+                             dtype=None if isinstance(values, pd.Categorical) else values.dtype))
+    return pd.concat(out, axis=1)
 
 
 def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
