@@ -405,6 +405,25 @@ def air_method(edition: str, haul_rule: str, radiative_forcing: bool, co2_only: 
             f"'{haul_rule}', {boundary}")
 
 
+@lru_cache(maxsize=256)
+def _text_tables(edition: str, tag: str, lead: str) -> tuple[list[str], list[str]]:
+    """The factor-key and note tables of air legs (built once per edition, boundary and
+    lead note: a scalar call would otherwise build 90 texts for one leg)."""
+    key_table = [f"air:{h}/{c}/{tag}" for h in HAULS for c in CABINS]
+    # one note per (haul, cabin asked, cabin used): a lookup, not a string per leg
+    note_table = [f"{h} {a} is not published in {edition}: used {u}" if a != u else ""
+                  for h in HAULS for a in CABINS for u in CABINS]
+    if lead:
+        note_table = [f"{lead}; {n}" if n else lead for n in note_table]
+    return key_table, note_table
+
+
+@lru_cache(maxsize=256)
+def _air_method(edition: str, haul_rule: str, radiative_forcing: bool, co2_only: bool,
+                rf_multiplier: float) -> str:
+    return air_method(edition, haul_rule, radiative_forcing, co2_only, rf_multiplier)
+
+
 def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
                 radiative_forcing: bool = True, multiplier: np.ndarray | float = 1.0,
                 haul_rule: str = "distance", origin_country: np.ndarray | None = None,
@@ -459,18 +478,13 @@ def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
     rf_multiplier = float(recorded) if rf and recorded is not None else float("nan")
     n_cabins = len(CABINS)
     tag = "co2_only" if co2_only else "rf" if rf else "no_rf"
-    key_table = [f"air:{h}/{c}/{tag}" for h in HAULS for c in CABINS]
     key_code = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
     lead = "; ".join(n for n in (edition_note, served) if n)
-    # one note per (haul, cabin asked, cabin used): a lookup, not a string per leg
-    note_table = [f"{h} {a} is not published in {fs.id}: used {u}" if a != u else ""
-                  for h in HAULS for a in CABINS for u in CABINS]
-    if lead:
-        note_table = [f"{lead}; {n}" if n else lead for n in note_table]
+    key_table, note_table = _text_tables(fs.id, tag, lead)
     note_code = (res["haul"].astype(np.intp) * n_cabins + np.asarray(cabin, np.intp)) \
         * n_cabins + res["cabin_used"]
     return AirLegs(factors=fs,
-                   method=air_method(fs.id, haul_rule, rf, co2_only, rf_multiplier),
+                   method=_air_method(fs.id, haul_rule, rf, co2_only, rf_multiplier),
                    haul_rule=haul_rule, radiative_forcing=rf, rf_multiplier=rf_multiplier,
                    figures=res, note_code=note_code, note_table=note_table,
                    key_code=key_code, key_table=key_table)

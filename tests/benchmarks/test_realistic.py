@@ -84,7 +84,7 @@ def test_calculate_multi_year_vs_numpy_kernel(benchmark, legs, per_km):
     # airport on every day (the others, a few reassigned codes, differ by design)
     dated = list(_dated_codes())
     same = ~(legs["origin"].isin(dated) | legs["destination"].isin(dated)).to_numpy()
-    assert same.mean() > 0.99
+    assert same.mean() > 0.95
     assert inv.data["co2e_kg"].to_numpy()[same] == pytest.approx(expected[same], rel=1e-9)
     for column in ("method", "factor_id", "notes", "factor_key"):  # not a text per row
         assert isinstance(inv.data[column].dtype, pd.CategoricalDtype), column
