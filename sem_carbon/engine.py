@@ -239,7 +239,11 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
     columns differ in kind take the general path (concatenate, stable sort).
     """
     labels = np.concatenate([b.index.to_numpy() for b in blocks])
-    where = index.get_indexer(labels) if index.is_unique else np.full(len(labels), -1)
+    if isinstance(index, pd.RangeIndex) and index.step == 1:  # the usual input: arithmetic
+        where = labels.astype(np.int64, copy=False) - index.start
+        where[(where < 0) | (where >= len(index))] = -1
+    else:
+        where = index.get_indexer(labels) if index.is_unique else np.full(len(labels), -1)
     computed = np.zeros(len(index), bool)
     computed[where] = True
     columns = list(blocks[0].columns)

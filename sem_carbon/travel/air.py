@@ -261,23 +261,30 @@ def air_kernel(
         rf_f: np.ndarray | float = 1.0 if radiative_forcing else 0.0
     else:
         rf_f = np.asarray(radiative_forcing, dtype=float)
-    per_km[:, 3] *= rf_f
+    if not (isinstance(rf_f, float) and rf_f == 1.0):  # x 1.0 changes nothing: no pass
+        per_km[:, 3] *= rf_f
     if co2_only:
         per_km[:, 1:] = 0.0
     parts = per_km * d[:, None]
     if haul_rule == "smooth":
         _smooth_band_edges(tables, d, cabin, rf_f, parts)
-        factor = np.divide(parts.sum(axis=1), d, out=np.zeros_like(d), where=d > 0)
+        factor = np.divide(_row_sum(parts), d, out=np.zeros_like(d), where=d > 0)
     else:
-        factor = per_km.sum(axis=1)
+        factor = _row_sum(per_km)
     parts *= np.asarray(multiplier, dtype=float).reshape(-1, 1) if np.ndim(multiplier) \
         else float(multiplier)
     cabin_used = tables.used_cabin[haul, cabin]
     return {
         "co2": parts[:, 0], "ch4": parts[:, 1], "n2o": parts[:, 2], "rf": parts[:, 3],
-        "co2e": parts.sum(axis=1), "factor": factor, "haul": haul, "parts": parts,
+        "co2e": _row_sum(parts), "factor": factor, "haul": haul, "parts": parts,
         "cabin_used": cabin_used, "fallback": cabin_used != cabin,
     }
+
+
+def _row_sum(parts: np.ndarray) -> np.ndarray:
+    """``parts.sum(axis=1)`` of a (legs, 4) array, bit for bit (numpy adds four values left
+    to right), as three column additions: a third of the time of the reduction."""
+    return ((parts[:, 0] + parts[:, 1]) + parts[:, 2]) + parts[:, 3]
 
 
 def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
