@@ -185,10 +185,18 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         # results are laid out beside the whole input table once
         inputs_used = data[[c for c in CALCULATOR_INPUTS[kind] if c in data.columns]]
         result_blocks = []
-        for edition, mask, note in groups:
-            rows = inputs_used if len(groups) == 1 else inputs_used[mask]
-            fs, _ = resolve_edition(edition)
-            results, rejects = _compute(kind, rows, fs, options)
+        # travel over several editions: the rows are read once, each edition gathers the
+        # factors of its own rows (no copy of the inputs per edition)
+        shared = (_compute_groups(inputs_used, groups, options)
+                  if kind == "travel" and len(groups) > 1 else None)
+        for k, (edition, mask, note) in enumerate(groups):
+            if shared is not None:
+                rows = inputs_used
+                results, rejects = shared[k]
+            else:
+                rows = inputs_used if len(groups) == 1 else inputs_used[mask]
+                fs, _ = resolve_edition(edition)
+                results, rejects = _compute(kind, rows, fs, options)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
@@ -330,6 +338,17 @@ def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
         key = edition_for_year(int(year))
         groups[key] = groups.get(key, np.zeros(len(years), bool)) | (years == year)
     return [(edition, mask, note) for (edition, note), mask in groups.items()]
+
+
+def _compute_groups(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]],
+                    options: Options) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Travel results and rejects of each edition group, the rows read once."""
+    from .travel.batch import compute_travel_groups
+
+    return compute_travel_groups(
+        rows, [(resolve_edition(edition)[0], mask) for edition, mask, _ in groups],
+        radiative_forcing=options.radiative_forcing, haul=options.haul,
+        co2_only=options.co2_only, air_method=options.air_method)
 
 
 def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options

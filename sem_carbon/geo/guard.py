@@ -356,6 +356,23 @@ def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, li
     labels : list of str
         Notes (``""``: nothing to say).
     """
+    index, _, labels = coordinate_note_table(codes, dates)
+    return index, labels
+
+
+def coordinate_note_table(codes: Any, dates: Any = None
+                          ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`coordinate_note_codes`, with each row's undated note too.
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        Per row, its note in ``labels`` (on its date).
+    undated : numpy.ndarray of int
+        Per row, the note of its code without a date (differs from ``index`` for codes
+        whose meaning depends on the date).
+    labels : list of str
+    """
     import pandas as pd
 
     from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
@@ -379,15 +396,18 @@ def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, li
         return ""
 
     labels = [*(note_for(code) for code in norm), ""]
-    out = np.where(idx < 0, len(norm), idx).astype(np.int64, copy=False)
+    undated = np.where(idx < 0, len(norm), idx).astype(np.int64, copy=False)
+    out = undated
     if dates is not None:
         dated = _dated_codes()
         days = _as_days(dates, len(out))
         # the few distinct codes whose meaning has a date
         for i in [i for i, c in enumerate(norm) if c in dated and c not in _REGISTERED]:
+            if out is undated:
+                out = undated.copy()
             rows = np.flatnonzero(idx == i)
             day_idx, day_uniques = pd.factorize(days[rows], use_na_sentinel=True)
             per_day = np.array([*range(len(labels), len(labels) + len(day_uniques)), i])
             labels.extend(note_for(norm[i], d) for d in day_uniques)
             out[rows] = per_day[np.where(day_idx < 0, len(day_uniques), day_idx)]
-    return out, labels
+    return out, undated, labels
