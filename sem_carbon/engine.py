@@ -193,6 +193,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             if shared is not None:
                 rows = inputs_used
                 results, rejects = shared[k]
+                shared[k] = None  # type: ignore[call-overload]  # held by result_blocks only
             else:
                 rows = inputs_used if len(groups) == 1 else inputs_used[mask]
                 fs, _ = resolve_edition(edition)
@@ -203,6 +204,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             if note:
                 results["notes"] = join_notes(note, results["notes"])
             result_blocks.append(results)
+            results = None  # held by result_blocks only (freed column by column when merged)
             if len(rejects):
                 reject_blocks.append(rejects.assign(**mark))
         results = (result_blocks[0] if len(result_blocks) == 1 else
@@ -276,8 +278,12 @@ def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
     bounds = np.cumsum([0, *(len(b) for b in blocks)])
     kept = index[computed]
     out: list[pd.Series] = []
+    # the blocks' columns by name; the frames let go (the caller's list is emptied), so each
+    # column is freed once copied into the full-length one
+    by_name = [{name: b[name] for name in columns} for b in blocks]
+    blocks.clear()
     for name in columns:
-        parts = [b.pop(name) for b in blocks]  # each block's column freed once copied
+        parts = [c.pop(name) for c in by_name]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             union = pd.Index(list(dict.fromkeys(c for p in parts for c in p.cat.categories)))
             codes = np.empty(len(at), np.int32 if len(union) > 2**15 else np.int16)
