@@ -44,8 +44,12 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def bundled_folder() -> Path:
-    """Folder holding the bundled editions (wheel data, else the source checkout's)."""
+    """Folder holding the bundled editions (wheel data, else the source checkout's).
+
+    Found once per process (every edition choice asks for it; the package does not move).
+    """
     packaged = Path(str(resources.files("sem_carbon"))) / "_data" / "emission_factors"
     if packaged.is_dir():
         return packaged

@@ -364,6 +364,13 @@ def coordinate_note_table(codes: Any, dates: Any = None
                           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """:func:`coordinate_note_codes`, with each row's undated note too.
 
+    Parameters
+    ----------
+    codes : Series, Index or 1-D array-like of str
+        Airport codes as given to :func:`~sem_carbon.geo.airports.resolve_iata`.
+    dates : date-like or array-like, optional
+        Travel dates, as for :func:`coordinate_notes`.
+
     Returns
     -------
     index : numpy.ndarray of int

@@ -366,8 +366,15 @@ class AirLegs:
         """The result columns of the legs (:data:`sem_carbon.schema.TRAVEL_RESULTS`).
 
         Arrays (or one value for all legs); text as codes into tables
-        (:class:`pandas.Categorical`), never a string per leg. ``plain``: text as object
-        arrays instead (a scalar call's few legs: building categoricals costs more).
+        (:class:`pandas.Categorical`), never a string per leg.
+
+        Parameters
+        ----------
+        distance_km : ndarray [km]
+            Great-circle distance of each leg.
+        plain : bool, default False
+            Text as object arrays instead of categoricals (a scalar call's few legs:
+            building categoricals costs more than the texts).
         """
         import pandas as pd
 

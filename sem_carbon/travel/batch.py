@@ -47,6 +47,13 @@ def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
 
     ``pandas.DataFrame(dict)`` copies same-typed columns into one 2-D block; a column-wise
     concatenation keeps each array as it is (the same frame, a copy less per result).
+
+    Parameters
+    ----------
+    columns : dict
+        Column name -> array, Categorical or one value for all rows.
+    index : Index
+        The rows' labels.
     """
     return pd.concat([pd.Series(value, index=index, name=name, copy=False)
                       for name, value in columns.items()], axis=1)
