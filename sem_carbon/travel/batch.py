@@ -253,7 +253,8 @@ class _AirRows:
         self.pax = _numbers(rows, "passengers", 1.0)
         self.trips = _trips(rows)
         self._km: np.ndarray | None = None
-        self._notes: list[tuple[np.ndarray, list[str], np.ndarray]] | None = None
+        self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
+        self._noted: np.ndarray | None = None
 
     def distance(self) -> np.ndarray:
         """Great-circle distance of every row [km] (NaN where an airport is unknown)."""
@@ -272,6 +273,14 @@ class _AirRows:
                 self._notes.append((index, undated, labels,
                                     np.array([bool(x) for x in labels])))
         return self._notes
+
+    def noted(self) -> np.ndarray:
+        """Rows with a coordinate note at either end (dated or undated)."""
+        if self._noted is None:
+            self._noted = np.zeros(len(self.origin), bool)
+            for index, undated, _, says in self.coordinate_notes():
+                self._noted |= says[index] | says[undated]
+        return self._noted
 
     def emit(self, group: np.ndarray, fs: FactorSet, out: _Collector, rf: bool, haul: str,
              co2_only: bool, method: str = "desnz") -> None:
@@ -296,8 +305,7 @@ class _AirRows:
         notes = self.coordinate_notes()
         # as with_coordinate_notes decides on the computed rows: a note of their codes
         # (dated or not) says something
-        if any(says[index[ok]].any() or says[undated[ok]].any()
-               for index, undated, _, says in notes):
+        if (self.noted() & ok).any():
             # what the coordinate guard says about either end follows the leg's notes
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
                                           *((index[ok], labels)
