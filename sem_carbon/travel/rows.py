@@ -79,10 +79,12 @@ def split_rows(columns: dict[str, Any], n: int) -> tuple[dict[str, Any], ...]:
     """The ``n`` rows of result columns as plain mappings (scalar results)."""
 
     def values(column: Any) -> list[Any]:  # a column's n values as Python objects
+        if isinstance(column, np.ndarray) and column.ndim and column.dtype != object:
+            return column.tolist()  # numbers and booleans: Python ones already
         if isinstance(column, (np.ndarray, pd.Categorical, pd.Series)) and np.ndim(column):
             items = np.asarray(column, dtype=object).tolist()
         else:
-            items = [column] * n
+            return [column.item() if isinstance(column, np.generic) else column] * n
         return [x.item() if isinstance(x, np.generic) else x for x in items]
 
     lists = {name: values(columns[name]) for name in TRAVEL_RESULTS}
