@@ -38,6 +38,24 @@ def best_time(func: Callable[[], object], rounds: int = 3) -> float:
     return best
 
 
+def alternating(ours: Callable[[], object], reference: Callable[[], object],
+                rounds: int = 4) -> tuple[float, float]:
+    """Best wall times [s] of ``ours`` and ``reference`` run in turn ``rounds`` times.
+
+    On a shared machine, load comes and goes: taking turns gives both the same chance of a
+    quiet moment, so the ratio of the two bests is steadier than two separate series.
+    """
+    best_ours = best_reference = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        ours()
+        best_ours = min(best_ours, time.perf_counter() - start)
+        start = time.perf_counter()
+        reference()
+        best_reference = min(best_reference, time.perf_counter() - start)
+    return best_ours, best_reference
+
+
 def record(name: str, ours: float, reference: float, reference_name: str, goal: str,
            n: int | None = None, limit: float | None = None, note: str = "") -> float:
     """Store one ratio line for the summary; returns ours / reference.
