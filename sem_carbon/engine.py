@@ -340,7 +340,8 @@ def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
 def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
     """(edition, row mask, substitution note) per distinct edition-and-note."""
     groups: dict[tuple[str, str], np.ndarray] = {}
-    for year in np.unique(years[~np.isnan(years)]):
+    known = pd.unique(years[~np.isnan(years)])  # hashing: the rows are not sorted
+    for year in np.sort(known):
         key = edition_for_year(int(year))
         groups[key] = groups.get(key, np.zeros(len(years), bool)) | (years == year)
     return [(edition, mask, note) for (edition, note), mask in groups.items()]
