@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REPORT_DIR ?= reports/demo
 
-.PHONY: demo test lint bench docs wheel factors clean
+.PHONY: demo test lint bench bench-dask bench-docs docs wheel factors clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check sem_carbon tests scripts examples
 
 ## bench: run the pytest-benchmark suite and print ratios
+## (the ratios go to .benchmarks/ratios.json; `make bench-docs` writes them into docs/performance.md;
+## the 10M-leg Dask benchmark runs only with SEM_CARBON_DASK_BENCH_LEGS=10000000; its ratios
+## go to .benchmarks/dask_ratios.json: `make bench-dask`)
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/benchmarks --benchmark-only --benchmark-columns=mean,stddev,rounds -p no:randomly
+	SEM_CARBON_BENCH_RATIOS=.benchmarks/ratios.json $(BIN)/python -m pytest tests/benchmarks --benchmark-only --benchmark-columns=mean,stddev,rounds -p no:randomly
+
+## bench-dask: the Dask benchmark, 10M legs from Parquet on a two-worker local cluster (minutes)
+bench-dask: $(STAMP)
+	SEM_CARBON_DASK_BENCH_LEGS=10000000 SEM_CARBON_BENCH_RATIOS=.benchmarks/dask_ratios.json $(BIN)/python -m pytest tests/benchmarks/test_dask_throughput.py --benchmark-only -p no:randomly -s
+
+## bench-docs: the measured table of docs/performance.md from the last `make bench`
+bench-docs:
+	$(BIN)/python scripts/performance_doc.py .benchmarks/ratios.json .benchmarks/dask_ratios.json
 
 ## docs: build the documentation site into site/ (strict: any warning fails); make test runs it too
 docs: $(STAMP)

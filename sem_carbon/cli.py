@@ -41,10 +41,16 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from .lazy import LazyModule
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+else:  # imported on first use: ``sem-carbon --help`` does not load pandas
+    np = LazyModule("numpy")
+    pd = LazyModule("pandas")
 
 __all__ = ["build_parser", "format_table", "main"]
 

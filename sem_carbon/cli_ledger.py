@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from .lazy import LazyModule
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+else:  # imported on first use: ``sem-carbon --help`` does not load pandas
+    pd = LazyModule("pandas")
 
 __all__ = ["add_ledger_parser", "parse_constants", "parse_scenario"]
 

@@ -80,7 +80,7 @@ def _as_tables(tables: Any) -> list[_Input]:
     for item in tables:
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
-            data = item.copy()
+            data = item.copy(deep=False)  # copy-on-write: the caller's frame is never changed
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"
@@ -185,20 +185,30 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         # results are laid out beside the whole input table once
         inputs_used = data[[c for c in CALCULATOR_INPUTS[kind] if c in data.columns]]
         result_blocks = []
-        for edition, mask, note in groups:
-            rows = inputs_used if len(groups) == 1 else inputs_used[mask]
-            fs, _ = resolve_edition(edition)
-            results, rejects = _compute(kind, rows, fs, options)
+        # travel over several editions: the rows are read once, each edition gathers the
+        # factors of its own rows (no copy of the inputs per edition)
+        shared = (_compute_groups(inputs_used, groups, options)
+                  if kind == "travel" and len(groups) > 1 else None)
+        for k, (edition, mask, note) in enumerate(groups):
+            if shared is not None:
+                rows = inputs_used
+                results, rejects = shared[k]
+                shared[k] = None  # type: ignore[call-overload]  # held by result_blocks only
+            else:
+                rows = inputs_used if len(groups) == 1 else inputs_used[mask]
+                fs, _ = resolve_edition(edition)
+                results, rejects = _compute(kind, rows, fs, options)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
             if note:
                 results["notes"] = join_notes(note, results["notes"])
             result_blocks.append(results)
+            results = None  # held by result_blocks only (freed column by column when merged)
             if len(rejects):
                 reject_blocks.append(rejects.assign(**mark))
         results = (result_blocks[0] if len(result_blocks) == 1 else
-                   concat_frames(result_blocks, keep_index=True).sort_index(kind="stable"))
+                   _in_row_order(result_blocks, data.index))
         if len(results):
             results["notes"] = join_notes(_input_notes(data, results.index), results["notes"])
             data_blocks.append(layout(kind, data, results, item.source))
@@ -227,6 +237,70 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             f"nothing was computed: all {sum(rows_read.values()):,} source rows were rejected "
             f"(see Inventory.rejected for the reasons)", NothingComputedWarning, stacklevel=3)
     return Inventory(data, rejected, rows_read, sources)
+
+
+def _in_row_order(blocks: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
+    """Result blocks of the editions as one frame in the order of the input rows.
+
+    Each row is computed by one edition, so every column is filled in place into one
+    full-length array (categoricals: codes into the union of the blocks' labels, in the
+    order :func:`~sem_carbon.inventory.concat_frames` unites them), then the rows not
+    computed are dropped: no concatenated copy to sort. Blocks that repeat a row or whose
+    columns differ in kind take the general path (concatenate, stable sort).
+    """
+    labels = np.concatenate([b.index.to_numpy() for b in blocks])
+    if isinstance(index, pd.RangeIndex) and index.step == 1:  # the usual input: arithmetic
+        where = labels.astype(np.int64, copy=False) - index.start
+        where[(where < 0) | (where >= len(index))] = -1
+    else:
+        where = index.get_indexer(labels) if index.is_unique else np.full(len(labels), -1)
+    computed = np.zeros(len(index), bool)
+    computed[where] = True
+    columns = list(blocks[0].columns)
+    simple = ((where >= 0).all() and np.count_nonzero(computed) == len(labels)  # no repeats
+              and index.is_monotonic_increasing
+              and all(list(b.columns) == columns for b in blocks))
+    if simple:
+        for name in columns:
+            dtypes = [b[name].dtype for b in blocks]
+            kinds = {isinstance(d, pd.CategoricalDtype) for d in dtypes}
+            if kinds == {True}:
+                simple = len({d.categories.dtype for d in dtypes}) == 1
+            else:
+                simple = kinds == {False} and all(isinstance(d, np.dtype) for d in dtypes)
+            if not simple:
+                break
+    if not simple:
+        return concat_frames(blocks, keep_index=True).sort_index(kind="stable")
+
+    position = np.cumsum(computed) - 1  # input position -> output position
+    at = position[where]
+    bounds = np.cumsum([0, *(len(b) for b in blocks)])
+    kept = index[computed]
+    out: list[pd.Series] = []
+    # the blocks' columns by name; the frames let go (the caller's list is emptied), so each
+    # column is freed once copied into the full-length one
+    by_name = [{name: b[name] for name in columns} for b in blocks]
+    blocks.clear()
+    for name in columns:
+        parts = [c.pop(name) for c in by_name]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            union = pd.Index(list(dict.fromkeys(c for p in parts for c in p.cat.categories)))
+            codes = np.empty(len(at), np.int32 if len(union) > 2**15 else np.int16)
+            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
+                recode = union.get_indexer(p.cat.categories)
+                old = p.cat.codes.to_numpy()
+                codes[at[lo:hi]] = np.where(old < 0, -1, recode[old])
+            values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(union))
+        else:
+            dtype = np.result_type(*(p.dtype for p in parts))
+            values = np.empty(len(at), dtype)
+            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
+                values[at[lo:hi]] = p.to_numpy()
+        # the blocks' dtype kept as it is (object text stays object, as concatenation keeps it)
+        out.append(pd.Series(values, index=kept, name=name, copy=False,
+                             dtype=None if isinstance(values, pd.Categorical) else values.dtype))
+    return pd.concat(out, axis=1)
 
 
 def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
@@ -266,10 +340,22 @@ def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
 def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
     """(edition, row mask, substitution note) per distinct edition-and-note."""
     groups: dict[tuple[str, str], np.ndarray] = {}
-    for year in np.unique(years[~np.isnan(years)]):
+    known = pd.unique(years[~np.isnan(years)])  # hashing: the rows are not sorted
+    for year in np.sort(known):
         key = edition_for_year(int(year))
         groups[key] = groups.get(key, np.zeros(len(years), bool)) | (years == year)
     return [(edition, mask, note) for (edition, note), mask in groups.items()]
+
+
+def _compute_groups(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]],
+                    options: Options) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Travel results and rejects of each edition group, the rows read once."""
+    from .travel.batch import compute_travel_groups
+
+    return compute_travel_groups(
+        rows, [(resolve_edition(edition)[0], mask) for edition, mask, _ in groups],
+        radiative_forcing=options.radiative_forcing, haul=options.haul,
+        co2_only=options.co2_only, air_method=options.air_method)
 
 
 def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options

@@ -308,11 +308,17 @@ def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     """Distinct ``source_row`` per ``(table, source)``."""
     if frame.empty:
         return {}
-    keys = pd.DataFrame({"table": frame["table"].astype(str),
-                         "source": _source_of(frame).astype(str),
-                         "source_row": frame["source_row"]})
+    # codes of the (categorical) table and source columns: no text per row
+    table, tables = pd.factorize(frame["table"], use_na_sentinel=False)
+    source, sources = pd.factorize(_source_of(frame), use_na_sentinel=False)
+    keys = pd.DataFrame({"table": table, "source": source,
+                         "source_row": frame["source_row"].to_numpy()})
     counts = keys.drop_duplicates().groupby(["table", "source"], sort=False).size()
-    return {(str(t), str(s)): int(n) for (t, s), n in counts.items()}
+    out: dict[tuple[str, str], int] = {}
+    for (t, s), n in counts.items():
+        key = (str(tables[t]), str(sources[s]))
+        out[key] = out.get(key, 0) + int(n)
+    return out
 
 
 def concat_frames(frames: list[pd.DataFrame], keep_index: bool = False) -> pd.DataFrame:

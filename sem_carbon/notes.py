@@ -18,8 +18,12 @@ __all__ = ["SEPARATOR", "join_notes"]
 SEPARATOR = "; "
 
 
-def join_notes(*parts: pd.Series | str | None) -> Any:
+def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | str | None
+               ) -> Any:
     """Join note columns (or one note for all rows) with ``"; "``, skipping empty ones.
+
+    A column is a Series, an array, or ``(codes, labels)``: per-row codes into a list of
+    texts (which may repeat).
 
     The text is built once per distinct combination of notes, not per row: notes repeat
     across millions of rows. Returns the last part unchanged when it is the only one.
@@ -35,11 +39,10 @@ def join_notes(*parts: pd.Series | str | None) -> Any:
         if isinstance(part, str):
             codes, cats = np.zeros(n, np.int64), [part]
         else:
-            cat = pd.Categorical(part.astype(object).where(part.notna(), ""))
-            codes, cats = cat.codes.astype(np.int64), [str(c) for c in cat.categories]
+            codes, cats = _codes(part)
         combined = combined * len(cats) + codes
         labels.append(cats)
-    uniques, inverse = np.unique(combined, return_inverse=True)
+    inverse, uniques = pd.factorize(combined)  # hashing: no sort of the rows
     texts = []
     for value in uniques.tolist():
         pieces = []
@@ -49,3 +52,33 @@ def join_notes(*parts: pd.Series | str | None) -> Any:
         texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
     distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
+
+
+def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
+    """A note column as codes into its distinct texts (missing -> ``""``).
+
+    A categorical is used as it is (its codes, its labels), with no text per row; other
+    columns are factorised once.
+    """
+    if isinstance(part, tuple):  # (codes, labels) already, labels may repeat
+        codes, labels = part
+        distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),
+                                    return_inverse=True)
+        return remap.reshape(-1).astype(np.int64)[codes], distinct.tolist()
+    if isinstance(part, pd.Series):
+        part = part.array
+    if isinstance(part, pd.Categorical):
+        codes = part.codes.astype(np.int64)
+        cats = [str(c) for c in part.categories]
+        if (codes < 0).any():
+            codes[codes < 0] = len(cats)
+            cats.append("")
+        return codes, cats
+    codes, uniques = pd.factorize(np.asarray(part, dtype=object) if not isinstance(
+        part, pd.api.extensions.ExtensionArray) else part, use_na_sentinel=True)
+    cats = [str(c) for c in uniques]
+    codes = codes.astype(np.int64, copy=False)
+    if (codes < 0).any():
+        codes[codes < 0] = len(cats)
+        cats.append("")
+    return codes, cats

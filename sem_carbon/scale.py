@@ -258,11 +258,11 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: st
         warnings.simplefilter("ignore", NothingComputedWarning)
         inv = compute_tables(_PartitionTable(kind, source, part.reset_index(drop=True)),
                              factors, Options(**options))
+    rejected = inv.rejected
+    if rejected.empty:  # as computed (categoricals): _take_data conforms only what is used
+        return inv.data.assign(**{_MARK: False})
     data = _conform(inv.data, data_dtypes)
     data[_MARK] = False
-    rejected = inv.rejected
-    if rejected.empty:
-        return data
     rejected = _conform(rejected, rej_dtypes).rename(columns=_REJ)
     rejected[_MARK] = True
     return pd.concat([data, rejected], ignore_index=True)
@@ -270,6 +270,11 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: st
 
 def _n_data(combined: pd.DataFrame) -> int:
     return len(combined) - int(combined[_MARK].sum())
+
+
+def _data_total(combined: pd.DataFrame) -> pd.Series:
+    """The partition's sum of ``co2e_kg`` (of its inventory rows), as ``data`` sums it."""
+    return pd.Series([combined["co2e_kg"].iloc[:_n_data(combined)].sum()], dtype="float64")
 
 
 def _take_data(combined: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
@@ -526,7 +531,9 @@ def calculate_dask(
         extra = _conform(extra, rej_dtypes)
         rejected = dd.concat([dd.from_pandas(extra, npartitions=1), rejected])
         rows_read = rows_read + int(extra["source_row"].nunique())
-    return DaskInventory(data, rejected, rows_read, kind, name)
+    totals = combined.map_partitions(_data_total, meta=pd.Series([], dtype="float64"),
+                                     enforce_metadata=False)
+    return DaskInventory(data, rejected, rows_read, kind, name, totals=totals)
 
 
 # ---------------------------------------------------------------------------- results
@@ -544,17 +551,21 @@ class DaskInventory:
     """
 
     def __init__(self, data: dd.DataFrame, rejected: dd.DataFrame, rows_read: Any,
-                 kind: str, source: str = "DataFrame"):
+                 kind: str, source: str = "DataFrame", totals: dd.Series | None = None):
         self.data = data
         self.rejected = rejected
         self.kind = kind
         self.source = source
         self._rows_read = rows_read
+        # per-partition sums of co2e_kg taken before the text columns are converted to
+        # strings for ``data`` (a total needs none of them)
+        self._totals = totals
 
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
-        kg = float(self.data["co2e_kg"].sum().compute())
+        column = self._totals if self._totals is not None else self.data["co2e_kg"]
+        kg = float(column.sum().compute())
         return Q_(kg, "kgCO2e").to(parse_unit(unit))
 
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:

@@ -44,8 +44,12 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def bundled_folder() -> Path:
-    """Folder holding the bundled editions (wheel data, else the source checkout's)."""
+    """Folder holding the bundled editions (wheel data, else the source checkout's).
+
+    Found once per process (every edition choice asks for it; the package does not move).
+    """
     packaged = Path(str(resources.files("sem_carbon"))) / "_data" / "emission_factors"
     if packaged.is_dir():
         return packaged
@@ -70,6 +74,7 @@ def add_factor_folder(path: str | os.PathLike[str]) -> None:
         if folder not in _user_folders:
             _user_folders.append(folder)
     _edition_folders_cached.cache_clear()
+    _desnz_years.cache_clear()
     _loaded.pop(None, None)  # a user folder may hold a newer DESNZ edition
 
 
@@ -109,7 +114,15 @@ def default_edition_id() -> str:
 
 def desnz_years() -> list[int]:
     """Years of the installed DESNZ editions, ascending."""
-    return sorted(int(m.group(1)) for i in _edition_folders() if (m := _DESNZ_ID.match(i)))
+    return list(_desnz_years(tuple(_search_roots())))
+
+
+@lru_cache(maxsize=8)
+def _desnz_years(roots: tuple[Path, ...]) -> tuple[int, ...]:
+    """:func:`desnz_years` of these search roots (a scalar call asks for every edition
+    choice: no scan of the edition ids each time)."""
+    return tuple(sorted(int(m.group(1)) for i in _edition_folders_cached(roots)
+                        if (m := _DESNZ_ID.match(i))))
 
 
 def edition_for_year(year: int) -> tuple[str, str]:

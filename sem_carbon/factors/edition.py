@@ -203,7 +203,9 @@ class FactorSet:
                 f"edition {self.id} has no '{category}' factors; "
                 f"categories: {', '.join(self.categories)}"
             ) from None
-        return frame[[c for c in frame.columns if (frame[c] != "").any() or c in STANDARD_COLUMNS]]
+        columns = self.derived(("table columns", category), lambda: [
+            c for c in frame.columns if (frame[c] != "").any() or c in STANDARD_COLUMNS])
+        return frame[columns]  # the used columns found once per edition and category
 
     def key_columns(self, category: str) -> list[str]:
         """Key columns used by ``category``."""

@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -195,18 +195,45 @@ def _alias_location(alias: AirportAlias) -> _Location:
     )
 
 
+class _AliasRow:
+    """One alias and its location, unpacked as ``(alias, location)``.
+
+    The location is resolved on first use: an alias naming an ICAO code needs
+    ``airportsdata``'s ICAO table, which a process that never meets that code never loads.
+    ``row[0]`` (the alias) resolves nothing.
+    """
+
+    __slots__ = ("_location", "alias")
+
+    def __init__(self, alias: AirportAlias) -> None:
+        self.alias = alias
+        self._location: _Location | None = None
+
+    def location(self) -> _Location:
+        if self._location is None:
+            self._location = _alias_location(self.alias)
+        return self._location
+
+    def __getitem__(self, i: int) -> AirportAlias | _Location:
+        return self.alias if i == 0 else self.location()
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.alias
+        yield self.location()
+
+
 @lru_cache(maxsize=1)
-def _alias_index() -> dict[str, tuple[tuple[AirportAlias, _Location], ...]]:
-    """code -> ((alias, location), ...), resolved against airportsdata once."""
+def _alias_index() -> dict[str, tuple[_AliasRow, ...]]:
+    """code -> ((alias, location), ...); locations resolved against airportsdata on use."""
     airports = _airports()
-    index: dict[str, list[tuple[AirportAlias, _Location]]] = {}
+    index: dict[str, list[_AliasRow]] = {}
     for alias in airport_aliases():
         if alias.is_open and alias.code in airports:
             raise InputFormatError(
                 f"alias {alias.code} has no validity dates but {alias.code} is an airport in "
                 "airportsdata: it would hide that airport"
             )
-        index.setdefault(alias.code, []).append((alias, _alias_location(alias)))
+        index.setdefault(alias.code, []).append(_AliasRow(alias))
     return {code: tuple(rows) for code, rows in index.items()}
 
 
@@ -214,7 +241,7 @@ def _alias_index() -> dict[str, tuple[tuple[AirportAlias, _Location], ...]]:
 def _dated_codes() -> frozenset[str]:
     """Codes with at least one alias bounded in time (their meaning depends on the date)."""
     return frozenset(
-        code for code, rows in _alias_index().items() if any(not a.is_open for a, _ in rows)
+        code for code, rows in _alias_index().items() if any(not r.alias.is_open for r in rows)
     )
 
 

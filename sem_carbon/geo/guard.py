@@ -320,16 +320,71 @@ def coordinate_notes(codes: Any, dates: Any = None) -> np.ndarray:
         :attr:`CoordinateCheck.release_issues`) and is outside the reference table.
         Unknown codes give ``""`` (``resolve_iata`` reports them).
     """
+    if isinstance(codes, _pandas_vectors()):
+        shape: tuple[int, ...] = (len(codes),)
+    else:
+        arr = np.asarray(codes, dtype=object)
+        shape = arr.shape if arr.ndim else (1,)
+        codes = arr.reshape(-1)
+    index, labels = coordinate_note_codes(codes, dates)
+    return np.asarray(labels, dtype=object)[index].reshape(shape)
+
+
+def _pandas_vectors() -> tuple[type, ...]:
+    import pandas as pd
+
+    return (pd.Series, pd.Index)
+
+
+def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, list[str]]:
+    """:func:`coordinate_notes` as per-row codes into a table of notes (which may repeat).
+
+    The batch path joins these codes with the other notes of a row without building a
+    text per row.
+
+    Parameters
+    ----------
+    codes : Series, Index or 1-D array-like of str
+        Airport codes as given to :func:`~sem_carbon.geo.airports.resolve_iata`.
+    dates : date-like or array-like, optional
+        Travel dates, as for :func:`coordinate_notes`.
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        Per row, the position of its note in ``labels``.
+    labels : list of str
+        Notes (``""``: nothing to say).
+    """
+    index, _, labels = coordinate_note_table(codes, dates)
+    return index, labels
+
+
+def coordinate_note_table(codes: Any, dates: Any = None
+                          ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`coordinate_note_codes`, with each row's undated note too.
+
+    Parameters
+    ----------
+    codes : Series, Index or 1-D array-like of str
+        Airport codes as given to :func:`~sem_carbon.geo.airports.resolve_iata`.
+    dates : date-like or array-like, optional
+        Travel dates, as for :func:`coordinate_notes`.
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        Per row, its note in ``labels`` (on its date).
+    undated : numpy.ndarray of int
+        Per row, the note of its code without a date (differs from ``index`` for codes
+        whose meaning depends on the date).
+    labels : list of str
+    """
     import pandas as pd
 
     from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
 
-    if isinstance(codes, pd.Series | pd.Index):
-        flat, shape = codes, (len(codes),)
-    else:
-        arr = np.asarray(codes, dtype=object)
-        shape = arr.shape if arr.ndim else (1,)
-        flat = arr.reshape(-1)
+    flat = codes if isinstance(codes, pd.Series | pd.Index) else np.asarray(codes, dtype=object)
     idx, uniques = pd.factorize(flat, use_na_sentinel=True)  # the work is per distinct code
     norm = [_normalise_code(u) for u in uniques]
     check = coordinate_check()
@@ -347,17 +402,19 @@ def coordinate_notes(codes: Any, dates: Any = None) -> np.ndarray:
                     f"verified (outside the reference table; this release {issues})")
         return ""
 
-    notes = np.array([*(note_for(code) for code in norm), ""], dtype=object)
-    out = notes[np.where(idx < 0, len(norm), idx)]
+    labels = [*(note_for(code) for code in norm), ""]
+    undated = np.where(idx < 0, len(norm), idx).astype(np.int64, copy=False)
+    out = undated
     if dates is not None:
-        days = _as_days(dates, len(out))
         dated = _dated_codes()
-        for i, code in enumerate(norm):  # the few distinct codes whose meaning has a date
-            if code not in dated or code in _REGISTERED:
-                continue
+        days = _as_days(dates, len(out))
+        # the few distinct codes whose meaning has a date
+        for i in [i for i, c in enumerate(norm) if c in dated and c not in _REGISTERED]:
+            if out is undated:
+                out = undated.copy()
             rows = np.flatnonzero(idx == i)
             day_idx, day_uniques = pd.factorize(days[rows], use_na_sentinel=True)
-            per_day = np.array([*(note_for(code, d) for d in day_uniques), notes[i]],
-                               dtype=object)
+            per_day = np.array([*range(len(labels), len(labels) + len(day_uniques)), i])
+            labels.extend(note_for(norm[i], d) for d in day_uniques)
             out[rows] = per_day[np.where(day_idx < 0, len(day_uniques), day_idx)]
-    return out.reshape(shape)
+    return out, undated, labels

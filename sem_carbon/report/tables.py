@@ -320,9 +320,14 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         year=year_of, scope=pd.to_numeric(_col(data, "scope"), errors="coerce"),
         category=_text(data, "category"))
 
+    # the year column factorised once: eight totals group by it (the same sums per group)
+    year_codes, year_values = pd.factorize(frame["year"].to_numpy(), use_na_sentinel=True)
+
     def totals(values: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:
         if by is None:
-            by_year = values.groupby(frame["year"]).sum()
+            sums = values.groupby(year_codes).sum()
+            sums = sums[sums.index >= 0]  # rows without a year: in no year (as groupby drops)
+            by_year = pd.Series(sums.to_numpy(), index=year_values[sums.index.to_numpy()])
             wide = pd.DataFrame([by_year.reindex(years, fill_value=0.0).to_numpy()],
                                 columns=years)
             wide["all_years"] = float(values.sum())

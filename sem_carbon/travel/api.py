@@ -6,6 +6,8 @@ length-n arrays), so a trip computed alone and inside a table give identical num
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -24,7 +26,6 @@ from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
 from ..units import Q_, as_quantity, quantity, ureg
 from .air import HAUL_RULES, HAULS, compute_air
-from .batch import with_coordinate_notes
 from .cabins import CABIN_ALIASES, CABINS, cabin_codes
 from .rows import hotel_columns, lookup_columns, split_rows
 from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
@@ -58,7 +59,7 @@ def great_circle(orig: str, dest: str, date: Any = None) -> pint.Quantity:
 
 def _airports(codes: Sequence[str], day: np.datetime64 | None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if day is None:  # the usual call: a few dictionary look-ups
+    if day is None or not _date_matters(tuple(codes)):  # the usual call: a few look-ups
         known = resolve_undated(codes)
         if known is not None:
             return known
@@ -69,12 +70,46 @@ def _airports(codes: Sequence[str], day: np.datetime64 | None
 
 
 @lru_cache(maxsize=4096)
+def _date_matters(codes: tuple[str, ...]) -> bool:
+    """Whether a travel date can change what one of these airport codes means (a code
+    reassigned or retired on a date); for the others a date changes nothing."""
+    from ..geo.airports import _dated_codes, _normalise_code
+
+    dated = _dated_codes()
+    return any(_normalise_code(c) in dated for c in codes)
+
+
 def _coordinate_notes(codes: tuple[str, ...], day: np.datetime64 | None) -> list[str]:
-    """What the airport-coordinate guard says about the stops (cached per route and day)."""
+    """What the airport-coordinate guard says about the stops (distinct, in stop order)."""
+    return list(dict.fromkeys(n for n in _coordinate_notes_each(codes, day) if n))
+
+
+def _leg_notes(notes: np.ndarray, codes: tuple[str, ...], day: np.datetime64 | None
+               ) -> np.ndarray:
+    """Each leg's notes followed by the coordinate notes of its two airports, as
+    :func:`~sem_carbon.travel.batch.with_coordinate_notes` joins them for tables."""
+    from ..notes import SEPARATOR
+
+    ends = _coordinate_notes_each(codes, day)
+    out = np.empty(len(notes), dtype=object)
+    for i, note in enumerate(notes.tolist()):
+        parts = (str(note), ends[i], ends[i + 1])
+        out[i] = SEPARATOR.join(dict.fromkeys(p for p in parts if p))
+    return out
+
+
+def _coordinate_notes_each(codes: tuple[str, ...], day: np.datetime64 | None
+                           ) -> tuple[str, ...]:
+    """The coordinate note of each stop (``""`` for none)."""
+    return tuple(_coordinate_note(code, day) for code in codes)
+
+
+@lru_cache(maxsize=8192)
+def _coordinate_note(code: str, day: np.datetime64 | None) -> str:
+    """The coordinate note of one airport code (on a day), cached per code and day."""
     from ..geo.guard import coordinate_notes
 
-    found = coordinate_notes(list(codes), None if day is None else [day] * len(codes))
-    return list(dict.fromkeys(str(n) for n in found if n))
+    return str(coordinate_notes([code], None if day is None else [day])[0])
 
 
 def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
@@ -82,6 +117,11 @@ def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
         return _parse_date(value)
     except TypeError:  # unhashable (e.g. a one-element array): parse without the cache
         return _parse_date.__wrapped__(value)
+
+
+#: ``YYYY-MM-DD`` (ASCII digits), read by :func:`datetime.date.fromisoformat` as the readers
+#: read it (pyarrow's ``date32`` cast of the same form).
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 @lru_cache(maxsize=4096)
@@ -92,6 +132,15 @@ def _parse_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
     :func:`sem_carbon.io.parse.parse_dates`; a bare year gives no day. Impossible or
     implausible dates raise.
     """
+    if isinstance(value, str) and _ISO_DAY.match(value):  # the usual form: no pandas
+        from ..io.parse import YEAR_RANGE
+
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            day = None  # not a calendar date: the general path names the problem
+        if day is not None and YEAR_RANGE[0] <= day.year <= YEAR_RANGE[1]:
+            return np.datetime64(value, "D"), day.year
     import pandas as pd
 
     from ..io.parse import parse_dates
@@ -240,12 +289,12 @@ def flight(
          "cabin_used": used[i], "kgco2e": leg_co2e[i]}
         for i, km in enumerate(legs_km.tolist())
     ]
+    if day is not None and not _date_matters(tuple(codes)):
+        day = None  # the same airports on any day: the undated (cached) notes apply
     notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
-    columns = computed.columns(legs_km)
+    columns = computed.columns(legs_km, plain=True)
     if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
-        columns["notes"] = with_coordinate_notes(columns["notes"], np.asarray(codes[:-1]),
-                                                 np.asarray(codes[1:]),
-                                                 None if day is None else [day] * len(legs))
+        columns["notes"] = _leg_notes(columns["notes"], tuple(codes), day)
     co2, ch4, n2o, rf = out["parts"].sum(axis=0).tolist()
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],

@@ -16,7 +16,7 @@ from ..factors.catalogue import edition_with
 from ..factors.lookup import lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
-from ..geo.guard import coordinate_notes
+from ..geo.guard import coordinate_note_codes, coordinate_note_table
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
@@ -40,6 +40,23 @@ def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
 def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
     values = pd.to_numeric(_column(data, name, default), errors="coerce").to_numpy(dtype=float)
     return np.where(np.isnan(values), default, values)
+
+
+def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
+    """A frame of these columns (arrays or one value each) without copying the arrays.
+
+    ``pandas.DataFrame(dict)`` copies same-typed columns into one 2-D block; a column-wise
+    concatenation keeps each array as it is (the same frame, a copy less per result).
+
+    Parameters
+    ----------
+    columns : dict
+        Column name -> array, Categorical or one value for all rows.
+    index : Index
+        The rows' labels.
+    """
+    return pd.concat([pd.Series(value, index=index, name=name, copy=False)
+                      for name, value in columns.items()], axis=1)
 
 
 class _Collector:
@@ -72,7 +89,7 @@ class _Collector:
                 columns[name] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [value])
             elif isinstance(value, np.ndarray) and value.dtype == object:
                 columns[name] = pd.Categorical(value)
-        self.blocks.append(pd.DataFrame(columns, index=index))
+        self.blocks.append(columns_frame(columns, index))
 
 
 def compute_travel(
@@ -112,22 +129,97 @@ def compute_travel(
     # factorise the mode column once and clean its few distinct values; a table of one
     # mode (the usual flight log) is passed on whole, without a copy
     codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
-    names = [("" if pd.isna(u) else str(u)).strip().lower() for u in uniques]
+    names = _mode_names(uniques)
+    air = None
     for name in dict.fromkeys(names):
         wanted = [i for i, n in enumerate(names) if n == name]
         mask = np.isin(codes, wanted)
         rows = data if mask.all() else data[mask]
         if name == "air":
-            _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only, air_method)
-        elif name == "rail":
-            _rail(rows, fs, out)
-        elif name == "road":
-            _road(rows, fs, out)
-        elif name == "hotel":
-            _hotel(rows, fs, out)
+            air = _AirRows(rows)
+            air.emit(np.ones(len(rows), bool), fs, out, radiative_forcing and not co2_only,
+                     haul, co2_only, air_method)
         else:
-            out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
-                       f"unknown travel mode {name!r} (air, rail, road, hotel)")
+            _other_mode(name, rows, fs, out)
+    return _finish(out)
+
+
+def compute_travel_groups(
+    data: pd.DataFrame,
+    groups: list[tuple[FactorSet, np.ndarray]],
+    *,
+    radiative_forcing: bool = True,
+    haul: str = "distance",
+    co2_only: bool = False,
+    air_method: str = "desnz",
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`compute_travel` of each group of rows (an edition and its rows), sharing the
+    per-row work.
+
+    The same results and rejects as ``compute_travel(data[mask], fs, ...)`` for each group,
+    but airport codes, cabins, passengers, distances and coordinate notes are read once
+    for the whole table: an edition is only the factor gather of its own rows.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Canonical travel columns (docs/tables.md); the index is kept.
+    groups : list of (FactorSet, ndarray of bool)
+        Each edition with the rows (mask over ``data``) it computes.
+    radiative_forcing, haul, co2_only, air_method
+        As for :func:`compute_travel`.
+
+    Returns
+    -------
+    list of (results, rejects)
+        One pair per group, as :func:`compute_travel` returns them.
+    """
+    codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
+    names = _mode_names(uniques)
+    air_codes = [i for i, n in enumerate(names) if n == "air"]
+    is_air = np.isin(codes, air_codes)
+    air = (_AirRows(data if is_air.all() else data[is_air]) if is_air.any() else None)
+    out_groups = []
+    for fs, mask in groups:
+        out = _Collector()
+        positions = np.flatnonzero(mask)
+        present, first = np.unique(codes[positions], return_index=True)
+        order: dict[str, int] = {}  # modes in order of first appearance within the group
+        for code, at in sorted(zip(present.tolist(), first.tolist(), strict=True),
+                               key=lambda pair: pair[1]):
+            order.setdefault(names[code], at)
+        for name in order:
+            if name == "air" and air is not None:
+                air.emit(mask[is_air], fs, out, radiative_forcing and not co2_only, haul,
+                         co2_only, air_method)
+                continue
+            wanted = [i for i, n in enumerate(names) if n == name]
+            in_mode = mask & np.isin(codes, wanted)
+            _other_mode(name, data if in_mode.all() else data[in_mode], fs, out)
+        out_groups.append(_finish(out))
+    return out_groups
+
+
+def _mode_names(uniques: object) -> list[str]:
+    """The distinct mode values, cleaned (``" Air"`` -> ``"air"``)."""
+    return [("" if pd.isna(u) else str(u)).strip().lower() for u in uniques]
+
+
+def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+    """Rail, road, hotel or an unknown mode (rejected) on the rows of that mode."""
+    if name == "rail":
+        _rail(rows, fs, out)
+    elif name == "road":
+        _road(rows, fs, out)
+    elif name == "hotel":
+        _hotel(rows, fs, out)
+    else:
+        out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
+                   f"unknown travel mode {name!r} (air, rail, road, hotel)")
+
+
+def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The collected blocks as the results and rejects frames of :func:`compute_travel`."""
     if len(out.blocks) == 1:  # the common case (one mode): no concatenation copy
         results = out.blocks[0]
     elif out.blocks:
@@ -141,42 +233,93 @@ def compute_travel(
     return results, rejects
 
 
-def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str,
-         co2_only: bool, method: str = "desnz") -> None:
-    # columns go to the resolvers as they are stored: no per-row Python strings
-    origin = _column(rows, "origin", "").reset_index(drop=True)
-    dest = _column(rows, "destination", "").reset_index(drop=True)
-    dates = rows["date"].reset_index(drop=True) if "date" in rows else None
-    lat_o, lon_o, c_o, found_o = resolve_iata(origin, dates=dates, errors="mask")
-    lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
-    cabin, known = cabin_codes(_column(rows, "cabin", "average").reset_index(drop=True))
-    pax = _numbers(rows, "passengers", 1.0)
-    out.reject(rows, ~found_o, "origin", origin, "unknown airport code")
-    out.reject(rows, found_o & ~found_d, "destination", dest, "unknown airport code")
-    ok = found_o & found_d
-    out.reject(rows, ok & ~known, "cabin", _column(rows, "cabin", ""), "unknown cabin class")
-    ok &= known
-    ok &= _passengers_ok(rows, out, pax, ok)
-    if not ok.any():
-        return
-    distance = haversine_km(lat_o[ok], lon_o[ok], lat_d[ok], lon_d[ok])
-    legs = compute_air(fs, distance, cabin[ok], radiative_forcing=rf,
-                       multiplier=pax[ok] * _trips(rows)[ok], haul_rule=haul,
-                       origin_country=c_o[ok], destination_country=c_d[ok], co2_only=co2_only,
-                       method=method)
-    columns = legs.columns(distance)
-    columns["notes"] = with_coordinate_notes(columns["notes"], origin[ok], dest[ok],
-                                             None if dates is None else dates[ok])
-    out.add(rows.index[ok], **columns)
+class _AirRows:
+    """The air rows of a table read once: airports, cabin, passengers, trips; distances
+    and coordinate notes on first use. :meth:`emit` computes any subset of them with one
+    edition (so an edition costs only its factor gather)."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        # columns go to the resolvers as they are stored: no per-row Python strings
+        self.rows = rows
+        self.origin = _column(rows, "origin", "").reset_index(drop=True)
+        self.dest = _column(rows, "destination", "").reset_index(drop=True)
+        self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
+        self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
+            self.origin, dates=self.dates, errors="mask")
+        self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
+            self.dest, dates=self.dates, errors="mask")
+        self.cabin, self.known = cabin_codes(
+            _column(rows, "cabin", "average").reset_index(drop=True))
+        self.pax = _numbers(rows, "passengers", 1.0)
+        self.trips = _trips(rows)
+        self._km: np.ndarray | None = None
+        self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
+        self._noted: np.ndarray | None = None
+
+    def distance(self) -> np.ndarray:
+        """Great-circle distance of every row [km] (NaN where an airport is unknown)."""
+        if self._km is None:
+            with np.errstate(invalid="ignore"):
+                self._km = haversine_km(self.lat_o, self.lon_o, self.lat_d, self.lon_d)
+        return self._km
+
+    def coordinate_notes(self) -> list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]]:
+        """Per end: the rows' coordinate-note codes (on their date and undated), the note
+        table, and which of its notes say something."""
+        if self._notes is None:
+            self._notes = []
+            for codes in (self.origin, self.dest):
+                index, undated, labels = coordinate_note_table(codes, self.dates)
+                self._notes.append((index, undated, labels,
+                                    np.array([bool(x) for x in labels])))
+        return self._notes
+
+    def noted(self) -> np.ndarray:
+        """Rows with a coordinate note at either end (dated or undated)."""
+        if self._noted is None:
+            self._noted = np.zeros(len(self.origin), bool)
+            for index, undated, _, says in self.coordinate_notes():
+                self._noted |= says[index] | says[undated]
+        return self._noted
+
+    def emit(self, group: np.ndarray, fs: FactorSet, out: _Collector, rf: bool, haul: str,
+             co2_only: bool, method: str = "desnz") -> None:
+        """Rejects and results of the rows in ``group`` (a mask over these rows)."""
+        rows = self.rows
+        out.reject(rows, group & ~self.found_o, "origin", self.origin, "unknown airport code")
+        out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
+                   "unknown airport code")
+        ok = group & self.found_o & self.found_d
+        out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
+                   "unknown cabin class")
+        ok &= self.known
+        ok &= _passengers_ok(rows, out, self.pax, ok)
+        if not ok.any():
+            return
+        distance = self.distance()[ok]
+        legs = compute_air(fs, distance, self.cabin[ok], radiative_forcing=rf,
+                           multiplier=self.pax[ok] * self.trips[ok], haul_rule=haul,
+                           origin_country=self.c_o[ok], destination_country=self.c_d[ok],
+                           co2_only=co2_only, method=method)
+        columns = legs.columns(distance)
+        notes = self.coordinate_notes()
+        # as with_coordinate_notes decides on the computed rows: a note of their codes
+        # (dated or not) says something
+        if (self.noted() & ok).any():
+            # what the coordinate guard says about either end follows the leg's notes
+            columns["notes"] = join_notes(pd.Series(columns["notes"]),
+                                          *((index[ok], labels)
+                                            for index, _, labels, _ in notes))
+        out.add(rows.index[ok], **columns)
 
 
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
                           dates: object = None) -> pd.Categorical | pd.Series:
     """Leg notes followed by what the airport-coordinate guard says about both ends."""
-    coordinates = [coordinate_notes(codes, dates) for codes in (origin, destination)]
-    if not any((c != "").any() for c in coordinates):
+    coordinates = [coordinate_note_codes(codes, dates) for codes in (origin, destination)]
+    if not any(any(labels) for _, labels in coordinates):
         return notes
-    return join_notes(pd.Series(notes), *(pd.Series(c) for c in coordinates))
+    return join_notes(pd.Series(notes), *coordinates)  # codes: no text per row
 
 
 def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:

@@ -78,12 +78,14 @@ def hotel_columns(value: np.ndarray, edition: np.ndarray, country: np.ndarray,
 def split_rows(columns: dict[str, Any], n: int) -> tuple[dict[str, Any], ...]:
     """The ``n`` rows of result columns as plain mappings (scalar results)."""
 
-    def value(column: Any, i: int) -> Any:
+    def values(column: Any) -> list[Any]:  # a column's n values as Python objects
+        if isinstance(column, np.ndarray) and column.ndim and column.dtype != object:
+            return column.tolist()  # numbers and booleans: Python ones already
         if isinstance(column, (np.ndarray, pd.Categorical, pd.Series)) and np.ndim(column):
-            item = np.asarray(column, dtype=object)[i]
+            items = np.asarray(column, dtype=object).tolist()
         else:
-            item = column
-        return item.item() if isinstance(item, np.generic) else item
+            return [column.item() if isinstance(column, np.generic) else column] * n
+        return [x.item() if isinstance(x, np.generic) else x for x in items]
 
-    return tuple({name: value(columns[name], i) for name in TRAVEL_RESULTS}
-                 for i in range(n))
+    lists = {name: values(columns[name]) for name in TRAVEL_RESULTS}
+    return tuple({name: lists[name][i] for name in TRAVEL_RESULTS} for i in range(n))

@@ -1,0 +1,118 @@
+"""Issue 19: the faster paths give what the plain ones give.
+
+- a travel table over several editions read once (``compute_travel_groups``) gives each
+  edition the results and rejects of ``compute_travel`` on that edition's rows;
+- ``calculate`` over several years gives each row what ``calculate`` of that year alone
+  gives (its own edition);
+- notes joined from codes equal notes joined from texts;
+- a ``YYYY-MM-DD`` date in ``sc.flight`` is read as the readers read it (bad ones still
+  rejected with the readers' reason);
+- ``sem-carbon --help`` imports neither pandas nor numpy.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sem_carbon as sc
+from sem_carbon.errors import InvalidActivityError
+from sem_carbon.notes import join_notes
+from sem_carbon.travel.batch import compute_travel, compute_travel_groups
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mixed_table() -> pd.DataFrame:
+    """Air legs (some with unknown airports, cabins, bad passengers, a reassigned code on
+    both sides of its date), rail, hotel and an unknown mode, over three years."""
+    rows = [
+        ("air", "GVA", "JFK", "economy", 1.0, "2019-03-01"),
+        ("air", "IST", "LHR", "business", 1.0, "2019-01-10"),  # IST: Ataturk before 6 Apr
+        ("air", "IST", "LHR", "business", 1.0, "2019-05-10"),  # then the new airport
+        ("rail", "", "", "", 1.0, "2021-02-02"),
+        ("air", "XXX", "JFK", "economy", 1.0, "2021-04-04"),  # unknown origin
+        ("air", "GVA", "QQQ", "economy", 1.0, "2019-04-04"),  # unknown destination
+        ("air", "GVA", "NBO", "sleeper", 1.0, "2023-06-06"),  # unknown cabin
+        ("air", "GVA", "NBO", "first", -2.0, "2023-06-07"),  # bad passengers
+        ("hotel", "", "", "", 1.0, "2021-08-08"),
+        ("boat", "", "", "", 1.0, "2023-09-09"),  # unknown mode
+        ("air", "BKK", "CDG", "premium economy", 2.0, "2023-10-10"),
+        ("air", "LHR", "MAN", "first", 1.0, "2021-11-11"),
+    ]
+    frame = pd.DataFrame(rows, columns=["mode", "origin", "destination", "cabin", "passengers",
+                                        "date"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["year"] = frame["date"].dt.year
+    frame["source_row"] = np.arange(len(frame)) + 2
+    frame["distance_km"] = np.where(frame["mode"] == "rail", 250.0, np.nan)
+    frame["nights"] = np.where(frame["mode"] == "hotel", 3.0, np.nan)
+    frame["country"] = np.where(frame["mode"] == "hotel", "KE", "")
+    frame["round_trip"] = [i % 2 == 0 for i in range(len(frame))]
+    return frame
+
+
+def test_groups_equal_compute_travel_per_edition():
+    frame = mixed_table()
+    groups = [(sc.load_factors(f"desnz-{y}"), (frame["year"] == y).to_numpy())
+              for y in (2019, 2021, 2023)]
+    shared = compute_travel_groups(frame, groups)
+    for (fs, mask), (results, rejects) in zip(groups, shared, strict=True):
+        expected_results, expected_rejects = compute_travel(frame[mask], fs)
+        pd.testing.assert_frame_equal(results, expected_results)
+        pd.testing.assert_frame_equal(rejects, expected_rejects)
+    assert sum(len(r) for r, _ in shared) > 0 and sum(len(j) for _, j in shared) >= 5
+
+
+def test_multi_year_calculate_equals_each_year_alone():
+    frame = mixed_table()
+    whole = sc.calculate(frame)
+    parts = [sc.calculate(frame[frame["year"] == y]) for y in (2019, 2021, 2023)]
+    alone = pd.concat([p.data for p in parts]).sort_values("source_row", kind="stable")
+    together = whole.data.sort_values("source_row", kind="stable")
+    assert together["source_row"].tolist() == alone["source_row"].tolist()
+    for column in ("co2e_kg", "co2_kg", "rf_kg", "distance_km", "factor_value"):
+        assert together[column].to_numpy() == pytest.approx(alone[column].to_numpy(),
+                                                            rel=0, abs=0, nan_ok=True)
+    for column in ("factor_id", "factor_key", "method", "notes", "haul"):
+        assert together[column].astype(str).tolist() == alone[column].astype(str).tolist()
+    assert sorted(whole.rejected["source_row"]) == sorted(
+        r for p in parts for r in p.rejected["source_row"])
+
+
+def test_notes_joined_from_codes_equal_notes_joined_from_texts():
+    rng = np.random.default_rng(0)
+    labels = ["", "a note", "another", "a note"]  # repeated labels are allowed
+    codes = rng.integers(0, len(labels), 500)
+    first = pd.Series(rng.choice(["", "x", "y"], 500))
+    from_codes = join_notes(first, (codes, labels))
+    from_texts = join_notes(first, np.asarray(labels, dtype=object)[codes])
+    assert list(from_codes) == list(from_texts)
+    assert "x; a note" in set(from_codes)
+
+
+@pytest.mark.parametrize("text", ["2021-03-04", "2019-12-31"])
+def test_iso_dates_in_flight_read_as_the_readers_read_them(text):
+    by_text = sc.flight("IST", "LHR", date=text)
+    by_stamp = sc.flight("IST", "LHR", date=pd.Timestamp(text).to_pydatetime())
+    assert by_text.co2e == by_stamp.co2e
+    assert by_text.method == by_stamp.method
+
+
+@pytest.mark.parametrize("text", ["2021-02-30", "1900-01-01"])
+def test_impossible_or_implausible_iso_dates_still_rejected(text):
+    with pytest.raises(InvalidActivityError, match="date"):
+        sc.flight("GVA", "JFK", date=text)
+
+
+def test_cli_help_imports_neither_pandas_nor_numpy():
+    code = ("import sys\nfrom sem_carbon import cli\ntry:\n    cli.main(['--help'])\n"
+            "except SystemExit:\n    pass\nprint('pandas' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"
