@@ -178,6 +178,11 @@ def test_travellers_pseudonymised_and_activities_capped(small: sc.Inventory,
     cover = " ".join(str(r[3]) for r in wb["cover"].iter_rows(values_only=True) if r[3])
     assert f"2 of {len(small.data)} inventory rows (capped at 2 rows" in cover
     assert "Parquet" in cover and "pseudonymised" in cover
+    legs = rep.air_methods()["legs"]  # other long sheets take the same cap, said on the cover
+    assert len(list(wb["air_legs"].iter_rows(min_row=2))) == 2 < len(legs)
+    assert f"Sheet 'air_legs': the first 2 of {len(legs):,} rows" in cover
+    assert [r[0] for r in wb["air_legs"].iter_rows(min_row=2, max_col=1, values_only=True)] \
+        == legs[legs.columns[0]].iloc[:2].tolist()
     kept = load_workbook(rep.to_excel(tmp_path / "k.xlsx", traveller_names=True))
     assert {r[names.index("traveller")] for r in kept["activities"].iter_rows(
         min_row=2, values_only=True)} == set(small.data["traveller"])
@@ -298,3 +303,32 @@ def test_a_stamp_that_is_not_a_time_is_refused(small: sc.Inventory, tmp_path: Pa
         Report(small).to_html(tmp_path / "r.html", timestamp=stamp)  # type: ignore[arg-type]
     assert not (tmp_path / "r.html").exists()
     assert resolve_timestamp("2025-01-31") == "2025-01-31"
+
+
+def test_long_sheets_written_in_bulk_equal_the_cell_by_cell_workbook(
+        scenario_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sheet longer than BULK_ROWS is written in bulk; cell for cell (value and
+    number format) the workbook equals the one openpyxl writes row by row."""
+    from openpyxl import load_workbook
+
+    from sem_carbon.report import excel
+
+    def cells(path: Path) -> dict[str, list[tuple[object, str]]]:
+        wb = load_workbook(path)
+        return {ws.title: [(c.value, c.number_format) for row in ws.iter_rows() for c in row]
+                for ws in wb.worksheets}
+
+    monkeypatch.setattr(excel, "BULK_ROWS", 10**9)
+    plain = cells(scenario_report.to_excel(tmp_path / "plain.xlsx", timestamp=STAMP))
+    monkeypatch.setattr(excel, "BULK_ROWS", 3)
+    bulk = cells(scenario_report.to_excel(tmp_path / "bulk.xlsx", timestamp=STAMP))
+    assert sum(len(v) > 5 * 4 for v in plain.values()) >= 5  # several sheets went in bulk
+    assert bulk.keys() == plain.keys()
+    for name in plain:
+        assert len(bulk[name]) == len(plain[name]), name
+        for (b, bf), (p, pf) in zip(bulk[name], plain[name], strict=True):
+            assert bf == pf, name
+            if isinstance(p, float):  # openpyxl writes "%.16g": the bulk path keeps 17
+                assert b == pytest.approx(p, rel=5e-16, abs=0), name
+            else:
+                assert b == p, name

@@ -44,6 +44,11 @@ SHEETS: tuple[str, ...] = (
 )
 #: Rows of the activities sheet by default (all rows are in the Parquet / CSV inventory).
 MAX_ACTIVITY_ROWS = 100_000
+#: Where the rows of a capped sheet are, in full.
+_ALL_ROWS = {"air_legs": "Report.air_methods()['legs'], largest first",
+             "rejected": "rejected.csv, Inventory.rejected"}
+#: Sheets longer than this are written in bulk (openpyxl takes ~17 µs a cell).
+BULK_ROWS = 2_000
 #: Columns holding people's names (pseudonymised unless asked for).
 NAME_COLUMNS = ("traveller", "traveler", "passenger_name", "employee")
 #: Titles of machine names whose words alone would not say it.
@@ -444,8 +449,8 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
     path : path-like
         Destination ``.xlsx``.
     max_rows : int, optional
-        Rows of the activities sheet (default :data:`MAX_ACTIVITY_ROWS`); the cover
-        states the cap and where all rows are.
+        Rows of the activities sheet, and of any other sheet longer than that (default
+        :data:`MAX_ACTIVITY_ROWS`); the cover states each cap and where all rows are.
     traveller_names : bool, default False
         Keep traveller names; by default they are pseudonymised (:func:`pseudonymise`).
 
@@ -477,6 +482,10 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
     if hidden and not traveller_names:
         activities = activities.assign(**{c: pseudonymise(activities[c]) for c in hidden})
     tables["activities"] = activities
+    capped = {name: len(frame) for name, frame in tables.items()
+              if name != "activities" and len(frame) > cap}
+    for name in capped:  # e.g. every air leg by method: the largest rows come first
+        tables[name] = tables[name].iloc[:cap]
     notes = [
         f"Sheet 'activities': {len(activities):,} of {total:,} inventory rows"
         + (f" (capped at {cap:,} rows; every row is in the Parquet or CSV inventory: "
@@ -486,6 +495,9 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
          "same pseudonym); write them with traveller_names=True."
          if hidden and not traveller_names else "Traveller names as given."
          if hidden else "No traveller names in the inventory."),
+        *(f"Sheet '{name}': the first {cap:,} of {rows:,} rows (capped like the activities "
+          f"sheet; all rows: {_ALL_ROWS.get(name, 'the Report object in Python')})."
+          for name, rows in capped.items()),
         "Column titles are written for people; sheet 'columns' gives each one's machine name "
         "(the name in the JSON report and the Parquet inventory).",
     ]
@@ -501,23 +513,26 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
     _charts(cover, model, tables)
     known = _known_titles(model)
     dictionary = []
+    rests: dict[str, pd.DataFrame] = {}
     for name in [s for s in SHEETS if s not in ("cover", "columns")] + [
             s for s in tables if s not in SHEETS]:
         frame = tables[name]
         titles = [human_title(c, known.get(name)) for c in frame.columns]
         dictionary += [{"sheet": name, "column": i, "title": t, "name": str(c)}
                        for i, (t, c) in enumerate(zip(titles, frame.columns, strict=True), 1)]
+        bulk = name == "activities" or len(frame) > BULK_ROWS
         _add_sheet(wb, name, frame, formats=name != "activities", titles=titles,
-                   write_rows=1 if name == "activities" else None)
+                   write_rows=1 if bulk else None)
+        if bulk:  # rows 3...: written in bulk after the save, see xlsx_rows
+            rests[name] = neutralise_frame(frame.iloc[1:_MAX_ROWS])
     _add_sheet(wb, "columns", pd.DataFrame(dictionary, columns=["sheet", "column", "title",
                                                                 "name"]),
                titles=["Sheet", "Column no.", "Title shown", "Machine name"])
-    rest = neutralise_frame(activities.iloc[1:])  # rows 3...: written in bulk, see xlsx_rows
 
     def save(tmp: Path) -> None:
         from .xlsx_rows import append_rows
 
         wb.save(tmp)
-        append_rows(Path(tmp), "activities", rest, first_row=3)
+        append_rows(Path(tmp), rests, first_row=3)
 
     return atomic_write(path, save)

@@ -66,13 +66,19 @@ def _numbers_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_integer_dtype(values.dtype):
         text = np.where(finite, numbers, 0).astype(np.int64).astype(str)
     else:
-        text = numbers.astype(str)  # numpy: shortest repr that reads back the same
+        text = numbers.astype(str)  # numpy writes 16 significant digits here, and some
+        safe = np.where(finite, numbers, 0.0)  # floats need 17 to read back the same:
+        lossy = np.flatnonzero(finite & (np.where(finite, text, "0").astype(float) != safe))
+        if len(lossy):  # those few take Python's shortest round-trip repr
+            text = text.astype(object)
+            text[lossy] = [repr(x) for x in numbers[lossy].tolist()]
     return text.astype(object), finite
 
 
 def _number_cells(values: pd.Series, ref: np.ndarray, style: str) -> np.ndarray:
     text, finite = _numbers_text(values)
-    return np.where(finite, '<c r="' + ref + '"' + style + "><v>" + text + "</v></c>", "")
+    empty = '<c r="' + ref + '"' + style + " />" if style else ""  # a gap keeps its format
+    return np.where(finite, '<c r="' + ref + '"' + style + "><v>" + text + "</v></c>", empty)
 
 
 def _date_cells(values: pd.Series, ref: np.ndarray, style: str) -> np.ndarray:
@@ -159,66 +165,72 @@ def _sheet_part(archive: zipfile.ZipFile, title: str) -> str:
     return path if path.startswith("xl/") else "xl/" + path
 
 
-def append_rows(path: Path, sheet: str, frame: pd.DataFrame, first_row: int) -> None:
-    """Put the rows of ``frame`` at the end of worksheet ``sheet`` of the workbook ``path``.
+def append_rows(path: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> None:
+    """Put the rows of each frame at the end of its worksheet in the workbook ``path``.
 
-    The cells take the styles of the sheet's row ``first_row - 1`` (its last row, as
-    openpyxl wrote it), so number and date formats carry on.
+    The cells take the styles of each sheet's row ``first_row - 1`` (its last row, as
+    openpyxl wrote it), so number and date formats carry on. The archive is rewritten
+    once, whatever the number of sheets.
 
     Parameters
     ----------
     path : Path
         A workbook openpyxl wrote (rewritten in place).
-    sheet : str
-        The worksheet's title.
-    frame : DataFrame
-        Formula-safe values, columns in the sheet's order.
+    sheets : dict of str to DataFrame
+        Worksheet title -> formula-safe values, columns in the sheet's order.
     first_row : int
-        Spreadsheet row number of the frame's first row.
+        Spreadsheet row number of each frame's first row.
     """
-    if frame.empty:
+    sheets = {name: frame for name, frame in sheets.items() if not frame.empty}
+    if not sheets:
         return
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rows", dir=path.parent)
     os.close(handle)
     tmp = Path(name)
     try:
-        _rewrite(path, tmp, sheet, frame, first_row)
+        _rewrite(path, tmp, sheets, first_row)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
 
-def _rewrite(path: Path, tmp: Path, sheet: str, frame: pd.DataFrame, first_row: int) -> None:
-    """Copy the workbook ``path`` to ``tmp`` with the rows added to ``sheet``."""
+def _with_rows(xml: str, frame: pd.DataFrame, first_row: int) -> str:
+    """A worksheet's XML with the rows of ``frame`` added after its row ``first_row - 1``."""
+    last = re.search(r'<row r="' + str(first_row - 1) + r'"[^>]*>(.*?)</row>', xml, re.S)
+    styles = {}
+    if last:
+        for cell in re.finditer(r'<c r="([A-Z]+)\d+"([^>]*)', last.group(1)):
+            style = re.search(r'\bs="(\d+)"', cell.group(2))
+            if style:
+                letters = cell.group(1)
+                index = 0
+                for ch in letters:
+                    index = index * 26 + ord(ch) - 64
+                styles[index - 1] = style.group(1)
+    body = rows_xml(frame, first_row, styles)
+    at = xml.rindex("</sheetData>")
+    xml = xml[:at] + body + xml[at:]
+    dimension = (f'<dimension ref="A1:{_letters(frame.shape[1] - 1)}'
+                 f'{first_row + len(frame) - 1}" />')
+    if re.search(r"<dimension\b", xml):
+        return re.sub(r"<dimension\b[^>]*/>", dimension, xml, count=1)
+    # its place: after sheetPr, before sheetViews (ECMA-376 §18.3.1.99)
+    at = xml.find("<sheetViews")
+    at = at if at >= 0 else xml.find("<sheetFormatPr")
+    at = at if at >= 0 else xml.find("<sheetData")
+    return xml[:at] + dimension + xml[at:]
+
+
+def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> None:
+    """Copy the workbook ``path`` to ``tmp`` with the rows added to their sheets."""
     with zipfile.ZipFile(path) as source:
-        part = _sheet_part(source, sheet)
-        xml = source.read(part).decode("utf-8")
-        last = re.search(r'<row r="' + str(first_row - 1) + r'"[^>]*>(.*?)</row>', xml, re.S)
-        styles = {}
-        if last:
-            for cell in re.finditer(r'<c r="([A-Z]+)\d+"([^>]*)', last.group(1)):
-                style = re.search(r'\bs="(\d+)"', cell.group(2))
-                if style:
-                    letters = cell.group(1)
-                    index = 0
-                    for ch in letters:
-                        index = index * 26 + ord(ch) - 64
-                    styles[index - 1] = style.group(1)
-        body = rows_xml(frame, first_row, styles)
-        at = xml.rindex("</sheetData>")
-        xml = xml[:at] + body + xml[at:]
-        dimension = (f'<dimension ref="A1:{_letters(frame.shape[1] - 1)}'
-                     f'{first_row + len(frame) - 1}" />')
-        if re.search(r"<dimension\b", xml):
-            xml = re.sub(r"<dimension\b[^>]*/>", dimension, xml, count=1)
-        else:  # its place: after sheetPr, before sheetViews (ECMA-376 §18.3.1.99)
-            at = xml.find("<sheetViews")
-            at = at if at >= 0 else xml.find("<sheetFormatPr")
-            at = at if at >= 0 else xml.find("<sheetData")
-            xml = xml[:at] + dimension + xml[at:]
+        parts = {_sheet_part(source, sheet): _with_rows(
+            source.read(_sheet_part(source, sheet)).decode("utf-8"), frame, first_row)
+            for sheet, frame in sheets.items()}
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
             for info in source.infolist():
-                data = xml.encode("utf-8") if info.filename == part else source.read(info)
+                grown = parts.get(info.filename)
+                data = grown.encode("utf-8") if grown is not None else source.read(info)
                 target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED,
-                                compresslevel=1 if info.filename == part else None)
+                                compresslevel=1 if grown is not None else None)
