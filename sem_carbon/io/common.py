@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from ..geo.countries import normalise_country
+from ..vocabulary import normalise
 from .columns import ColumnPlan
 from .csvfile import text_dtype
 from .notes import RowNotes
@@ -546,18 +546,18 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
     return result, year
 
 
-def countries(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(alpha-2 code per distinct value, missing rows, unknown rows) of a country column.
+def countries(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(alpha-2 code per distinct value, missing rows, unknown rows, reason per row) of a
+    country column, read with :func:`sem_carbon.vocabulary.normalise` ("did you mean"
+    built for the distinct unknown values only).
 
     The codes are per distinct value of ``vocab`` (spread them with ``vocab.codes``).
     """
-    if len(vocab.text):
-        codes, found = normalise_country(vocab.text)
-    else:
-        codes, found = np.zeros(0, dtype="<U2"), np.zeros(0, dtype=bool)
+    words = normalise("country", vocab.text)
     missing = ~vocab.present
-    unknown = ~vocab.spread(found, True, dtype=bool)
-    return np.asarray(codes, dtype=object), missing, unknown
+    unknown = ~vocab.spread(~words.rejected, True, dtype=bool)
+    return (np.asarray(words.value, dtype=object), missing, unknown,
+            vocab.spread(words.reason, ""))
 
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "USD$": "USD"}

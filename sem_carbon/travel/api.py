@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pint
 
 from ..emission import Emission
@@ -22,12 +23,14 @@ from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
+from ..notes import join_notes
 from ..units import Q_, as_quantity, quantity, ureg
+from ..vocabulary import normalise_one
 from .air import HAUL_RULES, HAULS, compute_air
 from .batch import with_coordinate_notes
-from .cabins import CABIN_ALIASES, CABINS, cabin_codes
+from .cabins import CABINS, cabin_codes
 from .rows import hotel_columns, lookup_columns, split_rows
-from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
+from .surface import ROAD_VEHICLES, hotel_rows, road_keys
 
 __all__ = ["flight", "great_circle", "hotel", "rail", "road"]
 
@@ -212,12 +215,10 @@ def flight(
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
-    code, known = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
+    code, known, reason, cabin_note = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
     if not known[0]:
-        raise InvalidActivityError(
-            f"unknown cabin class {cabin!r}; use one of {', '.join(CABINS)} "
-            f"(also accepted: {', '.join(sorted(k for k in CABIN_ALIASES if k))})"
-        )
+        raise InvalidActivityError(f"cabin {cabin!r}: {reason[0]} (the accepted words are in "
+                                   "sem_carbon/vocabulary/data/cabins.csv)")
     n_pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     computed = compute_air(fs, legs_km, np.repeat(code, len(legs_km)),
                            radiative_forcing=bool(radiative_forcing),
@@ -242,6 +243,9 @@ def flight(
     ]
     notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
     columns = computed.columns(legs_km)
+    if cabin_note[0]:  # the cabin word was read by choice (n/a -> average): said first
+        notes.insert(0, str(cabin_note[0]))
+        columns["notes"] = join_notes(str(cabin_note[0]), pd.Series(columns["notes"]))
     if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
         columns["notes"] = with_coordinate_notes(columns["notes"], np.asarray(codes[:-1]),
                                                  np.asarray(codes[1:]),
@@ -344,10 +348,10 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     trips = 2.0 if round_trip else 1.0
-    key = normalise_rail_kind([kind])[0]
+    key, reason, _ = normalise_one("rail_kind", kind)
     if not key:
-        raise InvalidActivityError(
-            f"unknown rail kind {kind!r}; use one of {', '.join(sorted(set(RAIL_KINDS)))}")
+        raise InvalidActivityError(f"rail kind {kind!r}: {reason or 'missing'} (the accepted "
+                                   "words are in sem_carbon/vocabulary/data/rail_kinds.csv)")
     return _surface_emission(
         fs, "rail", {"kind": key}, km * pax * trips,
         {"kind": key, "distance": Q_(km, _KM), "passengers": pax, "round_trip": bool(round_trip)},

@@ -20,10 +20,11 @@ from ..geo.guard import coordinate_notes
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
+from ..vocabulary import normalise, yes_no
 from .air import compute_air
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
-from .surface import hotel_rows, normalise_rail_kind, road_keys
+from .surface import hotel_rows, road_keys
 
 __all__ = ["RESULT_COLUMNS", "compute_travel"]
 
@@ -111,23 +112,22 @@ def compute_travel(
     out = _Collector()
     # factorise the mode column once and clean its few distinct values; a table of one
     # mode (the usual flight log) is passed on whole, without a copy
-    codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
-    names = [("" if pd.isna(u) else str(u)).strip().lower() for u in uniques]
-    for name in dict.fromkeys(names):
-        wanted = [i for i, n in enumerate(names) if n == name]
-        mask = np.isin(codes, wanted)
+    words = normalise("mode", _column(data, "mode", ""))
+    modes = np.where(words.missing, "", words.value)
+    for name in dict.fromkeys(modes.tolist()):  # distinct modes only
+        mask = modes == name
         rows = data if mask.all() else data[mask]
         if name == "air":
             _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only, air_method)
         elif name == "rail":
-            _rail(rows, fs, out)
+            _rail(rows, fs, out, words.extra["rail_kind"][mask])
         elif name == "road":
-            _road(rows, fs, out)
+            _road(rows, fs, out, words.extra["vehicle"][mask])
         elif name == "hotel":
             _hotel(rows, fs, out)
         else:
-            out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
-                       f"unknown travel mode {name!r} (air, rail, road, hotel)")
+            why = words.reason[mask] if words.rejected[mask].any() else "missing mode"
+            out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""), why)
     if len(out.blocks) == 1:  # the common case (one mode): no concatenation copy
         results = out.blocks[0]
     elif out.blocks:
@@ -149,12 +149,13 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     dates = rows["date"].reset_index(drop=True) if "date" in rows else None
     lat_o, lon_o, c_o, found_o = resolve_iata(origin, dates=dates, errors="mask")
     lat_d, lon_d, c_d, found_d = resolve_iata(dest, dates=dates, errors="mask")
-    cabin, known = cabin_codes(_column(rows, "cabin", "average").reset_index(drop=True))
+    cabin, known, why, cabin_note = cabin_codes(_column(rows, "cabin", None)
+                                                .reset_index(drop=True))
     pax = _numbers(rows, "passengers", 1.0)
     out.reject(rows, ~found_o, "origin", origin, "unknown airport code")
     out.reject(rows, found_o & ~found_d, "destination", dest, "unknown airport code")
     ok = found_o & found_d
-    out.reject(rows, ok & ~known, "cabin", _column(rows, "cabin", ""), "unknown cabin class")
+    out.reject(rows, ok & ~known, "cabin", _column(rows, "cabin", ""), why)
     ok &= known
     ok &= _passengers_ok(rows, out, pax, ok)
     if not ok.any():
@@ -167,6 +168,8 @@ def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str
     columns = legs.columns(distance)
     columns["notes"] = with_coordinate_notes(columns["notes"], origin[ok], dest[ok],
                                              None if dates is None else dates[ok])
+    if (cabin_note[ok] != "").any():  # a cabin word read by choice (n/a -> average)
+        columns["notes"] = join_notes(pd.Series(cabin_note[ok]), pd.Series(columns["notes"]))
     out.add(rows.index[ok], **columns)
 
 
@@ -195,8 +198,11 @@ def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
 
 
 def _trips(rows: pd.DataFrame) -> np.ndarray:
-    """2 for a round trip (the distance is one way), else 1."""
-    round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()
+    """2 for a round trip (the distance is one way), else 1 (yes/no words as the readers
+    read them; a word that is neither counts as one way: the caller rejected it)."""
+    if "round_trip" not in rows.columns:
+        return np.ones(len(rows))
+    round_trip, _, _ = yes_no(rows["round_trip"].reset_index(drop=True))
     return np.where(round_trip, 2.0, 1.0)
 
 
@@ -241,12 +247,16 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
         each(note), None if distance is None else distance[ok]))
 
 
-def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
+          implied: np.ndarray | None = None) -> None:
     km, ok = _distance(rows, out)
-    raw = _column(rows, "rail_kind", "national").fillna("national")
-    kind = normalise_rail_kind(raw.replace("", "national").to_numpy(dtype=object))
-    out.reject(rows, ok & (kind == ""), "rail_kind", raw, "unknown rail kind")
-    ok &= kind != ""
+    raw = _column(rows, "rail_kind", None)
+    words = normalise("rail_kind", raw)
+    fallback = np.full(len(rows), "national", dtype=object) if implied is None else \
+        np.where(np.asarray(implied, dtype=object) == "", "national", implied)
+    kind = np.where(words.missing, fallback, words.value)
+    out.reject(rows, ok & words.rejected, "rail_kind", raw, words.reason)
+    ok &= ~words.rejected
     pax = _numbers(rows, "passengers", 1.0)
     ok &= _passengers_ok(rows, out, pax, ok)
     if not ok.any():
@@ -257,9 +267,14 @@ def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
                  "rail_kind", raw, note)
 
 
-def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
+          implied: np.ndarray | None = None) -> None:
     km, ok = _distance(rows, out)
-    vehicle = _column(rows, "vehicle", "car").fillna("car").to_numpy(dtype=object)
+    vehicle = _column(rows, "vehicle", "").fillna("").to_numpy(dtype=object)
+    default = np.full(len(rows), "car", dtype=object) if implied is None else \
+        np.where(np.asarray(implied, dtype=object) == "", "car", implied)
+    vehicle = np.where(pd.Series(vehicle, dtype=object).astype(str).str.strip() == "",
+                       default, vehicle)
     fuel = _column(rows, "fuel", "").fillna("").to_numpy(dtype=object)
     keys = road_keys(vehicle, fuel)
     out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, "unknown vehicle")
@@ -310,10 +325,12 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
                limit_reason("nights", MAX_NIGHTS))
     bad |= many
-    country = _column(rows, "country", "").fillna("").astype(str).str.upper().to_numpy(object)
-    no_country = ~bad & (country == "")
-    out.reject(rows, no_country, "country", country, "hotel country missing or unknown")
-    ok = ~bad & ~no_country
+    words = normalise("country", _column(rows, "country", None))
+    country = words.value
+    out.reject(rows, ~bad & words.missing, "country", "", "hotel needs a country")
+    out.reject(rows, ~bad & words.rejected, "country", _column(rows, "country", ""),
+               words.reason)
+    ok = ~bad & ~words.missing & ~words.rejected
     if not ok.any():
         return
     fs, edition_note = _serving(fs, "hotel")  # hotels are published from 2019 on

@@ -24,22 +24,10 @@ from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
 
 __all__ = [
-    "RAIL_KINDS",
     "ROAD_VEHICLES",
     "hotel_rows",
-    "normalise_rail_kind",
     "road_keys",
 ]
-
-RAIL_KINDS: dict[str, str] = {
-    "national": "national", "national rail": "national", "rail": "national", "train": "national",
-    "international": "international", "international rail": "international",
-    "eurostar": "international",
-    "light rail": "light_rail_tram", "light_rail": "light_rail_tram", "tram": "light_rail_tram",
-    "light rail and tram": "light_rail_tram", "light_rail_tram": "light_rail_tram",
-    "underground": "underground", "metro": "underground", "subway": "underground",
-    "tube": "underground", "london underground": "underground",
-}
 
 #: vehicle -> (default size, basis, default fuel)
 ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
@@ -77,11 +65,6 @@ def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
         [func(_SEPARATORS.sub(" ", u.strip().lower())) for u in uniques] + [None], dtype=object
     )[:-1]
     return mapped[inverse.reshape(-1)]
-
-
-def normalise_rail_kind(values: object) -> np.ndarray:
-    """Rail kind names -> factor keys ("" where unknown)."""
-    return map_unique(values, lambda v: RAIL_KINDS.get(v, ""))
 
 
 def road_keys(vehicle: object, fuel: object = None, size: object = None) -> dict[str, np.ndarray]:

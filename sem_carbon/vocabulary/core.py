@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -118,7 +118,7 @@ def _read_table(name: str) -> list[dict[str, str]]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def aliases(kind: str) -> dict[str, _Entry]:
     """The alias table of ``kind`` keyed by cleaned alias (read once).
 
@@ -150,7 +150,7 @@ def _fuel_keys() -> frozenset[str]:
         from ..factors import load_factors
 
         return frozenset(str(f) for f in load_factors().table("fuel")["fuel"].unique()) - {""}
-    except Exception:  # noqa: BLE001 - no edition: only the alias tables are known
+    except Exception:
         return frozenset()
 
 
@@ -289,7 +289,7 @@ def normalise(kind: str, values: Any) -> Normalised:
     note = np.full(m + 1, "", dtype=object)
     missing = np.zeros(m + 1, dtype=bool)
     missing[m] = True
-    extra_names = [k for k in next(iter(aliases(kind).values()), _Entry("", "", "")).extra] \
+    extra_names = list(next(iter(aliases(kind).values()), _Entry("", "", "")).extra) \
         if kind not in ("country",) else []
     extra = {name: np.full(m + 1, "", dtype=object) for name in extra_names}
     for i, raw in enumerate(np.asarray(uniques, dtype=object)):  # distinct values only
