@@ -24,18 +24,18 @@ import numpy as np
 import pandas as pd
 import pint
 
-from ..errors import InvalidActivityError
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
-from ..geo.countries import normalise_country, suggest
+from ..notes import join_notes
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
 from ..units import parse_unit
-from ._common import UK_ONLY, Plan, apply_plans, clean_name, error_types, uk_factor_note
+from ..vocabulary import REASONS, normalise, normalise_one, row_years
+from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
 from .heat import heat_plan, heat_td_plan
-from .names import facility_family, normalise_cv, normalise_heat_kind, normalise_method
+from .names import facility_family, normalise_heat_kind
 from .refrigerants import GWP_EDITION, normalise_assessment, refrigerant_plan
 from .waste import waste_plan
 from .water import water_plan
@@ -49,18 +49,6 @@ REJECT_COLUMNS = list(SCHEMA_REJECT_COLUMNS)
 
 _DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
                    "refrigerant": "gas", "water": "unit", "waste": "material"}
-_TRUE = {"true", "yes", "y", "1", "t"}
-
-#: Spellings common in meter and invoice data that pint does not parse (case-insensitive).
-UNIT_SPELLINGS: dict[str, str] = {
-    "m3": "m^3", "cubic metres": "m^3", "cubic meters": "m^3", "cubic metre": "m^3",
-    "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "gj": "GJ", "mj": "MJ",
-    "litres": "L", "liters": "L", "litre": "L", "liter": "L", "ltr": "L", "ltrs": "L",
-    "tonnes": "t", "tonne": "t", "metric tons": "t", "kgs": "kg", "kilos": "kg",
-}
-_FALSE = {"false", "no", "n", "0", "f"}
-
-
 class _Rejects:
     """First reason per row wins."""
 
@@ -130,32 +118,17 @@ def _text(value: Any) -> str:
 
 
 def _parse_unit(text: Any) -> pint.Unit | str:
-    """A Unit, or the reason it is not one."""
-    text = _text(text)
-    if not text:
+    """A Unit, or the reason it is not one (unit words as the readers read them)."""
+    if not _text(text):
         return "unit is missing: give the unit of amount (e.g. kWh, L, m^3, kg, t)"
+    unit, reason, _ = normalise_one("unit", text)
+    if reason:
+        return reason
     try:
-        return parse_unit(text)
+        return parse_unit(unit)
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as exc:
-        alias = UNIT_SPELLINGS.get(clean_name(text))
-        if alias is not None:
-            return parse_unit(alias)
-        return f"unit {text!r} is not a unit pint understands ({exc})"
-
-
-def _parse_bool(value: Any) -> bool | str:
-    """True/False for a treatment flag (missing -> True), or the reason it is not one."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return True
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    text = clean_name(value)
-    if text == "" or text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return f"treatment must be true or false, got {value!r}"
+            TypeError, ValueError, AssertionError):
+        return REASONS["unit"].replace("{value}", repr(_text(text)))
 
 
 def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -165,12 +138,8 @@ def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
-    """Activity year per row as int (-1 when unknown); ``date`` fills missing years."""
-    years = _numbers(data, year_column)
-    if "date" in data.columns and np.isnan(years).any():
-        from_date = pd.to_datetime(data["date"], errors="coerce").dt.year
-        years = np.where(np.isnan(years), from_date.to_numpy(dtype=float, na_value=np.nan),
-                         years)
+    """Activity year per row as int (-1 when unknown): :func:`row_years` (day first)."""
+    years = row_years(data, year_column)
     return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
 
 
@@ -263,9 +232,12 @@ def compute_facilities(
     negative = np.less(amount, 0, where=np.isfinite(amount), out=np.zeros(n, dtype=bool))
     rejects.add(negative, "amount", "amount is negative: facilities amounts must be >= 0")
 
-    kind = _Coded.of(data, "kind").map(clean_name).compact()
-    rejects.add(kind.test(lambda k: k == ""), "kind", "kind is missing (electricity, "
-                "natural_gas, diesel, district_heat, refrigerant, water, waste ...)")
+    raw_kind = _Coded.of(data, "kind")
+    words = normalise("facility_kind", raw_kind.values)
+    rejects.add(words.missing[raw_kind.codes], "kind", "missing kind")
+    rejects.add(words.rejected[raw_kind.codes], "kind", words.reason[raw_kind.codes])
+    kind = _Coded(raw_kind.codes, words.value).compact()
+    kind_note = words.note[raw_kind.codes]
     family = kind.map(lambda k: facility_family(k) if k else "")
     fam = family.rows()
 
@@ -287,12 +259,13 @@ def compute_facilities(
     is_waste = fam == "waste"
     country = _Coded.of(data, "country")
     text = country.map(_text)
-    codes, known = normalise_country(np.array([t or None for t in text.values], dtype=object))
-    country_code = _Coded(country.codes, codes.astype(object))
+    place = normalise("country", country.values)  # suggestions: distinct unknowns only
+    known = ~place.missing & ~place.rejected
+    country_code = _Coded(country.codes, place.value)
     rejects.add(is_elec & text.test(lambda t: t == ""), "country",
-                "electricity rows need a country (ISO code or name)")
-    reasons = country.map(lambda v: f"unknown country {v!r}{suggest(str(v))}")
-    rejects.add(is_elec & ~known[country.codes], "country", reasons.rows())
+                "electricity needs a country")
+    rejects.add(is_elec & place.rejected[country.codes], "country",
+                place.reason[country.codes])
 
     method = _Coded.of(data, "method").map(_method_or_reason)
     supplier = _numbers(data, "supplier_factor_kg_per_kwh")
@@ -319,9 +292,11 @@ def compute_facilities(
                 "waste rows need a material (e.g. general waste, paper, food)")
     rejects.add(is_waste & disposal.test(lambda d: d == ""), "disposal",
                 "waste rows need a disposal route (landfill, combustion, recycling ...)")
-    treatment = _Coded.of(data, "treatment").map(_parse_bool)
-    rejects.add((fam == "water") & treatment.test(lambda t: isinstance(t, str)), "treatment",
-                treatment.rows())
+    flag = _Coded.of(data, "treatment")
+    said = normalise("boolean", flag.values)  # missing: treated (the default)
+    treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"))
+    rejects.add((fam == "water") & said.rejected[flag.codes], "treatment",
+                said.reason[flag.codes])
 
     # one plan per distinct group of the rows still standing
     live = ~rejects.mask
@@ -397,21 +372,20 @@ def compute_facilities(
         order = np.lexsort((is_td, rows))
         rows, codes = rows[order], codes[order]
     results = _results(data, rows, codes, plans, notes, amount, supplier)
+    if (kind_note[rows] != "").any():  # a kind word read by choice (coal: industrial)
+        results["notes"] = join_notes(pd.Series(kind_note[rows], index=results.index),
+                                      results["notes"])
     return results, _rejects_frame(data, rejects)
 
 
 def _method_or_reason(value: Any) -> str:
-    try:
-        return normalise_method(value)
-    except InvalidActivityError as exc:
-        return str(exc)
+    word, reason, _ = normalise_one("electricity_method", value)
+    return reason or word or "location"
 
 
 def _cv_or_reason(value: Any) -> str:
-    try:
-        return normalise_cv(value)
-    except InvalidActivityError as exc:
-        return str(exc)
+    word, reason, _ = normalise_one("calorific_basis", value)
+    return reason or word or "gross"
 
 
 def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,

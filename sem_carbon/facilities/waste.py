@@ -19,9 +19,9 @@ import pint
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
+from ..vocabulary import clean
 from ._common import (
     Plan,
-    clean_name,
     closest,
     dimension_of,
     factor_key,
@@ -55,7 +55,7 @@ def resolve_material(fs: FactorSet, material: str) -> tuple[str, str]:
         No such material in the edition (close matches listed), or several match.
     """
     materials = _materials(fs)
-    cleaned = clean_name(material)
+    cleaned = clean(material)
     snake = cleaned.replace(" ", "_")
     for candidate in (MATERIAL_ALIASES.get(cleaned, ""), snake):
         if candidate in materials:

@@ -65,13 +65,15 @@ REASONS: dict[str, str] = {
     "calorific_basis": "unknown calorific-value basis {value}: use 'gross' or 'net'",
 }
 
-_NON_WORD = re.compile(r"[\W_]+")
+# separators: spaces, _ - / . , ; : and round brackets ("Natural-Gas (mains)"); brackets
+# and quotes of other kinds are kept, so a list or dict cell ("['air']") is no word
+_SEPARATORS = re.compile(r"[\s_\-/.,;:()]+")
 _UNIT_SPACE = re.compile(r"[\s_\-]+")
 
 
 def clean(value: Any) -> str:
     """The look-up form of a word: NFKC, case-folded, ``&`` as ``and``, every run of
-    characters other than letters and digits as one space (``""`` for None/NaN).
+    spaces, ``_ - / . , ; :`` and round brackets as one space (``""`` for None/NaN).
 
     Examples
     --------
@@ -81,7 +83,7 @@ def clean(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = unicodedata.normalize("NFKC", str(value)).casefold().replace("&", " and ")
-    return _NON_WORD.sub(" ", text).strip()
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def _clean_unit(value: Any) -> str:
@@ -187,12 +189,12 @@ def _lookup(kind: str, value: Any) -> _Result | None:
         if isinstance(value, int | float | np.integer | np.floating):
             if value != value:
                 return None
-            if float(value) in (0.0, 1.0):
+            if value in (0, 1):
                 return ("true" if value else "false"), "", "", {}
             return _unknown(kind, value)
         try:
             number = float(str(value).strip())
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
         else:
             if number in (0.0, 1.0):
