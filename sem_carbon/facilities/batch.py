@@ -29,8 +29,7 @@ from ..factors.catalogue import edition_with, resolve_edition
 from ..notes import join_notes
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
-from ..units import parse_unit
-from ..vocabulary import REASONS, normalise, normalise_one, row_years
+from ..vocabulary import normalise, normalise_one, read_unit, row_years
 from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
@@ -121,14 +120,8 @@ def _parse_unit(text: Any) -> pint.Unit | str:
     """A Unit, or the reason it is not one (unit words as the readers read them)."""
     if not _text(text):
         return "unit is missing: give the unit of amount (e.g. kWh, L, m^3, kg, t)"
-    unit, reason, _ = normalise_one("unit", text)
-    if reason:
-        return reason
-    try:
-        return parse_unit(unit)
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError):
-        return REASONS["unit"].replace("{value}", repr(_text(text)))
+    unit, reason = read_unit(text)
+    return reason or unit
 
 
 def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:

@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from ..vocabulary import normalise
+from ..vocabulary.core import _shown
 from .columns import ColumnPlan
 from .csvfile import text_dtype
 from .notes import RowNotes
@@ -598,7 +599,4 @@ def attach_extras(data: dict[str, Any], frame: pd.DataFrame, extras: Sequence[st
 def cell_repr(text: Any, size: int = 60) -> str:
     """``repr`` of a cell for a reason, cut to about ``size`` characters (the whole cell is
     in ``rejected.value``)."""
-    shown = repr(text)
-    if len(shown) <= size:
-        return shown
-    return f"{shown[:size - 5]}...{shown[-1]} ({len(str(text)):,} characters)"
+    return _shown(text, size)

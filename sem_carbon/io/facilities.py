@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..errors import InputFormatError
 from ..units import Q_, parse_unit
-from ..vocabulary import REASONS, clean, normalise, normalise_one, years_of_dates, yes_no
+from ..vocabulary import REASONS, clean, normalise, normalise_one, read_unit, years_of_dates, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
@@ -393,13 +393,11 @@ def _period_middle(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 def _unit_info(text: Any) -> tuple[str, str, str]:
     """(pint text, dimension among energy/volume/mass, problem) of a unit spelling."""
-    unit, reason, _ = normalise_one("unit", text)
+    parsed, reason = read_unit(text)
     if reason:
         return "", "", reason
-    try:
-        quantity = Q_(1.0, parse_unit(unit))
-    except Exception:
-        return "", "", REASONS["unit"].replace("{value}", cell_repr(text))
+    unit = normalise_one("unit", text)[0]
+    quantity = Q_(1.0, parsed)
     for dim in _DIMENSIONS:
         if quantity.check(dim):
             return unit, dim, ""

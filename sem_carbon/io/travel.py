@@ -66,8 +66,8 @@ from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..travel.cabins import CABINS, cabin_codes
 from ..travel.surface import road_keys
-from ..units import Q_, parse_unit
-from ..vocabulary import REASONS, normalise, normalise_one, yes_no
+from ..units import Q_
+from ..vocabulary import REASONS, normalise, read_unit, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import TRAVEL_OUTPUT, plan_columns
 from .common import (
@@ -601,13 +601,9 @@ def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) 
 
 def _km_per_unit(text: str) -> tuple[float, str]:
     """(km per unit, problem) for a unit text; problem is "" when fine."""
-    unit, ambiguous, _ = normalise_one("unit", text)
-    if ambiguous:
-        return np.nan, ambiguous
-    try:
-        parsed = parse_unit(unit)
-    except Exception:
-        return np.nan, f"unknown distance unit {cell_repr(text)}"
+    parsed, reason = read_unit(text)
+    if reason:
+        return np.nan, reason.replace("unknown unit", "unknown distance unit", 1)
     quantity = Q_(1.0, parsed)
     if not quantity.check("[length]"):
         return np.nan, f"{cell_repr(text)} is not a length unit"

@@ -23,6 +23,7 @@ from .core import (
     clean,
     normalise,
     normalise_one,
+    read_unit,
     yes_no,
 )
 from .years import row_years, years_of_dates
@@ -35,6 +36,7 @@ __all__ = [
     "clean",
     "normalise",
     "normalise_one",
+    "read_unit",
     "row_years",
     "years_of_dates",
     "yes_no",

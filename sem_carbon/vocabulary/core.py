@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import InputFormatError
 
 __all__ = ["KINDS", "REASONS", "Normalised", "aliases", "clean", "normalise",
-           "normalise_one", "yes_no"]
+           "normalise_one", "read_unit", "yes_no"]
 
 #: Vocabulary kinds -> data file.
 KINDS: dict[str, str] = {
@@ -156,9 +156,14 @@ def _fuel_keys() -> frozenset[str]:
         return frozenset()
 
 
-def _shown(value: Any) -> str:
-    text = str(value).strip()
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+def _shown(value: Any, size: int = 60) -> str:
+    """``repr`` of a word for a reason, cut to about ``size`` characters (the whole cell
+    is in ``rejected.value``)."""
+    text = value.strip() if isinstance(value, str) else value
+    shown = repr(text)
+    if len(shown) <= size:
+        return shown
+    return f"{shown[:size - 5]}...{shown[-1]} ({len(str(text)):,} characters)"
 
 
 # (canonical, reason, note, extra) of one present value
@@ -327,6 +332,31 @@ def normalise_one(kind: str, value: Any) -> tuple[str, str, str]:
         return _one_cached(kind, value)
     result = _lookup(kind, value)
     return ("", "", "") if result is None else result[:3]
+
+
+def read_unit(text: Any) -> tuple[Any, str]:
+    """(pint Unit, "") of a unit word, or (None, the reject reason): the one unit reading
+    of readers and batch calculators (aliases of ``data/units.csv``, then pint).
+
+    Parameters
+    ----------
+    text : object
+        The unit as written (``kwh``, ``m3``, ``US_liquid_gallon`` ...).
+    """
+    from ..errors import UnitError
+    from ..units import parse_unit
+
+    unit, reason, _ = normalise_one("unit", text)
+    if reason:
+        return None, reason
+    try:
+        return parse_unit(unit), ""
+    except Exception as exc:
+        reason = REASONS["unit"].replace("{value}", _shown(text))
+        detail = str(exc).split(" (a unit is")[0]  # the guard's own explanation, if any
+        if isinstance(exc, UnitError) and " is not a unit: " in detail:
+            reason += ": " + detail.split(" is not a unit: ", 1)[1]
+        return None, reason
 
 
 def yes_no(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
