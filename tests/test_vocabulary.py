@@ -131,7 +131,7 @@ def test_every_facilities_alias_gets_one_verdict(tmp_path, column):
                                    column)
     _assert_same(by_file, by_frame, values)
     verdicts = [by_file[i + 2][0] for i in range(len(values))]
-    assert verdicts.count("ok") > len(values) // 2, "most aliases of a table compute"
+    assert verdicts.count("ok") * 2 >= len(values), "most aliases of a table compute"
 
 
 _JUNK = st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),

@@ -204,16 +204,19 @@ def _lookup(kind: str, value: Any) -> _Result | None:
         else:
             if number in (0.0, 1.0):
                 return ("true" if number else "false"), "", "", {}
+    if value is None or (isinstance(value, float) and value != value) \
+            or not str(value).strip():
+        return None  # missing; a word of separators only ("----") is no word: unknown
     if kind == "unit":
         key = _clean_unit(value)
         if not key:
-            return None
+            return _unknown(kind, value)
         entry = aliases(kind).get(key)
         return _from_entry(entry, value) if entry else (" ".join(str(value).split()), "", "",
                                                         {})
     key = clean(value)
     if not key:
-        return None
+        return _unknown(kind, value)
     if kind == "country":
         from ..geo.countries import normalise_country
 
