@@ -26,6 +26,8 @@ import pint
 
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
+from ..io.parse import cell_text
+from ..io.rejects import Rejections
 from ..notes import join_notes
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
@@ -48,23 +50,6 @@ REJECT_COLUMNS = list(SCHEMA_REJECT_COLUMNS)
 
 _DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
                    "refrigerant": "gas", "water": "unit", "waste": "material"}
-class _Rejects:
-    """First reason per row wins."""
-
-    def __init__(self, n: int):
-        self.column = np.full(n, "", dtype=object)
-        self.reason = np.full(n, "", dtype=object)
-        self.mask = np.zeros(n, dtype=bool)
-
-    def add(self, rows: np.ndarray, column: str | np.ndarray, reason: str | np.ndarray) -> None:
-        rows = np.asarray(rows, dtype=bool) & ~self.mask
-        if not rows.any():
-            return
-        self.column[rows] = column if isinstance(column, str) else np.asarray(column)[rows]
-        self.reason[rows] = reason if isinstance(reason, str) else np.asarray(reason)[rows]
-        self.mask |= rows
-
-
 class _Coded:
     """A column as codes into its distinct values: per-value work, per-row numpy."""
 
@@ -110,15 +95,9 @@ class _Coded:
         return _Coded(codes.astype(np.int64, copy=False)[self.codes], values)
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def _parse_unit(text: Any) -> pint.Unit | str:
     """A Unit, or the reason it is not one (unit words as the readers read them)."""
-    if not _text(text):
+    if not cell_text(text):
         return "unit is missing: give the unit of amount (e.g. kWh, L, m^3, kg, t)"
     unit, reason = read_unit(text)
     return reason or unit
@@ -216,19 +195,24 @@ def compute_facilities(
     """
     assessment = normalise_assessment(gwp)
     n = len(data)
-    rejects = _Rejects(n)
+    rejects = Rejections(data["source_row"].to_numpy() if "source_row" in data.columns
+                         else np.arange(n) + 2, first_only=True)
+
+    def reject(mask: np.ndarray, column: str, reason: str | np.ndarray) -> None:
+        cells = data[column].reset_index(drop=True) if column in data.columns else ""
+        rejects.add(mask, column, cells, reason)
 
     amount = _numbers(data, "amount")
     missing = np.isnan(amount)
-    rejects.add(missing, "amount", "amount is missing or not a number")
-    rejects.add(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
+    reject(missing, "amount", "amount is missing or not a number")
+    reject(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
     negative = np.less(amount, 0, where=np.isfinite(amount), out=np.zeros(n, dtype=bool))
-    rejects.add(negative, "amount", "amount is negative: facilities amounts must be >= 0")
+    reject(negative, "amount", "amount is negative: facilities amounts must be >= 0")
 
     raw_kind = _Coded.of(data, "kind")
     words = normalise("facility_kind", raw_kind.values)
-    rejects.add(words.missing[raw_kind.codes], "kind", "missing kind")
-    rejects.add(words.rejected[raw_kind.codes], "kind", words.reason[raw_kind.codes])
+    reject(words.missing[raw_kind.codes], "kind", "missing kind")
+    reject(words.rejected[raw_kind.codes], "kind", words.reason[raw_kind.codes])
     kind = _Coded(raw_kind.codes, words.value).compact()
     kind_note = words.note[raw_kind.codes]
     family = kind.map(lambda k: facility_family(k) if k else "")
@@ -237,7 +221,7 @@ def compute_facilities(
     unit_raw = _Coded.of(data, "unit")
     unit = unit_raw.map(_parse_unit)
     bad_unit = unit.map(lambda u: u if isinstance(u, str) else "")
-    rejects.add(bad_unit.test(bool), "unit", bad_unit.rows())
+    reject(bad_unit.test(bool), "unit", bad_unit.rows())
 
     year = _years(data, year_column)
     year_codes, year_values = pd.factorize(year)
@@ -251,44 +235,44 @@ def compute_facilities(
     is_elec = fam == "electricity"
     is_waste = fam == "waste"
     country = _Coded.of(data, "country")
-    text = country.map(_text)
+    text = country.map(cell_text)
     place = normalise("country", country.values)  # suggestions: distinct unknowns only
     known = ~place.missing & ~place.rejected
     country_code = _Coded(country.codes, place.value)
-    rejects.add(is_elec & text.test(lambda t: t == ""), "country",
+    reject(is_elec & text.test(lambda t: t == ""), "country",
                 "electricity needs a country")
-    rejects.add(is_elec & place.rejected[country.codes], "country",
+    reject(is_elec & place.rejected[country.codes], "country",
                 place.reason[country.codes])
 
     method = _Coded.of(data, "method").map(_method_or_reason)
     supplier = _numbers(data, "supplier_factor_kg_per_kwh")
     if is_elec.any():
         bad = method.test(lambda m: m not in ("location", "market"))
-        rejects.add(is_elec & bad, "method", method.rows())
+        reject(is_elec & bad, "method", method.rows())
         market = is_elec & method.test(lambda m: m == "market")
-        rejects.add(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
+        reject(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
                     "market-based electricity needs supplier_factor_kg_per_kwh (the "
                     "supplier's or certificate's factor in kgCO2e/kWh)")
-        rejects.add(market & np.less(supplier, 0, where=np.isfinite(supplier),
+        reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
                                      out=np.zeros(n, dtype=bool)),
                     "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
     has_supplier = np.isfinite(supplier) & is_elec
     cv = _Coded.of(data, "cv").map(_cv_or_reason)
-    rejects.add((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
+    reject((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
                 cv.rows())
-    gas = _Coded.of(data, "gas").map(_text)
-    rejects.add((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
+    gas = _Coded.of(data, "gas").map(cell_text)
+    reject((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
                 "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
-    material = _Coded.of(data, "material").map(_text)
-    disposal = _Coded.of(data, "disposal").map(_text)
-    rejects.add(is_waste & material.test(lambda m: m == ""), "material",
+    material = _Coded.of(data, "material").map(cell_text)
+    disposal = _Coded.of(data, "disposal").map(cell_text)
+    reject(is_waste & material.test(lambda m: m == ""), "material",
                 "waste rows need a material (e.g. general waste, paper, food)")
-    rejects.add(is_waste & disposal.test(lambda d: d == ""), "disposal",
+    reject(is_waste & disposal.test(lambda d: d == ""), "disposal",
                 "waste rows need a disposal route (landfill, combustion, recycling ...)")
     flag = _Coded.of(data, "treatment")
     said = normalise("boolean", flag.values)  # missing: treated (the default)
     treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"))
-    rejects.add((fam == "water") & said.rejected[flag.codes], "treatment",
+    reject((fam == "water") & said.rejected[flag.codes], "treatment",
                 said.reason[flag.codes])
 
     # one plan per distinct group of the rows still standing
@@ -350,7 +334,8 @@ def compute_facilities(
                         dtype=object)
         whys = np.array([failed.get(g, ("", ""))[1] for g in range(n_groups)] + [""],
                         dtype=object)
-        rejects.add(hit, cols[group], whys[group])
+        for name in np.unique(cols[group][hit]):  # one column per failed group
+            reject(hit & (cols[group] == name), str(name), whys[group])
 
     ok = ~rejects.mask
     rows = np.flatnonzero(ok)
@@ -368,7 +353,7 @@ def compute_facilities(
     if (kind_note[rows] != "").any():  # a kind word read by choice (coal: industrial)
         results["notes"] = join_notes(pd.Series(kind_note[rows], index=results.index),
                                       results["notes"])
-    return results, _rejects_frame(data, rejects)
+    return results, rejects.frame(data.index)
 
 
 def _method_or_reason(value: Any) -> str:
@@ -476,17 +461,3 @@ def _results(data: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
         index=index,
     )
     return frame[RESULT_COLUMNS]
-
-
-def _rejects_frame(data: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
-    rows = np.flatnonzero(rejects.mask)
-    source_row = (data["source_row"].to_numpy()[rows] if "source_row" in data.columns
-                  else rows + 2)
-    columns = rejects.column[rows]
-    values = np.full(len(rows), "", dtype=object)
-    for name in np.unique(columns.astype(str)):
-        if name in data.columns:
-            hit = columns == name
-            values[hit] = [_text(v) for v in data[name].to_numpy(dtype=object)[rows[hit]]]
-    return pd.DataFrame({"source_row": source_row, "column": columns, "value": values,
-                         "reason": rejects.reason[rows]}, index=data.index[rows])[REJECT_COLUMNS]

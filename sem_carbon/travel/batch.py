@@ -17,9 +17,10 @@ from ..factors.lookup import lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_notes
+from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
-from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
+from ..schema import TRAVEL_RESULTS
 from ..vocabulary import normalise, yes_no
 from .air import compute_air
 from .cabins import cabin_codes
@@ -44,26 +45,34 @@ def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
 
 
 class _Collector:
-    """Gathers result blocks and rejects while the modes are computed."""
+    """Gathers result blocks and rejects while the modes are computed.
 
-    def __init__(self) -> None:
+    Rejects go to one :class:`~sem_carbon.io.rejects.Rejections` (first problem of a row);
+    :attr:`where` holds the positions in the whole table of the rows of the mode being
+    computed.
+    """
+
+    def __init__(self, data: pd.DataFrame) -> None:
         self.blocks: list[pd.DataFrame] = []
-        self.rejects: list[pd.DataFrame] = []
+        self.rejections = Rejections(_column(data, "source_row", -1).to_numpy(),
+                                     first_only=True)
+        self.where = np.arange(len(data))
 
     def reject(self, rows: pd.DataFrame, mask: np.ndarray, column: str, values: object,
                reason: object) -> None:
-        if not np.any(mask):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
             return
-        n = int(np.sum(mask))
-        self.rejects.append(pd.DataFrame({
-            "source_row": _column(rows, "source_row", -1).to_numpy()[mask],
-            "column": column,
-            "value": (values[mask].to_numpy(dtype=object) if isinstance(values, pd.Series)
-                      else np.broadcast_to(np.asarray(values, dtype=object), (len(rows),))[mask]
-                      if np.ndim(values) else [values] * n),
-            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (len(rows),))[mask]
-            if np.ndim(reason) else [reason] * n,
-        }))
+
+        def per_row(given: object) -> object:
+            if isinstance(given, pd.Series):
+                return given.to_numpy(dtype=object)[mask]
+            if np.ndim(given):
+                return np.broadcast_to(np.asarray(given, dtype=object), (len(rows),))[mask]
+            return given
+
+        self.rejections.add_positions(self.where[mask], column, per_row(values),
+                                      per_row(reason))
 
     def add(self, index: pd.Index, **columns: object) -> None:
         # repeated text is stored as categoricals: cheap to build, small in memory
@@ -109,7 +118,7 @@ def compute_travel(
     rejects : DataFrame
         ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
-    out = _Collector()
+    out = _Collector(data)
     # factorise the mode column once and clean its few distinct values; a table of one
     # mode (the usual flight log) is passed on whole, without a copy
     words = normalise("mode", _column(data, "mode", ""))
@@ -117,6 +126,7 @@ def compute_travel(
     for name in dict.fromkeys(modes.tolist()):  # distinct modes only
         mask = modes == name
         rows = data if mask.all() else data[mask]
+        out.where = np.flatnonzero(mask)
         if name == "air":
             _air(rows, fs, out, radiative_forcing and not co2_only, haul, co2_only, air_method)
         elif name == "rail":
@@ -136,9 +146,7 @@ def compute_travel(
         results = pd.DataFrame(columns=list(RESULT_COLUMNS))
     if list(results.columns) != list(RESULT_COLUMNS):
         results = results.reindex(columns=list(RESULT_COLUMNS))
-    rejects = (pd.concat(out.rejects, ignore_index=True) if out.rejects
-               else pd.DataFrame(columns=list(REJECT_COLUMNS)))
-    return results, rejects
+    return results, out.rejections.frame()
 
 
 def _air(rows: pd.DataFrame, fs: FactorSet, out: _Collector, rf: bool, haul: str,

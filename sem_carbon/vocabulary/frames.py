@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..io.rejects import Rejections
 from ..notes import join_notes
-from ..schema import REJECT_COLUMNS
 from .core import normalise
 
 __all__ = ["canonical_words"]
@@ -45,15 +45,12 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         ``source_row``, ``column``, ``value``, ``reason`` (the first problem of a row).
     """
     n = len(data)
-    reason = np.full(n, "", dtype=object)
-    column = np.full(n, "", dtype=object)
+    rejects = Rejections(data["source_row"].to_numpy(), first_only=True)
     notes: list[np.ndarray] = []
     data = data.copy(deep=False)
 
     def reject(mask: np.ndarray, name: str, why: np.ndarray) -> None:
-        mask = mask & (reason == "")
-        reason[mask] = why[mask]
-        column[mask] = name
+        rejects.add(mask, name, data[name].reset_index(drop=True), why)
 
     def read(name: str, vocabulary: str, rows: np.ndarray) -> np.ndarray | None:
         if name not in data.columns:
@@ -101,14 +98,4 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         lead = data["notes"] if "notes" in data.columns else None
         data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
                                                       for p in notes)), dtype=object)
-    bad = reason != ""
-    if not bad.any():
-        return data, pd.DataFrame(columns=list(REJECT_COLUMNS))
-    values = np.full(n, "", dtype=object)
-    for name in np.unique(column[bad]):
-        hit = bad & (column == name)
-        values[hit] = [str(v).strip() for v in data[name].to_numpy(dtype=object)[hit]]
-    rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[bad],
-                             "column": column[bad], "value": values[bad],
-                             "reason": reason[bad]})
-    return data.loc[~bad], rejected
+    return data.loc[~rejects.mask], rejects.frame()
