@@ -13,7 +13,6 @@ References
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
+from ..vocabulary import clean
 
 __all__ = [
     "ROAD_VEHICLES",
@@ -52,17 +52,15 @@ _FUEL_ALIASES = {
 }
 
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
 def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
-    """Apply ``func`` to each distinct cleaned text of ``values`` (lower case, single
-    spaces) and spread the results back: cost grows with distinct values, not rows."""
+    """Apply ``func`` to each distinct text of ``values`` in
+    :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows
+    with distinct values, not rows."""
     arr = np.atleast_1d(np.asarray(values, dtype=object))
     text = pd.Series(arr, dtype=object).fillna("").astype(str).to_numpy(dtype=str)
     uniques, inverse = np.unique(text, return_inverse=True)
     mapped = np.array(
-        [func(_SEPARATORS.sub(" ", u.strip().lower())) for u in uniques] + [None], dtype=object
+        [func(clean(u)) for u in uniques] + [None], dtype=object
     )[:-1]
     return mapped[inverse.reshape(-1)]
 
