@@ -22,7 +22,6 @@ from ..vocabulary import aliases, clean, normalise_one
 from ._common import closest, reject_as
 
 __all__ = [
-    "MATERIAL_ALIASES",
     "facility_family",
     "fuel_candidates",
     "normalise_cv",
@@ -44,45 +43,6 @@ def fuel_candidates(kind: str) -> tuple[tuple[str, ...], str]:
         if entry.verdict == "note" else ""
     return tuple(entry.canonical.split("|")), note
 
-
-#: Friendly waste materials -> DESNZ material keys.
-MATERIAL_ALIASES: dict[str, str] = {
-    "general waste": "commercial_and_industrial_waste",
-    "general": "commercial_and_industrial_waste",
-    "mixed waste": "commercial_and_industrial_waste",
-    "commercial waste": "commercial_and_industrial_waste",
-    "office waste": "commercial_and_industrial_waste",
-    "residual waste": "commercial_and_industrial_waste",
-    "commercial and industrial": "commercial_and_industrial_waste",
-    "household waste": "household_residual_waste",
-    "household residual": "household_residual_waste",
-    "municipal": "municipal_waste", "municipal solid waste": "municipal_waste",
-    "msw": "municipal_waste",
-    "paper": "paper_and_board_paper", "paper and board": "paper_and_board_mixed",
-    "mixed paper": "paper_and_board_mixed", "paper and cardboard": "paper_and_board_mixed",
-    "cardboard": "paper_and_board_board", "board": "paper_and_board_board",
-    "food": "organic_food_and_drink_waste", "food waste": "organic_food_and_drink_waste",
-    "food and drink": "organic_food_and_drink_waste",
-    "food and drink waste": "organic_food_and_drink_waste",
-    "garden waste": "organic_garden_waste", "green waste": "organic_garden_waste",
-    "organic": "organic_mixed_food_and_garden_waste",
-    "organic waste": "organic_mixed_food_and_garden_waste",
-    "plastic": "plastics_average_plastics", "plastics": "plastics_average_plastics",
-    "mixed plastics": "plastics_average_plastics",
-    "plastic film": "plastics_average_plastic_film",
-    "rigid plastic": "plastics_average_plastic_rigid",
-    "pet": "plastics_pet_incl_forming", "hdpe": "plastics_hdpe_incl_forming",
-    "pp": "plastics_pp_incl_forming", "pvc": "plastics_pvc_incl_forming",
-    "ps": "plastics_ps_incl_forming", "ldpe": "plastics_ldpe_and_lldpe_incl_forming",
-    "aluminium": "metal_aluminium_cans_and_foil_excl_forming",
-    "aluminum": "metal_aluminium_cans_and_foil_excl_forming",
-    "aluminium cans": "metal_aluminium_cans_and_foil_excl_forming",
-    "cans": "metal_mixed_cans", "mixed cans": "metal_mixed_cans",
-    "steel cans": "metal_steel_cans", "scrap metal": "metal_scrap_metal",
-    "weee": "weee_mixed", "e waste": "weee_mixed", "ewaste": "weee_mixed",
-    "electronics": "weee_mixed", "electrical items": "weee_mixed",
-    "fridges": "weee_fridges_and_freezers", "textiles": "clothing",
-}
 
 @lru_cache(maxsize=4096)
 def facility_family(kind: str) -> str:

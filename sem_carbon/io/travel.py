@@ -705,8 +705,7 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
         if raw is not None:  # the cell as written where the source names the vehicle
             named = unknown & given_vocab.present
             shown[named] = raw[named].to_numpy(dtype=object)
-        rej.add(unknown, cols.label("vehicle"), shown,
-                "unknown vehicle (expected car, taxi, bus, coach or motorbike)")
+        rej.add(unknown, cols.label("vehicle"), shown, REASONS["vehicle"])
     return (Coded(vehicle_ids, vehicle_keys),
             Coded(fuel_ids, np.asarray(keys["fuel"], dtype=object)))
 

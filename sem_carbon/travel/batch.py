@@ -21,7 +21,7 @@ from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import TRAVEL_RESULTS
-from ..vocabulary import normalise, yes_no
+from ..vocabulary import REASONS, normalise, yes_no
 from .air import compute_air
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
@@ -285,7 +285,7 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
                        default, vehicle)
     fuel = _column(rows, "fuel", "").fillna("").to_numpy(dtype=object)
     keys = road_keys(vehicle, fuel)
-    out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, "unknown vehicle")
+    out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, REASONS["vehicle"])
     ok &= keys["vehicle"] != ""
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)

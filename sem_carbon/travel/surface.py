@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
-from ..vocabulary import clean
+from ..vocabulary import aliases, clean
 
 __all__ = [
     "ROAD_VEHICLES",
@@ -37,21 +37,6 @@ ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
     "bus": ("average_local", "passenger_km", ""),
     "coach": ("", "passenger_km", ""),
 }
-_VEHICLE_ALIASES = {
-    "car": "car", "cars": "car", "rental car": "car", "hire car": "car", "private car": "car",
-    "motorbike": "motorbike", "motorcycle": "motorbike", "scooter": "motorbike",
-    "taxi": "taxi", "cab": "taxi", "uber": "taxi",
-    "bus": "bus", "local bus": "bus", "coach": "coach",
-}
-_FUEL_ALIASES = {
-    None: "unknown", "": "unknown", "unknown": "unknown", "petrol": "petrol",
-    "gasoline": "petrol", "diesel": "diesel", "hybrid": "hybrid",
-    "plug in hybrid": "plugin_hybrid", "plugin hybrid": "plugin_hybrid",
-    "phev": "plugin_hybrid", "electric": "battery_electric", "battery electric": "battery_electric",
-    "bev": "battery_electric", "ev": "battery_electric", "cng": "cng", "lpg": "lpg",
-}
-
-
 def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
     """Apply ``func`` to each distinct text of ``values`` in
     :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows
@@ -71,11 +56,13 @@ def road_keys(vehicle: object, fuel: object = None, size: object = None) -> dict
     Unknown vehicles get an empty vehicle key (no factor matches, so the row is rejected
     by the caller with the value named).
     """
-    v = map_unique(vehicle, lambda x: _VEHICLE_ALIASES.get(x, ""))
+    vehicles, fuels = aliases("vehicle"), aliases("road_fuel")
+    v = map_unique(vehicle, lambda x: vehicles[x].canonical if x in vehicles else "")
     n = len(v)
     fuel_arr = np.broadcast_to(np.asarray(fuel if fuel is not None else "", dtype=object), (n,))
     size_arr = np.broadcast_to(np.asarray(size if size is not None else "", dtype=object), (n,))
-    fuel_clean = map_unique(fuel_arr, lambda f: _FUEL_ALIASES.get(f, f.replace(" ", "_")))
+    fuel_clean = map_unique(fuel_arr, lambda f: fuels[f].canonical if f in fuels
+                            else f.replace(" ", "_") or "unknown")
     size_clean = map_unique(size_arr, lambda x: x.replace(" ", "_"))
     default_size = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[0])
     basis = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[1])

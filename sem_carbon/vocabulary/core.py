@@ -39,6 +39,9 @@ KINDS: dict[str, str] = {
     "rail_kind": "rail_kinds.csv",
     "electricity_method": "electricity_methods.csv",
     "calorific_basis": "calorific_bases.csv",
+    "vehicle": "vehicles.csv",
+    "road_fuel": "road_fuels.csv",
+    "material": "materials.csv",
 }
 
 _FUEL_KIND_HELP = ("electricity, district_heat, onsite_heat, refrigerant, water, waste, or a "
@@ -63,6 +66,9 @@ REASONS: dict[str, str] = {
                   "underground)"),
     "electricity_method": "unknown method (expected location or market)",
     "calorific_basis": "unknown calorific-value basis {value}: use 'gross' or 'net'",
+    "vehicle": "unknown vehicle (expected car, taxi, bus, coach or motorbike)",
+    "road_fuel": "unknown car fuel {value}",
+    "material": "unknown waste material {value}",
 }
 
 # separators: spaces, _ - / . , ; : and round brackets ("Natural-Gas (mains)"); brackets
