@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..io.rejects import Rejections
 from ..notes import join_notes
-from .core import normalise
+from .core import Normalised, normalise
 
 __all__ = ["canonical_words"]
 
@@ -52,10 +52,10 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     def reject(mask: np.ndarray, name: str, why: np.ndarray) -> None:
         rejects.add(mask, name, data[name].reset_index(drop=True), why)
 
-    def read(name: str, vocabulary: str, rows: np.ndarray) -> np.ndarray | None:
-        if name not in data.columns:
-            return None
-        out = normalise(vocabulary, data[name])
+    def read(name: str, vocabulary: str, rows: np.ndarray) -> None:
+        out = _words(vocabulary, data[name]) if name in data.columns else None
+        if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
+            return
         reject(rows & out.rejected, name, out.reason)
         notes.append(np.where(rows, out.note, ""))
         if vocabulary == "boolean":
@@ -63,16 +63,13 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         else:
             data[name] = np.where(rows & ~out.missing & ~out.rejected, out.value,
                                   data[name].to_numpy(dtype=object))
-        return out.value
 
     every = np.ones(n, dtype=bool)
     if kind == "travel":
-        main = "mode"
-        out = normalise("mode", data["mode"]) if "mode" in data.columns else None
+        main, checks = "mode", _TRAVEL
+        out = _words("mode", data["mode"]) if "mode" in data.columns else None
         if out is not None:
-            reject(out.rejected, "mode", out.reason)
-            data["mode"] = np.where(out.rejected | out.missing,
-                                    data["mode"].to_numpy(dtype=object), out.value)
+            read("mode", "mode", every)
             for implied in ("vehicle", "rail_kind"):
                 words = out.extra[implied]
                 if (words != "").any():
@@ -81,16 +78,9 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
                     empty = pd.isna(given) | (pd.Series(given, dtype=object)
                                               .astype(str).str.strip() == "").to_numpy()
                     data[implied] = np.where(empty & (words != ""), words, given)
-        checks = _TRAVEL
     else:
-        main = "kind"
-        if "kind" in data.columns:
-            out = normalise("facility_kind", data["kind"])
-            reject(out.rejected, "kind", out.reason)
-            notes.append(out.note)
-            data["kind"] = np.where(out.rejected | out.missing,
-                                    data["kind"].to_numpy(dtype=object), out.value)
-        checks = _FACILITIES
+        main, checks = "kind", _FACILITIES
+        read("kind", "facility_kind", every)
     of = data[main].to_numpy(dtype=object) if main in data.columns else np.full(n, "")
     for name, vocabulary, only in checks:
         read(name, vocabulary, every if only is None else of == only)
@@ -99,3 +89,27 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
                                                       for p in notes)), dtype=object)
     return data.loc[~rejects.mask], rejects.frame()
+
+
+def _words(vocabulary: str, column: pd.Series) -> Normalised | None:
+    """:func:`normalise` of a column, or None when every value is canonical already
+    (worked out on the distinct values: a canonical column is not copied)."""
+    if vocabulary == "boolean" and pd.api.types.is_bool_dtype(column.dtype) \
+            and not column.isna().any():
+        return None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    raw = np.asarray(uniques, dtype=object)
+    out = normalise(vocabulary, pd.Series(raw, dtype=object))
+    same = out.missing | np.array([isinstance(u, bool | np.bool_) or u == v
+                                   for u, v in zip(raw, out.value, strict=True)], dtype=bool)
+    if same.all() and not (out.note != "").any() \
+            and not any((e != "").any() for e in out.extra.values()):
+        return None
+    at = np.where(codes < 0, len(raw), codes)
+
+    def spread(values: np.ndarray, fill: object) -> np.ndarray:
+        return np.append(values, np.asarray([fill], dtype=values.dtype))[at]
+
+    return Normalised(spread(out.value, ""), spread(out.missing, True),
+                      spread(out.reason, ""), spread(out.note, ""),
+                      {k: spread(v, "") for k, v in out.extra.items()})
