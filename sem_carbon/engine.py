@@ -33,6 +33,8 @@ from .schema import (
     SOURCE_COLUMNS,
     inventory_columns,
 )
+from .vocabulary import row_years
+from .vocabulary.frames import canonical_words
 
 __all__ = ["Options", "compute_tables", "layout"]
 
@@ -86,6 +88,10 @@ def _as_tables(tables: Any) -> list[_Input]:
             name = "DataFrame"
             rows_read = int(data["source_row"].nunique())
             data, rejected = _read_dates(data)
+            data, unread = canonical_words(kind, data)  # words as the readers read them
+            if len(unread):
+                rejected = pd.concat([rejected, unread], ignore_index=True) \
+                    if len(rejected) else unread
         elif hasattr(item, "data") and hasattr(item, "rejected"):
             kind = str(getattr(item, "kind", "travel"))
             data, rejected = item.data, item.rejected
@@ -133,18 +139,6 @@ def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return data.loc[~parsed.bad], rejected
 
 
-def _year_of(data: pd.DataFrame) -> np.ndarray:
-    if "year" in data.columns:
-        year = pd.to_numeric(data["year"], errors="coerce")
-    else:
-        year = pd.Series(np.nan, index=data.index)
-    if "date" in data.columns:
-        dates = data["date"]
-        if not pd.api.types.is_datetime64_any_dtype(dates):
-            dates, _ = _read_dates(data[["source_row", "date"]].copy())
-            dates = dates["date"].reindex(data.index)
-        year = year.fillna(dates.dt.year)
-    return year.to_numpy(dtype=float)
 
 
 def compute_tables(tables: Any, factors: str | FactorSet | None = None,
@@ -176,7 +170,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             reject_blocks.append(item.rejected.assign(**mark))
         if data.empty:
             continue
-        years = _year_of(data)
+        years = row_years(data)
         if factors is not None:
             groups = [(load_factors(factors), np.ones(len(data), bool), "")]
         else:
@@ -404,7 +398,7 @@ def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,
                          index=results.index)
 
     year = (inputs["year"] if "year" in inputs.columns and not inputs["year"].isna().any()
-            else pd.Series(_year_of(inputs), index=inputs.index))
+            else pd.Series(row_years(inputs), index=inputs.index))
     given = {"table": constant(kind), "source": constant(source or kind),
              # nullable when an explicit edition computed undated rows
              "year": year.astype("int64" if not year.isna().any() else "Int64")}

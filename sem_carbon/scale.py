@@ -54,6 +54,7 @@ from .schema import (
     inventory_columns,
 )
 from .units import Q_, parse_unit
+from .vocabulary import row_years
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import dask.dataframe as dd
@@ -192,11 +193,7 @@ def _ensure_editions(ids: set[str]) -> None:
 
 
 def _years(data: pd.DataFrame) -> np.ndarray:
-    year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
-            else pd.Series(np.nan, index=data.index))
-    if "date" in data.columns:
-        year = year.fillna(pd.to_datetime(data["date"], errors="coerce").dt.year)
-    values = year.to_numpy(dtype=float)
+    values = row_years(data)  # the one date policy (day first), as the engine reads it
     return np.unique(values[~np.isnan(values)])
 
 

@@ -178,7 +178,7 @@ def test_same_rows_totals_and_groupings_as_in_memory(client, log, in_memory):
     assert in_memory.data["notes"].astype(str).str.contains(
         "desnz-2018 has no hotel factors; used desnz-2019").any()
     reasons = " ".join(in_memory.rejected["reason"].astype(str))
-    for reason in ("unknown airport", "unknown travel mode", "nights", "no date or year",
+    for reason in ("unknown airport", "unknown mode", "nights", "no date or year",
                    "another leg of this source row was rejected"):
         assert reason in reasons
 

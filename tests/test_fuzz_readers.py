@@ -802,11 +802,11 @@ def test_unhashable_cells_are_rejected_not_crashing(tmp_path):
     assert _rejected(legs) == [[2, "origin", "['GVA']", "unknown airport code"]]
     facilities = sc.read_facilities(parquet)
     assert facilities.rejected["reason"].tolist() == ["unknown kind (expected electricity, "
-                                                      "natural_gas, diesel, petrol, lpg, "
-                                                      "burning_oil, gas_oil, fuel_oil, coal, "
-                                                      "wood_pellets, district_heat, "
-                                                      "refrigerant, water, waste or a DESNZ "
-                                                      "fuel name)", "missing kind"]
+                                                      "district_heat, onsite_heat, refrigerant, "
+                                                      "water, waste, or a fuel: natural_gas, "
+                                                      "diesel, petrol, lpg, burning_oil, "
+                                                      "gas_oil, fuel_oil, coal, wood_pellets or "
+                                                      "another DESNZ fuel name)", "missing kind"]
 
 
 def test_thousands_of_extra_columns():

@@ -13,7 +13,6 @@ do the same float operations and give identical numbers.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -33,7 +32,6 @@ __all__ = [
     "UK_ONLY",
     "Plan",
     "apply_plans",
-    "clean_name",
     "closest",
     "describe_dimension",
     "dimension_of",
@@ -58,7 +56,6 @@ KGCO2E = ureg.Unit("kgCO2e")
 #: Per-gas columns published by DESNZ.
 GASES = ("co2", "ch4", "n2o")
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _DIMENSIONS = {
     "energy": ureg.get_dimensionality("[energy]"),
     "volume": ureg.get_dimensionality("[volume]"),
@@ -155,14 +152,6 @@ def apply_plans(amount: np.ndarray, codes: np.ndarray, plans: Sequence[Plan],
     out["biogenic"] = amount * np.array([p.biogenic for p in plans], dtype=float)[codes]
     out["memo"] = amount * np.array([p.memo for p in plans], dtype=float)[codes]
     return out
-
-
-def clean_name(value: Any) -> str:
-    """Lower case, every run of non-alphanumerics as one space (``"Natural-Gas "`` ->
-    ``"natural gas"``)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return _NON_WORD.sub(" ", str(value).lower()).strip()
 
 
 def closest(wanted: str, choices: Iterable[str], n: int = 5) -> str:

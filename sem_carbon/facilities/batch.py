@@ -24,18 +24,19 @@ import numpy as np
 import pandas as pd
 import pint
 
-from ..errors import InvalidActivityError
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
-from ..geo.countries import normalise_country, suggest
+from ..io.parse import cell_text
+from ..io.rejects import Rejections
+from ..notes import join_notes
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
-from ..units import parse_unit
-from ._common import UK_ONLY, Plan, apply_plans, clean_name, error_types, uk_factor_note
+from ..vocabulary import normalise, normalise_one, read_unit, row_years
+from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
 from .heat import heat_plan, heat_td_plan
-from .names import facility_family, normalise_cv, normalise_heat_kind, normalise_method
+from .names import facility_family, normalise_heat_kind
 from .refrigerants import GWP_EDITION, normalise_assessment, refrigerant_plan
 from .waste import waste_plan
 from .water import water_plan
@@ -49,35 +50,6 @@ REJECT_COLUMNS = list(SCHEMA_REJECT_COLUMNS)
 
 _DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
                    "refrigerant": "gas", "water": "unit", "waste": "material"}
-_TRUE = {"true", "yes", "y", "1", "t"}
-
-#: Spellings common in meter and invoice data that pint does not parse (case-insensitive).
-UNIT_SPELLINGS: dict[str, str] = {
-    "m3": "m^3", "cubic metres": "m^3", "cubic meters": "m^3", "cubic metre": "m^3",
-    "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "gj": "GJ", "mj": "MJ",
-    "litres": "L", "liters": "L", "litre": "L", "liter": "L", "ltr": "L", "ltrs": "L",
-    "tonnes": "t", "tonne": "t", "metric tons": "t", "kgs": "kg", "kilos": "kg",
-}
-_FALSE = {"false", "no", "n", "0", "f"}
-
-
-class _Rejects:
-    """First reason per row wins."""
-
-    def __init__(self, n: int):
-        self.column = np.full(n, "", dtype=object)
-        self.reason = np.full(n, "", dtype=object)
-        self.mask = np.zeros(n, dtype=bool)
-
-    def add(self, rows: np.ndarray, column: str | np.ndarray, reason: str | np.ndarray) -> None:
-        rows = np.asarray(rows, dtype=bool) & ~self.mask
-        if not rows.any():
-            return
-        self.column[rows] = column if isinstance(column, str) else np.asarray(column)[rows]
-        self.reason[rows] = reason if isinstance(reason, str) else np.asarray(reason)[rows]
-        self.mask |= rows
-
-
 class _Coded:
     """A column as codes into its distinct values: per-value work, per-row numpy."""
 
@@ -123,39 +95,12 @@ class _Coded:
         return _Coded(codes.astype(np.int64, copy=False)[self.codes], values)
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def _parse_unit(text: Any) -> pint.Unit | str:
-    """A Unit, or the reason it is not one."""
-    text = _text(text)
-    if not text:
+    """A Unit, or the reason it is not one (unit words as the readers read them)."""
+    if not cell_text(text):
         return "unit is missing: give the unit of amount (e.g. kWh, L, m^3, kg, t)"
-    try:
-        return parse_unit(text)
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as exc:
-        alias = UNIT_SPELLINGS.get(clean_name(text))
-        if alias is not None:
-            return parse_unit(alias)
-        return f"unit {text!r} is not a unit pint understands ({exc})"
-
-
-def _parse_bool(value: Any) -> bool | str:
-    """True/False for a treatment flag (missing -> True), or the reason it is not one."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return True
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    text = clean_name(value)
-    if text == "" or text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return f"treatment must be true or false, got {value!r}"
+    unit, reason = read_unit(text)
+    return reason or unit
 
 
 def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -165,12 +110,8 @@ def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
-    """Activity year per row as int (-1 when unknown); ``date`` fills missing years."""
-    years = _numbers(data, year_column)
-    if "date" in data.columns and np.isnan(years).any():
-        from_date = pd.to_datetime(data["date"], errors="coerce").dt.year
-        years = np.where(np.isnan(years), from_date.to_numpy(dtype=float, na_value=np.nan),
-                         years)
+    """Activity year per row as int (-1 when unknown): :func:`row_years` (day first)."""
+    years = row_years(data, year_column)
     return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
 
 
@@ -254,25 +195,33 @@ def compute_facilities(
     """
     assessment = normalise_assessment(gwp)
     n = len(data)
-    rejects = _Rejects(n)
+    rejects = Rejections(data["source_row"].to_numpy() if "source_row" in data.columns
+                         else np.arange(n) + 2, first_only=True)
+
+    def reject(mask: np.ndarray, column: str, reason: str | np.ndarray) -> None:
+        cells = data[column].reset_index(drop=True) if column in data.columns else ""
+        rejects.add(mask, column, cells, reason)
 
     amount = _numbers(data, "amount")
     missing = np.isnan(amount)
-    rejects.add(missing, "amount", "amount is missing or not a number")
-    rejects.add(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
+    reject(missing, "amount", "amount is missing or not a number")
+    reject(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
     negative = np.less(amount, 0, where=np.isfinite(amount), out=np.zeros(n, dtype=bool))
-    rejects.add(negative, "amount", "amount is negative: facilities amounts must be >= 0")
+    reject(negative, "amount", "amount is negative: facilities amounts must be >= 0")
 
-    kind = _Coded.of(data, "kind").map(clean_name).compact()
-    rejects.add(kind.test(lambda k: k == ""), "kind", "kind is missing (electricity, "
-                "natural_gas, diesel, district_heat, refrigerant, water, waste ...)")
+    raw_kind = _Coded.of(data, "kind")
+    words = normalise("facility_kind", raw_kind.values)
+    reject(words.missing[raw_kind.codes], "kind", "missing kind")
+    reject(words.rejected[raw_kind.codes], "kind", words.reason[raw_kind.codes])
+    kind = _Coded(raw_kind.codes, words.value).compact()
+    kind_note = words.note[raw_kind.codes]
     family = kind.map(lambda k: facility_family(k) if k else "")
     fam = family.rows()
 
     unit_raw = _Coded.of(data, "unit")
     unit = unit_raw.map(_parse_unit)
     bad_unit = unit.map(lambda u: u if isinstance(u, str) else "")
-    rejects.add(bad_unit.test(bool), "unit", bad_unit.rows())
+    reject(bad_unit.test(bool), "unit", bad_unit.rows())
 
     year = _years(data, year_column)
     year_codes, year_values = pd.factorize(year)
@@ -286,42 +235,45 @@ def compute_facilities(
     is_elec = fam == "electricity"
     is_waste = fam == "waste"
     country = _Coded.of(data, "country")
-    text = country.map(_text)
-    codes, known = normalise_country(np.array([t or None for t in text.values], dtype=object))
-    country_code = _Coded(country.codes, codes.astype(object))
-    rejects.add(is_elec & text.test(lambda t: t == ""), "country",
-                "electricity rows need a country (ISO code or name)")
-    reasons = country.map(lambda v: f"unknown country {v!r}{suggest(str(v))}")
-    rejects.add(is_elec & ~known[country.codes], "country", reasons.rows())
+    text = country.map(cell_text)
+    place = normalise("country", country.values)  # suggestions: distinct unknowns only
+    known = ~place.missing & ~place.rejected
+    country_code = _Coded(country.codes, place.value)
+    reject(is_elec & text.test(lambda t: t == ""), "country",
+                "electricity needs a country")
+    reject(is_elec & place.rejected[country.codes], "country",
+                place.reason[country.codes])
 
     method = _Coded.of(data, "method").map(_method_or_reason)
     supplier = _numbers(data, "supplier_factor_kg_per_kwh")
     if is_elec.any():
         bad = method.test(lambda m: m not in ("location", "market"))
-        rejects.add(is_elec & bad, "method", method.rows())
+        reject(is_elec & bad, "method", method.rows())
         market = is_elec & method.test(lambda m: m == "market")
-        rejects.add(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
+        reject(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
                     "market-based electricity needs supplier_factor_kg_per_kwh (the "
                     "supplier's or certificate's factor in kgCO2e/kWh)")
-        rejects.add(market & np.less(supplier, 0, where=np.isfinite(supplier),
+        reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
                                      out=np.zeros(n, dtype=bool)),
                     "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
     has_supplier = np.isfinite(supplier) & is_elec
     cv = _Coded.of(data, "cv").map(_cv_or_reason)
-    rejects.add((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
+    reject((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
                 cv.rows())
-    gas = _Coded.of(data, "gas").map(_text)
-    rejects.add((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
+    gas = _Coded.of(data, "gas").map(cell_text)
+    reject((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
                 "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
-    material = _Coded.of(data, "material").map(_text)
-    disposal = _Coded.of(data, "disposal").map(_text)
-    rejects.add(is_waste & material.test(lambda m: m == ""), "material",
+    material = _Coded.of(data, "material").map(cell_text)
+    disposal = _Coded.of(data, "disposal").map(cell_text)
+    reject(is_waste & material.test(lambda m: m == ""), "material",
                 "waste rows need a material (e.g. general waste, paper, food)")
-    rejects.add(is_waste & disposal.test(lambda d: d == ""), "disposal",
+    reject(is_waste & disposal.test(lambda d: d == ""), "disposal",
                 "waste rows need a disposal route (landfill, combustion, recycling ...)")
-    treatment = _Coded.of(data, "treatment").map(_parse_bool)
-    rejects.add((fam == "water") & treatment.test(lambda t: isinstance(t, str)), "treatment",
-                treatment.rows())
+    flag = _Coded.of(data, "treatment")
+    said = normalise("boolean", flag.values)  # missing: treated (the default)
+    treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"))
+    reject((fam == "water") & said.rejected[flag.codes], "treatment",
+                said.reason[flag.codes])
 
     # one plan per distinct group of the rows still standing
     live = ~rejects.mask
@@ -382,7 +334,8 @@ def compute_facilities(
                         dtype=object)
         whys = np.array([failed.get(g, ("", ""))[1] for g in range(n_groups)] + [""],
                         dtype=object)
-        rejects.add(hit, cols[group], whys[group])
+        for name in np.unique(cols[group][hit]):  # one column per failed group
+            reject(hit & (cols[group] == name), str(name), whys[group])
 
     ok = ~rejects.mask
     rows = np.flatnonzero(ok)
@@ -397,21 +350,20 @@ def compute_facilities(
         order = np.lexsort((is_td, rows))
         rows, codes = rows[order], codes[order]
     results = _results(data, rows, codes, plans, notes, amount, supplier)
-    return results, _rejects_frame(data, rejects)
+    if (kind_note[rows] != "").any():  # a kind word read by choice (coal: industrial)
+        results["notes"] = join_notes(pd.Series(kind_note[rows], index=results.index),
+                                      results["notes"])
+    return results, rejects.frame(data.index)
 
 
 def _method_or_reason(value: Any) -> str:
-    try:
-        return normalise_method(value)
-    except InvalidActivityError as exc:
-        return str(exc)
+    word, reason, _ = normalise_one("electricity_method", value)
+    return reason or word or "location"
 
 
 def _cv_or_reason(value: Any) -> str:
-    try:
-        return normalise_cv(value)
-    except InvalidActivityError as exc:
-        return str(exc)
+    word, reason, _ = normalise_one("calorific_basis", value)
+    return reason or word or "gross"
 
 
 def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
@@ -509,17 +461,3 @@ def _results(data: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
         index=index,
     )
     return frame[RESULT_COLUMNS]
-
-
-def _rejects_frame(data: pd.DataFrame, rejects: _Rejects) -> pd.DataFrame:
-    rows = np.flatnonzero(rejects.mask)
-    source_row = (data["source_row"].to_numpy()[rows] if "source_row" in data.columns
-                  else rows + 2)
-    columns = rejects.column[rows]
-    values = np.full(len(rows), "", dtype=object)
-    for name in np.unique(columns.astype(str)):
-        if name in data.columns:
-            hit = columns == name
-            values[hit] = [_text(v) for v in data[name].to_numpy(dtype=object)[rows[hit]]]
-    return pd.DataFrame({"source_row": source_row, "column": columns, "value": values,
-                         "reason": rejects.reason[rows]}, index=data.index[rows])[REJECT_COLUMNS]

@@ -32,9 +32,9 @@ import pint
 
 from ..errors import UnknownFactorError
 from ..factors import Factor, FactorSet, per_edition
+from ..vocabulary import aliases, clean
 from ._common import (
     Plan,
-    clean_name,
     closest,
     dimension_of,
     factor_key,
@@ -44,7 +44,7 @@ from ._common import (
     row_factor,
     unit_text,
 )
-from .names import FUEL_ALIAS_NOTES, FUEL_ALIASES, normalise_cv
+from .names import fuel_candidates, normalise_cv
 
 __all__ = [
     "GAS_STATES",
@@ -100,17 +100,17 @@ def resolve_fuel(fs: FactorSet, kind: str) -> tuple[str, str]:
     UnknownFactorError
         The edition publishes no such fuel; the message lists close matches.
     """
-    cleaned = clean_name(kind)
+    cleaned = clean(kind)
     keys = fuel_keys(fs)
-    candidates = (*FUEL_ALIASES.get(cleaned, ()), cleaned.replace(" ", "_"))
-    for candidate in candidates:
+    aliased, note = fuel_candidates(kind)
+    for candidate in (*aliased, cleaned.replace(" ", "_")):
         if candidate in keys:
-            return candidate, FUEL_ALIAS_NOTES.get(cleaned, "")
-    if cleaned in FUEL_ALIASES:
+            return candidate, note
+    if aliased:
         raise reject_as(UnknownFactorError(
             f"{fs.id} publishes no factor for fuel {kind!r} "
-            f"({', '.join(FUEL_ALIASES[cleaned])}){closest(cleaned, keys)}"), "kind")
-    names = [*keys, *(alias.replace(" ", "_") for alias in FUEL_ALIASES)]
+            f"({', '.join(aliased)}){closest(cleaned, keys)}"), "kind")
+    names = [*keys, *(alias.replace(" ", "_") for alias in aliases("fuel"))]
     raise reject_as(UnknownFactorError(
         f"unknown fuel {kind!r} in {fs.id}{closest(cleaned.replace(' ', '_'), names)}"
         f" (fuels: {', '.join(sorted(keys))})"), "kind")

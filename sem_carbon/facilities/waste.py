@@ -19,9 +19,9 @@ import pint
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
+from ..vocabulary import aliases, clean
 from ._common import (
     Plan,
-    clean_name,
     closest,
     dimension_of,
     factor_key,
@@ -31,7 +31,7 @@ from ._common import (
     row_factor,
     unit_text,
 )
-from .names import MATERIAL_ALIASES, normalise_disposal
+from .names import normalise_disposal
 
 __all__ = ["resolve_material", "waste_plan"]
 
@@ -55,9 +55,10 @@ def resolve_material(fs: FactorSet, material: str) -> tuple[str, str]:
         No such material in the edition (close matches listed), or several match.
     """
     materials = _materials(fs)
-    cleaned = clean_name(material)
+    cleaned = clean(material)
     snake = cleaned.replace(" ", "_")
-    for candidate in (MATERIAL_ALIASES.get(cleaned, ""), snake):
+    named = aliases("material").get(cleaned)
+    for candidate in (named.canonical if named else "", snake):
         if candidate in materials:
             return candidate, ""
     if snake:
@@ -72,7 +73,7 @@ def resolve_material(fs: FactorSet, material: str) -> tuple[str, str]:
                 f"{', '.join(partial)}"), "material")
     raise reject_as(UnknownFactorError(
         f"unknown waste material {material!r} in {fs.id}"
-        f"{closest(snake, [*materials, *(a.replace(' ', '_') for a in MATERIAL_ALIASES)])}"
+        f"{closest(snake, [*materials, *(a.replace(' ', '_') for a in aliases('material'))])}"
         f" (materials: {', '.join(sorted(materials))})"), "material")
 
 

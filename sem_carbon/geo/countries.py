@@ -3,8 +3,9 @@
 Accepts alpha-2 and alpha-3 codes and English names, case-, accent-, punctuation- and
 whitespace-insensitively: ``"ch"``, ``"CHE"``, ``"Switzerland"``, ``"Côte d'Ivoire"``,
 ``"Ivory Coast"``, ``"Congo, Dem. Rep."``, ``"UK"``. The names come from :mod:`pycountry`
-(name, official name, common name) plus the alias table ``data/country_aliases.csv``
-(World Bank and UN spellings, former names, common abbreviations). Kosovo maps to the
+(name, official name, common name) plus the alias table ``sem_carbon/vocabulary/data/countries.csv``
+(World Bank and UN spellings, former names, common abbreviations, French, Spanish and
+German names such as ``Suisse``, ``Alemania``, ``Deutschland``). Kosovo maps to the
 user-assigned code ``XK`` (not part of ISO 3166-1).
 
 The lookup table is built on first use, not at import.
@@ -18,14 +19,11 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
@@ -85,14 +83,13 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
                 add(value, a2)
     for a2, name in USER_ASSIGNED.items():
         names[a2] = name
-    text = resources.files(__package__).joinpath("data/country_aliases.csv").read_text("utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames != ["alias", "alpha2", "note"]:
-        raise InputFormatError(f"country_aliases.csv: unexpected columns {reader.fieldnames}")
-    for line, row in enumerate(reader, start=2):
-        a2 = row["alpha2"]
+    from ..vocabulary.core import _read_table
+
+    for line, row in enumerate(_read_table("countries.csv"), start=2):
+        a2 = row["canonical"]
         if a2 not in names:
-            raise InputFormatError(f"country_aliases.csv row {line}: unknown code {a2!r}")
+            raise InputFormatError(f"vocabulary/data/countries.csv row {line}: unknown code "
+                                   f"{a2!r}")
         add(row["alias"], a2, explicit=True)
     if clashes:
         raise InputFormatError("ambiguous country names: " + "; ".join(clashes))

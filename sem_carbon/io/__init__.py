@@ -54,8 +54,9 @@ Modules: :mod:`~sem_carbon.io.sources` (what to read), :mod:`~sem_carbon.io.csvf
 (size limits), :mod:`~sem_carbon.io.raw`, :mod:`~sem_carbon.io.notes` (row notes,
 warnings), :mod:`~sem_carbon.io.http` (URLs), :mod:`~sem_carbon.io.redact`
 (credentials), :mod:`~sem_carbon.io.columns` (mappings and presets, ``presets/*.json``),
-:mod:`~sem_carbon.io.parse` (numbers, dates, booleans), :mod:`~sem_carbon.io.vocab`
-(words), :mod:`~sem_carbon.io.dedupe` (duplicates, refunds), :mod:`~sem_carbon.io.rejects`,
+:mod:`~sem_carbon.io.parse` (numbers, dates), :mod:`sem_carbon.vocabulary`
+(words, booleans), :mod:`~sem_carbon.io.dedupe` (duplicates, refunds),
+:mod:`~sem_carbon.io.rejects`,
 :mod:`~sem_carbon.io.common`, :mod:`~sem_carbon.io.progress`,
 :mod:`~sem_carbon.io.travel`, :mod:`~sem_carbon.io.facilities`,
 :mod:`~sem_carbon.io.table`.

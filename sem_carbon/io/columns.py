@@ -36,7 +36,7 @@ import attrs
 
 from ..errors import InputFormatError
 from ..geo.countries import close_matches
-from .vocab import unit_text
+from ..vocabulary import normalise_one
 
 __all__ = [
     "FACILITIES_INPUTS",
@@ -319,8 +319,8 @@ def _header_unit(kind: str, canonical: str, text: str) -> str | None:
     allowed = _UNIT_COLUMNS[kind]
     if canonical not in allowed:
         return None
-    unit = unit_text(text)
-    if not unit:
+    unit, ambiguous, _ = normalise_one("unit", text)
+    if not unit or ambiguous:
         return None
     try:
         parsed = 1 * parse_unit(unit)
@@ -349,8 +349,8 @@ def _resolve_units(kind: str, header: dict[str, str], named: dict[str, str],
                     f"{where} gives a unit for {name!r}; units apply to the unit-less numeric "
                     f"{kind} columns: {', '.join(allowed)}"
                 )
-            text = unit_text(unit)
-            if text is None:
+            text, ambiguous, _ = normalise_one("unit", unit)
+            if ambiguous:
                 raise InputFormatError(f"{where}: unit {unit!r} of {name} is ambiguous "
                                        "(say e.g. US_liquid_gallon or imperial_gallon, t)")
             try:

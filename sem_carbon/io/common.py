@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from ..geo.countries import normalise_country
+from ..vocabulary import normalise
+from ..vocabulary.core import _shown
 from .columns import ColumnPlan
 from .csvfile import text_dtype
 from .notes import RowNotes
@@ -546,18 +547,18 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
     return result, year
 
 
-def countries(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(alpha-2 code per distinct value, missing rows, unknown rows) of a country column.
+def countries(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(alpha-2 code per distinct value, missing rows, unknown rows, reason per row) of a
+    country column, read with :func:`sem_carbon.vocabulary.normalise` ("did you mean"
+    built for the distinct unknown values only).
 
     The codes are per distinct value of ``vocab`` (spread them with ``vocab.codes``).
     """
-    if len(vocab.text):
-        codes, found = normalise_country(vocab.text)
-    else:
-        codes, found = np.zeros(0, dtype="<U2"), np.zeros(0, dtype=bool)
+    words = normalise("country", vocab.text)
     missing = ~vocab.present
-    unknown = ~vocab.spread(found, True, dtype=bool)
-    return np.asarray(codes, dtype=object), missing, unknown
+    unknown = ~vocab.spread(~words.rejected, True, dtype=bool)
+    return (np.asarray(words.value, dtype=object), missing, unknown,
+            vocab.spread(words.reason, ""))
 
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "USD$": "USD"}
@@ -598,7 +599,4 @@ def attach_extras(data: dict[str, Any], frame: pd.DataFrame, extras: Sequence[st
 def cell_repr(text: Any, size: int = 60) -> str:
     """``repr`` of a cell for a reason, cut to about ``size`` characters (the whole cell is
     in ``rejected.value``)."""
-    shown = repr(text)
-    if len(shown) <= size:
-        return shown
-    return f"{shown[:size - 5]}...{shown[-1]} ({len(str(text)):,} characters)"
+    return _shown(text, size)

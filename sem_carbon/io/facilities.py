@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +47,7 @@ import pandas as pd
 
 from ..errors import InputFormatError
 from ..units import Q_, parse_unit
+from ..vocabulary import REASONS, clean, normalise, normalise_one, read_unit, years_of_dates, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
@@ -70,31 +70,25 @@ from .dedupe import exact_duplicates
 from .header import apply_header_row
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
-from .parse import parse_bool
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
 from .table import ActivityTable
-from .vocab import FUEL_DIMENSIONS, KIND_DIMENSIONS, clean, facility_kind, unit_text
 
 __all__ = ["read_facilities"]
 
-_METHODS = {"location": "location", "location based": "location", "lb": "location",
-            "grid": "location", "market": "market", "market based": "market", "mb": "market",
-            "supplier": "market"}
+#: Physical dimensions an amount of each kind may have (any fuel: energy, volume or mass).
+KIND_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "electricity": ("[energy]",),
+    "district_heat": ("[energy]",),
+    "onsite_heat": ("[energy]",),
+    "refrigerant": ("[mass]",),
+    "water": ("[volume]",),
+    "waste": ("[mass]",),
+}
+FUEL_DIMENSIONS = ("[energy]", "[volume]", "[mass]")
 _DIMENSIONS = ("[energy]", "[volume]", "[mass]")
 _BASE_UNITS = ("kWh", "m^3", "kg")  # of each dimension, to check amounts stay finite
-
-
-@lru_cache(maxsize=1)
-def _fuel_names() -> frozenset[str]:
-    """Fuel keys of the default factor edition (empty when none can be loaded)."""
-    try:
-        from ..factors import load_factors
-
-        return frozenset(str(f) for f in load_factors().table("fuel")["fuel"].unique())
-    except Exception:  # no edition available: only the built-in kinds are known
-        return frozenset()
 
 
 def read_facilities(
@@ -214,14 +208,15 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
 
     # kind -----------------------------------------------------------------------------------
     kind_vocab = cols.vocab("kind")
-    kind_table = kind_vocab.map(_kind)
+    kind_words = normalise("facility_kind", kind_vocab.text)
+    kind_table = kind_words.value
     kind = kind_vocab.spread(kind_table, "")
     missing_kind = ~kind_vocab.present
     rej.add(live & missing_kind, cols.label("kind"), "", "missing kind")
     rej.add(live & ~missing_kind & (kind == ""), cols.label("kind"), cols.get("kind"),
-            "unknown kind (expected electricity, natural_gas, diesel, petrol, lpg, "
-            "burning_oil, gas_oil, fuel_oil, coal, wood_pellets, district_heat, refrigerant, "
-            "water, waste or a DESNZ fuel name)")
+            kind_vocab.spread(kind_words.reason, ""))
+    if (kind_words.note != "").any():  # a word read by choice (coal: industrial coal)
+        notes.add(live & (kind != ""), kind_vocab.spread(kind_words.note, ""))
     is_elec = kind == "electricity"
     if (live & is_elec).any() and not cols.has("country"):
         raise InputFormatError(
@@ -248,7 +243,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
             "period ends before it starts")
     mid = _period_middle(start, end)
-    year = np.where(has_date, year, np.where(~np.isnat(mid), _year_of(mid), year))
+    year = np.where(has_date, year, np.where(~np.isnat(mid), years_of_dates(mid), year))
     no_year = live & (year == 0) & ~date_bad
     rej.add(no_year, cols.label("date") if cols.has("date") else "date", "",
             "missing date (no period_start/period_end, date or year)")
@@ -258,9 +253,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     country = constant(n, "")
     if cols.has("country"):
         country_vocab = cols.vocab("country")
-        country_table, c_missing, c_unknown = countries(country_vocab)
-        rej.add(live & c_unknown, cols.label("country"), cols.get("country"),
-                "unknown country (expected an ISO code or an English country name)")
+        country_table, c_missing, c_unknown, c_reason = countries(country_vocab)
+        rej.add(live & c_unknown, cols.label("country"), cols.get("country"), c_reason)
         rej.add(live & is_elec & c_missing, cols.label("country"), "",
                 "electricity needs a country")
         country = coded(country_vocab, country_table)
@@ -270,10 +264,9 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     if cols.has("treatment"):
         series = cols.get("treatment")
         assert series is not None
-        values, t_missing, t_bad = parse_bool(series)
+        values, t_missing, t_bad = yes_no(series)
         treatment = np.where(t_missing, True, values)
-        rej.add(live & t_bad, cols.label("treatment"), series,
-                "not a yes/no value (expected Y/N, yes/no, true/false, 1/0)")
+        rej.add(live & t_bad, cols.label("treatment"), series, REASONS["boolean"])
     disposal = _words(cols.vocab("disposal"))
     material = _words(cols.vocab("material"))
     is_waste = kind == "waste"
@@ -323,13 +316,6 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     return ActivityTable("facilities", table, rej.frame(), raw.source, n)
 
 
-def _kind(value: Any) -> str:
-    kind = facility_kind(value)
-    if not kind:
-        kind = facility_kind(value, _fuel_names())
-    return kind
-
-
 def _words(vocab: Vocab) -> Coded:
     return coded(vocab, vocab.map(lambda v: clean(v).replace(" ", "_")))
 
@@ -337,10 +323,11 @@ def _words(vocab: Vocab) -> Coded:
 def _methods(cols: SourceColumns, rej: Rejections, live: np.ndarray,
              is_elec: np.ndarray) -> Coded:
     vocab = cols.vocab("method")
-    method = coded(vocab, vocab.map(lambda v: _METHODS.get(clean(v), "?")))
+    words = normalise("electricity_method", vocab.text)
+    method = coded(vocab, np.where(words.rejected, "?", words.value))
     unknown = np.append(method.table == "?", False)[method.ids]
     rej.add(live & unknown, cols.label("method"), cols.get("method"),
-            "unknown method (expected location or market)")
+            vocab.spread(words.reason, ""))
     default = Coded(np.where(is_elec, 0, -1), np.array(["location"], dtype=object))
     return choose(vocab.present & ~unknown, method, default)
 
@@ -407,23 +394,13 @@ def _period_middle(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return mid
 
 
-def _year_of(days: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(days), dtype=np.int64)
-    ok = ~np.isnat(days)
-    out[ok] = days[ok].astype("datetime64[Y]").astype(np.int64) + 1970
-    return out
-
-
 def _unit_info(text: Any) -> tuple[str, str, str]:
     """(pint text, dimension among energy/volume/mass, problem) of a unit spelling."""
-    unit = unit_text(text)
-    if unit is None:
-        return "", "", (f"ambiguous unit {text!r} (say e.g. US_liquid_gallon, "
-                        "imperial_gallon, t)")
-    try:
-        quantity = Q_(1.0, parse_unit(unit))
-    except Exception:
-        return "", "", f"unknown unit {cell_repr(text)}"
+    parsed, reason = read_unit(text)
+    if reason:
+        return "", "", reason
+    unit = normalise_one("unit", text)[0]
+    quantity = Q_(1.0, parsed)
     for dim in _DIMENSIONS:
         if quantity.check(dim):
             return unit, dim, ""

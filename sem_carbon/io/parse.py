@@ -29,9 +29,8 @@ Dates (:func:`parse_dates`)
     written (``0019`` is the year 19). Impossible dates (``31/02/2019``, ``1900-02-29``) and
     dates outside 1950-2100 are bad; the calendar arithmetic is exact for years 1-9999 (no
     nanosecond timestamps, so far dates are named with their real year).
-Booleans (:func:`parse_bool`)
-    ``Y/N``, ``yes/no``, ``true/false``, ``T/F``, ``1/0``, ``return/one way``,
-    ``round trip``, ``RT/OW``, ``single`` (case-insensitive), bool and 0/1 cells.
+Booleans
+    :func:`sem_carbon.vocabulary.yes_no` (one vocabulary, ``vocabulary/data/booleans.csv``).
 """
 
 from __future__ import annotations
@@ -53,7 +52,6 @@ __all__ = [
     "distinct",
     "is_missing",
     "map_distinct",
-    "parse_bool",
     "parse_dates",
     "parse_numbers",
 ]
@@ -838,38 +836,3 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             reason[idx[is_num]] = sr
         reason[idx[~is_num]] = "unparseable date"
     return days, year_only, missing, reason, month_only & ~impossible
-
-
-# --------------------------------------------------------------------------------------------
-# Booleans
-
-_TRUE = {"y", "yes", "true", "t", "1", "1.0", "return", "round trip", "roundtrip", "rt",
-         "round-trip", "r", "oui", "si", "ja"}
-_FALSE = {"n", "no", "false", "f", "0", "0.0", "one way", "oneway", "one-way", "ow", "single",
-          "o", "non", "nein"}
-
-
-def _bool_value(value: Any) -> float:
-    if isinstance(value, bool | np.bool_):
-        return float(bool(value))
-    if isinstance(value, int | float | np.integer | np.floating):
-        return _float(value) if _float(value) in (0.0, 1.0) else np.nan
-    text = re.sub(r"\s+", " ", str(value).strip().lower())
-    if text == "":
-        return -1.0
-    if text in _TRUE:
-        return 1.0
-    if text in _FALSE:
-        return 0.0
-    return np.nan
-
-
-def parse_bool(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a yes/no column: (values, missing, bad); values are False where not True."""
-    if ptypes.is_bool_dtype(series.dtype) and not series.isna().any():
-        values = series.to_numpy(dtype=bool)
-        return values, np.zeros(len(series), dtype=bool), np.zeros(len(series), dtype=bool)
-    mapped = map_distinct(series, _bool_value, na=-1.0, dtype=float)
-    missing = mapped == -1.0
-    bad = np.isnan(mapped)
-    return mapped == 1.0, missing, bad

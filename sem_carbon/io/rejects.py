@@ -30,6 +30,9 @@ class Rejections:
     ----------
     source_row : ndarray of int
         Spreadsheet row number of each source row (position -> row number).
+    first_only : bool, default False
+        Keep only the first problem found on a row (the batch calculators, which check a
+        row no further once it fails); the readers list every problem.
 
     Attributes
     ----------
@@ -37,8 +40,9 @@ class Rejections:
         Rank of the rejections added from now on (0 to start with).
     """
 
-    def __init__(self, source_row: np.ndarray) -> None:
-        self.source_row = np.asarray(source_row, dtype=np.int64)
+    def __init__(self, source_row: np.ndarray, first_only: bool = False) -> None:
+        self.source_row = np.asarray(source_row)
+        self.first_only = first_only
         self.mask = np.zeros(len(self.source_row), dtype=bool)
         self.step = 0
         self._parts: list[pd.DataFrame] = []
@@ -58,6 +62,8 @@ class Rejections:
         reason : str or ndarray of str
             One reason for all, or a reason per row (aligned with the rows).
         """
+        if self.first_only:
+            mask = np.asarray(mask, dtype=bool) & ~self.mask
         if not np.any(mask):  # the usual case, and cheaper than flatnonzero
             return
         idx = np.flatnonzero(mask)
@@ -67,6 +73,11 @@ class Rejections:
                       reason: Any) -> None:
         """Reject rows by position; ``values``/``reason`` are aligned with ``positions``."""
         positions = np.asarray(positions, dtype=np.int64)
+        if self.first_only and positions.size:
+            keep = ~self.mask[positions]
+            positions, values, reason = (positions[keep], _take(values, keep, positions.size),
+                                         _take(reason, keep, positions.size))
+            column = _take(column, keep, keep.size)
         if positions.size == 0:
             return
         n = positions.size
@@ -97,15 +108,22 @@ class Rejections:
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,)),
         }))
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, index: pd.Index | None = None) -> pd.DataFrame:
         """The rejections as a DataFrame (``source_row``, ``column``, ``value``, ``reason``),
-        ordered by source row (problems of one row by step, then as they were found)."""
+        ordered by source row (problems of one row by step, then as they were found).
+
+        Parameters
+        ----------
+        index : Index, optional
+            Labels of the source rows (a batch calculator's input index): the frame is then
+            indexed by the rejected rows' labels.
+        """
         dtype = text_dtype()
         if not self._parts and not self._final:
             return pd.DataFrame({
-                "source_row": pd.Series([], dtype=np.int64),
+                "source_row": pd.Series([], dtype=self.source_row.dtype),
                 **{c: pd.Series([], dtype=dtype) for c in REJECTED_COLUMNS[1:]},
-            })
+            }, index=None if index is None else index[:0])
         parts = pd.concat(self._parts, ignore_index=True) if self._parts else None
         if self._final:
             final = pd.concat(self._final, ignore_index=True)
@@ -117,18 +135,23 @@ class Rejections:
         assert parts is not None
         order = np.lexsort((parts["step"].to_numpy(), parts["pos"].to_numpy()))  # stable
         parts = parts.iloc[order]
+        pos = parts["pos"].to_numpy()
         return pd.DataFrame({
-            "source_row": self.source_row[parts["pos"].to_numpy()],
+            "source_row": self.source_row[pos],
             "column": parts["column"].astype(str).to_numpy(),
             "value": parts["value"].astype(str).to_numpy(),
             "reason": parts["reason"].astype(str).to_numpy(),
-        }).astype(dict.fromkeys(REJECTED_COLUMNS[1:], dtype))
+        }, index=None if index is None else index[pos]).astype(
+            dict.fromkeys(REJECTED_COLUMNS[1:], dtype))
 
 
-def _take(values: Any, idx: np.ndarray) -> Any:
+def _take(values: Any, idx: np.ndarray, size: int | None = None) -> Any:
+    """``values[idx]`` of per-row values; one value for all is returned as it is (with
+    ``size``: only arrays of that length are per-row)."""
     if isinstance(values, pd.Series):
         return values.iloc[idx]
-    if isinstance(values, np.ndarray) and values.ndim == 1 and values.size > 1:
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.size > 1 \
+            and (size is None or values.size == size):
         return values[idx]
     return values
 

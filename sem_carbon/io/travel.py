@@ -65,8 +65,9 @@ from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..travel.cabins import CABINS, cabin_codes
-from ..travel.surface import normalise_rail_kind, road_keys
-from ..units import Q_, parse_unit
+from ..travel.surface import road_keys
+from ..units import Q_
+from ..vocabulary import REASONS, normalise, read_unit, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import TRAVEL_OUTPUT, plan_columns
 from .common import (
@@ -93,12 +94,14 @@ from .dedupe import exact_duplicates, net_refunds
 from .header import apply_header_row
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
-from .parse import as_text, parse_bool
+from .parse import as_text
 from .progress import progress_bar
 from .rejects import Rejections
 from .sources import RawTable, load_source
 from .table import ActivityTable
-from .vocab import MODES, mode_of, unit_text
+
+#: Canonical travel modes (index = mode code).
+MODES = ("air", "rail", "road", "hotel")
 
 __all__ = ["read_travel_log"]
 
@@ -111,8 +114,6 @@ _PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab",
              ("vocab", "rail_kind"), ("vocab", "vehicle"), ("vocab", "fuel"),
              ("numbers", "year"), ("text", "trip_id"), ("text", "entity"),
              ("text", "traveller"))
-_MODE_HELP = ("expected air, rail, road or hotel, or a synonym such as flight, train, taxi, "
-              "car rental, accommodation")
 _MONTH_NOTE = ("day of the month not given (the date is read as the 1st; the year chooses "
                "the factor edition)")
 _DUPLICATE_NOTE = " (kept; duplicates='drop' rejects it)"
@@ -266,7 +267,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     mode = mode_vocab.spread(u_mode, -2, dtype=np.int8)  # -2 missing, -1 unknown
     rej.add(live & (mode == -2), cols.label("mode"), "", "missing mode")
     rej.add(live & (mode == -1), cols.label("mode"), cols.get("mode"),
-            f"unknown mode ({_MODE_HELP})")
+            REASONS["mode"])
     is_air, is_rail, is_road, is_hotel = (_equal(mode, MODES.index(m)) for m in MODES)
     _require_columns(cols, raw.source, live, is_air, is_rail | is_road, is_hotel)
     steps.update()
@@ -280,7 +281,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     rej.add(live & is_air & ~has_route & ~has_od,
             cols.label("origin") if cols.has("origin") else cols.label("route"),
             "", "air needs an origin and a destination airport, or a route")
-    cabin, cabin_table = _cabins(cols, rej, live & is_air)
+    cabin, cabin_table = _cabins(cols, rej, live & is_air, notes)
 
     # counts and amounts -----------------------------------------------------------------
     round_trip = _round_trip(cols, rej, live)
@@ -306,9 +307,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     country_words = None
     if cols.has("country"):
         country_vocab = cols.vocab("country")
-        country_table, c_missing, c_unknown = countries(country_vocab)
-        rej.add(live & c_unknown, cols.label("country"), cols.get("country"),
-                "unknown country (expected an ISO code or an English country name)")
+        country_table, c_missing, c_unknown, c_reason = countries(country_vocab)
+        rej.add(live & c_unknown, cols.label("country"), cols.get("country"), c_reason)
         rej.add(live & is_hotel & c_missing, cols.label("country"), "",
                 "hotel needs a country")
         country = coded(country_vocab, country_table)
@@ -466,12 +466,10 @@ def _everywhere(n: int, value: float | bool) -> np.ndarray:
 
 def _modes(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per distinct mode text: (index in MODES or -1, implied vehicle, implied rail kind)."""
-    words = vocab.map(mode_of)
+    words = normalise("mode", vocab.text)
     index = {m: i for i, m in enumerate(MODES)}
-    mode = np.array([index.get(w[0], -1) for w in words], dtype=np.int8)
-    vehicle = np.array([w[1] for w in words] + [""], dtype=object)[:-1]
-    kind = np.array([w[2] for w in words] + [""], dtype=object)[:-1]
-    return mode, vehicle, kind
+    mode = np.array([index.get(w, -1) for w in words.value], dtype=np.int8)
+    return mode, words.extra["vehicle"], words.extra["rail_kind"]
 
 
 def _require_columns(cols: SourceColumns, source: str, live: np.ndarray, is_air: np.ndarray,
@@ -504,26 +502,24 @@ def _cabin_text(cols: SourceColumns, out: list[pd.Series]) -> None:
     vocab = cols.vocab("cabin")
     if not len(vocab.text):
         return
-    table, _ = cabin_codes(vocab.text)
+    table = cabin_codes(vocab.text)[0]
     words = np.append(np.asarray(CABINS, dtype=object), "")[table]
     if source_text(cols.get("cabin"), vocab, words, None) is None:
         out.append(text_from_codes(vocab.spread(np.maximum(table, 0), 0, dtype=np.int8),
                                    CABINS))
 
 
-def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
+def _cabins(cols: SourceColumns, rej: Rejections, rows: np.ndarray, notes: RowNotes,
             ) -> tuple[np.ndarray, np.ndarray]:
     """Cabin code per row (index in CABINS; missing: 0, ``average``), and per distinct
     value (-1: unknown)."""
     vocab = cols.vocab("cabin")
-    if len(vocab.text):
-        table, known = cabin_codes(vocab.text)
-    else:
-        table, known = np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool)
+    table, known, reason, note = cabin_codes(vocab.text)
     unknown = ~vocab.spread(known, True, dtype=bool)
     rej.add(rows & unknown, cols.label("cabin"), cols.get("cabin"),
-            "unknown cabin class (expected economy, premium economy, business, first or "
-            "average)")
+            vocab.spread(reason, ""))
+    if (note != "").any():  # a word read by choice (n/a -> average) says so on the row
+        notes.add(rows & ~unknown, vocab.spread(note, ""))
     return vocab.spread(np.maximum(table, 0), 0, dtype=np.int8), table
 
 
@@ -578,9 +574,8 @@ def _round_trip(cols: SourceColumns, rej: Rejections, live: np.ndarray) -> np.nd
     series = cols.get("round_trip")
     if series is None:
         return np.zeros(cols.n, dtype=bool)
-    values, _missing, bad = parse_bool(series)
-    rej.add(live & bad, cols.label("round_trip"), series,
-            "not a yes/no value (expected Y/N, yes/no, true/false, 1/0, return/one way)")
+    values, _missing, bad = yes_no(series)
+    rej.add(live & bad, cols.label("round_trip"), series, REASONS["boolean"])
     return values
 
 
@@ -613,13 +608,9 @@ def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) 
 
 def _km_per_unit(text: str) -> tuple[float, str]:
     """(km per unit, problem) for a unit text; problem is "" when fine."""
-    unit = unit_text(text)
-    if unit is None:
-        return np.nan, f"ambiguous distance unit {cell_repr(text)}"
-    try:
-        parsed = parse_unit(unit)
-    except Exception:
-        return np.nan, f"unknown distance unit {cell_repr(text)}"
+    parsed, reason = read_unit(text)
+    if reason:
+        return np.nan, reason.replace("unknown unit", "unknown distance unit", 1)
     quantity = Q_(1.0, parsed)
     if not quantity.check("[length]"):
         return np.nan, f"{cell_repr(text)} is not a length unit"
@@ -675,12 +666,11 @@ def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
     if not rows.any():
         return constant(cols.n, "")
     vocab = cols.vocab("rail_kind")
-    named = normalise_rail_kind(vocab.text) if len(vocab.text) else np.zeros(0, dtype=object)
-    kind = coded(vocab, named)
+    words = normalise("rail_kind", vocab.text)
+    kind = coded(vocab, words.value)
     unknown = rows & vocab.present & (kind.ids < 0)
     rej.add(unknown, cols.label("rail_kind"), cols.get("rail_kind"),
-            "unknown rail kind (expected national, international, light rail/tram or "
-            "underground)")
+            vocab.spread(words.reason, ""))
     fallback = choose(implied.ids >= 0, implied, constant(cols.n, "national"))
     out = choose(vocab.present, kind, fallback)
     return Coded(np.where(rows, out.ids, -1), out.table)
@@ -722,8 +712,7 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
         if raw is not None:  # the cell as written where the source names the vehicle
             named = unknown & given_vocab.present
             shown[named] = raw[named].to_numpy(dtype=object)
-        rej.add(unknown, cols.label("vehicle"), shown,
-                "unknown vehicle (expected car, taxi, bus, coach or motorbike)")
+        rej.add(unknown, cols.label("vehicle"), shown, REASONS["vehicle"])
     return (Coded(vehicle_ids, vehicle_keys),
             Coded(fuel_ids, np.asarray(keys["fuel"], dtype=object)))
 

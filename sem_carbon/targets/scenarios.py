@@ -424,7 +424,7 @@ class EconomyBelow:
 
         out = frame.copy(deep=False)
         distance = number_column(out, "distance_km", np.nan)
-        cabin, known = cabin_codes(_text(out, "cabin"))
+        cabin, known, _, _ = cabin_codes(_text(out, "cabin"))
         wanted = np.isin(cabin, [CABINS.index(c) for c in self.cabins])
         mask = scope & (_category(out) == "air") & known & wanted & (distance < self._km_limit())
         if not mask.any():

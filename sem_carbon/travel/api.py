@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pint
 
 from ..emission import Emission
@@ -24,11 +25,13 @@ from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
+from ..notes import join_notes
 from ..units import Q_, as_quantity, quantity, ureg
+from ..vocabulary import normalise_one
 from .air import HAUL_RULES, HAULS, compute_air
-from .cabins import CABIN_ALIASES, CABINS, cabin_codes
+from .cabins import CABINS, cabin_codes
 from .rows import hotel_columns, lookup_columns, split_rows
-from .surface import RAIL_KINDS, ROAD_VEHICLES, hotel_rows, normalise_rail_kind, road_keys
+from .surface import ROAD_VEHICLES, hotel_rows, road_keys
 
 __all__ = ["flight", "great_circle", "hotel", "rail", "road"]
 
@@ -261,12 +264,10 @@ def flight(
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
-    code, known = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
+    code, known, reason, cabin_note = cabin_codes(cabin if isinstance(cabin, str) else [cabin])
     if not known[0]:
-        raise InvalidActivityError(
-            f"unknown cabin class {cabin!r}; use one of {', '.join(CABINS)} "
-            f"(also accepted: {', '.join(sorted(k for k in CABIN_ALIASES if k))})"
-        )
+        raise InvalidActivityError(f"cabin {cabin!r}: {reason[0]} (the accepted words are in "
+                                   "sem_carbon/vocabulary/data/cabins.csv)")
     n_pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     computed = compute_air(fs, legs_km, np.repeat(code, len(legs_km)),
                            radiative_forcing=bool(radiative_forcing),
@@ -293,6 +294,10 @@ def flight(
         day = None  # the same airports on any day: the undated (cached) notes apply
     notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
     columns = computed.columns(legs_km, plain=True)
+    if cabin_note[0]:  # the cabin word was read by choice (n/a -> average): said first
+        notes.insert(0, str(cabin_note[0]))
+        columns["notes"] = np.asarray(
+            join_notes(str(cabin_note[0]), pd.Series(columns["notes"])), dtype=object)
     if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
         columns["notes"] = _leg_notes(columns["notes"], tuple(codes), day)
     co2, ch4, n2o, rf = out["parts"].sum(axis=0).tolist()
@@ -393,10 +398,10 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
     trips = 2.0 if round_trip else 1.0
-    key = normalise_rail_kind([kind])[0]
+    key, reason, _ = normalise_one("rail_kind", kind)
     if not key:
-        raise InvalidActivityError(
-            f"unknown rail kind {kind!r}; use one of {', '.join(sorted(set(RAIL_KINDS)))}")
+        raise InvalidActivityError(f"rail kind {kind!r}: {reason or 'missing'} (the accepted "
+                                   "words are in sem_carbon/vocabulary/data/rail_kinds.csv)")
     return _surface_emission(
         fs, "rail", {"kind": key}, km * pax * trips,
         {"kind": key, "distance": Q_(km, _KM), "passengers": pax, "round_trip": bool(round_trip)},

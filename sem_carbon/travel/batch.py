@@ -17,13 +17,15 @@ from ..factors.lookup import lookup_rows
 from ..geo.airports import resolve_iata
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_codes, coordinate_note_table
+from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
-from ..schema import REJECT_COLUMNS, TRAVEL_RESULTS
+from ..schema import TRAVEL_RESULTS
+from ..vocabulary import REASONS, normalise, yes_no
 from .air import compute_air
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
-from .surface import hotel_rows, normalise_rail_kind, road_keys
+from .surface import hotel_rows, road_keys
 
 __all__ = ["RESULT_COLUMNS", "compute_travel"]
 
@@ -60,26 +62,34 @@ def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
 
 
 class _Collector:
-    """Gathers result blocks and rejects while the modes are computed."""
+    """Gathers result blocks and rejects while the modes are computed.
 
-    def __init__(self) -> None:
+    Rejects go to one :class:`~sem_carbon.io.rejects.Rejections` (first problem of a row);
+    :attr:`where` holds the positions in the whole table of the rows of the mode being
+    computed.
+    """
+
+    def __init__(self, data: pd.DataFrame) -> None:
         self.blocks: list[pd.DataFrame] = []
-        self.rejects: list[pd.DataFrame] = []
+        self.rejections = Rejections(_column(data, "source_row", -1).to_numpy(),
+                                     first_only=True)
+        self.where = np.arange(len(data))
 
     def reject(self, rows: pd.DataFrame, mask: np.ndarray, column: str, values: object,
                reason: object) -> None:
-        if not np.any(mask):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
             return
-        n = int(np.sum(mask))
-        self.rejects.append(pd.DataFrame({
-            "source_row": _column(rows, "source_row", -1).to_numpy()[mask],
-            "column": column,
-            "value": (values[mask].to_numpy(dtype=object) if isinstance(values, pd.Series)
-                      else np.broadcast_to(np.asarray(values, dtype=object), (len(rows),))[mask]
-                      if np.ndim(values) else [values] * n),
-            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (len(rows),))[mask]
-            if np.ndim(reason) else [reason] * n,
-        }))
+
+        def per_row(given: object) -> object:
+            if isinstance(given, pd.Series):
+                return given.to_numpy(dtype=object)[mask]
+            if np.ndim(given):
+                return np.broadcast_to(np.asarray(given, dtype=object), (len(rows),))[mask]
+            return given
+
+        self.rejections.add_positions(self.where[mask], column, per_row(values),
+                                      per_row(reason))
 
     def add(self, index: pd.Index, **columns: object) -> None:
         # repeated text is stored as categoricals: cheap to build, small in memory
@@ -125,22 +135,20 @@ def compute_travel(
     rejects : DataFrame
         ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
-    out = _Collector()
-    # factorise the mode column once and clean its few distinct values; a table of one
-    # mode (the usual flight log) is passed on whole, without a copy
-    codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
-    names = _mode_names(uniques)
-    air = None
-    for name in dict.fromkeys(names):
-        wanted = [i for i, n in enumerate(names) if n == name]
-        mask = np.isin(codes, wanted)
+    out = _Collector(data)
+    # read the mode words once (on their distinct values); a table of one mode (the usual
+    # flight log) is passed on whole, without a copy
+    words = normalise("mode", _column(data, "mode", ""))
+    modes = np.where(words.missing, "", words.value)
+    for name in dict.fromkeys(modes.tolist()):  # distinct modes only
+        mask = modes == name
         rows = data if mask.all() else data[mask]
+        out.where = np.flatnonzero(mask)
         if name == "air":
-            air = _AirRows(rows)
-            air.emit(np.ones(len(rows), bool), fs, out, radiative_forcing and not co2_only,
-                     haul, co2_only, air_method)
+            _AirRows(rows).emit(np.ones(len(rows), bool), fs, out,
+                                radiative_forcing and not co2_only, haul, co2_only, air_method)
         else:
-            _other_mode(name, rows, fs, out)
+            _other_mode(name, rows, fs, out, words, mask)
     return _finish(out)
 
 
@@ -174,48 +182,47 @@ def compute_travel_groups(
     list of (results, rejects)
         One pair per group, as :func:`compute_travel` returns them.
     """
-    codes, uniques = pd.factorize(_column(data, "mode", ""), use_na_sentinel=False)
-    names = _mode_names(uniques)
-    air_codes = [i for i, n in enumerate(names) if n == "air"]
-    is_air = np.isin(codes, air_codes)
+    words = normalise("mode", _column(data, "mode", ""))
+    modes = np.where(words.missing, "", words.value)
+    is_air = modes == "air"
     air = (_AirRows(data if is_air.all() else data[is_air]) if is_air.any() else None)
+    air_where = np.flatnonzero(is_air)
     out_groups = []
     for fs, mask in groups:
-        out = _Collector()
-        positions = np.flatnonzero(mask)
-        present, first = np.unique(codes[positions], return_index=True)
-        order: dict[str, int] = {}  # modes in order of first appearance within the group
-        for code, at in sorted(zip(present.tolist(), first.tolist(), strict=True),
-                               key=lambda pair: pair[1]):
-            order.setdefault(names[code], at)
-        for name in order:
+        out = _Collector(data)
+        # modes in order of first appearance within the group
+        for name in dict.fromkeys(modes[mask].tolist()):
             if name == "air" and air is not None:
+                out.where = air_where
                 air.emit(mask[is_air], fs, out, radiative_forcing and not co2_only, haul,
                          co2_only, air_method)
                 continue
-            wanted = [i for i, n in enumerate(names) if n == name]
-            in_mode = mask & np.isin(codes, wanted)
-            _other_mode(name, data if in_mode.all() else data[in_mode], fs, out)
+            in_mode = mask & (modes == name)
+            out.where = np.flatnonzero(in_mode)
+            _other_mode(name, data if in_mode.all() else data[in_mode], fs, out, words,
+                        in_mode)
         out_groups.append(_finish(out))
     return out_groups
 
 
-def _mode_names(uniques: object) -> list[str]:
-    """The distinct mode values, cleaned (``" Air"`` -> ``"air"``)."""
-    return [("" if pd.isna(u) else str(u)).strip().lower() for u in uniques]
+def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector,
+                words: object, mask: np.ndarray) -> None:
+    """Rail, road, hotel or an unknown mode (rejected) on the rows of that mode.
 
-
-def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
-    """Rail, road, hotel or an unknown mode (rejected) on the rows of that mode."""
+    ``words`` is the mode column read by :func:`sem_carbon.vocabulary.normalise` over the
+    whole table and ``mask`` these rows in it (a mode word may imply a rail kind or a
+    vehicle).
+    """
     if name == "rail":
-        _rail(rows, fs, out)
+        _rail(rows, fs, out, words.extra["rail_kind"][mask])  # type: ignore[attr-defined]
     elif name == "road":
-        _road(rows, fs, out)
+        _road(rows, fs, out, words.extra["vehicle"][mask])  # type: ignore[attr-defined]
     elif name == "hotel":
         _hotel(rows, fs, out)
     else:
-        out.reject(rows, np.ones(len(rows), bool), "mode", rows.get("mode", name),
-                   f"unknown travel mode {name!r} (air, rail, road, hotel)")
+        why = (words.reason[mask]  # type: ignore[attr-defined]
+               if words.rejected[mask].any() else "missing mode")  # type: ignore[attr-defined]
+        out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""), why)
 
 
 def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -228,9 +235,7 @@ def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
         results = pd.DataFrame(columns=list(RESULT_COLUMNS))
     if list(results.columns) != list(RESULT_COLUMNS):
         results = results.reindex(columns=list(RESULT_COLUMNS))
-    rejects = (pd.concat(out.rejects, ignore_index=True) if out.rejects
-               else pd.DataFrame(columns=list(REJECT_COLUMNS)))
-    return results, rejects
+    return results, out.rejections.frame()
 
 
 class _AirRows:
@@ -248,8 +253,8 @@ class _AirRows:
             self.origin, dates=self.dates, errors="mask")
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
             self.dest, dates=self.dates, errors="mask")
-        self.cabin, self.known = cabin_codes(
-            _column(rows, "cabin", "average").reset_index(drop=True))
+        self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
+            _column(rows, "cabin", None).reset_index(drop=True))
         self.pax = _numbers(rows, "passengers", 1.0)
         self.trips = _trips(rows)
         self._km: np.ndarray | None = None
@@ -291,7 +296,7 @@ class _AirRows:
                    "unknown airport code")
         ok = group & self.found_o & self.found_d
         out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
-                   "unknown cabin class")
+                   self.cabin_why)
         ok &= self.known
         ok &= _passengers_ok(rows, out, self.pax, ok)
         if not ok.any():
@@ -310,6 +315,9 @@ class _AirRows:
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
                                           *((index[ok], labels)
                                             for index, _, labels, _ in notes))
+        if (self.cabin_note[ok] != "").any():  # a cabin word read by choice (n/a -> average)
+            columns["notes"] = join_notes(pd.Series(self.cabin_note[ok]),
+                                          pd.Series(columns["notes"]))
         out.add(rows.index[ok], **columns)
 
 
@@ -338,8 +346,11 @@ def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
 
 
 def _trips(rows: pd.DataFrame) -> np.ndarray:
-    """2 for a round trip (the distance is one way), else 1."""
-    round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()
+    """2 for a round trip (the distance is one way), else 1 (yes/no words as the readers
+    read them; a word that is neither counts as one way: the caller rejected it)."""
+    if "round_trip" not in rows.columns:
+        return np.ones(len(rows))
+    round_trip, _, _ = yes_no(rows["round_trip"].reset_index(drop=True))
     return np.where(round_trip, 2.0, 1.0)
 
 
@@ -384,12 +395,16 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
         each(note), None if distance is None else distance[ok]))
 
 
-def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
+          implied: np.ndarray | None = None) -> None:
     km, ok = _distance(rows, out)
-    raw = _column(rows, "rail_kind", "national").fillna("national")
-    kind = normalise_rail_kind(raw.replace("", "national").to_numpy(dtype=object))
-    out.reject(rows, ok & (kind == ""), "rail_kind", raw, "unknown rail kind")
-    ok &= kind != ""
+    raw = _column(rows, "rail_kind", None)
+    words = normalise("rail_kind", raw)
+    fallback = np.full(len(rows), "national", dtype=object) if implied is None else \
+        np.where(np.asarray(implied, dtype=object) == "", "national", implied)
+    kind = np.where(words.missing, fallback, words.value)
+    out.reject(rows, ok & words.rejected, "rail_kind", raw, words.reason)
+    ok &= ~words.rejected
     pax = _numbers(rows, "passengers", 1.0)
     ok &= _passengers_ok(rows, out, pax, ok)
     if not ok.any():
@@ -400,12 +415,17 @@ def _rail(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
                  "rail_kind", raw, note)
 
 
-def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
+def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
+          implied: np.ndarray | None = None) -> None:
     km, ok = _distance(rows, out)
-    vehicle = _column(rows, "vehicle", "car").fillna("car").to_numpy(dtype=object)
+    vehicle = _column(rows, "vehicle", "").fillna("").to_numpy(dtype=object)
+    default = np.full(len(rows), "car", dtype=object) if implied is None else \
+        np.where(np.asarray(implied, dtype=object) == "", "car", implied)
+    vehicle = np.where(pd.Series(vehicle, dtype=object).astype(str).str.strip() == "",
+                       default, vehicle)
     fuel = _column(rows, "fuel", "").fillna("").to_numpy(dtype=object)
     keys = road_keys(vehicle, fuel)
-    out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, "unknown vehicle")
+    out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, REASONS["vehicle"])
     ok &= keys["vehicle"] != ""
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)
@@ -453,10 +473,12 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
                limit_reason("nights", MAX_NIGHTS))
     bad |= many
-    country = _column(rows, "country", "").fillna("").astype(str).str.upper().to_numpy(object)
-    no_country = ~bad & (country == "")
-    out.reject(rows, no_country, "country", country, "hotel country missing or unknown")
-    ok = ~bad & ~no_country
+    words = normalise("country", _column(rows, "country", None))
+    country = words.value
+    out.reject(rows, ~bad & words.missing, "country", "", "hotel needs a country")
+    out.reject(rows, ~bad & words.rejected, "country", _column(rows, "country", ""),
+               words.reason)
+    ok = ~bad & ~words.missing & ~words.rejected
     if not ok.any():
         return
     fs, edition_note = _serving(fs, "hotel")  # hotels are published from 2019 on

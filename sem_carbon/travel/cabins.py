@@ -1,64 +1,53 @@
-"""Cabin-class names as travel agencies write them -> the five DESNZ classes."""
+"""Cabin classes: the five DESNZ classes and their codes (words read by the vocabulary).
+
+The words (``"Economy Flex"``, booking-class letters ``Y``/``J`` ...) are in
+``sem_carbon/vocabulary/data/cabins.csv``; :func:`cabin_codes` reads them with
+:func:`sem_carbon.vocabulary.normalise`.
+"""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["CABINS", "CABIN_ALIASES", "cabin_codes"]
+from ..vocabulary import normalise, normalise_one
+
+__all__ = ["CABINS", "cabin_codes"]
 
 #: DESNZ cabin classes, in code order (index = cabin code).
 CABINS: tuple[str, ...] = ("average", "economy", "premium_economy", "business", "first")
-
-#: Accepted spellings (after lower-casing and collapsing spaces, hyphens, underscores).
-CABIN_ALIASES: dict[str, str] = {
-    "": "average", "average": "average", "average passenger": "average", "unknown": "average",
-    "any": "average", "n/a": "average", "na": "average", "none": "average",
-    "economy": "economy", "economy class": "economy", "eco": "economy", "coach": "economy",
-    "standard": "economy", "y": "economy", "m": "economy", "tourist": "economy",
-    "basic economy": "economy", "economy light": "economy", "economy plus": "economy",
-    "premium economy": "premium_economy", "premium": "premium_economy",
-    "premium economy class": "premium_economy", "premiumeconomy": "premium_economy",
-    "w": "premium_economy", "economy premium": "premium_economy",
-    "business": "business", "business class": "business", "j": "business", "c": "business",
-    "club": "business", "upper class": "business",
-    "first": "first", "first class": "first", "f": "first", "p": "first",
-}
-_SPACES = re.compile(r"[\s_\-]+")
+_WORDS = pd.Index(["", *CABINS], dtype=object)
 _INDEX = {name: i for i, name in enumerate(CABINS)}
 
 
-def _clean(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return _SPACES.sub(" ", str(value).strip().lower())
-
-
-def cabin_codes(values: object) -> tuple[np.ndarray, np.ndarray]:
-    """Map cabin names to codes 0-4 (see :data:`CABINS`), vectorised over unique values.
+def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cabin words -> codes 0-4 (see :data:`CABINS`), vectorised over distinct values.
 
     Parameters
     ----------
     values : str or array-like of str
-        Cabin names in any case and spacing ("Premium Economy", "premium-economy", "J").
+        Cabin words in any case and spacing ("Premium Economy", "J", "Economy Flex");
+        missing means ``average``.
 
     Returns
     -------
     codes : ndarray of int8
-        Cabin code per value; -1 where the name is not recognised.
+        Cabin code per value; -1 where the word is rejected.
     known : ndarray of bool
-        False where the name is not recognised.
+        False where the word is rejected.
+    reason : ndarray of object
+        The reject reason ("" where known).
+    note : ndarray of object
+        The note of a word read by choice (``n/a`` -> average), else "".
     """
-    if isinstance(values, str):  # the scalar path: no pandas
-        code = _INDEX.get(CABIN_ALIASES.get(_clean(values), _clean(values)), -1)
-        return np.array([code], dtype=np.int8), np.array([code >= 0])
-    if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
-        values = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object)
-    # factorise the column as it is (no per-row Python strings), then clean the uniques
-    codes_of_unique, uniques = pd.factorize(values, use_na_sentinel=False)
-    table = np.array([_INDEX.get(CABIN_ALIASES.get(_clean(u), _clean(u)), -1) for u in uniques],
-                     dtype=np.int8)
-    codes = table[codes_of_unique] if len(uniques) else np.zeros(0, dtype=np.int8)
-    return codes, codes >= 0
+    if isinstance(values, str):  # the scalar path: a cached look-up, no pandas
+        word, reason, note = normalise_one("cabin", values)
+        code = _INDEX.get(word, 0 if not (word or reason) else -1)
+        return (np.array([code], dtype=np.int8), np.array([code >= 0]),
+                np.array([reason], dtype=object), np.array([note], dtype=object))
+    out = normalise("cabin", values)
+    index = _WORDS.get_indexer(out.value)  # 0 for "" (missing or rejected)
+    codes = np.where(out.missing, 0, index - 1).astype(np.int8)
+    return codes, codes >= 0, out.reason, out.note

@@ -13,7 +13,6 @@ References
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -22,24 +21,13 @@ import pandas as pd
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
+from ..vocabulary import aliases, clean
 
 __all__ = [
-    "RAIL_KINDS",
     "ROAD_VEHICLES",
     "hotel_rows",
-    "normalise_rail_kind",
     "road_keys",
 ]
-
-RAIL_KINDS: dict[str, str] = {
-    "national": "national", "national rail": "national", "rail": "national", "train": "national",
-    "international": "international", "international rail": "international",
-    "eurostar": "international",
-    "light rail": "light_rail_tram", "light_rail": "light_rail_tram", "tram": "light_rail_tram",
-    "light rail and tram": "light_rail_tram", "light_rail_tram": "light_rail_tram",
-    "underground": "underground", "metro": "underground", "subway": "underground",
-    "tube": "underground", "london underground": "underground",
-}
 
 #: vehicle -> (default size, basis, default fuel)
 ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
@@ -49,39 +37,17 @@ ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
     "bus": ("average_local", "passenger_km", ""),
     "coach": ("", "passenger_km", ""),
 }
-_VEHICLE_ALIASES = {
-    "car": "car", "cars": "car", "rental car": "car", "hire car": "car", "private car": "car",
-    "motorbike": "motorbike", "motorcycle": "motorbike", "scooter": "motorbike",
-    "taxi": "taxi", "cab": "taxi", "uber": "taxi",
-    "bus": "bus", "local bus": "bus", "coach": "coach",
-}
-_FUEL_ALIASES = {
-    None: "unknown", "": "unknown", "unknown": "unknown", "petrol": "petrol",
-    "gasoline": "petrol", "diesel": "diesel", "hybrid": "hybrid",
-    "plug in hybrid": "plugin_hybrid", "plugin hybrid": "plugin_hybrid",
-    "phev": "plugin_hybrid", "electric": "battery_electric", "battery electric": "battery_electric",
-    "bev": "battery_electric", "ev": "battery_electric", "cng": "cng", "lpg": "lpg",
-}
-
-
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
 def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
-    """Apply ``func`` to each distinct cleaned text of ``values`` (lower case, single
-    spaces) and spread the results back: cost grows with distinct values, not rows."""
+    """Apply ``func`` to each distinct text of ``values`` in
+    :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows
+    with distinct values, not rows."""
     arr = np.atleast_1d(np.asarray(values, dtype=object))
     text = pd.Series(arr, dtype=object).fillna("").astype(str).to_numpy(dtype=str)
     uniques, inverse = np.unique(text, return_inverse=True)
     mapped = np.array(
-        [func(_SEPARATORS.sub(" ", u.strip().lower())) for u in uniques] + [None], dtype=object
+        [func(clean(u)) for u in uniques] + [None], dtype=object
     )[:-1]
     return mapped[inverse.reshape(-1)]
-
-
-def normalise_rail_kind(values: object) -> np.ndarray:
-    """Rail kind names -> factor keys ("" where unknown)."""
-    return map_unique(values, lambda v: RAIL_KINDS.get(v, ""))
 
 
 def road_keys(vehicle: object, fuel: object = None, size: object = None) -> dict[str, np.ndarray]:
@@ -90,11 +56,13 @@ def road_keys(vehicle: object, fuel: object = None, size: object = None) -> dict
     Unknown vehicles get an empty vehicle key (no factor matches, so the row is rejected
     by the caller with the value named).
     """
-    v = map_unique(vehicle, lambda x: _VEHICLE_ALIASES.get(x, ""))
+    vehicles, fuels = aliases("vehicle"), aliases("road_fuel")
+    v = map_unique(vehicle, lambda x: vehicles[x].canonical if x in vehicles else "")
     n = len(v)
     fuel_arr = np.broadcast_to(np.asarray(fuel if fuel is not None else "", dtype=object), (n,))
     size_arr = np.broadcast_to(np.asarray(size if size is not None else "", dtype=object), (n,))
-    fuel_clean = map_unique(fuel_arr, lambda f: _FUEL_ALIASES.get(f, f.replace(" ", "_")))
+    fuel_clean = map_unique(fuel_arr, lambda f: fuels[f].canonical if f in fuels
+                            else f.replace(" ", "_") or "unknown")
     size_clean = map_unique(size_arr, lambda x: x.replace(" ", "_"))
     default_size = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[0])
     basis = map_unique(v, lambda x: ROAD_VEHICLES.get(x, ("", "", ""))[1])

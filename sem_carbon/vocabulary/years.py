@@ -1,0 +1,59 @@
+"""The year of a row: one date policy for readers, ``calculate`` and Dask partitions.
+
+A row's year is its ``year`` column where filled, else the year of its ``date``. Text
+dates are read by :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019`` is
+5 March 2019, as the readers and ``sc.flight(date=...)`` read it), never by
+``pandas.to_datetime``'s month-first guess.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["row_years", "years_of_dates"]
+
+
+def years_of_dates(days: np.ndarray) -> np.ndarray:
+    """Calendar year of each datetime64 value (0 where NaT).
+
+    Parameters
+    ----------
+    days : ndarray of datetime64
+        Any datetime64 resolution.
+    """
+    days = np.asarray(days)
+    out = np.zeros(len(days), dtype=np.int64)
+    ok = ~np.isnat(days)
+    out[ok] = days[ok].astype("datetime64[Y]").astype(np.int64) + 1970
+    return out
+
+
+def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
+    """Year of each row as float (NaN when neither a year nor a readable date is given).
+
+    Parameters
+    ----------
+    data : DataFrame
+        With a ``year_column`` and/or a ``date`` column (datetime64 or text).
+    year_column : str, default "year"
+        The column holding the year.
+    """
+    if year_column in data.columns:
+        year = pd.to_numeric(data[year_column], errors="coerce").to_numpy(dtype=float,
+                                                                         na_value=np.nan)
+    else:
+        year = np.full(len(data), np.nan)
+    if "date" in data.columns and np.isnan(year).any():
+        dates = data["date"]
+        if pd.api.types.is_datetime64_any_dtype(dates):
+            days = dates.to_numpy(dtype="datetime64[ns]")
+            from_date = years_of_dates(days).astype(float)
+            from_date[np.isnat(days)] = np.nan
+        else:
+            from ..io.parse import parse_dates
+
+            parsed = parse_dates(dates.reset_index(drop=True))
+            from_date = np.where(parsed.year > 0, parsed.year, np.nan).astype(float)
+        year = np.where(np.isnan(year), from_date, year)
+    return year
