@@ -272,8 +272,12 @@ def defective_release(monkeypatch):
     """Load the airport table from a defective copy of the installed airportsdata."""
     raw, icao = airportsdata.load("IATA"), airportsdata.load("ICAO")
     bad = _defective_release(raw)
+    from sem_carbon.travel import api as travel_api
+
+    # every cache built from the airport table (the scalar path keeps its notes per code)
     caches = (airports_module._checked_airports, airports_module._airports,
-              airports_module._alias_index, airports_module._dated_codes)
+              airports_module._alias_index, airports_module._dated_codes,
+              travel_api._coordinate_note, travel_api._date_matters)
     for cache in caches:
         cache.cache_clear()
     monkeypatch.setattr(airportsdata, "load",

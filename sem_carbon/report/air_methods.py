@@ -82,7 +82,7 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
         return None
     desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
     distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
-    cabin, known = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
+    cabin, known, _, _ = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
     if not (np.isfinite(desnz).all() and np.isfinite(distance).all() and known.all()):
         return None
     dates = air.get("date", None)
