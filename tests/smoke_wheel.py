@@ -31,6 +31,12 @@ inv = sc.calculate(sc.read_travel_log(example_data_dir() / "travel_2010_2024.csv
 assert len(inv.data) > 1000 and inv.total().m > 0
 # the report's jinja2 templates are package data: the HTML renders from the wheel alone
 html = sc.Report(inv).to_html(Path("smoke_report.html")).read_text(encoding="utf-8")
-assert "Methodology appendix" in html and "<svg" in html, "report templates missing"
+assert "Methodology appendix" in html, "report templates missing"
+try:  # charts are the `charts` extra: drawn with matplotlib, else the page says so
+    import matplotlib  # noqa: F401
+except ImportError:
+    assert "<svg" not in html and "sem-carbon[charts]" in html, "no word on the charts"
+else:
+    assert "<svg" in html, "charts missing although matplotlib is installed"
 print(f"wheel smoke test passed: {len(ids)} editions, GVA-JFK economy "
       f"{trip.co2e.m_as('kgCO2e'):.1f} kgCO2e, example inventory {inv.total():.1f}")
