@@ -252,6 +252,11 @@ class _AirRows:
             _column(rows, "cabin", "average").reset_index(drop=True))
         self.pax = _numbers(rows, "passengers", 1.0)
         self.trips = _trips(rows)
+        self.multiplier = self.pax * self.trips
+        # whether every row passes the checks of emit (then an edition's rows are its group,
+        # and no check is repeated per edition)
+        self.all_valid = bool(self.found_o.all() and self.found_d.all() and self.known.all()
+                              and _passengers_valid(self.pax).all())
         self._km: np.ndarray | None = None
         self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
         self._noted: np.ndarray | None = None
@@ -286,31 +291,36 @@ class _AirRows:
              co2_only: bool, method: str = "desnz") -> None:
         """Rejects and results of the rows in ``group`` (a mask over these rows)."""
         rows = self.rows
-        out.reject(rows, group & ~self.found_o, "origin", self.origin, "unknown airport code")
-        out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
-                   "unknown airport code")
-        ok = group & self.found_o & self.found_d
-        out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
-                   "unknown cabin class")
-        ok &= self.known
-        ok &= _passengers_ok(rows, out, self.pax, ok)
-        if not ok.any():
+        if self.all_valid:  # nothing to reject: the group's rows are computed
+            ok = group
+        else:
+            out.reject(rows, group & ~self.found_o, "origin", self.origin,
+                       "unknown airport code")
+            out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
+                       "unknown airport code")
+            ok = group & self.found_o & self.found_d
+            out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
+                       "unknown cabin class")
+            ok &= self.known
+            ok &= _passengers_ok(rows, out, self.pax, ok)
+        at = np.flatnonzero(ok)  # the computed rows' positions: one scan of the mask
+        if not len(at):
             return
-        distance = self.distance()[ok]
-        legs = compute_air(fs, distance, self.cabin[ok], radiative_forcing=rf,
-                           multiplier=self.pax[ok] * self.trips[ok], haul_rule=haul,
-                           origin_country=self.c_o[ok], destination_country=self.c_d[ok],
+        distance = self.distance()[at]
+        legs = compute_air(fs, distance, self.cabin[at], radiative_forcing=rf,
+                           multiplier=self.multiplier[at], haul_rule=haul,
+                           origin_country=self.c_o[at], destination_country=self.c_d[at],
                            co2_only=co2_only, method=method)
         columns = legs.columns(distance)
         notes = self.coordinate_notes()
         # as with_coordinate_notes decides on the computed rows: a note of their codes
         # (dated or not) says something
-        if (self.noted() & ok).any():
+        if self.noted()[at].any():
             # what the coordinate guard says about either end follows the leg's notes
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
-                                          *((index[ok], labels)
+                                          *((index[at], labels)
                                             for index, _, labels, _ in notes))
-        out.add(rows.index[ok], **columns)
+        out.add(rows.index[at], **columns)
 
 
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
@@ -341,6 +351,12 @@ def _trips(rows: pd.DataFrame) -> np.ndarray:
     """2 for a round trip (the distance is one way), else 1."""
     round_trip = _column(rows, "round_trip", False).fillna(False).astype(bool).to_numpy()
     return np.where(round_trip, 2.0, 1.0)
+
+
+def _passengers_valid(pax: np.ndarray) -> np.ndarray:
+    """Rows whose passenger count is a number in [0, MAX_PASSENGERS]."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(pax) & (pax >= 0) & ~beyond(pax, MAX_PASSENGERS)
 
 
 def _passengers_ok(rows: pd.DataFrame, out: _Collector, pax: np.ndarray,
