@@ -360,7 +360,8 @@ def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, li
     return index, labels
 
 
-def coordinate_note_table(codes: Any, dates: Any = None
+def coordinate_note_table(codes: Any, dates: Any = None, *,
+                          factorized: tuple[np.ndarray, Any] | None = None,
                           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """:func:`coordinate_note_codes`, with each row's undated note too.
 
@@ -370,6 +371,8 @@ def coordinate_note_table(codes: Any, dates: Any = None
         Airport codes as given to :func:`~sem_carbon.geo.airports.resolve_iata`.
     dates : date-like or array-like, optional
         Travel dates, as for :func:`coordinate_notes`.
+    factorized : (ndarray of int, array-like), optional
+        ``pandas.factorize(codes, use_na_sentinel=True)``, when the caller has it already.
 
     Returns
     -------
@@ -385,7 +388,9 @@ def coordinate_note_table(codes: Any, dates: Any = None
     from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
 
     flat = codes if isinstance(codes, pd.Series | pd.Index) else np.asarray(codes, dtype=object)
-    idx, uniques = pd.factorize(flat, use_na_sentinel=True)  # the work is per distinct code
+    # the work is per distinct code
+    idx, uniques = factorized if factorized is not None else pd.factorize(
+        flat, use_na_sentinel=True)
     norm = [_normalise_code(u) for u in uniques]
     check = coordinate_check()
     issues = "; ".join(check.release_issues)

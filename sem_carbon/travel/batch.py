@@ -244,10 +244,13 @@ class _AirRows:
         self.origin = _column(rows, "origin", "").reset_index(drop=True)
         self.dest = _column(rows, "destination", "").reset_index(drop=True)
         self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
+        # each column factorised once, for its airports and its coordinate notes
+        self.factorized = [pd.factorize(codes, use_na_sentinel=True)
+                           for codes in (self.origin, self.dest)]
         self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
-            self.origin, dates=self.dates, errors="mask")
+            self.origin, dates=self.dates, errors="mask", factorized=self.factorized[0])
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
-            self.dest, dates=self.dates, errors="mask")
+            self.dest, dates=self.dates, errors="mask", factorized=self.factorized[1])
         self.cabin, self.known = cabin_codes(
             _column(rows, "cabin", "average").reset_index(drop=True))
         self.pax = _numbers(rows, "passengers", 1.0)
@@ -273,8 +276,10 @@ class _AirRows:
         table, and which of its notes say something."""
         if self._notes is None:
             self._notes = []
-            for codes in (self.origin, self.dest):
-                index, undated, labels = coordinate_note_table(codes, self.dates)
+            for codes, factorized in zip((self.origin, self.dest), self.factorized,
+                                         strict=True):
+                index, undated, labels = coordinate_note_table(codes, self.dates,
+                                                               factorized=factorized)
                 self._notes.append((index, undated, labels,
                                     np.array([bool(x) for x in labels])))
         return self._notes
