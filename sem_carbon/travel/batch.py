@@ -282,6 +282,7 @@ class _AirRows:
                                                                factorized=factorized)
                 self._notes.append((index, undated, labels,
                                     np.array([bool(x) for x in labels])))
+            self.factorized = []  # not needed any more (8 bytes per row and end)
         return self._notes
 
     def noted(self) -> np.ndarray:
