@@ -18,6 +18,7 @@ does not import Dask.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -386,6 +387,48 @@ def _as_frame(source: Any, dd: Any) -> tuple[Any, Any, str]:
     return frame, read_rejects, identity
 
 
+def parquet_source_rows_apart(path: str | os.PathLike[str]) -> bool:
+    """Whether a local Parquet dataset's footers show every ``source_row`` in one row group.
+
+    A Dask partition of a Parquet dataset is one or more whole row groups, so when the
+    ``[min, max]`` ranges of ``source_row`` of all row groups (from the column statistics
+    in the files' footers: no data read) are pairwise disjoint, no source row can be
+    split over partitions and the regrouping pass (which reads every partition) is not
+    needed. Missing statistics, a ``source_row`` that is a directory partition, or anything
+    unexpected answer False (the pass then runs).
+
+    Parameters
+    ----------
+    path : path-like
+        A Parquet file or a folder of Parquet files.
+    """
+    try:
+        import pyarrow.dataset as ds
+
+        if not os.path.exists(os.fspath(path)):  # a URL: no footers read here
+            return False
+        dataset = ds.dataset(os.fspath(path), format="parquet", partitioning="hive")
+        spans = []
+        for fragment in dataset.get_fragments():
+            meta = fragment.metadata
+            column = meta.schema.to_arrow_schema().get_field_index("source_row")
+            if column < 0:  # not stored in the file (a directory partition, or absent)
+                return False
+            for group in range(meta.num_row_groups):
+                row_group = meta.row_group(group)
+                stats = row_group.column(column).statistics
+                if stats is None or not stats.has_min_max:
+                    if row_group.num_rows and (stats is None or stats.null_count
+                                               != row_group.num_rows):
+                        return False
+                    continue  # no rows, or only missing source rows (never shared)
+                spans.append((stats.min, stats.max))
+        spans.sort()
+        return all(later[0] > earlier[1] for earlier, later in itertools.pairwise(spans))
+    except Exception:  # any doubt: read the partitions instead
+        return False
+
+
 def _keep_source_rows_together(frame: Any, dask: Any, dd: Any) -> Any:
     """Regroup rows so that all legs of one ``source_row`` are in one partition.
 
@@ -502,7 +545,8 @@ def calculate_dask(
         kind = "travel" if "mode" in frame.columns else "facilities"
     if kind not in ("travel", "facilities"):
         raise InputFormatError(f"kind must be 'travel' or 'facilities', not {kind!r}")
-    if check_split_rows:
+    if check_split_rows and not (isinstance(source, (str, os.PathLike))
+                                 and parquet_source_rows_apart(source)):
         frame = _keep_source_rows_together(frame, dask, dd)
     shipped = _ship_factors(factors, dask)
     options = {"radiative_forcing": radiative_forcing, "haul": haul, "gwp": gwp,

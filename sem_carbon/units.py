@@ -35,8 +35,26 @@ __all__ = [
     "ureg",
 ]
 
+def _registry() -> pint.UnitRegistry:
+    """pint's default registry, its parsed definitions cached in the user's cache folder.
+
+    Parsing pint's definition file takes 0.15-0.2 s of a process's first unit; pint keeps
+    the parsed form in ``<user cache>/pint`` (keyed by the file's content, so a new pint
+    re-parses). A cache that cannot be used (read-only home, ``SEM_CARBON_PINT_CACHE=0``)
+    means parsing as before: the registry is the same either way.
+    """
+    import os
+
+    if os.environ.get("SEM_CARBON_PINT_CACHE", "1") != "0":
+        try:
+            return pint.UnitRegistry(cache_folder=":auto:", autoconvert_offset_to_baseunit=True)
+        except Exception:  # any cache trouble: parse the definitions instead
+            pass
+    return pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
+
+
 #: The registry every sem-carbon Quantity belongs to.
-ureg = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
+ureg = _registry()
 ureg.load_definitions(
     resources.files(__package__).joinpath("units_definitions.txt").read_text(encoding="utf-8")
     .splitlines()

@@ -30,6 +30,7 @@ from sem_carbon.scale import (
     DaskNotInstalledError,
     calculate_dask,
     is_dask_input,
+    parquet_source_rows_apart,
     worker_cache_info,
 )
 
@@ -313,3 +314,26 @@ def test_lazy_until_asked(client, log):
     assert "lazy" in repr(inv)
     assert client.run(worker_cache_info) == before  # nothing ran on the workers
     assert worker_cache_info()["partitions"] == 0  # nor here
+
+
+def test_parquet_footers_decide_whether_rows_are_regrouped(client, log, in_memory, tmp_path):
+    # straddling files: a source row's legs in two files, so the regrouping pass must run
+    straddling = tmp_path / "straddling"
+    split_at(log, straddling_cuts(log, 3)).to_parquet(straddling, write_index=False)
+    assert not parquet_source_rows_apart(straddling)
+    # files cut between source rows: the footers' min/max show no row in two row groups
+    rows = log["source_row"].to_numpy()
+    cuts = [i for i in np.linspace(0, len(log), 4).astype(int)[1:-1]
+            if rows[i] != rows[i - 1]] or [int(np.flatnonzero(np.diff(rows))[0]) + 1]
+    apart = tmp_path / "apart"
+    split_at(log, cuts).to_parquet(apart, write_index=False)
+    assert parquet_source_rows_apart(apart)
+    assert_same_inventory(calculate_dask(apart).compute(), in_memory)
+    # one file's range reaching into another's: not trusted (the pass runs)
+    first, second = log.iloc[: len(log) // 2], log.iloc[len(log) // 2:]
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    pd.concat([first, second.iloc[-1:]]).to_parquet(mixed / "a.parquet", index=False)
+    second.iloc[:-1].to_parquet(mixed / "b.parquet", index=False)
+    assert not parquet_source_rows_apart(mixed)
+    assert not parquet_source_rows_apart(tmp_path / "nowhere")

@@ -348,6 +348,8 @@ def resolve_iata(
     codes: Any,
     dates: Any = None,
     errors: Literal["mask", "raise"] = "mask",
+    *,
+    factorized: tuple[np.ndarray, Any] | None = None,
 ) -> Resolved:
     """Resolve IATA codes to latitude, longitude and country, vectorised.
 
@@ -366,6 +368,9 @@ def resolve_iata(
         "mask": unknown codes give NaN, ``""`` and ``found=False``. "raise": raise
         :class:`~sem_carbon.errors.UnknownAirportError` naming the unknown codes with close
         matches.
+    factorized : (ndarray of int, array-like), optional
+        ``pandas.factorize(codes, use_na_sentinel=True)`` when the caller has it already
+        (a table's column is factorised once for its airports and its coordinate notes).
 
     Returns
     -------
@@ -393,7 +398,10 @@ def resolve_iata(
         if arr.ndim == 0:
             arr = arr.reshape(1)
         flat = arr.ravel()
-    if len(flat) <= _SMALL:  # scalar calls: a dict beats pandas' set-up cost
+    if factorized is not None:
+        idx, uniques = factorized
+        norm = [_normalise_code(u) for u in uniques]
+    elif len(flat) <= _SMALL:  # scalar calls: a dict beats pandas' set-up cost
         first: dict[str, int] = {}
         idx = np.array([first.setdefault(_normalise_code(v), len(first)) for v in flat],
                        dtype=np.intp)

@@ -360,7 +360,8 @@ def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, li
     return index, labels
 
 
-def coordinate_note_table(codes: Any, dates: Any = None
+def coordinate_note_table(codes: Any, dates: Any = None, *,
+                          factorized: tuple[np.ndarray, Any] | None = None,
                           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """:func:`coordinate_note_codes`, with each row's undated note too.
 
@@ -370,6 +371,8 @@ def coordinate_note_table(codes: Any, dates: Any = None
         Airport codes as given to :func:`~sem_carbon.geo.airports.resolve_iata`.
     dates : date-like or array-like, optional
         Travel dates, as for :func:`coordinate_notes`.
+    factorized : (ndarray of int, array-like), optional
+        ``pandas.factorize(codes, use_na_sentinel=True)``, when the caller has it already.
 
     Returns
     -------
@@ -385,14 +388,18 @@ def coordinate_note_table(codes: Any, dates: Any = None
     from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
 
     flat = codes if isinstance(codes, pd.Series | pd.Index) else np.asarray(codes, dtype=object)
-    idx, uniques = pd.factorize(flat, use_na_sentinel=True)  # the work is per distinct code
+    # the work is per distinct code
+    idx, uniques = factorized if factorized is not None else pd.factorize(
+        flat, use_na_sentinel=True)
     norm = [_normalise_code(u) for u in uniques]
     check = coordinate_check()
     issues = "; ".join(check.release_issues)
     guarded = reference_rows()[0]
 
     def note_for(code: str, day: Any = None) -> str:
-        loc = _location_of(code, day) if code else None
+        return note_of(code, _location_of(code, day) if code else None)
+
+    def note_of(code: str, loc: Any) -> str:
         if loc is None:
             return ""
         if "reference: " in loc.source or "0.1 degree only" in loc.source:
@@ -415,6 +422,24 @@ def coordinate_note_table(codes: Any, dates: Any = None
             rows = np.flatnonzero(idx == i)
             day_idx, day_uniques = pd.factorize(days[rows], use_na_sentinel=True)
             per_day = np.array([*range(len(labels), len(labels) + len(day_uniques)), i])
-            labels.extend(note_for(norm[i], d) for d in day_uniques)
+            labels.extend(_dated_notes(norm[i], np.asarray(day_uniques), note_of))
             out[rows] = per_day[np.where(day_idx < 0, len(day_uniques), day_idx)]
     return out, undated, labels
+
+
+def _dated_notes(code: str, days: np.ndarray, note_of: Any) -> list[str]:
+    """The note of a dated code on each of ``days`` (distinct travel days, as
+    :func:`~sem_carbon.geo.airports._as_days` gives them), decided per alias, not per day.
+
+    The location on a day is the first closed alias that applies on it, else the undated
+    one (as :func:`~sem_carbon.geo.airports._location_of` decides for one day).
+    """
+    from .airports import _alias_index, _undated
+
+    candidates = [loc for alias, loc in _alias_index()[code] if not alias.is_open]
+    aliases = [alias for alias, _ in _alias_index()[code] if not alias.is_open]
+    choice = np.full(len(days), len(candidates), dtype=np.intp)  # default: undated
+    for k in reversed(range(len(aliases))):  # the first alias that applies wins
+        choice[aliases[k].applies_on(days)] = k
+    notes = [note_of(code, loc) for loc in candidates] + [note_of(code, _undated(code))]
+    return [notes[k] for k in choice.tolist()]

@@ -210,6 +210,14 @@ def uk_domestic(origin_country: np.ndarray | None,
     """
     if origin_country is None or destination_country is None:
         return None
+    o_arr = np.ascontiguousarray(origin_country)
+    d_arr = np.ascontiguousarray(destination_country)
+    if o_arr.dtype == d_arr.dtype == np.dtype("<U2"):
+        # two-letter codes as one 8-byte integer each: a few integer comparisons per leg
+        # (no text per leg; pandas would turn an object column into arrow strings first)
+        codes = np.array(_UK_TERRITORIES, dtype="<U2").view(np.uint64)
+        return (np.isin(o_arr.view(np.uint64), codes)
+                & np.isin(d_arr.view(np.uint64), codes))
     # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
     uk = frozenset(_UK_TERRITORIES)
     o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
@@ -228,8 +236,7 @@ def _uk_domestic_over_500(haul: np.ndarray, origin_country: np.ndarray | None,
     rows = np.flatnonzero(haul > 0)
     if not len(rows):
         return None
-    hit = uk_domestic(np.asarray(origin_country, dtype=object)[rows],
-                      np.asarray(destination_country, dtype=object)[rows])
+    hit = uk_domestic(np.asarray(origin_country)[rows], np.asarray(destination_country)[rows])
     if not hit.any():
         return None
     mask = np.zeros(len(haul), dtype=bool)

@@ -249,14 +249,22 @@ class _AirRows:
         self.origin = _column(rows, "origin", "").reset_index(drop=True)
         self.dest = _column(rows, "destination", "").reset_index(drop=True)
         self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
+        # each column factorised once, for its airports and its coordinate notes
+        self.factorized = [pd.factorize(codes, use_na_sentinel=True)
+                           for codes in (self.origin, self.dest)]
         self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
-            self.origin, dates=self.dates, errors="mask")
+            self.origin, dates=self.dates, errors="mask", factorized=self.factorized[0])
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
-            self.dest, dates=self.dates, errors="mask")
+            self.dest, dates=self.dates, errors="mask", factorized=self.factorized[1])
         self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
             _column(rows, "cabin", None).reset_index(drop=True))
         self.pax = _numbers(rows, "passengers", 1.0)
         self.trips = _trips(rows)
+        self.multiplier = self.pax * self.trips
+        # whether every row passes the checks of emit (then an edition's rows are its group,
+        # and no check is repeated per edition)
+        self.all_valid = bool(self.found_o.all() and self.found_d.all() and self.known.all()
+                              and _passengers_valid(self.pax).all())
         self._km: np.ndarray | None = None
         self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
         self._noted: np.ndarray | None = None
@@ -273,10 +281,13 @@ class _AirRows:
         table, and which of its notes say something."""
         if self._notes is None:
             self._notes = []
-            for codes in (self.origin, self.dest):
-                index, undated, labels = coordinate_note_table(codes, self.dates)
+            for codes, factorized in zip((self.origin, self.dest), self.factorized,
+                                         strict=True):
+                index, undated, labels = coordinate_note_table(codes, self.dates,
+                                                               factorized=factorized)
                 self._notes.append((index, undated, labels,
                                     np.array([bool(x) for x in labels])))
+            self.factorized = []  # not needed any more (8 bytes per row and end)
         return self._notes
 
     def noted(self) -> np.ndarray:
@@ -291,34 +302,39 @@ class _AirRows:
              co2_only: bool, method: str = "desnz") -> None:
         """Rejects and results of the rows in ``group`` (a mask over these rows)."""
         rows = self.rows
-        out.reject(rows, group & ~self.found_o, "origin", self.origin, "unknown airport code")
-        out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
-                   "unknown airport code")
-        ok = group & self.found_o & self.found_d
-        out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
-                   self.cabin_why)
-        ok &= self.known
-        ok &= _passengers_ok(rows, out, self.pax, ok)
-        if not ok.any():
+        if self.all_valid:  # nothing to reject: the group's rows are computed
+            ok = group
+        else:
+            out.reject(rows, group & ~self.found_o, "origin", self.origin,
+                       "unknown airport code")
+            out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
+                       "unknown airport code")
+            ok = group & self.found_o & self.found_d
+            out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
+                       self.cabin_why)
+            ok &= self.known
+            ok &= _passengers_ok(rows, out, self.pax, ok)
+        at = np.flatnonzero(ok)  # the computed rows' positions: one scan of the mask
+        if not len(at):
             return
-        distance = self.distance()[ok]
-        legs = compute_air(fs, distance, self.cabin[ok], radiative_forcing=rf,
-                           multiplier=self.pax[ok] * self.trips[ok], haul_rule=haul,
-                           origin_country=self.c_o[ok], destination_country=self.c_d[ok],
+        distance = self.distance()[at]
+        legs = compute_air(fs, distance, self.cabin[at], radiative_forcing=rf,
+                           multiplier=self.multiplier[at], haul_rule=haul,
+                           origin_country=self.c_o[at], destination_country=self.c_d[at],
                            co2_only=co2_only, method=method)
         columns = legs.columns(distance)
         notes = self.coordinate_notes()
         # as with_coordinate_notes decides on the computed rows: a note of their codes
         # (dated or not) says something
-        if (self.noted() & ok).any():
+        if self.noted()[at].any():
             # what the coordinate guard says about either end follows the leg's notes
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
-                                          *((index[ok], labels)
+                                          *((index[at], labels)
                                             for index, _, labels, _ in notes))
-        if (self.cabin_note[ok] != "").any():  # a cabin word read by choice (n/a -> average)
-            columns["notes"] = join_notes(pd.Series(self.cabin_note[ok]),
+        if (self.cabin_note[at] != "").any():  # a cabin word read by choice (n/a -> average)
+            columns["notes"] = join_notes(pd.Series(self.cabin_note[at]),
                                           pd.Series(columns["notes"]))
-        out.add(rows.index[ok], **columns)
+        out.add(rows.index[at], **columns)
 
 
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
@@ -352,6 +368,12 @@ def _trips(rows: pd.DataFrame) -> np.ndarray:
         return np.ones(len(rows))
     round_trip, _, _ = yes_no(rows["round_trip"].reset_index(drop=True))
     return np.where(round_trip, 2.0, 1.0)
+
+
+def _passengers_valid(pax: np.ndarray) -> np.ndarray:
+    """Rows whose passenger count is a number in [0, MAX_PASSENGERS]."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(pax) & (pax >= 0) & ~beyond(pax, MAX_PASSENGERS)
 
 
 def _passengers_ok(rows: pd.DataFrame, out: _Collector, pax: np.ndarray,

@@ -109,14 +109,28 @@ def factorize_pairs(a: Any, b: Any) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
     pairs : list of tuple
         The distinct pairs, in order of first appearance.
     """
-    code_a, uniq_a = pd.factorize(np.asarray(a, dtype=object), use_na_sentinel=False)
-    code_b, uniq_b = pd.factorize(np.asarray(b, dtype=object), use_na_sentinel=False)
+    code_a, uniq_a = _factorize(a)
+    code_b, uniq_b = _factorize(b)
     width = max(len(uniq_b), 1)
     codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
                                use_na_sentinel=False)
     pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
                      np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
     return codes, pairs
+
+
+def _factorize(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of one array (missing values kept as a value).
+
+    Two-letter codes (ISO alpha-2 countries as the airport resolver gives them, ``<U2``)
+    are factorised as one 8-byte integer each: no Python string per element.
+    """
+    arr = np.asarray(values)
+    if arr.dtype == np.dtype("<U2") and arr.ndim == 1:
+        codes, uniques = pd.factorize(np.ascontiguousarray(arr).view(np.uint64),
+                                      use_na_sentinel=False)
+        return codes, np.asarray(uniques, dtype=np.uint64).view("<U2").astype(object)
+    return pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
 
 
 def route_groups(origin_country: np.ndarray, destination_country: np.ndarray
@@ -131,8 +145,9 @@ def route_groups(origin_country: np.ndarray, destination_country: np.ndarray
         Passenger load factor and passenger-to-cargo factor [fraction].
     """
     region, pairs, factors, _ = _tables()
-    o = np.asarray(origin_country, dtype=object)
-    d = np.asarray(destination_country, dtype=object)
+    o, d = np.asarray(origin_country), np.asarray(destination_country)
+    if o.dtype != np.dtype("<U2") or d.dtype != np.dtype("<U2"):  # else kept as 8-byte codes
+        o, d = o.astype(object), d.astype(object)
     if not len(o):
         group = np.zeros(0, np.int16)
         return group, factors[group, 0], factors[group, 1]

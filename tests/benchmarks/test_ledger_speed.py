@@ -9,10 +9,13 @@ References, timed in the same run:
 - query: DuckDB grouping the same Parquet file by entity and year; the ledger's
   ``totals(("entity", "year"))`` joins its rows to their batches and computations (only
   active batches, current computations) and adds spend estimates. Goal: within 2x.
-- file import: ``Ledger.import_files`` on a 1M-leg CSV (read, compute, store the
-  activity rows for restatements and the inventory rows) against ``read_travel_log`` +
-  ``calculate`` of the same file. DuckDB's own ingestion of the two tables dominates
-  (about as long as reading and computing, each); goal: within 6x (measured 4.7x and 5.1x).
+- file import: ``Ledger.import_files`` on a 1M-leg CSV (read, check, compute, store the
+  activity rows for restatements and the inventory rows) against DuckDB reading the same
+  data directly: the CSV into one table and the inventory's Parquet into another (the
+  two tables the ledger stores). Goal: within 3x, the import goal of issue 18. Until
+  issue 19 this compared with ``read_travel_log`` + ``calculate`` (goal 6x); that figure
+  is printed beside it, for comparison: DuckDB's own ingestion of the two tables is most
+  of the import, so that ratio grows whenever ``calculate`` gets faster.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pytest
 
 import sem_carbon as sc
 
-from .conftest import best_time, flight_frame, record
+from .conftest import alternating, best_time, flight_frame, record
 
 duckdb = pytest.importorskip("duckdb")
 pytestmark = pytest.mark.benchmark
@@ -75,8 +78,8 @@ def test_totals_by_entity_and_year_within_2x_of_duckdb(benchmark, million_legs):
     assert ratio <= 2.0
 
 
-def test_file_import_1m_legs_within_6x_of_calculate(benchmark, million_legs):
-    folder, frame, _ = million_legs
+def test_file_import_1m_legs_within_3x_of_duckdb(benchmark, million_legs):
+    folder, frame, path = million_legs
     csv = folder / "legs.csv"
     frame.drop(columns=["source_row"]).to_csv(csv, index=False)
     counter = iter(range(100))
@@ -84,8 +87,23 @@ def test_file_import_1m_legs_within_6x_of_calculate(benchmark, million_legs):
     def ours() -> None:
         sc.Ledger(folder / f"files-{next(counter)}.ledger").import_files(travel=[csv])
 
+    def reference() -> None:  # the same two tables, read by DuckDB directly
+        con = duckdb.connect(str(folder / f"ref-files-{next(counter)}.duckdb"))
+        con.execute(f"CREATE TABLE activities AS SELECT * FROM read_csv('{csv}')")
+        con.execute(f"CREATE TABLE rows AS SELECT * FROM read_parquet('{path}')")
+        con.close()
+
     benchmark.pedantic(ours, rounds=1, iterations=1)
-    ratio = record("ledger import_files 1M-leg CSV", benchmark.stats.stats.min,
-                   best_time(lambda: sc.calculate(sc.read_travel_log(csv)), rounds=1),
-                   "read_travel_log + calculate", "<= 6x", n=1_000_000)
-    assert ratio <= 6.0
+    led = sc.Ledger(folder / "files-check.ledger")
+    led.import_files(travel=[csv])
+    expected = sc.calculate(sc.read_travel_log(csv))
+    np.testing.assert_allclose(led.totals(("entity",))["tco2e"].sum(),
+                               expected.data["co2e_kg"].sum() / 1000, rtol=1e-9)
+    ours_time, duck = alternating(ours, reference, rounds=2)
+    ratio = record("ledger import_files 1M-leg CSV", ours_time, duck,
+                   "DuckDB: the CSV and the inventory Parquet into tables", "<= 3x",
+                   n=1_000_000, limit=3.0)
+    calculated = best_time(lambda: sc.calculate(sc.read_travel_log(csv)), rounds=1)
+    record("  (same)", ours_time, calculated, "read_travel_log + calculate",
+           "(for comparison)", n=1_000_000)
+    assert ratio <= 3.0
