@@ -47,7 +47,14 @@ def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
         code = _INDEX.get(word, 0 if not (word or reason) else -1)
         return (np.array([code], dtype=np.int8), np.array([code >= 0]),
                 np.array([reason], dtype=object), np.array([note], dtype=object))
-    out = normalise("cabin", values)
+    if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        values = np.atleast_1d(np.asarray(values, dtype=object)).ravel()
+    # the words of the distinct values, spread back to the rows by their codes
+    rows, uniques = pd.factorize(values, use_na_sentinel=True)
+    out = normalise("cabin", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     index = _WORDS.get_indexer(out.value)  # 0 for "" (missing or rejected)
-    codes = np.where(out.missing, 0, index - 1).astype(np.int8)
-    return codes, codes >= 0, out.reason, out.note
+    code = np.append(np.where(out.missing, 0, index - 1), 0).astype(np.int8)  # NA: average
+    at = np.where(rows < 0, len(uniques), rows)
+    codes = code[at]
+    return (codes, codes >= 0, np.append(out.reason, "").astype(object)[at],
+            np.append(out.note, "").astype(object)[at])

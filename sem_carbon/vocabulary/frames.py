@@ -52,10 +52,11 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     def reject(mask: np.ndarray, name: str, why: np.ndarray) -> None:
         rejects.add(mask, name, data[name].reset_index(drop=True), why)
 
-    def read(name: str, vocabulary: str, rows: np.ndarray) -> None:
+    def read(name: str, vocabulary: str, only: str | None) -> None:
         out = _words(vocabulary, data[name]) if name in data.columns else None
         if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
             return
+        rows = every if only is None else rows_of(only)
         reject(rows & out.rejected, name, out.reason)
         notes.append(np.where(rows, out.note, ""))
         if vocabulary == "boolean":
@@ -65,11 +66,20 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
                                   data[name].to_numpy(dtype=object))
 
     every = np.ones(n, dtype=bool)
+
+    def rows_of(only: str) -> np.ndarray:
+        """The rows whose mode (or kind) is ``only``, found on the distinct values."""
+        if main not in data.columns:
+            return np.zeros(n, dtype=bool)
+        codes, uniques = pd.factorize(data[main], use_na_sentinel=True)
+        hit = np.flatnonzero(np.asarray(uniques, dtype=object) == only)
+        return np.isin(codes, hit)
+
     if kind == "travel":
         main, checks = "mode", _TRAVEL
         out = _words("mode", data["mode"]) if "mode" in data.columns else None
         if out is not None:
-            read("mode", "mode", every)
+            read("mode", "mode", None)
             for implied in ("vehicle", "rail_kind"):
                 words = out.extra[implied]
                 if (words != "").any():
@@ -80,10 +90,9 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
                     data[implied] = np.where(empty & (words != ""), words, given)
     else:
         main, checks = "kind", _FACILITIES
-        read("kind", "facility_kind", every)
-    of = data[main].to_numpy(dtype=object) if main in data.columns else np.full(n, "")
+        read("kind", "facility_kind", None)
     for name, vocabulary, only in checks:
-        read(name, vocabulary, every if only is None else of == only)
+        read(name, vocabulary, only)
     if notes and any((part != "").any() for part in notes):
         lead = data["notes"] if "notes" in data.columns else None
         data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
