@@ -259,8 +259,7 @@ class _AirRows:
         self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
             _column(rows, "cabin", None).reset_index(drop=True))
         self.pax = _numbers(rows, "passengers", 1.0)
-        self.trips = _trips(rows)
-        self.multiplier = self.pax * self.trips
+        self.multiplier = self.pax * _trips(rows)  # passengers x trips (2 for a round trip)
         # whether every row passes the checks of emit (then an edition's rows are its group,
         # and no check is repeated per edition)
         self.all_valid = bool(self.found_o.all() and self.found_d.all() and self.known.all()

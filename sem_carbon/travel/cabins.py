@@ -55,6 +55,12 @@ def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     index = _WORDS.get_indexer(out.value)  # 0 for "" (missing or rejected)
     code = np.append(np.where(out.missing, 0, index - 1), 0).astype(np.int8)  # NA: average
     at = np.where(rows < 0, len(uniques), rows)
+    del rows
     codes = code[at]
-    return (codes, codes >= 0, np.append(out.reason, "").astype(object)[at],
-            np.append(out.note, "").astype(object)[at])
+
+    def per_row(texts: np.ndarray) -> np.ndarray:
+        if not (texts != "").any():  # nothing to say: one shared "" (no array per row)
+            return np.broadcast_to(np.array("", dtype=object), at.shape)
+        return np.append(texts, "").astype(object)[at]
+
+    return codes, codes >= 0, per_row(out.reason), per_row(out.note)

@@ -97,6 +97,8 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         lead = data["notes"] if "notes" in data.columns else None
         data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
                                                       for p in notes)), dtype=object)
+    if not rejects.mask.any():  # the usual case: no copy of a wide table
+        return data, rejects.frame()
     return data.loc[~rejects.mask], rejects.frame()
 
 
