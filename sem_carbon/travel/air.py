@@ -89,6 +89,8 @@ CABIN_FALLBACK: dict[str, tuple[str, ...]] = {
     "first": ("business", "average"),
 }
 _UK_TERRITORIES = ("GB", "GG", "IM", "JE")
+#: The same, as the 8-byte integers two-letter ``<U2`` codes view as.
+_UK_CODES = np.array(_UK_TERRITORIES, dtype="<U2").view(np.uint64)
 
 
 @attrs.frozen(eq=False)
@@ -215,9 +217,11 @@ def uk_domestic(origin_country: np.ndarray | None,
     if o_arr.dtype == d_arr.dtype == np.dtype("<U2"):
         # two-letter codes as one 8-byte integer each: a few integer comparisons per leg
         # (no text per leg; pandas would turn an object column into arrow strings first)
-        codes = np.array(_UK_TERRITORIES, dtype="<U2").view(np.uint64)
-        return (np.isin(o_arr.view(np.uint64), codes)
-                & np.isin(d_arr.view(np.uint64), codes))
+        # (compared with the few UK codes by broadcasting: np.isin's set-up cost more than
+        # the whole leg in a scalar call)
+        codes = _UK_CODES
+        return ((o_arr.view(np.uint64)[:, None] == codes).any(axis=1)
+                & (d_arr.view(np.uint64)[:, None] == codes).any(axis=1))
     # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
     uk = frozenset(_UK_TERRITORIES)
     o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
