@@ -140,7 +140,7 @@ def compute_travel(
     # flight log) is passed on whole, without a copy
     words = normalise("mode", _column(data, "mode", ""))
     modes = np.where(words.missing, "", words.value)
-    for name in dict.fromkeys(modes.tolist()):  # distinct modes only
+    for name in pd.unique(modes).tolist():  # distinct modes only, in order of appearance
         mask = modes == name
         rows = data if mask.all() else data[mask]
         out.where = np.flatnonzero(mask)
@@ -191,7 +191,7 @@ def compute_travel_groups(
     for fs, mask in groups:
         out = _Collector(data)
         # modes in order of first appearance within the group
-        for name in dict.fromkeys(modes[mask].tolist()):
+        for name in pd.unique(modes[mask]).tolist():
             if name == "air" and air is not None:
                 out.where = air_where
                 air.emit(mask[is_air], fs, out, radiative_forcing and not co2_only, haul,
