@@ -270,16 +270,8 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             raise InvalidArgumentError(f"budget must be a DataFrame or 'cost', got {budget!r}")
         if "cost" not in rows.columns:
             raise InputFormatError("budget='cost' needs a 'cost' column in the inventory")
-        if money[0] is None:
-            currency = _one_currency(rows.get("currency"), "inventory cost")
-            cost = pd.to_numeric(rows["cost"], errors="coerce").fillna(0.0).to_numpy()
-        else:  # several currencies: dated rates (sem_carbon.money)
-            from ..money import to_currency
-
-            currency = money[0].strip().upper()
-            cost = to_currency(rows["cost"], rows.get("currency"), to=currency,
-                               date=rows.get("date"), year=year, rates=money[1],
-                               what="inventory cost")
+        currency, cost = _in_one_currency(rows["cost"], rows.get("currency"),
+                                          rows.get("date"), year, money, "inventory cost")
         values["budget_baseline"] = cost * base
         values["budget_actual"] = cost * act
         if ytd is not None:
@@ -340,6 +332,21 @@ def _dates(rows: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(rows["date"], errors="coerce").dt.normalize()
 
 
+def _in_one_currency(amounts: pd.Series, currencies: pd.Series | None,
+                     dates: pd.Series | None, year: np.ndarray,
+                     money: tuple[str | None, Any], what: str) -> tuple[str, np.ndarray]:
+    """Amounts in one currency, and its code: as given when they all share one (``money``
+    names no currency), else converted with dated rates (:mod:`sem_carbon.money`)."""
+    if money[0] is None:
+        return (_one_currency(currencies, what),
+                pd.to_numeric(amounts, errors="coerce").fillna(0.0).to_numpy())
+    from ..money import to_currency
+
+    currency = money[0].strip().upper()
+    return currency, to_currency(amounts, currencies, to=currency, date=dates, year=year,
+                                 rates=money[1], what=what)
+
+
 def _one_currency(values: pd.Series | None, what: str) -> str:
     if values is None:
         return ""
@@ -357,15 +364,8 @@ def _budget_part(budget: pd.DataFrame, t: Target, by: str | None,
         raise InputFormatError(f"budget frame lacks column(s) {', '.join(need)} "
                                "(needs entity, year, amount[, currency])")
     year = pd.to_numeric(budget["year"], errors="coerce").to_numpy()
-    if money[0] is None:
-        currency = _one_currency(budget.get("currency"), "budget")
-        amount = pd.to_numeric(budget["amount"], errors="coerce").fillna(0.0).to_numpy()
-    else:  # several currencies: dated rates (sem_carbon.money)
-        from ..money import to_currency
-
-        currency = money[0].strip().upper()
-        amount = to_currency(budget["amount"], budget.get("currency"), to=currency,
-                             date=budget.get("date"), year=year, rates=money[1], what="budget")
+    currency, amount = _in_one_currency(budget["amount"], budget.get("currency"),
+                                        budget.get("date"), year, money, "budget")
     key = (np.full(len(budget), _ALL, dtype=object) if by is None
            else budget["entity"].fillna("").astype(str).to_numpy(dtype=object))
     part = pd.DataFrame({"entity": key,
