@@ -265,6 +265,8 @@ def test_bulk_written_rows_read_back_as_written(tmp_path: Path) -> None:
     data = make_report().inventory.data
     odd = data.copy()
     odd.loc[odd.index[3], "notes"] = "  <b>&amp; \x07bell</b> "
+    odd.loc[odd.index[0], "notes"] = "non\ufffecharacter\uffff"  # openpyxl's row, then bulk
+    odd.loc[odd.index[1], "notes"] = "non\ufffecharacter\uffff"
     odd.loc[odd.index[4], "notes"] = np.nan
     rep = Report(sc.Inventory(odd, rejected=make_report().inventory.rejected))
     wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx", timestamp=STAMP))
@@ -285,6 +287,7 @@ def test_bulk_written_rows_read_back_as_written(tmp_path: Path) -> None:
                                      else bool(want["round_trip"]))
         assert row["entity"] == str(want["entity"])  # <script> stays text
     assert rows[3]["notes"] == "  <b>&amp; bell</b> "  # spaces kept, XML-illegal char out
+    assert rows[0]["notes"] == rows[1]["notes"] == "noncharacter"  # one XML rule, both paths
     assert rows[4]["notes"] is None
     assert ws.max_row == len(odd) + 1 and ws.auto_filter.ref.endswith(str(len(odd) + 1))
     assert rows_xml(odd.iloc[:0], 3) == ""

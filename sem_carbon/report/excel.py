@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ import pandas as pd
 
 from ..io.writers import atomic_write, neutralise_cell, neutralise_frame
 from ..optional import require
+from .xlsx_rows import XML_ILLEGAL
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import ReportModel
@@ -80,8 +80,6 @@ _FORMAT_T = "#,##0.000"
 _FORMAT_PCT = "0.0"
 _FORMAT_INT = "#,##0"
 _FORMAT_DATE = "yyyy-mm-dd"
-#: Characters a worksheet cannot hold (XML 1.0), dropped from text.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _number_format(name: str, values: pd.Series) -> str | None:
@@ -125,7 +123,7 @@ def _column_values(values: pd.Series) -> list[Any]:
                 or (isinstance(v, str) and not v):  # empty text: an empty cell
             out.append(None)
         elif isinstance(v, str):
-            out.append(_ILLEGAL.sub("", v))  # XML cannot hold control characters
+            out.append(XML_ILLEGAL.sub("", v))  # XML cannot hold control characters
         elif isinstance(v, (bool, int, float, dt.datetime, dt.date)):
             out.append(v.item() if hasattr(v, "item") else v)
         elif isinstance(v, (np.generic,)):

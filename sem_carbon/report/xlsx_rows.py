@@ -25,24 +25,22 @@ import pandas as pd
 
 __all__ = ["append_rows", "rows_xml"]
 
-#: Characters XML 1.0 does not allow (control characters other than tab, LF, CR).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 does not allow (control characters other than tab, LF, CR, and the
+#: non-characters U+FFFE, U+FFFF): dropped from text on both of the workbook's paths.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
 
 
 def _letters(i: int) -> str:
     """Column letters of 0-based column ``i`` (0 -> A, 26 -> AA)."""
-    out = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
 
 
 def _escape(text: pd.Series) -> pd.Series:
     """XML text of distinct values (``&``, ``<``, ``>`` escaped, illegal characters dropped)."""
-    return (text.str.replace(_ILLEGAL, "", regex=True).str.replace("&", "&amp;", regex=False)
+    return (text.str.replace(XML_ILLEGAL, "", regex=True).str.replace("&", "&amp;", regex=False)
             .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False))
 
 
@@ -197,17 +195,15 @@ def append_rows(path: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> 
 
 def _with_rows(xml: str, frame: pd.DataFrame, first_row: int) -> str:
     """A worksheet's XML with the rows of ``frame`` added after its row ``first_row - 1``."""
+    from openpyxl.utils import column_index_from_string
+
     last = re.search(r'<row r="' + str(first_row - 1) + r'"[^>]*>(.*?)</row>', xml, re.S)
     styles = {}
     if last:
         for cell in re.finditer(r'<c r="([A-Z]+)\d+"([^>]*)', last.group(1)):
             style = re.search(r'\bs="(\d+)"', cell.group(2))
             if style:
-                letters = cell.group(1)
-                index = 0
-                for ch in letters:
-                    index = index * 26 + ord(ch) - 64
-                styles[index - 1] = style.group(1)
+                styles[column_index_from_string(cell.group(1)) - 1] = style.group(1)
     body = rows_xml(frame, first_row, styles)
     at = xml.rindex("</sheetData>")
     xml = xml[:at] + body + xml[at:]
