@@ -67,13 +67,17 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
 
     every = np.ones(n, dtype=bool)
 
+    factorised: list[tuple[np.ndarray, np.ndarray]] = []  # the main column's, once
+
     def rows_of(only: str) -> np.ndarray:
         """The rows whose mode (or kind) is ``only``, found on the distinct values."""
         if main not in data.columns:
             return np.zeros(n, dtype=bool)
-        codes, uniques = pd.factorize(data[main], use_na_sentinel=True)
-        hit = np.flatnonzero(np.asarray(uniques, dtype=object) == only)
-        return np.isin(codes, hit)
+        if not factorised:  # after the main column itself was read (canonical values)
+            codes, uniques = pd.factorize(data[main], use_na_sentinel=True)
+            factorised.append((codes, np.asarray(uniques, dtype=object)))
+        codes, uniques = factorised[0]
+        return np.isin(codes, np.flatnonzero(uniques == only))
 
     if kind == "travel":
         main, checks = "mode", _TRAVEL
