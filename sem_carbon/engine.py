@@ -31,6 +31,7 @@ from .schema import (
     INVENTORY_REJECT_COLUMNS,
     REJECT_COLUMNS,
     SOURCE_COLUMNS,
+    TRAVEL_RESULTS,
     inventory_columns,
 )
 from .vocabulary import row_years
@@ -178,31 +179,28 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         # the calculators read a few columns: only those are split by edition, and the
         # results are laid out beside the whole input table once
         inputs_used = data[[c for c in CALCULATOR_INPUTS[kind] if c in data.columns]]
-        result_blocks = []
-        # travel over several editions: the rows are read once, each edition gathers the
-        # factors of its own rows (no copy of the inputs per edition)
-        shared = (_compute_groups(inputs_used, groups, options)
-                  if kind == "travel" and len(groups) > 1 else None)
-        for k, (edition, mask, note) in enumerate(groups):
-            if shared is not None:
-                rows = inputs_used
-                results, rejects = shared[k]
-                shared[k] = None  # type: ignore[call-overload]  # held by result_blocks only
-            else:
+        if kind == "travel" and len(groups) > 1:
+            # travel over several editions: the rows are read once, the edition is one
+            # more index of the factor gather (no copy of the inputs per edition)
+            results, rejects = _compute_editions(inputs_used, groups, options, data.index)
+            results, rejected_here = _checked_results(results, rejects, inputs_used)
+            if len(rejected_here):
+                reject_blocks.append(rejected_here.assign(**mark))
+        else:
+            result_blocks = []
+            for edition, mask, note in groups:
                 rows = inputs_used if len(groups) == 1 else inputs_used[mask]
                 fs, _ = resolve_edition(edition)
                 results, rejects = _compute(kind, rows, fs, options)
-            results, implausible = _implausible_results(results, rows)
-            rejects = pd.concat([rejects, implausible], ignore_index=True) \
-                if len(implausible) else rejects
-            if note:
-                results["notes"] = join_notes(note, results["notes"])
-            result_blocks.append(results)
-            results = None  # held by result_blocks only (freed column by column when merged)
-            if len(rejects):
-                reject_blocks.append(rejects.assign(**mark))
-        results = (result_blocks[0] if len(result_blocks) == 1 else
-                   _in_row_order(result_blocks, data.index))
+                results, rejected_here = _checked_results(results, rejects, rows)
+                if note:
+                    results["notes"] = join_notes(note, results["notes"])
+                result_blocks.append(results)
+                results = None  # held by result_blocks only (freed column by column)
+                if len(rejected_here):
+                    reject_blocks.append(rejected_here.assign(**mark))
+            results = (result_blocks[0] if len(result_blocks) == 1 else
+                       _in_row_order(result_blocks, data.index))
         if len(results):
             results["notes"] = join_notes(_input_notes(data, results.index), results["notes"])
             data_blocks.append(layout(kind, data, results, item.source))
@@ -342,15 +340,39 @@ def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
     return [(edition, mask, note) for (edition, note), mask in groups.items()]
 
 
-def _compute_groups(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]],
-                    options: Options) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Travel results and rejects of each edition group, the rows read once."""
-    from .travel.batch import compute_travel_groups
+def _checked_results(results: pd.DataFrame, rejects: pd.DataFrame, rows: pd.DataFrame
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results without the implausible ones, and the rejects with them added."""
+    results, implausible = _implausible_results(results, rows)
+    if len(implausible):
+        rejects = pd.concat([rejects, implausible], ignore_index=True)
+    return results, rejects
 
-    return compute_travel_groups(
-        rows, [(resolve_edition(edition)[0], mask) for edition, mask, _ in groups],
+
+def _compute_editions(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]],
+                      options: Options, index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Travel results (in row order) and rejects of rows over several editions, each row
+    with its group's edition and substitution note, the rows read once."""
+    from .travel.batch import compute_travel_editions
+
+    edition = np.full(len(rows), -1, dtype=np.intp)
+    for k, (_, mask, _) in enumerate(groups):
+        edition[mask] = k
+    blocks, rejects = compute_travel_editions(
+        rows, [resolve_edition(name)[0] for name, _, _ in groups], edition,
         radiative_forcing=options.radiative_forcing, haul=options.haul,
         co2_only=options.co2_only, air_method=options.air_method)
+    if len(blocks) == 1:
+        results = blocks[0]
+    elif blocks:
+        results = _in_row_order(blocks, index)
+    else:
+        results = pd.DataFrame(columns=list(TRAVEL_RESULTS))
+    substituted = [note for _, _, note in groups]
+    if any(substituted) and len(results):  # each row's edition note, ahead of its notes
+        at = rows.index.get_indexer(results.index)
+        results["notes"] = join_notes((edition[at], substituted), results["notes"])
+    return results, rejects
 
 
 def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options

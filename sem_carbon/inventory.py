@@ -90,8 +90,8 @@ class Inventory:
         missing = [d for d in dims if d not in self.data.columns]
         if missing:
             raise UnknownColumnError(f"inventory has no column(s) {', '.join(missing)}")
-        grouped = self.data.groupby(list(dims), dropna=False, sort=True, observed=True)
-        out = grouped[value].agg(["sum", "size"]).reset_index()
+        grouped = self.data.groupby(list(dims), dropna=False, sort=False, observed=True)
+        out = _sorted_by_labels(grouped[value].agg(["sum", "size"]).reset_index(), dims)
         out["tco2e"] = out.pop("sum") / 1000.0
         out["rows"] = out.pop("size")
         return out
@@ -319,6 +319,23 @@ def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
         key = (str(tables[t]), str(sources[s]))
         out[key] = out.get(key, 0) + int(n)
     return out
+
+
+def _sorted_by_labels(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
+    """Rows sorted by the values of ``dims`` (a categorical by its labels, not by the order
+    its categories happen to be listed in, which depends on how the rows were computed)."""
+    def key(column: pd.Series) -> pd.Series:
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            return column
+        values = column.astype(object)
+        try:
+            sorted(values.dropna().unique())
+        except TypeError:  # labels of different types: compare their texts
+            return values.where(values.isna(), values.astype(str))
+        return values
+
+    return frame.sort_values(list(dims), key=key, kind="stable",
+                             na_position="last").reset_index(drop=True)
 
 
 def concat_frames(frames: list[pd.DataFrame], keep_index: bool = False) -> pd.DataFrame:

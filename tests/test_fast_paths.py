@@ -1,7 +1,8 @@
 """Issue 19: the faster paths give what the plain ones give.
 
-- a travel table over several editions read once (``compute_travel_groups``) gives each
-  edition the results and rejects of ``compute_travel`` on that edition's rows;
+- a travel table over several editions read once (``compute_travel_editions``, the edition
+  one more index) gives each edition's rows the results and rejects of ``compute_travel``
+  on that edition's rows alone, with every air method and haul rule;
 - ``calculate`` over several years gives each row what ``calculate`` of that year alone
   gives (its own edition);
 - notes joined from codes equal notes joined from texts;
@@ -23,7 +24,7 @@ import pytest
 import sem_carbon as sc
 from sem_carbon.errors import InvalidActivityError
 from sem_carbon.notes import join_notes
-from sem_carbon.travel.batch import compute_travel, compute_travel_groups
+from sem_carbon.travel.batch import compute_travel, compute_travel_editions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,16 +58,42 @@ def mixed_table() -> pd.DataFrame:
     return frame
 
 
-def test_groups_equal_compute_travel_per_edition():
+@pytest.mark.parametrize("options", [
+    {}, {"radiative_forcing": False}, {"co2_only": True}, {"haul": "smooth"},
+    {"haul": "desnz"}, {"air_method": "icao"}])
+@pytest.mark.parametrize("years", [(2019, 2021, 2023), (2013, 2016, 2025)])
+def test_editions_equal_compute_travel_per_edition(options, years):
+    # 2013's air comes from desnz-2016 (with a note): two editions served by one table
     frame = mixed_table()
-    groups = [(sc.load_factors(f"desnz-{y}"), (frame["year"] == y).to_numpy())
-              for y in (2019, 2021, 2023)]
-    shared = compute_travel_groups(frame, groups)
-    for (fs, mask), (results, rejects) in zip(groups, shared, strict=True):
-        expected_results, expected_rejects = compute_travel(frame[mask], fs)
-        pd.testing.assert_frame_equal(results, expected_results)
-        pd.testing.assert_frame_equal(rejects, expected_rejects)
-    assert sum(len(r) for r, _ in shared) > 0 and sum(len(j) for _, j in shared) >= 5
+    editions = [sc.load_factors(f"desnz-{y}") for y in years]
+    edition = np.searchsorted([2019, 2021, 2023], frame["year"].to_numpy())
+    edition[frame["year"].to_numpy() == 2021] = 1
+    blocks, rejects = compute_travel_editions(frame, editions, edition, **options)
+    results = pd.concat(blocks).sort_index()
+    assert results.index.is_unique
+    for k, fs in enumerate(editions):
+        mask = edition == k
+        expected_results, expected_rejects = compute_travel(frame[mask], fs, **options)
+        expected_results = expected_results.sort_index(kind="stable")  # blocks: mode order
+        got = results.loc[results.index.isin(frame.index[mask])]
+        # the same values; categoricals may list their labels in another order
+        pd.testing.assert_frame_equal(got, expected_results, check_categorical=False,
+                                      check_dtype=False)
+        for name in ("factor_id", "method", "notes", "factor_key", "haul"):
+            assert got[name].astype(str).tolist() == expected_results[name].astype(str).tolist()
+        mine = rejects[rejects["source_row"].isin(frame.loc[mask, "source_row"])]
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), expected_rejects)
+    assert len(results) >= 5 and len(rejects) >= 5
+
+
+def test_rows_without_an_edition_are_neither_computed_nor_rejected_here():
+    frame = mixed_table()
+    editions = [sc.load_factors("desnz-2023")]
+    edition = np.where(frame["year"].to_numpy() == 2023, 0, -1)
+    blocks, rejects = compute_travel_editions(frame, editions, edition)
+    computed = pd.concat(blocks).index
+    assert set(computed) | set(rejects["source_row"] - 2) <= set(np.flatnonzero(edition == 0))
+    assert len(computed) == 1  # BKK-CDG; GVA-NBO rows rejected (cabin, passengers), boat too
 
 
 def test_multi_year_calculate_equals_each_year_alone():

@@ -64,13 +64,16 @@ __all__ = [
     "HAULS",
     "HAUL_RULES",
     "AirLegs",
+    "AirTableStack",
     "AirTables",
     "air_kernel",
     "air_method",
     "air_tables",
     "compute_air",
+    "compute_air_editions",
     "haul_by_desnz",
     "haul_by_distance",
+    "leg_columns",
     "uk_domestic",
 ]
 
@@ -122,6 +125,33 @@ class AirTables:
         """Total factor per passenger-km, shape (haul, cabin)."""
         base = self.co2 + self.ch4 + self.n2o
         return base + self.rf if radiative_forcing else base
+
+
+@attrs.frozen(eq=False)
+class AirTableStack:
+    """Air factors of several editions with the edition as one more index.
+
+    ``stacked`` is ``(edition * haul, cabin, 4)`` and ``used_cabin`` ``(edition * haul,
+    cabin)``: edition ``e``'s haul ``h`` is row ``e * len(HAULS) + h``, so a leg of any
+    edition is one fancy-indexing step, as with one edition's :class:`AirTables`.
+    """
+
+    editions: tuple[str, ...]
+    stacked: np.ndarray
+    used_cabin: np.ndarray
+
+    @classmethod
+    def of(cls, tables: list[AirTables]) -> AirTableStack:
+        """The stack of these editions' tables, in this order.
+
+        Parameters
+        ----------
+        tables : list of AirTables
+            One per edition; edition ``e`` of a leg is ``tables[e]``.
+        """
+        return cls(editions=tuple(t.edition for t in tables),
+                   stacked=np.concatenate([t.stacked for t in tables]),
+                   used_cabin=np.concatenate([t.used_cabin for t in tables]))
 
 
 @per_edition
@@ -275,13 +305,14 @@ def air_kernel(
     origin_country: np.ndarray | None = None,
     destination_country: np.ndarray | None = None,
     co2_only: bool = False,
+    edition: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Emissions of flight legs, vectorised.
 
     Parameters
     ----------
-    tables : AirTables
-        From :func:`air_tables`.
+    tables : AirTables or AirTableStack
+        From :func:`air_tables` (one edition), or :class:`AirTableStack` with ``edition``.
     distance_km : ndarray [km]
         Great-circle distance of each leg (one way).
     cabin : ndarray of int
@@ -296,6 +327,8 @@ def air_kernel(
     co2_only : bool, default False
         ICAO-like boundary: keep only the CO2 component of the (without-RF) factor; CH4,
         N2O and RF become zero whatever ``radiative_forcing`` says.
+    edition : ndarray of int, optional
+        Per leg, its edition's position in the :class:`AirTableStack` ``tables``.
 
     Returns
     -------
@@ -318,8 +351,11 @@ def air_kernel(
             haul[domestic_uk] = 0
     else:
         raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
+    # the table row of each leg: its haul (in its edition's block of a stack)
+    base = 0 if edition is None else np.asarray(edition, dtype=np.intp) * len(HAULS)
+    row = haul if edition is None else base + haul
     # one gather of the four per-km components [co2, ch4, n2o, rf] per leg, then scale
-    per_km = tables.stacked[haul, cabin]
+    per_km = tables.stacked[row, cabin]
     if isinstance(radiative_forcing, bool | np.bool_):
         rf_f: np.ndarray | float = 1.0 if radiative_forcing else 0.0
     else:
@@ -330,13 +366,13 @@ def air_kernel(
         per_km[:, 1:] = 0.0
     parts = per_km * d[:, None]
     if haul_rule == "smooth":
-        _smooth_band_edges(tables, d, cabin, rf_f, parts, domestic_uk)
+        _smooth_band_edges(tables, d, cabin, rf_f, parts, domestic_uk, base)
         factor = np.divide(_row_sum(parts), d, out=np.zeros_like(d), where=d > 0)
     else:
         factor = _row_sum(per_km)
     parts *= np.asarray(multiplier, dtype=float).reshape(-1, 1) if np.ndim(multiplier) \
         else float(multiplier)
-    cabin_used = tables.used_cabin[haul, cabin]
+    cabin_used = tables.used_cabin[row, cabin]
     return {
         "co2": parts[:, 0], "ch4": parts[:, 1], "n2o": parts[:, 2], "rf": parts[:, 3],
         "co2e": _row_sum(parts), "factor": factor, "haul": haul, "parts": parts,
@@ -350,19 +386,20 @@ def _row_sum(parts: np.ndarray) -> np.ndarray:
     return ((parts[:, 0] + parts[:, 1]) + parts[:, 2]) + parts[:, 3]
 
 
-def _smooth_band_edges(tables: AirTables, d: np.ndarray, cabin: np.ndarray,
+def _smooth_band_edges(tables: AirTables | AirTableStack, d: np.ndarray, cabin: np.ndarray,
                        rf_f: np.ndarray | float, parts: np.ndarray,
-                       keep: np.ndarray | None = None) -> None:
+                       keep: np.ndarray | None = None, base: np.ndarray | int = 0) -> None:
     """Replace per-passenger emissions inside each band-edge window by a linear blend.
 
     ``parts`` is the (legs, 4) array of per-passenger [co2, ch4, n2o, rf] kgCO2e, edited
-    in place; legs flagged in ``keep`` (UK domestic) are left as they are.
+    in place; legs flagged in ``keep`` (UK domestic) are left as they are; ``base`` is
+    each leg's first table row (its edition's block of a stack).
     """
     rf_scale = np.array([1.0, 1.0, 1.0, 0.0]) + np.array([0.0, 0.0, 0.0, 1.0]) * np.reshape(
         rf_f, (-1, 1))
     for lower_band, edge in enumerate(BAND_EDGES_KM):
-        comp_lo = tables.stacked[lower_band, cabin] * rf_scale
-        comp_hi = tables.stacked[lower_band + 1, cabin] * rf_scale
+        comp_lo = tables.stacked[base + lower_band, cabin] * rf_scale
+        comp_hi = tables.stacked[base + lower_band + 1, cabin] * rf_scale
         f_lo, f_hi = comp_lo.sum(axis=1), comp_hi.sum(axis=1)
         ratio = np.divide(f_lo - f_hi, f_lo + f_hi, out=np.zeros_like(f_lo),
                           where=(f_lo + f_hi) > 0)
@@ -442,33 +479,74 @@ class AirLegs:
             Text as object arrays instead of categoricals (a scalar call's few legs:
             building categoricals costs more than the texts).
         """
-        import pandas as pd
-
-        res = self.figures
-
-        def coded(codes: np.ndarray, labels: list[str]) -> pd.Categorical | np.ndarray:
-            if plain:
-                return np.asarray(labels, dtype=object)[codes]
-            uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-            return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
-
-        return {
-            "category": "air", "scope": 3, "co2e_kg": res["co2e"], "co2_kg": res["co2"],
-            "ch4_kg": res["ch4"], "n2o_kg": res["n2o"], "rf_kg": res["rf"],
-            "biogenic_co2_kg": 0.0, "memo_co2e_kg": 0.0, "factor_id": self.edition,
-            "factor_key": coded(self.key_code, self.key_table),
-            "factor_value": res["factor"], "factor_unit": "kgCO2e / passenger / km",
-            "method": self.method, "notes": coded(self.note_code, self.note_table),
-            "distance_km": np.asarray(distance_km, dtype=float),
-            "haul": coded(res["haul"].astype(np.intp), list(HAULS)),
-            "haul_rule": self.haul_rule, "radiative_forcing": self.radiative_forcing,
-            "rf_multiplier": self.rf_multiplier,
-        }
+        return leg_columns(self.figures, distance_km, plain=plain,
+                           factor_id=self.edition, method=self.method,
+                           key=(self.key_code, self.key_table),
+                           note=(self.note_code, self.note_table),
+                           haul_rule=self.haul_rule,
+                           radiative_forcing=self.radiative_forcing,
+                           rf_multiplier=self.rf_multiplier)
 
     def notes(self) -> list[str]:
         """The distinct non-empty notes of the legs, in leg order."""
         table = self.note_table
         return list(dict.fromkeys(table[c] for c in self.note_code.tolist() if table[c]))
+
+
+Coded = tuple[np.ndarray, list[str]]  # per-leg codes into a table of texts (may repeat)
+
+
+def leg_columns(figures: dict[str, np.ndarray], distance_km: np.ndarray, *,
+                factor_id: str | Coded, method: str | Coded, key: Coded, note: Coded,
+                haul_rule: str, radiative_forcing: bool,
+                rf_multiplier: float | np.ndarray, plain: bool = False) -> dict[str, Any]:
+    """The result columns of flight legs (:data:`sem_carbon.schema.TRAVEL_RESULTS`).
+
+    Text is given as codes into tables and returned as :class:`pandas.Categorical` (no
+    string per leg), or as object arrays with ``plain``.
+
+    Parameters
+    ----------
+    figures : dict of ndarray
+        :func:`air_kernel`'s result.
+    distance_km : ndarray [km]
+        Great-circle distance of each leg.
+    factor_id, method : str or (codes, texts)
+        The edition and the method text: one for all legs, or per leg.
+    key, note : (codes, texts)
+        Factor keys and notes per leg.
+    haul_rule : str
+        The haul-band rule.
+    radiative_forcing : bool
+        With-RF factors used.
+    rf_multiplier : float or ndarray
+        The edition's RF multiplier on CO2 (NaN: RF off or unrecorded), one or per leg.
+    plain : bool, default False
+        Object arrays instead of categoricals.
+    """
+    import pandas as pd
+
+    def coded(given: str | Coded) -> Any:
+        if isinstance(given, str):
+            return given
+        codes, labels = given
+        if plain:
+            return np.asarray(labels, dtype=object)[codes]
+        uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+        return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
+
+    res = figures
+    return {
+        "category": "air", "scope": 3, "co2e_kg": res["co2e"], "co2_kg": res["co2"],
+        "ch4_kg": res["ch4"], "n2o_kg": res["n2o"], "rf_kg": res["rf"],
+        "biogenic_co2_kg": 0.0, "memo_co2e_kg": 0.0, "factor_id": coded(factor_id),
+        "factor_key": coded(key), "factor_value": res["factor"],
+        "factor_unit": "kgCO2e / passenger / km", "method": coded(method),
+        "notes": coded(note), "distance_km": np.asarray(distance_km, dtype=float),
+        "haul": coded((res["haul"].astype(np.intp), list(HAULS))),
+        "haul_rule": haul_rule, "radiative_forcing": radiative_forcing,
+        "rf_multiplier": rf_multiplier,
+    }
 
 
 def air_method(edition: str, haul_rule: str, radiative_forcing: bool, co2_only: bool,
@@ -545,26 +623,100 @@ def compute_air(fs: FactorSet, distance_km: np.ndarray, cabin: np.ndarray, *,
                               origin_country=origin_country,
                               destination_country=destination_country,
                               edition_note=edition_note)
-    from ..factors.catalogue import air_edition
-
-    try:  # an edition without air factors (with and without RF): the nearest that has them
-        fs, served = air_edition(fs)
-    except UnknownFactorError:
-        served = ""  # none installed: air_tables says what is missing
+    fs, served = _serving_air(fs)
     rf = bool(radiative_forcing) and not co2_only
     res = air_kernel(air_tables(fs), distance_km, cabin, rf, multiplier, haul_rule,
                      origin_country, destination_country, co2_only=co2_only)
-    recorded = fs.metadata.get("rf_multiplier")
-    rf_multiplier = float(recorded) if rf and recorded is not None else float("nan")
-    n_cabins = len(CABINS)
-    tag = "co2_only" if co2_only else "rf" if rf else "no_rf"
-    key_code = res["haul"].astype(np.intp) * n_cabins + res["cabin_used"]
+    rf_multiplier = _rf_multiplier(fs, rf)
     lead = "; ".join(n for n in (edition_note, served) if n)
-    key_table, note_table = _text_tables(fs.id, tag, lead)
-    note_code = (res["haul"].astype(np.intp) * n_cabins + np.asarray(cabin, np.intp)) \
-        * n_cabins + res["cabin_used"]
+    key_table, note_table = _text_tables(fs.id, _boundary_tag(rf, co2_only), lead)
+    key_code, note_code = _key_and_note_codes(res, cabin)
     return AirLegs(factors=fs,
                    method=_air_method(fs.id, haul_rule, rf, co2_only, rf_multiplier),
                    haul_rule=haul_rule, radiative_forcing=rf, rf_multiplier=rf_multiplier,
                    figures=res, note_code=note_code, note_table=note_table,
                    key_code=key_code, key_table=key_table)
+
+
+def compute_air_editions(editions: list[FactorSet], edition: np.ndarray,
+                         distance_km: np.ndarray, cabin: np.ndarray, *,
+                         radiative_forcing: bool = True,
+                         multiplier: np.ndarray | float = 1.0, haul_rule: str = "distance",
+                         origin_country: np.ndarray | None = None,
+                         destination_country: np.ndarray | None = None,
+                         co2_only: bool = False) -> dict[str, Any]:
+    """:func:`compute_air` of legs of several editions at once, the edition one more index.
+
+    Each leg gets what :func:`compute_air` with its own edition gives (the same figures,
+    factor keys, notes, method text and RF multiplier), in one pass over the legs: the
+    editions' tables are stacked (:class:`AirTableStack`) and every text is a code into
+    per-edition tables.
+
+    Parameters
+    ----------
+    editions : list of FactorSet
+        The DESNZ-format editions.
+    edition : ndarray of int
+        Per leg, the position of its edition in ``editions``.
+    distance_km, cabin, radiative_forcing, multiplier, haul_rule, origin_country, \
+destination_country, co2_only
+        As for :func:`compute_air`.
+
+    Returns
+    -------
+    dict
+        The result columns (:func:`leg_columns`).
+    """
+    served = [_serving_air(fs) for fs in editions]
+    rf = bool(radiative_forcing) and not co2_only
+    stack = AirTableStack.of([air_tables(fs) for fs, _ in served])
+    edition = np.asarray(edition, dtype=np.intp)
+    res = air_kernel(stack, distance_km, cabin, rf, multiplier, haul_rule, origin_country,
+                     destination_country, co2_only=co2_only, edition=edition)
+    tag = _boundary_tag(rf, co2_only)
+    key_code, note_code = _key_and_note_codes(res, cabin)
+    notes: list[str] = []
+    for fs, note in served:  # edition e's note table is block e of one table
+        notes.extend(_text_tables(fs.id, tag, note)[1])
+    key_table = _text_tables(served[0][0].id, tag, "")[0]  # the same for every edition
+    multipliers = np.array([_rf_multiplier(fs, rf) for fs, _ in served])
+    methods = [_air_method(fs.id, haul_rule, rf, co2_only, m)
+               for (fs, _), m in zip(served, multipliers.tolist(), strict=True)]
+    return leg_columns(res, distance_km, factor_id=(edition, [fs.id for fs, _ in served]),
+                       method=(edition, methods), key=(key_code, key_table),
+                       note=(edition * (len(notes) // len(served)) + note_code, notes),
+                       haul_rule=haul_rule, radiative_forcing=rf,
+                       rf_multiplier=multipliers[edition])
+
+
+def _serving_air(fs: FactorSet) -> tuple[FactorSet, str]:
+    """The edition whose air factors serve ``fs`` (the nearest that has them), and the
+    note saying so (``""``: ``fs`` itself)."""
+    from ..factors.catalogue import air_edition
+
+    try:  # an edition without air factors (with and without RF): the nearest that has them
+        return air_edition(fs)
+    except UnknownFactorError:
+        return fs, ""  # none installed: air_tables says what is missing
+
+
+def _rf_multiplier(fs: FactorSet, rf: bool) -> float:
+    """The edition's recorded RF multiplier on CO2 when RF is on, else NaN."""
+    recorded = fs.metadata.get("rf_multiplier")
+    return float(recorded) if rf and recorded is not None else float("nan")
+
+
+def _boundary_tag(rf: bool, co2_only: bool) -> str:
+    """The last part of an air factor key: ``co2_only``, ``rf`` or ``no_rf``."""
+    return "co2_only" if co2_only else "rf" if rf else "no_rf"
+
+
+def _key_and_note_codes(res: dict[str, np.ndarray], cabin: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Per leg, its code into :func:`_text_tables`' key table (haul, cabin used) and note
+    table (haul, cabin asked, cabin used)."""
+    n_cabins = len(CABINS)
+    haul = res["haul"].astype(np.intp)
+    key_code = haul * n_cabins + res["cabin_used"]
+    note_code = (haul * n_cabins + np.asarray(cabin, np.intp)) * n_cabins + res["cabin_used"]
+    return key_code, note_code

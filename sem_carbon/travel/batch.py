@@ -22,12 +22,12 @@ from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reaso
 from ..notes import join_notes
 from ..schema import TRAVEL_RESULTS
 from ..vocabulary import REASONS, normalise, yes_no
-from .air import compute_air
+from .air import compute_air, compute_air_editions
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
 from .surface import hotel_rows, road_keys
 
-__all__ = ["RESULT_COLUMNS", "compute_travel"]
+__all__ = ["RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
 
 #: Result columns of :func:`compute_travel` (see :mod:`sem_carbon.schema`).
 RESULT_COLUMNS: tuple[str, ...] = TRAVEL_RESULTS
@@ -152,57 +152,73 @@ def compute_travel(
     return _finish(out)
 
 
-def compute_travel_groups(
+def compute_travel_editions(
     data: pd.DataFrame,
-    groups: list[tuple[FactorSet, np.ndarray]],
+    editions: list[FactorSet],
+    edition: np.ndarray,
     *,
     radiative_forcing: bool = True,
     haul: str = "distance",
     co2_only: bool = False,
     air_method: str = "desnz",
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """:func:`compute_travel` of each group of rows (an edition and its rows), sharing the
-    per-row work.
+) -> tuple[list[pd.DataFrame], pd.DataFrame]:
+    """:func:`compute_travel` of a table whose rows use several editions, the edition one
+    more index.
 
-    The same results and rejects as ``compute_travel(data[mask], fs, ...)`` for each group,
-    but airport codes, cabins, passengers, distances and coordinate notes are read once
-    for the whole table: an edition is only the factor gather of its own rows.
+    Each row gets the results and rejects of ``compute_travel`` with its own edition, but
+    the table is read once (airport codes, cabins, passengers, distances, coordinate
+    notes) and DESNZ air legs of every edition are computed in one pass
+    (:func:`~sem_carbon.travel.air.compute_air_editions`); the other modes and the
+    ICAO / fuel-burn methods run per edition on that edition's rows.
 
     Parameters
     ----------
     data : DataFrame
         Canonical travel columns (docs/tables.md); the index is kept.
-    groups : list of (FactorSet, ndarray of bool)
-        Each edition with the rows (mask over ``data``) it computes.
+    editions : list of FactorSet
+        The editions used.
+    edition : ndarray of int
+        Per row of ``data``, the position of its edition in ``editions`` (-1: none, the
+        row is not computed).
     radiative_forcing, haul, co2_only, air_method
         As for :func:`compute_travel`.
 
     Returns
     -------
-    list of (results, rejects)
-        One pair per group, as :func:`compute_travel` returns them.
+    blocks : list of DataFrame
+        Result blocks (columns :data:`RESULT_COLUMNS`), each in row order; the rows of one
+        block are not in another. One block when every row is a DESNZ flight.
+    rejects : DataFrame
+        ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
+    edition = np.asarray(edition, dtype=np.intp)
     words = normalise("mode", _column(data, "mode", ""))
     modes = np.where(words.missing, "", words.value)
-    is_air = modes == "air"
-    air = (_AirRows(data if is_air.all() else data[is_air]) if is_air.any() else None)
-    air_where = np.flatnonzero(is_air)
-    out_groups = []
-    for fs, mask in groups:
-        out = _Collector(data)
-        # modes in order of first appearance within the group
-        for name in pd.unique(modes[mask]).tolist():
-            if name == "air" and air is not None:
-                out.where = air_where
-                air.emit(mask[is_air], fs, out, radiative_forcing and not co2_only, haul,
-                         co2_only, air_method)
-                continue
-            in_mode = mask & (modes == name)
+    out = _Collector(data)
+    has_edition = edition >= 0
+    for name in pd.unique(modes[has_edition]).tolist():  # in order of first appearance
+        in_mode = has_edition & (modes == name)
+        if name == "air":
+            rows = data if in_mode.all() else data[in_mode]
+            air = _AirRows(rows)
             out.where = np.flatnonzero(in_mode)
-            _other_mode(name, data if in_mode.all() else data[in_mode], fs, out, words,
-                        in_mode)
-        out_groups.append(_finish(out))
-    return out_groups
+            of_rows = edition[in_mode]
+            if air_method == "desnz":  # every edition at once
+                air.emit_editions(of_rows, editions, out, radiative_forcing and not co2_only,
+                                  haul, co2_only)
+                continue
+            for k, fs in enumerate(editions):
+                group = of_rows == k
+                if group.any():
+                    air.emit(group, fs, out, radiative_forcing and not co2_only, haul,
+                             co2_only, air_method)
+            continue
+        for k, fs in enumerate(editions):
+            group = in_mode & (edition == k)
+            if group.any():
+                out.where = np.flatnonzero(group)
+                _other_mode(name, data if group.all() else data[group], fs, out, words, group)
+    return out.blocks, out.rejections.frame()
 
 
 def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector,
@@ -299,7 +315,34 @@ class _AirRows:
 
     def emit(self, group: np.ndarray, fs: FactorSet, out: _Collector, rf: bool, haul: str,
              co2_only: bool, method: str = "desnz") -> None:
-        """Rejects and results of the rows in ``group`` (a mask over these rows)."""
+        """Rejects and results of the rows in ``group`` (a mask over these rows) with the
+        edition ``fs``."""
+        at = self._checked(group, out)
+        if not len(at):
+            return
+        distance = self.distance()[at]
+        legs = compute_air(fs, distance, self.cabin[at], radiative_forcing=rf,
+                           multiplier=self.multiplier[at], haul_rule=haul,
+                           origin_country=self.c_o[at], destination_country=self.c_d[at],
+                           co2_only=co2_only, method=method)
+        self._add(at, legs.columns(distance), out)
+
+    def emit_editions(self, edition: np.ndarray, editions: list[FactorSet], out: _Collector,
+                      rf: bool, haul: str, co2_only: bool) -> None:
+        """Rejects and results of every row with a DESNZ edition (``edition``: per row, its
+        position in ``editions``; -1: none), all editions in one pass."""
+        at = self._checked(edition >= 0, out)
+        if not len(at):
+            return
+        distance = self.distance()[at]
+        columns = compute_air_editions(
+            editions, edition[at], distance, self.cabin[at], radiative_forcing=rf,
+            multiplier=self.multiplier[at], haul_rule=haul, origin_country=self.c_o[at],
+            destination_country=self.c_d[at], co2_only=co2_only)
+        self._add(at, columns, out)
+
+    def _checked(self, group: np.ndarray, out: _Collector) -> np.ndarray:
+        """Positions of the rows of ``group`` that pass the checks (the others rejected)."""
         rows = self.rows
         if self.all_valid:  # nothing to reject: the group's rows are computed
             ok = group
@@ -313,15 +356,11 @@ class _AirRows:
                        self.cabin_why)
             ok &= self.known
             ok &= _passengers_ok(rows, out, self.pax, ok)
-        at = np.flatnonzero(ok)  # the computed rows' positions: one scan of the mask
-        if not len(at):
-            return
-        distance = self.distance()[at]
-        legs = compute_air(fs, distance, self.cabin[at], radiative_forcing=rf,
-                           multiplier=self.multiplier[at], haul_rule=haul,
-                           origin_country=self.c_o[at], destination_country=self.c_d[at],
-                           co2_only=co2_only, method=method)
-        columns = legs.columns(distance)
+        return np.flatnonzero(ok)  # the computed rows' positions: one scan of the mask
+
+    def _add(self, at: np.ndarray, columns: dict, out: _Collector) -> None:
+        """The result columns of the rows at ``at``, with their coordinate and cabin notes."""
+        rows = self.rows
         notes = self.coordinate_notes()
         # as with_coordinate_notes decides on the computed rows: a note of their codes
         # (dated or not) says something
@@ -352,12 +391,6 @@ def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, st
         return edition_with(fs, category, **kwargs)
     except UnknownFactorError:
         return fs, ""
-
-
-def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
-    """Categorical from codes into a label table that may repeat labels (e.g. many "")."""
-    uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-    return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 
 
 def _trips(rows: pd.DataFrame) -> np.ndarray:
