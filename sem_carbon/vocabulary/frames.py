@@ -46,47 +46,68 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     """
     n = len(data)
     rejects = Rejections(data["source_row"].to_numpy(), first_only=True)
-    notes: list[np.ndarray] = []
+    notes: list[tuple[np.ndarray, list[str]]] = []  # (codes, texts) per column read
     data = data.copy(deep=False)
+    distinct: dict[str, _Distinct] = {}  # a column's distinct values, worked out once
 
-    def reject(mask: np.ndarray, name: str, why: np.ndarray) -> None:
-        rejects.add(mask, name, data[name].reset_index(drop=True), why)
-
-    def read(name: str, vocabulary: str, only: str | None) -> None:
-        out = _words(vocabulary, data[name]) if name in data.columns else None
-        if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
-            return
-        rows = every if only is None else rows_of(only)
-        reject(rows & out.rejected, name, out.reason)
-        notes.append(np.where(rows, out.note, ""))
-        if vocabulary == "boolean":
-            data[name] = np.where(out.missing, False, out.value == "true")
-        else:
-            data[name] = np.where(rows & ~out.missing & ~out.rejected, out.value,
-                                  data[name].to_numpy(dtype=object))
-
-    every = np.ones(n, dtype=bool)
-
-    factorised: list[tuple[np.ndarray, np.ndarray]] = []  # the main column's, once
+    def distinct_of(name: str) -> _Distinct:
+        if name not in distinct:
+            distinct[name] = _Distinct.of(data[name])
+        return distinct[name]
 
     def rows_of(only: str) -> np.ndarray:
         """The rows whose mode (or kind) is ``only``, found on the distinct values."""
         if main not in data.columns:
             return np.zeros(n, dtype=bool)
-        if not factorised:  # after the main column itself was read (canonical values)
-            codes, uniques = pd.factorize(data[main], use_na_sentinel=True)
-            factorised.append((codes, np.asarray(uniques, dtype=object)))
-        codes, uniques = factorised[0]
-        return np.isin(codes, np.flatnonzero(uniques == only))
+        # the main column was read first (its canonical values, when it was rewritten)
+        column = distinct_of(main)
+        return np.append(column.values == only, False)[column.at]
+
+    def read(name: str, vocabulary: str, only: str | None) -> Normalised | None:
+        """Check and rewrite one column; ``normalise``'s outcome on its distinct values
+        (None: every value canonical already, nothing to do)."""
+        if name not in data.columns:
+            return None
+        column = distinct_of(name)
+        out = _changes(vocabulary, column.values)
+        if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
+            return None
+        rows = None if only is None else rows_of(only)
+        at, m = column.at, len(column.values)  # code m: a missing value
+        bad = np.append(out.rejected, False)[at]
+        if rows is not None:
+            bad &= rows
+        if bad.any():
+            reasons = np.append(out.reason, "")
+            rejects.add(bad, name, data[name].reset_index(drop=True), reasons[at])
+        if (out.note != "").any():
+            said = at if rows is None else np.where(rows, at, m)
+            notes.append((said, [*out.note.tolist(), ""]))
+        if vocabulary == "boolean":
+            data[name] = np.append(~out.missing & (out.value == "true"), False)[at]
+        else:
+            keep = out.missing | out.rejected  # these rows keep their value as given
+            canonical = np.where(keep, column.values, out.value)
+            if rows is None:
+                data[name] = _text_column(at, np.append(canonical, None), m,
+                                          data[name].index)
+            else:  # rows of another mode keep their value: a second block of labels
+                data[name] = _text_column(np.where(rows | (at == m), at, at + m + 1),
+                                          np.concatenate([canonical, [None],
+                                                          column.values]),
+                                          m, data[name].index)
+        distinct.pop(name)  # rewritten: worked out again if asked
+        return out
 
     if kind == "travel":
         main, checks = "mode", _TRAVEL
-        out = _words("mode", data["mode"]) if "mode" in data.columns else None
-        if out is not None:
-            read("mode", "mode", None)
+        as_given = distinct_of("mode") if "mode" in data.columns else None
+        out = read("mode", "mode", None)
+        if out is not None and as_given is not None:
             for implied in ("vehicle", "rail_kind"):
                 words = out.extra[implied]
                 if (words != "").any():
+                    words = np.append(words, "")[as_given.at]
                     given = (data[implied].to_numpy(dtype=object) if implied in data.columns
                              else np.full(n, None, dtype=object))
                     empty = pd.isna(given) | (pd.Series(given, dtype=object)
@@ -97,34 +118,61 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         read("kind", "facility_kind", None)
     for name, vocabulary, only in checks:
         read(name, vocabulary, only)
-    if notes and any((part != "").any() for part in notes):
+    if notes:
         lead = data["notes"] if "notes" in data.columns else None
-        data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
-                                                      for p in notes)), dtype=object)
+        joined = join_notes(lead, *notes)
+        if isinstance(joined, tuple):  # one column's notes alone: its texts
+            joined = np.asarray(joined[1], dtype=object)[joined[0]]
+        data["notes"] = np.asarray(joined, dtype=object)
     if not rejects.mask.any():  # the usual case: no copy of a wide table
         return data, rejects.frame()
     return data.loc[~rejects.mask], rejects.frame()
 
 
-def _words(vocabulary: str, column: pd.Series) -> Normalised | None:
-    """:func:`normalise` of a column, or None when every value is canonical already
-    (worked out on the distinct values: a canonical column is not copied)."""
-    if vocabulary == "boolean" and pd.api.types.is_bool_dtype(column.dtype) \
-            and not column.isna().any():
+class _Distinct:
+    """A column as codes into its distinct values (``at``: per row, the value's position;
+    ``len(values)`` for a missing value)."""
+
+    __slots__ = ("at", "values")
+
+    def __init__(self, at: np.ndarray, values: np.ndarray) -> None:
+        self.at, self.values = at, values
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Distinct:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        values = np.asarray(uniques, dtype=object)
+        return cls(np.where(codes < 0, len(values), codes), values)
+
+
+def _changes(vocabulary: str, values: np.ndarray) -> Normalised | None:
+    """:func:`normalise` of distinct values, or None when every one is canonical already
+    (no rewrite, no note, nothing implied)."""
+    if vocabulary == "boolean" and all(isinstance(v, bool | np.bool_) for v in values):
         return None
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    raw = np.asarray(uniques, dtype=object)
-    out = normalise(vocabulary, pd.Series(raw, dtype=object))
+    out = normalise(vocabulary, pd.Series(values, dtype=object))
     same = out.missing | np.array([isinstance(u, bool | np.bool_) or u == v
-                                   for u, v in zip(raw, out.value, strict=True)], dtype=bool)
-    if same.all() and not (out.note != "").any() \
+                                   for u, v in zip(values, out.value, strict=True)], dtype=bool)
+    if same.all() and not (out.note != "").any() and not out.rejected.any() \
             and not any((e != "").any() for e in out.extra.values()):
         return None
-    at = np.where(codes < 0, len(raw), codes)
+    return out
 
-    def spread(values: np.ndarray, fill: object) -> np.ndarray:
-        return np.append(values, np.asarray([fill], dtype=values.dtype))[at]
 
-    return Normalised(spread(out.value, ""), spread(out.missing, True),
-                      spread(out.reason, ""), spread(out.note, ""),
-                      {k: spread(v, "") for k, v in out.extra.items()})
+def _text_column(codes: np.ndarray, labels: np.ndarray, missing: int,
+                 index: pd.Index) -> pd.Series:
+    """A text column of ``labels[codes]`` (code ``missing``: no value), built by pyarrow's
+    take when every label is text (no Python string per row)."""
+    labels = np.asarray(labels, dtype=object)
+    is_text = np.array([isinstance(x, str) for x in labels.tolist()])
+    absent = np.array([x is None or (isinstance(x, float) and np.isnan(x))
+                       for x in labels.tolist()])
+    if (is_text | absent).all():
+        import pyarrow as pa
+
+        taken = pa.array(labels.tolist(), type=pa.large_string(), from_pandas=True).take(
+            pa.array(codes, mask=(codes == missing)))
+        return pd.Series(pd.array(taken, dtype=pd.StringDtype(na_value=np.nan)), index=index)
+    values = np.append(labels, None)
+    values[missing] = None
+    return pd.Series(values[codes], index=index, dtype=object)
