@@ -87,7 +87,7 @@ def _as_tables(tables: Any) -> list[_Input]:
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"
-            rows_read = int(data["source_row"].nunique())
+            rows_read = _distinct_count(data["source_row"])
             data, rejected = _read_dates(data)
             data, unread = canonical_words(kind, data)  # words as the readers read them
             if len(unread):
@@ -110,6 +110,15 @@ def _as_tables(tables: Any) -> list[_Input]:
         seen.add(source)
         out.append(_Input(kind, source, data, rejected, int(rows_read)))
     return out
+
+
+def _distinct_count(column: pd.Series) -> int:
+    """Number of distinct values (a strictly increasing column, the usual row numbers, is
+    counted without hashing)."""
+    values = column.to_numpy()
+    if values.dtype.kind in "iu" and (len(values) < 2 or bool((values[1:] > values[:-1]).all())):
+        return len(values)
+    return int(column.nunique())
 
 
 def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -29,6 +29,10 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     across millions of rows. Returns the last part unchanged when it is the only one.
     """
     given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
+    blank = [i for i, p in enumerate(given) if _blank_text_column(p)]
+    if blank and len(blank) < sum(not isinstance(p, str) for p in given):
+        # a column without notes adds nothing (another column still gives the rows)
+        given = [p for i, p in enumerate(given) if i not in blank]
     if len(given) <= 1:
         return given[0] if given else ""
     columns = [p for p in given if not isinstance(p, str)]
@@ -52,6 +56,19 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
         texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
     distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
+
+
+def _blank_text_column(part: Any) -> bool:
+    """True for a column of arrow-backed text that holds no note (every value empty or
+    missing), found by pyarrow without factorising it (a log's empty notes column)."""
+    if not (isinstance(part, pd.Series) and isinstance(part.dtype, pd.StringDtype)
+            and part.dtype.storage == "pyarrow"):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.utf8_length(pa.array(part.array))).as_py()
+    return longest is None or longest == 0
 
 
 def _codes(part: Any) -> tuple[np.ndarray, list[str]]:

@@ -143,3 +143,29 @@ def test_cli_help_imports_neither_pandas_nor_numpy():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_distances_per_route_equal_distances_per_row():
+    """A long log's distances are worked out once per route; a code reassigned on a date
+    (IST: Atatürk until 5 April 2019) and unknown codes still get their own."""
+    from sem_carbon.geo.airports import resolve_iata
+    from sem_carbon.geo.distance import haversine_km
+    from sem_carbon.travel.batch import _AirRows
+
+    rng = np.random.default_rng(7)
+    n = 3_000
+    codes = np.array(["IST", "GVA", "JFK", "NBO", "XXX", "LHR"])
+    frame = pd.DataFrame({
+        "origin": rng.choice(codes, n), "destination": rng.choice(codes[::-1], n),
+        "date": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D"),
+    })
+    rows = _AirRows(frame)
+    assert len(frame) >= 1_000  # the per-route path
+    o = resolve_iata(frame["origin"], dates=frame["date"])
+    d = resolve_iata(frame["destination"], dates=frame["date"])
+    with np.errstate(invalid="ignore"):
+        expected = haversine_km(o.lat, o.lon, d.lat, d.lon)
+    got = rows.distance()
+    np.testing.assert_array_equal(got, expected)  # NaN where a code is unknown
+    ist = frame["origin"].to_numpy() == "IST"
+    assert len(np.unique(got[ist & (frame["destination"].to_numpy() == "GVA")])) == 2

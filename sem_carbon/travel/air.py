@@ -216,7 +216,13 @@ def air_tables(fs: FactorSet) -> AirTables:
 
 def haul_by_distance(distance_km: np.ndarray) -> np.ndarray:
     """Haul code by the distance rule: 0 domestic < 500 km <= 1 short-haul < 3,700 km <= 2."""
-    return np.searchsorted(np.asarray(BAND_EDGES_KM), distance_km, side="right").astype(np.int8)
+    d = np.asarray(distance_km, dtype=float)
+    # the number of edges at or below the distance (two comparisons: a binary search per
+    # leg costs more); NaN counts as beyond every edge, as a search would place it
+    haul = (d >= BAND_EDGES_KM[0]).astype(np.int8)
+    haul += d >= BAND_EDGES_KM[1]
+    haul[np.isnan(d)] = len(BAND_EDGES_KM)
+    return haul
 
 
 @lru_cache(maxsize=1)
@@ -247,11 +253,14 @@ def uk_domestic(origin_country: np.ndarray | None,
     if o_arr.dtype == d_arr.dtype == np.dtype("<U2"):
         # two-letter codes as one 8-byte integer each: a few integer comparisons per leg
         # (no text per leg; pandas would turn an object column into arrow strings first)
-        # (compared with the few UK codes by broadcasting: np.isin's set-up cost more than
-        # the whole leg in a scalar call)
-        codes = _UK_CODES
-        return ((o_arr.view(np.uint64)[:, None] == codes).any(axis=1)
-                & (d_arr.view(np.uint64)[:, None] == codes).any(axis=1))
+        # (compared with each of the few UK codes in turn: np.isin's set-up cost more than
+        # the whole leg in a scalar call, and a (legs, 4) comparison array more than these)
+        o_int, d_int = o_arr.view(np.uint64), d_arr.view(np.uint64)
+        o_uk, d_uk = o_int == _UK_CODES[0], d_int == _UK_CODES[0]
+        for code in _UK_CODES[1:]:  # a few whole-column comparisons, no (legs, 4) array
+            o_uk |= o_int == code
+            d_uk |= d_int == code
+        return o_uk & d_uk
     # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
     uk = frozenset(_UK_TERRITORIES)
     o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
@@ -261,21 +270,11 @@ def uk_domestic(origin_country: np.ndarray | None,
 
 def _uk_domestic_over_500(haul: np.ndarray, origin_country: np.ndarray | None,
                           destination_country: np.ndarray | None) -> np.ndarray | None:
-    """Mask of UK domestic legs that the distance rule bands above domestic (None: none).
-
-    Only legs at or over 500 km can change band, so only they are looked up.
-    """
+    """Mask of UK domestic legs that the distance rule bands above domestic (None: none)."""
     if origin_country is None or destination_country is None:
         return None
-    rows = np.flatnonzero(haul > 0)
-    if not len(rows):
-        return None
-    hit = uk_domestic(np.asarray(origin_country)[rows], np.asarray(destination_country)[rows])
-    if not hit.any():
-        return None
-    mask = np.zeros(len(haul), dtype=bool)
-    mask[rows[hit]] = True
-    return mask
+    mask = uk_domestic(origin_country, destination_country) & (haul > 0)
+    return mask if mask.any() else None
 
 
 def haul_by_desnz(origin_country: np.ndarray, destination_country: np.ndarray) -> np.ndarray:
@@ -334,8 +333,7 @@ def air_kernel(
     -------
     dict of ndarray
         ``haul`` and ``cabin_used`` codes, ``co2``, ``ch4``, ``n2o``, ``rf`` and ``co2e``
-        [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective], ``fallback`` (bool), and
-        ``parts``, the (legs, 4) array whose columns are co2, ch4, n2o, rf.
+        [kgCO2e], ``factor`` [kgCO2e / passenger-km, effective] and ``fallback`` (bool).
     """
     d = np.asarray(distance_km, dtype=float)
     cabin = np.asarray(cabin, dtype=np.intp)
@@ -351,49 +349,70 @@ def air_kernel(
             haul[domestic_uk] = 0
     else:
         raise ValueError(f"haul_rule must be one of {HAUL_RULES}, got {haul_rule!r}")
-    # the table row of each leg: its haul (in its edition's block of a stack)
+    # each leg's entry in the flattened (edition x haul x cabin) tables: its haul in its
+    # edition's block of a stack, and its cabin
     base = 0 if edition is None else np.asarray(edition, dtype=np.intp) * len(HAULS)
     row = haul if edition is None else base + haul
-    # one gather of the four per-km components [co2, ch4, n2o, rf] per leg, then scale
-    per_km = tables.stacked[row, cabin]
+    entry = row * len(CABINS) + cabin
     if isinstance(radiative_forcing, bool | np.bool_):
         rf_f: np.ndarray | float = 1.0 if radiative_forcing else 0.0
     else:
         rf_f = np.asarray(radiative_forcing, dtype=float)
-    if not (isinstance(rf_f, float) and rf_f == 1.0):  # x 1.0 changes nothing: no pass
-        per_km[:, 3] *= rf_f
-    if co2_only:
-        per_km[:, 1:] = 0.0
-    parts = per_km * d[:, None]
+    # the four per-km components [co2, ch4, n2o, rf] of every entry, the boundary applied
+    # on the small table (one RF flag for all legs) or per leg; one gather per component
+    components, sums, used = _entry_tables(tables, rf_f if isinstance(rf_f, float) else 1.0,
+                                           co2_only)
+    parts = [np.take(component, entry) for component in components]  # per km, for now
+    if not isinstance(rf_f, float):
+        parts[3] *= rf_f
+    if haul_rule != "smooth":  # the effective factor is the published one
+        factor = np.take(sums, entry) if isinstance(rf_f, float) else _sum_of(parts)
+    for part in parts:  # per passenger, in place (no new column per component)
+        part *= d
     if haul_rule == "smooth":
         _smooth_band_edges(tables, d, cabin, rf_f, parts, domestic_uk, base)
-        factor = np.divide(_row_sum(parts), d, out=np.zeros_like(d), where=d > 0)
-    else:
-        factor = _row_sum(per_km)
-    parts *= np.asarray(multiplier, dtype=float).reshape(-1, 1) if np.ndim(multiplier) \
+        factor = np.divide(_sum_of(parts), d, out=np.zeros_like(d), where=d > 0)
+    scale = np.asarray(multiplier, dtype=float).reshape(-1) if np.ndim(multiplier) \
         else float(multiplier)
-    cabin_used = tables.used_cabin[row, cabin]
+    for part in parts:
+        part *= scale
+    cabin_used = np.take(used, entry)
     return {
-        "co2": parts[:, 0], "ch4": parts[:, 1], "n2o": parts[:, 2], "rf": parts[:, 3],
-        "co2e": _row_sum(parts), "factor": factor, "haul": haul, "parts": parts,
+        "co2": parts[0], "ch4": parts[1], "n2o": parts[2], "rf": parts[3],
+        "co2e": _sum_of(parts), "factor": factor, "haul": haul,
         "cabin_used": cabin_used, "fallback": cabin_used != cabin,
     }
 
 
-def _row_sum(parts: np.ndarray) -> np.ndarray:
-    """``parts.sum(axis=1)`` of a (legs, 4) array, bit for bit (numpy adds four values left
-    to right), as three column additions: a third of the time of the reduction."""
-    return ((parts[:, 0] + parts[:, 1]) + parts[:, 2]) + parts[:, 3]
+@lru_cache(maxsize=64)
+def _entry_tables(tables: AirTables | AirTableStack, rf_f: float, co2_only: bool
+                  ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Per entry of the flattened tables: the four components with the boundary applied
+    (RF scaled by ``rf_f``; CH4, N2O, RF zero for ``co2_only``), their sum, and the cabin
+    used (cached per table object: a scalar call pays none of this)."""
+    table = tables.stacked.reshape(-1, 4).copy()
+    if rf_f != 1.0:  # x 1.0 changes nothing
+        table[:, 3] *= rf_f
+    if co2_only:
+        table[:, 1:] = 0.0
+    components = [np.ascontiguousarray(table[:, k]) for k in range(4)]
+    return components, _sum_of(components), tables.used_cabin.reshape(-1)
+
+
+def _sum_of(parts: list[np.ndarray]) -> np.ndarray:
+    """``co2 + ch4 + n2o + rf`` added left to right: bit for bit what numpy's sum over a
+    (legs, 4) array of them gives."""
+    return ((parts[0] + parts[1]) + parts[2]) + parts[3]
 
 
 def _smooth_band_edges(tables: AirTables | AirTableStack, d: np.ndarray, cabin: np.ndarray,
-                       rf_f: np.ndarray | float, parts: np.ndarray,
+                       rf_f: np.ndarray | float, parts: list[np.ndarray],
                        keep: np.ndarray | None = None, base: np.ndarray | int = 0) -> None:
     """Replace per-passenger emissions inside each band-edge window by a linear blend.
 
-    ``parts`` is the (legs, 4) array of per-passenger [co2, ch4, n2o, rf] kgCO2e, edited
-    in place; legs flagged in ``keep`` (UK domestic) are left as they are; ``base`` is
-    each leg's first table row (its edition's block of a stack).
+    ``parts`` are the per-passenger [co2, ch4, n2o, rf] kgCO2e columns, edited in place;
+    legs flagged in ``keep`` (UK domestic) are left as they are; ``base`` is each leg's
+    first table row (its edition's block of a stack).
     """
     rf_scale = np.array([1.0, 1.0, 1.0, 0.0]) + np.array([0.0, 0.0, 0.0, 1.0]) * np.reshape(
         rf_f, (-1, 1))
@@ -413,7 +432,9 @@ def _smooth_band_edges(tables: AirTables | AirTableStack, d: np.ndarray, cabin: 
         t = ((d[inside] - start[inside]) / (stop[inside] - start[inside]))[:, None]
         e_lo = comp_lo[inside] * start[inside][:, None]
         e_hi = comp_hi[inside] * stop[inside][:, None]
-        parts[inside] = e_lo + (e_hi - e_lo) * t
+        blended = e_lo + (e_hi - e_lo) * t
+        for k, part in enumerate(parts):
+            part[inside] = blended[:, k]
 
 
 # --------------------------------------------------------------------------------------------

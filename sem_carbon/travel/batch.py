@@ -138,10 +138,9 @@ def compute_travel(
     out = _Collector(data)
     # read the mode words once (on their distinct values); a table of one mode (the usual
     # flight log) is passed on whole, without a copy
-    words = normalise("mode", _column(data, "mode", ""))
-    modes = np.where(words.missing, "", words.value)
-    for name in pd.unique(modes).tolist():  # distinct modes only, in order of appearance
-        mask = modes == name
+    words = _Modes(_column(data, "mode", ""))
+    for name in words.names():  # distinct modes only, in order of appearance
+        mask = words.rows(name)
         rows = data if mask.all() else data[mask]
         out.where = np.flatnonzero(mask)
         if name == "air":
@@ -192,12 +191,13 @@ def compute_travel_editions(
         ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
     edition = np.asarray(edition, dtype=np.intp)
-    words = normalise("mode", _column(data, "mode", ""))
-    modes = np.where(words.missing, "", words.value)
+    words = _Modes(_column(data, "mode", ""))
     out = _Collector(data)
     has_edition = edition >= 0
-    for name in pd.unique(modes[has_edition]).tolist():  # in order of first appearance
-        in_mode = has_edition & (modes == name)
+    for name in words.names(has_edition):  # in order of first appearance
+        in_mode = words.rows(name)
+        if not has_edition.all():
+            in_mode &= has_edition
         if name == "air":
             rows = data if in_mode.all() else data[in_mode]
             air = _AirRows(rows)
@@ -221,24 +221,47 @@ def compute_travel_editions(
     return out.blocks, out.rejections.frame()
 
 
+class _Modes:
+    """The mode column read once by :func:`sem_carbon.vocabulary.normalise` on its distinct
+    values; per-row arrays are spread from them only for the rows asked."""
+
+    def __init__(self, column: pd.Series) -> None:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        self.at = np.where(codes < 0, len(uniques), codes)  # the last slot: missing
+        out = normalise("mode", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+        self.value = np.append(np.where(out.missing, "", out.value), "")
+        self.reason = np.append(out.reason, "")
+        self.extra = {name: np.append(words, "") for name, words in out.extra.items()}
+
+    def names(self, rows: np.ndarray | None = None) -> list[str]:
+        """The canonical modes of ``rows`` (all rows by default), in order of appearance
+        (``""``: missing or rejected)."""
+        at = self.at if rows is None or rows.all() else self.at[rows]
+        return list(dict.fromkeys(self.value[pd.unique(at)].tolist()))
+
+    def rows(self, name: str) -> np.ndarray:
+        """Mask of the rows whose canonical mode is ``name``."""
+        return (self.value == name)[self.at]
+
+
 def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector,
-                words: object, mask: np.ndarray) -> None:
+                words: _Modes, mask: np.ndarray) -> None:
     """Rail, road, hotel or an unknown mode (rejected) on the rows of that mode.
 
-    ``words`` is the mode column read by :func:`sem_carbon.vocabulary.normalise` over the
-    whole table and ``mask`` these rows in it (a mode word may imply a rail kind or a
-    vehicle).
+    ``words`` is the mode column of the whole table and ``mask`` these rows in it (a mode
+    word may imply a rail kind or a vehicle).
     """
+    at = words.at[mask]
     if name == "rail":
-        _rail(rows, fs, out, words.extra["rail_kind"][mask])  # type: ignore[attr-defined]
+        _rail(rows, fs, out, words.extra["rail_kind"][at])
     elif name == "road":
-        _road(rows, fs, out, words.extra["vehicle"][mask])  # type: ignore[attr-defined]
+        _road(rows, fs, out, words.extra["vehicle"][at])
     elif name == "hotel":
         _hotel(rows, fs, out)
     else:
-        why = (words.reason[mask]  # type: ignore[attr-defined]
-               if words.rejected[mask].any() else "missing mode")  # type: ignore[attr-defined]
-        out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""), why)
+        why = words.reason[at]
+        out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""),
+                   why if (why != "").any() else "missing mode")
 
 
 def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -274,6 +297,7 @@ class _AirRows:
             self.dest, dates=self.dates, errors="mask", factorized=self.factorized[1])
         self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
             _column(rows, "cabin", None).reset_index(drop=True))
+        self.cabin_noted = bool((self.cabin_note != "").any())
         self.pax = _numbers(rows, "passengers", 1.0)
         self.multiplier = self.pax * _trips(rows)  # passengers x trips (2 for a round trip)
         # whether every row passes the checks of emit (then an edition's rows are its group,
@@ -285,11 +309,35 @@ class _AirRows:
         self._noted: np.ndarray | None = None
 
     def distance(self) -> np.ndarray:
-        """Great-circle distance of every row [km] (NaN where an airport is unknown)."""
+        """Great-circle distance of every row [km] (NaN where an airport is unknown).
+
+        Worked out once per distinct pair of codes (a log repeats its routes), on the
+        coordinates of the pair's first row; rows whose coordinates differ from their
+        pair's (a code reassigned on a date) get their own.
+        """
         if self._km is None:
-            with np.errstate(invalid="ignore"):
-                self._km = haversine_km(self.lat_o, self.lon_o, self.lat_d, self.lon_d)
+            self._km = self._pair_distances()
         return self._km
+
+    def _pair_distances(self) -> np.ndarray:
+        ends = (self.lat_o, self.lon_o, self.lat_d, self.lon_d)
+        if not self.factorized or len(self.lat_o) < 1_000:  # few rows: row by row
+            with np.errstate(invalid="ignore"):
+                return haversine_km(*ends)
+        (o, _), (d, d_values) = self.factorized
+        # (codes are -1 for a missing value)
+        pair, first = _first_of_each((o.astype(np.int64) + 1) * (len(d_values) + 1) + d + 1)
+        with np.errstate(invalid="ignore"):
+            km = haversine_km(*(end[first] for end in ends))[pair]
+        # a row whose coordinates are not its pair's first row's (dated codes; NaN ends
+        # compare unequal and are recomputed too, giving NaN again)
+        other = np.zeros(len(km), bool)
+        for end in ends:
+            other |= end != end[first][pair]
+        if other.any():
+            with np.errstate(invalid="ignore"):
+                km[other] = haversine_km(*(end[other] for end in ends))
+        return km
 
     def coordinate_notes(self) -> list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]]:
         """Per end: the rows' coordinate-note codes (on their date and undated), the note
@@ -334,11 +382,16 @@ class _AirRows:
         at = self._checked(edition >= 0, out)
         if not len(at):
             return
-        distance = self.distance()[at]
+
+        def of_rows(values: np.ndarray) -> np.ndarray:  # every row computed: no gather
+            return values if len(at) == len(values) else values[at]
+
+        distance = of_rows(self.distance())
         columns = compute_air_editions(
-            editions, edition[at], distance, self.cabin[at], radiative_forcing=rf,
-            multiplier=self.multiplier[at], haul_rule=haul, origin_country=self.c_o[at],
-            destination_country=self.c_d[at], co2_only=co2_only)
+            editions, of_rows(edition), distance, of_rows(self.cabin), radiative_forcing=rf,
+            multiplier=of_rows(self.multiplier), haul_rule=haul,
+            origin_country=of_rows(self.c_o), destination_country=of_rows(self.c_d),
+            co2_only=co2_only)
         self._add(at, columns, out)
 
     def _checked(self, group: np.ndarray, out: _Collector) -> np.ndarray:
@@ -362,17 +415,30 @@ class _AirRows:
         """The result columns of the rows at ``at``, with their coordinate and cabin notes."""
         rows = self.rows
         notes = self.coordinate_notes()
+        everyone = len(at) == len(self.origin)  # every row computed: no gathers
         # as with_coordinate_notes decides on the computed rows: a note of their codes
         # (dated or not) says something
-        if self.noted()[at].any():
+        if (self.noted() if everyone else self.noted()[at]).any():
             # what the coordinate guard says about either end follows the leg's notes
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
                                           *((index[at], labels)
                                             for index, _, labels, _ in notes))
-        if (self.cabin_note[at] != "").any():  # a cabin word read by choice (n/a -> average)
+        if self.cabin_noted and (self.cabin_note[at] != "").any():
+            # a cabin word read by choice (n/a -> average)
             columns["notes"] = join_notes(pd.Series(self.cabin_note[at]),
                                           pd.Series(columns["notes"]))
-        out.add(rows.index[at], **columns)
+        out.add(rows.index if everyone else rows.index[at], **columns)
+
+
+def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the code of its key among the distinct keys, and per distinct key the
+    position of its first row."""
+    codes, _ = pd.factorize(keys)  # codes numbered in order of first appearance
+    if not len(codes):
+        return codes, np.zeros(0, dtype=np.intp)
+    # so a key's first row is where the running maximum of the codes goes up
+    highest = np.maximum.accumulate(codes)
+    return codes, np.flatnonzero(np.r_[True, highest[1:] > highest[:-1]])
 
 
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
