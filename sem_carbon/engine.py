@@ -60,12 +60,13 @@ class Options:
 class _Input:
     """One table given to :func:`calculate`: its kind, identity, rows and read rejects."""
 
-    __slots__ = ("data", "kind", "rejected", "rows_read", "source")
+    __slots__ = ("data", "factorized", "kind", "rejected", "rows_read", "source")
 
     def __init__(self, kind: str, source: str, data: pd.DataFrame, rejected: pd.DataFrame,
-                 rows_read: int):
+                 rows_read: int, factorized: dict | None = None):
         self.kind, self.source, self.data = kind, source, data
         self.rejected, self.rows_read = rejected, rows_read
+        self.factorized = factorized or {}  # columns already factorised (canonical_words)
 
 
 def _as_tables(tables: Any) -> list[_Input]:
@@ -89,11 +90,13 @@ def _as_tables(tables: Any) -> list[_Input]:
             name = "DataFrame"
             rows_read = _distinct_count(data["source_row"])
             data, rejected = _read_dates(data)
-            data, unread = canonical_words(kind, data)  # words as the readers read them
+            # words as the readers read them
+            data, unread, factorized = canonical_words(kind, data)
             if len(unread):
                 rejected = pd.concat([rejected, unread], ignore_index=True) \
                     if len(rejected) else unread
         elif hasattr(item, "data") and hasattr(item, "rejected"):
+            factorized = {}
             kind = str(getattr(item, "kind", "travel"))
             data, rejected = item.data, item.rejected
             name = str(getattr(item, "source", "") or kind)
@@ -108,7 +111,7 @@ def _as_tables(tables: Any) -> list[_Input]:
             k += 1
             source = f"{name} #{k}"
         seen.add(source)
-        out.append(_Input(kind, source, data, rejected, int(rows_read)))
+        out.append(_Input(kind, source, data, rejected, int(rows_read), factorized))
     return out
 
 
@@ -182,25 +185,27 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             continue
         years = row_years(data)
         if factors is not None:
-            groups = [(load_factors(factors), np.ones(len(data), bool), "")]
+            groups, group_of_row = [(load_factors(factors), "")], np.zeros(len(data), np.intp)
         else:
-            groups = _editions_by_year(years)
+            groups, group_of_row = _editions_by_year(years)
         # the calculators read a few columns: only those are split by edition, and the
         # results are laid out beside the whole input table once
         inputs_used = data[[c for c in CALCULATOR_INPUTS[kind] if c in data.columns]]
         if kind == "travel" and len(groups) > 1:
             # travel over several editions: the rows are read once, the edition is one
             # more index of the factor gather (no copy of the inputs per edition)
-            results, rejects = _compute_editions(inputs_used, groups, options, data.index)
+            results, rejects = _compute_editions(inputs_used, groups, group_of_row, options,
+                                                 data.index, item.factorized)
             results, rejected_here = _checked_results(results, rejects, inputs_used)
             if len(rejected_here):
                 reject_blocks.append(rejected_here.assign(**mark))
         else:
             result_blocks = []
-            for edition, mask, note in groups:
-                rows = inputs_used if len(groups) == 1 else inputs_used[mask]
+            for k, (edition, note) in enumerate(groups):
+                rows = inputs_used if len(groups) == 1 else inputs_used[group_of_row == k]
                 fs, _ = resolve_edition(edition)
-                results, rejects = _compute(kind, rows, fs, options)
+                results, rejects = _compute(kind, rows, fs, options,
+                                            item.factorized if len(groups) == 1 else None)
                 results, rejected_here = _checked_results(results, rejects, rows)
                 if note:
                     results["notes"] = join_notes(note, results["notes"])
@@ -339,14 +344,15 @@ def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:
     return notes if notes.index.equals(index) else notes.loc[index]
 
 
-def _editions_by_year(years: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
-    """(edition, row mask, substitution note) per distinct edition-and-note."""
-    groups: dict[tuple[str, str], np.ndarray] = {}
-    known = pd.unique(years[~np.isnan(years)])  # hashing: the rows are not sorted
-    for year in np.sort(known):
-        key = edition_for_year(int(year))
-        groups[key] = groups.get(key, np.zeros(len(years), bool)) | (years == year)
-    return [(edition, mask, note) for (edition, note), mask in groups.items()]
+def _editions_by_year(years: np.ndarray) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The editions serving these years, each with its substitution note, and per row
+    the position of its edition (-1: no year)."""
+    codes, distinct = pd.factorize(years)  # hashing: the rows are not sorted; NaN -> -1
+    groups: dict[tuple[str, str], int] = {}
+    group_of_year = np.full(len(distinct) + 1, -1, dtype=np.intp)  # the last: no year
+    for i in np.argsort(distinct, kind="stable"):  # editions in order of their years
+        group_of_year[i] = groups.setdefault(edition_for_year(int(distinct[i])), len(groups))
+    return list(groups), group_of_year[np.where(codes < 0, len(distinct), codes)]
 
 
 def _checked_results(results: pd.DataFrame, rejects: pd.DataFrame, rows: pd.DataFrame
@@ -358,41 +364,41 @@ def _checked_results(results: pd.DataFrame, rejects: pd.DataFrame, rows: pd.Data
     return results, rejects
 
 
-def _compute_editions(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]],
-                      options: Options, index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _compute_editions(rows: pd.DataFrame, groups: list[tuple[str, str]],
+                      edition: np.ndarray, options: Options, index: pd.Index,
+                      factorized: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Travel results (in row order) and rejects of rows over several editions, each row
-    with its group's edition and substitution note, the rows read once."""
+    with its group's edition and substitution note (``edition``: per row, its group; -1
+    none), the rows read once (``factorized``: columns the words' reading factorised)."""
     from .travel.batch import compute_travel_editions
 
-    edition = np.full(len(rows), -1, dtype=np.intp)
-    for k, (_, mask, _) in enumerate(groups):
-        edition[mask] = k
     blocks, rejects = compute_travel_editions(
-        rows, [resolve_edition(name)[0] for name, _, _ in groups], edition,
+        rows, [resolve_edition(name)[0] for name, _ in groups], edition,
         radiative_forcing=options.radiative_forcing, haul=options.haul,
-        co2_only=options.co2_only, air_method=options.air_method)
+        co2_only=options.co2_only, air_method=options.air_method, factorized=factorized)
     if len(blocks) == 1:
         results = blocks[0]
     elif blocks:
         results = _in_row_order(blocks, index)
     else:
         results = pd.DataFrame(columns=list(TRAVEL_RESULTS))
-    substituted = [note for _, _, note in groups]
+    substituted = [note for _, note in groups]
     if any(substituted) and len(results):  # each row's edition note, ahead of its notes
         at = rows.index.get_indexer(results.index)
         results["notes"] = join_notes((edition[at], substituted), results["notes"])
     return results, rejects
 
 
-def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch calculator of the table's kind on rows of one edition."""
+def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options,
+             factorized: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The batch calculator of the table's kind on rows of one edition (``factorized``:
+    columns of these rows factorised already)."""
     if kind == "travel":
         from .travel.batch import compute_travel
 
         return compute_travel(rows, fs, radiative_forcing=options.radiative_forcing,
                               haul=options.haul, co2_only=options.co2_only,
-                              air_method=options.air_method)
+                              air_method=options.air_method, factorized=factorized)
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,

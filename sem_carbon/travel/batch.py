@@ -110,6 +110,7 @@ def compute_travel(
     haul: str = "distance",
     co2_only: bool = False,
     air_method: str = "desnz",
+    factorized: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute emissions of canonical travel rows with one edition.
 
@@ -127,6 +128,10 @@ def compute_travel(
         Air: ICAO-like boundary, CO2 component only (no RF, CH4, N2O).
     air_method : {"desnz", "icao", "fuel"}, default "desnz"
         Air: DESNZ factors, or the CO2-only methods of :mod:`sem_carbon.travel.icao`.
+    factorized : dict, optional
+        Column -> ``pandas.factorize``'s ``(codes, uniques)`` of columns of ``data``
+        factorised already (``mode``, ``cabin``; see
+        :func:`~sem_carbon.vocabulary.frames.canonical_words`).
 
     Returns
     -------
@@ -138,13 +143,14 @@ def compute_travel(
     out = _Collector(data)
     # read the mode words once (on their distinct values); a table of one mode (the usual
     # flight log) is passed on whole, without a copy
-    words = _Modes(_column(data, "mode", ""))
+    factorized = factorized or {}
+    words = _Modes(_column(data, "mode", ""), factorized.get("mode"))
     for name in words.names():  # distinct modes only, in order of appearance
         mask = words.rows(name)
         rows = data if mask.all() else data[mask]
         out.where = np.flatnonzero(mask)
         if name == "air":
-            _AirRows(rows).emit(np.ones(len(rows), bool), fs, out,
+            _AirRows(rows, _of_rows(factorized, mask)).emit(np.ones(len(rows), bool), fs, out,
                                 radiative_forcing and not co2_only, haul, co2_only, air_method)
         else:
             _other_mode(name, rows, fs, out, words, mask)
@@ -160,6 +166,7 @@ def compute_travel_editions(
     haul: str = "distance",
     co2_only: bool = False,
     air_method: str = "desnz",
+    factorized: dict | None = None,
 ) -> tuple[list[pd.DataFrame], pd.DataFrame]:
     """:func:`compute_travel` of a table whose rows use several editions, the edition one
     more index.
@@ -179,7 +186,7 @@ def compute_travel_editions(
     edition : ndarray of int
         Per row of ``data``, the position of its edition in ``editions`` (-1: none, the
         row is not computed).
-    radiative_forcing, haul, co2_only, air_method
+    radiative_forcing, haul, co2_only, air_method, factorized
         As for :func:`compute_travel`.
 
     Returns
@@ -191,7 +198,8 @@ def compute_travel_editions(
         ``source_row``, ``column``, ``value``, ``reason`` for rows not computed.
     """
     edition = np.asarray(edition, dtype=np.intp)
-    words = _Modes(_column(data, "mode", ""))
+    factorized = factorized or {}
+    words = _Modes(_column(data, "mode", ""), factorized.get("mode"))
     out = _Collector(data)
     has_edition = edition >= 0
     for name in words.names(has_edition):  # in order of first appearance
@@ -200,7 +208,7 @@ def compute_travel_editions(
             in_mode &= has_edition
         if name == "air":
             rows = data if in_mode.all() else data[in_mode]
-            air = _AirRows(rows)
+            air = _AirRows(rows, _of_rows(factorized, in_mode))
             out.where = np.flatnonzero(in_mode)
             of_rows = edition[in_mode]
             if air_method == "desnz":  # every edition at once
@@ -225,8 +233,9 @@ class _Modes:
     """The mode column read once by :func:`sem_carbon.vocabulary.normalise` on its distinct
     values; per-row arrays are spread from them only for the rows asked."""
 
-    def __init__(self, column: pd.Series) -> None:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    def __init__(self, column: pd.Series,
+                 factorized: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        codes, uniques = factorized or pd.factorize(column, use_na_sentinel=True)
         self.at = np.where(codes < 0, len(uniques), codes)  # the last slot: missing
         out = normalise("mode", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
         self.value = np.append(np.where(out.missing, "", out.value), "")
@@ -282,7 +291,7 @@ class _AirRows:
     and coordinate notes on first use. :meth:`emit` computes any subset of them with one
     edition (so an edition costs only its factor gather)."""
 
-    def __init__(self, rows: pd.DataFrame) -> None:
+    def __init__(self, rows: pd.DataFrame, factorized: dict | None = None) -> None:
         # columns go to the resolvers as they are stored: no per-row Python strings
         self.rows = rows
         self.origin = _column(rows, "origin", "").reset_index(drop=True)
@@ -296,7 +305,8 @@ class _AirRows:
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
             self.dest, dates=self.dates, errors="mask", factorized=self.factorized[1])
         self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
-            _column(rows, "cabin", None).reset_index(drop=True))
+            _column(rows, "cabin", None).reset_index(drop=True),
+            factorized=(factorized or {}).get("cabin"))
         self.cabin_noted = bool((self.cabin_note != "").any())
         self.pax = _numbers(rows, "passengers", 1.0)
         self.multiplier = self.pax * _trips(rows)  # passengers x trips (2 for a round trip)
@@ -428,6 +438,13 @@ class _AirRows:
             columns["notes"] = join_notes(pd.Series(self.cabin_note[at]),
                                           pd.Series(columns["notes"]))
         out.add(rows.index if everyone else rows.index[at], **columns)
+
+
+def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
+    """Factorised columns restricted to the rows of ``mask``."""
+    if mask.all():
+        return factorized
+    return {name: (codes[mask], uniques) for name, (codes, uniques) in factorized.items()}
 
 
 def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,8 @@ _WORDS = pd.Index(["", *CABINS], dtype=object)
 _INDEX = {name: i for i, name in enumerate(CABINS)}
 
 
-def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def cabin_codes(values: Any, factorized: tuple[np.ndarray, Any] | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cabin words -> codes 0-4 (see :data:`CABINS`), vectorised over distinct values.
 
     Parameters
@@ -30,6 +31,8 @@ def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     values : str or array-like of str
         Cabin words in any case and spacing ("Premium Economy", "J", "Economy Flex");
         missing means ``average``.
+    factorized : (ndarray of int, array-like), optional
+        ``pandas.factorize(values, use_na_sentinel=True)`` when the caller has it.
 
     Returns
     -------
@@ -50,7 +53,7 @@ def cabin_codes(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         values = np.atleast_1d(np.asarray(values, dtype=object)).ravel()
     # the words of the distinct values, spread back to the rows by their codes
-    rows, uniques = pd.factorize(values, use_na_sentinel=True)
+    rows, uniques = factorized or pd.factorize(values, use_na_sentinel=True)
     out = normalise("cabin", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     index = _WORDS.get_indexer(out.value)  # 0 for "" (missing or rejected)
     code = np.append(np.where(out.missing, 0, index - 1), 0).astype(np.int8)  # NA: average

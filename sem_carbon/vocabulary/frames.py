@@ -25,7 +25,11 @@ _FACILITIES = (("country", "country", None), ("treatment", "boolean", None),
                ("method", "electricity_method", None), ("unit", "unit", None))
 
 
-def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+Factorized = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def canonical_words(kind: str, data: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, Factorized]:
     """The vocabulary columns of ``data`` in canonical form, and the rows rejected.
 
     Parameters
@@ -43,6 +47,9 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         ``notes``.
     rejected : DataFrame
         ``source_row``, ``column``, ``value``, ``reason`` (the first problem of a row).
+    factorized : dict
+        Column -> ``pandas.factorize``'s ``(codes, uniques)`` of the returned column, for
+        the columns read here (the calculators need not factorise them again).
     """
     n = len(data)
     rejects = Rejections(data["source_row"].to_numpy(), first_only=True)
@@ -89,13 +96,13 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
             keep = out.missing | out.rejected  # these rows keep their value as given
             canonical = np.where(keep, column.values, out.value)
             if rows is None:
-                data[name] = _text_column(at, np.append(canonical, None), m,
-                                          data[name].index)
+                codes, labels = at, np.append(canonical, None)
             else:  # rows of another mode keep their value: a second block of labels
-                data[name] = _text_column(np.where(rows | (at == m), at, at + m + 1),
-                                          np.concatenate([canonical, [None],
-                                                          column.values]),
-                                          m, data[name].index)
+                codes = np.where(rows | (at == m), at, at + m + 1)
+                labels = np.concatenate([canonical, [None], column.values])
+            data[name] = _text_column(codes, labels, m, data[name].index)
+            distinct[name] = _Distinct.of_labels(codes, labels)  # the new column's
+            return out
         distinct.pop(name)  # rewritten: worked out again if asked
         return out
 
@@ -124,9 +131,11 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         if isinstance(joined, tuple):  # one column's notes alone: its texts
             joined = np.asarray(joined[1], dtype=object)[joined[0]]
         data["notes"] = np.asarray(joined, dtype=object)
-    if not rejects.mask.any():  # the usual case: no copy of a wide table
-        return data, rejects.frame()
-    return data.loc[~rejects.mask], rejects.frame()
+    kept = ~rejects.mask if rejects.mask.any() else None
+    factorized = {name: column.factorized(kept) for name, column in distinct.items()}
+    if kept is None:  # the usual case: no copy of a wide table
+        return data, rejects.frame(), factorized
+    return data.loc[kept], rejects.frame(), factorized
 
 
 class _Distinct:
@@ -143,6 +152,21 @@ class _Distinct:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         values = np.asarray(uniques, dtype=object)
         return cls(np.where(codes < 0, len(values), codes), values)
+
+    @classmethod
+    def of_labels(cls, codes: np.ndarray, labels: np.ndarray) -> _Distinct:
+        """Of the column ``labels[codes]`` (labels may repeat; None: missing)."""
+        label_codes, values = pd.factorize(np.asarray(labels, dtype=object),
+                                           use_na_sentinel=True)
+        values = np.asarray(values, dtype=object)
+        return cls(np.append(np.where(label_codes < 0, len(values), label_codes),
+                             len(values))[codes], values)
+
+    def factorized(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``pandas.factorize``'s ``(codes, uniques)`` of the column (of ``rows`` only);
+        uniques may include values of no row kept."""
+        at = self.at if rows is None else self.at[rows]
+        return np.where(at == len(self.values), -1, at), self.values
 
 
 def _changes(vocabulary: str, values: np.ndarray) -> Normalised | None:
