@@ -18,7 +18,7 @@ The Kyoto total and the with-RF views keep the DESNZ figures of the inventory.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,10 +43,23 @@ LEG_COLUMNS = ("entity", "year", "date", "origin", "destination", "cabin", "pass
 METHOD_LABEL = {"desnz": "DESNZ (CO2 part)", "icao": "ICAO method", "fuel": "fuel burn"}
 
 
+def _on_distinct(values: pd.Series, how: Callable[[pd.Series], Any]) -> np.ndarray:
+    """``how(values)`` per row, evaluated on the distinct values only and spread back.
+
+    ``how`` must work value by value (a comparison, a string method): it then sees each
+    distinct value once, in a Series of the column's own dtype, so a string operation
+    costs per distinct value, not per row.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(how(pd.Series(uniques, dtype=values.dtype)))[codes]
+
+
 def _air_rows(data: pd.DataFrame) -> pd.DataFrame:
     if "category" not in data:
         return data.iloc[0:0]
-    return data[data["category"].astype(str) == "air"].reset_index(drop=True)
+    air = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
+    # an all-air inventory: no 1M-row gather of every column
+    return (data if air.all() else data[air]).reset_index(drop=True)
 
 
 def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
@@ -67,8 +80,9 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     The rows already hold what the methods need: the leg's great-circle distance
     (``distance_km``), cabin, passengers, round trip, and airports (their countries give
     the ICAO route group); DESNZ rows hold the desnz figure in ``co2_kg``. The ``icao`` and
-    ``fuel`` kernels are then evaluated once over all legs, exactly as
-    :func:`sem_carbon.travel.icao.compute_method` does. None when a row lacks any of it
+    ``fuel`` kernels are then evaluated as :func:`sem_carbon.travel.icao.compute_method`
+    does, once per distinct route (they work leg by leg, so each leg gets the same figure
+    bit for bit) and spread back to the legs. None when a row lacks any of it
     (then :func:`compare_air` recomputes the legs from the table).
     """
     from ..geo.airports import resolve_iata
@@ -77,12 +91,16 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     from ..travel.uncertainty import band
 
     need = {"co2_kg", "factor_id", "distance_km", "cabin", "origin", "destination"}
-    if not need <= set(air.columns) or not air["factor_id"].astype(str).str.startswith(
-            "desnz-").all():
+    if not need <= set(air.columns) or not _on_distinct(
+            air["factor_id"], lambda s: s.astype(str).str.startswith("desnz-")).all():
         return None
     desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
     distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
-    cabin, known, _, _ = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
+    # cabin words read once per distinct word
+    rows, words = pd.factorize(air["cabin"], use_na_sentinel=False)
+    cabin, known, _, _ = cabin_codes(pd.Series(words, dtype=air["cabin"].dtype).fillna("")
+                                     .astype(str).replace("", "average"))
+    cabin, known = cabin[rows], known[rows]
     if not (np.isfinite(desnz).all() and np.isfinite(distance).all() and known.all()):
         return None
     dates = air.get("date", None)
@@ -90,7 +108,7 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     for end in ("origin", "destination"):
         codes = air[end].fillna("").astype(str)
         _, _, country, found = resolve_iata(codes, dates=dates, errors="mask")
-        if (~found & (codes.str.len() > 0).to_numpy()).any():
+        if (~found & _on_distinct(codes, lambda s: s.str.len() > 0)).any():
             return None  # a code the resolver no longer knows: recompute from the table
         countries.append(np.where(found, country, ""))
     pax = pd.to_numeric(air.get("passengers", 1.0), errors="coerce")
@@ -99,9 +117,14 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     trips = (np.where(air["round_trip"].fillna(False).astype(bool), 2.0, 1.0)
              if "round_trip" in air else 1.0)
     multiplier = pax * trips
-    figures = {"desnz": desnz,
-               "icao": icao_co2(distance, cabin, *countries)["co2"] * multiplier,
-               "fuel": fuel_co2(distance, cabin, *countries)["co2"] * multiplier}
+    # the kernels work value by value: evaluate them once per distinct (distance, cabin,
+    # countries) route and spread the per-passenger figures back to the legs
+    route, first = _distinct_routes(distance, cabin, *countries)
+    per_route = {m: kernel(distance[first], cabin[first], countries[0][first],
+                           countries[1][first])["co2"]
+                 for m, kernel in (("icao", icao_co2), ("fuel", fuel_co2))}
+    figures = {"desnz": desnz, "icao": per_route["icao"][route] * multiplier,
+               "fuel": per_route["fuel"][route] * multiplier}
     keys = [c for c in ("table", "source", "source_row", "leg", "trip_id", "entity", "year",
                         "origin", "destination", "cabin", "passengers") if c in air.columns]
     legs = air[keys].copy()
@@ -114,6 +137,37 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
         legs[f"{name}_kg"] = b[name]
     legs["spread"] = b["spread"]
     return AirComparison(legs.reset_index(drop=True), central, u)
+
+
+def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np.ndarray,
+                     destination_country: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each leg's distinct (distance, cabin, origin country, destination country)
+    and the first leg of each code (what the ICAO and fuel kernels depend on).
+
+    Parameters
+    ----------
+    distance : ndarray [km]
+    cabin : ndarray of int
+        Cabin codes.
+    origin_country, destination_country : ndarray of str
+
+    Returns
+    -------
+    route : ndarray of int
+        Code per leg (0 .. routes - 1).
+    first : ndarray of int
+        Index of the first leg with each code.
+    """
+    from ..travel.icao import factorize_pairs
+
+    pair, pairs = factorize_pairs(origin_country, destination_country)
+    where, _ = pd.factorize(distance, use_na_sentinel=False)
+    n_cabins = int(cabin.max()) + 1 if len(cabin) else 1
+    key = (where.astype(np.int64) * max(len(pairs), 1) + pair) * n_cabins + cabin
+    route, uniques = pd.factorize(key, use_na_sentinel=False)
+    first = np.full(len(uniques), len(route), dtype=np.intp)
+    np.minimum.at(first, route, np.arange(len(route)))
+    return route, first
 
 
 def air_comparison_of(data: pd.DataFrame, central: str = "icao",
