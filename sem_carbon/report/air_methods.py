@@ -290,19 +290,38 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
         Identity columns, ``<method>_co2_kg``, ``low_kg``, ``central_kg``, ``high_kg``,
         ``spread`` (high - low over central), sorted by the central figure, largest first.
     """
-    legs = comparison.legs.copy()
-    air = _air_rows(data)
-    if "distance_km" in air and len(air) == len(legs):
-        legs["distance_km"] = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy()
+    legs = comparison.legs
+    central = legs["central_kg"].to_numpy(dtype=float)
+    if np.isnan(central).any():  # positions in pandas' stable order, missing figures last
+        order = np.asarray(pd.Series(central).sort_values(ascending=False, kind="stable")
+                           .index, dtype=np.intp)
+    else:  # the same order, from one argsort of the figures alone
+        order = np.argsort(-central, kind="stable")
+    legs = legs.take(order).reset_index(drop=True)  # one gather of every column
+    if "distance_km" in data and "category" in data:
+        air = _air_rows(data[["category", "distance_km"]])
+        if len(air) == len(order):
+            legs["distance_km"] = pd.to_numeric(air["distance_km"],
+                                                errors="coerce").to_numpy()[order]
     if "origin" in legs and "destination" in legs:  # one string per distinct route
-        from ..travel.icao import factorize_pairs
+        codes, pairs = _pairs(legs["origin"], legs["destination"])
+        names = [f"{a if isinstance(a, str) else ''}-{b if isinstance(b, str) else ''}"
+                 for a, b in pairs] or [""]
+        legs["route"] = pd.array(names, dtype="str").take(codes)
+    return legs
 
-        codes, pairs = factorize_pairs(legs["origin"], legs["destination"])
-        names = np.array([f"{a if isinstance(a, str) else ''}-"
-                          f"{b if isinstance(b, str) else ''}" for a, b in pairs] or [""],
-                         dtype=object)
-        legs["route"] = names[codes]
-    return legs.sort_values("central_kg", ascending=False, kind="stable").reset_index(drop=True)
+
+def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the distinct ``(a, b)`` pairs of two columns (missing counts as a value),
+    factorised as stored (arrow strings stay arrow strings: no Python object per row)."""
+    code_a, uniq_a = pd.factorize(a, use_na_sentinel=False)
+    code_b, uniq_b = pd.factorize(b, use_na_sentinel=False)
+    width = max(len(uniq_b), 1)
+    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
+                               use_na_sentinel=False)
+    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
+                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
+    return codes, pairs
 
 
 def report_band(by_year: pd.DataFrame, year: int | None) -> dict[str, Any]:
@@ -422,6 +441,41 @@ def restate_edition() -> str:
     return ids[-1] if ids else ""
 
 
+#: What decides an air leg's figures under one edition: its airports, cabin, passengers
+#: and round trip, and where it was (the great-circle distance on file, which also tells
+#: a reassigned code's airport on the leg's date apart).
+_LEG_KEYS = ("origin", "destination", "cabin", "passengers", "round_trip", "distance_km")
+
+
+def _distinct_legs(air: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each air row's distinct leg (:data:`_LEG_KEYS`; with the ``date`` too when
+    the rows hold no distance) and the first row of each code.
+
+    Parameters
+    ----------
+    air : DataFrame
+        Inventory air rows.
+
+    Returns
+    -------
+    leg : ndarray of int
+        Code per row (0 .. legs - 1).
+    first : ndarray of int
+        Index of the first row with each code, increasing.
+    """
+    keys = [c for c in _LEG_KEYS if c in air.columns]
+    if "distance_km" not in air.columns and "date" in air.columns:
+        keys.append("date")
+    leg = np.zeros(len(air), dtype=np.int64)
+    for column in keys:
+        codes, uniques = pd.factorize(air[column], use_na_sentinel=False)
+        leg, _ = pd.factorize(leg * max(len(uniques), 1) + codes, use_na_sentinel=False)
+        leg = leg.astype(np.int64)
+    first = np.full(int(leg.max()) + 1 if len(leg) else 0, len(leg), dtype=np.intp)
+    np.minimum.at(first, leg, np.arange(len(leg)))
+    return leg, first
+
+
 def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Air per year restated with one DESNZ edition (every year's legs, same factors).
 
@@ -444,18 +498,25 @@ def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
     air = _air_rows(data)
     if air.empty:
         return pd.DataFrame()
-    again = calculate(_leg_frame(air), edition).data
-    if len(again) != len(air):
+    # the engine computes leg by leg: compute each distinct leg once (the first row of
+    # each), then spread its figures back to the legs that share it
+    leg, first = _distinct_legs(air)
+    again = calculate(_leg_frame(air.iloc[first]), edition).data
+    if len(again) != len(first):
         raise RuntimeError("restated air legs do not line up with the inventory's")
     year = pd.to_numeric(air["year"], errors="coerce").to_numpy()
 
-    def per_year(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-        co2e = pd.to_numeric(frame["co2e_kg"], errors="coerce").fillna(0.0).to_numpy()
-        rf = pd.to_numeric(frame["rf_kg"], errors="coerce").fillna(0.0).to_numpy()
+    def per_year(co2e: np.ndarray, rf: np.ndarray) -> tuple[pd.Series, pd.Series]:
         return (pd.Series(co2e).groupby(year).sum() / 1000.0,
                 pd.Series(co2e - rf).groupby(year).sum() / 1000.0)
 
-    (rep_rf, rep_no), (new_rf, new_no) = per_year(air), per_year(again)
+    def figures(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return tuple(pd.to_numeric(frame[c], errors="coerce").fillna(0.0).to_numpy()
+                     for c in ("co2e_kg", "rf_kg"))
+
+    rep_rf, rep_no = per_year(*figures(air))
+    new_co2e, new_rf_kg = figures(again)
+    new_rf, new_no = per_year(new_co2e[leg], new_rf_kg[leg])
     return pd.DataFrame({"year": rep_rf.index.astype(int), "air_with_rf_tco2e": rep_rf.values,
                          "air_without_rf_tco2e": rep_no.values,
                          "restated_with_rf_tco2e": new_rf.values,
@@ -467,4 +528,5 @@ def air_trend_note(data: pd.DataFrame) -> str:
     air = _air_rows(data)
     if air.empty or "factor_id" not in air:
         return ""
-    return load_factor_break_note(air["factor_id"].astype(str).unique())
+    ids = pd.Series(air["factor_id"].unique())  # distinct first: one string each
+    return load_factor_break_note(ids.astype(str).unique())
