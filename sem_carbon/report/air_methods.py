@@ -200,9 +200,10 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
 
 def _un_non_air_kg(data: pd.DataFrame) -> pd.Series:
     """UN-inventory part of the rows that are not air [kg]: no hotel nights, no RF."""
-    category = data["category"].astype(str)
+    keep = _on_distinct(data["category"], lambda s: (s.astype(str) != "air")
+                        & (s.astype(str) != "hotel")).astype(bool)
     value = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0)
-    return value.where((category != "air") & (category != "hotel"), 0.0)
+    return value.where(keep, 0.0)
 
 
 def un_view_by_year(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
@@ -256,8 +257,11 @@ def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
         ``entity``, ``name``, ``<method>_air_tco2e``, ``air_low_tco2e``,
         ``air_high_tco2e``, ``un_low_tco2e``, ``un_central_tco2e``, ``un_high_tco2e``.
     """
-    rows = data if year is None else data[pd.to_numeric(data["year"], errors="coerce") == year]
-    legs = comparison.legs
+    # only the columns used: no gather of every column of a wide log
+    rows = data[[c for c in ("year", "category", "co2e_kg", "entity") if c in data]]
+    rows = rows if year is None else rows[pd.to_numeric(rows["year"], errors="coerce") == year]
+    legs = comparison.legs[[c for c in ("entity", "year", *(f"{m}_co2_kg" for m in METHODS))
+                            if c in comparison.legs]]
     if year is not None and "year" in legs:
         legs = legs[pd.to_numeric(legs["year"], errors="coerce") == year]
     if "entity" not in rows or "entity" not in legs:
@@ -406,7 +410,7 @@ def target_verdicts(data: pd.DataFrame, comparison: AirComparison, targets: Sequ
     year = pd.to_numeric(data["year"], errors="coerce").to_numpy()
     legs_year = pd.to_numeric(comparison.legs["year"], errors="coerce").to_numpy()
     non_air = _un_non_air_kg(data).to_numpy()
-    air_mask_rows = (data["category"].astype(str) == "air").to_numpy()
+    air_mask_rows = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
     for target, label in zip(targets, labels, strict=True):
         reduction = getattr(target, "reduction", None)
         if reduction is None or getattr(target, "metric", "co2e") not in ("co2e", None):
