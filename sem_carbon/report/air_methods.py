@@ -301,25 +301,40 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
                            .index, dtype=np.intp)
     else:  # the same order, from one argsort of the figures alone
         order = np.argsort(-central, kind="stable")
-    legs = legs.take(order).reset_index(drop=True)  # one gather of every column
+    # text columns of few distinct values (airports, cabins, entities) are gathered as
+    # codes and spread from their distinct values: a gather of a million arrow strings
+    # in a new order costs several times more
+    few = {c: pd.factorize(legs[c], use_na_sentinel=False) for c in _FEW_VALUES
+           if c in legs and isinstance(legs[c].dtype, pd.StringDtype)}
+    columns = list(legs.columns)
+    legs = legs.drop(columns=list(few)).take(order).reset_index(drop=True)
+    for c, (codes, uniques) in few.items():
+        legs[c] = uniques.array.take(codes[order])
+    legs = legs[columns]
     if "distance_km" in data and "category" in data:
         air = _air_rows(data[["category", "distance_km"]])
         if len(air) == len(order):
             legs["distance_km"] = pd.to_numeric(air["distance_km"],
                                                 errors="coerce").to_numpy()[order]
     if "origin" in legs and "destination" in legs:  # one string per distinct route
-        codes, pairs = _pairs(legs["origin"], legs["destination"])
+        codes, pairs = _pairs(*(few.get(end) or pd.factorize(comparison.legs[end],
+                                                             use_na_sentinel=False)
+                                for end in ("origin", "destination")))
         names = [f"{a if isinstance(a, str) else ''}-{b if isinstance(b, str) else ''}"
                  for a, b in pairs] or [""]
-        legs["route"] = pd.array(names, dtype="str").take(codes)
+        legs["route"] = pd.array(names, dtype="str").take(codes[order])
     return legs
 
 
-def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
-    """Codes of the distinct ``(a, b)`` pairs of two columns (missing counts as a value),
-    factorised as stored (arrow strings stay arrow strings: no Python object per row)."""
-    code_a, uniq_a = pd.factorize(a, use_na_sentinel=False)
-    code_b, uniq_b = pd.factorize(b, use_na_sentinel=False)
+#: Leg columns of few distinct values (see :func:`leg_table`).
+_FEW_VALUES = ("entity", "origin", "destination", "cabin")
+
+
+def _pairs(a: tuple[np.ndarray, Any], b: tuple[np.ndarray, Any]
+           ) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the distinct ``(a, b)`` pairs of two factorised columns (``pd.factorize``
+    with missing values kept as a value: codes and distinct values of each)."""
+    (code_a, uniq_a), (code_b, uniq_b) = a, b
     width = max(len(uniq_b), 1)
     codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
                                use_na_sentinel=False)
