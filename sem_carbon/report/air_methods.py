@@ -486,10 +486,17 @@ def _distinct_legs(air: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if "distance_km" not in air.columns and "date" in air.columns:
         keys.append("date")
     leg = np.zeros(len(air), dtype=np.int64)
+    width = 1  # codes of the columns so far lie in [0, width)
     for column in keys:
         codes, uniques = pd.factorize(air[column], use_na_sentinel=False)
-        leg, _ = pd.factorize(leg * max(len(uniques), 1) + codes, use_na_sentinel=False)
-        leg = leg.astype(np.int64)
+        n = max(len(uniques), 1)
+        if width * n >= 2**62:  # renumber the combinations so far before they overflow
+            leg, seen = pd.factorize(leg, use_na_sentinel=False)
+            leg, width = leg.astype(np.int64), max(len(seen), 1)
+        leg = leg * n + codes
+        width *= n
+    leg, _ = pd.factorize(leg, use_na_sentinel=False)
+    leg = leg.astype(np.int64)
     first = np.full(int(leg.max()) + 1 if len(leg) else 0, len(leg), dtype=np.intp)
     np.minimum.at(first, leg, np.arange(len(leg)))
     return leg, first
