@@ -125,7 +125,8 @@ class Inventory:
         from .stamps import edition_checksum
 
         rows = []
-        for edition in sorted(set(self.data.get("factor_id", pd.Series(dtype=str)).dropna())):
+        ids = self.data.get("factor_id", pd.Series(dtype=str)).dropna()
+        for edition in sorted(set(pd.unique(ids))):  # distinct first: no object per row
             try:
                 fs = load_factors(edition)
             except SemCarbonError:  # an override set made in memory is not in the catalogue

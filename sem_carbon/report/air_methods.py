@@ -18,7 +18,7 @@ The Kyoto total and the with-RF views keep the DESNZ figures of the inventory.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,10 +43,23 @@ LEG_COLUMNS = ("entity", "year", "date", "origin", "destination", "cabin", "pass
 METHOD_LABEL = {"desnz": "DESNZ (CO2 part)", "icao": "ICAO method", "fuel": "fuel burn"}
 
 
+def _on_distinct(values: pd.Series, how: Callable[[pd.Series], Any]) -> np.ndarray:
+    """``how(values)`` per row, evaluated on the distinct values only and spread back.
+
+    ``how`` must work value by value (a comparison, a string method): it then sees each
+    distinct value once, in a Series of the column's own dtype, so a string operation
+    costs per distinct value, not per row.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(how(pd.Series(uniques, dtype=values.dtype)))[codes]
+
+
 def _air_rows(data: pd.DataFrame) -> pd.DataFrame:
     if "category" not in data:
         return data.iloc[0:0]
-    return data[data["category"].astype(str) == "air"].reset_index(drop=True)
+    air = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
+    # an all-air inventory: no 1M-row gather of every column
+    return (data if air.all() else data[air]).reset_index(drop=True)
 
 
 def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
@@ -67,8 +80,9 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     The rows already hold what the methods need: the leg's great-circle distance
     (``distance_km``), cabin, passengers, round trip, and airports (their countries give
     the ICAO route group); DESNZ rows hold the desnz figure in ``co2_kg``. The ``icao`` and
-    ``fuel`` kernels are then evaluated once over all legs, exactly as
-    :func:`sem_carbon.travel.icao.compute_method` does. None when a row lacks any of it
+    ``fuel`` kernels are then evaluated as :func:`sem_carbon.travel.icao.compute_method`
+    does, once per distinct route (they work leg by leg, so each leg gets the same figure
+    bit for bit) and spread back to the legs. None when a row lacks any of it
     (then :func:`compare_air` recomputes the legs from the table).
     """
     from ..geo.airports import resolve_iata
@@ -77,12 +91,16 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     from ..travel.uncertainty import band
 
     need = {"co2_kg", "factor_id", "distance_km", "cabin", "origin", "destination"}
-    if not need <= set(air.columns) or not air["factor_id"].astype(str).str.startswith(
-            "desnz-").all():
+    if not need <= set(air.columns) or not _on_distinct(
+            air["factor_id"], lambda s: s.astype(str).str.startswith("desnz-")).all():
         return None
     desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
     distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
-    cabin, known, _, _ = cabin_codes(air["cabin"].fillna("").astype(str).replace("", "average"))
+    # cabin words read once per distinct word
+    rows, words = pd.factorize(air["cabin"], use_na_sentinel=False)
+    cabin, known, _, _ = cabin_codes(pd.Series(words, dtype=air["cabin"].dtype).fillna("")
+                                     .astype(str).replace("", "average"))
+    cabin, known = cabin[rows], known[rows]
     if not (np.isfinite(desnz).all() and np.isfinite(distance).all() and known.all()):
         return None
     dates = air.get("date", None)
@@ -90,7 +108,7 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     for end in ("origin", "destination"):
         codes = air[end].fillna("").astype(str)
         _, _, country, found = resolve_iata(codes, dates=dates, errors="mask")
-        if (~found & (codes.str.len() > 0).to_numpy()).any():
+        if (~found & _on_distinct(codes, lambda s: s.str.len() > 0)).any():
             return None  # a code the resolver no longer knows: recompute from the table
         countries.append(np.where(found, country, ""))
     pax = pd.to_numeric(air.get("passengers", 1.0), errors="coerce")
@@ -99,9 +117,14 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     trips = (np.where(air["round_trip"].fillna(False).astype(bool), 2.0, 1.0)
              if "round_trip" in air else 1.0)
     multiplier = pax * trips
-    figures = {"desnz": desnz,
-               "icao": icao_co2(distance, cabin, *countries)["co2"] * multiplier,
-               "fuel": fuel_co2(distance, cabin, *countries)["co2"] * multiplier}
+    # the kernels work value by value: evaluate them once per distinct (distance, cabin,
+    # countries) route and spread the per-passenger figures back to the legs
+    route, first = _distinct_routes(distance, cabin, *countries)
+    per_route = {m: kernel(distance[first], cabin[first], countries[0][first],
+                           countries[1][first])["co2"]
+                 for m, kernel in (("icao", icao_co2), ("fuel", fuel_co2))}
+    figures = {"desnz": desnz, "icao": per_route["icao"][route] * multiplier,
+               "fuel": per_route["fuel"][route] * multiplier}
     keys = [c for c in ("table", "source", "source_row", "leg", "trip_id", "entity", "year",
                         "origin", "destination", "cabin", "passengers") if c in air.columns]
     legs = air[keys].copy()
@@ -114,6 +137,37 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
         legs[f"{name}_kg"] = b[name]
     legs["spread"] = b["spread"]
     return AirComparison(legs.reset_index(drop=True), central, u)
+
+
+def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np.ndarray,
+                     destination_country: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each leg's distinct (distance, cabin, origin country, destination country)
+    and the first leg of each code (what the ICAO and fuel kernels depend on).
+
+    Parameters
+    ----------
+    distance : ndarray [km]
+    cabin : ndarray of int
+        Cabin codes.
+    origin_country, destination_country : ndarray of str
+
+    Returns
+    -------
+    route : ndarray of int
+        Code per leg (0 .. routes - 1).
+    first : ndarray of int
+        Index of the first leg with each code.
+    """
+    from ..travel.icao import factorize_pairs
+
+    pair, pairs = factorize_pairs(origin_country, destination_country)
+    where, _ = pd.factorize(distance, use_na_sentinel=False)
+    n_cabins = int(cabin.max()) + 1 if len(cabin) else 1
+    key = (where.astype(np.int64) * max(len(pairs), 1) + pair) * n_cabins + cabin
+    route, uniques = pd.factorize(key, use_na_sentinel=False)
+    first = np.full(len(uniques), len(route), dtype=np.intp)
+    np.minimum.at(first, route, np.arange(len(route)))
+    return route, first
 
 
 def air_comparison_of(data: pd.DataFrame, central: str = "icao",
@@ -146,9 +200,10 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
 
 def _un_non_air_kg(data: pd.DataFrame) -> pd.Series:
     """UN-inventory part of the rows that are not air [kg]: no hotel nights, no RF."""
-    category = data["category"].astype(str)
+    keep = _on_distinct(data["category"], lambda s: (s.astype(str) != "air")
+                        & (s.astype(str) != "hotel")).astype(bool)
     value = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0)
-    return value.where((category != "air") & (category != "hotel"), 0.0)
+    return value.where(keep, 0.0)
 
 
 def un_view_by_year(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
@@ -202,8 +257,11 @@ def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
         ``entity``, ``name``, ``<method>_air_tco2e``, ``air_low_tco2e``,
         ``air_high_tco2e``, ``un_low_tco2e``, ``un_central_tco2e``, ``un_high_tco2e``.
     """
-    rows = data if year is None else data[pd.to_numeric(data["year"], errors="coerce") == year]
-    legs = comparison.legs
+    # only the columns used: no gather of every column of a wide log
+    rows = data[[c for c in ("year", "category", "co2e_kg", "entity") if c in data]]
+    rows = rows if year is None else rows[pd.to_numeric(rows["year"], errors="coerce") == year]
+    legs = comparison.legs[[c for c in ("entity", "year", *(f"{m}_co2_kg" for m in METHODS))
+                            if c in comparison.legs]]
     if year is not None and "year" in legs:
         legs = legs[pd.to_numeric(legs["year"], errors="coerce") == year]
     if "entity" not in rows or "entity" not in legs:
@@ -236,19 +294,53 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
         Identity columns, ``<method>_co2_kg``, ``low_kg``, ``central_kg``, ``high_kg``,
         ``spread`` (high - low over central), sorted by the central figure, largest first.
     """
-    legs = comparison.legs.copy()
-    air = _air_rows(data)
-    if "distance_km" in air and len(air) == len(legs):
-        legs["distance_km"] = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy()
+    legs = comparison.legs
+    central = legs["central_kg"].to_numpy(dtype=float)
+    if np.isnan(central).any():  # positions in pandas' stable order, missing figures last
+        order = np.asarray(pd.Series(central).sort_values(ascending=False, kind="stable")
+                           .index, dtype=np.intp)
+    else:  # the same order, from one argsort of the figures alone
+        order = np.argsort(-central, kind="stable")
+    # text columns of few distinct values (airports, cabins, entities) are gathered as
+    # codes and spread from their distinct values: a gather of a million arrow strings
+    # in a new order costs several times more
+    few = {c: pd.factorize(legs[c], use_na_sentinel=False) for c in _FEW_VALUES
+           if c in legs and isinstance(legs[c].dtype, pd.StringDtype)}
+    columns = list(legs.columns)
+    legs = legs.drop(columns=list(few)).take(order).reset_index(drop=True)
+    for c, (codes, uniques) in few.items():
+        legs[c] = uniques.array.take(codes[order])
+    legs = legs[columns]
+    if "distance_km" in data and "category" in data:
+        air = _air_rows(data[["category", "distance_km"]])
+        if len(air) == len(order):
+            legs["distance_km"] = pd.to_numeric(air["distance_km"],
+                                                errors="coerce").to_numpy()[order]
     if "origin" in legs and "destination" in legs:  # one string per distinct route
-        from ..travel.icao import factorize_pairs
+        codes, pairs = _pairs(*(few.get(end) or pd.factorize(comparison.legs[end],
+                                                             use_na_sentinel=False)
+                                for end in ("origin", "destination")))
+        names = [f"{a if isinstance(a, str) else ''}-{b if isinstance(b, str) else ''}"
+                 for a, b in pairs] or [""]
+        legs["route"] = pd.array(names, dtype="str").take(codes[order])
+    return legs
 
-        codes, pairs = factorize_pairs(legs["origin"], legs["destination"])
-        names = np.array([f"{a if isinstance(a, str) else ''}-"
-                          f"{b if isinstance(b, str) else ''}" for a, b in pairs] or [""],
-                         dtype=object)
-        legs["route"] = names[codes]
-    return legs.sort_values("central_kg", ascending=False, kind="stable").reset_index(drop=True)
+
+#: Leg columns of few distinct values (see :func:`leg_table`).
+_FEW_VALUES = ("entity", "origin", "destination", "cabin")
+
+
+def _pairs(a: tuple[np.ndarray, Any], b: tuple[np.ndarray, Any]
+           ) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the distinct ``(a, b)`` pairs of two factorised columns (``pd.factorize``
+    with missing values kept as a value: codes and distinct values of each)."""
+    (code_a, uniq_a), (code_b, uniq_b) = a, b
+    width = max(len(uniq_b), 1)
+    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
+                               use_na_sentinel=False)
+    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
+                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
+    return codes, pairs
 
 
 def report_band(by_year: pd.DataFrame, year: int | None) -> dict[str, Any]:
@@ -333,7 +425,7 @@ def target_verdicts(data: pd.DataFrame, comparison: AirComparison, targets: Sequ
     year = pd.to_numeric(data["year"], errors="coerce").to_numpy()
     legs_year = pd.to_numeric(comparison.legs["year"], errors="coerce").to_numpy()
     non_air = _un_non_air_kg(data).to_numpy()
-    air_mask_rows = (data["category"].astype(str) == "air").to_numpy()
+    air_mask_rows = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
     for target, label in zip(targets, labels, strict=True):
         reduction = getattr(target, "reduction", None)
         if reduction is None or getattr(target, "metric", "co2e") not in ("co2e", None):
@@ -368,6 +460,48 @@ def restate_edition() -> str:
     return ids[-1] if ids else ""
 
 
+#: What decides an air leg's figures under one edition: its airports, cabin, passengers
+#: and round trip, and where it was (the great-circle distance on file, which also tells
+#: a reassigned code's airport on the leg's date apart).
+_LEG_KEYS = ("origin", "destination", "cabin", "passengers", "round_trip", "distance_km")
+
+
+def _distinct_legs(air: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each air row's distinct leg (:data:`_LEG_KEYS`; with the ``date`` too when
+    the rows hold no distance) and the first row of each code.
+
+    Parameters
+    ----------
+    air : DataFrame
+        Inventory air rows.
+
+    Returns
+    -------
+    leg : ndarray of int
+        Code per row (0 .. legs - 1).
+    first : ndarray of int
+        Index of the first row with each code, increasing.
+    """
+    keys = [c for c in _LEG_KEYS if c in air.columns]
+    if "distance_km" not in air.columns and "date" in air.columns:
+        keys.append("date")
+    leg = np.zeros(len(air), dtype=np.int64)
+    width = 1  # codes of the columns so far lie in [0, width)
+    for column in keys:
+        codes, uniques = pd.factorize(air[column], use_na_sentinel=False)
+        n = max(len(uniques), 1)
+        if width * n >= 2**62:  # renumber the combinations so far before they overflow
+            leg, seen = pd.factorize(leg, use_na_sentinel=False)
+            leg, width = leg.astype(np.int64), max(len(seen), 1)
+        leg = leg * n + codes
+        width *= n
+    leg, _ = pd.factorize(leg, use_na_sentinel=False)
+    leg = leg.astype(np.int64)
+    first = np.full(int(leg.max()) + 1 if len(leg) else 0, len(leg), dtype=np.intp)
+    np.minimum.at(first, leg, np.arange(len(leg)))
+    return leg, first
+
+
 def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
     """Air per year restated with one DESNZ edition (every year's legs, same factors).
 
@@ -390,18 +524,25 @@ def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
     air = _air_rows(data)
     if air.empty:
         return pd.DataFrame()
-    again = calculate(_leg_frame(air), edition).data
-    if len(again) != len(air):
+    # the engine computes leg by leg: compute each distinct leg once (the first row of
+    # each), then spread its figures back to the legs that share it
+    leg, first = _distinct_legs(air)
+    again = calculate(_leg_frame(air.iloc[first]), edition).data
+    if len(again) != len(first):
         raise RuntimeError("restated air legs do not line up with the inventory's")
     year = pd.to_numeric(air["year"], errors="coerce").to_numpy()
 
-    def per_year(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-        co2e = pd.to_numeric(frame["co2e_kg"], errors="coerce").fillna(0.0).to_numpy()
-        rf = pd.to_numeric(frame["rf_kg"], errors="coerce").fillna(0.0).to_numpy()
+    def per_year(co2e: np.ndarray, rf: np.ndarray) -> tuple[pd.Series, pd.Series]:
         return (pd.Series(co2e).groupby(year).sum() / 1000.0,
                 pd.Series(co2e - rf).groupby(year).sum() / 1000.0)
 
-    (rep_rf, rep_no), (new_rf, new_no) = per_year(air), per_year(again)
+    def figures(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return tuple(pd.to_numeric(frame[c], errors="coerce").fillna(0.0).to_numpy()
+                     for c in ("co2e_kg", "rf_kg"))
+
+    rep_rf, rep_no = per_year(*figures(air))
+    new_co2e, new_rf_kg = figures(again)
+    new_rf, new_no = per_year(new_co2e[leg], new_rf_kg[leg])
     return pd.DataFrame({"year": rep_rf.index.astype(int), "air_with_rf_tco2e": rep_rf.values,
                          "air_without_rf_tco2e": rep_no.values,
                          "restated_with_rf_tco2e": new_rf.values,
@@ -413,4 +554,5 @@ def air_trend_note(data: pd.DataFrame) -> str:
     air = _air_rows(data)
     if air.empty or "factor_id" not in air:
         return ""
-    return load_factor_break_note(air["factor_id"].astype(str).unique())
+    ids = pd.Series(air["factor_id"].unique())  # distinct first: one string each
+    return load_factor_break_note(ids.astype(str).unique())

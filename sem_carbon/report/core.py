@@ -170,12 +170,11 @@ class Report:
             lines when a headcount is known.
         """
         summary = tables.summary_table(self.data, self._headcount)
-        views = self.air_methods()
+        views = self._air
         if views and self.un_air_method != "desnz":
             summary = air_methods.apply_un_air(summary, views["un_view"], self.un_air_method)
         return summary
 
-    @_memo
     def air_methods(self) -> dict[str, Any]:
         """Air by the three methods: the UN-inventory view with its band, per year, per
         entity, per leg, and each target's verdict under every method.
@@ -190,6 +189,12 @@ class Report:
             with the newest DESNZ edition outside the break, when the series crosses it).
             See :mod:`sem_carbon.report.air_methods`.
         """
+        return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in self._air.items()}
+
+    @cached_property
+    def _air(self) -> dict[str, Any]:
+        """:meth:`air_methods`, computed once and shared uncopied by the views of this
+        report (they only read it: the legs alone are a 1M-row frame of a large log)."""
         central = self.un_air_method
         comparison = air_methods.air_comparison_of(self.data, central, self.air_uncertainty)
         if comparison is None:
@@ -508,7 +513,7 @@ class Report:
 
     def _un_detail(self, hotels_t: float) -> str:
         """How the UN-inventory KPI counts air, with the band of the reporting year."""
-        views = self.air_methods()
+        views = self._air
         if not views or self.un_air_method == "desnz":
             return f"air without RF, excl. hotels ({hotels_t:,.1f} t memo)"
         band = views["band"]

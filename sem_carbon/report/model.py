@@ -373,7 +373,7 @@ def _entity_chart_title(report: Report) -> str:
 
 def _air_views(report: Report) -> tuple[Mapping[str, Table], tuple[str, ...]]:
     """The air-method tables and their lines in words (empty without air)."""
-    views = report.air_methods()
+    views = report._air  # read only: shared with the report, not copied
     if not views:
         return MappingProxyType({}), ()
     out = {name: Table(views[name], columns, empty,
@@ -432,7 +432,7 @@ def build_model(report: Report) -> ReportModel:
     data = report.data
     rec = quality["reconciliation"]
     air_tables_, air_lines = _air_views(report)
-    air_note = report.air_methods().get("note", "") if air_tables_ else ""
+    air_note = report._air.get("note", "") if air_tables_ else ""
     return ReportModel(
         title=report.title, version=__version__, years=tuple(report.years),
         reporting_year=report.year, kyoto_label=tables.kyoto_label(data),
