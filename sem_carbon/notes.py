@@ -40,11 +40,12 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     combined = np.zeros(n, np.int64)
     labels: list[list[str]] = []
     for part in given:
-        if isinstance(part, str):
-            codes, cats = np.zeros(n, np.int64), [part]
-        else:
-            codes, cats = _codes(part)
-        combined = combined * len(cats) + codes
+        if isinstance(part, str):  # one label, code 0: the combined codes do not change
+            labels.append([part])
+            continue
+        codes, cats = _codes(part)
+        combined *= len(cats)  # in place: no temporary array per part
+        combined += codes
         labels.append(cats)
     inverse, uniques = pd.factorize(combined)  # hashing: no sort of the rows
     texts = []
@@ -81,14 +82,16 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
         codes, labels = part
         distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),
                                     return_inverse=True)
-        return remap.reshape(-1).astype(np.int64)[codes], distinct.tolist()
+        remap = remap.reshape(-1).astype(np.min_scalar_type(-len(distinct)))
+        return remap[codes], distinct.tolist()  # codes in the smallest type (memory)
     if isinstance(part, pd.Series):
         part = part.array
     if isinstance(part, pd.Categorical):
-        codes = part.codes.astype(np.int64)
+        codes = part.codes  # as stored (int8 / int16 ...): no 8-byte copy per row
         cats = [str(c) for c in part.categories]
         if (codes < 0).any():
-            codes[codes < 0] = len(cats)
+            codes = np.where(codes < 0, len(cats), codes).astype(
+                np.min_scalar_type(-(len(cats) + 1)))
             cats.append("")
         return codes, cats
     codes, uniques = pd.factorize(np.asarray(part, dtype=object) if not isinstance(

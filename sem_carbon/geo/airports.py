@@ -424,20 +424,23 @@ def resolve_iata(
     if dates is not None:
         dated = _dated_codes()
         todo = [i for i, c in enumerate(norm) if c in dated and c not in _REGISTERED]
+        days = _as_days(dates, len(flat))  # the dates are checked whatever the codes
         if todo:
-            days = _as_days(dates, len(flat))
             index = _alias_index()
+            flagged = np.zeros(m + 1, dtype=bool)
+            flagged[todo] = True
+            where = np.flatnonzero(flagged[idx])  # the rows of those codes only
+            idx_there, days_there = idx[where], days[where]
             for i in todo:  # loop over the few unique codes whose meaning depends on the date
-                rows = idx == i
-                for alias, loc in index[norm[i]]:
+                mine = idx_there == i
+                rows, on = where[mine], days_there[mine]
+                for alias, loc in index[norm[i]]:  # a later alias overrides an earlier one
                     if alias.is_open:
                         continue
-                    hit = rows & alias.applies_on(days)
+                    hit = rows[alias.applies_on(on)]
                     lat[hit], lon[hit], country[hit], found[hit] = (
                         loc.lat, loc.lon, loc.country, True,
                     )  # fmt: skip
-        else:
-            _as_days(dates, len(flat))  # still validate the dates
 
     if errors == "raise" and not found.all():
         raise UnknownAirportError(_unknown_message(

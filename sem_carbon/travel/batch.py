@@ -236,7 +236,8 @@ class _Modes:
     def __init__(self, column: pd.Series,
                  factorized: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         codes, uniques = factorized or pd.factorize(column, use_na_sentinel=True)
-        self.at = np.where(codes < 0, len(uniques), codes)  # the last slot: missing
+        self.at = np.where(codes < 0, len(uniques), codes).astype(  # the last slot: missing
+            np.min_scalar_type(-(len(uniques) + 1)), copy=False)
         out = normalise("mode", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
         self.value = np.append(np.where(out.missing, "", out.value), "")
         self.reason = np.append(out.reason, "")
@@ -298,8 +299,7 @@ class _AirRows:
         self.dest = _column(rows, "destination", "").reset_index(drop=True)
         self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
         # each column factorised once, for its airports and its coordinate notes
-        self.factorized = [pd.factorize(codes, use_na_sentinel=True)
-                           for codes in (self.origin, self.dest)]
+        self.factorized = [_compact_factorize(codes) for codes in (self.origin, self.dest)]
         self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
             self.origin, dates=self.dates, errors="mask", factorized=self.factorized[0])
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
@@ -438,6 +438,12 @@ class _AirRows:
             columns["notes"] = join_notes(pd.Series(self.cabin_note[at]),
                                           pd.Series(columns["notes"]))
         out.add(rows.index if everyone else rows.index[at], **columns)
+
+
+def _compact_factorize(column: pd.Series) -> tuple[np.ndarray, object]:
+    """``pandas.factorize`` with the codes in the smallest signed integer type."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes.astype(np.min_scalar_type(-(len(uniques) + 1)), copy=False), uniques
 
 
 def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
