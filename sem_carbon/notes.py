@@ -36,7 +36,7 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     if len(given) <= 1:
         return given[0] if given else ""
     columns = [p for p in given if not isinstance(p, str)]
-    n = len(columns[0])
+    n = len(columns[0][0] if isinstance(columns[0], tuple) else columns[0])  # rows
     combined = np.zeros(n, np.int64)
     labels: list[list[str]] = []
     for part in given:
@@ -47,7 +47,7 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
         combined *= len(cats)  # in place: no temporary array per part
         combined += codes
         labels.append(cats)
-    inverse, uniques = pd.factorize(combined)  # hashing: no sort of the rows
+    inverse, uniques = _distinct_codes(combined, int(np.prod([len(c) for c in labels])))
     texts = []
     for value in uniques.tolist():
         pieces = []
@@ -57,6 +57,18 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
         texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
     distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
+
+
+def _distinct_codes(combined: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of non-negative codes below ``space``: per row the position of
+    its code among the distinct codes, and the distinct codes. A small code space is
+    counted (one pass, no hashing); a large one is hashed (no sort of the rows)."""
+    if space > 1 << 20:
+        return pd.factorize(combined)
+    present = np.flatnonzero(np.bincount(combined, minlength=space))
+    position = np.zeros(space, dtype=np.min_scalar_type(-len(present)))
+    position[present] = np.arange(len(present))
+    return position[combined], present
 
 
 def _blank_text_column(part: Any) -> bool:

@@ -123,6 +123,18 @@ def test_notes_joined_from_codes_equal_notes_joined_from_texts():
     assert "x; a note" in set(from_codes)
 
 
+def test_notes_joined_in_a_large_code_space_equal_notes_joined_from_texts():
+    # 1,500 x 1,500 label combinations: hashed, not counted; the same texts either way
+    rng = np.random.default_rng(1)
+    labels = [f"note {i}" for i in range(1_500)]
+    first, second = rng.integers(0, 1_500, 2_000), rng.integers(0, 1_500, 2_000)
+    from_codes = join_notes((first, labels), (second, labels))
+    texts = np.asarray(labels, dtype=object)
+    from_texts = join_notes(texts[first], texts[second])
+    assert list(from_codes) == list(from_texts)
+    assert from_codes[0] == f"note {first[0]}; note {second[0]}"
+
+
 @pytest.mark.parametrize("text", ["2021-03-04", "2019-12-31"])
 def test_iso_dates_in_flight_read_as_the_readers_read_them(text):
     by_text = sc.flight("IST", "LHR", date=text)
@@ -169,3 +181,17 @@ def test_distances_per_route_equal_distances_per_row():
     np.testing.assert_array_equal(got, expected)  # NaN where a code is unknown
     ist = frame["origin"].to_numpy() == "IST"
     assert len(np.unique(got[ist & (frame["destination"].to_numpy() == "GVA")])) == 2
+
+
+def test_a_year_without_an_edition_says_so_in_a_multi_year_table():
+    # the edition is an index of the gather; each row still gets its own year's note
+    frame = pd.DataFrame({
+        "mode": ["air", "air", "rail"], "origin": ["GVA", "GVA", ""],
+        "destination": ["JFK", "JFK", ""], "distance_km": [np.nan, np.nan, 100.0],
+        "date": pd.to_datetime(["2019-03-01", "2027-03-01", "2027-05-05"])})
+    together = sc.calculate(frame).data
+    alone = sc.calculate(frame.iloc[1:]).data
+    assert together["notes"].astype(str).tolist()[0] == ""
+    assert together["notes"].astype(str).tolist()[1:] == alone["notes"].astype(str).tolist()
+    assert "no desnz-2027 edition" in str(alone["notes"].iloc[0])
+    assert together["co2e_kg"].tolist()[1:] == alone["co2e_kg"].tolist()
