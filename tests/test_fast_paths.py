@@ -157,6 +157,16 @@ def test_cli_help_imports_neither_pandas_nor_numpy():
     assert out.stdout.strip().splitlines()[-1] == "False False"
 
 
+@pytest.mark.parametrize("space", [50, 1 << 23])  # a dense table, then hashing
+def test_one_row_of_each_route_key(space):
+    from sem_carbon.travel.batch import _one_row_of_each
+
+    keys = np.random.default_rng(3).integers(0, 50, 5_000) * (space // 50)
+    code, row = _one_row_of_each(keys, space)
+    assert (keys[row][code] == keys).all()  # each row's key is its route row's key
+    assert len(row) == len(np.unique(keys))
+
+
 def test_distances_per_route_equal_distances_per_row():
     """A long log's distances are worked out once per route; a code reassigned on a date
     (IST: Atatürk until 5 April 2019) and unknown codes still get their own."""

@@ -334,16 +334,21 @@ class _AirRows:
         if not self.factorized or len(self.lat_o) < 1_000:  # few rows: row by row
             with np.errstate(invalid="ignore"):
                 return haversine_km(*ends)
-        (o, _), (d, d_values) = self.factorized
-        # (codes are -1 for a missing value)
-        pair, first = _first_of_each((o.astype(np.int64) + 1) * (len(d_values) + 1) + d + 1)
+        (o, o_values), (d, d_values) = self.factorized
+        # a route's key from both ends' codes (-1 for a missing value)
+        space = (len(o_values) + 1) * (len(d_values) + 1)
+        key = o.astype(np.int64) + 1
+        key *= len(d_values) + 1
+        key += d
+        key += 1
+        pair, some = _one_row_of_each(key, space)
         with np.errstate(invalid="ignore"):
-            km = haversine_km(*(end[first] for end in ends))[pair]
-        # a row whose coordinates are not its pair's first row's (dated codes; NaN ends
+            km = haversine_km(*(end[some] for end in ends))[pair]
+        # a row whose coordinates are not those of its route's row (dated codes; NaN ends
         # compare unequal and are recomputed too, giving NaN again)
         other = np.zeros(len(km), bool)
         for end in ends:
-            other |= end != end[first][pair]
+            other |= end != end[some][pair]
         if other.any():
             with np.errstate(invalid="ignore"):
                 km[other] = haversine_km(*(end[other] for end in ends))
@@ -453,9 +458,19 @@ def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
     return {name: (codes[mask], uniques) for name, (codes, uniques) in factorized.items()}
 
 
-def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _one_row_of_each(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the code of its key among the distinct keys, and per distinct key the
-    position of its first row."""
+    position of one of its rows (keys are non-negative and below ``space``).
+
+    A small key space is a dense table (one scatter, no hashing); a large one is hashed.
+    """
+    if space <= 1 << 22:
+        row_of_key = np.full(space, -1, dtype=np.intp)
+        row_of_key[keys] = np.arange(len(keys))  # some row of each key (any will do)
+        present = np.flatnonzero(row_of_key >= 0)
+        code_of_key = np.zeros(space, dtype=np.min_scalar_type(-len(present)))
+        code_of_key[present] = np.arange(len(present))
+        return code_of_key[keys], row_of_key[present]
     codes, _ = pd.factorize(keys)  # codes numbered in order of first appearance
     if not len(codes):
         return codes, np.zeros(0, dtype=np.intp)
