@@ -75,6 +75,9 @@ def canonical_words(kind: str, data: pd.DataFrame
         (None: every value canonical already, nothing to do)."""
         if name not in data.columns:
             return None
+        if vocabulary == "boolean" and pd.api.types.is_bool_dtype(data[name].dtype) \
+                and not data[name].isna().any():
+            return None  # true/false already, none missing: nothing to read
         column = distinct_of(name)
         out = _changes(vocabulary, column.values)
         if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
