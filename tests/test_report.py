@@ -549,3 +549,29 @@ def test_writes_leave_no_temp_files(report: Report, tmp_path: Path) -> None:
     report.to_excel(tmp_path / "r.xlsx")
     report.to_json(tmp_path / "r.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json", "r.xlsx"]
+
+
+def test_summary_line_totals_match_one_groupby_per_line() -> None:
+    """summary_table sums its per-year lines in one grouping of all of them: each column's
+    group sums must be bit for bit those of its own groupby (pandas sums a block column by
+    column in row order, compensated) -- on values where the order of addition matters."""
+    from sem_carbon.report.tables import summary_table
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    big = rng.choice([1e16, -1e16, 3.0, 1e-3, 7.1e8], n) * rng.random(n)  # cancellation
+    year = rng.choice([2019, 2020, 2021], n)
+    data = pd.DataFrame({"year": year, "scope": 3, "category": rng.choice(["air", "rail"], n),
+                         "co2e_kg": big, "rf_kg": big * 0.3, "co2_kg": big * 0.7,
+                         "radiative_forcing": True})
+    out = summary_table(data)
+    is_air = (data["category"] == "air").to_numpy()
+    for key, values in (("kyoto_total", big), ("air_with_rf", np.where(is_air, big, 0.0)),
+                        ("air_without_rf", np.where(is_air, big - big * 0.3, 0.0))):
+        own = pd.Series(values).groupby(year).sum() / 1000.0
+        row = out.loc[out["key"] == key].iloc[0]
+        for y in (2019, 2020, 2021):
+            assert row[str(y)] == own[y], (key, y)  # exact, not approx
+    block = pd.DataFrame({"a": big, "b": big[::-1].copy()}).groupby(year).sum()
+    assert (block["a"] == pd.Series(big).groupby(year).sum()).all()
+    assert (block["b"] == pd.Series(big[::-1]).groupby(year).sum()).all()

@@ -199,3 +199,49 @@ def test_legs_on_file_equal_a_recomputation_from_the_table():
         np.testing.assert_allclose(direct.legs[f"{m}_co2_kg"], again.legs[f"{m}_co2_kg"],
                                    rtol=1e-12)
     np.testing.assert_allclose(direct.legs["high_kg"], again.legs["high_kg"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 39, 40, 41, 400])
+def test_leg_order_top_n_is_the_head_of_the_full_stable_sort(seed, n):
+    """The n largest legs (partition + a sort of those) are the first n positions of the
+    full stable sort, ties included: many equal figures at and around the cut, -0.0 and
+    0.0, infinities and, in half the cases, missing figures."""
+    from sem_carbon.report.air_methods import leg_order
+
+    rng = np.random.default_rng(seed)
+    central = rng.choice([5.0, 3.0, 3.0, 1.0, 0.0, -0.0, 2.5], 400)  # few values: ties
+    central[rng.integers(0, 400, 5)] = np.inf
+    central[rng.integers(0, 400, 3)] = -np.inf
+    if seed % 2:
+        central[rng.integers(0, 400, 20)] = np.nan
+    full = np.asarray(pd.Series(central).sort_values(ascending=False, kind="stable").index)
+    assert (leg_order(central) == full).all()
+    assert (leg_order(central, n) == full[:n]).all()
+
+
+def test_largest_legs_shown_are_the_head_of_every_leg_sorted(tmp_path):
+    """HTML, JSON and Markdown show the top legs without sorting every leg; they are the
+    same rows (values, dtypes) as the head of the full table the workbook gets, and the
+    full table is only computed when read."""
+    from sem_carbon.report.air_methods import air_comparison_of, leg_table
+    from sem_carbon.report.model import MAX_LEGS_SHOWN
+
+    rows = [{"mode": "air", "origin": o, "destination": d, "cabin": c,
+             "date": f"{2019 + k % 3}-03-{k % 28 + 1:02d}", "entity": "AB"[k % 2],
+             "passengers": 1, "round_trip": True}
+            for k in range(12) for o, d, c in ROUTES]  # each leg a dozen times: ties
+    rep = Report(sc.calculate(pd.DataFrame(rows)))
+    comparison = air_comparison_of(rep.data)
+    full = leg_table(rep.data, comparison)
+    for n in (1, 7, MAX_LEGS_SHOWN, 30, len(full)):
+        pd.testing.assert_frame_equal(leg_table(rep.data, comparison, n), full.head(n),
+                                      check_exact=True)
+    legs = rep.model().air_methods["legs"]
+    assert "data" not in legs._computed  # shown rows and the count: no full sort
+    assert legs.total == len(full) and len(legs.shown) == MAX_LEGS_SHOWN
+    out = json.loads(rep.to_json(tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert out["air_methods"]["legs_total"] == len(full)
+    assert "data" not in legs._computed
+    pd.testing.assert_frame_equal(legs.data, full, check_exact=True)
+    pd.testing.assert_frame_equal(rep.air_methods()["legs"], full, check_exact=True)

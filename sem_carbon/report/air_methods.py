@@ -34,8 +34,8 @@ from ..travel.uncertainty import (
 )
 
 __all__ = ["LEG_COLUMNS", "air_comparison_of", "air_trend_note", "apply_un_air", "entity_band",
-           "leg_table", "report_band", "restate_edition", "restated_air", "target_verdicts",
-           "un_view_by_year"]
+           "leg_order", "leg_table", "report_band", "restate_edition", "restated_air",
+           "target_verdicts", "un_view_by_year"]
 
 #: Inventory columns that identify and recompute an air leg.
 LEG_COLUMNS = ("entity", "year", "date", "origin", "destination", "cabin", "passengers",
@@ -285,8 +285,53 @@ def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
     return out.sort_values("un_central_tco2e", ascending=False).reset_index(drop=True)
 
 
-def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
-    """Every air leg with each method's figure and the spread [kg CO2].
+def leg_order(central: np.ndarray, n: int | None = None) -> np.ndarray:
+    """Positions of the legs by their central figure, largest first (ties in row order,
+    missing figures last: pandas' stable descending sort), or the first ``n`` of them.
+
+    Parameters
+    ----------
+    central : ndarray [kg CO2]
+        The central figure of each leg.
+    n : int, optional
+        How many of the first positions (default: all). Found by a partition and a sort
+        of those alone: the same positions, in the same order, as the head of the full
+        sort (of legs tied at the cut, the first in row order are taken).
+
+    Returns
+    -------
+    ndarray of int
+    """
+    central = np.asarray(central, dtype=float)
+    if np.isnan(central).any():  # positions in pandas' stable order, missing figures last
+        order = np.asarray(pd.Series(central).sort_values(ascending=False, kind="stable")
+                           .index, dtype=np.intp)
+        return order if n is None else order[:n]
+    key = -central
+    if n is None or n >= len(key):  # the same order, from one argsort of the figures alone
+        return np.argsort(key, kind="stable")
+    if n <= 0:
+        return np.empty(0, dtype=np.intp)
+    cut = np.partition(key, n - 1)[n - 1]  # the n-th smallest key
+    above = np.flatnonzero(key < cut)
+    tied = np.flatnonzero(key == cut)[: n - len(above)]  # ties at the cut: row order
+    chosen = np.union1d(above, tied)  # increasing positions: a stable sort keeps row order
+    return chosen[np.argsort(key[chosen], kind="stable")]
+
+
+def leg_table(data: pd.DataFrame, comparison: AirComparison, n: int | None = None
+              ) -> pd.DataFrame:
+    """Every air leg (or the ``n`` largest) with each method's figure and the spread [kg CO2].
+
+    Parameters
+    ----------
+    data : DataFrame
+        Inventory rows (their ``distance_km`` is shown).
+    comparison : AirComparison
+        From :func:`air_comparison_of` on the same rows.
+    n : int, optional
+        Only the ``n`` largest legs: the first ``n`` rows of the full table, without
+        sorting every leg (what HTML, JSON and Markdown show).
 
     Returns
     -------
@@ -295,17 +340,12 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
         ``spread`` (high - low over central), sorted by the central figure, largest first.
     """
     legs = comparison.legs
-    central = legs["central_kg"].to_numpy(dtype=float)
-    if np.isnan(central).any():  # positions in pandas' stable order, missing figures last
-        order = np.asarray(pd.Series(central).sort_values(ascending=False, kind="stable")
-                           .index, dtype=np.intp)
-    else:  # the same order, from one argsort of the figures alone
-        order = np.argsort(-central, kind="stable")
+    order = leg_order(legs["central_kg"].to_numpy(dtype=float), n)
     # text columns of few distinct values (airports, cabins, entities) are gathered as
     # codes and spread from their distinct values: a gather of a million arrow strings
-    # in a new order costs several times more
+    # in a new order costs several times more (a few rows are gathered directly)
     few = {c: pd.factorize(legs[c], use_na_sentinel=False) for c in _FEW_VALUES
-           if c in legs and isinstance(legs[c].dtype, pd.StringDtype)}
+           if n is None and c in legs and isinstance(legs[c].dtype, pd.StringDtype)}
     columns = list(legs.columns)
     legs = legs.drop(columns=list(few)).take(order).reset_index(drop=True)
     for c, (codes, uniques) in few.items():
@@ -313,16 +353,21 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
     legs = legs[columns]
     if "distance_km" in data and "category" in data:
         air = _air_rows(data[["category", "distance_km"]])
-        if len(air) == len(order):
+        if len(air) == len(comparison.legs):
             legs["distance_km"] = pd.to_numeric(air["distance_km"],
                                                 errors="coerce").to_numpy()[order]
     if "origin" in legs and "destination" in legs:  # one string per distinct route
-        codes, pairs = _pairs(*(few.get(end) or pd.factorize(comparison.legs[end],
-                                                             use_na_sentinel=False)
-                                for end in ("origin", "destination")))
+        if n is None:
+            codes, pairs = _pairs(*(few.get(end) or pd.factorize(comparison.legs[end],
+                                                                 use_na_sentinel=False)
+                                    for end in ("origin", "destination")))
+            codes = codes[order]
+        else:
+            codes, pairs = _pairs(*(pd.factorize(legs[end], use_na_sentinel=False)
+                                    for end in ("origin", "destination")))
         names = [f"{a if isinstance(a, str) else ''}-{b if isinstance(b, str) else ''}"
                  for a, b in pairs] or [""]
-        legs["route"] = pd.array(names, dtype="str").take(codes[order])
+        legs["route"] = pd.array(names, dtype="str").take(codes)
     return legs
 
 
@@ -532,21 +577,21 @@ def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
         raise RuntimeError("restated air legs do not line up with the inventory's")
     year = pd.to_numeric(air["year"], errors="coerce").to_numpy()
 
-    def per_year(co2e: np.ndarray, rf: np.ndarray) -> tuple[pd.Series, pd.Series]:
-        return (pd.Series(co2e).groupby(year).sum() / 1000.0,
-                pd.Series(co2e - rf).groupby(year).sum() / 1000.0)
-
     def figures(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return tuple(pd.to_numeric(frame[c], errors="coerce").fillna(0.0).to_numpy()
                      for c in ("co2e_kg", "rf_kg"))
 
-    rep_rf, rep_no = per_year(*figures(air))
-    new_co2e, new_rf_kg = figures(again)
-    new_rf, new_no = per_year(new_co2e[leg], new_rf_kg[leg])
-    return pd.DataFrame({"year": rep_rf.index.astype(int), "air_with_rf_tco2e": rep_rf.values,
-                         "air_without_rf_tco2e": rep_no.values,
-                         "restated_with_rf_tco2e": new_rf.values,
-                         "restated_without_rf_tco2e": new_no.values, "edition": edition})
+    co2e, rf = figures(air)
+    new_co2e, new_rf = (f[leg] for f in figures(again))
+    # the four series per year in one grouping (the same per-column sums, years hashed once)
+    sums = pd.DataFrame({"air_with_rf_tco2e": co2e, "air_without_rf_tco2e": co2e - rf,
+                         "restated_with_rf_tco2e": new_co2e,
+                         "restated_without_rf_tco2e": new_co2e - new_rf}
+                        ).groupby(year).sum() / 1000.0
+    out = sums.reset_index(drop=True)
+    out.insert(0, "year", sums.index.astype(int))
+    out["edition"] = edition
+    return out
 
 
 def air_trend_note(data: pd.DataFrame) -> str:

@@ -189,12 +189,29 @@ class Report:
             with the newest DESNZ edition outside the break, when the series crosses it).
             See :mod:`sem_carbon.report.air_methods`.
         """
-        return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in self._air.items()}
+        views = self._air
+        if views:  # the full leg table, sorted when first read
+            views = {**{k: views[k] for k in ("comparison", "un_view", "entities")},
+                     "legs": self._legs,
+                     **{k: v for k, v in views.items() if k not in ("top_legs", "n_legs")}}
+        return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in views.items()}
+
+    @cached_property
+    def _legs(self) -> pd.DataFrame:
+        """Every air leg, largest first (:func:`~sem_carbon.report.air_methods.leg_table`):
+        sorted only when read (the workbook, :meth:`air_methods`); the other formats show
+        the largest few (``_air["top_legs"]``)."""
+        views = self._air
+        return air_methods.leg_table(self.data, views["comparison"]) if views \
+            else pd.DataFrame()
 
     @cached_property
     def _air(self) -> dict[str, Any]:
-        """:meth:`air_methods`, computed once and shared uncopied by the views of this
-        report (they only read it: the legs alone are a 1M-row frame of a large log)."""
+        """:meth:`air_methods` without the full leg table (see ``_legs``) but with the
+        largest legs (``top_legs``, what HTML, JSON and Markdown show), computed once and
+        shared uncopied by the views of this report (they only read it)."""
+        from .model import MAX_LEGS_SHOWN
+
         central = self.un_air_method
         comparison = air_methods.air_comparison_of(self.data, central, self.air_uncertainty)
         if comparison is None:
@@ -207,7 +224,8 @@ class Report:
             "comparison": comparison, "un_view": by_year,
             "entities": air_methods.entity_band(self.data, comparison, self.year,
                                                 self.entity_names),
-            "legs": air_methods.leg_table(self.data, comparison),
+            "top_legs": air_methods.leg_table(self.data, comparison, MAX_LEGS_SHOWN),
+            "n_legs": len(comparison.legs),
             "band": air_methods.report_band(by_year, self.year),
             "verdicts": air_methods.target_verdicts(self.data, comparison, self.targets,
                                                     labels),

@@ -119,7 +119,7 @@ def report_dict(model: ReportModel) -> dict[str, Any]:
         "air_methods": {"lines": list(model.air_lines),  # every leg: the Excel workbook
                         **{name: frame_records(table.shown if name == "legs" else table.data)
                            for name, table in model.air_methods.items()},
-                        "legs_total": len(model.air_methods["legs"].data)
+                        "legs_total": model.air_methods["legs"].total
                         if "legs" in model.air_methods else 0},
         "scenarios": [{"name": view.name, "levers": list(view.levers),
                        "assumptions": list(view.assumptions), "target": view.target,

@@ -54,7 +54,7 @@ def md_table(table: Table) -> str:
 
 
 def _more(table: Table) -> str:
-    shown, total = len(table.shown), len(table.data)
+    shown, total = len(table.shown), table.total
     return f" ({shown} of {total} shown)" if total > shown else ""
 
 

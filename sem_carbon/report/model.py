@@ -13,7 +13,7 @@ renderers must not modify the DataFrames it holds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -54,13 +54,35 @@ def _columns(*specs: tuple[str, ...]) -> tuple[Column, ...]:
 class Table:
     """One table: ``data`` (every row and column: what JSON and Excel write), the
     ``columns`` HTML and Markdown show (absent ones skipped), the ``rows`` they show
-    (default: all), the note said instead of an ``empty`` table, and its ``title``."""
+    (default: all), the note said instead of an ``empty`` table, and its ``title``.
 
-    data: pd.DataFrame
+    ``data`` may be given as a function that computes it, with its number of rows as
+    ``size``: it is then called once, when ``data`` is first read (a long table that only
+    the workbook writes in full, e.g. every air leg sorted, while the other formats show
+    ``rows`` and the count).
+    """
+
+    _data: pd.DataFrame | Callable[[], pd.DataFrame]
     columns: tuple[Column, ...] = ()
     empty: str = "No rows."
     rows: pd.DataFrame | None = None
     title: str = ""
+    size: int | None = None
+    _computed: dict[str, pd.DataFrame] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Every row and column (computed on first reading when given as a function)."""
+        if not callable(self._data):
+            return self._data
+        if "data" not in self._computed:
+            self._computed["data"] = self._data()
+        return self._computed["data"]
+
+    @property
+    def total(self) -> int:
+        """Rows of ``data`` (``size`` when given: a lazy table is not computed for it)."""
+        return self.size if self.size is not None else len(self.data)
 
     @property
     def shown(self) -> pd.DataFrame:
@@ -70,7 +92,7 @@ class Table:
     @property
     def visible(self) -> tuple[Column, ...]:
         """The columns shown that the data has."""
-        return tuple(c for c in self.columns if c.name in self.data.columns)
+        return tuple(c for c in self.columns if c.name in self.shown.columns)
 
     def records(self) -> list[dict[str, Any]]:
         """The shown rows as dicts (column name -> value)."""
@@ -376,9 +398,13 @@ def _air_views(report: Report) -> tuple[Mapping[str, Table], tuple[str, ...]]:
     views = report._air  # read only: shared with the report, not copied
     if not views:
         return MappingProxyType({}), ()
-    out = {name: Table(views[name], columns, empty,
-                       views[name].head(MAX_LEGS_SHOWN) if name == "legs" else None, title)
-           for name, (title, empty, columns) in AIR_METHOD_TABLES.items()}
+    out = {name: Table(views[name], columns, empty, title=title)
+           for name, (title, empty, columns) in AIR_METHOD_TABLES.items() if name != "legs"}
+    # every leg sorted only if the workbook reads them; the other formats show the largest
+    out["legs"] = Table(lambda: report._legs, AIR_METHOD_TABLES["legs"][2],
+                        AIR_METHOD_TABLES["legs"][1], views["top_legs"],
+                        AIR_METHOD_TABLES["legs"][0], size=views["n_legs"])
+    out = {name: out[name] for name in AIR_METHOD_TABLES}  # in reading order
     b = views["band"]
     method = report.un_air_method
     label = {"icao": "the ICAO method", "fuel": "fuel burn", "desnz": "DESNZ"}[method]

@@ -322,10 +322,14 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
 
     # the year column factorised once: eight totals group by it (the same sums per group)
     year_codes, year_values = pd.factorize(frame["year"].to_numpy(), use_na_sentinel=True)
+    # ... in one grouping: each column's per-group sum is the same (pandas sums a block
+    # column by column, in row order), the year codes are hashed once, not per line
+    line_sums = frame[list(per_row)].groupby(year_codes).sum()
 
-    def totals(values: pd.Series, by: pd.Series | None = None) -> pd.DataFrame:
-        if by is None:
-            sums = values.groupby(year_codes).sum()
+    def totals(values: pd.Series, by: pd.Series | None = None, line: bool = False
+               ) -> pd.DataFrame:
+        if by is None:  # line: values is the column of per_row of its name
+            sums = line_sums[values.name] if line else values.groupby(year_codes).sum()
             sums = sums[sums.index >= 0]  # rows without a year: in no year (as groupby drops)
             by_year = pd.Series(sums.to_numpy(), index=year_values[sums.index.to_numpy()])
             wide = pd.DataFrame([by_year.reindex(years, fill_value=0.0).to_numpy()],
@@ -371,7 +375,7 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
              ("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "biogenic")]
     for section, key, item, column in lines:
         if section != "memo" or frame[column].abs().sum() > 0:  # memo lines only when used
-            add(section, key, item, "tCO2e", totals(frame[column]))
+            add(section, key, item, "tCO2e", totals(frame[column], line=True))
     out = pd.concat(blocks, ignore_index=True)
     if headcount is not None and not headcount.empty:
         persons = _headcount_for(headcount, years)

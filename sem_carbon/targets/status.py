@@ -240,7 +240,8 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             "or by=None")
     needed = [c for c in dict.fromkeys(("entity", by, "year", "date", "category", "co2e_kg",
                                         "cost", "currency")) if c in frame.columns]
-    rows = frame[needed][category_mask(frame, t.categories)]
+    mask = category_mask(frame, t.categories)
+    rows = frame[needed] if mask.all() else frame[needed][mask]  # all rows: no gather
     year = year_column(rows).to_numpy()
     # summed per key without other parts: the key as codes (a text per row costs more
     # than the sums); the same per-group sums, in the same row order
@@ -316,7 +317,9 @@ def _keys(rows: pd.DataFrame, by: str | None) -> np.ndarray:
 def _coded_keys(rows: pd.DataFrame, by: str | None) -> np.ndarray | pd.Categorical:
     """:func:`_keys` as a categorical whose labels sort as the texts do (grouped with
     ``sort=True`` in the same order)."""
-    if by is None or by not in rows.columns:
+    if by is None:  # one group: no factorisation of a text per row
+        return pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [_ALL])
+    if by not in rows.columns:
         return _keys(rows, by)
     codes, uniques = pd.factorize(rows[by], use_na_sentinel=True)
     labels = pd.Series(uniques, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
