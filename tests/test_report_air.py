@@ -245,3 +245,14 @@ def test_largest_legs_shown_are_the_head_of_every_leg_sorted(tmp_path):
     assert "data" not in legs._computed
     pd.testing.assert_frame_equal(legs.data, full, check_exact=True)
     pd.testing.assert_frame_equal(rep.air_methods()["legs"], full, check_exact=True)
+
+
+def test_the_leg_table_note_does_not_promise_every_leg_in_the_json(tmp_path):
+    """The JSON holds the largest legs and their count, not every leg: the HTML says where
+    every leg is (the workbook sheet, up to its stated row limit, and the API)."""
+    report = Report(_inventory())
+    html = report.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "and the JSON" not in html
+    assert "Report.air_methods()" in html
+    data = json.loads(report.to_json(tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["air_methods"]["legs_total"] == len(report.air_methods()["legs"])
