@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .codes import smallest_int
 from .errors import InputFormatError, NothingComputedWarning
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
@@ -352,7 +353,7 @@ def _editions_by_year(years: np.ndarray) -> tuple[list[tuple[str, str]], np.ndar
     group_of_year = np.full(len(distinct) + 1, -1, dtype=np.intp)  # the last: no year
     for i in np.argsort(distinct, kind="stable"):  # editions in order of their years
         group_of_year[i] = groups.setdefault(edition_for_year(int(distinct[i])), len(groups))
-    group_of_year = group_of_year.astype(np.min_scalar_type(-(len(groups) + 1)))
+    group_of_year = group_of_year.astype(smallest_int(len(groups)))
     return list(groups), group_of_year[np.where(codes < 0, len(distinct), codes)]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .codes import index_codes, smallest_int
+
 __all__ = ["SEPARATOR", "join_notes"]
 
 #: Between two notes of one row.
@@ -47,7 +49,7 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
         combined *= len(cats)  # in place: no temporary array per part
         combined += codes
         labels.append(cats)
-    inverse, uniques = _distinct_codes(combined, int(np.prod([len(c) for c in labels])))
+    inverse, uniques = index_codes(combined, int(np.prod([len(c) for c in labels])))
     texts = []
     for value in uniques.tolist():
         pieces = []
@@ -57,18 +59,6 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
         texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
     distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
     return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
-
-
-def _distinct_codes(combined: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """``pandas.factorize`` of non-negative codes below ``space``: per row the position of
-    its code among the distinct codes, and the distinct codes. A small code space is
-    counted (one pass, no hashing); a large one is hashed (no sort of the rows)."""
-    if space > 1 << 20:
-        return pd.factorize(combined)
-    present = np.flatnonzero(np.bincount(combined, minlength=space))
-    position = np.zeros(space, dtype=np.min_scalar_type(-len(present)))
-    position[present] = np.arange(len(present))
-    return position[combined], present
 
 
 def _blank_text_column(part: Any) -> bool:
@@ -94,7 +84,7 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
         codes, labels = part
         distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),
                                     return_inverse=True)
-        remap = remap.reshape(-1).astype(np.min_scalar_type(-len(distinct)))
+        remap = remap.reshape(-1).astype(smallest_int(len(distinct)))
         return remap[codes], distinct.tolist()  # codes in the smallest type (memory)
     if isinstance(part, pd.Series):
         part = part.array
@@ -102,8 +92,7 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
         codes = part.codes  # as stored (int8 / int16 ...): no 8-byte copy per row
         cats = [str(c) for c in part.categories]
         if (codes < 0).any():
-            codes = np.where(codes < 0, len(cats), codes).astype(
-                np.min_scalar_type(-(len(cats) + 1)))
+            codes = np.where(codes < 0, len(cats), codes).astype(smallest_int(len(cats)))
             cats.append("")
         return codes, cats
     codes, uniques = pd.factorize(np.asarray(part, dtype=object) if not isinstance(

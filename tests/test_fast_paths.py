@@ -159,10 +159,10 @@ def test_cli_help_imports_neither_pandas_nor_numpy():
 
 @pytest.mark.parametrize("space", [50, 1 << 23])  # a dense table, then hashing
 def test_one_row_of_each_route_key(space):
-    from sem_carbon.travel.batch import _one_row_of_each
+    from sem_carbon.codes import one_row_of_each
 
     keys = np.random.default_rng(3).integers(0, 50, 5_000) * (space // 50)
-    code, row = _one_row_of_each(keys, space)
+    code, row = one_row_of_each(keys, space)
     assert (keys[row][code] == keys).all()  # each row's key is its route row's key
     assert len(row) == len(np.unique(keys))
 
@@ -205,3 +205,14 @@ def test_a_year_without_an_edition_says_so_in_a_multi_year_table():
     assert together["notes"].astype(str).tolist()[1:] == alone["notes"].astype(str).tolist()
     assert "no desnz-2027 edition" in str(alone["notes"].iloc[0])
     assert together["co2e_kg"].tolist()[1:] == alone["co2e_kg"].tolist()
+
+
+def test_first_rows_of_factorized_codes():
+    from sem_carbon.codes import first_rows
+
+    values = np.random.default_rng(5).integers(0, 40, 3_000)
+    codes, _ = pd.factorize(values)
+    first = first_rows(codes)
+    expected = [int(np.flatnonzero(codes == k)[0]) for k in range(codes.max() + 1)]
+    assert first.tolist() == expected
+    assert first_rows(np.zeros(0, np.intp)).tolist() == []

@@ -158,16 +158,15 @@ def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np
     first : ndarray of int
         Index of the first leg with each code.
     """
+    from ..codes import first_rows
     from ..travel.icao import factorize_pairs
 
     pair, pairs = factorize_pairs(origin_country, destination_country)
     where, _ = pd.factorize(distance, use_na_sentinel=False)
     n_cabins = int(cabin.max()) + 1 if len(cabin) else 1
     key = (where.astype(np.int64) * max(len(pairs), 1) + pair) * n_cabins + cabin
-    route, uniques = pd.factorize(key, use_na_sentinel=False)
-    first = np.full(len(uniques), len(route), dtype=np.intp)
-    np.minimum.at(first, route, np.arange(len(route)))
-    return route, first
+    route, _ = pd.factorize(key, use_na_sentinel=False)
+    return route, first_rows(route)
 
 
 def air_comparison_of(data: pd.DataFrame, central: str = "icao",

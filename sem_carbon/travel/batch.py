@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import factorize_compact, one_row_of_each, smallest_int
 from ..errors import UnknownFactorError
 from ..factors import FactorSet
 from ..factors.catalogue import edition_with
@@ -237,7 +238,7 @@ class _Modes:
                  factorized: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         codes, uniques = factorized or pd.factorize(column, use_na_sentinel=True)
         self.at = np.where(codes < 0, len(uniques), codes).astype(  # the last slot: missing
-            np.min_scalar_type(-(len(uniques) + 1)), copy=False)
+            smallest_int(len(uniques)), copy=False)
         out = normalise("mode", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
         self.value = np.append(np.where(out.missing, "", out.value), "")
         self.reason = np.append(out.reason, "")
@@ -299,7 +300,7 @@ class _AirRows:
         self.dest = _column(rows, "destination", "").reset_index(drop=True)
         self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
         # each column factorised once, for its airports and its coordinate notes
-        self.factorized = [_compact_factorize(codes) for codes in (self.origin, self.dest)]
+        self.factorized = [factorize_compact(codes) for codes in (self.origin, self.dest)]
         self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
             self.origin, dates=self.dates, errors="mask", factorized=self.factorized[0])
         self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
@@ -341,7 +342,7 @@ class _AirRows:
         key *= len(d_values) + 1
         key += d
         key += 1
-        pair, some = _one_row_of_each(key, space)
+        pair, some = one_row_of_each(key, space)
         with np.errstate(invalid="ignore"):
             km = haversine_km(*(end[some] for end in ends))[pair]
         # a row whose coordinates are not those of its route's row (dated codes; NaN ends
@@ -445,38 +446,11 @@ class _AirRows:
         out.add(rows.index if everyone else rows.index[at], **columns)
 
 
-def _compact_factorize(column: pd.Series) -> tuple[np.ndarray, object]:
-    """``pandas.factorize`` with the codes in the smallest signed integer type."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return codes.astype(np.min_scalar_type(-(len(uniques) + 1)), copy=False), uniques
-
-
 def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
     """Factorised columns restricted to the rows of ``mask``."""
     if mask.all():
         return factorized
     return {name: (codes[mask], uniques) for name, (codes, uniques) in factorized.items()}
-
-
-def _one_row_of_each(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the code of its key among the distinct keys, and per distinct key the
-    position of one of its rows (keys are non-negative and below ``space``).
-
-    A small key space is a dense table (one scatter, no hashing); a large one is hashed.
-    """
-    if space <= 1 << 22:
-        row_of_key = np.full(space, -1, dtype=np.intp)
-        row_of_key[keys] = np.arange(len(keys))  # some row of each key (any will do)
-        present = np.flatnonzero(row_of_key >= 0)
-        code_of_key = np.zeros(space, dtype=np.min_scalar_type(-len(present)))
-        code_of_key[present] = np.arange(len(present))
-        return code_of_key[keys], row_of_key[present]
-    codes, _ = pd.factorize(keys)  # codes numbered in order of first appearance
-    if not len(codes):
-        return codes, np.zeros(0, dtype=np.intp)
-    # so a key's first row is where the running maximum of the codes goes up
-    highest = np.maximum.accumulate(codes)
-    return codes, np.flatnonzero(np.r_[True, highest[1:] > highest[:-1]])
 
 
 def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,

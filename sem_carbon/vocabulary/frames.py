@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import smallest_int
 from ..io.rejects import Rejections
 from ..notes import join_notes
 from .core import Normalised, normalise
@@ -154,7 +155,8 @@ class _Distinct:
     def of(cls, column: pd.Series) -> _Distinct:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         values = np.asarray(uniques, dtype=object)
-        return cls(_compact(np.where(codes < 0, len(values), codes), len(values)), values)
+        at = np.where(codes < 0, len(values), codes)
+        return cls(at.astype(smallest_int(len(values))), values)
 
     @classmethod
     def of_labels(cls, codes: np.ndarray, labels: np.ndarray) -> _Distinct:
@@ -163,19 +165,13 @@ class _Distinct:
                                            use_na_sentinel=True)
         values = np.asarray(values, dtype=object)
         at = np.append(np.where(label_codes < 0, len(values), label_codes), len(values))
-        return cls(_compact(at, len(values))[codes], values)
+        return cls(at.astype(smallest_int(len(values)))[codes], values)
 
     def factorized(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``pandas.factorize``'s ``(codes, uniques)`` of the column (of ``rows`` only);
         uniques may include values of no row kept."""
         at = self.at if rows is None else self.at[rows]
         return np.where(at == len(self.values), -1, at), self.values
-
-
-def _compact(codes: np.ndarray, largest: int) -> np.ndarray:
-    """Codes in ``[-1, largest]`` in the smallest signed integer type (a million rows of a
-    few distinct words: 1 byte each, not 8)."""
-    return codes.astype(np.min_scalar_type(-(largest + 1)), copy=False)
 
 
 def _changes(vocabulary: str, values: np.ndarray) -> Normalised | None:

@@ -1,0 +1,96 @@
+"""Integer codes for repeated values: the one place the batch paths factorise.
+
+A log of a million legs holds a few hundred airports, a few cabins, a few thousand
+routes. The batch paths work on codes into the distinct values (then spread results back
+by indexing), so these helpers keep the codes small and find distinct keys without a
+Python loop per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["factorize_compact", "first_rows", "index_codes", "one_row_of_each",
+           "smallest_int"]
+
+#: Key spaces up to this size are counted in a dense table instead of hashed.
+DENSE_KEYS = 1 << 22
+
+
+def smallest_int(largest: int) -> np.dtype:
+    """The smallest signed integer type holding every code in ``[-1, largest]``.
+
+    Parameters
+    ----------
+    largest : int
+        The largest code (-1 is kept for a missing value).
+    """
+    return np.min_scalar_type(-(int(largest) + 1))
+
+
+def factorize_compact(values: Any) -> tuple[np.ndarray, Any]:
+    """``pandas.factorize(values, use_na_sentinel=True)`` with the codes in
+    :func:`smallest_int` (a million rows of a few hundred values: 2 bytes each, not 8)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(smallest_int(len(uniques)), copy=False), uniques
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Per code, the position of its first row, for codes numbered in order of first
+    appearance (as :func:`pandas.factorize` numbers them).
+
+    Each code's first row is where the running maximum of the codes goes up: one pass,
+    no hashing and no ``ufunc.at``.
+    """
+    codes = np.asarray(codes)
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    highest = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, highest[1:] > highest[:-1]])
+
+
+def one_row_of_each(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the code of its key among the distinct keys, and per distinct key the
+    position of one of its rows.
+
+    Parameters
+    ----------
+    keys : ndarray of int
+        Non-negative keys below ``space``.
+    space : int
+        The number of possible keys: up to :data:`DENSE_KEYS` they are placed in a dense
+        table (one scatter, no hashing; the row kept for a key is any of its rows),
+        beyond it hashed (the row kept is the key's first).
+    """
+    if space <= DENSE_KEYS:
+        row_of_key = np.full(space, -1, dtype=np.intp)
+        row_of_key[keys] = np.arange(len(keys))  # some row of each key (any will do)
+        present = np.flatnonzero(row_of_key >= 0)
+        code_of_key = np.zeros(space, dtype=smallest_int(len(present)))
+        code_of_key[present] = np.arange(len(present))
+        return code_of_key[keys], row_of_key[present]
+    codes, _ = pd.factorize(keys)
+    return codes, first_rows(codes)
+
+
+def index_codes(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pandas.factorize` of non-negative keys below ``space``: per row the position
+    of its key among the distinct keys, and the distinct keys (ascending when counted).
+
+    Parameters
+    ----------
+    keys : ndarray of int
+        Non-negative keys below ``space``.
+    space : int
+        The number of possible keys: up to :data:`DENSE_KEYS` they are counted (one pass,
+        no hashing), beyond it hashed (no sort of the rows).
+    """
+    if space > DENSE_KEYS:
+        return pd.factorize(keys)
+    present = np.flatnonzero(np.bincount(keys, minlength=space))
+    position = np.zeros(space, dtype=smallest_int(len(present)))
+    position[present] = np.arange(len(present))
+    return position[keys], present
