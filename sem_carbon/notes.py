@@ -7,10 +7,12 @@ joined once per distinct combination, never once per row.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SEPARATOR", "join_notes"]
 
@@ -28,6 +30,8 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     The text is built once per distinct combination of notes, not per row: notes repeat
     across millions of rows. Returns the last part unchanged when it is the only one.
     """
+    import pandas as pd
+
     given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
     if len(given) <= 1:
         return given[0] if given else ""
@@ -60,6 +64,8 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
     A categorical is used as it is (its codes, its labels), with no text per row; other
     columns are factorised once.
     """
+    import pandas as pd
+
     if isinstance(part, tuple):  # (codes, labels) already, labels may repeat
         codes, labels = part
         distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),

@@ -19,11 +19,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import SemCarbonError, UnknownFactorError
 from .edition import FactorSet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "add_factor_folder",
@@ -189,6 +191,8 @@ def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> Factor
 
 def factor_sets() -> pd.DataFrame:
     """Table of the available editions: id, publisher, year, kind, licence, source, default."""
+    import pandas as pd
+
     rows = []
     default = default_edition_id()
     for key, folder in sorted(_edition_folders().items()):
@@ -276,6 +280,8 @@ def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
 def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
                   publishes: Callable[[FactorSet], bool] | None) -> tuple[FactorSet, str]:
     """The edition :func:`edition_with` finds (not cached)."""
+    import pandas as pd
+
 
     def has(edition: FactorSet) -> bool:
         if category not in edition.categories:

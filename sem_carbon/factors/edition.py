@@ -17,16 +17,18 @@ import json
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from ..errors import FactorIntegrityError, UnknownFactorError
 from ..units import parse_unit, ureg
 from .canonical import canonicalise
 from .keys import STANDARD_COLUMNS, normalise_key_value
 from .model import Factor
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["REQUIRED_METADATA", "FactorSet", "per_edition"]
 
@@ -85,6 +87,7 @@ class FactorSet:
     """
 
     def __init__(self, metadata: Mapping[str, Any], table: pd.DataFrame, path: Path | None):
+
         self.metadata = dict(metadata)
         self.id: str = str(metadata["id"])
         self.title: str = str(metadata["title"])
@@ -157,6 +160,8 @@ class FactorSet:
         FactorIntegrityError
             Missing descriptor field, missing file, checksum mismatch, bad schema, unit or value.
         """
+        import pandas as pd
+
         folder = Path(folder)
         descriptor = folder / "datapackage.json"
         if not descriptor.is_file():
@@ -270,6 +275,8 @@ class FactorSet:
         return self._factor_from_row(rows.iloc[0], key_cols)
 
     def _factor_from_row(self, row: pd.Series, key_cols: Iterable[str]) -> Factor:
+        import pandas as pd
+
         unit = parse_unit(row["unit"])
         gases = {
             gas: ureg.Quantity(float(row[gas]), unit)
@@ -305,6 +312,8 @@ class FactorSet:
             Id of the derived set; default ``"<id>+overrides"``. Results computed with it
             record this id, so an override is always visible downstream.
         """
+        import pandas as pd
+
         extra = pd.DataFrame(list(overrides) if not isinstance(overrides, pd.DataFrame)
                              else overrides).copy()
         for column in STANDARD_COLUMNS:
@@ -374,6 +383,8 @@ def resource_path(folder: Path, text: Any, edition: str) -> Path:
 
 
 def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> pd.DataFrame:
+    import pandas as pd
+
     path = resource_path(folder, resource.get("path", ""), edition)
     if not path.is_file():
         raise FactorIntegrityError(f"{edition}: resource file {path} is missing")
@@ -411,6 +422,8 @@ def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> p
 def _validate_frame(frame: pd.DataFrame, where: str,
                     line_of: Callable[[int], str]) -> pd.DataFrame:
     """Checked copy of ``frame`` with numeric values in each category's canonical unit."""
+    import pandas as pd
+
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():

@@ -48,15 +48,17 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
 from .cabins import CABINS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BAND_EDGES_KM",
@@ -223,6 +225,8 @@ def uk_domestic(origin_country: np.ndarray | None,
         return ((o_arr.view(np.uint64)[:, None] == codes).any(axis=1)
                 & (d_arr.view(np.uint64)[:, None] == codes).any(axis=1))
     # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
+    import pandas as pd
+
     uk = frozenset(_UK_TERRITORIES)
     o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
     d = pd.Series(np.asarray(destination_country, dtype=object), copy=False)

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pint
 
 from ..emission import Emission
@@ -295,6 +294,8 @@ def flight(
     notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
     columns = computed.columns(legs_km, plain=True)
     if cabin_note[0]:  # the cabin word was read by choice (n/a -> average): said first
+        import pandas as pd
+
         notes.insert(0, str(cabin_note[0]))
         columns["notes"] = np.asarray(
             join_notes(str(cabin_note[0]), pd.Series(columns["notes"])), dtype=object)
