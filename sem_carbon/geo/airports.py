@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -277,9 +278,9 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
     Text is read as the readers read a date cell (:func:`sem_carbon.io.parse.parse_dates`:
     day first, ``05/03/2019`` is 5 March); a bare year gives no day (NaT).
     """
-    import pandas as pd
-
-    arr = dates.to_numpy() if isinstance(dates, pd.Series | pd.Index) else np.asarray(dates)
+    pd = sys.modules.get("pandas")  # a pandas vector exists only once pandas is imported
+    arr = dates.to_numpy() if pd is not None and isinstance(dates, pd.Series | pd.Index) \
+        else np.asarray(dates)
     if arr.ndim == 0:
         arr = np.full(n, arr.item() if arr.dtype == object else arr, dtype=arr.dtype)
     arr = arr.ravel()
@@ -287,6 +288,8 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
         raise InvalidActivityError(f"dates has {arr.size} values for {n} airport codes")
     if np.issubdtype(arr.dtype, np.datetime64):
         return arr.astype("datetime64[D]")
+    import pandas as pd
+
     from ..io.parse import parse_dates  # the readers' date policy: day first
 
     parsed = parse_dates(pd.Series(arr.astype(object), dtype=object))

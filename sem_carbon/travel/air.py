@@ -129,14 +129,13 @@ class AirTables:
 @per_edition
 def air_tables(fs: FactorSet) -> AirTables:
     """Build (once per edition) the dense air-factor arrays with cabin fallbacks."""
-    frame = fs.table("air")
     shape = (len(HAULS), len(CABINS))
     values = {rf: np.full(shape, np.nan) for rf in ("false", "true")}
     gases = {g: np.full(shape, np.nan) for g in ("co2", "ch4", "n2o")}
     rows: dict = {}
     haul_ix = {h: i for i, h in enumerate(HAULS)}
     cabin_ix = {c: i for i, c in enumerate(CABINS)}
-    for rec in frame.to_dict("records"):
+    for rec in fs.records("air"):  # no pandas for a lazily loaded edition
         h, c = haul_ix.get(rec["haul"]), cabin_ix.get(rec["cabin"])
         if h is None or c is None:
             continue
@@ -446,13 +445,13 @@ class AirLegs:
             Text as object arrays instead of categoricals (a scalar call's few legs:
             building categoricals costs more than the texts).
         """
-        import pandas as pd
-
         res = self.figures
 
         def coded(codes: np.ndarray, labels: list[str]) -> pd.Categorical | np.ndarray:
             if plain:
                 return np.asarray(labels, dtype=object)[codes]
+            import pandas as pd
+
             uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
             return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 
