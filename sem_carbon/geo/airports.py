@@ -1,6 +1,7 @@
 """IATA airport codes to coordinates and country, vectorised.
 
-Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``), loaded
+Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``, or its
+compact copy shipped for the installed release, :mod:`sem_carbon.geo.airport_table`), loaded
 on first use and kept for the process (``import sem_carbon`` loads nothing); on that load the
 positions of the ~3,200 airports of the reference table (every airport with scheduled airline
 service) are checked against it and corrected where ``airportsdata`` is more than 2 km off
@@ -137,17 +138,16 @@ def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
     outside the reference given to 0.1 degree only are marked (see
     :mod:`sem_carbon.geo.guard`). One vectorised comparison per process.
     """
-    import airportsdata
+    from .airport_table import airportsdata_iata
 
-    raw = airportsdata.load("IATA")
-    version = str(getattr(airportsdata, "__version__", "unknown"))
-    codes = list(raw)
-    lat = np.array([r["lat"] for r in raw.values()], dtype=float)
-    lon = np.array([r["lon"] for r in raw.values()], dtype=float)
+    # airportsdata.load("IATA"), or its shipped copy when it is of the installed release
+    raw = airportsdata_iata()
+    version, codes, lat, lon = raw.version, raw.codes, raw.lat, raw.lon
     check = check_positions(codes, lat, lon, version)
     table = {
-        code: _Location(la, lo, r["country"], r["name"], "airportsdata")
-        for code, r, la, lo in zip(codes, raw.values(), lat.tolist(), lon.tolist(), strict=True)
+        code: _Location(la, lo, country, name, "airportsdata")
+        for code, la, lo, country, name in zip(codes, lat.tolist(), lon.tolist(), raw.country,
+                                                raw.name, strict=True)
     }
     ref = reference_airports()
     row = reference_rows()[0]

@@ -1,0 +1,69 @@
+"""The shipped compact copy of airportsdata's IATA table (issue 19)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sem_carbon.geo import airport_table
+from sem_carbon.geo.airport_table import (
+    airportsdata_iata,
+    from_airportsdata,
+    read_table,
+    write_table,
+)
+
+SHIPPED = Path(airport_table.__file__).parent / "data" / airport_table.FILE_NAME
+
+
+def _equal(a: airport_table.IataTable, b: airport_table.IataTable) -> None:
+    assert a.codes == b.codes  # the same airports in airportsdata's order
+    assert a.country == b.country and a.name == b.name and a.version == b.version
+    assert np.array_equal(a.lat, b.lat) and np.array_equal(a.lon, b.lon)  # bit for bit
+    assert a.lat.dtype == b.lat.dtype == np.float64
+
+
+@pytest.fixture(scope="module")
+def source() -> airport_table.IataTable:
+    return from_airportsdata()
+
+
+def test_shipped_copy_is_the_installed_release(source):
+    shipped, meta = read_table()
+    if meta["airportsdata_version"] != source.version:
+        pytest.fail(f"the shipped copy is of airportsdata {meta['airportsdata_version']}, "
+                    f"{source.version} is installed: run scripts/build_airport_table.py")
+    _equal(shipped, source)
+    assert len(source.codes) > 5000 and "GVA" in source.codes
+
+
+def test_the_script_rebuilds_the_shipped_bytes(source, tmp_path):
+    write_table(tmp_path / "a.npz", source)
+    write_table(tmp_path / "b.npz", source)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert (tmp_path / "a.npz").read_bytes() == SHIPPED.read_bytes()
+
+
+def test_another_release_is_read_by_airportsdata(source, tmp_path):
+    stale = source._replace(version="19990101", codes=["XXX", *source.codes[1:]])
+    write_table(tmp_path / "stale.npz", stale)
+    _equal(read_table(tmp_path / "stale.npz")[0], stale)
+    _equal(airportsdata_iata(tmp_path / "stale.npz"), source)  # not the stale copy
+    _equal(airportsdata_iata(tmp_path / "missing.npz"), source)
+
+
+def test_guarded_table_is_the_same_from_either_source(source):
+    from sem_carbon.geo.airports import _checked_airports, _Location
+    from sem_carbon.geo.guard import check_positions
+
+    table, check = _checked_airports()
+    again = check_positions(source.codes, source.lat, source.lon, source.version)
+    assert check == again
+    plain = [c for c in source.codes if table[c].source == "airportsdata"]
+    assert len(plain) > 0.9 * len(source.codes)
+    for i, code in enumerate(source.codes):
+        if table[code].source == "airportsdata":
+            assert table[code] == _Location(float(source.lat[i]), float(source.lon[i]),
+                                            source.country[i], source.name[i], "airportsdata")
