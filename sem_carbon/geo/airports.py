@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -123,14 +123,55 @@ _REGISTERED: dict[str, _Location] = {}
 # Lazily loaded tables
 
 
+class _Locations(Mapping[str, _Location]):
+    """The guarded table keyed by IATA code; each location is built on its first look-up
+    (a process looks up a few of the ~8,000 codes: building them all cost more than the
+    rest of a first flight's airport work)."""
+
+    __slots__ = ("_built", "_country", "_lat", "_lon", "_name", "_row")
+
+    def __init__(self, codes: Sequence[str], lat: np.ndarray, lon: np.ndarray,
+                 country: Sequence[str], name: Sequence[str]) -> None:
+        self._row = dict(zip(codes, range(len(codes)), strict=True))
+        self._lat, self._lon = lat.tolist(), lon.tolist()
+        self._country, self._name = country, name
+        self._built: dict[str, _Location] = {}
+
+    def __getitem__(self, code: str) -> _Location:
+        loc = self._built.get(code)
+        if loc is None:
+            i = self._row[code]
+            loc = self._built[code] = _Location(self._lat[i], self._lon[i], self._country[i],
+                                                self._name[i], "airportsdata")
+        return loc
+
+    def __setitem__(self, code: str, loc: _Location) -> None:
+        """Replace the location of a listed code (the guard's corrections)."""
+        if code not in self._row:
+            raise KeyError(code)
+        self._built[code] = loc
+
+    def get(self, code: str, default: Any = None) -> Any:
+        return self[code] if code in self._row else default
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
 @lru_cache(maxsize=1)
-def _airports() -> dict[str, _Location]:
+def _airports() -> Mapping[str, _Location]:
     """``airportsdata`` keyed by IATA code, guarded (loaded once, on first use)."""
     return _checked_airports()[0]
 
 
 @lru_cache(maxsize=1)
-def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
+def _checked_airports() -> tuple[_Locations, CoordinateCheck]:
     """``airportsdata`` keyed by IATA code with the coordinate guard applied, and its report.
 
     Every airport of the reference table that ``airportsdata`` places more than 2 km away
@@ -144,11 +185,7 @@ def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
     raw = airportsdata_iata()
     version, codes, lat, lon = raw.version, raw.codes, raw.lat, raw.lon
     check = check_positions(codes, lat, lon, version)
-    table = {
-        code: _Location(la, lo, country, name, "airportsdata")
-        for code, la, lo, country, name in zip(codes, lat.tolist(), lon.tolist(), raw.country,
-                                                raw.name, strict=True)
-    }
+    table = _Locations(codes, lat, lon, raw.country, raw.name)
     ref = reference_airports()
     row = reference_rows()[0]
     for drift in check.drift:  # a few dozen corrections at most
