@@ -13,11 +13,9 @@ anyway), or when ``SEM_CARBON_PINT_DASK=eager`` is set.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.util
 import os
 import sys
-from typing import Any
 
 __all__ = ["install"]
 
@@ -25,14 +23,14 @@ __all__ = ["install"]
 class _LazyDaskArray:
     """``dask.array``, imported on first attribute access (as pint's own stand-in)."""
 
-    def __getattr__(self, attr: str) -> Any:
+    def __getattr__(self, attr: str) -> object:
         import dask.array
 
         return getattr(dask.array, attr)
 
 
-def _lazy(name: str) -> Any:
-    def call(*args: Any, **kwargs: Any) -> Any:
+def _lazy(name: str) -> object:
+    def call(*args: object, **kwargs: object) -> object:
         import dask.base
 
         return getattr(dask.base, name)(*args, **kwargs)
@@ -59,10 +57,13 @@ def _restore_dask_facet() -> None:
         compat.HAS_DASK = True
 
 
-class _PintFinder(importlib.abc.MetaPathFinder):
-    """Meta-path finder that wraps the first import of ``pint`` (then removes itself)."""
+class _PintFinder:
+    """Meta-path finder that wraps the first import of ``pint`` (then removes itself).
 
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+    (A plain class: ``importlib.abc`` would import ``typing`` and ``importlib.resources``
+    into every process, ``sem-carbon --help`` included.)"""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> object:
         if fullname != "pint":
             return None
         if self in sys.meta_path:
@@ -73,7 +74,7 @@ class _PintFinder(importlib.abc.MetaPathFinder):
             return spec
         execute = loader.exec_module
 
-        def exec_module(module: Any) -> None:
+        def exec_module(module: object) -> None:
             sys.modules["dask"] = None  # type: ignore[assignment]  # find_spec -> None
             try:
                 execute(module)
