@@ -216,7 +216,8 @@ class FactorSet:
     def categories(self) -> list[str]:
         """Categories present in this edition."""
         if not self._loaded:  # lazy: each resource holds the category it is named after
-            return sorted({str(r.get("name", "")) for r in self.metadata["resources"]})
+            return list(self.derived("categories", lambda: tuple(sorted(
+                {str(r.get("name", "")) for r in self.metadata["resources"]}))))
         return list(self._by_category)
 
     def records(self, category: str) -> list[dict[str, Any]]:

@@ -152,6 +152,9 @@ class _Locations(Mapping[str, _Location]):
         self._built[code] = loc
 
     def get(self, code: str, default: Any = None) -> Any:
+        loc = self._built.get(code)  # the usual call: a code looked up before
+        if loc is not None:
+            return loc
         return self[code] if code in self._row else default
 
     def __contains__(self, code: object) -> bool:
