@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -182,23 +182,42 @@ def _checked_airports() -> tuple[_Locations, CoordinateCheck]:
     outside the reference given to 0.1 degree only are marked (see
     :mod:`sem_carbon.geo.guard`). One vectorised comparison per process.
     """
-    from .airport_table import airportsdata_iata
+    from .airport_table import airportsdata_iata, shipped_guard
 
     # airportsdata.load("IATA"), or its shipped copy when it is of the installed release
     raw = airportsdata_iata()
     version, codes, lat, lon = raw.version, raw.codes, raw.lat, raw.lon
-    check = check_positions(codes, lat, lon, version)
+    # the guard's result stored with that copy while the guard's code and reference are
+    # the ones it was found with, else the comparison itself
+    shipped = shipped_guard(raw)
+    if shipped is not None:
+        check, positions, _GUARDED_IATA[0] = shipped
+    else:
+        _GUARDED_IATA[0] = None
+        check = check_positions(codes, lat, lon, version)
+        ref, row = reference_airports(), reference_rows()[0]
+        positions = {d.code: (float(ref.lat[row[d.code]]), float(ref.lon[row[d.code]]),
+                              str(ref.country[row[d.code]]), ref.name[row[d.code]])
+                     for d in check.drift}
     table = _Locations(codes, lat, lon, raw.country, raw.name)
-    ref = reference_airports()
-    row = reference_rows()[0]
     for drift in check.drift:  # a few dozen corrections at most
-        j = row[drift.code]
-        table[drift.code] = _Location(float(ref.lat[j]), float(ref.lon[j]), str(ref.country[j]),
-                                      ref.name[j], drift.source(version))
+        table[drift.code] = _Location(*positions[drift.code], drift.source(version))
     marked = coarse_source(version)
     for code in check.coarse:
         table[code] = table[code]._replace(source=marked)
     return table, check
+
+
+#: The reference table's IATA codes as stored with the shipped guard result (None: the
+#: guard ran, read them from the reference table); set by :func:`_checked_airports`.
+_GUARDED_IATA: list[frozenset[str] | None] = [None]
+
+
+def guarded_iata() -> Collection[str]:
+    """IATA codes of the reference table (whose positions the guard checks)."""
+    _checked_airports()
+    stored = _GUARDED_IATA[0]
+    return stored if stored is not None else reference_rows()[0]
 
 
 @lru_cache(maxsize=1)

@@ -357,9 +357,11 @@ def location_note(code: str, loc: Any) -> str:
         return f"{code} coordinates: {loc.source}"
     if loc.source != "airportsdata":
         return ""
+    from .airports import guarded_iata
+
     check = coordinate_check()
     issues = "; ".join(check.release_issues)
-    if issues and code not in reference_rows()[0]:
+    if issues and code not in guarded_iata():
         return (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
                 f"verified (outside the reference table; this release {issues})")
     return ""
