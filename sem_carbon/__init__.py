@@ -16,6 +16,11 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+# pint is imported (by the first unit) without dask's import; see sem_carbon/_pint_import.py
+from ._pint_import import install as _install_pint_import
+
+_install_pint_import()
+
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "ureg": "sem_carbon.units",

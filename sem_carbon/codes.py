@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 __all__ = ["factorize_compact", "first_rows", "index_codes", "one_row_of_each",
            "smallest_int"]
@@ -34,6 +33,8 @@ def smallest_int(largest: int) -> np.dtype:
 def factorize_compact(values: Any) -> tuple[np.ndarray, Any]:
     """``pandas.factorize(values, use_na_sentinel=True)`` with the codes in
     :func:`smallest_int` (a million rows of a few hundred values: 2 bytes each, not 8)."""
+    import pandas as pd  # (imported where used: the scalar path needs no pandas)
+
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(smallest_int(len(uniques)), copy=False), uniques
 
@@ -72,6 +73,8 @@ def one_row_of_each(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarra
         code_of_key = np.zeros(space, dtype=smallest_int(len(present)))
         code_of_key[present] = np.arange(len(present))
         return code_of_key[keys], row_of_key[present]
+    import pandas as pd
+
     codes, _ = pd.factorize(keys)
     return codes, first_rows(codes)
 
@@ -89,6 +92,8 @@ def index_codes(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
         no hashing), beyond it hashed (no sort of the rows).
     """
     if space > DENSE_KEYS:
+        import pandas as pd
+
         return pd.factorize(keys)
     present = np.flatnonzero(np.bincount(keys, minlength=space))
     position = np.zeros(space, dtype=smallest_int(len(present)))

@@ -7,10 +7,12 @@ joined once per distinct combination, never once per row.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .codes import index_codes, smallest_int
 
@@ -30,6 +32,8 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     The text is built once per distinct combination of notes, not per row: notes repeat
     across millions of rows. Returns the last part unchanged when it is the only one.
     """
+    import pandas as pd
+
     given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
     blank = [i for i, p in enumerate(given) if _blank_text_column(p)]
     if blank and len(blank) < sum(not isinstance(p, str) for p in given):
@@ -64,6 +68,12 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
 def _blank_text_column(part: Any) -> bool:
     """True for a column of arrow-backed text that holds no note (every value empty or
     missing), found by pyarrow without factorising it (a log's empty notes column)."""
+    import sys
+
+    if "pandas" not in sys.modules:  # then it cannot be a pandas column (scalar calls)
+        return False
+    import pandas as pd
+
     if not (isinstance(part, pd.Series) and isinstance(part.dtype, pd.StringDtype)
             and part.dtype.storage == "pyarrow"):
         return False
@@ -80,6 +90,8 @@ def _codes(part: Any) -> tuple[np.ndarray, list[str]]:
     A categorical is used as it is (its codes, its labels), with no text per row; other
     columns are factorised once.
     """
+    import pandas as pd
+
     if isinstance(part, tuple):  # (codes, labels) already, labels may repeat
         codes, labels = part
         distinct, remap = np.unique(np.asarray([str(c) for c in labels], dtype=object),

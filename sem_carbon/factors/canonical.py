@@ -16,13 +16,16 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pint
 
 from ..errors import FactorIntegrityError
 from ..units import CO2E, parse_unit, ureg
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CANONICAL_UNITS", "KEY_DIMENSIONS", "canonicalise"]
 
@@ -91,6 +94,8 @@ def canonicalise(frame: pd.DataFrame, where: str,
         an emission category, or has a dimensionality the category cannot use (or its
         ``basis`` / ``property`` key says otherwise).
     """
+    import pandas as pd
+
     frame = frame.copy()
     frame["unit"] = frame["unit"].astype(str).str.strip()
     frame["notes"] = frame["notes"].fillna("").astype(str)
@@ -156,6 +161,8 @@ def _target(unit: pint.Unit, accepted: tuple[str, ...]) -> str | None:
 def _check_key(frame: pd.DataFrame, category: str, rows: np.ndarray, unit: pint.Unit,
                unit_text: str, where: str, line_of: Callable[[int], str]) -> None:
     """Refuse rows whose ``basis`` / ``property`` key contradicts the unit's dimension."""
+    import pandas as pd
+
     if category not in KEY_DIMENSIONS:
         return
     key, dims = KEY_DIMENSIONS[category]

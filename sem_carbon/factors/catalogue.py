@@ -19,11 +19,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import SemCarbonError, UnknownFactorError
 from .edition import FactorSet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "add_factor_folder",
@@ -100,8 +102,8 @@ def _edition_folders() -> dict[str, Path]:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(folder: Path) -> FactorSet:
-    return FactorSet.from_folder(folder)
+def _load_cached(folder: Path, lazy: bool = False) -> FactorSet:
+    return FactorSet.from_folder(folder, lazy=lazy)
 
 
 def default_edition_id() -> str:
@@ -181,14 +183,19 @@ def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> Factor
         raise UnknownFactorError(
             f"unknown factor edition {key!r}; available: {', '.join(sorted(folders))}"
         )
-    fs = _load_cached(folders[key])
-    if folders[key].parent == bundled_folder():  # bundled editions never change on disk
+    bundled = folders[key].parent == bundled_folder()
+    # bundled editions never change on disk; each resource holds the category it is named
+    # after (tests/test_factor_loader.py checks): their files are read on first use
+    fs = _load_cached(folders[key], bundled)
+    if bundled:
         _loaded[key] = fs
     return fs
 
 
 def factor_sets() -> pd.DataFrame:
     """Table of the available editions: id, publisher, year, kind, licence, source, default."""
+    import pandas as pd
+
     rows = []
     default = default_edition_id()
     for key, folder in sorted(_edition_folders().items()):
@@ -281,6 +288,8 @@ def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
         if category not in edition.categories:
             return False
         if keys:
+            import pandas as pd
+
             frame = edition.table(category)
             if any(k not in frame.columns for k in keys):
                 return False
@@ -303,7 +312,7 @@ def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
 
 
 def _air_pairs(fs: FactorSet) -> bool:
-    return {"true", "false"} <= set(fs.table("air")["radiative_forcing"])
+    return {"true", "false"} <= {r["radiative_forcing"] for r in fs.records("air")}
 
 
 def air_edition(fs: FactorSet) -> tuple[FactorSet, str]:

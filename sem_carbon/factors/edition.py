@@ -14,19 +14,22 @@ import difflib
 import functools
 import hashlib
 import json
+import math
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from ..errors import FactorIntegrityError, UnknownFactorError
 from ..units import parse_unit, ureg
 from .canonical import canonicalise
 from .keys import STANDARD_COLUMNS, normalise_key_value
 from .model import Factor
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["REQUIRED_METADATA", "FactorSet", "per_edition"]
 
@@ -84,7 +87,8 @@ class FactorSet:
         Folder it was loaded from (None for in-memory overrides).
     """
 
-    def __init__(self, metadata: Mapping[str, Any], table: pd.DataFrame, path: Path | None):
+    def __init__(self, metadata: Mapping[str, Any], table: pd.DataFrame | None,
+                 path: Path | None):
         self.metadata = dict(metadata)
         self.id: str = str(metadata["id"])
         self.title: str = str(metadata["title"])
@@ -99,12 +103,30 @@ class FactorSet:
         self.source: str = "; ".join(
             f"{src.get('title', '')} <{src.get('path', '')}>" for src in metadata["sources"]
         )
+        self._derived: dict[Hashable, Any] = {}
+        self._derived_lock = threading.RLock()
+        if table is not None:  # else a bundled edition read on first use (from_folder)
+            self._set_table(table)
+
+    def _set_table(self, table: pd.DataFrame) -> None:
         self._table = table
         self._by_category: dict[str, pd.DataFrame] = {
             cat: frame.reset_index(drop=True) for cat, frame in table.groupby("category", sort=True)
         }
-        self._derived: dict[Hashable, Any] = {}
-        self._derived_lock = threading.RLock()
+
+    def __getattr__(self, name: str) -> Any:
+        """The whole table of a lazily loaded edition, read and validated on first use."""
+        if name in ("_table", "_by_category") and "path" in self.__dict__ \
+                and self.__dict__.get("path") is not None:
+            with self.__dict__["_derived_lock"]:
+                if "_table" not in self.__dict__:
+                    self._set_table(_read_table(self.path, self.metadata))
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def _loaded(self) -> bool:
+        return "_table" in self.__dict__
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the derived values and their lock (rebuilt where unpickled)."""
@@ -149,14 +171,26 @@ class FactorSet:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def from_folder(cls, folder: str | Path) -> FactorSet:
+    def from_folder(cls, folder: str | Path, lazy: bool = False) -> FactorSet:
         """Load and validate the edition in ``folder``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The edition folder (holding ``datapackage.json``).
+        lazy : bool, default False
+            Read the descriptor now and the factor files on first use: one category's
+            file alone for :meth:`records` and :meth:`get` (a scalar flight reads
+            ``air.csv`` only, without pandas), every file, validated, for the rest. Only
+            for folders whose resources each hold the one category they are named after
+            (the bundled editions; a test checks them): a file is refused on use, not here.
 
         Raises
         ------
         FactorIntegrityError
             Missing descriptor field, missing file, checksum mismatch, bad schema, unit or value.
         """
+
         folder = Path(folder)
         descriptor = folder / "datapackage.json"
         if not descriptor.is_file():
@@ -171,23 +205,31 @@ class FactorSet:
         missing = [f for f in REQUIRED_METADATA if f not in metadata]
         if missing:
             raise FactorIntegrityError(f"{descriptor}: missing field(s) {', '.join(missing)}")
-        frames = [
-            _read_resource(folder, resource, str(metadata["id"]))
-            for resource in metadata["resources"]
-        ]
-        if not frames:
+        if not metadata["resources"]:
             raise FactorIntegrityError(f"{descriptor}: lists no resources")
-        table = pd.concat(frames, ignore_index=True, sort=False)
-        key_cols = [c for c in table.columns if c not in STANDARD_COLUMNS]
-        table[key_cols] = table[key_cols].fillna("")
-        _check_unique(table, key_cols, descriptor)
-        return cls(metadata, table, folder)
+        if lazy:
+            return cls(metadata, None, folder)
+        return cls(metadata, _read_table(folder, metadata), folder)
 
     # ------------------------------------------------------------------ queries
     @property
     def categories(self) -> list[str]:
         """Categories present in this edition."""
+        if not self._loaded:  # lazy: each resource holds the category it is named after
+            return list(self.derived("categories", lambda: tuple(sorted(
+                {str(r.get("name", "")) for r in self.metadata["resources"]}))))
         return list(self._by_category)
+
+    def records(self, category: str) -> list[dict[str, Any]]:
+        """Rows of one category as dicts (the columns of :meth:`table`), without pandas
+        for a lazily loaded edition (only that category's file is read).
+
+        Numbers are floats (NaN where empty), keys and texts str, as in :meth:`table`.
+        """
+        if self._loaded or category not in self.categories:
+            return self.table(category).to_dict("records")
+        return self.derived(("records", category), lambda: _read_category(
+            self.path, self.metadata, category))
 
     @property
     def notes(self) -> list[str]:
@@ -233,6 +275,10 @@ class FactorSet:
         UnknownFactorError
             No row (or more than one row) matches; the message lists the available values.
         """
+        if not self._loaded and category in self.categories:  # one file, no pandas
+            found = self._get_from_records(category, keys)
+            if found is not None:
+                return found
         frame = self.table(category)
         key_cols = self.key_columns(category)
         unknown = [k for k in keys if k not in key_cols]
@@ -269,14 +315,27 @@ class FactorSet:
                 )
         return self._factor_from_row(rows.iloc[0], key_cols)
 
-    def _factor_from_row(self, row: pd.Series, key_cols: Iterable[str]) -> Factor:
+    def _get_from_records(self, category: str, keys: Mapping[str, Any]) -> Factor | None:
+        """:meth:`get` on :meth:`records` when exactly one row matches (else None: the
+        table path decides, with its messages)."""
+        records = self.records(category)
+        if not records:
+            return None
+        key_cols = [c for c in records[0] if c not in STANDARD_COLUMNS]
+        if any(k not in key_cols for k in keys):
+            return None
+        wanted = {k: normalise_key_value(k, v) for k, v in keys.items()}
+        rows = [r for r in records if all(r[k] == v for k, v in wanted.items())]
+        return self._factor_from_row(rows[0], key_cols) if len(rows) == 1 else None
+
+    def _factor_from_row(self, row: Mapping[str, Any], key_cols: Iterable[str]) -> Factor:
         unit = parse_unit(row["unit"])
         gases = {
             gas: ureg.Quantity(float(row[gas]), unit)
             for gas in _GAS_COLUMNS
-            if not pd.isna(row[gas])
+            if not _missing(row[gas])
         }
-        source_row = None if pd.isna(row["source_row"]) else int(row["source_row"])
+        source_row = None if _missing(row["source_row"]) else int(row["source_row"])
         return Factor(
             edition=self.id,
             category=str(row["category"]),
@@ -305,6 +364,8 @@ class FactorSet:
             Id of the derived set; default ``"<id>+overrides"``. Results computed with it
             record this id, so an override is always visible downstream.
         """
+        import pandas as pd
+
         extra = pd.DataFrame(list(overrides) if not isinstance(overrides, pd.DataFrame)
                              else overrides).copy()
         for column in STANDARD_COLUMNS:
@@ -336,6 +397,98 @@ class FactorSet:
 
     def __len__(self) -> int:
         return len(self._table)
+
+
+def _missing(value: Any) -> bool:
+    """NaN or None (an empty number cell), as ``pandas.isna`` of one number."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _read_table(folder: Path, metadata: Mapping[str, Any]) -> pd.DataFrame:
+    """Every resource of an edition, validated, as one table."""
+    import pandas as pd
+
+    frames = [_read_resource(folder, resource, str(metadata["id"]))
+              for resource in metadata["resources"]]
+    table = pd.concat(frames, ignore_index=True, sort=False)
+    key_cols = [c for c in table.columns if c not in STANDARD_COLUMNS]
+    table[key_cols] = table[key_cols].fillna("")
+    _check_unique(table, key_cols, folder / "datapackage.json")
+    return table
+
+
+_NUMBER_COLUMNS = ("value", *_GAS_COLUMNS, "source_row")
+
+
+def _read_category(folder: Path, metadata: Mapping[str, Any], category: str
+                   ) -> list[dict[str, Any]]:
+    """The rows of the resource named ``category`` as :meth:`FactorSet.table` gives them,
+    read with the standard library (no pandas).
+
+    Only a file whose checksum matches, whose rows all belong to ``category``, whose
+    numbers read and whose units are the category's canonical ones (no conversion) is
+    read here; anything else goes to the table path, which converts, or refuses the
+    edition with its messages.
+    """
+    import csv
+
+    from .canonical import CANONICAL_UNITS
+
+    edition = str(metadata["id"])
+    named = [r for r in metadata["resources"] if str(r.get("name", "")) == category]
+    if len(named) != 1:
+        return _records_of_table(folder, metadata, category)
+    path = resource_path(folder, named[0].get("path", ""), edition)
+    if not path.is_file():
+        return _records_of_table(folder, metadata, category)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != str(named[0].get("sha256", "")):
+        return _records_of_table(folder, metadata, category)
+    # the whole table's column order: each file's new columns after the earlier ones
+    order: list[str] = []
+    for resource in metadata["resources"]:
+        head = data if resource is named[0] else _first_line(
+            resource_path(folder, resource.get("path", ""), edition))
+        header = next(csv.reader([head.decode("utf-8").split("\n", 1)[0].rstrip("\r")]), [])
+        order.extend(c for c in header if c not in order)
+    canonical = CANONICAL_UNITS.get(category, ())
+    records: list[dict[str, Any]] = []
+    for row in csv.DictReader(data.decode("utf-8").splitlines()):
+        if (None in row or any(v is None for v in row.values())
+                or any(c not in row for c in STANDARD_COLUMNS)
+                or row["category"] != category or row["unit"].strip() not in canonical):
+            return _records_of_table(folder, metadata, category)
+        record: dict[str, Any] = {}
+        for column in order:
+            text = row.get(column, "")
+            if column in _NUMBER_COLUMNS:
+                try:
+                    record[column] = float(text.strip()) if text.strip() else math.nan
+                except ValueError:
+                    return _records_of_table(folder, metadata, category)
+            else:
+                record[column] = text.strip() if column == "unit" else text
+        if not math.isfinite(record["value"]):
+            return _records_of_table(folder, metadata, category)
+        records.append(record)
+    used = [c for c in order if c in STANDARD_COLUMNS or any(r[c] != "" for r in records)]
+    records = [{c: r[c] for c in used} for r in records]
+    keys = [tuple(r[c] for c in used if c not in STANDARD_COLUMNS) for r in records]
+    if len(set(keys)) != len(keys):
+        return _records_of_table(folder, metadata, category)
+    return records
+
+
+def _first_line(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.readline()
+
+
+def _records_of_table(folder: Path, metadata: Mapping[str, Any], category: str
+                      ) -> list[dict[str, Any]]:
+    """The category's rows read by the table path (which raises on a bad edition)."""
+    return FactorSet(metadata, _read_table(folder, metadata), folder).table(
+        category).to_dict("records")
 
 
 def _inside(folder: Path, path: Path) -> bool:
@@ -374,6 +527,8 @@ def resource_path(folder: Path, text: Any, edition: str) -> Path:
 
 
 def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> pd.DataFrame:
+    import pandas as pd
+
     path = resource_path(folder, resource.get("path", ""), edition)
     if not path.is_file():
         raise FactorIntegrityError(f"{edition}: resource file {path} is missing")
@@ -411,6 +566,8 @@ def _read_resource(folder: Path, resource: Mapping[str, Any], edition: str) -> p
 def _validate_frame(frame: pd.DataFrame, where: str,
                     line_of: Callable[[int], str]) -> pd.DataFrame:
     """Checked copy of ``frame`` with numeric values in each category's canonical unit."""
+    import pandas as pd
+
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .edition import FactorSet
 from .keys import normalise_key_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FactorColumns", "factor_columns", "lookup_rows"]
 
@@ -48,6 +51,8 @@ def lookup_rows(fs: FactorSet, category: str, keys: Mapping[str, object]) -> np.
     ndarray of int64
         Row index per element, -1 where no factor matches.
     """
+    import pandas as pd
+
     frame = fs.table(category)
     key_cols = fs.key_columns(category)
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=object)) for k, v in keys.items()}

@@ -1,6 +1,7 @@
 """IATA airport codes to coordinates and country, vectorised.
 
-Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``), loaded
+Airport data come from the ``airportsdata`` package (``airportsdata.load("IATA")``, or its
+compact copy shipped for the installed release, :mod:`sem_carbon.geo.airport_table`), loaded
 on first use and kept for the process (``import sem_carbon`` loads nothing); on that load the
 positions of the ~3,200 airports of the reference table (every airport with scheduled airline
 service) are checked against it and corrected where ``airportsdata`` is more than 2 km off
@@ -26,7 +27,8 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
@@ -121,14 +123,58 @@ _REGISTERED: dict[str, _Location] = {}
 # Lazily loaded tables
 
 
+class _Locations(Mapping[str, _Location]):
+    """The guarded table keyed by IATA code; each location is built on its first look-up
+    (a process looks up a few of the ~8,000 codes: building them all cost more than the
+    rest of a first flight's airport work)."""
+
+    __slots__ = ("_built", "_country", "_lat", "_lon", "_name", "_row")
+
+    def __init__(self, codes: Sequence[str], lat: np.ndarray, lon: np.ndarray,
+                 country: Sequence[str], name: Sequence[str]) -> None:
+        self._row = dict(zip(codes, range(len(codes)), strict=True))
+        self._lat, self._lon = lat.tolist(), lon.tolist()
+        self._country, self._name = country, name
+        self._built: dict[str, _Location] = {}
+
+    def __getitem__(self, code: str) -> _Location:
+        loc = self._built.get(code)
+        if loc is None:
+            i = self._row[code]
+            loc = self._built[code] = _Location(self._lat[i], self._lon[i], self._country[i],
+                                                self._name[i], "airportsdata")
+        return loc
+
+    def __setitem__(self, code: str, loc: _Location) -> None:
+        """Replace the location of a listed code (the guard's corrections)."""
+        if code not in self._row:
+            raise KeyError(code)
+        self._built[code] = loc
+
+    def get(self, code: str, default: Any = None) -> Any:
+        loc = self._built.get(code)  # the usual call: a code looked up before
+        if loc is not None:
+            return loc
+        return self[code] if code in self._row else default
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
 @lru_cache(maxsize=1)
-def _airports() -> dict[str, _Location]:
+def _airports() -> Mapping[str, _Location]:
     """``airportsdata`` keyed by IATA code, guarded (loaded once, on first use)."""
     return _checked_airports()[0]
 
 
 @lru_cache(maxsize=1)
-def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
+def _checked_airports() -> tuple[_Locations, CoordinateCheck]:
     """``airportsdata`` keyed by IATA code with the coordinate guard applied, and its report.
 
     Every airport of the reference table that ``airportsdata`` places more than 2 km away
@@ -136,28 +182,42 @@ def _checked_airports() -> tuple[dict[str, _Location], CoordinateCheck]:
     outside the reference given to 0.1 degree only are marked (see
     :mod:`sem_carbon.geo.guard`). One vectorised comparison per process.
     """
-    import airportsdata
+    from .airport_table import airportsdata_iata, shipped_guard
 
-    raw = airportsdata.load("IATA")
-    version = str(getattr(airportsdata, "__version__", "unknown"))
-    codes = list(raw)
-    lat = np.array([r["lat"] for r in raw.values()], dtype=float)
-    lon = np.array([r["lon"] for r in raw.values()], dtype=float)
-    check = check_positions(codes, lat, lon, version)
-    table = {
-        code: _Location(la, lo, r["country"], r["name"], "airportsdata")
-        for code, r, la, lo in zip(codes, raw.values(), lat.tolist(), lon.tolist(), strict=True)
-    }
-    ref = reference_airports()
-    row = reference_rows()[0]
+    # airportsdata.load("IATA"), or its shipped copy when it is of the installed release
+    raw = airportsdata_iata()
+    version, codes, lat, lon = raw.version, raw.codes, raw.lat, raw.lon
+    # the guard's result stored with that copy while the guard's code and reference are
+    # the ones it was found with, else the comparison itself
+    shipped = shipped_guard(raw)
+    if shipped is not None:
+        check, positions, _GUARDED_IATA[0] = shipped
+    else:
+        _GUARDED_IATA[0] = None
+        check = check_positions(codes, lat, lon, version)
+        ref, row = reference_airports(), reference_rows()[0]
+        positions = {d.code: (float(ref.lat[row[d.code]]), float(ref.lon[row[d.code]]),
+                              str(ref.country[row[d.code]]), ref.name[row[d.code]])
+                     for d in check.drift}
+    table = _Locations(codes, lat, lon, raw.country, raw.name)
     for drift in check.drift:  # a few dozen corrections at most
-        j = row[drift.code]
-        table[drift.code] = _Location(float(ref.lat[j]), float(ref.lon[j]), str(ref.country[j]),
-                                      ref.name[j], drift.source(version))
+        table[drift.code] = _Location(*positions[drift.code], drift.source(version))
     marked = coarse_source(version)
     for code in check.coarse:
         table[code] = table[code]._replace(source=marked)
     return table, check
+
+
+#: The reference table's IATA codes as stored with the shipped guard result (None: the
+#: guard ran, read them from the reference table); set by :func:`_checked_airports`.
+_GUARDED_IATA: list[frozenset[str] | None] = [None]
+
+
+def guarded_iata() -> Collection[str]:
+    """IATA codes of the reference table (whose positions the guard checks)."""
+    _checked_airports()
+    stored = _GUARDED_IATA[0]
+    return stored if stored is not None else reference_rows()[0]
 
 
 @lru_cache(maxsize=1)
@@ -277,9 +337,9 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
     Text is read as the readers read a date cell (:func:`sem_carbon.io.parse.parse_dates`:
     day first, ``05/03/2019`` is 5 March); a bare year gives no day (NaT).
     """
-    import pandas as pd
-
-    arr = dates.to_numpy() if isinstance(dates, pd.Series | pd.Index) else np.asarray(dates)
+    pd = sys.modules.get("pandas")  # a pandas vector exists only once pandas is imported
+    arr = dates.to_numpy() if pd is not None and isinstance(dates, pd.Series | pd.Index) \
+        else np.asarray(dates)
     if arr.ndim == 0:
         arr = np.full(n, arr.item() if arr.dtype == object else arr, dtype=arr.dtype)
     arr = arr.ravel()
@@ -287,6 +347,8 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
         raise InvalidActivityError(f"dates has {arr.size} values for {n} airport codes")
     if np.issubdtype(arr.dtype, np.datetime64):
         return arr.astype("datetime64[D]")
+    import pandas as pd
+
     from ..io.parse import parse_dates  # the readers' date policy: day first
 
     parsed = parse_dates(pd.Series(arr.astype(object), dtype=object))

@@ -33,6 +33,7 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
@@ -331,9 +332,39 @@ def coordinate_notes(codes: Any, dates: Any = None) -> np.ndarray:
 
 
 def _pandas_vectors() -> tuple[type, ...]:
-    import pandas as pd
+    pd = sys.modules.get("pandas")  # a pandas vector exists only once pandas is imported
+    return () if pd is None else (pd.Series, pd.Index)
 
-    return (pd.Series, pd.Index)
+
+def location_note(code: str, loc: Any) -> str:
+    """What a result computed from the location ``loc`` of ``code`` should say about it.
+
+    Parameters
+    ----------
+    code : str
+        The normalised code (upper case, stripped).
+    loc : location or None
+        As :func:`sem_carbon.geo.airports._location_of` gives it (None: unknown, ``""``).
+
+    Returns
+    -------
+    str
+        ``""``, or the note :func:`coordinate_notes` gives for the code.
+    """
+    if loc is None:
+        return ""
+    if "reference: " in loc.source or "0.1 degree only" in loc.source:
+        return f"{code} coordinates: {loc.source}"
+    if loc.source != "airportsdata":
+        return ""
+    from .airports import guarded_iata
+
+    check = coordinate_check()
+    issues = "; ".join(check.release_issues)
+    if issues and code not in guarded_iata():
+        return (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
+                f"verified (outside the reference table; this release {issues})")
+    return ""
 
 
 def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, list[str]]:
@@ -392,22 +423,10 @@ def coordinate_note_table(codes: Any, dates: Any = None, *,
     idx, uniques = factorized if factorized is not None else pd.factorize(
         flat, use_na_sentinel=True)
     norm = [_normalise_code(u) for u in uniques]
-    check = coordinate_check()
-    issues = "; ".join(check.release_issues)
-    guarded = reference_rows()[0]
+    note_of = location_note
 
     def note_for(code: str, day: Any = None) -> str:
         return note_of(code, _location_of(code, day) if code else None)
-
-    def note_of(code: str, loc: Any) -> str:
-        if loc is None:
-            return ""
-        if "reference: " in loc.source or "0.1 degree only" in loc.source:
-            return f"{code} coordinates: {loc.source}"
-        if loc.source == "airportsdata" and issues and code not in guarded:
-            return (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
-                    f"verified (outside the reference table; this release {issues})")
-        return ""
 
     labels = [*(note_for(code) for code in norm), ""]
     undated = np.where(idx < 0, len(norm), idx).astype(np.int64, copy=False)

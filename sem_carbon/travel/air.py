@@ -52,7 +52,6 @@ from typing import Any
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
@@ -157,14 +156,13 @@ class AirTableStack:
 @per_edition
 def air_tables(fs: FactorSet) -> AirTables:
     """Build (once per edition) the dense air-factor arrays with cabin fallbacks."""
-    frame = fs.table("air")
     shape = (len(HAULS), len(CABINS))
     values = {rf: np.full(shape, np.nan) for rf in ("false", "true")}
     gases = {g: np.full(shape, np.nan) for g in ("co2", "ch4", "n2o")}
     rows: dict = {}
     haul_ix = {h: i for i, h in enumerate(HAULS)}
     cabin_ix = {c: i for i, c in enumerate(CABINS)}
-    for rec in frame.to_dict("records"):
+    for rec in fs.records("air"):  # no pandas for a lazily loaded edition
         h, c = haul_ix.get(rec["haul"]), cabin_ix.get(rec["cabin"])
         if h is None or c is None:
             continue
@@ -262,6 +260,8 @@ def uk_domestic(origin_country: np.ndarray | None,
             d_uk |= d_int == code
         return o_uk & d_uk
     # hash lookups (pandas isin), not a sort of a million strings (np.isin on objects)
+    import pandas as pd
+
     uk = frozenset(_UK_TERRITORIES)
     o = pd.Series(np.asarray(origin_country, dtype=object), copy=False)
     d = pd.Series(np.asarray(destination_country, dtype=object), copy=False)
@@ -545,14 +545,14 @@ def leg_columns(figures: dict[str, np.ndarray], distance_km: np.ndarray, *,
     plain : bool, default False
         Object arrays instead of categoricals.
     """
-    import pandas as pd
-
     def coded(given: str | Coded) -> Any:
         if isinstance(given, str):
             return given
         codes, labels = given
-        if plain:
+        if plain:  # a scalar call: no pandas
             return np.asarray(labels, dtype=object)[codes]
+        import pandas as pd
+
         uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
         return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 

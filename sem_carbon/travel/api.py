@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pint
 
 from ..emission import Emission
@@ -109,10 +108,13 @@ def _coordinate_notes_each(codes: tuple[str, ...], day: np.datetime64 | None
 
 @lru_cache(maxsize=8192)
 def _coordinate_note(code: str, day: np.datetime64 | None) -> str:
-    """The coordinate note of one airport code (on a day), cached per code and day."""
-    from ..geo.guard import coordinate_notes
+    """The coordinate note of one airport code (on a day), cached per code and day: what
+    :func:`~sem_carbon.geo.guard.coordinate_notes` says of it, without a table."""
+    from ..geo.airports import _location_of, _normalise_code
+    from ..geo.guard import location_note
 
-    return str(coordinate_notes([code], None if day is None else [day])[0])
+    key = _normalise_code(code)
+    return location_note(key, _location_of(key, day) if key else None)
 
 
 def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
@@ -295,6 +297,8 @@ def flight(
     notes = [*computed.notes(), *_coordinate_notes(tuple(codes), day)]
     columns = computed.columns(legs_km, plain=True)
     if cabin_note[0]:  # the cabin word was read by choice (n/a -> average): said first
+        import pandas as pd
+
         notes.insert(0, str(cabin_note[0]))
         columns["notes"] = np.asarray(
             join_notes(str(cabin_note[0]), pd.Series(columns["notes"])), dtype=object)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..vocabulary import normalise, normalise_one
 
@@ -18,7 +17,6 @@ __all__ = ["CABINS", "cabin_codes"]
 
 #: DESNZ cabin classes, in code order (index = cabin code).
 CABINS: tuple[str, ...] = ("average", "economy", "premium_economy", "business", "first")
-_WORDS = pd.Index(["", *CABINS], dtype=object)
 _INDEX = {name: i for i, name in enumerate(CABINS)}
 
 
@@ -50,12 +48,15 @@ def cabin_codes(values: Any, factorized: tuple[np.ndarray, Any] | None = None
         code = _INDEX.get(word, 0 if not (word or reason) else -1)
         return (np.array([code], dtype=np.int8), np.array([code >= 0]),
                 np.array([reason], dtype=object), np.array([note], dtype=object))
+    import pandas as pd
+
     if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         values = np.atleast_1d(np.asarray(values, dtype=object)).ravel()
     # the words of the distinct values, spread back to the rows by their codes
     rows, uniques = factorized or pd.factorize(values, use_na_sentinel=True)
     out = normalise("cabin", pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    index = _WORDS.get_indexer(out.value)  # 0 for "" (missing or rejected)
+    words = pd.Index(["", *CABINS], dtype=object)
+    index = words.get_indexer(out.value)  # 0 for "" (missing or rejected)
     code = np.append(np.where(out.missing, 0, index - 1), 0).astype(np.int8)  # NA: average
     at = np.where(rows < 0, len(uniques), rows)
     del rows

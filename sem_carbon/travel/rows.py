@@ -9,10 +9,10 @@ alone carries exactly the inventory row :func:`sem_carbon.calculate` writes for 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..factors import FactorSet
 from ..factors.lookup import factor_columns
@@ -48,6 +48,8 @@ def lookup_columns(fs: FactorSet, category: str, row: np.ndarray, quantity: np.n
     notes : str or ndarray of str
     distance_km : ndarray, optional
     """
+    import pandas as pd
+
     cols = factor_columns(fs, category)
     q = np.asarray(quantity, dtype=float)
     return {
@@ -64,6 +66,8 @@ def lookup_columns(fs: FactorSet, category: str, row: np.ndarray, quantity: np.n
 def hotel_columns(value: np.ndarray, edition: np.ndarray, country: np.ndarray,
                   nights: np.ndarray, method: str, notes: str | np.ndarray) -> dict[str, Any]:
     """Columns of hotel rows: room-nights x the factor of the country (from ``edition``)."""
+    import pandas as pd
+
     q = np.asarray(nights, dtype=float)
     return {
         "category": "hotel", "scope": 3, "co2e_kg": value * q, "co2_kg": np.nan,
@@ -77,11 +81,14 @@ def hotel_columns(value: np.ndarray, edition: np.ndarray, country: np.ndarray,
 
 def split_rows(columns: dict[str, Any], n: int) -> tuple[dict[str, Any], ...]:
     """The ``n`` rows of result columns as plain mappings (scalar results)."""
+    # a pandas column exists only once pandas is imported: a scalar call need not import it
+    pd = sys.modules.get("pandas")
+    vectors = (np.ndarray,) if pd is None else (np.ndarray, pd.Categorical, pd.Series)
 
     def values(column: Any) -> list[Any]:  # a column's n values as Python objects
         if isinstance(column, np.ndarray) and column.ndim and column.dtype != object:
             return column.tolist()  # numbers and booleans: Python ones already
-        if isinstance(column, (np.ndarray, pd.Categorical, pd.Series)) and np.ndim(column):
+        if isinstance(column, vectors) and np.ndim(column):
             items = np.asarray(column, dtype=object).tolist()
         else:
             return [column.item() if isinstance(column, np.generic) else column] * n

@@ -14,14 +14,17 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import UnknownFactorError
 from ..factors import FactorSet, load_factors, per_edition
 from ..factors.catalogue import desnz_years
 from ..vocabulary import aliases, clean
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = [
     "ROAD_VEHICLES",
@@ -41,6 +44,8 @@ def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
     """Apply ``func`` to each distinct text of ``values`` in
     :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows
     with distinct values, not rows."""
+    import pandas as pd
+
     arr = np.atleast_1d(np.asarray(values, dtype=object))
     text = pd.Series(arr, dtype=object).fillna("").astype(str).to_numpy(dtype=str)
     uniques, inverse = np.unique(text, return_inverse=True)

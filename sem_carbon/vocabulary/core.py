@@ -15,12 +15,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..errors import InputFormatError
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["KINDS", "REASONS", "Normalised", "aliases", "clean", "normalise",
            "normalise_one", "read_unit", "yes_no"]
@@ -295,6 +297,8 @@ def normalise(kind: str, values: Any) -> Normalised:
     Normalised
         Arrays aligned with ``values`` (length 1 for a scalar).
     """
+    import pandas as pd
+
     if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         values = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)).ravel(),
                            dtype=object)
@@ -374,6 +378,8 @@ def yes_no(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ``values`` is True only where the word means yes (``Y``, ``true``, ``1``, ``return``
     ...; see ``data/booleans.csv``).
     """
+    import pandas as pd
+
     if isinstance(values, pd.Series) and pd.api.types.is_bool_dtype(values.dtype) \
             and not values.isna().any():
         flags = values.to_numpy(dtype=bool)

@@ -8,8 +8,12 @@ dates are read by :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/20
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["row_years", "years_of_dates"]
 
@@ -39,6 +43,8 @@ def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     year_column : str, default "year"
         The column holding the year.
     """
+    import pandas as pd
+
     if year_column in data.columns:
         year = pd.to_numeric(data[year_column], errors="coerce").to_numpy(dtype=float,
                                                                          na_value=np.nan)
