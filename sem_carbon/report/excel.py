@@ -521,8 +521,8 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
         bulk = name == "activities" or len(frame) > BULK_ROWS
         _add_sheet(wb, name, frame, formats=name != "activities", titles=titles,
                    write_rows=1 if bulk else None)
-        if bulk:  # rows 3...: written in bulk after the save, see xlsx_rows
-            rests[name] = neutralise_frame(frame.iloc[1:_MAX_ROWS])
+        if bulk:  # rows 3...: written in bulk after the save (formula-safe), see xlsx_rows
+            rests[name] = frame.iloc[1:_MAX_ROWS]
     _add_sheet(wb, "columns", pd.DataFrame(dictionary, columns=["sheet", "column", "title",
                                                                 "name"]),
                titles=["Sheet", "Column no.", "Title shown", "Machine name"])
