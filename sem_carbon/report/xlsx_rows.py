@@ -21,6 +21,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -319,10 +320,18 @@ def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
     # the size decides whether the part needs ZIP64 (as writestr decides it)
     grown.file_size = (len(head.encode("utf-8")) + len(tail.encode("utf-8"))
                        + _size(columns, first_row, len(frame)))
-    with target.open(grown, "w") as part:
+    with target.open(grown, "w") as part, ThreadPoolExecutor(max_workers=1) as writer:
         part.write(head.encode("utf-8"))
+        # deflating a block (zlib lets go of the GIL) overlaps with joining the next one;
+        # one block is written at a time, in order
+        written = None
         for chunk in _row_chunks(columns, first_row, len(frame)):
-            part.write(chunk.encode("utf-8"))
+            data = chunk.encode("utf-8")
+            if written is not None:
+                written.result()
+            written = writer.submit(part.write, data)
+        if written is not None:
+            written.result()
         part.write(tail.encode("utf-8"))
 
 
