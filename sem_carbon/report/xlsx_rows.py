@@ -70,13 +70,15 @@ class _Column:
     """The cells of one column as ``head + row number + tail``, the tail chosen per row.
 
     ``head`` is ``<c r="B`` (the column's letters), ``tails`` the rest of a cell for each
-    distinct value (built once per value, however many rows hold it), ``codes`` each row's
-    index into ``tails`` and ``present`` which rows have a cell at all (None: every row).
+    distinct value (built and UTF-8 encoded once per value, however many rows hold it),
+    ``codes`` each row's index into ``tails`` and ``present`` which rows have a cell at
+    all (None: every row). Pieces are bytes: the rows are joined straight into what the
+    zip part takes, with no encoding pass over them.
     """
 
     __slots__ = ("codes", "head", "present", "tails")
 
-    def __init__(self, head: str, tails: np.ndarray, codes: np.ndarray,
+    def __init__(self, head: bytes, tails: np.ndarray, codes: np.ndarray,
                  present: np.ndarray | None) -> None:
         self.head, self.tails, self.codes, self.present = head, tails, codes, present
 
@@ -156,21 +158,22 @@ def _column(values: pd.Series, letters: str, style: str) -> _Column | None:
         codes, tails = _bool_tails(values)
     else:
         codes, tails = _text_tails(values)
-    tails = np.append(tails, "")  # code -1 (missing) takes the last one: no cell
+    # code -1 (missing) takes the last one: no cell
+    tails = np.array([t.encode("utf-8") for t in tails.tolist()] + [b""], dtype=object)
     codes = np.asarray(codes, dtype=np.intp)
-    absent = tails == ""
+    absent = tails == b""
     present = None if not absent.any() else ~absent[codes]
-    return _Column('<c r="' + letters, tails, codes, present)
+    return _Column(b'<c r="' + letters.encode("ascii"), tails, codes, present)
 
 
 #: Rows joined into one piece of text at a time (bounds the memory of a long sheet).
 _CHUNK_ROWS = 20_000
 
 
-def _row_chunks(columns: list[_Column | None], first_row: int, n: int) -> Iterator[str]:
-    """The ``<row>`` elements, :data:`_CHUNK_ROWS` at a time.
+def _row_chunks(columns: list[_Column | None], first_row: int, n: int) -> Iterator[bytes]:
+    """The ``<row>`` elements (UTF-8), :data:`_CHUNK_ROWS` at a time.
 
-    Each chunk is one ``str.join`` over a table of pieces (row by row: ``<row r="``, the
+    Each chunk is one ``bytes.join`` over a table of pieces (row by row: ``<row r="``, the
     number, ``">``, then head, number and tail of each cell, ``</row>``): the constant
     pieces are shared, so no cell's text is built by concatenation.
     """
@@ -178,16 +181,17 @@ def _row_chunks(columns: list[_Column | None], first_row: int, n: int) -> Iterat
     width = 4 + 3 * len(cells)
     for start in range(0, n, _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, n)
-        numbers = np.arange(first_row + start, first_row + stop).astype(str).astype(object)
+        numbers = np.arange(first_row + start, first_row + stop).astype("S").astype(object)
         parts = np.empty((stop - start, width), dtype=object)
-        parts[:, 0], parts[:, 1], parts[:, 2], parts[:, -1] = '<row r="', numbers, '">', "</row>"
+        parts[:, 0], parts[:, 1], parts[:, 2], parts[:, -1] = b'<row r="', numbers, b'">', \
+            b"</row>"
         for j, column in enumerate(cells):
             at = 3 + 3 * j
             parts[:, at], parts[:, at + 1] = column.head, numbers
             parts[:, at + 2] = column.tails[column.codes[start:stop]]
             if column.present is not None:
-                parts[~column.present[start:stop], at:at + 2] = ""
-        yield "".join(parts.ravel().tolist())
+                parts[~column.present[start:stop], at:at + 2] = b""
+        yield b"".join(parts.ravel().tolist())
 
 
 def _columns(frame: pd.DataFrame, styles: dict[int, str]) -> list[_Column | None]:
@@ -217,7 +221,8 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: dict[int, str] | None 
     """
     if len(frame) == 0:
         return ""
-    return "".join(_row_chunks(_columns(frame, styles or {}), first_row, len(frame)))
+    return b"".join(_row_chunks(_columns(frame, styles or {}), first_row, len(frame))
+                    ).decode("utf-8")
 
 
 def _sheet_part(archive: zipfile.ZipFile, title: str) -> str:
@@ -268,16 +273,14 @@ def append_rows(path: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> 
 
 
 def _size(columns: list[_Column | None], first_row: int, n: int) -> int:
-    """Bytes of the rows' UTF-8 text, at most (row numbers counted at their longest)."""
+    """Bytes of the rows, at most (row numbers counted at their longest)."""
     digits = len(str(first_row + n - 1))
     size = n * (len('<row r="">') + digits + len("</row>"))
     for column in columns:
         if column is None:
             continue
-        tails = column.tails.tolist()
-        tail_bytes = np.fromiter(map(len, tails), dtype=np.int64, count=len(tails))
-        for i in [i for i, t in enumerate(tails) if not t.isascii()]:
-            tail_bytes[i] = len(tails[i].encode("utf-8"))
+        tail_bytes = np.fromiter(map(len, column.tails.tolist()), dtype=np.int64,
+                                 count=len(column.tails))
         cells = n if column.present is None else int(column.present.sum())
         size += cells * (len(column.head) + digits) + int(tail_bytes[column.codes].sum())
     return size
@@ -326,10 +329,9 @@ def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
         # one block is written at a time, in order
         written = None
         for chunk in _row_chunks(columns, first_row, len(frame)):
-            data = chunk.encode("utf-8")
             if written is not None:
                 written.result()
-            written = writer.submit(part.write, data)
+            written = writer.submit(part.write, chunk)
         if written is not None:
             written.result()
         part.write(tail.encode("utf-8"))
