@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..io.writers import atomic_write, neutralise_cell, neutralise_frame
+from ..io.writers import atomic_write, neutralise_cell
 from ..optional import require
 from .xlsx_rows import XML_ILLEGAL
 
@@ -104,7 +104,9 @@ def _number_format(name: str, values: pd.Series) -> str | None:
 
 
 def _column_values(values: pd.Series) -> list[Any]:
-    """Python values for openpyxl (NaN/NaT/NA -> None, numpy scalars -> Python)."""
+    """Python values for openpyxl (NaN/NaT/NA -> None, numpy scalars -> Python; text made
+    formula-safe, as :func:`sem_carbon.io.writers.neutralise_series` would, in the same
+    pass over the values)."""
     if pd.api.types.is_bool_dtype(values) and not values.isna().any():
         return values.astype(bool).tolist()
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -122,8 +124,8 @@ def _column_values(values: pd.Series) -> list[Any]:
         if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) \
                 or (isinstance(v, str) and not v):  # empty text: an empty cell
             out.append(None)
-        elif isinstance(v, str):
-            out.append(XML_ILLEGAL.sub("", v))  # XML cannot hold control characters
+        elif isinstance(v, str):  # XML cannot hold control characters
+            out.append(XML_ILLEGAL.sub("", neutralise_cell(v)))
         elif isinstance(v, (bool, int, float, dt.datetime, dt.date)):
             out.append(v.item() if hasattr(v, "item") else v)
         elif isinstance(v, (np.generic,)):
@@ -212,9 +214,8 @@ def _add_sheet(wb: Any, name: str, frame: pd.DataFrame, *, formats: bool = True,
     total = len(frame)
     if write_rows is not None:
         frame = frame.iloc[:max(write_rows, 500)]  # a sample for the widths
-    safe = neutralise_frame(frame)
-    columns = [str(c) for c in safe.columns]
-    values = [_column_values(safe.iloc[:, i]) for i in range(safe.shape[1])]
+    columns = [str(neutralise_cell(c)) for c in frame.columns]
+    values = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
     number_formats = [_number_format(c, frame.iloc[:, i]) for i, c in enumerate(columns)]
     for i, col in enumerate(columns, start=1):
         title = titles[i - 1] if titles else col
@@ -521,8 +522,8 @@ def write_excel(model: ReportModel, path: str | os.PathLike[str], *,
         bulk = name == "activities" or len(frame) > BULK_ROWS
         _add_sheet(wb, name, frame, formats=name != "activities", titles=titles,
                    write_rows=1 if bulk else None)
-        if bulk:  # rows 3...: written in bulk after the save, see xlsx_rows
-            rests[name] = neutralise_frame(frame.iloc[1:_MAX_ROWS])
+        if bulk:  # rows 3...: written in bulk after the save (formula-safe), see xlsx_rows
+            rests[name] = frame.iloc[1:_MAX_ROWS]
     _add_sheet(wb, "columns", pd.DataFrame(dictionary, columns=["sheet", "column", "title",
                                                                 "name"]),
                titles=["Sheet", "Column no.", "Title shown", "Machine name"])
