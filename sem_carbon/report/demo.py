@@ -126,10 +126,13 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
     headcount = pd.read_csv(folder / "headcount.csv", dtype={"entity": str})
     org = sc.Entities.from_csv(folder / "entities.csv", headcount=headcount)
     budget = pd.read_csv(folder / "budget.csv", dtype={"entity": str})
-    tables = [sc.read_travel_log(_one(folder, "travel_*.csv"))]
+    files = [(sc.read_travel_log, _one(folder, "travel_*.csv"))]
     facilities = sorted(folder.glob("facilities_*.csv"))
     if facilities:
-        tables.append(sc.read_facilities(facilities[-1]))
+        files.append((sc.read_facilities, facilities[-1]))
+    # each source named by its file name: the demo's outputs carry no path of the machine
+    # that made them (a user's own reads keep the path they gave)
+    tables = [attrs.evolve(read(path), source=Path(path).name) for read, path in files]
     tick("computing the inventory")
     inv = sc.calculate(tables)
     target = sc.Target(baseline_year=2019, target_year=2021, reduction=0.5,
