@@ -21,6 +21,7 @@ from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import TRAVEL_RESULTS
+from ..tabular import columns_frame
 from ..vocabulary import REASONS, normalise, yes_no
 from .air import compute_air
 from .cabins import cabin_codes
@@ -42,23 +43,6 @@ def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
 def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
     values = pd.to_numeric(_column(data, name, default), errors="coerce").to_numpy(dtype=float)
     return np.where(np.isnan(values), default, values)
-
-
-def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
-    """A frame of these columns (arrays or one value each) without copying the arrays.
-
-    ``pandas.DataFrame(dict)`` copies same-typed columns into one 2-D block; a column-wise
-    concatenation keeps each array as it is (the same frame, a copy less per result).
-
-    Parameters
-    ----------
-    columns : dict
-        Column name -> array, Categorical or one value for all rows.
-    index : Index
-        The rows' labels.
-    """
-    return pd.concat([pd.Series(value, index=index, name=name, copy=False)
-                      for name, value in columns.items()], axis=1)
 
 
 class _Collector:
@@ -352,12 +336,6 @@ def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, st
         return edition_with(fs, category, **kwargs)
     except UnknownFactorError:
         return fs, ""
-
-
-def _categorical(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
-    """Categorical from codes into a label table that may repeat labels (e.g. many "")."""
-    uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-    return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
 
 
 def _trips(rows: pd.DataFrame) -> np.ndarray:
