@@ -173,6 +173,8 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         years = row_years(data)
         if factors is not None:
             groups = [(load_factors(factors), np.ones(len(data), bool), "")]
+        elif kind == "facilities":  # the calculator chooses each row's edition itself
+            groups = [(None, ~np.isnan(years), "")]
         else:
             groups = _editions_by_year(years)
         # the calculators read a few columns: only those are split by edition, and the
@@ -189,8 +191,8 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
                 results, rejects = shared[k]
                 shared[k] = None  # type: ignore[call-overload]  # held by result_blocks only
             else:
-                rows = inputs_used if len(groups) == 1 else inputs_used[mask]
-                fs, _ = resolve_edition(edition)
+                rows = inputs_used if mask.all() else inputs_used[mask]
+                fs = None if edition is None else resolve_edition(edition)[0]
                 results, rejects = _compute(kind, rows, fs, options)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
@@ -353,9 +355,11 @@ def _compute_groups(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]
         co2_only=options.co2_only, air_method=options.air_method)
 
 
-def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options
+def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet | None, options: Options
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch calculator of the table's kind on rows of one edition."""
+    """The batch calculator of the table's kind on rows of one edition (facilities:
+    ``fs`` None, the edition of each row's year, its substitution note leading the row's
+    notes as the engine writes it for travel)."""
     if kind == "travel":
         from .travel.batch import compute_travel
 
@@ -365,7 +369,7 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,
-                              grid=options.grid)
+                              grid=options.grid, edition_note_leads=True)
 
 
 def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,

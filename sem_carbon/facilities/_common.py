@@ -142,7 +142,7 @@ def apply_plans(amount: np.ndarray, codes: np.ndarray, plans: Sequence[Plan],
     amount = np.asarray(amount, dtype=float)
     codes = np.asarray(codes, dtype=np.int64)
     per_unit = np.array([p.per_unit for p in plans], dtype=float)[codes]
-    if row_scale is not None:
+    if row_scale is not None and any(p.row_scaled for p in plans):
         scaled = np.array([p.row_scaled for p in plans], dtype=bool)[codes]
         per_unit = np.where(scaled, per_unit * np.asarray(row_scale, dtype=float), per_unit)
     out = {"factor_value": per_unit, "co2e": amount * per_unit}

@@ -28,9 +28,10 @@ from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..io.parse import cell_text
 from ..io.rejects import Rejections
-from ..notes import join_notes
+from ..notes import SEPARATOR
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
+from ..tabular import categorical_from_table, columns_frame
 from ..vocabulary import normalise, normalise_one, read_unit, row_years
 from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
@@ -53,46 +54,46 @@ _DEFAULT_COLUMN = {"electricity": "country", "fuel": "kind", "heat": "kind",
 class _Coded:
     """A column as codes into its distinct values: per-value work, per-row numpy."""
 
-    __slots__ = ("codes", "values")
+    __slots__ = ("codes", "constant", "values")
 
-    def __init__(self, codes: np.ndarray, values: np.ndarray):
+    def __init__(self, codes: np.ndarray, values: np.ndarray, constant: bool = False):
         self.codes = codes
         self.values = values
+        self.constant = constant  # one value on every row (codes all 0)
 
     @classmethod
     def of(cls, data: pd.DataFrame, name: str) -> _Coded:
-        """Factorise ``data[name]`` (a missing column is all missing); NA -> ``None``."""
+        """Factorise ``data[name]`` (a missing column is all missing); NA -> ``None``.
+
+        The last distinct value is always ``None`` (the code of missing cells).
+        """
         if name not in data.columns:
-            return cls(np.zeros(len(data), dtype=np.int64), np.array([None], dtype=object))
+            return cls(np.zeros(len(data), dtype=np.int64), np.array([None], dtype=object),
+                       constant=True)
         codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None
         codes = codes.astype(np.int64, copy=False)
-        codes[codes < 0] = len(uniques)
-        return cls(codes, values)
+        missing = codes < 0
+        any_missing = bool(missing.any())
+        if any_missing:
+            codes[missing] = len(uniques)
+        return cls(codes, values, constant=len(uniques) + any_missing <= 1)
 
     def map(self, func: Callable[[Any], Any]) -> _Coded:
         """``func`` applied to each distinct value."""
         values = np.empty(len(self.values), dtype=object)
         values[:] = [func(v) for v in self.values]
-        return _Coded(self.codes, values)
+        return _Coded(self.codes, values, self.constant)
 
-    def test(self, predicate: Callable[[Any], bool]) -> np.ndarray:
-        """Per-row boolean of ``predicate`` evaluated once per distinct value."""
-        return np.array([bool(predicate(v)) for v in self.values], dtype=bool)[self.codes]
+    def flags(self, predicate: Callable[[Any], bool]) -> np.ndarray:
+        """``predicate`` of each distinct value (bool per value, not per row)."""
+        return np.array([bool(predicate(v)) for v in self.values], dtype=bool)
 
-    def rows(self) -> np.ndarray:
-        """The per-row values (object array)."""
-        return self.values[self.codes]
-
-    def compact(self) -> _Coded:
-        """Merge equal mapped values so that equal values share one code."""
-        codes, uniques = pd.factorize(pd.Series(self.values, dtype=object).astype(str))
-        values = np.empty(len(uniques), dtype=object)
-        for code, value in zip(codes, self.values, strict=True):
-            values[code] = value
-        return _Coded(codes.astype(np.int64, copy=False)[self.codes], values)
+    def spread(self, per_value: np.ndarray) -> np.ndarray:
+        """Per-row values of a per-value array (a numpy take)."""
+        return per_value[self.codes]
 
 
 def _parse_unit(text: Any) -> pint.Unit | str:
@@ -115,6 +116,19 @@ def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
     return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
 
 
+def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the years (-1: unknown) and the distinct years, by counting (no hashing:
+    a few years span a short range)."""
+    if not len(year):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low, high = int(year.min()), int(year.max())
+    if high - low > 100_000:  # an outlandish year: hash instead of counting
+        codes, uniques = pd.factorize(year)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
+    codes = year - low
+    return codes, np.flatnonzero(np.bincount(codes)) + low
+
+
 def _combine(columns: list[np.ndarray]) -> np.ndarray:
     """One int64 key per row from several small non-negative integer code columns."""
     key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
@@ -130,6 +144,22 @@ def _combine(columns: list[np.ndarray]) -> np.ndarray:
     return key
 
 
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """Position of the first row of each code, for codes numbered in order of first
+    appearance (as :func:`pandas.factorize` numbers them): a new code is one above the
+    largest so far, so the firsts are where the running maximum rises."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    running = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, running[1:] != running[:-1]])
+
+
+def _join(*parts: str) -> str:
+    """Notes joined as :func:`~sem_carbon.notes.join_notes` joins them (empty and repeated
+    ones left out)."""
+    return SEPARATOR.join(dict.fromkeys(p for p in parts if p))
+
+
 def compute_facilities(
     data: pd.DataFrame,
     fs: str | FactorSet | None = None,
@@ -139,6 +169,7 @@ def compute_facilities(
     include_td: bool = False,
     grid: str | FactorSet | None = None,
     gwp_factors: str | FactorSet | None = None,
+    edition_note_leads: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Emissions of a facilities table (canonical columns, see ``docs/tables.md``).
 
@@ -171,14 +202,20 @@ def compute_facilities(
         Grid-intensity edition for countries other than the UK; default ``ember-grid``.
     gwp_factors : str or FactorSet, optional
         GWP edition; default ``ipcc-gwp``.
+    edition_note_leads : bool, default False
+        With ``fs`` None, where the note of a substituted edition (no edition of the
+        row's year) goes: False, beside the factor it concerns (not on an Ember grid
+        factor, say); True, first in the notes of every row of that year, as
+        :func:`sem_carbon.calculate` writes it.
 
     Returns
     -------
     results : DataFrame
-        Indexed like ``data`` (computed rows only), columns :data:`RESULT_COLUMNS`:
-        ``co2e_kg`` = amount x ``factor_value`` [kgCO2e per unit of the row's amount],
-        per-gas parts where published (NaN otherwise), ``rf_kg`` 0,
-        ``biogenic_co2_kg`` (NaN where none), ``memo_co2e_kg`` (Montreal gases).
+        Indexed like ``data`` (computed rows only, in the order of ``data``), columns
+        :data:`RESULT_COLUMNS`: ``co2e_kg`` = amount x ``factor_value`` [kgCO2e per unit
+        of the row's amount], per-gas parts where published (NaN otherwise), ``rf_kg`` 0,
+        ``biogenic_co2_kg`` (NaN where none), ``memo_co2e_kg`` (Montreal gases); the
+        text columns (``category``, ``factor_id``, ``notes`` ...) are categoricals.
     rejects : DataFrame
         ``source_row``, ``column``, ``value``, ``reason`` for every row that could not be
         computed. Every input row is in exactly one of the two (``td_losses`` rows aside).
@@ -187,6 +224,13 @@ def compute_facilities(
     ------
     InvalidActivityError
         ``gwp`` is not AR4/AR5/AR6.
+
+    Notes
+    -----
+    Each key column (kind, unit, country, year, ...) is factorised once; every check and
+    every choice of factor is made once per distinct value or per distinct group of
+    values (a Python loop over distinct groups only), and the group's factors, notes and
+    provenance are spread over the rows by numpy indexing.
 
     Examples
     --------
@@ -198,33 +242,45 @@ def compute_facilities(
     rejects = Rejections(data["source_row"].to_numpy() if "source_row" in data.columns
                          else np.arange(n) + 2, first_only=True)
 
-    def reject(mask: np.ndarray, column: str, reason: str | np.ndarray) -> None:
+    def reject(mask: np.ndarray, column: str,
+               reason: str | np.ndarray | tuple[np.ndarray, _Coded]) -> None:
+        """Reject ``mask``'s rows; ``reason`` per row may be (per-value reasons, column)."""
+        if not mask.any():
+            return
+        if isinstance(reason, tuple):
+            reason = reason[1].spread(reason[0])
         cells = data[column].reset_index(drop=True) if column in data.columns else ""
         rejects.add(mask, column, cells, reason)
 
     amount = _numbers(data, "amount")
-    missing = np.isnan(amount)
-    reject(missing, "amount", "amount is missing or not a number")
-    reject(~missing & ~np.isfinite(amount), "amount", "amount is not finite")
-    negative = np.less(amount, 0, where=np.isfinite(amount), out=np.zeros(n, dtype=bool))
-    reject(negative, "amount", "amount is negative: facilities amounts must be >= 0")
+    finite = np.isfinite(amount)
+    if not finite.all():
+        missing = np.isnan(amount)
+        reject(missing, "amount", "amount is missing or not a number")
+        reject(~missing & ~finite, "amount", "amount is not finite")
+    reject(np.less(amount, 0, where=finite, out=np.zeros(n, dtype=bool)), "amount",
+           "amount is negative: facilities amounts must be >= 0")
 
-    raw_kind = _Coded.of(data, "kind")
-    words = normalise("facility_kind", raw_kind.values)
-    reject(words.missing[raw_kind.codes], "kind", "missing kind")
-    reject(words.rejected[raw_kind.codes], "kind", words.reason[raw_kind.codes])
-    kind = _Coded(raw_kind.codes, words.value).compact()
-    kind_note = words.note[raw_kind.codes]
-    family = kind.map(lambda k: facility_family(k) if k else "")
-    fam = family.rows()
+    kind = _Coded.of(data, "kind")
+    words = normalise("facility_kind", kind.values)
+    reject(kind.spread(words.missing), "kind", "missing kind")
+    reject(kind.spread(words.rejected), "kind", (words.reason, kind))
+    # the family of each distinct kind word, then per row as a small code
+    families = ["", *sorted(_DEFAULT_COLUMN)]
+    family_of = np.array([families.index(facility_family(k) if k else "")
+                          for k in words.value], dtype=np.int8)
+    fam = kind.spread(family_of)
 
-    unit_raw = _Coded.of(data, "unit")
-    unit = unit_raw.map(_parse_unit)
-    bad_unit = unit.map(lambda u: u if isinstance(u, str) else "")
-    reject(bad_unit.test(bool), "unit", bad_unit.rows())
+    def family(*names: str) -> np.ndarray:
+        wanted = np.flatnonzero(np.isin(families, names))
+        return (fam == wanted[0]) if len(wanted) == 1 else np.isin(fam, wanted)
+
+    unit = _Coded.of(data, "unit").map(_parse_unit)
+    bad_unit = np.array([isinstance(u, str) for u in unit.values], dtype=bool)
+    reject(unit.spread(bad_unit), "unit", (unit.values, unit))
 
     year = _years(data, year_column)
-    year_codes, year_values = pd.factorize(year)
+    year_codes, year_values = _year_codes(year)
     if fs is not None:
         fixed = load_factors(fs)
         editions = {int(y): (fixed, "") for y in year_values}
@@ -232,70 +288,77 @@ def compute_facilities(
         editions = {int(y): resolve_edition(None, None if y < 0 else int(y))
                     for y in year_values}  # loop over distinct years only
 
-    is_elec = fam == "electricity"
-    is_waste = fam == "waste"
+    is_elec = family("electricity")
+    is_waste = family("waste")
     country = _Coded.of(data, "country")
-    text = country.map(cell_text)
     place = normalise("country", country.values)  # suggestions: distinct unknowns only
     known = ~place.missing & ~place.rejected
-    country_code = _Coded(country.codes, place.value)
-    reject(is_elec & text.test(lambda t: t == ""), "country",
-                "electricity needs a country")
-    reject(is_elec & place.rejected[country.codes], "country",
-                place.reason[country.codes])
+    if is_elec.any():
+        reject(is_elec & country.spread(country.flags(lambda t: cell_text(t) == "")),
+               "country", "electricity needs a country")
+        reject(is_elec & country.spread(place.rejected), "country", (place.reason, country))
 
     method = _Coded.of(data, "method").map(_method_or_reason)
     supplier = _numbers(data, "supplier_factor_kg_per_kwh")
-    if is_elec.any():
-        bad = method.test(lambda m: m not in ("location", "market"))
-        reject(is_elec & bad, "method", method.rows())
-        market = is_elec & method.test(lambda m: m == "market")
-        reject(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
-                    "market-based electricity needs supplier_factor_kg_per_kwh (the "
-                    "supplier's or certificate's factor in kgCO2e/kWh)")
-        reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
-                                     out=np.zeros(n, dtype=bool)),
-                    "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
     has_supplier = np.isfinite(supplier) & is_elec
+    if is_elec.any():
+        bad = method.flags(lambda m: m not in ("location", "market"))
+        if bad.any():
+            reject(is_elec & method.spread(bad), "method", (method.values, method))
+        market = is_elec & method.spread(method.flags(lambda m: m == "market"))
+        if market.any():
+            reject(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
+                   "market-based electricity needs supplier_factor_kg_per_kwh (the "
+                   "supplier's or certificate's factor in kgCO2e/kWh)")
+            reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
+                                    out=np.zeros(n, dtype=bool)),
+                   "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
     cv = _Coded.of(data, "cv").map(_cv_or_reason)
-    reject((fam == "fuel") & cv.test(lambda c: c not in ("gross", "net")), "cv",
-                cv.rows())
+    bad = cv.flags(lambda c: c not in ("gross", "net"))
+    if bad.any():
+        reject(family("fuel") & cv.spread(bad), "cv", (cv.values, cv))
     gas = _Coded.of(data, "gas").map(cell_text)
-    reject((fam == "refrigerant") & gas.test(lambda g: g == ""), "gas",
-                "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
+    is_refrigerant = family("refrigerant")
+    if is_refrigerant.any():
+        reject(is_refrigerant & gas.spread(gas.flags(lambda g: g == "")), "gas",
+               "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
     material = _Coded.of(data, "material").map(cell_text)
     disposal = _Coded.of(data, "disposal").map(cell_text)
-    reject(is_waste & material.test(lambda m: m == ""), "material",
-                "waste rows need a material (e.g. general waste, paper, food)")
-    reject(is_waste & disposal.test(lambda d: d == ""), "disposal",
-                "waste rows need a disposal route (landfill, combustion, recycling ...)")
+    if is_waste.any():
+        reject(is_waste & material.spread(material.flags(lambda m: m == "")), "material",
+               "waste rows need a material (e.g. general waste, paper, food)")
+        reject(is_waste & disposal.spread(disposal.flags(lambda d: d == "")), "disposal",
+               "waste rows need a disposal route (landfill, combustion, recycling ...)")
     flag = _Coded.of(data, "treatment")
     said = normalise("boolean", flag.values)  # missing: treated (the default)
-    treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"))
-    reject((fam == "water") & said.rejected[flag.codes], "treatment",
-                said.reason[flag.codes])
+    treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"),
+                       flag.constant)
+    if said.rejected.any():
+        reject(family("water") & flag.spread(said.rejected), "treatment",
+               (said.reason, flag))
 
-    # one plan per distinct group of the rows still standing
+    # one plan per distinct group of the rows still standing: the key mixes the codes of
+    # the columns that decide the factor (raw codes: two spellings of one value make two
+    # groups with the same plan); a column that is one value on every row adds nothing
     live = ~rejects.mask
-    only = {"electricity": is_elec, "fuel": fam == "fuel", "refrigerant": fam == "refrigerant",
-            "water": fam == "water", "waste": is_waste}
     # heat, water and waste factors are the UK's: the site's country goes into a note
-    located = is_elec | np.isin(fam, list(UK_ONLY))
-    key = _combine([
-        kind.codes, unit_raw.codes, year_codes,
-        np.where(located, country_code.compact().codes, 0),
-        np.where(only["electricity"], method.compact().codes, 0),
-        np.where(only["electricity"], has_supplier, 0),
-        np.where(only["fuel"], cv.compact().codes, 0),
-        np.where(only["refrigerant"], gas.compact().codes, 0),
-        np.where(only["waste"], material.compact().codes, 0),
-        np.where(only["waste"], disposal.compact().codes, 0),
-        np.where(only["water"], treatment.compact().codes, 0),
-    ])
+    parts = [kind.codes, unit.codes, year_codes]
+    for column, rows_of in ((country, lambda: family("electricity", *UK_ONLY)),
+                            (method, lambda: is_elec), (cv, lambda: family("fuel")),
+                            (gas, lambda: is_refrigerant), (material, lambda: is_waste),
+                            (disposal, lambda: is_waste), (treatment, lambda: family("water"))):
+        if not column.constant:
+            parts.append(np.where(rows_of(), column.codes, 0))
+    if has_supplier.any():
+        parts.append(has_supplier)
+    key = _combine(parts)
     group = np.full(n, -1, dtype=np.int64)
-    group[live], _ = pd.factorize(key[live])
-    _, first_live = np.unique(group[live], return_index=True)
-    firsts = np.flatnonzero(live)[first_live]
+    if live.all():
+        group = pd.factorize(key)[0].astype(np.int64, copy=False)
+        firsts = _first_rows(group)
+    else:
+        group[live] = pd.factorize(key[live])[0]
+        firsts = np.flatnonzero(live)[_first_rows(group[live])]
     grid_fs = load_factors(GRID_EDITION if grid is None else grid)
     gwp_fs = load_factors(GWP_EDITION if gwp_factors is None else gwp_factors)
 
@@ -303,12 +366,13 @@ def compute_facilities(
     plans: list[Plan | None] = [None] * (2 * n_groups)  # main plans, then T&D plans
     notes = [""] * (2 * n_groups)
     failed: dict[int, tuple[str, str]] = {}
-    for g, first in enumerate(firsts):  # loop over distinct groups only
-        f = str(fam[first])
+    for g, first in enumerate(firsts.tolist()):  # loop over distinct groups only
+        f = families[int(fam[first])]
+        k = int(kind.codes[first])
+        c = int(country.codes[first])
         keys = {
-            "kind": kind.values[kind.codes[first]],
-            "country": (country_code.values[country.codes[first]]
-                        if known[country.codes[first]] else None),
+            "kind": words.value[k],
+            "country": place.value[c] if known[c] else None,
             "method": method.values[method.codes[first]],
             "sf": bool(has_supplier[first]),
             "cv": cv.values[cv.codes[first]],
@@ -318,13 +382,22 @@ def compute_facilities(
             "treatment": treatment.values[treatment.codes[first]],
         }
         fs_row, edition_note = editions[int(year[first])]
+        lead = ""
+        if edition_note_leads:  # the edition's note on every row, not beside its factor
+            lead, edition_note = edition_note, ""
         try:
-            plans[g], notes[g], plans[n_groups + g], notes[n_groups + g] = _group_plan(
-                f, keys, unit.values[unit_raw.codes[first]], fs_row, edition_note,
+            plan, note, td, td_note = _group_plan(
+                f, keys, unit.values[unit.codes[first]], fs_row, edition_note,
                 int(year[first]), grid_fs, gwp_fs, assessment, include_td)
         except error_types() as exc:
             failed[g] = (getattr(exc, "column", None) or _DEFAULT_COLUMN.get(f, "kind"),
                          getattr(exc, "reason", None) or str(exc))
+            continue
+        # a kind word read by choice (coal: industrial) is noted on its rows
+        kind_note = words.note[k]
+        plans[g], plans[n_groups + g] = plan, td
+        notes[g] = _join(lead, _join(kind_note, note))
+        notes[n_groups + g] = _join(lead, _join(kind_note, td_note))
 
     if failed:
         bad_groups = np.zeros(n_groups + 1, dtype=bool)
@@ -334,26 +407,27 @@ def compute_facilities(
                         dtype=object)
         whys = np.array([failed.get(g, ("", ""))[1] for g in range(n_groups)] + [""],
                         dtype=object)
-        for name in np.unique(cols[group][hit]):  # one column per failed group
-            reject(hit & (cols[group] == name), str(name), whys[group])
+        for name in np.unique(cols[list(failed)]):  # one column per failed group
+            reject(hit & (cols == name)[group], str(name), whys[group])
 
     ok = ~rejects.mask
-    rows = np.flatnonzero(ok)
-    codes = group[ok]
-    is_td = np.zeros(len(rows), dtype=bool)
+    every = bool(ok.all())
+    rows = np.arange(n) if every else np.flatnonzero(ok)
+    codes = group if every else group[ok]
     if include_td:
         has_td = np.array([p is not None for p in plans[n_groups:]] + [False], dtype=bool)
         td = has_td[codes]
-        rows = np.r_[rows, rows[td]]
-        codes = np.r_[codes, codes[td] + n_groups]
-        is_td = np.r_[is_td, np.ones(int(td.sum()), dtype=bool)]
-        order = np.lexsort((is_td, rows))
-        rows, codes = rows[order], codes[order]
-    results = _results(data, rows, codes, plans, notes, amount, supplier)
-    if (kind_note[rows] != "").any():  # a kind word read by choice (coal: industrial)
-        results["notes"] = join_notes(pd.Series(kind_note[rows], index=results.index),
-                                      results["notes"])
-    return results, rejects.frame(data.index)
+        if td.any():
+            rows = np.r_[rows, rows[td]]
+            codes = np.r_[codes, codes[td] + n_groups]
+            is_td = np.r_[np.zeros(len(td), dtype=bool), np.ones(int(td.sum()), dtype=bool)]
+            order = np.lexsort((is_td, rows))
+            rows, codes = rows[order], codes[order]
+            every = False
+    index = data.index if every else data.index[rows]
+    return (_results(index, codes, plans, notes, amount if every else amount[rows],
+                     supplier if every else supplier[rows]),
+            rejects.frame(data.index))
 
 
 def _method_or_reason(value: Any) -> str:
@@ -422,42 +496,39 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
     return plan, "; ".join(n for n in (abroad, *lead, *plan.notes) if n), td, td_note
 
 
-def _results(data: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
-             plans: list[Plan | None], notes: list[str], amount: np.ndarray,
-             supplier: np.ndarray) -> pd.DataFrame:
-    """Result columns for ``rows`` (positions) whose plans are ``plans[codes]``."""
-    used = np.unique(codes)
-    remap = np.zeros(len(plans) + 1, dtype=np.int64)
-    remap[used] = np.arange(len(used))
-    local = remap[codes]
-    chosen: list[Plan] = [plans[int(g)] for g in used]  # type: ignore[misc]
-    out = apply_plans(amount[rows], local, chosen, supplier[rows])
+def _results(index: pd.Index, codes: np.ndarray, plans: list[Plan | None],
+             notes: list[str], amount: np.ndarray, supplier: np.ndarray) -> pd.DataFrame:
+    """Result columns of rows labelled ``index`` whose plans are ``plans[codes]`` (their
+    ``amount`` and ``supplier`` factor given per row): the figures by numpy gathers, the
+    text as categoricals over the plans used."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(plans)))
+    if not len(used) or len(used) == int(used[-1]) + 1:  # plans 0..k-1: codes as they are
+        local = codes
+    else:
+        remap = np.zeros(len(plans), dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        local = remap[codes]
+    chosen: list[Plan] = [plans[g] for g in used.tolist()]  # type: ignore[misc]
+    out = apply_plans(amount, local, chosen, supplier)
 
-    index = data.index[rows]
+    def text(values: list[str]) -> pd.Categorical:
+        return categorical_from_table(local, values or [""])
 
-    def text(values: list[str]) -> pd.Series:
-        # object dtype on purpose: a numpy take, no per-row conversion to arrow strings
-        return pd.Series(np.array(values or [""], dtype=object)[local], index=index,
-                         dtype=object, copy=False)
-
-    frame = pd.DataFrame(
-        {
-            "category": text([p.category for p in chosen]),
-            "scope": np.array([p.scope for p in chosen] or [0], dtype=np.int64)[local],
-            "co2e_kg": out["co2e"],
-            "co2_kg": out["co2"],
-            "ch4_kg": out["ch4"],
-            "n2o_kg": out["n2o"],
-            "rf_kg": np.zeros(len(rows)),
-            "biogenic_co2_kg": out["biogenic"],
-            "memo_co2e_kg": out["memo"],
-            "factor_id": text([p.factor_id for p in chosen]),
-            "factor_key": text([p.factor_key for p in chosen]),
-            "factor_value": out["factor_value"],
-            "factor_unit": text([f"kgCO2e / {p.input_unit}" for p in chosen]),
-            "method": text([p.method for p in chosen]),
-            "notes": text([notes[int(g)] for g in used]),
-        },
-        index=index,
-    )
-    return frame[RESULT_COLUMNS]
+    columns = {
+        "category": text([p.category for p in chosen]),
+        "scope": np.array([p.scope for p in chosen] or [0], dtype=np.int64)[local],
+        "co2e_kg": out["co2e"],
+        "co2_kg": out["co2"],
+        "ch4_kg": out["ch4"],
+        "n2o_kg": out["n2o"],
+        "rf_kg": np.zeros(len(codes)),
+        "biogenic_co2_kg": out["biogenic"],
+        "memo_co2e_kg": out["memo"],
+        "factor_id": text([p.factor_id for p in chosen]),
+        "factor_key": text([p.factor_key for p in chosen]),
+        "factor_value": out["factor_value"],
+        "factor_unit": text([f"kgCO2e / {p.input_unit}" for p in chosen]),
+        "method": text([p.method for p in chosen]),
+        "notes": text([notes[g] for g in used.tolist()]),
+    }
+    return columns_frame({name: columns[name] for name in RESULT_COLUMNS}, index)
