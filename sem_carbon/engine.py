@@ -57,14 +57,17 @@ class Options:
 
 
 class _Input:
-    """One table given to :func:`calculate`: its kind, identity, rows and read rejects."""
+    """One table given to :func:`calculate`: its kind, identity, rows and read rejects;
+    ``factorized``: codes of columns already factorised (see :func:`canonical_words`)."""
 
-    __slots__ = ("data", "kind", "rejected", "rows_read", "source")
+    __slots__ = ("data", "factorized", "kind", "rejected", "rows_read", "source")
 
     def __init__(self, kind: str, source: str, data: pd.DataFrame, rejected: pd.DataFrame,
-                 rows_read: int):
+                 rows_read: int,
+                 factorized: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
         self.kind, self.source, self.data = kind, source, data
         self.rejected, self.rows_read = rejected, rows_read
+        self.factorized = factorized or {}
 
 
 def _as_tables(tables: Any) -> list[_Input]:
@@ -80,15 +83,17 @@ def _as_tables(tables: Any) -> list[_Input]:
     out: list[_Input] = []
     seen: set[str] = set()
     for item in tables:
+        factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
             data = item.copy(deep=False)  # copy-on-write: the caller's frame is never changed
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"
-            rows_read = int(data["source_row"].nunique())
+            rows_read = _distinct_rows(data["source_row"])
             data, rejected = _read_dates(data)
-            data, unread = canonical_words(kind, data)  # words as the readers read them
+            # words as the readers read them (the columns' codes kept for the calculator)
+            data, unread = canonical_words(kind, data, factorized)
             if len(unread):
                 rejected = pd.concat([rejected, unread], ignore_index=True) \
                     if len(rejected) else unread
@@ -107,8 +112,17 @@ def _as_tables(tables: Any) -> list[_Input]:
             k += 1
             source = f"{name} #{k}"
         seen.add(source)
-        out.append(_Input(kind, source, data, rejected, int(rows_read)))
+        out.append(_Input(kind, source, data, rejected, int(rows_read), factorized))
     return out
+
+
+def _distinct_rows(source_row: pd.Series) -> int:
+    """Number of distinct source rows (a strictly increasing column, the usual one, is
+    told by one comparison of neighbours instead of hashing every row)."""
+    values = source_row.to_numpy()
+    if values.dtype.kind in "iu" and (values[1:] > values[:-1]).all():
+        return len(values)
+    return int(source_row.nunique())
 
 
 def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -191,9 +205,12 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
                 results, rejects = shared[k]
                 shared[k] = None  # type: ignore[call-overload]  # held by result_blocks only
             else:
-                rows = inputs_used if mask.all() else inputs_used[mask]
+                every = bool(mask.all())
+                rows = inputs_used if every else inputs_used[mask]
                 fs = None if edition is None else resolve_edition(edition)[0]
-                results, rejects = _compute(kind, rows, fs, options)
+                factorized = {name: (codes if every else codes[mask], uniques)
+                              for name, (codes, uniques) in item.factorized.items()}
+                results, rejects = _compute(kind, rows, fs, options, factorized)
             results, implausible = _implausible_results(results, rows)
             rejects = pd.concat([rejects, implausible], ignore_index=True) \
                 if len(implausible) else rejects
@@ -355,7 +372,8 @@ def _compute_groups(rows: pd.DataFrame, groups: list[tuple[str, np.ndarray, str]
         co2_only=options.co2_only, air_method=options.air_method)
 
 
-def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet | None, options: Options
+def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet | None, options: Options,
+             factorized: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The batch calculator of the table's kind on rows of one edition (facilities:
     ``fs`` None, the edition of each row's year, its substitution note leading the row's
@@ -369,7 +387,8 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet | None, options: Optio
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,
-                              grid=options.grid, edition_note_leads=True)
+                              grid=options.grid, edition_note_leads=True,
+                              factorized=factorized)
 
 
 def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,

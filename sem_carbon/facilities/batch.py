@@ -17,7 +17,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -62,15 +62,22 @@ class _Coded:
         self.constant = constant  # one value on every row (codes all 0)
 
     @classmethod
-    def of(cls, data: pd.DataFrame, name: str) -> _Coded:
+    def of(cls, data: pd.DataFrame, name: str,
+           factorized: Mapping[str, tuple[np.ndarray, Any]] | None = None) -> _Coded:
         """Factorise ``data[name]`` (a missing column is all missing); NA -> ``None``.
 
-        The last distinct value is always ``None`` (the code of missing cells).
+        The last distinct value is always ``None`` (the code of missing cells). A column in
+        ``factorized`` (codes and distinct values, as :func:`pandas.factorize` gives them)
+        is not factorised again.
         """
         if name not in data.columns:
             return cls(np.zeros(len(data), dtype=np.int64), np.array([None], dtype=object),
                        constant=True)
-        codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
+        given = (factorized or {}).get(name)
+        if given is not None and len(given[0]) == len(data):
+            codes, uniques = given[0].copy(), given[1]
+        else:
+            codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None
@@ -144,14 +151,32 @@ def _combine(columns: list[np.ndarray]) -> np.ndarray:
     return key
 
 
-def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """Position of the first row of each code, for codes numbered in order of first
-    appearance (as :func:`pandas.factorize` numbers them): a new code is one above the
-    largest so far, so the firsts are where the running maximum rises."""
-    if not len(codes):
-        return np.zeros(0, dtype=np.int64)
-    running = np.maximum.accumulate(codes)
-    return np.flatnonzero(np.r_[True, running[1:] != running[:-1]])
+def _groups(key: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each live row by its ``key`` (-1 for the other rows), and the
+    position of one row of each group (any: the key decides everything the group's plan
+    depends on).
+
+    Keys mixed from a few small codes span a short range: they are numbered by counting
+    (no hashing of a million keys); a wide range is hashed.
+    """
+    every = bool(live.all())
+    rows = np.arange(len(key)) if every else np.flatnonzero(live)
+    keys = key if every else key[rows]
+    span = int(keys.max(initial=-1)) + 1
+    if span <= 2 * len(keys) + 65_536:
+        present = np.bincount(keys, minlength=span) > 0
+        codes = (np.cumsum(present) - 1)[keys]
+        one_row = np.empty(int(np.count_nonzero(present)), dtype=np.int64)
+    else:
+        codes, uniques = pd.factorize(keys)
+        codes = codes.astype(np.int64, copy=False)
+        one_row = np.empty(len(uniques), dtype=np.int64)
+    one_row[codes] = rows  # a row of each group (repeated indices: one of them is kept)
+    if every:
+        return codes, one_row
+    group = np.full(len(key), -1, dtype=np.int64)
+    group[rows] = codes
+    return group, one_row
 
 
 def _join(*parts: str) -> str:
@@ -170,6 +195,7 @@ def compute_facilities(
     grid: str | FactorSet | None = None,
     gwp_factors: str | FactorSet | None = None,
     edition_note_leads: bool = False,
+    factorized: Mapping[str, tuple[np.ndarray, Any]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Emissions of a facilities table (canonical columns, see ``docs/tables.md``).
 
@@ -207,6 +233,10 @@ def compute_facilities(
         row's year) goes: False, beside the factor it concerns (not on an Ember grid
         factor, say); True, first in the notes of every row of that year, as
         :func:`sem_carbon.calculate` writes it.
+    factorized : mapping, optional
+        ``{column: (codes, uniques)}`` of columns of ``data`` already factorised (as
+        :func:`pandas.factorize` returns them, -1 for missing, one code per row of
+        ``data``), e.g. by :func:`~sem_carbon.vocabulary.frames.canonical_words`.
 
     Returns
     -------
@@ -261,7 +291,7 @@ def compute_facilities(
     reject(np.less(amount, 0, where=finite, out=np.zeros(n, dtype=bool)), "amount",
            "amount is negative: facilities amounts must be >= 0")
 
-    kind = _Coded.of(data, "kind")
+    kind = _Coded.of(data, "kind", factorized)
     words = normalise("facility_kind", kind.values)
     reject(kind.spread(words.missing), "kind", "missing kind")
     reject(kind.spread(words.rejected), "kind", (words.reason, kind))
@@ -275,7 +305,7 @@ def compute_facilities(
         wanted = np.flatnonzero(np.isin(families, names))
         return (fam == wanted[0]) if len(wanted) == 1 else np.isin(fam, wanted)
 
-    unit = _Coded.of(data, "unit").map(_parse_unit)
+    unit = _Coded.of(data, "unit", factorized).map(_parse_unit)
     bad_unit = np.array([isinstance(u, str) for u in unit.values], dtype=bool)
     reject(unit.spread(bad_unit), "unit", (unit.values, unit))
 
@@ -290,7 +320,7 @@ def compute_facilities(
 
     is_elec = family("electricity")
     is_waste = family("waste")
-    country = _Coded.of(data, "country")
+    country = _Coded.of(data, "country", factorized)
     place = normalise("country", country.values)  # suggestions: distinct unknowns only
     known = ~place.missing & ~place.rejected
     if is_elec.any():
@@ -298,7 +328,7 @@ def compute_facilities(
                "country", "electricity needs a country")
         reject(is_elec & country.spread(place.rejected), "country", (place.reason, country))
 
-    method = _Coded.of(data, "method").map(_method_or_reason)
+    method = _Coded.of(data, "method", factorized).map(_method_or_reason)
     supplier = _numbers(data, "supplier_factor_kg_per_kwh")
     has_supplier = np.isfinite(supplier) & is_elec
     if is_elec.any():
@@ -313,23 +343,23 @@ def compute_facilities(
             reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
                                     out=np.zeros(n, dtype=bool)),
                    "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
-    cv = _Coded.of(data, "cv").map(_cv_or_reason)
+    cv = _Coded.of(data, "cv", factorized).map(_cv_or_reason)
     bad = cv.flags(lambda c: c not in ("gross", "net"))
     if bad.any():
         reject(family("fuel") & cv.spread(bad), "cv", (cv.values, cv))
-    gas = _Coded.of(data, "gas").map(cell_text)
+    gas = _Coded.of(data, "gas", factorized).map(cell_text)
     is_refrigerant = family("refrigerant")
     if is_refrigerant.any():
         reject(is_refrigerant & gas.spread(gas.flags(lambda g: g == "")), "gas",
                "refrigerant rows need a gas (e.g. R-410A, HFC-134a, SF6)")
-    material = _Coded.of(data, "material").map(cell_text)
-    disposal = _Coded.of(data, "disposal").map(cell_text)
+    material = _Coded.of(data, "material", factorized).map(cell_text)
+    disposal = _Coded.of(data, "disposal", factorized).map(cell_text)
     if is_waste.any():
         reject(is_waste & material.spread(material.flags(lambda m: m == "")), "material",
                "waste rows need a material (e.g. general waste, paper, food)")
         reject(is_waste & disposal.spread(disposal.flags(lambda d: d == "")), "disposal",
                "waste rows need a disposal route (landfill, combustion, recycling ...)")
-    flag = _Coded.of(data, "treatment")
+    flag = _Coded.of(data, "treatment", factorized)
     said = normalise("boolean", flag.values)  # missing: treated (the default)
     treatment = _Coded(flag.codes, np.where(said.rejected, said.reason, said.value != "false"),
                        flag.constant)
@@ -351,14 +381,7 @@ def compute_facilities(
             parts.append(np.where(rows_of(), column.codes, 0))
     if has_supplier.any():
         parts.append(has_supplier)
-    key = _combine(parts)
-    group = np.full(n, -1, dtype=np.int64)
-    if live.all():
-        group = pd.factorize(key)[0].astype(np.int64, copy=False)
-        firsts = _first_rows(group)
-    else:
-        group[live] = pd.factorize(key[live])[0]
-        firsts = np.flatnonzero(live)[_first_rows(group[live])]
+    group, firsts = _groups(_combine(parts), live)
     grid_fs = load_factors(GRID_EDITION if grid is None else grid)
     gwp_fs = load_factors(GWP_EDITION if gwp_factors is None else gwp_factors)
 

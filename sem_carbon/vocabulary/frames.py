@@ -25,7 +25,9 @@ _FACILITIES = (("country", "country", None), ("treatment", "boolean", None),
                ("method", "electricity_method", None), ("unit", "unit", None))
 
 
-def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def canonical_words(kind: str, data: pd.DataFrame,
+                    factorized: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The vocabulary columns of ``data`` in canonical form, and the rows rejected.
 
     Parameters
@@ -34,6 +36,10 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         The table.
     data : DataFrame
         Canonical columns (``docs/tables.md``) with ``source_row``; modified copy returned.
+    factorized : dict, optional
+        Filled with ``{column: (codes, uniques)}`` (as :func:`pandas.factorize` returns
+        them, -1 for missing; positions of the rows returned) of the columns read and left
+        as they were, so that a calculator need not factorise them again.
 
     Returns
     -------
@@ -52,9 +58,15 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     def reject(mask: np.ndarray, name: str, why: np.ndarray) -> None:
         rejects.add(mask, name, data[name].reset_index(drop=True), why)
 
+    kept: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # factorised, left as they were
+
     def read(name: str, vocabulary: str, only: str | None) -> None:
-        out = _words(vocabulary, data[name]) if name in data.columns else None
+        if name not in data.columns:
+            return
+        out, factors = _words(vocabulary, data[name])
         if out is None:  # canonical already (the usual DataFrame): nothing to rewrite
+            if factors is not None:
+                kept[name] = factors
             return
         rows = every if only is None else rows_of(only)
         reject(rows & out.rejected, name, out.reason)
@@ -81,7 +93,7 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
 
     if kind == "travel":
         main, checks = "mode", _TRAVEL
-        out = _words("mode", data["mode"]) if "mode" in data.columns else None
+        out = _words("mode", data["mode"])[0] if "mode" in data.columns else None
         if out is not None:
             read("mode", "mode", None)
             for implied in ("vehicle", "rail_kind"):
@@ -101,17 +113,23 @@ def canonical_words(kind: str, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         lead = data["notes"] if "notes" in data.columns else None
         data["notes"] = np.asarray(join_notes(lead, *(pd.Series(p, index=data.index)
                                                       for p in notes)), dtype=object)
-    if not rejects.mask.any():  # the usual case: no copy of a wide table
+    keep = ~rejects.mask
+    if factorized is not None:
+        factorized.update(kept if keep.all() else
+                          {name: (codes[keep], uniques) for name, (codes, uniques) in kept.items()})
+    if keep.all():  # the usual case: no copy of a wide table
         return data, rejects.frame()
-    return data.loc[~rejects.mask], rejects.frame()
+    return data.loc[keep], rejects.frame()
 
 
-def _words(vocabulary: str, column: pd.Series) -> Normalised | None:
+def _words(vocabulary: str, column: pd.Series
+           ) -> tuple[Normalised | None, tuple[np.ndarray, np.ndarray] | None]:
     """:func:`normalise` of a column, or None when every value is canonical already
-    (worked out on the distinct values: a canonical column is not copied)."""
+    (worked out on the distinct values: a canonical column is not copied); and the
+    column's codes and distinct values when it was factorised."""
     if vocabulary == "boolean" and pd.api.types.is_bool_dtype(column.dtype) \
             and not column.isna().any():
-        return None
+        return None, None
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     raw = np.asarray(uniques, dtype=object)
     out = normalise(vocabulary, pd.Series(raw, dtype=object))
@@ -119,7 +137,7 @@ def _words(vocabulary: str, column: pd.Series) -> Normalised | None:
                                    for u, v in zip(raw, out.value, strict=True)], dtype=bool)
     if same.all() and not (out.note != "").any() \
             and not any((e != "").any() for e in out.extra.values()):
-        return None
+        return None, (codes, raw)
     at = np.where(codes < 0, len(raw), codes)
 
     def spread(values: np.ndarray, fill: object) -> np.ndarray:
@@ -127,4 +145,4 @@ def _words(vocabulary: str, column: pd.Series) -> Normalised | None:
 
     return Normalised(spread(out.value, ""), spread(out.missing, True),
                       spread(out.reason, ""), spread(out.note, ""),
-                      {k: spread(v, "") for k, v in out.extra.items()})
+                      {k: spread(v, "") for k, v in out.extra.items()}), None
