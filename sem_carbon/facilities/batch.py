@@ -99,7 +99,10 @@ class _Coded:
         return np.array([bool(predicate(v)) for v in self.values], dtype=bool)
 
     def spread(self, per_value: np.ndarray) -> np.ndarray:
-        """Per-row values of a per-value array (a numpy take)."""
+        """Per-row values of a per-value array (a numpy take; flags false for every value
+        need none)."""
+        if per_value.dtype == bool and not per_value.any():
+            return np.zeros(len(self.codes), dtype=bool)
         return per_value[self.codes]
 
 
@@ -119,34 +122,39 @@ def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
 
 def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
     """Activity year per row as int (-1 when unknown): :func:`row_years` (day first)."""
+    given = data[year_column] if year_column in data.columns else None
+    if given is not None and isinstance(given.dtype, np.dtype) and given.dtype.kind in "iu":
+        # whole years, none missing: nothing to read
+        return given.to_numpy(dtype=np.int64)
     years = row_years(data, year_column)
     return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
 
 
-def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the years (-1: unknown) and the distinct years, by counting (no hashing:
-    a few years span a short range)."""
+def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes of the years (-1: unknown), the distinct years and the number of codes, by
+    counting (no hashing: a few years span a short range)."""
     if not len(year):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 1
     low, high = int(year.min()), int(year.max())
     if high - low > 100_000:  # an outlandish year: hash instead of counting
         codes, uniques = pd.factorize(year)
-        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
+        return (codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64),
+                len(uniques))
     codes = year - low
-    return codes, np.flatnonzero(np.bincount(codes)) + low
+    return codes, np.flatnonzero(np.bincount(codes)) + low, high - low + 1
 
 
-def _combine(columns: list[np.ndarray]) -> np.ndarray:
-    """One int64 key per row from several small non-negative integer code columns."""
-    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+def _combine(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """One int64 key per row from several small non-negative integer code columns, each
+    given with its number of codes (codes below it)."""
+    key = np.zeros(len(columns[0][0]) if columns else 0, dtype=np.int64)
     span = 1
-    for column in columns:
-        column = np.asarray(column, dtype=np.int64)
-        size = int(column.max(initial=0)) + 1
+    for column, size in columns:
         if span * size >= 2**62:  # keep the mixed key within int64
             key = pd.factorize(key)[0].astype(np.int64)
             span = int(key.max(initial=0)) + 1
-        key = key * size + column
+        key *= size
+        key += column
         span *= size
     return key
 
@@ -300,17 +308,23 @@ def compute_facilities(
     family_of = np.array([families.index(facility_family(k) if k else "")
                           for k in words.value], dtype=np.int8)
     fam = kind.spread(family_of)
+    masks: dict[str, np.ndarray] = {}
 
     def family(*names: str) -> np.ndarray:
-        wanted = np.flatnonzero(np.isin(families, names))
-        return (fam == wanted[0]) if len(wanted) == 1 else np.isin(fam, wanted)
+        """Rows of these families (each family's mask made once)."""
+        for name in names:
+            if name not in masks:
+                masks[name] = fam == families.index(name)
+        if len(names) == 1:
+            return masks[names[0]]
+        return np.logical_or.reduce([masks[name] for name in names])
 
     unit = _Coded.of(data, "unit", factorized).map(_parse_unit)
     bad_unit = np.array([isinstance(u, str) for u in unit.values], dtype=bool)
     reject(unit.spread(bad_unit), "unit", (unit.values, unit))
 
     year = _years(data, year_column)
-    year_codes, year_values = _year_codes(year)
+    year_codes, year_values, year_span = _year_codes(year)
     if fs is not None:
         fixed = load_factors(fs)
         editions = {int(y): (fixed, "") for y in year_values}
@@ -329,20 +343,24 @@ def compute_facilities(
         reject(is_elec & country.spread(place.rejected), "country", (place.reason, country))
 
     method = _Coded.of(data, "method", factorized).map(_method_or_reason)
-    supplier = _numbers(data, "supplier_factor_kg_per_kwh")
-    has_supplier = np.isfinite(supplier) & is_elec
+    supplier = (_numbers(data, "supplier_factor_kg_per_kwh")
+                if "supplier_factor_kg_per_kwh" in data.columns else None)
+    has_supplier = (np.isfinite(supplier) & is_elec if supplier is not None
+                    else np.zeros(n, dtype=bool))
     if is_elec.any():
         bad = method.flags(lambda m: m not in ("location", "market"))
         if bad.any():
             reject(is_elec & method.spread(bad), "method", (method.values, method))
         market = is_elec & method.spread(method.flags(lambda m: m == "market"))
         if market.any():
-            reject(market & ~np.isfinite(supplier), "supplier_factor_kg_per_kwh",
+            reject(market & ~has_supplier, "supplier_factor_kg_per_kwh",
                    "market-based electricity needs supplier_factor_kg_per_kwh (the "
                    "supplier's or certificate's factor in kgCO2e/kWh)")
-            reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
-                                    out=np.zeros(n, dtype=bool)),
-                   "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
+            if supplier is not None:
+                reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
+                                        out=np.zeros(n, dtype=bool)),
+                       "supplier_factor_kg_per_kwh",
+                       "supplier_factor_kg_per_kwh must be >= 0")
     cv = _Coded.of(data, "cv", factorized).map(_cv_or_reason)
     bad = cv.flags(lambda c: c not in ("gross", "net"))
     if bad.any():
@@ -372,15 +390,16 @@ def compute_facilities(
     # groups with the same plan); a column that is one value on every row adds nothing
     live = ~rejects.mask
     # heat, water and waste factors are the UK's: the site's country goes into a note
-    parts = [kind.codes, unit.codes, year_codes]
+    parts = [(kind.codes, len(kind.values)), (unit.codes, len(unit.values)),
+             (year_codes, year_span)]
     for column, rows_of in ((country, lambda: family("electricity", *UK_ONLY)),
                             (method, lambda: is_elec), (cv, lambda: family("fuel")),
                             (gas, lambda: is_refrigerant), (material, lambda: is_waste),
                             (disposal, lambda: is_waste), (treatment, lambda: family("water"))):
         if not column.constant:
-            parts.append(np.where(rows_of(), column.codes, 0))
+            parts.append((np.where(rows_of(), column.codes, 0), len(column.values)))
     if has_supplier.any():
-        parts.append(has_supplier)
+        parts.append((has_supplier, 2))
     group, firsts = _groups(_combine(parts), live)
     grid_fs = load_factors(GRID_EDITION if grid is None else grid)
     gwp_fs = load_factors(GWP_EDITION if gwp_factors is None else gwp_factors)
@@ -419,8 +438,11 @@ def compute_facilities(
         # a kind word read by choice (coal: industrial) is noted on its rows
         kind_note = words.note[k]
         plans[g], plans[n_groups + g] = plan, td
-        notes[g] = _join(lead, _join(kind_note, note))
-        notes[n_groups + g] = _join(lead, _join(kind_note, td_note))
+        if lead or kind_note:
+            notes[g] = _join(lead, _join(kind_note, note))
+            notes[n_groups + g] = _join(lead, _join(kind_note, td_note))
+        else:
+            notes[g], notes[n_groups + g] = note, td_note
 
     if failed:
         bad_groups = np.zeros(n_groups + 1, dtype=bool)
@@ -449,7 +471,7 @@ def compute_facilities(
             every = False
     index = data.index if every else data.index[rows]
     return (_results(index, codes, plans, notes, amount if every else amount[rows],
-                     supplier if every else supplier[rows]),
+                     supplier if every or supplier is None else supplier[rows]),
             rejects.frame(data.index))
 
 
@@ -520,7 +542,8 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
 
 
 def _results(index: pd.Index, codes: np.ndarray, plans: list[Plan | None],
-             notes: list[str], amount: np.ndarray, supplier: np.ndarray) -> pd.DataFrame:
+             notes: list[str], amount: np.ndarray, supplier: np.ndarray | None
+             ) -> pd.DataFrame:
     """Result columns of rows labelled ``index`` whose plans are ``plans[codes]`` (their
     ``amount`` and ``supplier`` factor given per row): the figures by numpy gathers, the
     text as categoricals over the plans used."""
