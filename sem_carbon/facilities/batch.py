@@ -408,35 +408,50 @@ def compute_facilities(
     plans: list[Plan | None] = [None] * (2 * n_groups)  # main plans, then T&D plans
     notes = [""] * (2 * n_groups)
     failed: dict[int, tuple[str, str]] = {}
-    for g, first in enumerate(firsts.tolist()):  # loop over distinct groups only
-        f = families[int(fam[first])]
-        k = int(kind.codes[first])
-        c = int(country.codes[first])
-        keys = {
-            "kind": words.value[k],
-            "country": place.value[c] if known[c] else None,
-            "method": method.values[method.codes[first]],
-            "sf": bool(has_supplier[first]),
-            "cv": cv.values[cv.codes[first]],
-            "gas": gas.values[gas.codes[first]],
-            "material": material.values[material.codes[first]],
-            "disposal": disposal.values[disposal.codes[first]],
-            "treatment": treatment.values[treatment.codes[first]],
-        }
-        fs_row, edition_note = editions[int(year[first])]
+    served: dict[tuple[int, str], tuple[FactorSet, str]] = {}
+
+    def serving(edition: FactorSet, category: str) -> tuple[FactorSet, str]:
+        """:func:`edition_with` of an edition and category, once per call."""
+        if (id(edition), category) not in served:
+            served[id(edition), category] = edition_with(edition, category)
+        return served[id(edition), category]
+
+    # each group's values, gathered at its row for all groups at once
+    def at_firsts(column: _Coded, values: np.ndarray | None = None) -> list[Any]:
+        return (column.values if values is None else values)[column.codes[firsts]].tolist()
+
+    key_columns = {
+        "kind": at_firsts(kind, words.value),
+        "country": at_firsts(country, np.where(known, place.value, None)),
+        "method": at_firsts(method),
+        "sf": has_supplier[firsts].tolist(),
+        "cv": at_firsts(cv),
+        "gas": at_firsts(gas),
+        "material": at_firsts(material),
+        "disposal": at_firsts(disposal),
+        "treatment": at_firsts(treatment),
+    }
+    group_units = at_firsts(unit)
+    group_kinds = kind.codes[firsts].tolist()
+    group_years = year[firsts].tolist()
+    group_families = fam[firsts].tolist()
+    for g in range(n_groups):  # loop over distinct groups only
+        f = families[group_families[g]]
+        keys = {name: column[g] for name, column in key_columns.items()}
+        fs_row, edition_note = editions[group_years[g]]
         lead = ""
         if edition_note_leads:  # the edition's note on every row, not beside its factor
             lead, edition_note = edition_note, ""
         try:
             plan, note, td, td_note = _group_plan(
-                f, keys, unit.values[unit.codes[first]], fs_row, edition_note,
-                int(year[first]), grid_fs, gwp_fs, assessment, include_td)
+                f, keys, group_units[g], fs_row, edition_note, group_years[g], grid_fs,
+                gwp_fs, assessment, include_td, serving)
         except error_types() as exc:
             failed[g] = (getattr(exc, "column", None) or _DEFAULT_COLUMN.get(f, "kind"),
                          getattr(exc, "reason", None) or str(exc))
             continue
         # a kind word read by choice (coal: industrial) is noted on its rows
-        kind_note = words.note[k]
+        kind_note = words.note[group_kinds[g]]
         plans[g], plans[n_groups + g] = plan, td
         if lead or kind_note:
             notes[g] = _join(lead, _join(kind_note, note))
@@ -487,8 +502,11 @@ def _cv_or_reason(value: Any) -> str:
 
 def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
                 edition_note: str, year: int, grid_fs: FactorSet, gwp_fs: FactorSet,
-                assessment: str, include_td: bool) -> tuple[Plan, str, Plan | None, str]:
-    """Plan, notes, T&D plan and T&D notes of one group (same choices as the scalars)."""
+                assessment: str, include_td: bool,
+                serving: Callable[[FactorSet, str], tuple[FactorSet, str]] = edition_with,
+                ) -> tuple[Plan, str, Plan | None, str]:
+    """Plan, notes, T&D plan and T&D notes of one group (same choices as the scalars);
+    ``serving`` is :func:`edition_with` (or a memo of it)."""
     year_or_none = None if year < 0 else year
     lead: list[str] = []
     td: Plan | None = None
@@ -512,7 +530,7 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
                 lead.append("T&D losses (scope 3) in the td_losses row that follows")
                 td_note = "; ".join(n for n in (edition_note, *td.notes) if n)
     elif fam == "fuel":
-        served, note = edition_with(fs, "fuel")  # no fuels before 2012: the nearest edition
+        served, note = serving(fs, "fuel")  # no fuels before 2012: the nearest edition
         plan = fuel_plan_for(served, str(keys["kind"]), unit, str(keys["cv"]))
         lead.extend((edition_note, note))
     elif fam == "heat":
@@ -528,11 +546,11 @@ def _group_plan(fam: str, keys: dict[str, Any], unit: pint.Unit, fs: FactorSet,
     elif fam == "refrigerant":
         plan = refrigerant_plan(gwp_fs, str(keys["gas"]), assessment, unit)
     elif fam == "water":
-        served, note = edition_with(fs, "water")
+        served, note = serving(fs, "water")
         plan = water_plan(served, unit, bool(keys["treatment"]))
         lead.extend((edition_note, note))
     else:
-        served, note = edition_with(fs, "waste")
+        served, note = serving(fs, "waste")
         plan = waste_plan(served, str(keys["material"]), str(keys["disposal"]), unit)
         lead.extend((edition_note, note))
     abroad = uk_factor_note(fam, keys["country"])
