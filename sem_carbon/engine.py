@@ -326,11 +326,15 @@ def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
     figures = [c for c in ("co2e_kg", "memo_co2e_kg", "biogenic_co2_kg", "rf_kg")
                if c in results.columns]
     # column by column (no 2-D copy): an infinite value is also over the limit, a NaN is
-    # never over it (NaN is bad only in co2e_kg)
+    # never over it (NaN is bad only in co2e_kg); a column whose largest and smallest
+    # values (NaN aside) are within the limit needs no per-row test
     bad = np.isnan(results["co2e_kg"].to_numpy(dtype=float))
     with np.errstate(invalid="ignore"):
         for name in figures:
-            bad |= np.abs(results[name].to_numpy(dtype=float)) > MAX_ROW_CO2E_KG
+            values = results[name].to_numpy(dtype=float)
+            if len(values) and (np.fmax.reduce(values) > MAX_ROW_CO2E_KG
+                                or np.fmin.reduce(values) < -MAX_ROW_CO2E_KG):
+                bad |= np.abs(values) > MAX_ROW_CO2E_KG
     if not bad.any():
         return results, pd.DataFrame()
     shown = results.loc[bad, "co2e_kg"].to_numpy(dtype=float)

@@ -75,18 +75,17 @@ class _Coded:
                        constant=True)
         given = (factorized or {}).get(name)
         if given is not None and len(given[0]) == len(data):
-            codes, uniques = given[0].copy(), given[1]
+            codes, uniques = given
         else:
             codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None
-        codes = codes.astype(np.int64, copy=False)
-        missing = codes < 0
-        any_missing = bool(missing.any())
-        if any_missing:
-            codes[missing] = len(uniques)
-        return cls(codes, values, constant=len(uniques) + any_missing <= 1)
+        any_missing = bool(codes.min(initial=0) < 0)
+        if any_missing:  # missing cells: the last value (a copy: the given codes are kept)
+            codes = np.where(codes < 0, len(uniques), codes)
+        return cls(codes.astype(np.int64, copy=False), values,
+                   constant=len(uniques) + any_missing <= 1)
 
     def map(self, func: Callable[[Any], Any]) -> _Coded:
         """``func`` applied to each distinct value."""
@@ -115,9 +114,14 @@ def _parse_unit(text: Any) -> pint.Unit | str:
 
 
 def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as float (NaN where missing or not a number); read-only when it is one
+    already (no copy)."""
     if name not in data.columns:
         return np.full(len(data), np.nan)
-    return pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    column = data[name]
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+        return column.to_numpy(dtype=float)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
@@ -147,9 +151,11 @@ def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 def _combine(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """One int64 key per row from several small non-negative integer code columns, each
     given with its number of codes (codes below it)."""
-    key = np.zeros(len(columns[0][0]) if columns else 0, dtype=np.int64)
-    span = 1
-    for column, size in columns:
+    if not columns:
+        return np.zeros(0, dtype=np.int64)
+    key = np.array(columns[0][0], dtype=np.int64)  # a copy: mixed in place below
+    span = columns[0][1]
+    for column, size in columns[1:]:
         if span * size >= 2**62:  # keep the mixed key within int64
             key = pd.factorize(key)[0].astype(np.int64)
             span = int(key.max(initial=0)) + 1
@@ -392,7 +398,9 @@ def compute_facilities(
     # heat, water and waste factors are the UK's: the site's country goes into a note
     parts = [(kind.codes, len(kind.values)), (unit.codes, len(unit.values)),
              (year_codes, year_span)]
-    for column, rows_of in ((country, lambda: family("electricity", *UK_ONLY)),
+    located = ("electricity", *UK_ONLY)
+    for column, rows_of in ((country, lambda: kind.spread(np.isin(family_of, [
+                                families.index(f) for f in located]))),
                             (method, lambda: is_elec), (cv, lambda: family("fuel")),
                             (gas, lambda: is_refrigerant), (material, lambda: is_waste),
                             (disposal, lambda: is_waste), (treatment, lambda: family("water"))):
