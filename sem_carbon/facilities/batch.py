@@ -31,7 +31,7 @@ from ..io.rejects import Rejections
 from ..notes import SEPARATOR
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
-from ..tabular import categorical_from_table, columns_frame
+from ..tabular import categorical_from_table, columns_frame, factorize
 from ..vocabulary import normalise, normalise_one, read_unit, row_years
 from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
@@ -77,7 +77,7 @@ class _Coded:
         if given is not None and len(given[0]) == len(data):
             codes, uniques = given
         else:
-            codes, uniques = pd.factorize(data[name], use_na_sentinel=True)
+            codes, uniques = factorize(data[name])
         values = np.empty(len(uniques) + 1, dtype=object)
         values[:-1] = list(uniques)
         values[-1] = None

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..io.rejects import Rejections
 from ..notes import join_notes
+from ..tabular import factorize
 from .core import Normalised, normalise
 
 __all__ = ["canonical_words"]
@@ -130,8 +131,7 @@ def _words(vocabulary: str, column: pd.Series
     if vocabulary == "boolean" and pd.api.types.is_bool_dtype(column.dtype) \
             and not column.isna().any():
         return None, None
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    raw = np.asarray(uniques, dtype=object)
+    codes, raw = factorize(column)
     out = normalise(vocabulary, pd.Series(raw, dtype=object))
     same = out.missing | np.array([isinstance(u, bool | np.bool_) or u == v
                                    for u, v in zip(raw, out.value, strict=True)], dtype=bool)
