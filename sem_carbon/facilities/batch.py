@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -134,18 +135,18 @@ def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
     return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
 
 
-def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes of the years (-1: unknown), the distinct years and the number of codes, by
+def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of the years (-1: unknown), the distinct years and the year of each code, by
     counting (no hashing: a few years span a short range)."""
     if not len(year):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 1
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.array([-1])
     low, high = int(year.min()), int(year.max())
     if high - low > 100_000:  # an outlandish year: hash instead of counting
         codes, uniques = pd.factorize(year)
-        return (codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64),
-                len(uniques))
+        uniques = np.asarray(uniques, dtype=np.int64)
+        return codes.astype(np.int64, copy=False), uniques, uniques
     codes = year - low
-    return codes, np.flatnonzero(np.bincount(codes)) + low, high - low + 1
+    return codes, np.flatnonzero(np.bincount(codes)) + low, np.arange(low, high + 1)
 
 
 def _combine(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
@@ -165,32 +166,55 @@ def _combine(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
     return key
 
 
-def _groups(key: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group number of each live row by its ``key`` (-1 for the other rows), and the
-    position of one row of each group (any: the key decides everything the group's plan
-    depends on).
+def _groups(parts: list[tuple[np.ndarray, int]], live: np.ndarray,
+            relevant: list[np.ndarray | None]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Group of each live row (-1 for the other rows) and, per part, each group's code.
 
-    Keys mixed from a few small codes span a short range: they are numbered by counting
-    (no hashing of a million keys); a wide range is hashed.
+    A row's key mixes the codes of ``parts`` (code column, number of codes), the first
+    being the kind; ``relevant[j]`` says per kind code whether part ``j`` matters for
+    that kind (None: always). Rows that differ only in parts that do not matter share a
+    group. The distinct keys are found first (by counting when they span a short range,
+    else by hashing) and grouped on their own: no row-length mask per part.
     """
     every = bool(live.all())
-    rows = np.arange(len(key)) if every else np.flatnonzero(live)
+    rows = np.arange(len(live)) if every else np.flatnonzero(live)
+    key = _combine(parts)
     keys = key if every else key[rows]
-    span = int(keys.max(initial=-1)) + 1
-    if span <= 2 * len(keys) + 65_536:
+    sizes = [size for _, size in parts]
+    span = math.prod(sizes)
+    dense = span <= 2 * len(keys) + 65_536  # (the key was then mixed without hashing)
+    if dense:
         present = np.bincount(keys, minlength=span) > 0
-        codes = (np.cumsum(present) - 1)[keys]
-        one_row = np.empty(int(np.count_nonzero(present)), dtype=np.int64)
+        rest = np.flatnonzero(present)
+        found = []
+        for size in sizes[:0:-1]:  # the parts of each distinct key, last part first
+            rest, code = np.divmod(rest, size)
+            found.append(code)
+        found.append(rest)
+        codes_of = found[::-1]
     else:
-        codes, uniques = pd.factorize(keys)
-        codes = codes.astype(np.int64, copy=False)
+        raw, uniques = pd.factorize(keys)
         one_row = np.empty(len(uniques), dtype=np.int64)
-    one_row[codes] = rows  # a row of each group (repeated indices: one of them is kept)
+        one_row[raw] = rows  # a row of each distinct key (repeated indices: one is kept)
+        codes_of = [np.asarray(column)[one_row].astype(np.int64) for column, _ in parts]
+    kinds = codes_of[0]
+    masked = [code if matters is None else np.where(matters[kinds], code, 0)
+              for code, matters in zip(codes_of, relevant, strict=True)]
+    of_key = pd.factorize(_combine(list(zip(masked, sizes, strict=True))))[0]
+    one_key = np.empty(int(of_key.max(initial=-1)) + 1, dtype=np.int64)
+    one_key[of_key] = np.arange(len(of_key))  # a distinct key of each group
+    if dense:
+        lookup = np.full(span, -1, dtype=np.int64)
+        lookup[present] = of_key
+        per_row = lookup[keys]
+    else:
+        per_row = of_key[raw]
     if every:
-        return codes, one_row
-    group = np.full(len(key), -1, dtype=np.int64)
-    group[rows] = codes
-    return group, one_row
+        group = per_row
+    else:
+        group = np.full(len(live), -1, dtype=np.int64)
+        group[rows] = per_row
+    return group, [code[one_key] for code in codes_of]
 
 
 def _join(*parts: str) -> str:
@@ -330,7 +354,7 @@ def compute_facilities(
     reject(unit.spread(bad_unit), "unit", (unit.values, unit))
 
     year = _years(data, year_column)
-    year_codes, year_values, year_span = _year_codes(year)
+    year_codes, year_values, year_of_code = _year_codes(year)
     if fs is not None:
         fixed = load_factors(fs)
         editions = {int(y): (fixed, "") for y in year_values}
@@ -397,22 +421,29 @@ def compute_facilities(
     live = ~rejects.mask
     # heat, water and waste factors are the UK's: the site's country goes into a note
     parts = [(kind.codes, len(kind.values)), (unit.codes, len(unit.values)),
-             (year_codes, year_span)]
-    located = ("electricity", *UK_ONLY)
-    for column, rows_of in ((country, lambda: kind.spread(np.isin(family_of, [
-                                families.index(f) for f in located]))),
-                            (method, lambda: is_elec), (cv, lambda: family("fuel")),
-                            (gas, lambda: is_refrigerant), (material, lambda: is_waste),
-                            (disposal, lambda: is_waste), (treatment, lambda: family("water"))):
+             (year_codes, len(year_of_code))]
+    relevant: list[np.ndarray | None] = [None, None, None]
+    names = ["kind", "unit", "year"]
+    for name, column, used_by in (("country", country, ("electricity", *UK_ONLY)),
+                                  ("method", method, ("electricity",)),
+                                  ("cv", cv, ("fuel",)), ("gas", gas, ("refrigerant",)),
+                                  ("material", material, ("waste",)),
+                                  ("disposal", disposal, ("waste",)),
+                                  ("treatment", treatment, ("water",))):
         if not column.constant:
-            parts.append((np.where(rows_of(), column.codes, 0), len(column.values)))
-    if has_supplier.any():
+            parts.append((column.codes, len(column.values)))
+            relevant.append(np.isin(family_of, [families.index(f) for f in used_by]))
+            names.append(name)
+    if has_supplier.any():  # (electricity rows only)
         parts.append((has_supplier, 2))
-    group, firsts = _groups(_combine(parts), live)
+        relevant.append(None)
+        names.append("sf")
+    group, group_codes = _groups(parts, live, relevant)
+    coded = dict(zip(names, group_codes, strict=True))
     grid_fs = load_factors(GRID_EDITION if grid is None else grid)
     gwp_fs = load_factors(GWP_EDITION if gwp_factors is None else gwp_factors)
 
-    n_groups = len(firsts)
+    n_groups = len(group_codes[0])
     plans: list[Plan | None] = [None] * (2 * n_groups)  # main plans, then T&D plans
     notes = [""] * (2 * n_groups)
     failed: dict[int, tuple[str, str]] = {}
@@ -424,25 +455,27 @@ def compute_facilities(
             served[id(edition), category] = edition_with(edition, category)
         return served[id(edition), category]
 
-    # each group's values, gathered at its row for all groups at once
-    def at_firsts(column: _Coded, values: np.ndarray | None = None) -> list[Any]:
-        return (column.values if values is None else values)[column.codes[firsts]].tolist()
+    # each group's values, from its codes for all groups at once (a column that is one
+    # value on every row: code 0)
+    def of_groups(name: str, values: np.ndarray) -> list[Any]:
+        codes = coded.get(name)
+        return values[np.zeros(n_groups, dtype=np.int64) if codes is None else codes].tolist()
 
     key_columns = {
-        "kind": at_firsts(kind, words.value),
-        "country": at_firsts(country, np.where(known, place.value, None)),
-        "method": at_firsts(method),
-        "sf": has_supplier[firsts].tolist(),
-        "cv": at_firsts(cv),
-        "gas": at_firsts(gas),
-        "material": at_firsts(material),
-        "disposal": at_firsts(disposal),
-        "treatment": at_firsts(treatment),
+        "kind": of_groups("kind", words.value),
+        "country": of_groups("country", np.where(known, place.value, None)),
+        "method": of_groups("method", method.values),
+        "sf": of_groups("sf", np.array([False, True])),
+        "cv": of_groups("cv", cv.values),
+        "gas": of_groups("gas", gas.values),
+        "material": of_groups("material", material.values),
+        "disposal": of_groups("disposal", disposal.values),
+        "treatment": of_groups("treatment", treatment.values),
     }
-    group_units = at_firsts(unit)
-    group_kinds = kind.codes[firsts].tolist()
-    group_years = year[firsts].tolist()
-    group_families = fam[firsts].tolist()
+    group_units = of_groups("unit", unit.values)
+    group_kinds = coded["kind"].tolist()
+    group_years = of_groups("year", year_of_code)
+    group_families = of_groups("kind", family_of)
     for g in range(n_groups):  # loop over distinct groups only
         f = families[group_families[g]]
         keys = {name: column[g] for name, column in key_columns.items()}
