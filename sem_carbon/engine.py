@@ -31,6 +31,7 @@ from .schema import (
     INVENTORY_FRONT,
     INVENTORY_REJECT_COLUMNS,
     REJECT_COLUMNS,
+    RESULTS,
     SOURCE_COLUMNS,
     TRAVEL_RESULTS,
     inventory_columns,
@@ -187,6 +188,9 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         years = row_years(data)
         if factors is not None:
             groups, group_of_row = [(load_factors(factors), "")], np.zeros(len(data), np.intp)
+        elif kind == "facilities":  # the calculator chooses each row's edition itself
+            groups = [(None, "")]
+            group_of_row = np.where(np.isnan(years), -1, 0).astype(np.int8)
         else:
             groups, group_of_row = _editions_by_year(years)
         # the calculators read a few columns: only those are split by edition, and the
@@ -203,10 +207,13 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         else:
             result_blocks = []
             for k, (edition, note) in enumerate(groups):
-                rows = inputs_used if len(groups) == 1 else inputs_used[group_of_row == k]
-                fs, _ = resolve_edition(edition)
-                results, rejects = _compute(kind, rows, fs, options,
-                                            item.factorized if len(groups) == 1 else None)
+                mine = group_of_row == k
+                every = bool(mine.all())
+                rows = inputs_used if every else inputs_used[mine]
+                fs = None if edition is None else resolve_edition(edition)[0]
+                factorized = {name: (codes if every else codes[mine], uniques)
+                              for name, (codes, uniques) in item.factorized.items()}
+                results, rejects = _compute(kind, rows, fs, options, factorized)
                 results, rejected_here = _checked_results(results, rejects, rows)
                 if note:
                     results["notes"] = join_notes(note, results["notes"])
@@ -214,8 +221,11 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
                 results = None  # held by result_blocks only (freed column by column)
                 if len(rejected_here):
                     reject_blocks.append(rejected_here.assign(**mark))
-            results = (result_blocks[0] if len(result_blocks) == 1 else
-                       _in_row_order(result_blocks, data.index))
+            if not result_blocks:  # no row has a year: all rejected below, none computed
+                results = pd.DataFrame(columns=list(RESULTS[kind]))
+            else:
+                results = (result_blocks[0] if len(result_blocks) == 1 else
+                           _in_row_order(result_blocks, data.index))
         if len(results):
             results["notes"] = join_notes(_input_notes(data, results.index), results["notes"])
             data_blocks.append(layout(kind, data, results, item.source))
@@ -320,11 +330,15 @@ def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
     figures = [c for c in ("co2e_kg", "memo_co2e_kg", "biogenic_co2_kg", "rf_kg")
                if c in results.columns]
     # column by column (no 2-D copy): an infinite value is also over the limit, a NaN is
-    # never over it (NaN is bad only in co2e_kg)
+    # never over it (NaN is bad only in co2e_kg); a column whose largest and smallest
+    # values (NaN aside) are within the limit needs no per-row test
     bad = np.isnan(results["co2e_kg"].to_numpy(dtype=float))
     with np.errstate(invalid="ignore"):
         for name in figures:
-            bad |= np.abs(results[name].to_numpy(dtype=float)) > MAX_ROW_CO2E_KG
+            values = results[name].to_numpy(dtype=float)
+            if len(values) and (np.fmax.reduce(values) > MAX_ROW_CO2E_KG
+                                or np.fmin.reduce(values) < -MAX_ROW_CO2E_KG):
+                bad |= np.abs(values) > MAX_ROW_CO2E_KG
     if not bad.any():
         return results, pd.DataFrame()
     shown = results.loc[bad, "co2e_kg"].to_numpy(dtype=float)
@@ -391,10 +405,12 @@ def _compute_editions(rows: pd.DataFrame, groups: list[tuple[str, str]],
     return results, rejects
 
 
-def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options,
+def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet | None, options: Options,
              factorized: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch calculator of the table's kind on rows of one edition (``factorized``:
-    columns of these rows factorised already)."""
+    """The batch calculator of the table's kind on rows of one edition (facilities: ``fs``
+    None, the edition of each row's year, its substitution note leading the row's notes
+    as the engine writes it for travel; ``factorized``: columns of these rows factorised
+    already)."""
     if kind == "travel":
         from .travel.batch import compute_travel
 
@@ -404,7 +420,8 @@ def _compute(kind: str, rows: pd.DataFrame, fs: FactorSet, options: Options,
     from .facilities import compute_facilities
 
     return compute_facilities(rows, fs, gwp=options.gwp, include_td=options.include_td,
-                              grid=options.grid)
+                              grid=options.grid, edition_note_leads=True,
+                              factorized=factorized)
 
 
 def layout(kind: str, rows: pd.DataFrame, results: pd.DataFrame,

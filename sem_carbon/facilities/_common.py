@@ -141,16 +141,26 @@ def apply_plans(amount: np.ndarray, codes: np.ndarray, plans: Sequence[Plan],
     """
     amount = np.asarray(amount, dtype=float)
     codes = np.asarray(codes, dtype=np.int64)
-    per_unit = np.array([p.per_unit for p in plans], dtype=float)[codes]
-    if row_scale is not None:
+
+    def per_row(table: list[float]) -> np.ndarray:
+        """The plans' values gathered per row (one value for all: no gather)."""
+        values = np.array(table or [np.nan], dtype=float)
+        if (values == values[0]).all() or np.isnan(values).all():
+            return np.full(len(codes), values[0])
+        return np.take(values, codes)
+
+    def times_amount(part: np.ndarray) -> np.ndarray:
+        return np.multiply(amount, part, out=part)  # in place: no further copy
+
+    per_unit = per_row([p.per_unit for p in plans])
+    if row_scale is not None and any(p.row_scaled for p in plans):
         scaled = np.array([p.row_scaled for p in plans], dtype=bool)[codes]
         per_unit = np.where(scaled, per_unit * np.asarray(row_scale, dtype=float), per_unit)
     out = {"factor_value": per_unit, "co2e": amount * per_unit}
     for gas in GASES:
-        part = np.array([p.gases.get(gas, np.nan) for p in plans], dtype=float)[codes]
-        out[gas] = amount * part
-    out["biogenic"] = amount * np.array([p.biogenic for p in plans], dtype=float)[codes]
-    out["memo"] = amount * np.array([p.memo for p in plans], dtype=float)[codes]
+        out[gas] = times_amount(per_row([p.gases.get(gas, np.nan) for p in plans]))
+    out["biogenic"] = times_amount(per_row([p.biogenic for p in plans]))
+    out["memo"] = times_amount(per_row([p.memo for p in plans]))
     return out
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import InputFormatError, UnknownCountryError
 
-__all__ = ["close_matches", "country_name", "normalise_country", "suggest"]
+__all__ = ["alpha2", "close_matches", "country_name", "normalise_country", "suggest"]
 
 #: Codes that are not in ISO 3166-1 but are accepted (user-assigned range).
 USER_ASSIGNED = {"XK": "Kosovo"}
@@ -96,7 +96,9 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     return lookup, names
 
 
-def _lookup_one(value: Any) -> str:
+def alpha2(value: Any) -> str:
+    """ISO 3166-1 alpha-2 code of one country name or code, ``""`` when unknown (the
+    reading of :func:`normalise_country`, without its arrays: for per-value loops)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return _table()[0].get(_fold(str(value)), "")
@@ -130,7 +132,7 @@ def normalise_country(
     arr = np.asarray(values, dtype=object)
     flat = arr.ravel()
     codes_idx, uniques = pd.factorize(flat, use_na_sentinel=True)
-    mapped = np.array([_lookup_one(u) for u in uniques] + [""], dtype="<U2")
+    mapped = np.array([alpha2(u) for u in uniques] + [""], dtype="<U2")
     codes_idx = np.where(codes_idx < 0, len(uniques), codes_idx)
     codes = mapped[codes_idx].reshape(arr.shape)
     found = codes != ""

@@ -22,6 +22,7 @@ from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
 from ..schema import TRAVEL_RESULTS
+from ..tabular import columns_frame
 from ..vocabulary import REASONS, normalise, yes_no
 from .air import compute_air, compute_air_editions
 from .cabins import cabin_codes
@@ -43,23 +44,6 @@ def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
 def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
     values = pd.to_numeric(_column(data, name, default), errors="coerce").to_numpy(dtype=float)
     return np.where(np.isnan(values), default, values)
-
-
-def columns_frame(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
-    """A frame of these columns (arrays or one value each) without copying the arrays.
-
-    ``pandas.DataFrame(dict)`` copies same-typed columns into one 2-D block; a column-wise
-    concatenation keeps each array as it is (the same frame, a copy less per result).
-
-    Parameters
-    ----------
-    columns : dict
-        Column name -> array, Categorical or one value for all rows.
-    index : Index
-        The rows' labels.
-    """
-    return pd.concat([pd.Series(value, index=index, name=name, copy=False)
-                      for name, value in columns.items()], axis=1)
 
 
 class _Collector:

@@ -225,10 +225,10 @@ def _lookup(kind: str, value: Any) -> _Result | None:
     key = clean(value)
     if not key:
         return _unknown(kind, value)
-    if kind == "country":
-        from ..geo.countries import normalise_country
+    if kind == "country":  # one distinct value: the scalar reading (no arrays per value)
+        from ..geo.countries import alpha2
 
-        code = str(normalise_country([value])[0][0])
+        code = alpha2(value)
         return (code, "", "", {}) if code else _unknown(kind, value)
     entry = aliases(kind).get(key)
     if entry is not None:
