@@ -4,7 +4,7 @@ The engine now calls :func:`compute_facilities` once for all years of a table
 (``edition_note_leads=True``) instead of once per edition; these tests pin what that path
 must keep: the substitution note first on the row, codes handed over from
 ``canonical_words`` changing nothing, a table with no dated row rejected (not a crash),
-and :func:`sem_carbon.tabular.factorize` agreeing with :func:`pandas.factorize`.
+and :func:`sem_carbon.codes.factorize` agreeing with :func:`pandas.factorize`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import sem_carbon as sc
+from sem_carbon.codes import factorize
 from sem_carbon.facilities import compute_facilities
-from sem_carbon.tabular import factorize
 from sem_carbon.vocabulary.frames import canonical_words
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pint
 
+from ..codes import factorize
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..io.parse import cell_text
@@ -32,7 +33,7 @@ from ..io.rejects import Rejections
 from ..notes import SEPARATOR
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
-from ..tabular import categorical_from_table, columns_frame, factorize
+from ..tabular import categorical_from_table, columns_frame
 from ..vocabulary import normalise, normalise_one, read_unit, row_years
 from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import smallest_int
+from ..codes import factorize, smallest_int
 from ..io.rejects import Rejections
 from ..notes import join_notes
 from .core import Normalised, normalise
@@ -153,8 +153,7 @@ class _Distinct:
 
     @classmethod
     def of(cls, column: pd.Series) -> _Distinct:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        values = np.asarray(uniques, dtype=object)
+        codes, values = factorize(column)
         at = np.where(codes < 0, len(values), codes)
         return cls(at.astype(smallest_int(len(values))), values)
 
