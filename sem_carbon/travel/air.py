@@ -81,6 +81,7 @@ HAULS: tuple[str, ...] = ("domestic", "short_haul", "long_haul", "international"
 #: Distance band edges of the "distance" rule [km]: < 500 domestic, < 3,700 short-haul.
 BAND_EDGES_KM: tuple[float, float] = (500.0, 3700.0)
 HAUL_RULES: tuple[str, ...] = ("distance", "desnz", "smooth")
+_EDGES = np.asarray(BAND_EDGES_KM)
 
 #: Cabin used when a band does not publish the one asked for, tried in order.
 CABIN_FALLBACK: dict[str, tuple[str, ...]] = {
@@ -215,6 +216,8 @@ def air_tables(fs: FactorSet) -> AirTables:
 def haul_by_distance(distance_km: np.ndarray) -> np.ndarray:
     """Haul code by the distance rule: 0 domestic < 500 km <= 1 short-haul < 3,700 km <= 2."""
     d = np.asarray(distance_km, dtype=float)
+    if d.size <= 64:  # a trip's legs: one search call costs less than the comparisons
+        return np.searchsorted(_EDGES, d, side="right").astype(np.int8)
     # the number of edges at or below the distance (two comparisons: a binary search per
     # leg costs more); NaN counts as beyond every edge, as a search would place it
     haul = (d >= BAND_EDGES_KM[0]).astype(np.int8)
@@ -254,8 +257,11 @@ def uk_domestic(origin_country: np.ndarray | None,
         # (compared with each of the few UK codes in turn: np.isin's set-up cost more than
         # the whole leg in a scalar call, and a (legs, 4) comparison array more than these)
         o_int, d_int = o_arr.view(np.uint64), d_arr.view(np.uint64)
+        if len(o_int) <= 64:  # a trip's legs: one broadcast comparison per end
+            return ((o_int[:, None] == _UK_CODES).any(axis=1)
+                    & (d_int[:, None] == _UK_CODES).any(axis=1))
         o_uk, d_uk = o_int == _UK_CODES[0], d_int == _UK_CODES[0]
-        for code in _UK_CODES[1:]:  # a few whole-column comparisons, no (legs, 4) array
+        for code in _UK_CODES[1:]:  # a table: whole-column comparisons, no (legs, 4) array
             o_uk |= o_int == code
             d_uk |= d_int == code
         return o_uk & d_uk
@@ -362,11 +368,11 @@ def air_kernel(
     # on the small table (one RF flag for all legs) or per leg; one gather per component
     components, sums, used = _entry_tables(tables, rf_f if isinstance(rf_f, float) else 1.0,
                                            co2_only)
-    parts = [np.take(component, entry) for component in components]  # per km, for now
+    parts = [component.take(entry) for component in components]  # per km, for now
     if not isinstance(rf_f, float):
         parts[3] *= rf_f
     if haul_rule != "smooth":  # the effective factor is the published one
-        factor = np.take(sums, entry) if isinstance(rf_f, float) else _sum_of(parts)
+        factor = sums.take(entry) if isinstance(rf_f, float) else _sum_of(parts)
     for part in parts:  # per passenger, in place (no new column per component)
         part *= d
     if haul_rule == "smooth":
@@ -376,7 +382,7 @@ def air_kernel(
         else float(multiplier)
     for part in parts:
         part *= scale
-    cabin_used = np.take(used, entry)
+    cabin_used = used.take(entry)
     return {
         "co2": parts[0], "ch4": parts[1], "n2o": parts[2], "rf": parts[3],
         "co2e": _sum_of(parts), "factor": factor, "haul": haul,

@@ -304,7 +304,9 @@ def flight(
             join_notes(str(cabin_note[0]), pd.Series(columns["notes"])), dtype=object)
     if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
         columns["notes"] = _leg_notes(columns["notes"], tuple(codes), day)
-    co2, ch4, n2o, rf = (float(out[gas].sum()) for gas in ("co2", "ch4", "n2o", "rf"))
+    # the legs' gases summed per gas (one reduction over a (4, legs) array)
+    co2, ch4, n2o, rf = np.stack([out[gas] for gas in ("co2", "ch4", "n2o", "rf")]) \
+        .sum(axis=1).tolist()
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],
         "cabin": CABINS[code[0]], "round_trip": bool(round_trip), "passengers": n_pax,
