@@ -35,6 +35,7 @@ from sem_carbon.geo import (
     resolve_iata,
 )
 from sem_carbon.geo import airports as airports_module
+from sem_carbon.geo import guard as guard_module
 from sem_carbon.geo.guard import ROUNDED_RELEASE_SHARE, check_positions
 from sem_carbon.geo.reference import reference_metadata
 
@@ -277,7 +278,7 @@ def defective_release(monkeypatch):
     # every cache built from the airport table (the scalar path keeps its notes per code)
     caches = (airports_module._checked_airports, airports_module._airports,
               airports_module._alias_index, airports_module._dated_codes,
-              travel_api._coordinate_note, travel_api._date_matters)
+              guard_module._code_note, travel_api._date_matters)
     for cache in caches:
         cache.cache_clear()
     monkeypatch.setattr(airportsdata, "load",
@@ -345,3 +346,16 @@ def test_notes_are_per_distinct_code_and_keep_the_shape():
         assert (flat[i::5] == coordinate_notes([code], dates=[day])[0]).all()
     assert (coordinate_notes(pd.Series(codes[:5])) == coordinate_notes(codes[:5])).all()
     assert flat[2] == ""
+
+
+def test_a_registered_location_replaces_a_cached_coordinate_note():
+    """Notes are cached per code; registering (or unregistering) a location changes what
+    the code means, so its note is worked out again."""
+    code = sorted(sc.geo.guard.corrected_codes())[0]  # a code whose position was corrected
+    assert f"{code} coordinates" in "; ".join(sc.flight(code, "JFK").notes)
+    sc.register_location(code, 50.9, 4.48, "BE")
+    try:
+        assert not any(f"{code} coordinates" in n for n in sc.flight(code, "JFK").notes)
+    finally:
+        airports_module.unregister_location(code)
+    assert f"{code} coordinates" in "; ".join(sc.flight(code, "JFK").notes)

@@ -582,11 +582,23 @@ def register_location(
         raise InvalidActivityError(f"lat/lon out of range for {key}: {lat!r}, {lon!r}")
     alpha2, _ = normalise_country([country], errors="raise")
     _REGISTERED[key] = _Location(flat, flon, str(alpha2[0]), name or key, "registered")
+    _REGISTRATIONS[0] += 1
 
 
 def unregister_location(code: str) -> bool:
     """Remove a registered location; return whether one was registered."""
+    _REGISTRATIONS[0] += 1
     return _REGISTERED.pop(_normalise_code(code), None) is not None
+
+
+#: How many times the registered locations changed (keys the caches built on them).
+_REGISTRATIONS = [0]
+
+
+def registrations() -> int:
+    """A number that changes whenever a location is registered or unregistered (caches of
+    what a code means key on it)."""
+    return _REGISTRATIONS[0]
 
 
 def clear_registered_locations() -> None:

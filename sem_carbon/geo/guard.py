@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -391,6 +392,21 @@ def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, li
     return index, labels
 
 
+def code_note(code: str, day: Any = None) -> str:
+    """What the guard says of one normalised airport code (on a day; ``""``: nothing),
+    cached per code, day and state of the registered locations."""
+    from .airports import registrations
+
+    return _code_note(code, day, registrations())
+
+
+@lru_cache(maxsize=8192)
+def _code_note(code: str, day: Any, _registrations: int) -> str:
+    from .airports import _location_of
+
+    return location_note(code, _location_of(code, day) if code else None)
+
+
 def coordinate_note_table(codes: Any, dates: Any = None, *,
                           factorized: tuple[np.ndarray, Any] | None = None,
                           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -416,7 +432,7 @@ def coordinate_note_table(codes: Any, dates: Any = None, *,
     """
     import pandas as pd
 
-    from .airports import _REGISTERED, _as_days, _dated_codes, _location_of, _normalise_code
+    from .airports import _REGISTERED, _as_days, _dated_codes, _normalise_code
 
     flat = codes if isinstance(codes, pd.Series | pd.Index) else np.asarray(codes, dtype=object)
     # the work is per distinct code
@@ -424,11 +440,7 @@ def coordinate_note_table(codes: Any, dates: Any = None, *,
         flat, use_na_sentinel=True)
     norm = [_normalise_code(u) for u in uniques]
     note_of = location_note
-
-    def note_for(code: str, day: Any = None) -> str:
-        return note_of(code, _location_of(code, day) if code else None)
-
-    labels = [*(note_for(code) for code in norm), ""]
+    labels = [*(code_note(code) for code in norm), ""]  # cached per code
     undated = np.where(idx < 0, len(norm), idx).astype(np.int64, copy=False)
     out = undated
     if dates is not None:

@@ -106,15 +106,14 @@ def _coordinate_notes_each(codes: tuple[str, ...], day: np.datetime64 | None
     return tuple(_coordinate_note(code, day) for code in codes)
 
 
-@lru_cache(maxsize=8192)
 def _coordinate_note(code: str, day: np.datetime64 | None) -> str:
-    """The coordinate note of one airport code (on a day), cached per code and day: what
-    :func:`~sem_carbon.geo.guard.coordinate_notes` says of it, without a table."""
-    from ..geo.airports import _location_of, _normalise_code
-    from ..geo.guard import location_note
+    """The coordinate note of one airport code (on a day): what
+    :func:`~sem_carbon.geo.guard.coordinate_notes` says of it, without a table (cached in
+    :func:`~sem_carbon.geo.guard.code_note`)."""
+    from ..geo.airports import _normalise_code
+    from ..geo.guard import code_note
 
-    key = _normalise_code(code)
-    return location_note(key, _location_of(key, day) if key else None)
+    return code_note(_normalise_code(code), day)
 
 
 def _cached_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
