@@ -216,3 +216,22 @@ def test_first_rows_of_factorized_codes():
     expected = [int(np.flatnonzero(codes == k)[0]) for k in range(codes.max() + 1)]
     assert first.tolist() == expected
     assert first_rows(np.zeros(0, np.intp)).tolist() == []
+
+
+def test_both_ends_resolved_in_threads_equal_one_after_the_other():
+    """A long table resolves its two ends side by side; the same arrays as in turn."""
+    from sem_carbon.geo.airports import resolve_iata
+    from sem_carbon.travel.batch import _AirRows
+
+    rng = np.random.default_rng(11)
+    n = 100_000  # the size from which the ends are resolved in two threads
+    codes = np.array(["IST", "GVA", "JFK", "NBO", "XXX", "LHR", "BKK"])
+    frame = pd.DataFrame({
+        "origin": rng.choice(codes, n), "destination": rng.choice(codes[::-1], n),
+        "date": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D")})
+    rows = _AirRows(frame)
+    for got, end in (((rows.lat_o, rows.lon_o, rows.c_o, rows.found_o), "origin"),
+                     ((rows.lat_d, rows.lon_d, rows.c_d, rows.found_d), "destination")):
+        expected = resolve_iata(frame[end], dates=frame["date"])
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(a, b)

@@ -346,7 +346,7 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
     if arr.size != n:
         raise InvalidActivityError(f"dates has {arr.size} values for {n} airport codes")
     if np.issubdtype(arr.dtype, np.datetime64):
-        return arr.astype("datetime64[D]")
+        return arr.astype("datetime64[D]", copy=False)  # days already: no copy
     import pandas as pd
 
     from ..io.parse import parse_dates  # the readers' date policy: day first

@@ -7,6 +7,9 @@ values (modes, codes, countries), never over rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +18,7 @@ from ..errors import UnknownFactorError
 from ..factors import FactorSet
 from ..factors.catalogue import edition_with
 from ..factors.lookup import lookup_rows
-from ..geo.airports import resolve_iata
+from ..geo.airports import _as_days, resolve_iata
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_codes, coordinate_note_table
 from ..io.rejects import Rejections
@@ -282,13 +285,14 @@ class _AirRows:
         self.rows = rows
         self.origin = _column(rows, "origin", "").reset_index(drop=True)
         self.dest = _column(rows, "destination", "").reset_index(drop=True)
-        self.dates = rows["date"].reset_index(drop=True) if "date" in rows else None
-        # each column factorised once, for its airports and its coordinate notes
-        self.factorized = [factorize_compact(codes) for codes in (self.origin, self.dest)]
-        self.lat_o, self.lon_o, self.c_o, self.found_o = resolve_iata(
-            self.origin, dates=self.dates, errors="mask", factorized=self.factorized[0])
-        self.lat_d, self.lon_d, self.c_d, self.found_d = resolve_iata(
-            self.dest, dates=self.dates, errors="mask", factorized=self.factorized[1])
+        # the travel days read once for both ends and the coordinate notes
+        self.dates = _as_days(rows["date"], len(rows)) if "date" in rows else None
+        # each column factorised once, for its airports and its coordinate notes; the two
+        # ends of a long table side by side (pyarrow and numpy release the GIL)
+        ends = _both_ends(self._resolve, (self.origin, self.dest), len(rows) >= 100_000)
+        self.factorized = [factorized_end for factorized_end, _ in ends]
+        self.lat_o, self.lon_o, self.c_o, self.found_o = ends[0][1]
+        self.lat_d, self.lon_d, self.c_d, self.found_d = ends[1][1]
         self.cabin, self.known, self.cabin_why, self.cabin_note = cabin_codes(
             _column(rows, "cabin", None).reset_index(drop=True),
             factorized=(factorized or {}).get("cabin"))
@@ -302,6 +306,12 @@ class _AirRows:
         self._km: np.ndarray | None = None
         self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
         self._noted: np.ndarray | None = None
+
+    def _resolve(self, codes: pd.Series) -> tuple[tuple[np.ndarray, object], tuple]:
+        """One end's codes factorised and resolved on the travel days."""
+        factorized = factorize_compact(codes)
+        return factorized, resolve_iata(codes, dates=self.dates, errors="mask",
+                                        factorized=factorized)
 
     def distance(self) -> np.ndarray:
         """Great-circle distance of every row [km] (NaN where an airport is unknown).
@@ -428,6 +438,21 @@ class _AirRows:
             columns["notes"] = join_notes(pd.Series(self.cabin_note[at]),
                                           pd.Series(columns["notes"]))
         out.add(rows.index if everyone else rows.index[at], **columns)
+
+
+def _both_ends(work: Callable[[pd.Series], Any], ends: tuple[pd.Series, pd.Series],
+               in_threads: bool) -> list[Any]:
+    """``work`` of both ends of the legs, in two threads when ``in_threads``."""
+    if not in_threads:
+        return [work(end) for end in ends]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..geo.airports import _airports, _dated_codes
+
+    _airports(), _dated_codes()  # the tables loaded once, before the threads share them
+
+    with ThreadPoolExecutor(2, thread_name_prefix="sem-carbon-airports") as pool:
+        return list(pool.map(work, ends))
 
 
 def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
