@@ -93,3 +93,17 @@ def test_smooth_rule_keeps_uk_domestic_legs_domestic_and_batch_equals_scalar():
     plain_k = air_kernel(t, d, cabin, True, 1.0, "distance", o, dest)["co2e"]
     assert smooth_k[0] != pytest.approx(plain_k[0], rel=1e-6)
     assert smooth_k[1] == plain_k[1]
+
+
+def test_uk_domestic_gives_one_answer_for_a_trip_and_a_table():
+    """A trip's few legs, a few dozen and a long table take three routes through
+    uk_domestic (set look-ups, a broadcast, whole-column comparisons): one answer."""
+    from sem_carbon.travel.air import uk_domestic
+
+    o = np.array(["GB", "JE", "FR", "GB", "IM", "US", "GG", "GB", "GB", "XX"], dtype="<U2")
+    d = np.array(["GG", "GB", "GB", "US", "GB", "GB", "IM", "GB", "", "GB"], dtype="<U2")
+    expected = [True, True, False, False, True, False, True, True, False, False]
+    one_by_one = [bool(uk_domestic(o[i:i + 1], d[i:i + 1])[0]) for i in range(len(o))]
+    assert one_by_one == expected
+    assert uk_domestic(o, d).tolist() == expected
+    assert uk_domestic(np.tile(o, 100), np.tile(d, 100)).tolist() == expected * 100

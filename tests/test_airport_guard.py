@@ -278,7 +278,8 @@ def defective_release(monkeypatch):
     # every cache built from the airport table (the scalar path keeps its notes per code)
     caches = (airports_module._checked_airports, airports_module._airports,
               airports_module._alias_index, airports_module._dated_codes,
-              guard_module._code_note, travel_api._date_matters)
+              guard_module._code_note, travel_api._coordinate_note_of,
+              travel_api._date_matters)
     for cache in caches:
         cache.cache_clear()
     monkeypatch.setattr(airportsdata, "load",

@@ -81,9 +81,16 @@ def add_factor_folder(path: str | os.PathLike[str]) -> None:
 
 
 def _search_roots() -> list[Path]:
-    env = [Path(p).expanduser() for p in os.environ.get("SEM_CARBON_FACTOR_PATH", "").split(
-        os.pathsep) if p]
-    return [bundled_folder(), *_user_folders, *env]
+    return list(_roots(os.environ.get("SEM_CARBON_FACTOR_PATH", ""), len(_user_folders)))
+
+
+@lru_cache(maxsize=8)
+def _roots(env: str, _n_user_folders: int) -> tuple[Path, ...]:
+    """The search roots for this environment value and these user folders (folders are
+    only ever added, so their count keys them; a scalar call asks for the roots each
+    time)."""
+    paths = [Path(p).expanduser() for p in env.split(os.pathsep) if p]
+    return (bundled_folder(), *_user_folders, *paths)
 
 
 @lru_cache(maxsize=1)

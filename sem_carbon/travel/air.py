@@ -94,6 +94,7 @@ CABIN_FALLBACK: dict[str, tuple[str, ...]] = {
 _UK_TERRITORIES = ("GB", "GG", "IM", "JE")
 #: The same, as the 8-byte integers two-letter ``<U2`` codes view as.
 _UK_CODES = np.array(_UK_TERRITORIES, dtype="<U2").view(np.uint64)
+_UK_SET = frozenset(_UK_TERRITORIES)
 
 
 @attrs.frozen(eq=False)
@@ -256,8 +257,12 @@ def uk_domestic(origin_country: np.ndarray | None,
         # (no text per leg; pandas would turn an object column into arrow strings first)
         # (compared with each of the few UK codes in turn: np.isin's set-up cost more than
         # the whole leg in a scalar call, and a (legs, 4) comparison array more than these)
+        if o_arr.size <= 8:  # a trip's few legs: set look-ups cost less than array calls
+            uk = _UK_SET
+            return np.array([o in uk and d in uk for o, d in
+                             zip(o_arr.tolist(), d_arr.tolist(), strict=True)], dtype=bool)
         o_int, d_int = o_arr.view(np.uint64), d_arr.view(np.uint64)
-        if len(o_int) <= 64:  # a trip's legs: one broadcast comparison per end
+        if len(o_int) <= 64:  # a few legs: one broadcast comparison per end
             return ((o_int[:, None] == _UK_CODES).any(axis=1)
                     & (d_int[:, None] == _UK_CODES).any(axis=1))
         o_uk, d_uk = o_int == _UK_CODES[0], d_int == _UK_CODES[0]

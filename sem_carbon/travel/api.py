@@ -108,8 +108,15 @@ def _coordinate_notes_each(codes: tuple[str, ...], day: np.datetime64 | None
 
 def _coordinate_note(code: str, day: np.datetime64 | None) -> str:
     """The coordinate note of one airport code (on a day): what
-    :func:`~sem_carbon.geo.guard.coordinate_notes` says of it, without a table (cached in
-    :func:`~sem_carbon.geo.guard.code_note`)."""
+    :func:`~sem_carbon.geo.guard.coordinate_notes` says of it, without a table (cached
+    per code as given, day and state of the registered locations)."""
+    from ..geo.airports import registrations
+
+    return _coordinate_note_of(code, day, registrations())
+
+
+@lru_cache(maxsize=8192)
+def _coordinate_note_of(code: str, day: np.datetime64 | None, _registrations: int) -> str:
     from ..geo.airports import _normalise_code
     from ..geo.guard import code_note
 
@@ -303,9 +310,10 @@ def flight(
             join_notes(str(cabin_note[0]), pd.Series(columns["notes"])), dtype=object)
     if len(notes) > len(computed.notes()):  # a corrected or unverified airport position
         columns["notes"] = _leg_notes(columns["notes"], tuple(codes), day)
-    # the legs' gases summed per gas (one reduction over a (4, legs) array)
-    co2, ch4, n2o, rf = np.stack([out[gas] for gas in ("co2", "ch4", "n2o", "rf")]) \
-        .sum(axis=1).tolist()
+    # the legs' gases summed per gas (one reduction over a (4, legs) array; one leg: its own)
+    gases = [out[gas] for gas in ("co2", "ch4", "n2o", "rf")]
+    co2, ch4, n2o, rf = ([float(g[0]) for g in gases] if len(legs) == 1
+                         else np.stack(gases).sum(axis=1).tolist())
     activity: dict[str, Any] = {
         "origin": codes[0], "destination": codes[-1], "via": codes[1:-1],
         "cabin": CABINS[code[0]], "round_trip": bool(round_trip), "passengers": n_pax,

@@ -79,6 +79,9 @@ def hotel_columns(value: np.ndarray, edition: np.ndarray, country: np.ndarray,
     }
 
 
+_PLAIN = frozenset({str, float, int, bool})
+
+
 def split_rows(columns: dict[str, Any], n: int) -> tuple[dict[str, Any], ...]:
     """The ``n`` rows of result columns as plain mappings (scalar results)."""
     # a pandas column exists only once pandas is imported: a scalar call need not import it
@@ -86,6 +89,8 @@ def split_rows(columns: dict[str, Any], n: int) -> tuple[dict[str, Any], ...]:
     vectors = (np.ndarray,) if pd is None else (np.ndarray, pd.Categorical, pd.Series)
 
     def values(column: Any) -> list[Any]:  # a column's n values as Python objects
+        if type(column) in _PLAIN:  # one value for all rows (most columns): the cheap test
+            return [column] * n
         if isinstance(column, np.ndarray) and column.ndim and column.dtype != object:
             return column.tolist()  # numbers and booleans: Python ones already
         if isinstance(column, vectors) and np.ndim(column):
