@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["factorize", "factorize_compact", "first_rows", "index_codes", "one_row_of_each",
-           "smallest_int"]
+           "pair_codes", "smallest_int"]
 
 #: Key spaces up to this size are counted in a dense table instead of hashed.
 DENSE_KEYS = 1 << 22
@@ -132,3 +132,31 @@ def index_codes(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     position = np.zeros(space, dtype=smallest_int(len(present)))
     position[present] = np.arange(len(present))
     return position[keys], present
+
+
+def pair_codes(a: tuple[np.ndarray, Any], b: tuple[np.ndarray, Any]
+               ) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the distinct ``(a, b)`` pairs of two factorised columns.
+
+    Parameters
+    ----------
+    a, b : (ndarray of int, array-like)
+        Each column's codes and distinct values, as :func:`pandas.factorize` gives them
+        with missing values kept as a value (no code -1).
+
+    Returns
+    -------
+    codes : ndarray of int
+        Pair code per element.
+    pairs : list of tuple
+        The distinct pairs, in order of first appearance.
+    """
+    import pandas as pd
+
+    (code_a, uniq_a), (code_b, uniq_b) = a, b
+    width = max(len(uniq_b), 1)
+    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
+                               use_na_sentinel=False)
+    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
+                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
+    return codes, pairs

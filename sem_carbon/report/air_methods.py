@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codes import pair_codes
 from ..travel.uncertainty import (
     LOAD_FACTOR_BREAK,
     METHODS,
@@ -357,12 +358,12 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison, n: int | None = Non
                                                 errors="coerce").to_numpy()[order]
     if "origin" in legs and "destination" in legs:  # one string per distinct route
         if n is None:
-            codes, pairs = _pairs(*(few.get(end) or pd.factorize(comparison.legs[end],
+            codes, pairs = pair_codes(*(few.get(end) or pd.factorize(comparison.legs[end],
                                                                  use_na_sentinel=False)
                                     for end in ("origin", "destination")))
             codes = codes[order]
         else:
-            codes, pairs = _pairs(*(pd.factorize(legs[end], use_na_sentinel=False)
+            codes, pairs = pair_codes(*(pd.factorize(legs[end], use_na_sentinel=False)
                                     for end in ("origin", "destination")))
         names = [f"{a if isinstance(a, str) else ''}-{b if isinstance(b, str) else ''}"
                  for a, b in pairs] or [""]
@@ -372,19 +373,6 @@ def leg_table(data: pd.DataFrame, comparison: AirComparison, n: int | None = Non
 
 #: Leg columns of few distinct values (see :func:`leg_table`).
 _FEW_VALUES = ("entity", "origin", "destination", "cabin")
-
-
-def _pairs(a: tuple[np.ndarray, Any], b: tuple[np.ndarray, Any]
-           ) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
-    """Codes of the distinct ``(a, b)`` pairs of two factorised columns (``pd.factorize``
-    with missing values kept as a value: codes and distinct values of each)."""
-    (code_a, uniq_a), (code_b, uniq_b) = a, b
-    width = max(len(uniq_b), 1)
-    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
-                               use_na_sentinel=False)
-    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
-                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
-    return codes, pairs
 
 
 def report_band(by_year: pd.DataFrame, year: int | None) -> dict[str, Any]:

@@ -109,14 +109,9 @@ def factorize_pairs(a: Any, b: Any) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
     pairs : list of tuple
         The distinct pairs, in order of first appearance.
     """
-    code_a, uniq_a = _factorize(a)
-    code_b, uniq_b = _factorize(b)
-    width = max(len(uniq_b), 1)
-    codes, keys = pd.factorize(code_a.astype(np.int64) * width + code_b,
-                               use_na_sentinel=False)
-    pairs = list(zip(np.asarray(uniq_a, dtype=object)[keys // width].tolist(),
-                     np.asarray(uniq_b, dtype=object)[keys % width].tolist(), strict=True))
-    return codes, pairs
+    from ..codes import pair_codes
+
+    return pair_codes(_factorize(a), _factorize(b))
 
 
 def _factorize(values: Any) -> tuple[np.ndarray, np.ndarray]:
