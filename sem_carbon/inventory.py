@@ -82,7 +82,8 @@ class Inventory:
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
         """Totals in tCO2e grouped by any columns (e.g. ``"entity", "year"``).
 
-        Returns a DataFrame with the dims as columns and ``tco2e`` (plus ``rows``).
+        Returns a DataFrame with the dims as columns and ``tco2e`` (plus ``rows``), sorted
+        by the dims' values (text by its labels).
         """
         if not dims:
             return pd.DataFrame({"tco2e": [self.data[value].sum() / 1000.0],
