@@ -117,6 +117,16 @@ def _as_tables(tables: Any) -> list[_Input]:
     return out
 
 
+def _by_position(data: pd.DataFrame) -> pd.DataFrame:
+    """The rows labelled by their position (0, 1, 2 ...): the calculators and the layout
+    find rows by label, so a DataFrame whose index repeats a label (two frames stacked
+    without ``ignore_index``) must not reach them as it is."""
+    index = data.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return data
+    return data.reset_index(drop=True)  # copy-on-write: the columns are not copied
+
+
 def _distinct_count(column: pd.Series) -> int:
     """Number of distinct values (a strictly increasing column, the usual row numbers, is
     counted without hashing)."""
@@ -178,7 +188,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
     rows_read: dict[str, int] = {}
     inputs = _as_tables(tables)
     for item in inputs:
-        kind, data = item.kind, item.data
+        kind, data = item.kind, _by_position(item.data)
         rows_read[kind] = rows_read.get(kind, 0) + item.rows_read
         mark = {"table": kind, "source": item.source}
         if len(item.rejected):

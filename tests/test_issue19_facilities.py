@@ -104,3 +104,22 @@ def test_travel_table_without_any_date_is_rejected_not_a_crash():
     assert inv.data.empty
     assert sorted(inv.rejected["source_row"]) == [2, 3]
     assert inv.rejected["reason"].str.contains("no date or year").all()
+
+
+@pytest.mark.parametrize("table", ["travel", "facilities"])
+def test_a_repeated_index_label_does_not_mix_rows_up(table):
+    """Two frames stacked without ignore_index repeat their labels: every row still gets
+    its own year's edition and figure (before this round a multi-year travel table gave
+    one row another row's figure and edition, silently)."""
+    if table == "travel":
+        frame = pd.DataFrame({
+            "mode": ["air", "air", "rail", "air"], "origin": ["GVA", "GVA", "", "LHR"],
+            "destination": ["JFK", "JFK", "", "CDG"],
+            "distance_km": [np.nan, np.nan, 100.0, np.nan],
+            "date": pd.to_datetime(["2019-03-01", "2027-03-01", "2027-05-05", "2021-01-01"])})
+    else:
+        frame = _rows()
+    fresh = sc.calculate(frame).data
+    repeated = sc.calculate(frame.set_axis([5, 5, 7, 7, 9, 9][:len(frame)])).data
+    pd.testing.assert_frame_equal(repeated, fresh)
+    assert repeated["source_row"].is_unique
