@@ -86,7 +86,8 @@ def _as_tables(tables: Any) -> list[_Input]:
     for item in tables:
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
-            data = item.copy(deep=False)  # copy-on-write: the caller's frame is never changed
+            # by position, copy-on-write: the caller's frame is never changed
+            data = _by_position(item.copy(deep=False))
             if "source_row" not in data.columns:
                 data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"

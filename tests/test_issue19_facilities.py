@@ -116,7 +116,8 @@ def test_a_repeated_index_label_does_not_mix_rows_up(table):
             "mode": ["air", "air", "rail", "air"], "origin": ["GVA", "GVA", "", "LHR"],
             "destination": ["JFK", "JFK", "", "CDG"],
             "distance_km": [np.nan, np.nan, 100.0, np.nan],
-            "date": pd.to_datetime(["2019-03-01", "2027-03-01", "2027-05-05", "2021-01-01"])})
+            "cabin": ["Premium Economy", "economy", "", "n/a"],  # words rewritten, noted
+            "date": ["01/03/2019", "2027-03-01", "2027-05-05", "2021-01-01"]})
     else:
         frame = _rows()
     fresh = sc.calculate(frame).data
