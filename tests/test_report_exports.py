@@ -184,6 +184,7 @@ def test_travellers_pseudonymised_and_activities_capped(small: sc.Inventory,
     assert [r[0] for r in wb["air_legs"].iter_rows(min_row=2, max_col=1, values_only=True)] \
         == legs[legs.columns[0]].iloc[:2].tolist()
     kept = load_workbook(rep.to_excel(tmp_path / "k.xlsx", traveller_names=True))
+    assert len(legs) > 2  # (the full table was read above: air_methods())
     assert {r[names.index("traveller")] for r in kept["activities"].iter_rows(
         min_row=2, values_only=True)} == set(small.data["traveller"])
     with pytest.raises(InvalidArgumentError):
@@ -335,3 +336,25 @@ def test_long_sheets_written_in_bulk_equal_the_cell_by_cell_workbook(
                 assert b == pytest.approx(p, rel=5e-16, abs=0), name
             else:
                 assert b == p, name
+
+
+def test_a_capped_leg_sheet_is_the_head_of_every_leg_without_sorting_them_all(
+        small: sc.Inventory, tmp_path: Path) -> None:
+    """The workbook's air_legs sheet holds the largest legs up to its cap: found by a
+    partition, they are the first rows of the full largest-first table, every column."""
+    from openpyxl import load_workbook
+
+    rep = Report(small)
+    wb = load_workbook(rep.to_excel(tmp_path / "r.xlsx", max_rows=3))
+    assert "_legs" not in rep.__dict__  # the full sorted table was not computed
+    sheet = list(wb["air_legs"].iter_rows(min_row=2, values_only=True))
+    full = rep.air_methods()["legs"]
+    assert len(sheet) == 3 < len(full)
+    for got, (_, want) in zip(sheet, full.head(3).iterrows(), strict=True):
+        for value, expected in zip(got, want.tolist(), strict=True):
+            if isinstance(expected, float):
+                assert value == pytest.approx(expected, rel=1e-15, nan_ok=True)
+            elif expected is None or (isinstance(expected, float) and expected != expected):
+                assert value in (None, "")
+            else:
+                assert str(value) == str(expected) or value == expected

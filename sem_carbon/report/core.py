@@ -205,6 +205,13 @@ class Report:
         return air_methods.leg_table(self.data, views["comparison"]) if views \
             else pd.DataFrame()
 
+    def _largest_legs(self, n: int) -> pd.DataFrame:
+        """The first ``n`` rows of ``_legs`` without sorting every leg (a partition, then a
+        sort of those; the same rows as the head of the stable sort)."""
+        views = self._air
+        return air_methods.leg_table(self.data, views["comparison"], n) if views \
+            else pd.DataFrame()
+
     @cached_property
     def _air(self) -> dict[str, Any]:
         """:meth:`air_methods` without the full leg table (see ``_legs``) but with the

@@ -68,6 +68,8 @@ class Table:
     rows: pd.DataFrame | None = None
     title: str = ""
     size: int | None = None
+    #: ``n -> the first n rows of data``, computed without every row (None: from ``data``)
+    first: Callable[[int], pd.DataFrame] | None = None
     _computed: dict[str, pd.DataFrame] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
@@ -78,6 +80,20 @@ class Table:
         if "data" not in self._computed:
             self._computed["data"] = self._data()
         return self._computed["data"]
+
+    def head(self, n: int) -> pd.DataFrame:
+        """The first ``n`` rows of :attr:`data` (the workbook's capped sheets): from
+        ``first`` when the table has it and ``data`` is not computed yet, so the rest is
+        never computed.
+
+        Parameters
+        ----------
+        n : int
+            Rows wanted.
+        """
+        if self.first is not None and "data" not in self._computed and callable(self._data):
+            return self.first(n)
+        return self.data.head(n)
 
     @property
     def total(self) -> int:
@@ -403,7 +419,8 @@ def _air_views(report: Report) -> tuple[Mapping[str, Table], tuple[str, ...]]:
     # every leg sorted only if the workbook reads them; the other formats show the largest
     out["legs"] = Table(lambda: report._legs, AIR_METHOD_TABLES["legs"][2],
                         AIR_METHOD_TABLES["legs"][1], views["top_legs"],
-                        AIR_METHOD_TABLES["legs"][0], size=views["n_legs"])
+                        AIR_METHOD_TABLES["legs"][0], size=views["n_legs"],
+                        first=report._largest_legs)
     out = {name: out[name] for name in AIR_METHOD_TABLES}  # in reading order
     b = views["band"]
     method = report.un_air_method
