@@ -767,7 +767,8 @@ def test_unit_given_with_units_is_shown_when_it_does_not_suit():
     table = sc.read_facilities(pd.DataFrame({"kind": ["water"], "amount": [1],
                                              "unit": [None], "date": ["2020-01-01"]}),
                                units={"amount": "kWh"})
-    assert _rejected(table) == [[2, "unit", "kWh", "unit does not suit water (expected volume)"]]
+    assert _rejected(table) == [[2, "unit", "kWh", "unit 'kWh' is an energy unit; water needs an "
+                                                   "amount in volume (m^3, L)"]]
 
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])

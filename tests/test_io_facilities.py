@@ -72,7 +72,9 @@ def test_utility_rejects_and_reconciliation(utility):
     by_row = rejected.groupby("source_row")["reason"].apply(list).to_dict()
     assert by_row[4] == ["period ends before it starts"]
     assert by_row[7][0].startswith("ambiguous unit 'gal'")
-    assert by_row[8] == ["unit does not suit electricity (expected energy)"]
+    # the calculators' wording (one reason for one problem, whichever path finds it)
+    assert len(by_row[8]) == 1 and by_row[8][0].endswith(
+        "; electricity needs an amount in energy (kWh, MWh, GJ)")
     assert by_row[10][0].startswith("unknown kind") and "negative amount" in by_row[10]
     assert sorted(by_row[12]) == ["electricity needs a country",
                                   "missing date (no period_start/period_end, date or year)"]
@@ -142,7 +144,7 @@ def test_waste_and_method_rules():
     assert table.data["method"].tolist() == ["market"]
     reasons = table.rejected.groupby("source_row")["reason"].apply(list).to_dict()
     assert reasons[2] == ["waste needs a disposal route (e.g. landfill, combustion, closed_loop)"]
-    assert reasons[3] == ["unit does not suit waste (expected mass)"]
+    assert reasons[3] == ["unit 'l' is a volume unit; waste needs an amount in mass (kg, t)"]
     assert reasons[5] == ["unknown method (expected location or market)"]
 
 
@@ -229,3 +231,23 @@ def test_every_facilities_row_is_accounted_for(frame):
     assert not set(table.data["source_row"]) & set(table.rejected["source_row"])
     assert (table.data["amount"] >= 0).all() and (table.data["year"] > 0).all()
     assert (table.data["unit"] != "").all()
+
+
+def test_a_unit_of_the_wrong_kind_gets_one_reason_on_every_path():
+    """read_facilities and calculate(DataFrame) reject a unit that does not suit its kind
+    with the same words (issue 20: the two paths used to word it differently)."""
+    frame = pd.DataFrame({
+        "site": list("ABCDEFG"), "country": "GB",
+        "kind": ["electricity", "water", "electricity", "natural gas", "district heat",
+                 "waste", "electricity"],
+        "amount": 100.0, "unit": ["L", "kWh", "furlong", "furlong", "L", "kWh", "kWh"],
+        "material": [None] * 5 + ["paper and board", None],
+        "disposal": [None] * 5 + ["landfill", None], "date": "2021-01-01"})
+    read_reasons = sc.read_facilities(frame).rejected.query("column == 'unit'")
+    calc = sc.calculate(frame.assign(source_row=range(2, 9)))
+    calc_reasons = calc.rejected.query("column == 'unit'")
+    assert len(read_reasons) == len(frame) - 1 == len(calc_reasons)  # the last one computes
+    assert read_reasons.set_index("source_row")["reason"].to_dict() == \
+        calc_reasons.set_index("source_row")["reason"].to_dict()
+    assert read_reasons.set_index("source_row").loc[5, "reason"].startswith(
+        "unit 'fur' is a length unit; fuel natural_gas needs an amount in energy")

@@ -193,13 +193,55 @@ def dimension_of(unit: pint.Unit, allowed: Sequence[str], what: str) -> str:
     for name in allowed:
         if dims == _DIMENSIONS[name]:
             return name
-    expected = " or ".join(f"{name} ({_EXAMPLES[name]})" for name in allowed)
-    reason = (f"unit '{unit_text(unit)}' is {describe_dimension(unit)}; {what} needs an "
-              f"amount in {expected}")
+    reason = unit_reason(unit, what, allowed)
     exc = pint.DimensionalityError(unit, ureg.get_dimensionality(f"[{allowed[0]}]"),
                                    extra_msg=f": {reason}")
     exc.reason = reason  # type: ignore[attr-defined]
     raise reject_as(exc, "unit")
+
+
+def unit_reason(unit: pint.Unit, what: str, allowed: Sequence[str]) -> str:
+    """Why an amount in ``unit`` cannot be used for ``what`` (the one wording of the
+    readers, ``calculate`` and the scalar helpers).
+
+    Parameters
+    ----------
+    unit : pint.Unit
+        The amount's unit.
+    what : str
+        What the amount is of (``"electricity"``, ``"fuel diesel"``, ``"water"`` ...).
+    allowed : sequence of str
+        The dimensions it may have (``"energy"``, ``"volume"``, ``"mass"``).
+    """
+    expected = " or ".join(f"{name} ({_EXAMPLES[name]})" for name in allowed)
+    return (f"unit '{unit_text(unit)}' is {describe_dimension(unit)}; {what} needs an "
+            f"amount in {expected}")
+
+
+#: What an amount of each facility kind is of, and the dimensions it may have (any other
+#: kind is a fuel: energy, volume or mass), as the calculators of each family say it.
+_KIND_AMOUNTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "electricity": ("electricity", ("energy",)),
+    "district_heat": ("district heat", ("energy",)),
+    "onsite_heat": ("onsite heat", ("energy",)),
+    "refrigerant": ("refrigerant", ("mass",)),
+    "water": ("water", ("volume",)),
+    "waste": ("waste", ("mass",)),
+}
+
+
+def amount_of(kind: str) -> tuple[tuple[str, ...], str]:
+    """``(allowed dimensions, what)`` of an amount of a facility ``kind``, as
+    :func:`dimension_of` takes them (a kind not listed is a fuel: energy, volume or mass,
+    ``"fuel diesel"``).
+
+    Parameters
+    ----------
+    kind : str
+        Canonical facility kind.
+    """
+    what, allowed = _KIND_AMOUNTS.get(kind, (f"fuel {kind}", ("energy", "volume", "mass")))
+    return allowed, what
 
 
 def describe_dimension(unit: pint.Unit) -> str:

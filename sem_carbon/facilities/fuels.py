@@ -35,6 +35,7 @@ from ..factors import Factor, FactorSet, per_edition
 from ..vocabulary import aliases, clean
 from ._common import (
     Plan,
+    amount_of,
     closest,
     dimension_of,
     factor_key,
@@ -294,7 +295,7 @@ def fuel_plan(fs: FactorSet, fuel: str, unit: pint.Unit, cv: str = "gross") -> P
         No factor on that basis and no published property to convert through.
     """
     cv = normalise_cv(cv)
-    dim = dimension_of(unit, ("energy", "volume", "mass"), f"fuel {fuel}")
+    dim = dimension_of(unit, *amount_of(fuel))
     wanted = f"energy_{cv}" if dim == "energy" else dim
     lead: list[pint.Quantity] = []
     state_notes: list[str] = []

@@ -21,6 +21,7 @@ from ..errors import UnknownFactorError
 from ..factors import FactorSet, per_edition
 from ._common import (
     Plan,
+    amount_of,
     dimension_of,
     factor_key,
     fallback_edition,
@@ -39,7 +40,7 @@ __all__ = ["heat_plan", "heat_td_plan"]
 def _plan(fs: FactorSet, kind: str, component: str, unit: pint.Unit) -> Plan:
     what = (f"{kind} heat and steam factor" if component == "generation"
             else f"{kind} heat distribution-loss factor")
-    dimension_of(unit, ("energy",), f"{kind} heat")
+    dimension_of(unit, *amount_of(f"{kind}_heat"))
     try:
         source, note = fallback_edition(
             fs, lambda e: find_row(e, "heat", kind=kind, component=component) >= 0, what)

@@ -41,6 +41,7 @@ from ..factors import Factor, FactorSet, per_edition
 from ..units import Q_
 from ._common import (
     Plan,
+    amount_of,
     closest,
     dimension_of,
     factor_key,
@@ -207,7 +208,7 @@ def refrigerant_plan(fs: FactorSet, name: str, assessment: str, unit: pint.Unit)
         Unknown gas, or no GWP for it in that assessment.
     """
     assessment = normalise_assessment(assessment)
-    dimension_of(unit, ("mass",), "refrigerant")
+    dimension_of(unit, *amount_of("refrigerant"))
     gas = resolve_gas(fs, name)
     blends: dict = _tables(fs)["blends"]  # type: ignore[assignment]
     notes: list[str] = []

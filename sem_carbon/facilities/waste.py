@@ -22,6 +22,7 @@ from ..factors import FactorSet, per_edition
 from ..vocabulary import aliases, clean
 from ._common import (
     Plan,
+    amount_of,
     closest,
     dimension_of,
     factor_key,
@@ -88,7 +89,7 @@ def waste_plan(fs: FactorSet, material: str, disposal: str, unit: pint.Unit) -> 
     UnknownFactorError
         Unknown material or disposal route, or no factor for the pair.
     """
-    dimension_of(unit, ("mass",), "waste")
+    dimension_of(unit, *amount_of("waste"))
     key, note = resolve_material(fs, material)
     route, route_note = normalise_disposal(disposal, _materials(fs)[key])
     factor = row_factor(fs, "waste", find_row(fs, "waste", material=key, disposal=route))

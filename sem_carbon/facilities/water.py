@@ -17,7 +17,16 @@ import pint
 
 from ..errors import UnknownFactorError
 from ..factors import Factor, FactorSet, per_edition
-from ._common import Plan, dimension_of, find_row, kg_per_unit, reject_as, row_factor, unit_text
+from ._common import (
+    Plan,
+    amount_of,
+    dimension_of,
+    find_row,
+    kg_per_unit,
+    reject_as,
+    row_factor,
+    unit_text,
+)
 
 __all__ = ["water_plan"]
 
@@ -49,7 +58,7 @@ def water_plan(fs: FactorSet, unit: pint.Unit, treatment: bool = True) -> Plan:
         ``unit`` is not a volume.
     """
     treatment = bool(treatment)
-    dimension_of(unit, ("volume",), "water")
+    dimension_of(unit, *amount_of("water"))
     supply = _service(fs, "supply")
     parts = {"supply_per_unit": kg_per_unit(unit, supply.value)}
     factor = supply

@@ -57,7 +57,6 @@ from .common import (
     attach_extras,
     blank_rows,
     cell_issues,
-    cell_repr,
     check_policy,
     choose,
     coded,
@@ -404,7 +403,7 @@ def _unit_info(text: Any) -> tuple[str, str, str]:
     for dim in _DIMENSIONS:
         if quantity.check(dim):
             return unit, dim, ""
-    return unit, "", f"{cell_repr(text)} is not an energy, volume or mass unit"
+    return unit, "", ""  # a unit of another dimension: the kind says what it should be
 
 
 
@@ -433,18 +432,18 @@ def _amounts(cols: SourceColumns, rej: Rejections, live: np.ndarray, kind: np.nd
     dim = u_dim[where]
     no_unit = present & ~vocab.present & (fallback == "")
     rej.add(no_unit, cols.label("unit"), "", "amount without a unit")
-    unusable = present & ~no_unit & (u_problem != "")[where]
+    unread = present & ~no_unit & (u_problem != "")[where]  # not a unit at all
     allowed = np.zeros(len(kind), dtype=bool)
     for i, dimension in enumerate(_DIMENSIONS):
         allowed |= _fits(kind, dimension) & (dim == i)
-    mismatch = present & ~no_unit & ~unusable & (kind != "") & ~allowed
-    if unusable.any() or mismatch.any():
+    # a unit of the wrong dimension for its kind (a kind not read: none of the three)
+    mismatch = present & ~no_unit & ~unread & ~allowed & ((kind != "") | (dim < 0))
+    unusable = unread | mismatch
+    if unusable.any():
         shown = cols.shown("unit", fallback)
-        rej.add(unusable, cols.label("unit"), shown, u_problem[where])
-        reasons = np.full(len(kind), "", dtype=object)
-        reasons[mismatch] = pd.Series(kind[mismatch], dtype=object).map(
-            _unit_mismatch).to_numpy(dtype=object)
-        rej.add(mismatch, cols.label("unit"), shown, reasons)
+        rej.add(unread, cols.label("unit"), shown, u_problem[where])
+        rej.add(mismatch, cols.label("unit"), shown,
+                _mismatch_reasons(kind, where, u_unit, mismatch))
     ids, table = pd.factorize(u_unit)
     table = np.asarray(table, dtype=object)
     ids = np.where(table[ids] == "", -1, ids)[where]
@@ -469,9 +468,29 @@ def _base_factor(unit: str, dimension: int) -> float:
     return float(Q_(1.0, parse_unit(unit)).m_as(_BASE_UNITS[dimension]))
 
 
-def _unit_mismatch(kind: str) -> str:
-    wanted = " or ".join(d.strip("[]") for d in KIND_DIMENSIONS.get(kind, FUEL_DIMENSIONS))
-    return f"unit does not suit {kind} (expected {wanted})"
+def _mismatch_reasons(kind: np.ndarray, unit_code: np.ndarray, units: np.ndarray,
+                      rows: np.ndarray) -> np.ndarray:
+    """Why each of ``rows`` has a unit of the wrong dimension for its kind, in the words of
+    the calculators (:func:`sem_carbon.facilities._common.unit_reason`), worked out per
+    distinct (kind, unit)."""
+    from ..codes import pair_codes
+    from ..facilities._common import amount_of, unit_reason
+
+    reasons = np.full(len(kind), "", dtype=object)
+    if not rows.any():
+        return reasons
+    kinds = pd.factorize(np.asarray(kind, dtype=object)[rows], use_na_sentinel=False)
+    codes, pairs = pair_codes(kinds, (unit_code[rows], np.arange(len(units))))
+
+    def reason(what_kind: str, unit: int) -> str:
+        parsed = parse_unit(str(units[unit]))
+        if not what_kind:  # the kind was not read: what the table holds at all
+            return unit_reason(parsed, "an activity", ("energy", "volume", "mass"))
+        allowed, what = amount_of(str(what_kind))
+        return unit_reason(parsed, what, allowed)
+
+    reasons[rows] = np.asarray([reason(k, u) for k, u in pairs], dtype=object)[codes]
+    return reasons
 
 
 def _fits(kind: np.ndarray, dimension: str) -> np.ndarray:
