@@ -235,7 +235,7 @@ _RAIL_KINDS = ("national", "international", "auto")
 
 
 @attrs.frozen
-class RailInsteadOfFlights:
+class RailInsteadOfFlights(Lever):
     """Replace flight legs shorter than ``max_km`` by rail over the same city pair.
 
     Parameters
@@ -285,20 +285,6 @@ class RailInsteadOfFlights:
         ]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Change the rows of ``frame`` in ``scope`` as the lever says.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            Inventory rows (``Inventory.data`` columns).
-        scope : ndarray of bool
-            Rows the scenario may change (its year and entities).
-
-        Returns
-        -------
-        (DataFrame, ndarray of bool)
-            The changed rows (same index) and the mask of the rows changed.
-        """
         out = frame.copy(deep=False)
         distance = number_column(out, "distance_km", np.nan)
         mask = scope & (_category(out) == "air") & (distance < self.max_km)
@@ -339,7 +325,7 @@ def _scale_cost(frame: pd.DataFrame, mask: np.ndarray, ratio: float) -> None:
 
 
 @attrs.frozen
-class EconomyBelow:
+class EconomyBelow(Lever):
     """Fly economy on business/first legs shorter than a flight time or distance.
 
     Parameters
@@ -406,20 +392,6 @@ class EconomyBelow:
         return max(float(self.hours) - self.overhead_h, 0.0) * self.speed_kmh
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Change the rows of ``frame`` in ``scope`` as the lever says.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            Inventory rows (``Inventory.data`` columns).
-        scope : ndarray of bool
-            Rows the scenario may change (its year and entities).
-
-        Returns
-        -------
-        (DataFrame, ndarray of bool)
-            The changed rows (same index) and the mask of the rows changed.
-        """
         from ..travel.cabins import CABINS, cabin_codes
 
         out = frame.copy(deep=False)
@@ -444,7 +416,7 @@ class EconomyBelow:
 
 
 @attrs.frozen
-class EconomyOnly:
+class EconomyOnly(Lever):
     """Fly economy on every business and first leg, whatever its length.
 
     The same recomputation as :class:`EconomyBelow` (each leg rebooked in economy and
@@ -479,27 +451,13 @@ class EconomyOnly:
                 "band", f"fare x {self.cost_ratio:g} in economy"]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Change the rows of ``frame`` in ``scope`` as the lever says.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            Inventory rows (``Inventory.data`` columns).
-        scope : ndarray of bool
-            Rows the scenario may change (its year and entities).
-
-        Returns
-        -------
-        (DataFrame, ndarray of bool)
-            The changed rows (same index) and the mask of the rows changed.
-        """
         lever = EconomyBelow(km=float("inf"), cabins=self.cabins, cost_ratio=self.cost_ratio,
                              factors=self.factors)
         return lever.apply(frame, scope)
 
 
 @attrs.frozen
-class CutTrips:
+class CutTrips(Lever):
     """Cut a share of trips (every matching row counts ``1 - share``).
 
     Parameters
@@ -528,20 +486,6 @@ class CutTrips:
                 f"{1 - self.share:g})"]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Change the rows of ``frame`` in ``scope`` as the lever says.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            Inventory rows (``Inventory.data`` columns).
-        scope : ndarray of bool
-            Rows the scenario may change (its year and entities).
-
-        Returns
-        -------
-        (DataFrame, ndarray of bool)
-            The changed rows (same index) and the mask of the rows changed.
-        """
         out = frame.copy(deep=False)
         mask = scope & category_mask(out, self.categories)
         _scale(out, mask, 1.0 - self.share)
@@ -549,7 +493,7 @@ class CutTrips:
 
 
 @attrs.frozen
-class VirtualMeetings:
+class VirtualMeetings(Lever):
     """Hold a share of meetings online: remove that share of the matching trips.
 
     A trip is the set of rows sharing a ``trip_id`` (flight, hotel, taxi ...; each row
@@ -607,20 +551,6 @@ class VirtualMeetings:
                 "online meetings themselves counted as zero emissions"]
 
     def apply(self, frame: pd.DataFrame, scope: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """Change the rows of ``frame`` in ``scope`` as the lever says.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            Inventory rows (``Inventory.data`` columns).
-        scope : ndarray of bool
-            Rows the scenario may change (its year and entities).
-
-        Returns
-        -------
-        (DataFrame, ndarray of bool)
-            The changed rows (same index) and the mask of the rows changed.
-        """
         out = frame.copy(deep=False)
         trip = (_text(out, "trip_id") if "trip_id" in out.columns
                 else np.arange(len(out)).astype(str).astype(object))
