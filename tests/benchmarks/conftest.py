@@ -70,6 +70,21 @@ def record(name: str, ours: float, reference: float, reference_name: str, goal: 
     return ratio
 
 
+def kernel_distances_and_bands(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The numpy references' by-hand great circle [km] and DESNZ distance band of each leg:
+    codes -> coordinates -> haversine -> band (no checks, notes or provenance)."""
+    from sem_carbon.geo.airports import resolve_iata
+
+    codes, uniques = pd.factorize(pd.concat([frame["origin"], frame["destination"]]))
+    lat, lon, _, _ = resolve_iata(np.asarray(uniques, dtype=object))
+    n = len(frame)
+    la, lo = np.radians(lat[codes]), np.radians(lon[codes])
+    dphi, dlmb = la[n:] - la[:n], lo[n:] - lo[:n]
+    a = np.sin(dphi / 2) ** 2 + np.cos(la[:n]) * np.cos(la[n:]) * np.sin(dlmb / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+    return km, np.searchsorted([500.0, 3700.0], km, side="right")
+
+
 def flight_frame(n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` canonical air legs between 20 airports, years 2019-2024."""
     rng = np.random.default_rng(seed)

@@ -33,11 +33,11 @@ import pandas as pd
 import pytest
 
 import sem_carbon as sc
-from sem_carbon.geo.airports import _dated_codes, resolve_iata
+from sem_carbon.geo.airports import _dated_codes
 from sem_carbon.travel.air import air_tables
 from sem_carbon.travel.cabins import CABINS
 
-from .conftest import START_ENVIRONMENT, alternating, record
+from .conftest import START_ENVIRONMENT, alternating, kernel_distances_and_bands, record
 from .realistic import YEARS, agency_legs, busiest_airports, facilities_rows
 
 pytestmark = pytest.mark.benchmark
@@ -59,14 +59,7 @@ def per_km() -> np.ndarray:
 
 def numpy_kernel(frame: pd.DataFrame, per_km: np.ndarray) -> np.ndarray:
     """The same figures by hand: no checks, notes, provenance or table building."""
-    codes, uniques = pd.factorize(pd.concat([frame["origin"], frame["destination"]]))
-    lat, lon, _, _ = resolve_iata(np.asarray(uniques, dtype=object))
-    n = len(frame)
-    la, lo = np.radians(lat[codes]), np.radians(lon[codes])
-    dphi, dlmb = la[n:] - la[:n], lo[n:] - lo[:n]
-    a = np.sin(dphi / 2) ** 2 + np.cos(la[:n]) * np.cos(la[n:]) * np.sin(dlmb / 2) ** 2
-    km = 2 * 6371.0088 * np.arcsin(np.sqrt(a))
-    band = np.searchsorted([500.0, 3700.0], km, side="right")
+    km, band = kernel_distances_and_bands(frame)
     cabin_codes, cabin_names = pd.factorize(frame["cabin"])
     cabin = np.array([CABINS.index(str(c).replace(" ", "_")) for c in cabin_names])[cabin_codes]
     edition = frame["year"].to_numpy() - YEARS[0]

@@ -17,7 +17,7 @@ import sem_carbon as sc
 from sem_carbon.geo.airports import resolve_iata
 from sem_carbon.travel.air import air_tables
 
-from .conftest import best_time, flight_frame, record
+from .conftest import best_time, flight_frame, kernel_distances_and_bands, record
 
 pytestmark = pytest.mark.benchmark
 
@@ -25,14 +25,7 @@ pytestmark = pytest.mark.benchmark
 def numpy_kernel(frame: pd.DataFrame, per_km: np.ndarray) -> np.ndarray:
     """The same computation written by hand: codes -> coordinates -> distance -> band ->
     factor -> kgCO2e (no checks, no provenance, no table building)."""
-    codes, uniques = pd.factorize(pd.concat([frame["origin"], frame["destination"]]))
-    lat, lon, _, _ = resolve_iata(np.asarray(uniques, dtype=object))
-    n = len(frame)
-    la, lo = np.radians(lat[codes]), np.radians(lon[codes])
-    dphi, dlmb = la[n:] - la[:n], lo[n:] - lo[:n]
-    a = np.sin(dphi / 2) ** 2 + np.cos(la[:n]) * np.cos(la[n:]) * np.sin(dlmb / 2) ** 2
-    km = 2 * 6371.0088 * np.arcsin(np.sqrt(a))
-    band = np.searchsorted([500.0, 3700.0], km, side="right")
+    km, band = kernel_distances_and_bands(frame)
     cabin = pd.Series(frame["cabin"]).map(
         {"economy": 1, "premium economy": 2, "business": 3, "first": 4}).to_numpy()
     trips = np.where(frame["round_trip"].to_numpy(), 2.0, 1.0)
