@@ -88,8 +88,8 @@ def _coordinate_notes(codes: tuple[str, ...], day: np.datetime64 | None) -> list
 
 def _leg_notes(notes: np.ndarray, codes: tuple[str, ...], day: np.datetime64 | None
                ) -> np.ndarray:
-    """Each leg's notes followed by the coordinate notes of its two airports, as
-    :func:`~sem_carbon.travel.batch.with_coordinate_notes` joins them for tables."""
+    """Each leg's notes followed by the coordinate notes of its two airports, as the table
+    path joins them (``_AirRows._add`` in :mod:`sem_carbon.travel.batch`)."""
     from ..notes import SEPARATOR
 
     ends = _coordinate_notes_each(codes, day)

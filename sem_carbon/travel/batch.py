@@ -20,7 +20,7 @@ from ..factors.catalogue import edition_with
 from ..factors.lookup import lookup_rows
 from ..geo.airports import _as_days, resolve_iata
 from ..geo.distance import haversine_km
-from ..geo.guard import coordinate_note_codes, coordinate_note_table
+from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
@@ -426,8 +426,7 @@ class _AirRows:
         rows = self.rows
         notes = self.coordinate_notes()
         everyone = len(at) == len(self.origin)  # every row computed: no gathers
-        # as with_coordinate_notes decides on the computed rows: a note of their codes
-        # (dated or not) says something
+        # decided on the computed rows: a note of their codes (dated or not) says something
         if (self.noted() if everyone else self.noted()[at]).any():
             # what the coordinate guard says about either end follows the leg's notes
             columns["notes"] = join_notes(pd.Series(columns["notes"]),
@@ -460,15 +459,6 @@ def _of_rows(factorized: dict, mask: np.ndarray) -> dict:
     if mask.all():
         return factorized
     return {name: (codes[mask], uniques) for name, (codes, uniques) in factorized.items()}
-
-
-def with_coordinate_notes(notes: pd.Categorical, origin: object, destination: object,
-                          dates: object = None) -> pd.Categorical | pd.Series:
-    """Leg notes followed by what the airport-coordinate guard says about both ends."""
-    coordinates = [coordinate_note_codes(codes, dates) for codes in (origin, destination)]
-    if not any(any(labels) for _, labels in coordinates):
-        return notes
-    return join_notes(pd.Series(notes), *coordinates)  # codes: no text per row
 
 
 def _serving(fs: FactorSet, category: str, **kwargs: str) -> tuple[FactorSet, str]:
