@@ -32,7 +32,6 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
     The text is built once per distinct combination of notes, not per row: notes repeat
     across millions of rows. Returns the last part unchanged when it is the only one.
     """
-    import pandas as pd
 
     given = [p for p in parts if p is not None and not (isinstance(p, str) and not p)]
     blank = [i for i, p in enumerate(given) if _blank_text_column(p)]
@@ -61,8 +60,9 @@ def join_notes(*parts: pd.Series | np.ndarray | tuple[np.ndarray, list[str]] | s
             value, code = divmod(value, len(cats))
             pieces.append(cats[code])
         texts.append(SEPARATOR.join(dict.fromkeys(x for x in reversed(pieces) if x)))
-    distinct, remap = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-    return pd.Categorical.from_codes(remap.reshape(-1)[inverse.reshape(-1)], distinct.tolist())
+    from .tabular import categorical_from_table
+
+    return categorical_from_table(inverse.reshape(-1), texts)
 
 
 def _blank_text_column(part: Any) -> bool:

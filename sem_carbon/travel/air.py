@@ -562,10 +562,9 @@ def leg_columns(figures: dict[str, np.ndarray], distance_km: np.ndarray, *,
         codes, labels = given
         if plain:  # a scalar call: no pandas
             return np.asarray(labels, dtype=object)[codes]
-        import pandas as pd
+        from ..tabular import categorical_from_table
 
-        uniques, remap = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-        return pd.Categorical.from_codes(remap.reshape(-1)[codes], uniques.tolist())
+        return categorical_from_table(codes, labels)
 
     res = figures
     return {
