@@ -40,6 +40,7 @@ __all__ = [
     "MAX_PASSENGERS",
     "MAX_ROOMS",
     "MAX_ROW_CO2E_KG",
+    "YEAR_RANGE",
     "beyond",
     "limit_reason",
 ]
@@ -61,6 +62,9 @@ MAX_ROOMS = 1000.0
 
 #: Largest plausible result of one row [kgCO2e] (1 MtCO2e).
 MAX_ROW_CO2E_KG = 1e9
+
+#: Plausible calendar years of an activity (first, last).
+YEAR_RANGE = (1950, 2100)
 
 
 def beyond(values: np.ndarray, limit: float) -> np.ndarray:

@@ -449,9 +449,8 @@ def resolve_iata(
     """
     if errors not in ("mask", "raise"):
         raise InvalidArgumentError(f"errors must be 'mask' or 'raise', got {errors!r}")
-    import pandas as pd
-
-    if isinstance(codes, pd.Series | pd.Index):
+    pd = sys.modules.get("pandas")  # a pandas column exists only once pandas is imported
+    if pd is not None and isinstance(codes, pd.Series | pd.Index):
         # a column: factorise it as stored (arrow strings stay arrow strings)
         flat = codes
         arr = np.empty(len(codes), dtype=bool)  # only its shape is used below
@@ -469,6 +468,8 @@ def resolve_iata(
                        dtype=np.intp)
         norm = list(first)
     else:
+        import pandas as pd
+
         idx, uniques = pd.factorize(flat, use_na_sentinel=True)
         norm = [_normalise_code(u) for u in uniques]
     m = len(norm)

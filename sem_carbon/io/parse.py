@@ -44,6 +44,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from ..limits import YEAR_RANGE
+
 __all__ = [
     "DateResult",
     "NumberResult",
@@ -56,8 +58,6 @@ __all__ = [
     "parse_numbers",
 ]
 
-#: Plausible calendar years of an activity.
-YEAR_RANGE = (1950, 2100)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31
 

@@ -144,7 +144,7 @@ def _parse_date(value: Any) -> tuple[np.datetime64 | None, int | None]:
     implausible dates raise.
     """
     if isinstance(value, str) and _ISO_DAY.match(value):  # the usual form: no pandas
-        from ..io.parse import YEAR_RANGE
+        from ..limits import YEAR_RANGE  # (the io package would import pandas)
 
         try:
             day = datetime.date.fromisoformat(value)
