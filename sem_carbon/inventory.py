@@ -313,14 +313,32 @@ def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     # codes of the (categorical) table and source columns: no text per row
     table, tables = pd.factorize(frame["table"], use_na_sentinel=False)
     source, sources = pd.factorize(_source_of(frame), use_na_sentinel=False)
-    keys = pd.DataFrame({"table": table, "source": source,
-                         "source_row": frame["source_row"].to_numpy()})
-    counts = keys.drop_duplicates().groupby(["table", "source"], sort=False).size()
+    rows = frame["source_row"].to_numpy()
+    counts = _distinct_per_group(table.astype(np.int64) * max(len(sources), 1) + source, rows)
     out: dict[tuple[str, str], int] = {}
-    for (t, s), n in counts.items():
+    for group, n in counts.items():
+        t, s = divmod(group, max(len(sources), 1))
         key = (str(tables[t]), str(sources[s]))
         out[key] = out.get(key, 0) + int(n)
     return out
+
+
+def _distinct_per_group(group: np.ndarray, rows: np.ndarray) -> dict[int, int]:
+    """Distinct values of ``rows`` per ``group`` code (codes from 0).
+
+    Integer row numbers are hashed once, as one 64-bit key per row (group and row number
+    together) when the key fits; anything else is counted by pandas on the two columns.
+    """
+    if rows.dtype.kind == "i" and len(rows):
+        low, high = int(rows.min()), int(rows.max())
+        span = high - low + 1
+        if span * (int(group.max()) + 1) < 2**62:
+            key = group * span + (rows.astype(np.int64) - low)
+            distinct = pd.unique(key)
+            counts = np.bincount(distinct // span)
+            return {int(g): int(n) for g, n in enumerate(counts) if n}
+    keys = pd.DataFrame({"group": group, "row": rows}).drop_duplicates()
+    return {int(g): int(n) for g, n in keys.groupby("group", sort=False).size().items()}
 
 
 def _sorted_by_labels(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:

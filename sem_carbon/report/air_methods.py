@@ -33,6 +33,7 @@ from ..travel.uncertainty import (
     load_factor_break_note,
     target_confidence,
 )
+from .column_codes import column_codes, derived
 
 __all__ = ["LEG_COLUMNS", "air_comparison_of", "air_trend_note", "apply_un_air", "entity_band",
            "leg_order", "leg_table", "report_band", "restate_edition", "restated_air",
@@ -56,11 +57,16 @@ def _on_distinct(values: pd.Series, how: Callable[[pd.Series], Any]) -> np.ndarr
 
 
 def _air_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """The air rows of ``data``, renumbered (the same frame for every view of a report)."""
     if "category" not in data:
         return data.iloc[0:0]
-    air = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
-    # an all-air inventory: no 1M-row gather of every column
-    return (data if air.all() else data[air]).reset_index(drop=True)
+
+    def select() -> pd.DataFrame:
+        air = _on_distinct(data["category"], lambda s: s.astype(str) == "air").astype(bool)
+        # an all-air inventory: no 1M-row gather of every column
+        return (data if air.all() else data[air]).reset_index(drop=True)
+
+    return derived(data, "air_rows", select)
 
 
 def _leg_frame(air: pd.DataFrame) -> pd.DataFrame:
@@ -98,7 +104,7 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     desnz = pd.to_numeric(air["co2_kg"], errors="coerce").to_numpy(dtype=float)
     distance = pd.to_numeric(air["distance_km"], errors="coerce").to_numpy(dtype=float)
     # cabin words read once per distinct word
-    rows, words = pd.factorize(air["cabin"], use_na_sentinel=False)
+    rows, words = column_codes(air, "cabin")
     cabin, known, _, _ = cabin_codes(pd.Series(words, dtype=air["cabin"].dtype).fillna("")
                                      .astype(str).replace("", "average"))
     cabin, known = cabin[rows], known[rows]
@@ -107,9 +113,12 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     dates = air.get("date", None)
     countries = []
     for end in ("origin", "destination"):
-        codes = air[end].fillna("").astype(str)
-        _, _, country, found = resolve_iata(codes, dates=dates, errors="mask")
-        if (~found & _on_distinct(codes, lambda s: s.str.len() > 0)).any():
+        # each end factorised once per report (a missing code: -1, resolved as "")
+        codes, uniques = column_codes(air, end, missing=True)
+        _, _, country, found = resolve_iata(air[end], dates=dates, errors="mask",
+                                            factorized=(codes, uniques))
+        given = np.append([len(str(u)) > 0 for u in uniques], False)[codes]
+        if (~found & given).any():
             return None  # a code the resolver no longer knows: recompute from the table
         countries.append(np.where(found, country, ""))
     pax = pd.to_numeric(air.get("passengers", 1.0), errors="coerce")
@@ -120,7 +129,9 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
     multiplier = pax * trips
     # the kernels work value by value: evaluate them once per distinct (distance, cabin,
     # countries) route and spread the per-passenger figures back to the legs
-    route, first = _distinct_routes(distance, cabin, *countries)
+    where = column_codes(air, "distance_km")[0] if air["distance_km"].dtype == np.float64 \
+        else None  # else the numbers read from text are factorised
+    route, first = _distinct_routes(distance, cabin, *countries, where=where)
     per_route = {m: kernel(distance[first], cabin[first], countries[0][first],
                            countries[1][first])["co2"]
                  for m, kernel in (("icao", icao_co2), ("fuel", fuel_co2))}
@@ -141,7 +152,8 @@ def _from_legs_on_file(air: pd.DataFrame, central: str,
 
 
 def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np.ndarray,
-                     destination_country: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                     destination_country: np.ndarray, where: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Code of each leg's distinct (distance, cabin, origin country, destination country)
     and the first leg of each code (what the ICAO and fuel kernels depend on).
 
@@ -151,6 +163,8 @@ def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np
     cabin : ndarray of int
         Cabin codes.
     origin_country, destination_country : ndarray of str
+    where : ndarray of int, optional
+        ``pandas.factorize(distance, use_na_sentinel=False)[0]`` when known already.
 
     Returns
     -------
@@ -163,7 +177,8 @@ def _distinct_routes(distance: np.ndarray, cabin: np.ndarray, origin_country: np
     from ..travel.icao import factorize_pairs
 
     pair, pairs = factorize_pairs(origin_country, destination_country)
-    where, _ = pd.factorize(distance, use_na_sentinel=False)
+    if where is None:
+        where, _ = pd.factorize(distance, use_na_sentinel=False)
     n_cabins = int(cabin.max()) + 1 if len(cabin) else 1
     key = (where.astype(np.int64) * max(len(pairs), 1) + pair) * n_cabins + cabin
     route, _ = pd.factorize(key, use_na_sentinel=False)
@@ -199,11 +214,15 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
 
 
 def _un_non_air_kg(data: pd.DataFrame) -> pd.Series:
-    """UN-inventory part of the rows that are not air [kg]: no hotel nights, no RF."""
-    keep = _on_distinct(data["category"], lambda s: (s.astype(str) != "air")
-                        & (s.astype(str) != "hotel")).astype(bool)
-    value = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0)
-    return value.where(keep, 0.0)
+    """UN-inventory part of the rows that are not air [kg]: no hotel nights, no RF
+    (worked out once per frame for the views of a report; only read)."""
+    def part() -> pd.Series:
+        keep = _on_distinct(data["category"], lambda s: (s.astype(str) != "air")
+                            & (s.astype(str) != "hotel")).astype(bool)
+        value = pd.to_numeric(data["co2e_kg"], errors="coerce").fillna(0.0)
+        return value.where(keep, 0.0)
+
+    return derived(data, "un_non_air_kg", part)
 
 
 def un_view_by_year(data: pd.DataFrame, comparison: AirComparison) -> pd.DataFrame:
@@ -520,7 +539,7 @@ def _distinct_legs(air: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     leg = np.zeros(len(air), dtype=np.int64)
     width = 1  # codes of the columns so far lie in [0, width)
     for column in keys:
-        codes, uniques = pd.factorize(air[column], use_na_sentinel=False)
+        codes, uniques = column_codes(air, column)
         n = max(len(uniques), 1)
         if width * n >= 2**62:  # renumber the combinations so far before they overflow
             leg, seen = pd.factorize(leg, use_na_sentinel=False)
@@ -559,7 +578,9 @@ def restated_air(data: pd.DataFrame, edition: str) -> pd.DataFrame:
     # the engine computes leg by leg: compute each distinct leg once (the first row of
     # each), then spread its figures back to the legs that share it
     leg, first = _distinct_legs(air)
-    again = calculate(_leg_frame(air.iloc[first]), edition).data
+    # the leg columns alone are gathered (not every column of a wide log)
+    again = calculate(_leg_frame(air[[c for c in LEG_COLUMNS if c in air.columns]]
+                                 .iloc[first]), edition).data
     if len(again) != len(first):
         raise RuntimeError("restated air legs do not line up with the inventory's")
     year = pd.to_numeric(air["year"], errors="coerce").to_numpy()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import InvalidArgumentError
 from . import air_methods, tables
+from .column_codes import kept_in, text_codes
 from .formats import finite, truth
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +27,17 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Report"]
 
 
+def _coded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Compute a view with the report's store of column codes current
+    (:mod:`~sem_carbon.report.column_codes`): its columns are factorised once per report."""
+    @functools.wraps(method)
+    def wrapper(self: Report, *args: Any, **kwargs: Any) -> Any:
+        with kept_in(self._codes):
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def _memo(method: Callable[[Report], Any]) -> Callable[[Report], Any]:
     """Compute a view once per report; hand out copies so callers cannot alter the cache."""
     name = method.__name__
@@ -33,7 +45,8 @@ def _memo(method: Callable[[Report], Any]) -> Callable[[Report], Any]:
     @functools.wraps(method)
     def wrapper(self: Report) -> Any:
         if name not in self._memo:
-            self._memo[name] = method(self)
+            with kept_in(self._codes):
+                self._memo[name] = method(self)
         value = self._memo[name]
         if isinstance(value, pd.DataFrame):
             return value.copy()
@@ -104,6 +117,7 @@ class Report:
         self.un_air_method = un_air_method
         self.air_uncertainty = dict(air_uncertainty) if air_uncertainty else None
         self._memo: dict[str, Any] = {}
+        self._codes: dict[Any, Any] = {}  # column codes shared by the views (see _coded)
         self._model: ReportModel | None = None
         from ..inventory import as_inventory, is_ledger
 
@@ -197,6 +211,7 @@ class Report:
         return {k: v.copy() if isinstance(v, pd.DataFrame) else v for k, v in views.items()}
 
     @cached_property
+    @_coded
     def _legs(self) -> pd.DataFrame:
         """Every air leg, largest first (:func:`~sem_carbon.report.air_methods.leg_table`):
         sorted only when read (the workbook, :meth:`air_methods`); the other formats show
@@ -205,6 +220,7 @@ class Report:
         return air_methods.leg_table(self.data, views["comparison"]) if views \
             else pd.DataFrame()
 
+    @_coded
     def _largest_legs(self, n: int) -> pd.DataFrame:
         """The first ``n`` rows of ``_legs`` without sorting every leg (a partition, then a
         sort of those; the same rows as the head of the stable sort)."""
@@ -213,6 +229,7 @@ class Report:
             else pd.DataFrame()
 
     @cached_property
+    @_coded
     def _air(self) -> dict[str, Any]:
         """:meth:`air_methods` without the full leg table (see ``_legs``) but with the
         largest legs (``top_legs``, what HTML, JSON and Markdown show), computed once and
@@ -257,10 +274,12 @@ class Report:
                 for target in self.targets]
 
     @cached_property
+    @_coded
     def _status(self) -> list[pd.DataFrame]:
         return self._status_for("entity")
 
     @cached_property
+    @_coded
     def _overall(self) -> list[pd.DataFrame]:
         return self._status_for(None)
 
@@ -284,6 +303,7 @@ class Report:
         return entities_vs_target(self._status)
 
     @cached_property
+    @_coded
     def _scenario_status(self) -> list[tuple[int, Any, pd.DataFrame]]:
         from ..targets.scenarios import scenario_status
 
@@ -389,6 +409,7 @@ class Report:
                      for overall in self._overall]
         return tables.trend(self.data, self.targets, baselines, self.summary())
 
+    @_coded
     def top_routes(self, n: int = 15, years: int | Sequence[int] | str | None = None
                    ) -> pd.DataFrame:
         """Air routes by tCO2e.
@@ -402,6 +423,7 @@ class Report:
         """
         return tables.top_routes(self._rows(years), n)
 
+    @_coded
     def hotspots(self, n: int = 15, years: int | Sequence[int] | str | None = None
                  ) -> pd.DataFrame:
         """Largest entity x category cells.
@@ -416,15 +438,21 @@ class Report:
         return tables.hotspots(self._rows(years), n,
                                self.entity_names)
 
+    @_coded
     def entity_totals(self, years: int | Sequence[int] | str | None = None) -> pd.DataFrame:
         """tCO2e per entity (own activity only), with names."""
         data = self._rows(years)
         if data.empty:
             return pd.DataFrame(columns=["entity", "name", "tco2e"])
-        entity = (data["entity"].astype(str) if "entity" in data.columns
-                  else pd.Series("", index=data.index, name="entity"))  # no entity column
-        out = (pd.to_numeric(data["co2e_kg"], errors="coerce").groupby(
-            entity.rename("entity")).sum() / 1000.0).rename("tco2e").reset_index()
+        if "entity" in data.columns:  # the entity's text, worked out per distinct value
+            codes, labels = text_codes(data, "entity")
+        else:  # no entity column: one entity ""
+            codes, labels = np.zeros(len(data), dtype=np.intp), [""]
+        kg = pd.to_numeric(data["co2e_kg"], errors="coerce").to_numpy(dtype=float)
+        known = codes >= 0  # a missing entity is in no entity's total
+        sums = pd.Series(kg[known]).groupby(codes[known]).sum() / 1000.0
+        out = pd.DataFrame({"entity": pd.array([labels[i] for i in sums.index], dtype="str"),
+                            "tco2e": sums.to_numpy()})
         out.insert(1, "name", tables.names_of(out["entity"], self.entity_names))
         return out.sort_values(["tco2e", "entity"], ascending=[False, True],
                                kind="mergesort").reset_index(drop=True)
@@ -547,6 +575,7 @@ class Report:
                 f"air methods; excl. hotels ({hotels_t:,.1f} t memo)")
 
     # ------------------------------------------------------------------ model
+    @_coded
     def model(self, timestamp: str | None = None) -> ReportModel:
         """Every table and figure of the report, computed once (what the exports render).
 

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .column_codes import derived
+
 __all__ = ["CATEGORY_LABELS", "CATEGORY_ORDER", "TREND_LINES", "air_components",
            "by_scope_category", "category_label", "column_sum", "coverage", "fallbacks", "flags",
            "headcount_by_year", "hotspots", "kyoto_label", "methods", "names_of",
@@ -122,11 +124,16 @@ def _per_label(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> 
 
 
 def _distinct_notes(data: pd.DataFrame) -> tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]:
-    """The rows' notes as codes, the distinct notes, and rows and tCO2e per distinct note."""
-    codes, labels = _distinct(_text(data, "notes"))
-    kg = _num(data, "co2e_kg").to_numpy()
-    return (codes, pd.Series(labels, dtype=object), _per_label(codes, len(labels)),
-            _per_label(codes, len(labels), kg / 1000.0))
+    """The rows' notes as codes, the distinct notes, and rows and tCO2e per distinct note
+    (once per frame for the views of a report; only read)."""
+    def notes() -> tuple[np.ndarray, pd.Series, np.ndarray, np.ndarray]:
+        codes, labels = _distinct(_text(data, "notes"))
+        kg = _num(data, "co2e_kg").to_numpy()
+        return (codes, pd.Series(labels, dtype=object), _per_label(codes, len(labels)),
+                _per_label(codes, len(labels), kg / 1000.0))
+
+    codes, labels, rows, tco2e = derived(data, "distinct_notes", notes)
+    return codes, labels.copy(), rows, tco2e
 
 
 @lru_cache(maxsize=64)
@@ -336,9 +343,30 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
                                 columns=years)
             wide["all_years"] = float(values.sum())
             return wide / 1000.0
-        grouped = values.groupby([by, frame["year"]])
-        grid = grouped.sum().unstack(fill_value=0.0).reindex(columns=years, fill_value=0.0)
-        present = grouped.size().unstack(fill_value=0).reindex(columns=years, fill_value=0)
+        # one integer key per (by, year) cell: the sums are pandas' per group, in row
+        # order (the same figures as grouping by the two columns), without a MultiIndex
+        by_codes, by_values = pd.factorize(by, use_na_sentinel=True)
+        known = (by_codes >= 0) & (year_codes >= 0)  # as groupby: no group without a key
+        cell = by_codes[known].astype(np.int64) * len(year_values) + year_codes[known]
+        sums = values[known].groupby(cell).sum()
+        cells = sums.index.to_numpy()
+        order = np.argsort(np.asarray(by_values, dtype=object)) if len(by_values) else []
+        labels = pd.Index(by_values).take(order)  # sorted, as groupby sorts its keys
+        row_of = np.empty(len(by_values), dtype=np.intp)
+        row_of[order] = np.arange(len(order))
+        col_of = {i: years.index(int(y)) for i, y in enumerate(year_values)
+                  if int(y) in years}
+        sum_grid = np.zeros((len(labels), len(years)))
+        count_grid = np.zeros((len(labels), len(years)), dtype=np.int64)
+        rows = row_of[cells // len(year_values)]
+        cols = np.array([col_of[c] for c in cells % len(year_values)], dtype=np.intp)
+        sum_grid[rows, cols] = sums.to_numpy()
+        count_grid[rows, cols] = np.bincount(cell, minlength=len(by_values)
+                                             * len(year_values))[cells]
+        present = pd.DataFrame(count_grid, index=labels, columns=years)
+        sum_grid = sum_grid[np.unique(rows)] if len(rows) else sum_grid[:0]
+        present = present.iloc[np.unique(rows)] if len(rows) else present.iloc[:0]
+        grid = pd.DataFrame(sum_grid, index=present.index, columns=years)
         grid["all_years"] = grid.sum(axis=1)
         grid[years] = grid[years].where(present > 0)  # no rows that year: no data, not zero
         return grid / 1000.0
@@ -738,13 +766,14 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
     if year.dropna().empty:
         return pd.DataFrame(columns=cols)
     codes, notes, _, _ = _distinct_notes(data)
-    edition = notes.str.extract(_OTHER_EDITION, expand=False)
-    used = np.append(edition.to_numpy(dtype=object), np.nan)[codes]
-    frame = pd.DataFrame({"year": year, "category": _text(data, "category"),
-                          "used": used}).dropna(subset=["year"])
-    frame["year"] = frame["year"].astype(int)
-    totals = frame.groupby("year").size()
-    moved = frame.dropna(subset=["used"])
+    edition = notes.str.extract(_OTHER_EDITION, expand=False)  # per distinct note
+    dated = year.notna().to_numpy()
+    totals = year[dated].astype(int).groupby(year[dated].astype(int)).size()
+    # only the rows whose note names another edition are gathered
+    other = np.append(edition.notna().to_numpy(dtype=bool), False)[codes] & dated
+    moved = pd.DataFrame({"year": year[other].astype(int).to_numpy(),
+                          "category": _text(data, "category")[other].to_numpy(),
+                          "used": edition.to_numpy(dtype=object)[codes[other]]})
     counts = moved.groupby(["year", "category", "used"], sort=True, observed=True).size()
     detail = {y: "; ".join(f"{c} from {e}: {n:,}" for (_, c, e), n in group.items())
               for y, group in counts.groupby(level="year")}  # loop over distinct years only
