@@ -33,7 +33,7 @@ from ..travel.uncertainty import (
     load_factor_break_note,
     target_confidence,
 )
-from .column_codes import column_codes, derived
+from .column_codes import column_codes, derived, text_codes
 
 __all__ = ["LEG_COLUMNS", "air_comparison_of", "air_trend_note", "apply_un_air", "entity_band",
            "leg_order", "leg_table", "report_band", "restate_edition", "restated_air",
@@ -276,20 +276,26 @@ def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
         ``entity``, ``name``, ``<method>_air_tco2e``, ``air_low_tco2e``,
         ``air_high_tco2e``, ``un_low_tco2e``, ``un_central_tco2e``, ``un_high_tco2e``.
     """
-    # only the columns used: no gather of every column of a wide log
-    rows = data[[c for c in ("year", "category", "co2e_kg", "entity") if c in data]]
-    rows = rows if year is None else rows[pd.to_numeric(rows["year"], errors="coerce") == year]
-    legs = comparison.legs[[c for c in ("entity", "year", *(f"{m}_co2_kg" for m in METHODS))
-                            if c in comparison.legs]]
-    if year is not None and "year" in legs:
-        legs = legs[pd.to_numeric(legs["year"], errors="coerce") == year]
-    if "entity" not in rows or "entity" not in legs:
+    if "entity" not in data or "entity" not in comparison.legs:
         return pd.DataFrame()
-    non_air = _un_non_air_kg(rows).groupby(rows["entity"].astype(str)).sum() / 1000.0
-    sub = AirComparison(legs.assign(entity=legs["entity"].astype(str)), comparison.central,
-                        comparison.uncertainty)
-    air = sub.totals("entity") / 1000.0 if len(legs) else pd.DataFrame(
-        columns=[f"{m}_co2_kg" for m in METHODS] + ["low_kg", "central_kg", "high_kg"])
+    # entities as codes of their texts (worked out per distinct entity, once per report);
+    # a row without an entity text is in no entity's total
+    in_year = _in_year(data, year)
+    codes, labels = text_codes(data, "entity")
+    keep = in_year & (codes >= 0)
+    non_air = _un_non_air_kg(data)[keep].groupby(codes[keep]).sum() / 1000.0
+    non_air.index = pd.Index([labels[i] for i in non_air.index], dtype=object)
+    legs = comparison.legs
+    leg_codes, leg_labels = text_codes(legs, "entity")
+    keep = _in_year(legs, year) & (leg_codes >= 0)
+    columns = [f"{m}_co2_kg" for m in METHODS]
+    if keep.any():
+        sub = AirComparison(legs.loc[keep, columns].assign(entity=leg_codes[keep]),
+                            comparison.central, comparison.uncertainty)
+        air = sub.totals("entity") / 1000.0
+        air.index = pd.Index([leg_labels[i] for i in air.index], dtype=object)
+    else:
+        air = pd.DataFrame(columns=[*columns, "low_kg", "central_kg", "high_kg"])
     ids = sorted(set(non_air.index) | set(air.index))
     out = pd.DataFrame({"entity": ids})
     out["name"] = [str((names or {}).get(i, i)) for i in ids]
@@ -302,6 +308,13 @@ def entity_band(data: pd.DataFrame, comparison: AirComparison, year: int | None,
             out[f"air_{name}_tco2e"] = band
         out[f"un_{name}_tco2e"] = base + band
     return out.sort_values("un_central_tco2e", ascending=False).reset_index(drop=True)
+
+
+def _in_year(frame: pd.DataFrame, year: int | None) -> np.ndarray:
+    """Rows of ``frame`` in ``year`` (every row when None, or without a year column)."""
+    if year is None or "year" not in frame:
+        return np.ones(len(frame), dtype=bool)
+    return (pd.to_numeric(frame["year"], errors="coerce") == year).to_numpy(dtype=bool)
 
 
 def leg_order(central: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -486,12 +499,16 @@ def target_verdicts(data: pd.DataFrame, comparison: AirComparison, targets: Sequ
         air_in_scope = bool((in_scope & air_mask_rows).any()) or "air" in cats
         row: dict[str, Any] = {"target": label}
         ratios = {}
+        # the rows and legs of the two years, selected once for the three methods
+        years = {which: (float(non_air[in_scope & (year == y)].sum()), legs_year == y)
+                 for which, y in (("baseline", target.baseline_year),
+                                  ("actual", target.target_year))}
         for m in METHODS:
             values = {}
-            for which, y in (("baseline", target.baseline_year), ("actual", target.target_year)):
-                kg = float(non_air[in_scope & (year == y)].sum())
+            for which, (non_air_kg, legs_in_year) in years.items():
+                kg = non_air_kg
                 if air_in_scope:
-                    kg += float(comparison.legs.loc[legs_year == y, f"{m}_co2_kg"].sum())
+                    kg += float(comparison.legs.loc[legs_in_year, f"{m}_co2_kg"].sum())
                 values[which] = kg / 1000.0
             goal = values["baseline"] * (1.0 - float(reduction))
             row[f"{m}_baseline_tco2e"] = values["baseline"]

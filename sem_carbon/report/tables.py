@@ -772,7 +772,8 @@ def other_editions(data: pd.DataFrame) -> pd.DataFrame:
     # only the rows whose note names another edition are gathered
     other = np.append(edition.notna().to_numpy(dtype=bool), False)[codes] & dated
     moved = pd.DataFrame({"year": year[other].astype(int).to_numpy(),
-                          "category": _text(data, "category")[other].to_numpy(),
+                          # categorical kept: the detail lists categories in its order
+                          "category": _text(data, "category")[other].array,
                           "used": edition.to_numpy(dtype=object)[codes[other]]})
     counts = moved.groupby(["year", "category", "used"], sort=True, observed=True).size()
     detail = {y: "; ".join(f"{c} from {e}: {n:,}" for (_, c, e), n in group.items())
