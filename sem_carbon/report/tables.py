@@ -884,6 +884,24 @@ def methods(data: pd.DataFrame) -> pd.DataFrame:
                            ).reset_index(drop=True)[cols]
 
 
+def _distinct_pairs(codes: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """Distinct ``(code, value)`` pairs (``code`` and ``m`` columns; NaN equals NaN).
+
+    Each code's value is nearly always one number (an edition's RF multiplier): that is
+    checked in one pass against any row of the code, and then the pairs are the codes
+    with their value, without hashing every row.
+    """
+    slot = np.asarray(codes, dtype=np.intp) + 1  # code -1 (missing) has a slot too
+    if len(slot):
+        one = np.empty(int(slot.max()) + 1)
+        one[slot] = values  # some row's value per code
+        seen = one[slot]
+        if ((values == seen) | (np.isnan(values) & np.isnan(seen))).all():
+            kept = np.flatnonzero(np.bincount(slot))
+            return pd.DataFrame({"code": kept - 1, "m": one[kept]})
+    return pd.DataFrame({"code": codes, "m": values}).drop_duplicates()
+
+
 def parameters(data: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
     """Method parameters used: haul rule, radiative forcing and its multiplier per edition.
 
@@ -919,7 +937,7 @@ def parameters(data: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
         recorded = pd.to_numeric(data["rf_multiplier"], errors="coerce").to_numpy(dtype=float)
         mult = np.where(np.isfinite(recorded[is_air]), recorded[is_air], mult)
     codes, ids = _distinct(_text(data, "factor_id"))
-    pairs = pd.DataFrame({"code": codes[is_air], "m": mult}).drop_duplicates()
+    pairs = _distinct_pairs(codes[is_air], mult)
     by_multiplier: dict[str, list[str]] = {}
     for edition, m in sorted((ids[c], m) for c, m in pairs.itertuples(index=False)
                              if c >= 0 and ids[c]):  # one per distinct (edition, m)
