@@ -253,7 +253,8 @@ def fit(fig: Figure, ax: Axes, handles: Sequence[Any] = (), labels: Sequence[str
     bottom += tick_room + x_h
     _place(fig, ax, left, bottom, PAD, top)
     y_locs, y_labels = _tick_labels(ax.yaxis)
-    left += tick_room + _extent(y_labels, tick_size, _rotation(ax.yaxis))[0]
+    left_ticks = tick_room + _extent(y_labels, tick_size, _rotation(ax.yaxis))[0]
+    left += left_ticks
     # the end x labels are centred on their ticks: they may reach past the axes' sides
     right = PAD
     if len(x_locs):
@@ -265,6 +266,11 @@ def fit(fig: Figure, ax: Axes, handles: Sequence[Any] = (), labels: Sequence[str
     _place(fig, ax, left, bottom, right, top)
     _freeze(ax.xaxis, _tick_labels(ax.xaxis)[0])
     _freeze(ax.yaxis, y_locs)
+    # the axis labels where matplotlib would put them (past the tick labels), given, so
+    # that it does not measure the tick labels again at each draw to find the place
+    box = ax.get_position()
+    ax.xaxis.set_label_coords(0.5, -(tick_room + x_h + label_pad) / (box.height * height))
+    ax.yaxis.set_label_coords(-(left_ticks + label_pad) / (box.width * width), 0.5)
     _fit_title(ax, title, title_size, width, left, right)
     return legend
 
@@ -310,7 +316,10 @@ def _fit_title(ax: Axes, title: str, size: float, width: float, left: float,
     if not title:
         return
     room = width - left - right
-    if text_size(title, size, bold=True)[0] <= room:
-        return
-    ax.set_title(fit_text(title, size, width - PAD - right, bold=True), loc="left",
-                 x=-(left - PAD) / max(room, 1.0))
+    place = {}
+    if text_size(title, size, bold=True)[0] > room:
+        title = fit_text(title, size, width - PAD - right, bold=True)
+        place["x"] = -(left - PAD) / max(room, 1.0)
+    # a given y: matplotlib no longer looks for ticks on top to move the title above them
+    # (there are none), which measured every tick label again at each draw
+    ax.set_title(title, loc="left", y=1.0, **place)
