@@ -159,10 +159,12 @@ def _tick_labels(axis: Axis) -> tuple[np.ndarray, list[str]]:
     """Major tick positions inside the view and their labels, without drawing any tick."""
     low, high = sorted(axis.get_view_interval())
     locs = np.asarray(axis.get_major_locator()(), dtype=float)
+    # labelled before the ticks outside the view are dropped: fixed labels go by position
+    labels = np.array([str(label) for label in
+                       axis.get_major_formatter().format_ticks(locs)], dtype=object)
     span = (high - low) * 1e-10
-    locs = locs[(locs >= low - span) & (locs <= high + span)]
-    labels = axis.get_major_formatter().format_ticks(locs)
-    return locs, [str(label) for label in labels]
+    inside = (locs >= low - span) & (locs <= high + span)
+    return locs[inside], list(labels[inside])
 
 
 def _extent(labels: Sequence[str], size: float, rotation: float) -> tuple[float, float]:
