@@ -95,3 +95,21 @@ def test_reconciliation_counts_distinct_source_rows():
     assert rec["rows_computed"].sum() == 2  # rows 2 (two legs) and 3
     assert rec["rows_rejected"].sum() == 1  # the unknown airport XXX
     assert (rec["rows_computed"] + rec["rows_rejected"] == rec["rows_read"]).all()
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["a", None, "b", "a", None], dtype="str"),
+    pd.Series(["a", "b"], dtype="str"),
+    pd.Series([1.0, np.nan, 2.0, np.nan]),
+    pd.Series([None, None], dtype=object),
+    pd.Series(pd.Categorical(["x", None, "y"])),
+    pd.Series([None, "x", pd.NA, float("nan")], dtype=object),
+])
+def test_codes_with_missing_as_minus_one_come_from_the_kept_codes(values):
+    frame = pd.DataFrame({"c": values})
+    with kept_in({}):
+        column_codes(frame, "c")  # kept first: the -1 codes are derived from these
+        codes, uniques = column_codes(frame, "c", missing=True)
+    expected, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    assert codes.tolist() == expected.tolist()
+    assert list(uniques) == list(expected_uniques)

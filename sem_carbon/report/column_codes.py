@@ -96,7 +96,14 @@ def column_codes(frame: pd.DataFrame, column: str, *, missing: bool = False
         The distinct values in order of first appearance.
     """
     def make() -> tuple[np.ndarray, Any]:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=missing)
+        if missing:  # from the codes with missing values as a value: no second hashing
+            codes, uniques = column_codes(frame, column)
+            present = ~np.asarray(pd.isna(pd.Index(uniques)), dtype=bool)
+            if present.all():
+                return codes, uniques
+            renumber = np.where(present, np.cumsum(present) - 1, -1)  # missing: -1
+            return _read_only(renumber[codes]), uniques[present]
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
         return _read_only(codes), uniques
 
     return derived(frame, f"codes:{column}:{missing}", make)
