@@ -526,6 +526,12 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
     return out
 
 
+#: Columns :func:`top_routes` reads (with those :func:`air_components` reads).
+_ROUTE_COLUMNS = ("category", "origin", "destination", "round_trip", "passengers", "trip_id",
+                  "source_row", "distance_km", "co2e_kg", "rf_kg", "co2_kg",
+                  "radiative_forcing", "factor_id")
+
+
 def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     """Air routes (either direction) ranked by tCO2e.
 
@@ -542,7 +548,9 @@ def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
     if not is_air.any():
         return pd.DataFrame(columns=cols)
-    air = data[is_air]
+    # only the columns read here and by air_components are gathered, not a wide log's all
+    air = data[[c for c in _ROUTE_COLUMNS if c in data.columns]]
+    air = air if is_air.all() else air[is_air]
     # airports as codes: the text work runs once per distinct airport, not once per leg
     o_codes, o_names = _distinct(_text(air, "origin"))
     d_codes, d_names = _distinct(_text(air, "destination"))
