@@ -173,6 +173,15 @@ def rf_used(data: pd.DataFrame) -> np.ndarray:
     InputFormatError
         A ``radiative_forcing`` value that is neither true nor false.
     """
+    def used() -> np.ndarray:  # read by several views of a report: computed once
+        flags = _rf_used(data)
+        flags.flags.writeable = False
+        return flags
+
+    return derived(data, "rf_used", used)
+
+
+def _rf_used(data: pd.DataFrame) -> np.ndarray:
     is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
     by_rf = _num(data, "rf_kg").to_numpy() > 0
     if "radiative_forcing" not in data.columns:
