@@ -391,9 +391,10 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         blocks.append(row)
 
     by_scope = totals(frame["kyoto"], frame["scope"])
+    no_rows = pd.DataFrame([np.zeros(len(years))], columns=years)  # a scope without rows:
+    no_rows["all_years"] = 0.0                                      # nothing summed, zero
     for scope in (1, 2, 3):
-        values = by_scope.loc[[scope]] if scope in by_scope.index else totals(
-            frame["kyoto"] * np.nan)
+        values = by_scope.loc[[scope]] if scope in by_scope.index else no_rows
         add("scope", f"scope{scope}", _SCOPE_LABELS[scope], "tCO2e", values)
     by_cat = totals(frame["kyoto"], frame["category"])
     rank = _category_rank(by_cat.index)
