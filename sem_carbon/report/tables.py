@@ -319,7 +319,8 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
     year_of = pd.to_numeric(_col(data, "year"), errors="coerce")
     co2e = _num(data, "co2e_kg")
     air = air_components(data)
-    hotel = (_text(data, "category") == "hotel").to_numpy()
+    category = _text(data, "category")
+    hotel = (category == "hotel").to_numpy()
     un_view = co2e.to_numpy() - _num(data, "rf_kg").where(air["is_air"], 0.0).to_numpy()
     un_view = np.where(hotel, 0.0, un_view)
     per_row = {
@@ -332,15 +333,14 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         "memo": _num(data, "memo_co2e_kg").to_numpy(),
         "biogenic": _num(data, "biogenic_co2_kg").to_numpy(),
     }
-    frame = pd.DataFrame(per_row, index=data.index).assign(
-        year=year_of, scope=pd.to_numeric(_col(data, "scope"), errors="coerce"),
-        category=_text(data, "category"))
+    per_line = pd.DataFrame(per_row, index=data.index)  # one block: grouped at once below
+    scope = pd.to_numeric(_col(data, "scope"), errors="coerce")
 
     # the year column factorised once: eight totals group by it (the same sums per group)
-    year_codes, year_values = pd.factorize(frame["year"].to_numpy(), use_na_sentinel=True)
+    year_codes, year_values = pd.factorize(year_of.to_numpy(), use_na_sentinel=True)
     # ... in one grouping: each column's per-group sum is the same (pandas sums a block
     # column by column, in row order), the year codes are hashed once, not per line
-    line_sums = frame[list(per_row)].groupby(year_codes).sum()
+    line_sums = per_line.groupby(year_codes).sum()
 
     def totals(values: pd.Series, by: pd.Series | None = None, line: bool = False
                ) -> pd.DataFrame:
@@ -390,13 +390,13 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         row.insert(0, "section", section)
         blocks.append(row)
 
-    by_scope = totals(frame["kyoto"], frame["scope"])
+    by_scope = totals(per_line["kyoto"], scope)
     no_rows = pd.DataFrame([np.zeros(len(years))], columns=years)  # a scope without rows:
     no_rows["all_years"] = 0.0                                      # nothing summed, zero
     for scope in (1, 2, 3):
         values = by_scope.loc[[scope]] if scope in by_scope.index else no_rows
         add("scope", f"scope{scope}", _SCOPE_LABELS[scope], "tCO2e", values)
-    by_cat = totals(frame["kyoto"], frame["category"])
+    by_cat = totals(per_line["kyoto"], category)
     rank = _category_rank(by_cat.index)
     for cat in sorted(by_cat.index, key=lambda c: rank[c]):
         add("category", cat, category_label(cat), "tCO2e", by_cat.loc[[cat]])
@@ -412,8 +412,8 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
               "memo"),
              ("memo", "biogenic_co2", "Memo: biogenic CO2 (outside the scopes)", "biogenic")]
     for section, key, item, column in lines:
-        if section != "memo" or frame[column].abs().sum() > 0:  # memo lines only when used
-            add(section, key, item, "tCO2e", totals(frame[column], line=True))
+        if section != "memo" or per_line[column].abs().sum() > 0:  # memo lines only when used
+            add(section, key, item, "tCO2e", totals(per_line[column], line=True))
     out = pd.concat(blocks, ignore_index=True)
     if headcount is not None and not headcount.empty:
         persons = _headcount_for(headcount, years)
