@@ -113,3 +113,48 @@ def test_codes_with_missing_as_minus_one_come_from_the_kept_codes(values):
     expected, expected_uniques = pd.factorize(values, use_na_sentinel=True)
     assert codes.tolist() == expected.tolist()
     assert list(uniques) == list(expected_uniques)
+
+
+@pytest.fixture(scope="module")
+def example_report() -> sc.Report:
+    from sem_carbon.report.demo import example_data_dir
+
+    folder = example_data_dir()
+    inv = sc.calculate([sc.read_travel_log(folder / "travel_2010_2024.csv"),
+                        sc.read_facilities(folder / "facilities_2019_2024.csv")])
+    return sc.Report(inv)
+
+
+@pytest.fixture(scope="module")
+def trips_report() -> sc.Report:
+    """Multi-leg trips (a trip id over several source rows), passengers, wide columns."""
+    legs = pd.DataFrame({
+        "mode": "air", "origin": ["GVA", "LHR", "GVA", "JFK", "GVA", "NBO"],
+        "destination": ["LHR", "GVA", "JFK", "GVA", "NBO", "GVA"],
+        "cabin": ["economy", "economy", "business", "business", "economy", "first"],
+        "date": "2019-05-01", "passengers": [1, 1, 2, 2, 1, 1],
+        "trip_id": ["T1", "T1", "T2", "T2", "T3", "T3"], "round_trip": False,
+        "entity": ["HQ", "HQ", "RO", "RO", "HQ", None],
+        **{f"extra_{i}": "x" for i in range(25)}})
+    return sc.Report(sc.calculate(legs))
+
+
+@pytest.mark.parametrize("year", [None, 2019, "all"])
+@pytest.mark.parametrize("which", ["example_report", "trips_report"])
+def test_the_views_of_a_year_read_only_the_columns_they_are_given(request, which, year):
+    """A year's views see only YEAR_VIEW_COLUMNS: they give what they give on every column."""
+    from sem_carbon.report import tables
+
+    rep = request.getfixturevalue(which)
+    every_column = tables.select_years(rep.data, rep.year if year is None else year)
+    assert len(rep.data.columns) > 30  # the example log is wide: columns were left out
+    pd.testing.assert_frame_equal(rep.top_routes(years=year),
+                                  tables.top_routes(every_column))
+    pd.testing.assert_frame_equal(rep.hotspots(years=year),
+                                  tables.hotspots(every_column, 15, rep.entity_names))
+    # entity totals summed by entity codes: as grouping the entities' texts row by row
+    expected = (every_column["co2e_kg"].groupby(every_column["entity"].astype(str)).sum()
+                / 1000.0)
+    totals = rep.entity_totals(years=year).set_index("entity")["tco2e"]
+    assert totals.to_dict() == pytest.approx(expected.to_dict(), rel=1e-12)
+    assert list(totals.index) == sorted(expected.index, key=lambda e: (-expected[e], e))

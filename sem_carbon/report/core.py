@@ -57,6 +57,11 @@ def _memo(method: Callable[[Report], Any]) -> Callable[[Report], Any]:
     return wrapper
 
 
+#: What the views of a year (:meth:`Report.top_routes`, :meth:`Report.hotspots`,
+#: :meth:`Report.entity_totals`) read of the inventory's rows.
+YEAR_VIEW_COLUMNS = tuple(dict.fromkeys(("year", "entity", *tables.ROUTE_INPUT_COLUMNS)))
+
+
 class Report:
     """A greenhouse-gas report of an inventory, with target status per entity.
 
@@ -160,12 +165,19 @@ class Report:
         return tables.headcount_by_year(self.headcount, self.entities)
 
     def _rows(self, years: int | Sequence[int] | str | None) -> pd.DataFrame:
-        """Rows of ``years`` (None: the reporting year, selected once per report)."""
+        """Rows of ``years`` (None: the reporting year, selected once per report), in the
+        columns the views of a year read (:data:`YEAR_VIEW_COLUMNS`): a wide log's other
+        columns are not gathered."""
         if years is not None:
-            return tables.select_years(self.data, years)
+            return tables.select_years(self._year_view_columns, years)
         if "reporting_year" not in self._memo:
-            self._memo["reporting_year"] = tables.select_years(self.data, self.year)
+            self._memo["reporting_year"] = tables.select_years(self._year_view_columns,
+                                                               self.year)
         return self._memo["reporting_year"]
+
+    @cached_property
+    def _year_view_columns(self) -> pd.DataFrame:
+        return self.data[[c for c in YEAR_VIEW_COLUMNS if c in self.data.columns]]
 
     def period(self) -> str:
         """Years on file as text ("2010–2024")."""

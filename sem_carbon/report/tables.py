@@ -23,8 +23,9 @@ import pandas as pd
 
 from .column_codes import derived
 
-__all__ = ["CATEGORY_LABELS", "CATEGORY_ORDER", "TREND_LINES", "air_components",
-           "by_scope_category", "category_label", "column_sum", "coverage", "fallbacks", "flags",
+__all__ = ["CATEGORY_LABELS", "CATEGORY_ORDER", "ROUTE_INPUT_COLUMNS", "TREND_LINES",
+           "air_components", "by_scope_category", "category_label", "column_sum", "coverage",
+           "fallbacks", "flags",
            "headcount_by_year", "hotspots", "kyoto_label", "methods", "names_of",
            "other_editions", "parameters", "period_text", "rejected_reasons", "rejected_rows",
            "rf_mode", "rf_used", "select_years", "summary_table", "target_label", "top_routes",
@@ -537,9 +538,9 @@ def trend(data: pd.DataFrame, targets: Sequence[Any] = (),
 
 
 #: Columns :func:`top_routes` reads (with those :func:`air_components` reads).
-_ROUTE_COLUMNS = ("category", "origin", "destination", "round_trip", "passengers", "trip_id",
-                  "source_row", "distance_km", "co2e_kg", "rf_kg", "co2_kg",
-                  "radiative_forcing", "factor_id")
+ROUTE_INPUT_COLUMNS = ("category", "origin", "destination", "round_trip", "passengers",
+                       "trip_id", "source_row", "distance_km", "co2e_kg", "rf_kg", "co2_kg",
+                       "radiative_forcing", "factor_id")
 
 
 def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
@@ -558,9 +559,7 @@ def top_routes(data: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     is_air = (_text(data, "category") == "air").to_numpy(dtype=bool)
     if not is_air.any():
         return pd.DataFrame(columns=cols)
-    # only the columns read here and by air_components are gathered, not a wide log's all
-    air = data[[c for c in _ROUTE_COLUMNS if c in data.columns]]
-    air = air if is_air.all() else air[is_air]
+    air = data if is_air.all() else data[is_air]
     # airports as codes: the text work runs once per distinct airport, not once per leg
     o_codes, o_names = _distinct(_text(air, "origin"))
     d_codes, d_names = _distinct(_text(air, "destination"))
