@@ -91,16 +91,15 @@ def test_bulk_rows_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.mark.parametrize("first_row", [3, 8, 99_995])  # row numbers of 1, 1-2 and 5-6 digits
-def test_size_known_before_the_rows_are_written(first_row: int) -> None:
+@pytest.mark.parametrize("shared", [False, True])  # inline text, or shared-string indices
+def test_size_known_before_the_rows_are_written(first_row: int, shared: bool) -> None:
     """The part's size is given to zipfile before it is written (it decides ZIP64 on it):
-    never less than the bytes written, exact when every row number has as many digits."""
+    exactly the bytes written, however many digits the row numbers have."""
     frame = FRAME.iloc[1:]
-    columns = xlsx_rows._columns(frame, {3: "1", 6: "2"})
+    strings = xlsx_rows.SharedStrings() if shared else None
+    columns = xlsx_rows._columns(frame, {3: "1", 6: "2"}, strings)
     written = sum(len(c) for c in xlsx_rows._row_chunks(columns, first_row, len(frame)))
-    size = xlsx_rows._size(columns, first_row, len(frame))
-    assert size >= written
-    last = first_row + len(frame) - 1
-    assert (size == written) is (len(str(first_row)) == len(str(last)))
+    assert xlsx_rows._size(columns, first_row, len(frame)) == written
 
 
 def test_grown_part_is_deflated_and_sized(tmp_path: Path) -> None:

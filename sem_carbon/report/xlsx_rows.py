@@ -3,14 +3,21 @@
 openpyxl builds every cell as a Python object and serialises it element by element (about
 17 µs a cell): 100,000 inventory rows of 50 columns took about a minute. Here each cell is
 ``<c r="`` + its column letters, the row number, and a tail that depends on its value
-only: the tail (formula-safe, escaped text; a number's shortest round-trip text) is built
-once per distinct value and picked for every row by the value's code, and each block of
-rows is one ``str.join`` over these shared pieces (no per-cell string is built). The
-rows are streamed into the sheet openpyxl wrote (header and first row, so every style
-already exists) before the closing ``</sheetData>``. The cells follow ECMA-376 Part 1,
-§18.3.1.4 (``c``): numbers as ``<v>``, booleans ``t="b"``, text as inline strings
-``t="inlineStr"`` (no shared-string table), dates as serial numbers with the date style of
-the first row; every cell names its place (``r="B7"``), so empty cells are left out.
+only: the tail (a number's shortest round-trip text, a shared string's index) is built
+once per distinct value, as a fixed-width byte string padded with NUL bytes, and picked
+for every row by the value's code. A block of rows is then one byte matrix (a row of
+the sheet per line: ``<row r="``, the number, ``">``, then head, number and tail of
+each cell, ``</row>``) filled a column at a time by numpy and squeezed to its text by
+dropping the NUL padding (XML text holds no NUL byte): no Python runs per row or per
+cell. The rows are streamed into the sheet openpyxl wrote (header and first row, so
+every style already exists) before the closing ``</sheetData>``.
+
+The cells follow ECMA-376 Part 1, §18.3.1.4 (``c``): numbers as ``<v>``, booleans
+``t="b"``, text as indices into the workbook's shared-string table ``t="s"`` (§18.4.9
+``sst``, one entry per distinct text, written here as ``xl/sharedStrings.xml``), dates as
+serial numbers with the date style of the first row; every cell names its place
+(``r="B7"``), so empty cells are left out. :func:`rows_xml` (no workbook around it)
+writes text as inline strings ``t="inlineStr"`` instead.
 """
 
 from __future__ import annotations
@@ -30,12 +37,17 @@ import pandas as pd
 
 from ..io.writers import FORMULA_PREFIXES, neutralise_cell
 
-__all__ = ["append_rows", "rows_xml"]
+__all__ = ["SharedStrings", "append_rows", "rows_xml"]
 
 #: Characters XML 1.0 does not allow (control characters other than tab, LF, CR, and the
 #: non-characters U+FFFE, U+FFFF): dropped from text on both of the workbook's paths.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
+_SST_PART = "xl/sharedStrings.xml"
+_SST_TYPE = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+             "sharedStrings")
+_SST_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def _letters(i: int) -> str:
@@ -66,14 +78,62 @@ def _safe_texts(uniques: Any) -> list[str]:
     return texts
 
 
+class SharedStrings:
+    """The workbook's shared-string table (ECMA-376 Part 1, §18.4.9): each distinct text
+    once, cells naming it by its index.
+
+    Parameters
+    ----------
+    start : int, default 0
+        Index of the first entry added here (the entries of a table the workbook already
+        has come first).
+    """
+
+    def __init__(self, start: int = 0) -> None:
+        self._index: dict[str, int] = {}
+        self._start = start
+        #: Cells that name an entry (the table's ``count``).
+        self.count = 0
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def indices(self, texts: list[str]) -> np.ndarray:
+        """Index of each text (formula-safe already; XML-illegal characters are dropped
+        here), added to the table when it is new.
+
+        Parameters
+        ----------
+        texts : list of str
+            Distinct texts of one column.
+
+        Returns
+        -------
+        ndarray of int64
+        """
+        if XML_ILLEGAL.search("".join(texts)):
+            texts = [XML_ILLEGAL.sub("", t) for t in texts]
+        index = self._index
+        found = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64,
+                            count=len(texts))
+        return found + self._start
+
+    def items_xml(self) -> str:
+        """The ``<si>`` elements of the entries added here, in index order."""
+        texts = list(self._index)
+        escaped = [t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   for t in texts]
+        return "".join(('<si><t xml:space="preserve">' if t != t.strip() else "<si><t>")
+                       + x + "</t></si>" for t, x in zip(texts, escaped, strict=True))
+
+
 class _Column:
     """The cells of one column as ``head + row number + tail``, the tail chosen per row.
 
     ``head`` is ``<c r="B`` (the column's letters), ``tails`` the rest of a cell for each
-    distinct value (built and UTF-8 encoded once per value, however many rows hold it),
-    ``codes`` each row's index into ``tails`` and ``present`` which rows have a cell at
-    all (None: every row). Pieces are bytes: the rows are joined straight into what the
-    zip part takes, with no encoding pass over them.
+    distinct value, a NUL-padded byte array whose last entry is empty (no cell; code -1
+    picks it), ``codes`` each row's index into ``tails`` and ``present`` which rows have a
+    cell at all (None: every row).
     """
 
     __slots__ = ("codes", "head", "present", "tails")
@@ -88,22 +148,44 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, Any]:
     return pd.factorize(values, use_na_sentinel=True)
 
 
-def _text_tails(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and the tails of inline-string cells (formula-safe, escaped; "" = no cell)."""
+def _tails(prefix: bytes, texts: np.ndarray, suffix: bytes) -> np.ndarray:
+    """``prefix + text + suffix`` of each text (byte arrays, built by numpy)."""
+    if len(texts) == 0:
+        return np.array([], dtype="S1")
+    texts = texts.astype("S")
+    texts = texts.astype(f"S{max(int(np.strings.str_len(texts).max()), 1)}")  # no spare width
+    return np.strings.add(np.strings.add(np.bytes_(prefix), texts), np.bytes_(suffix))
+
+
+def _with_gaps(tails: np.ndarray, ok: np.ndarray, gap: bytes) -> np.ndarray:
+    """Tails of every distinct value: those of ``ok`` values, ``gap`` for the others."""
+    out = np.full(len(ok), gap, dtype=f"S{max(tails.itemsize, len(gap), 1)}")
+    out[ok] = tails
+    return out
+
+
+def _text_tails(values: pd.Series, strings: SharedStrings | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and the tails of text cells (formula-safe; b"" = no cell): indices into the
+    shared-string table, or inline strings without one."""
     codes, uniques = _factorize(values)
     texts = _safe_texts(uniques)
+    filled = np.array([bool(t) for t in texts], dtype=bool)  # "": an empty cell
+    if strings is not None:
+        index = strings.indices([t for t in texts if t])
+        return codes, _with_gaps(_tails(b'" t="s"><v>', index, b"</v></c>"), filled, b"")
     inner = ('" t="inlineStr"><is><t>', '" t="inlineStr"><is><t xml:space="preserve">')
-    tails = [inner[t != t.strip()] + x + "</t></is></c>" if t else ""  # "": an empty cell
+    tails = [(inner[t != t.strip()] + x + "</t></is></c>").encode("utf-8") if t else b""
              for t, x in zip(texts, _escape(texts), strict=True)]
-    return codes, np.array(tails, dtype=object)
+    return codes, np.array(tails, dtype="S") if tails else np.array([], dtype="S1")
 
 
 def _number_texts(numbers: np.ndarray, integer: bool) -> np.ndarray:
     """Text of finite numbers: whole numbers for an integer column, else Python's shortest
     round-trip ``repr`` (what openpyxl writes, with all 17 digits when they are needed)."""
     if integer:
-        return numbers.astype(np.int64).astype(str).astype(object)
-    return np.array(list(map(float.__repr__, numbers.tolist())), dtype=object)
+        return numbers.astype(np.int64).astype("S")
+    return np.array(list(map(float.__repr__, numbers.tolist())), dtype="S")
 
 
 def _number_tails(values: pd.Series, style: str) -> tuple[np.ndarray, np.ndarray]:
@@ -113,10 +195,9 @@ def _number_tails(values: pd.Series, style: str) -> tuple[np.ndarray, np.ndarray
     numbers = np.asarray(bits, dtype=np.int64).view(np.float64)
     finite = np.isfinite(numbers)
     text = _number_texts(numbers[finite], pd.api.types.is_integer_dtype(values.dtype))
-    gap = '"' + style + " />" if style else ""  # a gap keeps its format
-    tails = np.full(len(numbers), gap, dtype=object)
-    tails[finite] = '"' + style + "><v>" + text + "</v></c>"
-    return codes, tails
+    head = ('"' + style).encode("ascii")
+    gap = head + b" />" if style else b""  # a gap keeps its format
+    return codes, _with_gaps(_tails(head + b"><v>", text, b"</v></c>"), finite, gap)
 
 
 def _date_tails(values: pd.Series, style: str) -> tuple[np.ndarray, np.ndarray]:
@@ -127,15 +208,14 @@ def _date_tails(values: pd.Series, style: str) -> tuple[np.ndarray, np.ndarray]:
     raw = np.asarray(uniques, dtype="datetime64[ns]")
     ok = ~np.isnat(raw)
     days = np.where(ok, (raw - _EXCEL_EPOCH) / np.timedelta64(1, "D"), 0.0).round(8)
-    tails = np.full(len(raw), "", dtype=object)
-    tails[ok] = '"' + style + "><v>" + days[ok].astype(str).astype(object) + "</v></c>"
-    return codes, tails
+    head = ('"' + style + "><v>").encode("ascii")
+    return codes, _with_gaps(_tails(head, days[ok].astype(str), b"</v></c>"), ok, b"")
 
 
 def _bool_tails(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes = np.where(values.isna().to_numpy(), -1,
                      values.fillna(False).astype(bool).to_numpy().astype(np.int64))
-    return codes, np.array(['" t="b"><v>0</v></c>', '" t="b"><v>1</v></c>'], dtype=object)
+    return codes, np.array([b'" t="b"><v>0</v></c>', b'" t="b"><v>1</v></c>'], dtype="S")
 
 
 def _all_bool(values: pd.Series) -> bool:
@@ -144,65 +224,96 @@ def _all_bool(values: pd.Series) -> bool:
     return len(uniques) > 0 and all(isinstance(u, (bool, np.bool_)) for u in uniques)
 
 
-def _column(values: pd.Series, letters: str, style: str) -> _Column | None:
+def _column(values: pd.Series, letters: str, style: str,
+            strings: SharedStrings | None = None) -> _Column | None:
     """The cells of one column (None: it has none)."""
     if not values.notna().any():
         return None  # an empty column: no cells (every cell names its place, r="B7")
+    text = False
     if pd.api.types.is_bool_dtype(values.dtype):
         codes, tails = _bool_tails(values)
     elif pd.api.types.is_datetime64_any_dtype(values.dtype):
         codes, tails = _date_tails(values, style)
     elif pd.api.types.is_numeric_dtype(values.dtype):
         codes, tails = _number_tails(values, style)
-    elif _all_bool(values):  # True/False with gaps: an object column
+    elif values.dtype == object and _all_bool(values):  # True/False with gaps
         codes, tails = _bool_tails(values)
     else:
-        codes, tails = _text_tails(values)
+        codes, tails = _text_tails(values, strings)
+        text = True
     # code -1 (missing) takes the last one: no cell
-    tails = np.array([t.encode("utf-8") for t in tails.tolist()] + [b""], dtype=object)
+    tails = np.append(tails, np.zeros(1, dtype=tails.dtype))
     codes = np.asarray(codes, dtype=np.intp)
     absent = tails == b""
-    present = None if not absent.any() else ~absent[codes]
+    present = None if not absent[codes].any() else ~absent[codes]
+    if text and strings is not None:
+        strings.count += len(codes) if present is None else int(present.sum())
     return _Column(b'<c r="' + letters.encode("ascii"), tails, codes, present)
 
 
-#: Rows joined into one piece of text at a time (bounds the memory of a long sheet).
+#: Rows filled into one byte matrix at a time (bounds the memory of a long sheet).
 _CHUNK_ROWS = 20_000
+_ROW_HEAD, _ROW_MID, _ROW_END = b'<row r="', b'">', b"</row>"
+
+
+def _row_block(cells: list[_Column], numbers: np.ndarray, start: int,
+               matrix: np.ndarray) -> np.ndarray:
+    """The ``<row>`` elements of the rows whose numbers are ``numbers`` (NUL-padded ASCII,
+    one line each), the first being row ``start`` of the columns, as UTF-8 bytes (uint8).
+
+    ``matrix`` is the space to fill (at least ``len(numbers)`` lines of the block's
+    width); every byte of the block is written, so it need not be cleared.
+    """
+    n = len(numbers)
+    stop = start + n
+    matrix = matrix[:n]
+    at = 0
+
+    def put(block: np.ndarray | bytes) -> None:
+        nonlocal at
+        if isinstance(block, bytes):
+            block = np.frombuffer(block, dtype=np.uint8)
+        size = block.shape[-1]
+        matrix[:, at:at + size] = block
+        at += size
+
+    put(_ROW_HEAD), put(numbers), put(_ROW_MID)
+    for column in cells:
+        begin = at
+        tails = column.tails[column.codes[start:stop]]
+        put(column.head), put(numbers), put(tails.view(np.uint8).reshape(n, tails.itemsize))
+        if column.present is not None:  # no cell at all: head and number out too
+            matrix[~column.present[start:stop], begin:at] = 0
+    put(_ROW_END)
+    flat = matrix[:, :at].reshape(-1)
+    return flat[flat != 0]  # the padding out: the rows' text
 
 
 def _row_chunks(columns: list[_Column | None], first_row: int, n: int) -> Iterator[bytes]:
-    """The ``<row>`` elements (UTF-8), :data:`_CHUNK_ROWS` at a time.
-
-    Each chunk is one ``bytes.join`` over a table of pieces (row by row: ``<row r="``, the
-    number, ``">``, then head, number and tail of each cell, ``</row>``): the constant
-    pieces are shared, so no cell's text is built by concatenation.
-    """
+    """The ``<row>`` elements (UTF-8), :data:`_CHUNK_ROWS` at a time."""
     cells = [c for c in columns if c is not None]
-    width = 4 + 3 * len(cells)
+    digits = len(str(first_row + n - 1))  # every row number padded to the longest
+    width = (len(_ROW_HEAD) + digits + len(_ROW_MID) + len(_ROW_END)
+             + sum(len(c.head) + digits + c.tails.itemsize for c in cells))
+    matrix = np.empty((min(n, _CHUNK_ROWS), width), dtype=np.uint8)  # reused by each block
     for start in range(0, n, _CHUNK_ROWS):
         stop = min(start + _CHUNK_ROWS, n)
-        numbers = np.arange(first_row + start, first_row + stop).astype("S").astype(object)
-        parts = np.empty((stop - start, width), dtype=object)
-        parts[:, 0], parts[:, 1], parts[:, 2], parts[:, -1] = b'<row r="', numbers, b'">', \
-            b"</row>"
-        for j, column in enumerate(cells):
-            at = 3 + 3 * j
-            parts[:, at], parts[:, at + 1] = column.head, numbers
-            parts[:, at + 2] = column.tails[column.codes[start:stop]]
-            if column.present is not None:
-                parts[~column.present[start:stop], at:at + 2] = b""
-        yield b"".join(parts.ravel().tolist())
+        numbers = np.arange(first_row + start, first_row + stop).astype(f"S{digits}")
+        yield _row_block(cells, numbers.view(np.uint8).reshape(stop - start, digits), start,
+                         matrix).tobytes()
 
 
-def _columns(frame: pd.DataFrame, styles: dict[int, str]) -> list[_Column | None]:
+def _columns(frame: pd.DataFrame, styles: dict[int, str],
+             strings: SharedStrings | None = None) -> list[_Column | None]:
     return [_column(frame.iloc[:, i], _letters(i),
-                    f' s="{styles[i]}"' if i in styles else "")
+                    f' s="{styles[i]}"' if i in styles else "", strings)
             for i in range(frame.shape[1])]
 
 
 def rows_xml(frame: pd.DataFrame, first_row: int, styles: dict[int, str] | None = None
              ) -> str:
-    """The ``<row>`` elements of ``frame``, the first numbered ``first_row``.
+    """The ``<row>`` elements of ``frame``, the first numbered ``first_row`` (text as
+    inline strings: there is no workbook and so no shared-string table).
 
     Parameters
     ----------
@@ -246,8 +357,9 @@ def append_rows(path: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> 
     """Put the rows of each frame at the end of its worksheet in the workbook ``path``.
 
     The cells take the styles of each sheet's row ``first_row - 1`` (its last row, as
-    openpyxl wrote it), so number and date formats carry on. The archive is rewritten
-    once, whatever the number of sheets.
+    openpyxl wrote it), so number and date formats carry on; their text goes into the
+    workbook's shared-string table. The archive is rewritten once, whatever the number of
+    sheets.
 
     Parameters
     ----------
@@ -273,16 +385,21 @@ def append_rows(path: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> 
 
 
 def _size(columns: list[_Column | None], first_row: int, n: int) -> int:
-    """Bytes of the rows, at most (row numbers counted at their longest)."""
-    digits = len(str(first_row + n - 1))
-    size = n * (len('<row r="">') + digits + len("</row>"))
+    """Bytes of the rows (exactly what :func:`_row_chunks` gives)."""
+    rows = np.arange(first_row, first_row + n)
+    digits = np.searchsorted(10 ** np.arange(1, 19), rows, side="right") + 1
+    total_digits = int(digits.sum())
+    size = n * (len(_ROW_HEAD) + len(_ROW_MID) + len(_ROW_END)) + total_digits
     for column in columns:
         if column is None:
             continue
-        tail_bytes = np.fromiter(map(len, column.tails.tolist()), dtype=np.int64,
-                                 count=len(column.tails))
-        cells = n if column.present is None else int(column.present.sum())
-        size += cells * (len(column.head) + digits) + int(tail_bytes[column.codes].sum())
+        tail_bytes = np.strings.str_len(column.tails).astype(np.int64)[column.codes]
+        if column.present is None:
+            size += n * len(column.head) + total_digits + int(tail_bytes.sum())
+        else:
+            present = column.present
+            size += (int(present.sum()) * len(column.head) + int(digits[present].sum())
+                     + int(tail_bytes[present].sum()))
     return size
 
 
@@ -313,10 +430,10 @@ def _split_sheet(xml: str, frame: pd.DataFrame, first_row: int) -> tuple[str, st
 
 
 def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
-                 frame: pd.DataFrame, first_row: int) -> None:
+                 frame: pd.DataFrame, first_row: int, strings: SharedStrings) -> None:
     """Write the worksheet ``xml`` with the rows of ``frame``, streamed a chunk at a time."""
     head, tail, styles = _split_sheet(xml, frame, first_row)
-    columns = _columns(frame, styles)
+    columns = _columns(frame, styles, strings)
     grown = zipfile.ZipInfo(info.filename, info.date_time)
     grown.compress_type = zipfile.ZIP_DEFLATED
     grown._compresslevel = 1  # type: ignore[attr-defined]  # what writestr(compresslevel=) sets
@@ -325,7 +442,7 @@ def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
                        + _size(columns, first_row, len(frame)))
     with target.open(grown, "w") as part, ThreadPoolExecutor(max_workers=1) as writer:
         part.write(head.encode("utf-8"))
-        # deflating a block (zlib lets go of the GIL) overlaps with joining the next one;
+        # deflating a block (zlib lets go of the GIL) overlaps with filling the next one;
         # one block is written at a time, in order
         written = None
         for chunk in _row_chunks(columns, first_row, len(frame)):
@@ -335,6 +452,40 @@ def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
         if written is not None:
             written.result()
         part.write(tail.encode("utf-8"))
+
+
+def _with_shared_strings(name: str, data: bytes) -> bytes:
+    """The workbook's relationships or content types naming the shared-string table
+    (unchanged when they do already)."""
+    text = data.decode("utf-8")
+    if name == "[Content_Types].xml" and "/" + _SST_PART not in text:
+        text = text.replace("</Types>", f'<Override PartName="/{_SST_PART}" '
+                                        f'ContentType="{_SST_CONTENT}" /></Types>')
+    elif name == "xl/_rels/workbook.xml.rels" and _SST_TYPE + '"' not in text:
+        ids = set(re.findall(r'\bId="([^"]+)"', text))
+        number = len(ids) + 1
+        while f"rId{number}" in ids:
+            number += 1
+        rid = f"rId{number}"
+        text = text.replace("</Relationships>", f'<Relationship Type="{_SST_TYPE}" '
+                                                f'Target="/{_SST_PART}" Id="{rid}" />'
+                                                "</Relationships>")
+    return text.encode("utf-8")
+
+
+def _shared_strings_xml(existing: str | None, strings: SharedStrings) -> bytes:
+    """The shared-string part: the entries it had, then those added here."""
+    items = ""
+    count = strings.count
+    if existing is not None:
+        body = re.search(r"<sst\b[^>]*>(.*)</sst>", existing, re.S)
+        items = body.group(1) if body else ""
+        had = re.search(r'\bcount="(\d+)"', existing)
+        count += int(had.group(1)) if had else 0
+    items += strings.items_xml()
+    unique = len(re.findall(r"<si\b", items))
+    return (f'<sst xmlns="{_MAIN_NS}" count="{count}" uniqueCount="{unique}">{items}</sst>'
+            ).encode()
 
 
 def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: int) -> None:
@@ -347,12 +498,22 @@ def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: 
     """
     with zipfile.ZipFile(path) as source:
         frames = {_sheet_part(source, sheet): frame for sheet, frame in sheets.items()}
+        names = source.namelist()
+        existing = source.read(_SST_PART).decode("utf-8") if _SST_PART in names else None
+        strings = SharedStrings(start=0 if existing is None else
+                                len(re.findall(r"<si\b", existing)))
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
                 frame = frames.get(info.filename)
+                if info.filename == _SST_PART:
+                    continue  # written last, with the entries of the grown sheets
                 if frame is None:
-                    target.writestr(info, source.read(info),
-                                    compress_type=zipfile.ZIP_DEFLATED)
+                    data = source.read(info)
+                    if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                        data = _with_shared_strings(info.filename, data)
+                    target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                 else:
                     _write_grown(target, info, source.read(info).decode("utf-8"), frame,
-                                 first_row)
+                                 first_row, strings)
+            target.writestr(_SST_PART, _shared_strings_xml(existing, strings),
+                            compress_type=zipfile.ZIP_DEFLATED)
