@@ -522,34 +522,44 @@ def _fast_deflate() -> Any | None:
     return isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
 
 
-def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str,
-                 frame: pd.DataFrame, first_row: int, strings: SharedStrings) -> None:
-    """Write the worksheet ``xml`` with the rows of ``frame``, streamed a chunk at a time."""
-    head, tail, styles = _split_sheet(xml, frame, first_row)
-    columns = _columns(frame, styles, strings)
+class _Grown:
+    """A worksheet to grow: its XML before and after the new rows, and their cells."""
+
+    __slots__ = ("columns", "first_row", "head", "rows", "tail")
+
+    def __init__(self, xml: str, frame: pd.DataFrame, first_row: int,
+                 strings: SharedStrings) -> None:
+        head, tail, styles = _split_sheet(xml, frame, first_row)
+        self.head, self.tail = head.encode("utf-8"), tail.encode("utf-8")
+        self.columns = _columns(frame, styles, strings)
+        self.first_row, self.rows = first_row, len(frame)
+
+
+def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: _Grown) -> None:
+    """Write the worksheet with its new rows, streamed a chunk at a time."""
+    head, tail, columns = sheet.head, sheet.tail, sheet.columns
     grown = zipfile.ZipInfo(info.filename, info.date_time)
     grown.compress_type = zipfile.ZIP_DEFLATED
     grown._compresslevel = 1  # type: ignore[attr-defined]  # what writestr(compresslevel=) sets
     # the size decides whether the part needs ZIP64 (as writestr decides it)
-    grown.file_size = (len(head.encode("utf-8")) + len(tail.encode("utf-8"))
-                       + _size(columns, first_row, len(frame)))
+    grown.file_size = len(head) + len(tail) + _size(columns, sheet.first_row, sheet.rows)
     with target.open(grown, "w") as part, ThreadPoolExecutor(max_workers=1) as writer:
         fast = _fast_deflate()
         if fast is not None and getattr(part, "_compressor", None) is not None:
             # zipfile's writer compresses through this object (it keeps the CRC and the
             # sizes itself); nothing has been compressed yet
             part._compressor = fast
-        part.write(head.encode("utf-8"))
+        part.write(head)
         # deflating a block (zlib lets go of the GIL) overlaps with filling the next one;
         # one block is written at a time, in order
         written = None
-        for chunk in _row_chunks(columns, first_row, len(frame)):
+        for chunk in _row_chunks(columns, sheet.first_row, sheet.rows):
             if written is not None:
                 written.result()
             written = writer.submit(part.write, chunk)
         if written is not None:
             written.result()
-        part.write(tail.encode("utf-8"))
+        part.write(tail)
 
 
 def _with_shared_strings(name: str, data: bytes) -> bytes:
@@ -600,18 +610,19 @@ def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: 
         existing = source.read(_SST_PART).decode("utf-8") if _SST_PART in names else None
         strings = SharedStrings(start=0 if existing is None else
                                 len(re.findall(r"<si\b", existing)))
+        # every grown sheet's cells first: the shared-string table is then made once
+        grown = {part: _Grown(source.read(part).decode("utf-8"), frame, first_row, strings)
+                 for part, frame in frames.items()}
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
-                frame = frames.get(info.filename)
                 if info.filename == _SST_PART:
                     continue  # written last, with the entries of the grown sheets
-                if frame is None:
-                    data = source.read(info)
-                    if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
-                        data = _with_shared_strings(info.filename, data)
-                    target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-                else:
-                    _write_grown(target, info, source.read(info).decode("utf-8"), frame,
-                                 first_row, strings)
+                if info.filename in grown:
+                    _write_grown(target, info, grown[info.filename])
+                    continue
+                data = source.read(info)
+                if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                    data = _with_shared_strings(info.filename, data)
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             target.writestr(_SST_PART, _shared_strings_xml(existing, strings),
                             compress_type=zipfile.ZIP_DEFLATED)
