@@ -60,10 +60,13 @@ def _workbook_with_rows(path: Path, frame: pd.DataFrame) -> None:
     xlsx_rows.append_rows(path, {"data": frame.iloc[1:]}, first_row=3)
 
 
-@pytest.mark.parametrize("chunk", [3, 10_000])  # blocks of rows joined apart, or at once
+@pytest.mark.parametrize(("chunk", "budget"), [(3, 1 << 25), (10_000, 1 << 25), (10_000, 1)])
 def test_bulk_rows_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             chunk: int) -> None:
+                             chunk: int, budget: int) -> None:
+    """Blocks of 3 rows, all rows at once, or one row at a time (a byte budget smaller
+    than one row) give the same cells."""
     monkeypatch.setattr(xlsx_rows, "_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(xlsx_rows, "_CHUNK_BYTES", budget)
     path = tmp_path / "rows.xlsx"
     _workbook_with_rows(path, FRAME)
     ws = openpyxl.load_workbook(path)["data"]

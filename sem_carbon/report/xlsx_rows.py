@@ -329,8 +329,10 @@ def _column(values: pd.Series, letters: str, style: str,
     return _Column(b'<c r="' + letters.encode("ascii"), tails, codes, present)
 
 
-#: Rows filled into one byte matrix at a time (bounds the memory of a long sheet).
+#: Rows filled into one byte matrix at a time (bounds the memory of a long sheet) ...
 _CHUNK_ROWS = 20_000
+#: ... and at most this many bytes of matrix (a wide table takes fewer rows at a time).
+_CHUNK_BYTES = 32 << 20
 _ROW_HEAD, _ROW_MID, _ROW_END = b'<row r="', b'">', b"</row>"
 
 
@@ -368,14 +370,16 @@ def _row_block(cells: list[_Column], numbers: np.ndarray, start: int,
 
 
 def _row_chunks(columns: list[_Column | None], first_row: int, n: int) -> Iterator[bytes]:
-    """The ``<row>`` elements (UTF-8), :data:`_CHUNK_ROWS` at a time."""
+    """The ``<row>`` elements (UTF-8), :data:`_CHUNK_ROWS` at a time (fewer when they
+    would fill more than :data:`_CHUNK_BYTES` of matrix)."""
     cells = [c for c in columns if c is not None]
     digits = len(str(first_row + n - 1))  # every row number padded to the longest
     width = (len(_ROW_HEAD) + digits + len(_ROW_MID) + len(_ROW_END)
              + sum(len(c.head) + digits + c.tails.itemsize for c in cells))
-    matrix = np.empty((min(n, _CHUNK_ROWS), width), dtype=np.uint8)  # reused by each block
-    for start in range(0, n, _CHUNK_ROWS):
-        stop = min(start + _CHUNK_ROWS, n)
+    step = max(1, min(_CHUNK_ROWS, _CHUNK_BYTES // width))
+    matrix = np.empty((min(n, step), width), dtype=np.uint8)  # reused by each block
+    for start in range(0, n, step):
+        stop = min(start + step, n)
         numbers = np.arange(first_row + start, first_row + stop).astype(f"S{digits}")
         yield _row_block(cells, numbers.view(np.uint8).reshape(stop - start, digits), start,
                          matrix).tobytes()
