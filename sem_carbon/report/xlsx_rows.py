@@ -539,20 +539,33 @@ class _Grown:
         self.first_row, self.rows = first_row, len(frame)
 
 
-def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: _Grown) -> None:
-    """Write the worksheet with its new rows, streamed a chunk at a time."""
-    head, tail, columns = sheet.head, sheet.tail, sheet.columns
-    grown = zipfile.ZipInfo(info.filename, info.date_time)
-    grown.compress_type = zipfile.ZIP_DEFLATED
-    grown._compresslevel = 1  # type: ignore[attr-defined]  # what writestr(compresslevel=) sets
-    # the size decides whether the part needs ZIP64 (as writestr decides it)
-    grown.file_size = len(head) + len(tail) + _size(columns, sheet.first_row, sheet.rows)
-    with target.open(grown, "w") as part, ThreadPoolExecutor(max_workers=1) as writer:
+@contextlib.contextmanager
+def _fast_part(target: zipfile.ZipFile, name: str, date_time: tuple[int, ...], size: int
+               ) -> Iterator[Any]:
+    """A zip part to write, deflated at level 1 (by :func:`_fast_deflate` when it can).
+
+    ``size`` is the part's size in bytes, or more: zipfile decides on it whether the part
+    needs ZIP64 (as ``writestr`` does) and records the size written.
+    """
+    info = zipfile.ZipInfo(name, date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 1  # type: ignore[attr-defined]  # what writestr(compresslevel=) sets
+    info.file_size = size
+    with target.open(info, "w") as part:
         fast = _fast_deflate()
         if fast is not None and getattr(part, "_compressor", None) is not None:
             # zipfile's writer compresses through this object (it keeps the CRC and the
             # sizes itself); nothing has been compressed yet
             part._compressor = fast
+        yield part
+
+
+def _write_grown(target: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: _Grown) -> None:
+    """Write the worksheet with its new rows, streamed a chunk at a time."""
+    head, tail, columns = sheet.head, sheet.tail, sheet.columns
+    size = len(head) + len(tail) + _size(columns, sheet.first_row, sheet.rows)
+    with _fast_part(target, info.filename, info.date_time, size) as part, \
+            ThreadPoolExecutor(max_workers=1) as writer:
         part.write(head)
         # deflating a block (zlib lets go of the GIL) overlaps with filling the next one;
         # one block is written at a time, in order
@@ -606,7 +619,8 @@ def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: 
     workbook's bytes, and level 6 takes about 3x as long for a file about a fifth smaller
     (100,000 activities rows of the 1M-leg benchmark: 170 MB of XML, 1.5 s and 30 MB at
     level 1, 4.4 s and 24 MB at level 6); by ISA-L when it is installed
-    (:func:`_fast_deflate`). The other parts keep zlib's default level.
+    (:func:`_fast_deflate`), and so is the shared-string table. The other parts keep zlib's
+    default level.
     """
     with zipfile.ZipFile(path) as source:
         frames = {_sheet_part(source, sheet): frame for sheet, frame in sheets.items()}
@@ -628,5 +642,7 @@ def _rewrite(path: Path, tmp: Path, sheets: dict[str, pd.DataFrame], first_row: 
                 if info.filename in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
                     data = _with_shared_strings(info.filename, data)
                 target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-            target.writestr(_SST_PART, _shared_strings_xml(existing, strings),
-                            compress_type=zipfile.ZIP_DEFLATED)
+            table = _shared_strings_xml(existing, strings)
+            stamp = source.getinfo("xl/workbook.xml").date_time
+            with _fast_part(target, _SST_PART, stamp, len(table)) as part:
+                part.write(table)
