@@ -331,8 +331,11 @@ def _column(values: pd.Series, letters: str, style: str,
 
 #: Rows filled into one byte matrix at a time (bounds the memory of a long sheet) ...
 _CHUNK_ROWS = 20_000
-#: ... and at most this many bytes of matrix (a wide table takes fewer rows at a time).
-_CHUNK_BYTES = 32 << 20
+#: ... and at most this many bytes of matrix (a wide table takes fewer rows at a time; a
+#: block that stays in the processor's cache between its filling and its squeezing is a
+#: little faster: 100,000 activities rows took 0.17-0.19 s in blocks of about 6,000 rows,
+#: the size this gives, and 0.21 s in blocks of 20,000).
+_CHUNK_BYTES = 8 << 20
 _ROW_HEAD, _ROW_MID, _ROW_END = b'<row r="', b'">', b"</row>"
 
 
