@@ -7,7 +7,8 @@ Four parts need extras:
 =========  ====================================  ==========================================
 extra      packages                              what needs them
 =========  ====================================  ==========================================
-excel      openpyxl, xlrd                        reading .xlsx/.xls, ``Report.to_excel``
+excel      openpyxl, xlrd, isal                  reading .xlsx/.xls, ``Report.to_excel``
+                                                 (isal only speeds up its big sheets)
 charts     matplotlib                            ``Report.figures()`` (matplotlib figures)
 dask       dask[dataframe], distributed          ``calculate`` on Dask DataFrames/datasets
 ledger     duckdb, filelock, currencyconverter   ``sem_carbon.Ledger``, ``sem_carbon.money``
@@ -27,7 +28,7 @@ __all__ = ["EXTRAS", "require"]
 
 #: Extra -> the packages it installs (as in ``pyproject.toml``).
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "excel": ("openpyxl", "xlrd"),
+    "excel": ("openpyxl", "xlrd", "isal"),
     "charts": ("matplotlib",),
     "dask": ("dask", "distributed"),
     "ledger": ("duckdb", "filelock", "currencyconverter"),

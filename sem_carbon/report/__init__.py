@@ -12,7 +12,8 @@ Modules
 ``charts``    matplotlib figures of the model (imported only when drawn)
 ``html``      one self-contained HTML file (jinja2 templates in ``templates/``)
 ``excel``, ``jsonout``, ``markdown``   workbook, JSON (same bytes for the same stamp), Markdown
-``xlsx_rows``  many worksheet rows written as SpreadsheetML in bulk (the activities sheet)
+``xlsx_rows``  many worksheet rows written as SpreadsheetML in bulk (the activities sheet),
+              their text in the workbook's shared-string table
 ``safety``    HTML escaping outside the templates (files: :mod:`sem_carbon.io.writers`)
 ``demo``      the example office (``sem-carbon demo``)
 """
