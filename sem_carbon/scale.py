@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .engine import Options, compute_tables
+from .engine import Options, compute_tables, read_frame
 from .errors import (
     InputFormatError,
     MissingDependencyError,
@@ -49,7 +49,6 @@ from .schema import (
     BOOLEAN_RESULTS,
     INTEGER_RESULTS,
     INVENTORY_REJECT_COLUMNS,
-    REJECT_COLUMNS,
     RESULTS,
     TEXT_RESULTS,
     inventory_columns,
@@ -214,14 +213,14 @@ def _needed_editions(data: pd.DataFrame, factors: Any, kind: str) -> set[str]:
 
 
 class _PartitionTable:
-    """One partition as the activity table the engine takes (duck-typed)."""
+    """One partition as the activity table the engine takes (duck-typed): read as
+    :func:`sem_carbon.calculate` reads a DataFrame (dates, words), under the source
+    identity of the whole input."""
 
     def __init__(self, kind: str, source: str, data: pd.DataFrame):
         self.kind = kind
         self.source = source
-        self.data = data
-        self.rejected = pd.DataFrame(columns=list(REJECT_COLUMNS))
-        self.rows_read = int(data["source_row"].nunique())
+        self.data, self.rejected, self.rows_read, self.factorized = read_frame(kind, data)
 
 
 def _conform(frame: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
@@ -254,8 +253,7 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: st
     _ensure_editions(_needed_editions(part, factors, kind))
     with warnings.catch_warnings():  # a partition of rejects only is normal; the whole is judged
         warnings.simplefilter("ignore", NothingComputedWarning)
-        inv = compute_tables(_PartitionTable(kind, source, part.reset_index(drop=True)),
-                             factors, Options(**options))
+        inv = compute_tables(_PartitionTable(kind, source, part), factors, Options(**options))
     rejected = inv.rejected
     if rejected.empty:  # as computed (categoricals): _take_data conforms only what is used
         return inv.data.assign(**{_MARK: False})
@@ -330,6 +328,8 @@ def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any
             dtypes[name] = text
         elif name == "year":
             dtypes[name] = np.dtype("int64")
+        elif name == "date" and not pd.api.types.is_datetime64_any_dtype(source_meta[name]):
+            dtypes[name] = np.dtype("datetime64[ns]")  # text dates are read, as in memory
         elif name in results:
             dtypes[name] = np.dtype("int64") if name in INTEGER_RESULTS else \
                 np.dtype(bool) if name in BOOLEAN_RESULTS else np.dtype("float64")

@@ -257,9 +257,9 @@ def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     elif name == "hotel":
         _hotel(rows, fs, out)
     else:
-        why = words.reason[at]
+        why = words.reason[at]  # "" for a missing mode (an unknown one says why)
         out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""),
-                   why if (why != "").any() else "missing mode")
+                   np.where(why != "", why, "missing mode"))
 
 
 def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
