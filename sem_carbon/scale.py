@@ -44,6 +44,7 @@ from .errors import (
 )
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
+from .heap import reuse_freed_memory
 from .inventory import Inventory
 from .schema import (
     BOOLEAN_RESULTS,
@@ -251,7 +252,10 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: st
     with _count_lock:
         _partitions_done["partitions"] += 1
     _ensure_editions(_needed_editions(part, factors, kind))
-    with warnings.catch_warnings():  # a partition of rejects only is normal; the whole is judged
+    # a partition task allocates and frees hundreds of MB of columns: kept for reuse while
+    # it runs, not faulted in again page by page under Dask's trim setting (sem_carbon.heap)
+    with warnings.catch_warnings(), reuse_freed_memory():
+        # a partition of rejects only is normal; the whole is judged
         warnings.simplefilter("ignore", NothingComputedWarning)
         inv = compute_tables(_PartitionTable(kind, source, part), factors, Options(**options))
     rejected = inv.rejected

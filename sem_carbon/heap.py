@@ -1,0 +1,130 @@
+"""The C heap while a Dask partition is computed: freed arrays reused, not faulted in again.
+
+A Dask worker started by a nanny runs with ``MALLOC_TRIM_THRESHOLD_=65536`` (Dask's
+``distributed.nanny.pre-spawn-environ``, so that freed memory goes back to the system at
+once). Setting it switches off glibc's adaptive ``mmap`` threshold: every allocation of
+more than 128 KiB -- every column of a partition -- is a fresh ``mmap``, returned to the
+kernel when freed and faulted in again, page by page, at the next allocation. A
+partition computed that way spends about as much CPU in the kernel as in the calculation
+(measured: system time 40 % of a worker's CPU; see ``docs/performance.md``).
+
+:func:`reuse_freed_memory` lets the heap keep what a partition frees while the partition
+is computed (large ``mmap`` and trim thresholds), then puts back the thresholds the
+environment set and, once the worker has computed nothing for a second, returns the free
+memory to the system (``malloc_trim``), as the worker's setting wants: partitions computed
+one after another reuse the same memory (trimming after each would fault it all in again,
+measured at a quarter of the worker's CPU).
+
+It changes nothing outside glibc, when the environment sets no threshold (glibc then
+adapts its thresholds itself, and a threshold set here could not be undone), or when
+``SEM_CARBON_DASK_HEAP=0``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import platform
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["heap_is_managed", "reuse_freed_memory"]
+
+_M_TRIM_THRESHOLD = -1  # mallopt parameters (malloc.h)
+_M_MMAP_THRESHOLD = -3
+_GLIBC_MMAP_THRESHOLD = 128 * 1024  # glibc's fixed mmap threshold when not adaptive
+#: While a partition runs: blocks up to this size come from the heap (glibc's largest
+#: allowed mmap threshold on 64-bit systems: half of HEAP_MAX_SIZE) ...
+HOLD_MMAP_THRESHOLD = 32 * 1024 * 1024
+#: ... and free memory at the top of the heap is kept up to this size.
+HOLD_TRIM_THRESHOLD = 1024 * 1024 * 1024
+
+#: The environment variables that fix glibc's thresholds (and switch off its adaptive
+#: mmap threshold), with glibc's values when only the other one is set.
+_SETTINGS = {"MALLOC_TRIM_THRESHOLD_": 128 * 1024,
+             "MALLOC_MMAP_THRESHOLD_": _GLIBC_MMAP_THRESHOLD}
+
+#: Seconds without a block after which the free memory is returned to the system.
+IDLE_TRIM_SECONDS = 1.0
+
+_lock = threading.Lock()
+_active = 0  # blocks running in this process (worker threads)
+_generation = 0  # blocks started so far: a pending trim is for one generation only
+
+
+@functools.cache
+def _glibc() -> Any | None:
+    """glibc's functions, or None (another C library)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - no C library to load
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def _libc() -> Any | None:
+    """glibc's functions when its thresholds are to be managed here, else None."""
+    if os.environ.get("SEM_CARBON_DASK_HEAP", "1") == "0":
+        return None
+    if not any(name in os.environ for name in _SETTINGS):  # adaptive: leave them
+        return None
+    return _glibc()
+
+
+def _environment_bytes(name: str) -> int:
+    """The threshold the environment sets (glibc's value when it sets none)."""
+    try:
+        return int(os.environ.get(name, _SETTINGS[name]))
+    except ValueError:  # glibc ignores a value it cannot read too
+        return _SETTINGS[name]
+
+
+def heap_is_managed() -> bool:
+    """Whether :func:`reuse_freed_memory` changes the heap's thresholds in this process."""
+    return _libc() is not None
+
+
+@contextmanager
+def reuse_freed_memory() -> Iterator[None]:
+    """Keep freed memory in the heap for reuse while the block runs (see the module).
+
+    Nested and concurrent uses (threads of one worker) share one hold: the thresholds are
+    raised when the first starts and put back when the last ends; the free memory is
+    returned to the system once no block has run for :data:`IDLE_TRIM_SECONDS` (so that
+    partitions computed one after the other reuse it, and an idle worker holds none).
+    """
+    global _active, _generation
+    libc = _libc()
+    if libc is None:
+        yield
+        return
+    with _lock:
+        _generation += 1  # a trim still pending is no longer wanted
+        if _active == 0:
+            libc.mallopt(_M_MMAP_THRESHOLD, HOLD_MMAP_THRESHOLD)
+            libc.mallopt(_M_TRIM_THRESHOLD, HOLD_TRIM_THRESHOLD)
+        _active += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _active -= 1
+            if _active == 0:
+                libc.mallopt(_M_MMAP_THRESHOLD, _environment_bytes("MALLOC_MMAP_THRESHOLD_"))
+                libc.mallopt(_M_TRIM_THRESHOLD, _environment_bytes("MALLOC_TRIM_THRESHOLD_"))
+                timer = threading.Timer(IDLE_TRIM_SECONDS, _trim_if_idle,
+                                        args=(libc, _generation))
+                timer.daemon = True
+                timer.start()
+
+
+def _trim_if_idle(libc: Any, generation: int) -> None:
+    """Return the heap's free memory to the system unless a block started since."""
+    with _lock:
+        if _active == 0 and _generation == generation:
+            libc.malloc_trim(0)
