@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pint
 
+from .dask_parquet import CODED_COLUMNS, PARTITION_ROWS, read_dataset
 from .engine import Options, compute_tables, read_frame
 from .errors import (
     InputFormatError,
@@ -330,6 +331,8 @@ def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any
     for name in inventory_columns(kind, source_meta.columns):
         if name in ("table", "source", *TEXT_RESULTS):
             dtypes[name] = text
+        elif name in CODED_COLUMNS and isinstance(source_meta[name].dtype, pd.CategoricalDtype):
+            dtypes[name] = text  # codes and words read as categoricals are text again
         elif name == "year":
             dtypes[name] = np.dtype("int64")
         elif name == "date" and not pd.api.types.is_datetime64_any_dtype(source_meta[name]):
@@ -352,7 +355,8 @@ def _empty(dtypes: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})
 
 
-def _as_frame(source: Any, dd: Any) -> tuple[Any, Any, str]:
+def _as_frame(source: Any, dd: Any, partition_rows: int = PARTITION_ROWS
+              ) -> tuple[Any, Any, str]:
     """The Dask DataFrame to compute, the read rejects (pandas or None), the source name.
 
     The name is the source identity of every row (as :func:`sem_carbon.calculate` gives
@@ -369,10 +373,13 @@ def _as_frame(source: Any, dd: Any) -> tuple[Any, Any, str]:
         identity = os.fspath(source)
         if not _is_parquet_dataset(source) and not Path(os.fspath(source)).is_file():
             raise InputFormatError(f"{os.fspath(source)!s} is not a Parquet dataset")
-        frame = dd.read_parquet(os.fspath(source))
-        for name in ("year", "source_row", "leg"):  # hive partitions come back categorical
-            if name in frame.columns and isinstance(frame[name].dtype, pd.CategoricalDtype):
-                frame[name] = frame[name].astype("int64")
+        if _REMOTE.match(identity):
+            frame = dd.read_parquet(identity)
+            for name in ("year", "source_row", "leg"):  # hive partitions come back categorical
+                if name in frame.columns and isinstance(frame[name].dtype, pd.CategoricalDtype):
+                    frame[name] = frame[name].astype("int64")
+        else:  # codes and words as categoricals, partitions of about a million rows
+            frame = read_dataset(identity, dd, partition_rows)
     elif isinstance(source, pd.DataFrame):
         data = source.copy()
         if "source_row" not in data.columns:
@@ -503,6 +510,7 @@ def calculate_dask(
     co2_only: bool = False,
     check_split_rows: bool = True,
     air_method: str = "desnz",
+    partition_rows: int = PARTITION_ROWS,
 ) -> DaskInventory:
     """Compute an inventory on Dask: :func:`sem_carbon.calculate` mapped over partitions.
 
@@ -510,8 +518,10 @@ def calculate_dask(
     ----------
     source : dask DataFrame, path, pandas DataFrame or activity table
         Activity rows in the canonical columns (``docs/tables.md``), e.g.
-        ``sem_carbon.read_travel_log(...).data`` saved as Parquet; a path (or object-store
-        URL) of a Parquet dataset is read with :func:`dask.dataframe.read_parquet`.
+        ``sem_carbon.read_travel_log(...).data`` saved as Parquet; a local Parquet dataset
+        (folder or file) is read by :func:`sem_carbon.dask_parquet.read_dataset` (codes and
+        words as categoricals, partitions of ``partition_rows``), an object-store URL by
+        :func:`dask.dataframe.read_parquet`.
         Without a ``source_row`` column rows are numbered as in memory (position + 2).
     factors : str, path or FactorSet, optional
         ``None`` (default): each row uses the DESNZ edition of its own year. An edition id
@@ -528,6 +538,10 @@ def calculate_dask(
         over the ``source_row`` column now (computed at once), and moves rows only when a
         source row is split over partitions. Turn off when the data is known to keep
         source rows together.
+    partition_rows : int, default 1,000,000
+        A local Parquet dataset only: consecutive row groups are read together until a
+        partition holds this many rows (a row group is never split; 1: one partition per
+        row group). See :mod:`sem_carbon.dask_parquet`.
 
     Returns
     -------
@@ -544,7 +558,7 @@ def calculate_dask(
         ``factors`` names no installed edition.
     """
     dask, dd = _dask()
-    frame, read_rejects, name = _as_frame(source, dd)
+    frame, read_rejects, name = _as_frame(source, dd, partition_rows)
     if kind is None:
         kind = "travel" if "mode" in frame.columns else "facilities"
     if kind not in ("travel", "facilities"):
