@@ -9,11 +9,11 @@ partition computed that way spends about as much CPU in the kernel as in the cal
 (measured: system time 40 % of a worker's CPU; see ``docs/performance.md``).
 
 :func:`reuse_freed_memory` lets the heap keep what a partition frees while the partition
-is computed (large ``mmap`` and trim thresholds), then puts back the thresholds the
-environment set and, once the worker has computed nothing for a second, returns the free
-memory to the system (``malloc_trim``), as the worker's setting wants: partitions computed
-one after another reuse the same memory (trimming after each would fault it all in again,
-measured at a quarter of the worker's CPU).
+is computed (large ``mmap`` and trim thresholds); once the worker has computed nothing for
+a second it puts back the thresholds the environment set and returns the free memory to
+the system (``malloc_trim``), as the worker's setting wants. Partitions computed one after
+another reuse the same memory: putting the thresholds back after each would hand the
+heap back and fault it in again (measured at a quarter of the worker's CPU).
 
 It changes nothing outside glibc, when the environment sets no threshold (glibc then
 adapts its thresholds itself, and a threshold set here could not be undone), or when
@@ -27,6 +27,7 @@ import functools
 import os
 import platform
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -47,12 +48,15 @@ HOLD_TRIM_THRESHOLD = 1024 * 1024 * 1024
 _SETTINGS = {"MALLOC_TRIM_THRESHOLD_": 128 * 1024,
              "MALLOC_MMAP_THRESHOLD_": _GLIBC_MMAP_THRESHOLD}
 
-#: Seconds without a block after which the free memory is returned to the system.
+#: Seconds without a block after which the thresholds are put back and the free memory
+#: is returned to the system.
 IDLE_TRIM_SECONDS = 1.0
 
 _lock = threading.Lock()
 _active = 0  # blocks running in this process (worker threads)
-_generation = 0  # blocks started so far: a pending trim is for one generation only
+_held = False  # the thresholds are raised
+_last_end = 0.0  # time.monotonic() when the last block ended
+_timer: threading.Timer | None = None  # the pending idle check
 
 
 @functools.cache
@@ -93,38 +97,52 @@ def heap_is_managed() -> bool:
 def reuse_freed_memory() -> Iterator[None]:
     """Keep freed memory in the heap for reuse while the block runs (see the module).
 
-    Nested and concurrent uses (threads of one worker) share one hold: the thresholds are
-    raised when the first starts and put back when the last ends; the free memory is
-    returned to the system once no block has run for :data:`IDLE_TRIM_SECONDS` (so that
-    partitions computed one after the other reuse it, and an idle worker holds none).
+    Nested, concurrent (threads of one worker) and consecutive blocks share one hold: the
+    thresholds are raised when the first starts, and put back, with the free memory
+    returned to the system, once no block has run for :data:`IDLE_TRIM_SECONDS` (so that
+    partitions computed one after another reuse the same memory, and an idle worker
+    holds none).
     """
-    global _active, _generation
+    global _active, _held, _last_end, _timer
     libc = _libc()
     if libc is None:
         yield
         return
     with _lock:
-        _generation += 1  # a trim still pending is no longer wanted
-        if _active == 0:
+        if not _held:
             libc.mallopt(_M_MMAP_THRESHOLD, HOLD_MMAP_THRESHOLD)
             libc.mallopt(_M_TRIM_THRESHOLD, HOLD_TRIM_THRESHOLD)
+            _held = True
         _active += 1
     try:
         yield
     finally:
         with _lock:
             _active -= 1
-            if _active == 0:
-                libc.mallopt(_M_MMAP_THRESHOLD, _environment_bytes("MALLOC_MMAP_THRESHOLD_"))
-                libc.mallopt(_M_TRIM_THRESHOLD, _environment_bytes("MALLOC_TRIM_THRESHOLD_"))
-                timer = threading.Timer(IDLE_TRIM_SECONDS, _trim_if_idle,
-                                        args=(libc, _generation))
-                timer.daemon = True
-                timer.start()
+            _last_end = time.monotonic()
+            if _timer is None:
+                _timer = _idle_check(libc, IDLE_TRIM_SECONDS)
 
 
-def _trim_if_idle(libc: Any, generation: int) -> None:
-    """Return the heap's free memory to the system unless a block started since."""
+def _idle_check(libc: Any, seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, _release_if_idle, args=(libc,))
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _release_if_idle(libc: Any) -> None:
+    """Put the thresholds back and return the free memory, or look again later."""
+    global _held, _timer
     with _lock:
-        if _active == 0 and _generation == generation:
-            libc.malloc_trim(0)
+        _timer = None
+        if not _held:
+            return
+        waited = time.monotonic() - _last_end
+        if _active or waited < IDLE_TRIM_SECONDS:
+            _timer = _idle_check(libc, max(IDLE_TRIM_SECONDS - waited, 0.05))
+            return
+        libc.mallopt(_M_MMAP_THRESHOLD, _environment_bytes("MALLOC_MMAP_THRESHOLD_"))
+        libc.mallopt(_M_TRIM_THRESHOLD, _environment_bytes("MALLOC_TRIM_THRESHOLD_"))
+        libc.malloc_trim(0)
+        _held = False

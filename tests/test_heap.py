@@ -52,10 +52,16 @@ with heap.reuse_freed_memory():
     del held
     rss_held = rss_mb()
 rss_after_block = rss_mb()
+with heap.reuse_freed_memory():  # the next partition: the memory freed above is reused
+    before = faults()
+    again = [np.ones(2_000_000) for _ in range(20)]
+    next_block = faults() - before
+    del again
 time.sleep(heap.IDLE_TRIM_SECONDS + 1.0)
 print(json.dumps({"managed": heap.heap_is_managed(), "outside": outside, "inside": inside,
                   "after": churn(), "rss_held": rss_held,
-                  "rss_after_block": rss_after_block, "rss_idle": rss_mb()}))
+                  "rss_after_block": rss_after_block, "next_block": next_block,
+                  "rss_idle": rss_mb()}))
 """
 
 
@@ -75,10 +81,13 @@ def test_freed_arrays_are_reused_inside_and_returned_when_idle():
     # outside the block every 8 MB array is faulted in afresh
     assert got["outside"] > 60 * 200
     assert got["inside"] < got["outside"] / 10
-    # the worker's own setting is back after the block
+    # the worker's own setting is back once idle
     assert got["after"] > got["outside"] / 2
-    # kept while the block runs, handed back once nothing has run for IDLE_TRIM_SECONDS
+    # kept while the block runs and just after it (the next partition reuses it), handed
+    # back once nothing has run for IDLE_TRIM_SECONDS
     assert got["rss_held"] > got["rss_idle"] + 200
+    assert got["rss_after_block"] > got["rss_idle"] + 200
+    assert got["next_block"] < 2_000  # 320 MB again without faulting it in (~80,000 pages)
 
 
 @pytest.mark.parametrize("environment", [{}, {"MALLOC_TRIM_THRESHOLD_": "65536",
