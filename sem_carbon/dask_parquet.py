@@ -135,12 +135,15 @@ def _frame(table: Any, dd: Any) -> pd.DataFrame:
     return table.to_pandas(types_mapper=mapper, use_threads=False)
 
 
-def _read_piece(piece: list[Any], schema: Any) -> pd.DataFrame:
-    """One partition: its row groups read and turned into one pandas frame (on a worker)."""
+def _read_piece(piece: list[Any], schema: Any, columns: list[str] | None = None
+                ) -> pd.DataFrame:
+    """One partition: its row groups read and turned into one pandas frame (on a worker);
+    ``columns``: only these (Dask passes the columns a computation selects)."""
     import dask.dataframe as dd
     import pyarrow as pa
 
     with reuse_freed_memory():
-        tables = [fragment.to_table(schema=schema, use_threads=False) for fragment in piece]
+        tables = [fragment.to_table(schema=schema, columns=columns, use_threads=False)
+                  for fragment in piece]
         table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
         return _frame(table, dd)

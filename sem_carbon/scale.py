@@ -49,6 +49,7 @@ from .heap import reuse_freed_memory
 from .inventory import Inventory
 from .schema import (
     BOOLEAN_RESULTS,
+    CALCULATOR_INPUTS,
     INTEGER_RESULTS,
     INVENTORY_REJECT_COLUMNS,
     RESULTS,
@@ -57,6 +58,7 @@ from .schema import (
 )
 from .units import Q_, parse_unit
 from .vocabulary import row_years
+from .vocabulary.frames import word_columns
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import dask.dataframe as dd
@@ -569,16 +571,8 @@ def calculate_dask(
     shipped = _ship_factors(factors, dask)
     options = {"radiative_forcing": radiative_forcing, "haul": haul, "gwp": gwp,
                "include_td": include_td, "co2_only": co2_only, "air_method": air_method}
-    data_dtypes = _data_dtypes(frame._meta, kind, dd)
-    rej_dtypes = _rejected_dtypes(frame._meta, dd)
-    combined_meta = pd.concat(
-        [_empty(data_dtypes), _empty(rej_dtypes).rename(columns=_REJ)], axis=0)
-    combined_meta = combined_meta.reindex(
-        columns=[*data_dtypes, *[_REJ[c] for c in ("column", "value", "reason")], _MARK])
-    combined_meta[_MARK] = combined_meta[_MARK].astype(bool)
-    combined = frame.map_partitions(
-        _calculate_partition, shipped, kind, name, options, data_dtypes, rej_dtypes,
-        meta=combined_meta, enforce_metadata=False)
+    computation = _Computation(frame, kind, name, shipped, options, dd)
+    combined, data_dtypes, rej_dtypes = computation.combined()
     data = combined.map_partitions(_take_data, data_dtypes, meta=_empty(data_dtypes),
                                    enforce_metadata=False)
     rejected = combined.map_partitions(_take_rejected, rej_dtypes, meta=_empty(rej_dtypes),
@@ -590,9 +584,54 @@ def calculate_dask(
         extra = _conform(extra, rej_dtypes)
         rejected = dd.concat([dd.from_pandas(extra, npartitions=1), rejected])
         rows_read = rows_read + int(extra["source_row"].nunique())
-    totals = combined.map_partitions(_data_total, meta=pd.Series([], dtype="float64"),
-                                     enforce_metadata=False)
-    return DaskInventory(data, rejected, rows_read, kind, name, totals=totals)
+    return DaskInventory(data, rejected, rows_read, kind, name, computation=computation)
+
+
+class _Computation:
+    """The engine on every partition of ``frame``, or of a selection of its columns: a
+    total or a grouping needs only the columns the calculation reads (and those it
+    groups by), and from a Parquet dataset only those are read (``trip_id``, traveller,
+    booking references ... are not)."""
+
+    def __init__(self, frame: Any, kind: str, source: str, factors: Any,
+                 options: dict[str, Any], dd: Any) -> None:
+        self.frame, self.kind, self.source = frame, kind, source
+        self.factors, self.options, self.dd = factors, options, dd
+
+    def combined(self, columns: Any = None) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        """The partitions' inventory rows and rejects (see :func:`_calculate_partition`)
+        and the dtypes of each; ``columns``: computed from these input columns only."""
+        frame = self.frame
+        if columns is not None:
+            frame = frame[[c for c in frame.columns if c in set(columns)]]
+        data_dtypes = _data_dtypes(frame._meta, self.kind, self.dd)
+        rej_dtypes = _rejected_dtypes(frame._meta, self.dd)
+        meta = pd.concat([_empty(data_dtypes), _empty(rej_dtypes).rename(columns=_REJ)],
+                         axis=0)
+        meta = meta.reindex(
+            columns=[*data_dtypes, *[_REJ[c] for c in ("column", "value", "reason")], _MARK])
+        meta[_MARK] = meta[_MARK].astype(bool)
+        combined = frame.map_partitions(
+            _calculate_partition, self.factors, self.kind, self.source, self.options,
+            data_dtypes, rej_dtypes, meta=meta, enforce_metadata=False)
+        return combined, data_dtypes, rej_dtypes
+
+    def inputs(self, *also: str) -> set[str]:
+        """The input columns that decide every figure and reject, and ``also``."""
+        return {*CALCULATOR_INPUTS[self.kind], *word_columns(self.kind), "source_row",
+                *also}
+
+    def totals(self) -> Any:
+        """Per partition, the sum of ``co2e_kg`` of its inventory rows."""
+        combined, _, _ = self.combined(self.inputs())
+        return combined.map_partitions(_data_total, meta=pd.Series([], dtype="float64"),
+                                       enforce_metadata=False)
+
+    def data(self, *also: str) -> Any:
+        """``DaskInventory.data`` computed from the inputs and the columns ``also``."""
+        combined, data_dtypes, _ = self.combined(self.inputs(*also))
+        return combined.map_partitions(_take_data, data_dtypes, meta=_empty(data_dtypes),
+                                       enforce_metadata=False)
 
 
 # ---------------------------------------------------------------------------- results
@@ -610,20 +649,23 @@ class DaskInventory:
     """
 
     def __init__(self, data: dd.DataFrame, rejected: dd.DataFrame, rows_read: Any,
-                 kind: str, source: str = "DataFrame", totals: dd.Series | None = None):
+                 kind: str, source: str = "DataFrame",
+                 computation: _Computation | None = None):
         self.data = data
         self.rejected = rejected
         self.kind = kind
         self.source = source
         self._rows_read = rows_read
-        # per-partition sums of co2e_kg taken before the text columns are converted to
-        # strings for ``data`` (a total needs none of them)
-        self._totals = totals
+        # how ``data`` is computed (None: read or persisted): totals and groupings compute
+        # only the columns they need, and sum each partition before any text column is
+        # converted to strings
+        self._computation = computation
 
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
-        column = self._totals if self._totals is not None else self.data["co2e_kg"]
+        column = (self._computation.totals() if self._computation is not None
+                  else self.data["co2e_kg"])
         kg = float(column.sum().compute())
         return Q_(kg, "kgCO2e").to(parse_unit(unit))
 
@@ -644,13 +686,15 @@ class DaskInventory:
             :meth:`Inventory.by <sem_carbon.inventory.Inventory.by>` returns them.
         """
         dask, _ = _dask()
-        if not dims:
-            total, rows = dask.compute(self.data[value].sum(), self.data[value].size)
-            return pd.DataFrame({"tco2e": [float(total) / 1000.0], "rows": [int(rows)]})
-        missing = [d for d in dims if d not in self.data.columns]
+        missing = [d for d in (*dims, value) if d not in self.data.columns]
         if missing:
             raise UnknownColumnError(f"inventory has no column(s) {', '.join(missing)}")
-        grouped = self.data.groupby(list(dims), dropna=False, sort=False, observed=True)
+        data = (self._computation.data(*dims, value) if self._computation is not None
+                else self.data)
+        if not dims:
+            total, rows = dask.compute(data[value].sum(), data[value].size)
+            return pd.DataFrame({"tco2e": [float(total) / 1000.0], "rows": [int(rows)]})
+        grouped = data.groupby(list(dims), dropna=False, sort=False, observed=True)
         out = grouped[value].agg(["sum", "size"]).compute().reset_index()
         out = out.sort_values(list(dims), na_position="last", kind="stable", ignore_index=True)
         out["tco2e"] = out.pop("sum") / 1000.0

@@ -171,3 +171,33 @@ def test_parquet_dataset_through_calculate_dask_equals_in_memory(log, tmp_path):
         got = inv.compute()
         assert_same_inventory(got, want)
         assert inv.total().m == pytest.approx(want.total().m, rel=REL)
+
+
+def read_columns(collection) -> list[list[str]]:
+    """The columns each Parquet read of a Dask collection's optimised graph reads."""
+    return [list(node.columns) for node in collection.optimize(fuse=False).expr.walk()
+            if type(node).__name__.startswith("FromMap")]
+
+
+def test_totals_and_groupings_read_only_the_columns_they_need(log, tmp_path):
+    path = tmp_path / "log.parquet"
+    write(log, path, row_group_size=1000)
+    inv = calculate_dask(path)
+    want = sc.calculate(log)
+    # the whole inventory reads every column; a total reads what decides the figures
+    assert read_columns(inv.data) == [list(log.columns)]
+    [total_reads] = read_columns(inv._computation.totals())
+    assert {"trip_id", "entity", "cost_centre", "leg"}.isdisjoint(total_reads)
+    assert {"source_row", "mode", "origin", "cabin", "date", "year", "nights"} <= set(
+        total_reads)
+    assert inv.total().m == pytest.approx(want.total().m, rel=REL)
+    # a grouping reads its keys too, and gives the in-memory groups
+    [by_reads] = read_columns(inv._computation.data("entity", "co2e_kg"))
+    assert "entity" in by_reads and "trip_id" not in by_reads
+    got, expected = inv.by("entity", "category"), want.by("entity", "category")
+    pd.testing.assert_frame_equal(got[["entity", "category", "rows"]].astype(str),
+                                  expected[["entity", "category", "rows"]].astype(str))
+    np.testing.assert_allclose(got["tco2e"], expected["tco2e"], rtol=REL)
+    grand = inv.by()
+    assert grand["rows"].item() == len(want.data)
+    assert grand["tco2e"].item() == pytest.approx(want.total().m, rel=REL)

@@ -17,7 +17,7 @@ from ..io.rejects import Rejections
 from ..notes import join_notes
 from .core import Normalised, normalise
 
-__all__ = ["canonical_words"]
+__all__ = ["canonical_words", "word_columns"]
 
 # (column, vocabulary kind, rows it is checked on: a mode/kind or None for every row)
 _TRAVEL = (("cabin", "cabin", "air"), ("rail_kind", "rail_kind", "rail"),
@@ -27,6 +27,19 @@ _FACILITIES = (("country", "country", None), ("treatment", "boolean", None),
 
 
 Factorized = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def word_columns(kind: str) -> tuple[str, ...]:
+    """The columns :func:`canonical_words` reads (checks and rewrites) in a ``kind`` table.
+
+    Parameters
+    ----------
+    kind : {"travel", "facilities"}
+        The table.
+    """
+    if kind == "travel":  # the mode word may also fill an empty vehicle or rail kind
+        return ("mode", "vehicle", "rail_kind", *(name for name, _, _ in _TRAVEL))
+    return ("kind", *(name for name, _, _ in _FACILITIES))
 
 
 def canonical_words(kind: str, data: pd.DataFrame
