@@ -47,6 +47,7 @@ from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .heap import reuse_freed_memory
 from .inventory import Inventory
+from .parallel import single_threaded
 from .schema import (
     BOOLEAN_RESULTS,
     CALCULATOR_INPUTS,
@@ -257,7 +258,8 @@ def _calculate_partition(part: pd.DataFrame, factors: Any, kind: str, source: st
     _ensure_editions(_needed_editions(part, factors, kind))
     # a partition task allocates and frees hundreds of MB of columns: kept for reuse while
     # it runs, not faulted in again page by page under Dask's trim setting (sem_carbon.heap)
-    with warnings.catch_warnings(), reuse_freed_memory():
+    # one task per core already: no threads of the engine's own (sem_carbon.parallel)
+    with warnings.catch_warnings(), reuse_freed_memory(), single_threaded():
         # a partition of rejects only is normal; the whole is judged
         warnings.simplefilter("ignore", NothingComputedWarning)
         inv = compute_tables(_PartitionTable(kind, source, part), factors, Options(**options))
