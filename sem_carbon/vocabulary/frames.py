@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import factorize, smallest_int
+from ..codes import category_codes, factorize, smallest_int
 from ..io.rejects import Rejections
 from ..notes import join_notes
 from .core import Normalised, normalise
@@ -166,7 +166,9 @@ class _Distinct:
 
     @classmethod
     def of(cls, column: pd.Series) -> _Distinct:
-        codes, values = factorize(column)
+        # a categorical's own codes (no hashing; its categories may include unused ones)
+        coded = category_codes(column)
+        codes, values = coded if coded is not None else factorize(column)
         at = np.where(codes < 0, len(values), codes)
         return cls(at.astype(smallest_int(len(values))), values)
 
