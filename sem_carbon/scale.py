@@ -198,6 +198,10 @@ def _ensure_editions(ids: set[str]) -> None:
 
 
 def _years(data: pd.DataFrame) -> np.ndarray:
+    year = data["year"] if "year" in data.columns else None
+    # a numpy integer column: every row has its year (a nullable Int64 may miss some)
+    if year is not None and isinstance(year.dtype, np.dtype) and year.dtype.kind in "iu":
+        return pd.unique(year.to_numpy())  # a few distinct years: hashed, not sorted
     values = row_years(data)  # the one date policy (day first), as the engine reads it
     return np.unique(values[~np.isnan(values)])
 
