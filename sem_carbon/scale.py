@@ -672,7 +672,7 @@ class DaskInventory:
         """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
         column = (self._computation.totals() if self._computation is not None
                   else self.data["co2e_kg"])
-        kg = float(column.sum().compute())
+        kg = float(_fused(column.sum()).compute())
         return Q_(kg, "kgCO2e").to(parse_unit(unit))
 
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
@@ -691,17 +691,20 @@ class DaskInventory:
             The dims as columns (sorted, missing keys last), ``tco2e`` and ``rows``, as
             :meth:`Inventory.by <sem_carbon.inventory.Inventory.by>` returns them.
         """
-        dask, _ = _dask()
+        _dask()
         missing = [d for d in (*dims, value) if d not in self.data.columns]
         if missing:
             raise UnknownColumnError(f"inventory has no column(s) {', '.join(missing)}")
         data = (self._computation.data(*dims, value) if self._computation is not None
                 else self.data)
-        if not dims:
-            total, rows = dask.compute(data[value].sum(), data[value].size)
-            return pd.DataFrame({"tco2e": [float(total) / 1000.0], "rows": [int(rows)]})
+        if not dims:  # one small frame per partition, summed here
+            parts = _fused(data[value].map_partitions(
+                _sum_and_size, meta=pd.DataFrame({"sum": [0.0], "size": [0]}).iloc[:0],
+                enforce_metadata=False)).compute()
+            return pd.DataFrame({"tco2e": [float(parts["sum"].sum()) / 1000.0],
+                                 "rows": [int(parts["size"].sum())]})
         grouped = data.groupby(list(dims), dropna=False, sort=False, observed=True)
-        out = grouped[value].agg(["sum", "size"]).compute().reset_index()
+        out = _fused(grouped[value].agg(["sum", "size"])).compute().reset_index()
         out = out.sort_values(list(dims), na_position="last", kind="stable", ignore_index=True)
         out["tco2e"] = out.pop("sum") / 1000.0
         out["rows"] = out.pop("size").astype("int64")
@@ -809,6 +812,21 @@ class DaskInventory:
         kind = str(meta["kind"])
         return cls(data, rejected, int(meta["rows_read"][kind]), kind,
                    str(meta.get("source", "DataFrame")))
+
+
+def _sum_and_size(column: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"sum": [float(column.sum())], "size": [len(column)]})
+
+
+def _fused(collection: Any) -> Any:
+    """``collection`` with each partition's chain of tasks fused into one task.
+
+    ``compute`` on a distributed cluster sends the expression unfused: a total was five
+    tasks per partition (read, string conversion, calculation, sum, chunk), each result
+    kept in the worker's store and measured there before the next task took it. Fused,
+    the benchmark's 10M legs took 1.2 s on two workers instead of 1.9-2.0 s.
+    """
+    return collection.optimize(fuse=True)
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -356,3 +356,28 @@ def test_parquet_footers_decide_whether_rows_are_regrouped(client, log, in_memor
     second.iloc[:-1].to_parquet(mixed / "b.parquet", index=False)
     assert not parquet_source_rows_apart(mixed)
     assert not parquet_source_rows_apart(tmp_path / "nowhere")
+
+
+def test_a_total_or_grouping_is_one_task_per_partition(client, log, in_memory, tmp_path):
+    # fused: not a read, a conversion, a calculation, a sum and a chunk task per partition,
+    # each result kept in the worker's store (distributed runs an unfused expression so)
+    from dask.distributed import get_task_stream
+
+    folder = tmp_path / "fused"
+    rows = log["source_row"].to_numpy()
+    cuts = [i for i in np.linspace(0, len(log), 6).astype(int)[1:-1] if rows[i] != rows[i - 1]]
+    split_at(log, cuts).to_parquet(folder, write_index=False)  # files apart: no regrouping
+    assert parquet_source_rows_apart(folder)
+    inv = calculate_dask(folder, partition_rows=1)
+    parts = inv.data.npartitions
+    assert parts >= 3
+    for ask in (inv.total, lambda: inv.by("year"), inv.by):
+        with get_task_stream(client) as stream:
+            ask()
+        keys = [str(t["key"]) for t in stream.data]
+        fused = [k for k in keys if "fused" in k]
+        assert len(fused) == parts, keys  # one task per partition, then the reduction
+        # what is left gathers the small per-partition results (a tree, a concatenation)
+        assert not [k for k in keys if not any(w in k for w in ("fused", "tree", "repartition"))
+                    ], keys
+    assert inv.total().m == pytest.approx(in_memory.total().m, rel=REL)
