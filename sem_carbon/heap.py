@@ -15,9 +15,10 @@ the system (``malloc_trim``), as the worker's setting wants. Partitions computed
 another reuse the same memory: putting the thresholds back after each would hand the
 heap back and fault it in again (measured at a quarter of the worker's CPU).
 
-It changes nothing outside glibc, when the environment sets no threshold (glibc then
-adapts its thresholds itself, and a threshold set here could not be undone), or when
-``SEM_CARBON_DASK_HEAP=0``.
+It changes nothing outside glibc, when the process's environment set no threshold when
+it started (glibc then adapts its thresholds itself, and a threshold set here could not
+be undone; ``LocalCluster`` sets ``MALLOC_TRIM_THRESHOLD_`` in the environment of the
+process that starts it, which glibc has read already), or when ``SEM_CARBON_DASK_HEAP=0``.
 """
 
 from __future__ import annotations
@@ -71,19 +72,37 @@ def _glibc() -> Any | None:
     return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
+@functools.cache
+def _start_settings() -> dict[str, str]:
+    """The thresholds this process's environment set when it started (what glibc read;
+    a variable set later, as ``LocalCluster`` sets it in the process that starts it,
+    changes nothing in this process's heap)."""
+    try:
+        with open("/proc/self/environ", "rb") as handle:
+            entries = handle.read().split(b"\0")
+    except OSError:  # pragma: no cover - no /proc: take the environment as it is
+        return {name: os.environ[name] for name in _SETTINGS if name in os.environ}
+    found = {}
+    for entry in entries:
+        name, _, value = entry.partition(b"=")
+        if name.decode(errors="replace") in _SETTINGS:
+            found[name.decode()] = value.decode(errors="replace")
+    return found
+
+
 def _libc() -> Any | None:
     """glibc's functions when its thresholds are to be managed here, else None."""
     if os.environ.get("SEM_CARBON_DASK_HEAP", "1") == "0":
         return None
-    if not any(name in os.environ for name in _SETTINGS):  # adaptive: leave them
+    if not _start_settings():  # glibc adapts its thresholds itself: leave them
         return None
     return _glibc()
 
 
 def _environment_bytes(name: str) -> int:
-    """The threshold the environment sets (glibc's value when it sets none)."""
+    """The threshold the environment set at start (glibc's value when it set none)."""
     try:
-        return int(os.environ.get(name, _SETTINGS[name]))
+        return int(_start_settings().get(name, _SETTINGS[name]))
     except ValueError:  # glibc ignores a value it cannot read too
         return _SETTINGS[name]
 

@@ -90,6 +90,18 @@ def test_freed_arrays_are_reused_inside_and_returned_when_idle():
     assert got["next_block"] < 2_000  # 320 MB again without faulting it in (~80,000 pages)
 
 
+def test_a_threshold_set_after_the_start_is_not_the_heap_s():
+    # LocalCluster sets MALLOC_TRIM_THRESHOLD_ in the process that starts it: glibc read
+    # its environment at start, so that process's heap is adaptive and is left alone
+    code = ("import os; os.environ['MALLOC_TRIM_THRESHOLD_'] = '65536'; "
+            "from sem_carbon import heap; print(heap.heap_is_managed())")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(ROOT)}, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
+
+
 @pytest.mark.parametrize("environment", [{}, {"MALLOC_TRIM_THRESHOLD_": "65536",
                                               "SEM_CARBON_DASK_HEAP": "0"}])
 def test_left_alone_without_a_fixed_threshold_or_when_switched_off(environment):
