@@ -15,8 +15,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["factorize", "factorize_compact", "first_rows", "index_codes", "one_row_of_each",
-           "pair_codes", "smallest_int"]
+__all__ = ["category_codes", "factorize", "factorize_compact", "first_rows", "index_codes",
+           "one_row_of_each", "pair_codes", "smallest_int"]
 
 #: Key spaces up to this size are counted in a dense table instead of hashed.
 DENSE_KEYS = 1 << 22
@@ -65,10 +65,32 @@ def factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
 
 
+def category_codes(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """A categorical column's own codes (-1 where missing) and its categories (object
+    array), or None for any other column: no hashing of the rows.
+
+    Unlike :func:`factorize`, the values are in the order of the categories and include
+    categories no row has (a Parquet column read as a dictionary has its file's).
+
+    Parameters
+    ----------
+    column : Series or any
+        A column.
+    """
+    import pandas as pd
+
+    if not isinstance(getattr(column, "dtype", None), pd.CategoricalDtype):
+        return None
+    return (np.asarray(column.cat.codes), np.asarray(column.cat.categories, dtype=object))
+
+
 def factorize_compact(values: Any) -> tuple[np.ndarray, Any]:
     """:func:`factorize` of a column with the codes in
-    :func:`smallest_int` (a million rows of a few hundred values: 2 bytes each, not 8)."""
-    codes, uniques = factorize(values)
+    :func:`smallest_int` (a million rows of a few hundred values: 2 bytes each, not 8); a
+    categorical column gives its own codes (:func:`category_codes`: not in order of
+    appearance, categories of no row included)."""
+    coded = category_codes(values)
+    codes, uniques = coded if coded is not None else factorize(values)
     return codes.astype(smallest_int(len(uniques)), copy=False), uniques
 
 

@@ -39,7 +39,7 @@ from .schema import (
 from .vocabulary import row_years
 from .vocabulary.frames import canonical_words
 
-__all__ = ["Options", "compute_tables", "layout"]
+__all__ = ["Options", "compute_tables", "layout", "read_frame"]
 
 
 class Options:
@@ -86,20 +86,10 @@ def _as_tables(tables: Any) -> list[_Input]:
     for item in tables:
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
-            # by position, copy-on-write: the caller's frame is never changed
-            data = _by_position(item.copy(deep=False))
-            if "source_row" not in data.columns:
-                data["source_row"] = np.arange(len(data)) + 2
             name = "DataFrame"
-            rows_read = _distinct_count(data["source_row"])
-            data, rejected = _read_dates(data)
-            # words as the readers read them
-            data, unread, factorized = canonical_words(kind, data)
-            if len(unread):
-                rejected = pd.concat([rejected, unread], ignore_index=True) \
-                    if len(rejected) else unread
+            data, rejected, rows_read, factorized = read_frame(kind, item)
         elif hasattr(item, "data") and hasattr(item, "rejected"):
-            factorized = {}
+            factorized = getattr(item, "factorized", None) or {}
             kind = str(getattr(item, "kind", "travel"))
             data, rejected = item.data, item.rejected
             name = str(getattr(item, "source", "") or kind)
@@ -116,6 +106,47 @@ def _as_tables(tables: Any) -> list[_Input]:
         seen.add(source)
         out.append(_Input(kind, source, data, rejected, int(rows_read), factorized))
     return out
+
+
+def read_frame(kind: str, frame: pd.DataFrame
+               ) -> tuple[pd.DataFrame, pd.DataFrame, int, dict]:
+    """A DataFrame read as :func:`sem_carbon.calculate` reads one (and a Dask partition).
+
+    Rows numbered by position + 2 when there is no ``source_row``; text dates read as the
+    readers read them; the words of the vocabulary columns in canonical form
+    (:func:`~sem_carbon.vocabulary.frames.canonical_words`). The caller's frame is never
+    changed (copy-on-write).
+
+    Parameters
+    ----------
+    kind : {"travel", "facilities"}
+        The canonical table ``frame`` follows.
+    frame : DataFrame
+        Canonical columns (``docs/tables.md``).
+
+    Returns
+    -------
+    data : DataFrame
+        The rows to compute, labelled by position.
+    rejected : DataFrame
+        ``source_row``, ``column``, ``value``, ``reason`` of the rows whose date or words
+        cannot be read.
+    rows_read : int
+        Distinct source rows of ``frame``.
+    factorized : dict
+        The columns the words' reading factorised (the calculators reuse them).
+    """
+    data = _by_position(frame.copy(deep=False))
+    if "source_row" not in data.columns:
+        data["source_row"] = np.arange(len(data)) + 2
+    rows_read = _distinct_count(data["source_row"])
+    data, rejected = _read_dates(data)
+    # words as the readers read them
+    data, unread, factorized = canonical_words(kind, data)
+    if len(unread):
+        rejected = pd.concat([rejected, unread], ignore_index=True) \
+            if len(rejected) else unread
+    return data, rejected, rows_read, factorized
 
 
 def _by_position(data: pd.DataFrame) -> pd.DataFrame:

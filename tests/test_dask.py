@@ -206,6 +206,24 @@ def test_stacked_sources_sharing_row_numbers(client, log, monkeypatch):
     assert_same_inventory(calculate_dask(source).compute(), sc.calculate(stacked))
 
 
+def test_words_and_text_dates_read_as_in_memory(client):
+    # a partition is read as calculate reads a DataFrame: canonical words in the rows,
+    # the same notes and reject reasons (a missing mode beside an unknown one), text dates
+    frame = travel_log(n=900, seed=5)
+    frame.loc[frame.index[10::79], "mode"] = "Flight"
+    frame.loc[frame.index[12::151], "mode"] = None
+    frame.loc[frame.index[4::89], "cabin"] = "Business Class"
+    frame["date"] = frame["date"].dt.strftime("%d/%m/%Y")
+    frame.loc[frame.index[20::211], "date"] = "31/02/2020"  # no such day: rejected
+    want = sc.calculate(frame)
+    got = calculate_dask(dd.from_pandas(frame, npartitions=3, sort=False)).compute()
+    assert_same_inventory(got, want)
+    assert "Flight" not in set(got.data["mode"]) and "air" in set(got.data["mode"])
+    reasons = set(got.rejected["reason"])
+    assert {"missing mode", "unknown airport code"} <= reasons and "" not in reasons
+    assert (got.rejected["column"] == "date").sum() == (want.rejected["column"] == "date").sum() > 0
+
+
 def test_parquet_dataset_in_and_inventory_out_partitioned_by_year(client, log, in_memory,
                                                                  tmp_path):
     src = tmp_path / "log"
@@ -310,10 +328,11 @@ def test_friendly_error_without_dask():
 
 def test_lazy_until_asked(client, log):
     before = client.run(worker_cache_info)
+    here = worker_cache_info()["partitions"]  # other modules compute in this process too
     inv = calculate_dask(dd.from_pandas(log, npartitions=4), check_split_rows=False)
     assert "lazy" in repr(inv)
     assert client.run(worker_cache_info) == before  # nothing ran on the workers
-    assert worker_cache_info()["partitions"] == 0  # nor here
+    assert worker_cache_info()["partitions"] == here  # nor here
 
 
 def test_parquet_footers_decide_whether_rows_are_regrouped(client, log, in_memory, tmp_path):
@@ -337,3 +356,28 @@ def test_parquet_footers_decide_whether_rows_are_regrouped(client, log, in_memor
     second.iloc[:-1].to_parquet(mixed / "b.parquet", index=False)
     assert not parquet_source_rows_apart(mixed)
     assert not parquet_source_rows_apart(tmp_path / "nowhere")
+
+
+def test_a_total_or_grouping_is_one_task_per_partition(client, log, in_memory, tmp_path):
+    # fused: not a read, a conversion, a calculation, a sum and a chunk task per partition,
+    # each result kept in the worker's store (distributed runs an unfused expression so)
+    from dask.distributed import get_task_stream
+
+    folder = tmp_path / "fused"
+    rows = log["source_row"].to_numpy()
+    cuts = [i for i in np.linspace(0, len(log), 6).astype(int)[1:-1] if rows[i] != rows[i - 1]]
+    split_at(log, cuts).to_parquet(folder, write_index=False)  # files apart: no regrouping
+    assert parquet_source_rows_apart(folder)
+    inv = calculate_dask(folder, partition_rows=1)
+    parts = inv.data.npartitions
+    assert parts >= 3
+    for ask in (inv.total, lambda: inv.by("year"), inv.by):
+        with get_task_stream(client) as stream:
+            ask()
+        keys = [str(t["key"]) for t in stream.data]
+        fused = [k for k in keys if "fused" in k]
+        assert len(fused) == parts, keys  # one task per partition, then the reduction
+        # what is left gathers the small per-partition results (a tree, a concatenation)
+        assert not [k for k in keys if not any(w in k for w in ("fused", "tree", "repartition"))
+                    ], keys
+    assert inv.total().m == pytest.approx(in_memory.total().m, rel=REL)

@@ -235,3 +235,27 @@ def test_both_ends_resolved_in_threads_equal_one_after_the_other():
         expected = resolve_iata(frame[end], dates=frame["date"])
         for a, b in zip(got, expected, strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+def test_categorical_codes_taken_as_they_are():
+    """A categorical column (a Parquet dictionary) is not hashed again: its codes index its
+    categories, unused ones included; other columns are factorised as before."""
+    from sem_carbon.codes import category_codes, factorize_compact
+
+    column = pd.Series(pd.Categorical(["LHR", None, "GVA", "LHR"],
+                                      categories=["ZZZ", "GVA", "LHR"]))
+    codes, values = category_codes(column)
+    assert codes.tolist() == [2, -1, 1, 2] and values.tolist() == ["ZZZ", "GVA", "LHR"]
+    assert category_codes(column.astype(object)) is None
+    compact, values = factorize_compact(column)
+    assert compact.dtype == np.int8 and compact.tolist() == [2, -1, 1, 2]
+    codes, values = factorize_compact(column.astype(object))  # order of appearance
+    assert codes.tolist() == [0, -1, 1, 0] and list(values) == ["LHR", "GVA"]
+    # the same legs, notes and rejects whichever way the codes come in
+    frame = pd.DataFrame({"mode": "air", "year": 2023, "origin": column.fillna("ZZZ"),
+                          "destination": ["GVA", "LHR", "LHR", "ZZZ"],
+                          "cabin": pd.Categorical(["economy", "Business", None, "economy"])})
+    as_codes, as_text = sc.calculate(frame), sc.calculate(frame.astype(object))
+    assert len(as_codes.data) == 2 and len(as_codes.rejected) == 2  # ZZZ at either end
+    pd.testing.assert_frame_equal(as_codes.data.astype(str), as_text.data.astype(str))
+    pd.testing.assert_frame_equal(as_codes.rejected.astype(str), as_text.rejected.astype(str))

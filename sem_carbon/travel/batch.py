@@ -24,6 +24,7 @@ from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..notes import join_notes
+from ..parallel import threads_allowed
 from ..schema import TRAVEL_RESULTS
 from ..tabular import columns_frame
 from ..vocabulary import REASONS, normalise, yes_no
@@ -257,9 +258,9 @@ def _other_mode(name: str, rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     elif name == "hotel":
         _hotel(rows, fs, out)
     else:
-        why = words.reason[at]
+        why = words.reason[at]  # "" for a missing mode (an unknown one says why)
         out.reject(rows, np.ones(len(rows), bool), "mode", _column(rows, "mode", ""),
-                   why if (why != "").any() else "missing mode")
+                   np.where(why != "", why, "missing mode"))
 
 
 def _finish(out: _Collector) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -289,7 +290,8 @@ class _AirRows:
         self.dates = _as_days(rows["date"], len(rows)) if "date" in rows else None
         # each column factorised once, for its airports and its coordinate notes; the two
         # ends of a long table side by side (pyarrow and numpy release the GIL)
-        ends = _both_ends(self._resolve, (self.origin, self.dest), len(rows) >= 100_000)
+        ends = _both_ends(self._resolve, (self.origin, self.dest),
+                          len(rows) >= 100_000 and threads_allowed())
         self.factorized = [factorized_end for factorized_end, _ in ends]
         self.lat_o, self.lon_o, self.c_o, self.found_o = ends[0][1]
         self.lat_d, self.lon_d, self.c_d, self.found_d = ends[1][1]
@@ -441,7 +443,8 @@ class _AirRows:
 
 def _both_ends(work: Callable[[pd.Series], Any], ends: tuple[pd.Series, pd.Series],
                in_threads: bool) -> list[Any]:
-    """``work`` of both ends of the legs, in two threads when ``in_threads``."""
+    """``work`` of both ends of the legs, in two threads when ``in_threads`` (long columns,
+    outside a Dask task: :mod:`sem_carbon.parallel`)."""
     if not in_threads:
         return [work(end) for end in ends]
     from concurrent.futures import ThreadPoolExecutor

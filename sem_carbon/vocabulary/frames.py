@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import factorize, smallest_int
+from ..codes import category_codes, factorize, smallest_int
 from ..io.rejects import Rejections
 from ..notes import join_notes
 from .core import Normalised, normalise
 
-__all__ = ["canonical_words"]
+__all__ = ["canonical_words", "word_columns"]
 
 # (column, vocabulary kind, rows it is checked on: a mode/kind or None for every row)
 _TRAVEL = (("cabin", "cabin", "air"), ("rail_kind", "rail_kind", "rail"),
@@ -27,6 +27,19 @@ _FACILITIES = (("country", "country", None), ("treatment", "boolean", None),
 
 
 Factorized = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def word_columns(kind: str) -> tuple[str, ...]:
+    """The columns :func:`canonical_words` reads (checks and rewrites) in a ``kind`` table.
+
+    Parameters
+    ----------
+    kind : {"travel", "facilities"}
+        The table.
+    """
+    if kind == "travel":  # the mode word may also fill an empty vehicle or rail kind
+        return ("mode", "vehicle", "rail_kind", *(name for name, _, _ in _TRAVEL))
+    return ("kind", *(name for name, _, _ in _FACILITIES))
 
 
 def canonical_words(kind: str, data: pd.DataFrame
@@ -153,7 +166,9 @@ class _Distinct:
 
     @classmethod
     def of(cls, column: pd.Series) -> _Distinct:
-        codes, values = factorize(column)
+        # a categorical's own codes (no hashing; its categories may include unused ones)
+        coded = category_codes(column)
+        codes, values = coded if coded is not None else factorize(column)
         at = np.where(codes < 0, len(values), codes)
         return cls(at.astype(smallest_int(len(values))), values)
 
