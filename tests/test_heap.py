@@ -81,8 +81,10 @@ def test_freed_arrays_are_reused_inside_and_returned_when_idle():
     # outside the block every 8 MB array is faulted in afresh
     assert got["outside"] > 60 * 200
     assert got["inside"] < got["outside"] / 10
-    # the worker's own setting is back once idle
-    assert got["after"] > got["outside"] / 2
+    # the worker's own setting is back once idle: every array is faulted in afresh again
+    # (how many faults an array takes varies between runs by 2x with the kernel's fault
+    # handling, so the count is compared with the block's, not with the first churn's)
+    assert got["after"] > max(60 * 200, 10 * got["inside"])
     # kept while the block runs and just after it (the next partition reuses it), handed
     # back once nothing has run for IDLE_TRIM_SECONDS
     assert got["rss_held"] > got["rss_idle"] + 200
