@@ -15,7 +15,7 @@ import pytest
 import sem_carbon as sc
 from sem_carbon.report.excel import MAX_ACTIVITY_ROWS
 
-from .conftest import best_time, flight_frame, record
+from .conftest import alternating, flight_frame, record
 
 pytestmark = pytest.mark.benchmark
 
@@ -45,9 +45,11 @@ def test_excel_export_within_10x_calculate(benchmark, legs_and_inventory, tmp_pa
             tmp_path / "report.xlsx", timestamp="2026-01-01T00:00:00Z")
 
     benchmark.pedantic(export, rounds=1, iterations=1)
-    calc = best_time(lambda: sc.calculate(frame), rounds=1)
-    ratio = record("Excel report 1M legs", benchmark.stats.stats.min, calc,
-                   "calculate on the same legs", f"<= {GOAL:g}x", n=len(inv.data))
+    # both timed in turn, best of two each: a single cold calculate flattered the ratio
+    ours, calc = alternating(export, lambda: sc.calculate(frame), rounds=2)
+    ours = min(ours, benchmark.stats.stats.min)
+    ratio = record("Excel report 1M legs", ours, calc, "calculate on the same legs",
+                   f"<= {GOAL:g}x", n=len(inv.data), limit=GOAL)
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "report.xlsx", read_only=True)
