@@ -158,3 +158,23 @@ def test_the_views_of_a_year_read_only_the_columns_they_are_given(request, which
     totals = rep.entity_totals(years=year).set_index("entity")["tco2e"]
     assert totals.to_dict() == pytest.approx(expected.to_dict(), rel=1e-12)
     assert list(totals.index) == sorted(expected.index, key=lambda e: (-expected[e], e))
+
+
+def test_a_report_keeps_no_codes_once_its_views_are_computed(example_report, monkeypatch):
+    """The store lives while a computation runs (the model shares it between its views),
+    and is emptied after: a report holds its views, not the inventory's codes or frames."""
+    import sem_carbon.report.air_methods as air_methods
+
+    rep = sc.Report(example_report.inventory)
+    kept: list[int] = []  # the store's size each time the air views ask for codes
+
+    def watched(frame, column, *, missing=False):
+        kept.append(len(rep._codes))
+        return column_codes(frame, column, missing=missing)  # the real codes
+
+    monkeypatch.setattr(air_methods, "column_codes", watched)
+    rep.model()
+    assert kept and max(kept) > 0  # codes were kept while the model was built ...
+    assert rep._codes == {}        # ... and none once it was
+    rep.top_routes(years=2019)
+    assert rep._codes == {}

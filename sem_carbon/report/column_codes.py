@@ -2,9 +2,11 @@
 
 A report's views group and look up the same few columns of the same rows again and again
 (airports, cabins, entities, distances of the air legs). While a
-:class:`~sem_carbon.report.Report` computes a view it makes its own store current
-(:func:`kept_in`); :func:`column_codes`, :func:`text_codes` and :func:`derived` then keep
-what they compute for a frame in that store, and the next view reuses it. Outside a
+:class:`~sem_carbon.report.Report` computes (its model, or a view asked for on its own) it
+makes its own store current (:func:`kept_in`); :func:`column_codes`, :func:`text_codes`
+and :func:`derived` then keep what they compute for a frame in that store, and the next
+view of that computation reuses it. When the computation returns the report empties the
+store (it keeps its views' results, not the inventory's codes or frames). Outside a
 report's computation nothing is kept: each call computes afresh.
 
 A store holds every frame it has codes of, so an ``id`` is never taken for another frame's.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,10 +30,10 @@ __all__ = ["Report"]
 
 def _coded(method: Callable[..., Any]) -> Callable[..., Any]:
     """Compute a view with the report's store of column codes current
-    (:mod:`~sem_carbon.report.column_codes`): its columns are factorised once per report."""
+    (:mod:`~sem_carbon.report.column_codes`): the views it computes share them."""
     @functools.wraps(method)
     def wrapper(self: Report, *args: Any, **kwargs: Any) -> Any:
-        with kept_in(self._codes):
+        with self._sharing_codes():
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -45,7 +46,7 @@ def _memo(method: Callable[[Report], Any]) -> Callable[[Report], Any]:
     @functools.wraps(method)
     def wrapper(self: Report) -> Any:
         if name not in self._memo:
-            with kept_in(self._codes):
+            with self._sharing_codes():
                 self._memo[name] = method(self)
         value = self._memo[name]
         if isinstance(value, pd.DataFrame):
@@ -122,7 +123,9 @@ class Report:
         self.un_air_method = un_air_method
         self.air_uncertainty = dict(air_uncertainty) if air_uncertainty else None
         self._memo: dict[str, Any] = {}
-        self._codes: dict[Any, Any] = {}  # column codes shared by the views (see _coded)
+        # column codes shared by the views computed in one call (see _sharing_codes)
+        self._codes: dict[Any, Any] = {}
+        self._code_users = 0
         self._model: ReportModel | None = None
         from ..inventory import as_inventory, is_ledger
 
@@ -144,6 +147,20 @@ class Report:
         self.years: list[int] = sorted(int(y) for y in years)  # distinct years only
         self.year: int | None = int(year) if year is not None else (
             self.years[-1] if self.years else None)
+
+    @contextlib.contextmanager
+    def _sharing_codes(self) -> Iterator[None]:
+        """The views computed inside share their column codes (and the air rows ...);
+        once the outermost of them returns, the store is emptied, so that a report keeps
+        no frame or codes of the inventory beyond its views' results."""
+        self._code_users += 1
+        try:
+            with kept_in(self._codes):
+                yield
+        finally:
+            self._code_users -= 1
+            if not self._code_users:
+                self._codes.clear()
 
     # ------------------------------------------------------------------ basics
     @property
