@@ -365,14 +365,17 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         row_of = np.empty(len(by_values), dtype=np.intp)
         row_of[order] = np.arange(len(order))
         col_of = {i: years.index(int(y)) for i, y in enumerate(year_values)
-                  if int(y) in years}
+                  if float(y) == int(y) and int(y) in years}  # as reindex(columns=years)
         sum_grid = np.zeros((len(labels), len(years)))
         count_grid = np.zeros((len(labels), len(years)), dtype=np.int64)
         rows = row_of[cells // len(year_values)]
-        cols = np.array([col_of[c] for c in cells % len(year_values)], dtype=np.intp)
-        sum_grid[rows, cols] = sums.to_numpy()
-        count_grid[rows, cols] = np.bincount(cell, minlength=len(by_values)
-                                             * len(year_values))[cells]
+        column_of_year = np.array([col_of.get(i, -1) for i in range(len(year_values))],
+                                  dtype=np.intp)
+        cols = column_of_year[cells % len(year_values)]
+        shown = cols >= 0
+        sum_grid[rows[shown], cols[shown]] = sums.to_numpy()[shown]
+        count_grid[rows[shown], cols[shown]] = np.bincount(
+            cell, minlength=len(by_values) * len(year_values))[cells[shown]]
         present = pd.DataFrame(count_grid, index=labels, columns=years)
         sum_grid = sum_grid[np.unique(rows)] if len(rows) else sum_grid[:0]
         present = present.iloc[np.unique(rows)] if len(rows) else present.iloc[:0]
