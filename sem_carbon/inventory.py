@@ -326,16 +326,21 @@ def _distinct_rows(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
 def _distinct_per_group(group: np.ndarray, rows: np.ndarray) -> dict[int, int]:
     """Distinct values of ``rows`` per ``group`` code (codes from 0).
 
-    Integer row numbers are hashed once, as one 64-bit key per row (group and row number
-    together) when the key fits; anything else is counted by pandas on the two columns.
+    Integer row numbers are one 64-bit key per row (group and row number together) when
+    the key fits, its distinct values found by :func:`sem_carbon.codes.index_codes`
+    (counted in a dense table when the key space is small, else hashed); anything else
+    is counted by pandas on the two columns.
     """
     if rows.dtype.kind == "i" and len(rows):
+        from .codes import index_codes
+
         low, high = int(rows.min()), int(rows.max())
         span = high - low + 1
-        if span * (int(group.max()) + 1) < 2**62:
+        space = span * (int(group.max()) + 1)
+        if space < 2**62:
             key = group * span + (rows.astype(np.int64) - low)
-            distinct = pd.unique(key)
-            counts = np.bincount(distinct // span)
+            _, distinct = index_codes(key, space)  # counted when the space is small
+            counts = np.bincount(np.asarray(distinct) // span)
             return {int(g): int(n) for g, n in enumerate(counts) if n}
     keys = pd.DataFrame({"group": group, "row": rows}).drop_duplicates()
     return {int(g): int(n) for g, n in keys.groupby("group", sort=False).size().items()}

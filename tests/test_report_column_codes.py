@@ -77,6 +77,7 @@ def test_derived_values_are_computed_once_per_frame():
 
 @pytest.mark.parametrize("rows", [
     np.array([5, 5, 7, 9, 5, 7, 2, 2], dtype=np.int64),
+    np.array([10**9, 7, 3, 3, 10**9, 0, 1, 1], dtype=np.int64),  # wide: keys hashed
     np.array([2**62, -(2**62), 3, 3, 2**62, 0, 1, 1], dtype=np.int64),  # too wide: pandas
     np.array([1.0, 1.0, np.nan, 2.0, np.nan, 3.0, 3.0, 4.0]),          # not integers
 ])

@@ -908,17 +908,18 @@ def _distinct_pairs(codes: np.ndarray, values: np.ndarray) -> pd.DataFrame:
     """Distinct ``(code, value)`` pairs (``code`` and ``m`` columns; NaN equals NaN).
 
     Each code's value is nearly always one number (an edition's RF multiplier): that is
-    checked in one pass against any row of the code, and then the pairs are the codes
-    with their value, without hashing every row.
+    checked in one pass against one row of each code
+    (:func:`sem_carbon.codes.one_row_of_each`), and then the pairs are the codes with
+    their value, without hashing every row.
     """
+    from ..codes import one_row_of_each
+
     slot = np.asarray(codes, dtype=np.intp) + 1  # code -1 (missing) has a slot too
     if len(slot):
-        one = np.empty(int(slot.max()) + 1)
-        one[slot] = values  # some row's value per code
-        seen = one[slot]
+        code_of, row = one_row_of_each(slot, int(slot.max()) + 1)
+        seen = values[row][code_of]
         if ((values == seen) | (np.isnan(values) & np.isnan(seen))).all():
-            kept = np.flatnonzero(np.bincount(slot))
-            return pd.DataFrame({"code": kept - 1, "m": one[kept]})
+            return pd.DataFrame({"code": slot[row] - 1, "m": values[row]})
     return pd.DataFrame({"code": codes, "m": values}).drop_duplicates()
 
 
