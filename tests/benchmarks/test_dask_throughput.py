@@ -1,10 +1,11 @@
 """Throughput of the Dask path on a Parquet dataset, against the in-memory path.
 
-10M air legs (20 airports, years 2019-2024, so six DESNZ editions) are written as a Parquet
-dataset in a temporary folder, then computed on a local two-worker cluster
+10M air legs (years 2019-2024, so six DESNZ editions) are written as a Parquet dataset in
+a temporary folder, then computed on a local two-worker cluster
 (``calculate_dask(path).total()``: read, split-row check, calculation, reduction); the
-in-memory ``calculate`` on 1M of the same legs is timed in the same run. Reported: legs/s
-of both, the ratio of time per leg, and the peak memory (RSS) of each worker process.
+in-memory ``calculate`` on 1M of the same legs is timed in the same run. Each side is
+timed twice and its best run counts, as in the other ratios. Reported: legs/s of both, the
+ratio of time per leg, and the peak memory (RSS) of each worker process.
 
 Goal (issue 19): time per leg under 0.6x the in-memory path, asserted. The airports are
 the 240 busiest of the bundled reference table (:mod:`tests.benchmarks.realistic`).
@@ -47,6 +48,8 @@ if not os.environ.get("SEM_CARBON_DASK_BENCH_LEGS"):
 LEGS = int(os.environ["SEM_CARBON_DASK_BENCH_LEGS"])
 IN_MEMORY_LEGS = min(LEGS, 1_000_000)
 FILE_ROWS = 500_000
+#: Runs timed on each side (the in-memory reference and the Dask total); the best counts.
+ROUNDS = 2
 CABINS = np.array(["economy", "business", "premium_economy", "first"])
 ENTITIES = np.array(["HQ", "RO-AF", "RO-AP", "RO-LAC", "CO-KE", "CO-TH"])
 
@@ -126,11 +129,18 @@ def test_dask_legs_per_second_vs_in_memory(benchmark, dataset):
     frame = frame.iloc[:IN_MEMORY_LEGS]
     sc.calculate(frame.iloc[:1000])  # editions loaded before timing, as on warm workers
     sample = frame.iloc[:20_000].copy()
-    start, cpu_start = time.perf_counter(), cpu_seconds()
-    reference = sc.calculate(frame)
-    in_memory_s, in_memory_cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-    reference_total = reference.total().m
-    del frame, reference
+    # best of ROUNDS on both sides, as the other ratios are: one call's time on this
+    # machine depends on whether the kernel hands it memory touched before (0.19-0.24 s)
+    # or never touched (0.5-0.8 s), not on the code (docs/performance.md)
+    in_memory_s = in_memory_cpu = float("inf")
+    for _ in range(ROUNDS):
+        start, cpu_start = time.perf_counter(), cpu_seconds()
+        reference = sc.calculate(frame)
+        in_memory_s = min(in_memory_s, time.perf_counter() - start)
+        in_memory_cpu = min(in_memory_cpu, cpu_seconds() - cpu_start)
+        reference_total = reference.total().m
+        del reference
+    del frame
 
     environment = dict(os.environ)  # LocalCluster sets OMP_NUM_THREADS=1 etc. and keeps it
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -147,10 +157,11 @@ def test_dask_legs_per_second_vs_in_memory(benchmark, dataset):
             baseline = client.run(current_rss_mb)
             cpu_before = client.run(cpu_seconds)
             total = benchmark.pedantic(lambda: calculate_dask(str(dataset)).total(),
-                                       rounds=1, iterations=1)
+                                       rounds=ROUNDS, iterations=1)
             dask_s = benchmark.stats.stats.min
             peaks = client.run(peak_rss_mb)
-            cpu_used = sum(client.run(cpu_seconds).values()) - sum(cpu_before.values())
+            cpu_used = (sum(client.run(cpu_seconds).values())
+                        - sum(cpu_before.values())) / ROUNDS  # per run, on average
     finally:
         cluster.close(timeout=30)
         os.environ.clear()
