@@ -251,3 +251,31 @@ def test_a_unit_of_the_wrong_kind_gets_one_reason_on_every_path():
         calc_reasons.set_index("source_row")["reason"].to_dict()
     assert read_reasons.set_index("source_row").loc[5, "reason"].startswith(
         "unit 'fur' is a length unit; fuel natural_gas needs an amount in energy")
+
+
+def test_units_whose_reading_is_a_guess_are_rejected_not_read_a_million_times_off(tmp_path):
+    """``ML`` on a water bill is a megalitre (1,000 m^3); read in lower case it was ``mL``,
+    10^9 times too little water. Prefixed gallons and tons (``kgal``, ``kton``), ``bbl``
+    (pint: 31.5 US gal, an oil barrel is 42) and ``MBtu`` (1e3 or 1e6 Btu) were read by
+    pint at one of their meanings while ``gal`` and ``ton`` themselves are refused."""
+    path = tmp_path / "bills.csv"
+    path.write_text(
+        "kind,amount,unit,year\n"
+        "water,1,ML,2023\nwater,1,Ml,2023\nwater,1,megalitre,2023\nwater,1000,m3,2023\n"
+        "water,2,kgal,2023\ndiesel,1,bbl,2023\ndiesel,1,oil barrel,2023\n"
+        "natural gas,1,MBtu,2023\nnatural gas,1,MMBtu,2023\ndiesel,1,kton,2023\n"
+        "diesel,1,US_liquid_gallon,2023\n", encoding="utf-8")
+    table = read(path)
+    why = table.rejected.set_index("source_row")["reason"]
+    assert sorted(why.index) == [2, 3, 6, 7, 9, 11]
+    assert why[2].startswith("ambiguous unit 'ML' (millilitre mL or megalitre ML?")
+    assert why[6].startswith("ambiguous unit 'kgal' (US or imperial gallon?)")
+    assert why[7].startswith("ambiguous unit 'bbl'") and "oil_barrel" in why[7]
+    assert why[9].startswith("ambiguous unit 'MBtu'")
+    assert why[11].startswith("ambiguous unit 'kton' (metric, short or long ton?)")
+    kept = table.data.set_index("source_row")
+    in_m3 = {r: sc.Q_(kept.at[r, "amount"], kept.at[r, "unit"]).m_as("m^3") for r in (4, 5)}
+    assert in_m3 == pytest.approx({4: 1000.0, 5: 1000.0})  # a megalitre is 1,000 m^3
+    # an oil barrel is 42 US gallons = 0.158987294928 m^3 (NIST Handbook 44, Appendix C)
+    assert sc.Q_(1.0, kept.at[8, "unit"]).m_as("m^3") == pytest.approx(0.158987294928)
+    assert table.reconciliation()["rows_read"] == 11

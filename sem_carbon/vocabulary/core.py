@@ -363,13 +363,36 @@ def read_unit(text: Any) -> tuple[Any, str]:
     if reason:
         return None, reason
     try:
-        return parse_unit(unit), ""
+        parsed = parse_unit(unit)
     except Exception as exc:
         reason = REASONS["unit"].replace("{value}", _shown(text))
         detail = str(exc).split(" (a unit is")[0]  # the guard's own explanation, if any
         if isinstance(exc, UnitError) and " is not a unit: " in detail:
             reason += ": " + detail.split(" is not a unit: ", 1)[1]
         return None, reason
+    ambiguous = _ambiguous_base(parsed, unit, text)
+    return (None, ambiguous) if ambiguous else (parsed, "")
+
+
+#: pint units whose plain name hides a choice (pint's gallon is the US gallon, its ton the
+#: short ton, its barrel 31.5 US gallons): word in the text that makes the choice explicit,
+#: and the alias (``data/units.csv``) whose reject reason applies.
+_AMBIGUOUS_BASES: dict[str, tuple[str | None, str]] = {
+    "gallon": ("us", "gal"), "ton": ("short", "ton"), "barrel": (None, "barrel")}
+
+
+def _ambiguous_base(parsed: Any, unit: str, text: Any) -> str:
+    """The reject reason of a unit built on an ambiguous base (``kgal``, ``kiloton``), or
+    "": the aliases refuse ``gal`` and ``ton`` themselves, pint reads their prefixed forms."""
+    from ..units import ureg
+
+    for name in getattr(parsed, "_units", {}):
+        for _prefix, base, _suffix in ureg.parse_unit_name(name):
+            rule = _AMBIGUOUS_BASES.get(base)
+            if rule is None or (rule[0] is not None and rule[0] in unit.lower()):
+                continue
+            return aliases("unit")[rule[1]].note.replace("{value}", _shown(text))
+    return ""
 
 
 def yes_no(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
