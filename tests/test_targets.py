@@ -201,6 +201,26 @@ def test_mixing_currencies_raises() -> None:
         target_status(inv, Target(), budget="cost")
 
 
+def test_budget_amounts_as_a_finance_export_writes_them_are_read_or_refused() -> None:
+    # "1,000,000" and "$ 700,000" were coerced to NaN, then to 0: a target-year budget of 0
+    # read as a 100% cut ("met"); a line "n/a" or a year "FY2021" vanished the same way.
+    inv = rows(("A", 2019, "air", 1000.0), ("A", 2021, "air", 400.0))
+    budget = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021],
+                           "amount": ["1,000,000", "$ 700,000"], "currency": "USD"})
+    s = by_entity(target_status(inv, Target(), budget=budget))
+    assert s.loc["A", "budget_baseline"] == 1_000_000.0
+    assert s.loc["A", "budget_actual"] == 700_000.0
+    assert not s.loc["A", "budget_met"]  # -30% against a -50% target
+    for column, cell, why in (("amount", "n/a", "'n/a' is not a number"),
+                              ("amount", None, "is empty"),
+                              ("year", "FY2021", "'FY2021' is not a number")):
+        bad = budget.copy()
+        bad[column] = bad[column].astype(object)
+        bad.loc[1, column] = cell
+        with pytest.raises(InputFormatError, match=f"row 2 .*{column} {why}"):
+            target_status(inv, Target(), budget=bad)
+
+
 def test_budget_metric_needs_a_budget() -> None:
     with pytest.raises(ValueError, match="budget"):
         target_status(rows(("A", 2019, "air", 1.0)), Target(metric="budget"))

@@ -360,14 +360,33 @@ def _one_currency(values: pd.Series | None, what: str) -> str:
     return found[0] if found else ""
 
 
+def _readable_numbers(frame: pd.DataFrame, column: str, what: str) -> np.ndarray:
+    """The numbers of ``frame[column]`` (``1,250,000``, ``$ 800``, ``(12.5)`` as the
+    readers take them); an empty or unreadable cell raises, naming its row: a budget line
+    read as 0 would judge spending that was never cut as cut."""
+    from ..io.parse import parse_numbers
+
+    parsed = parse_numbers(frame[column].reset_index(drop=True))
+    wrong = np.flatnonzero(parsed.missing | parsed.bad)
+    if wrong.size:
+        i = int(wrong[0])
+        cell = frame[column].iloc[i]
+        why = "is empty" if parsed.missing[i] else f"{cell!r} is not a number"
+        raise InputFormatError(
+            f"{what}: {wrong.size} row(s) without a readable {column}; first: row {i + 1} "
+            f"(of the table, header not counted), {column} {why}")
+    return parsed.values
+
+
 def _budget_part(budget: pd.DataFrame, t: Target, by: str | None,
                  money: tuple[str | None, Any] = (None, None)) -> tuple[pd.DataFrame, str]:
     need = [c for c in ("entity", "year", "amount") if c not in budget.columns]
     if need:
         raise InputFormatError(f"budget frame lacks column(s) {', '.join(need)} "
                                "(needs entity, year, amount[, currency])")
-    year = pd.to_numeric(budget["year"], errors="coerce").to_numpy()
-    currency, amount = _in_one_currency(budget["amount"], budget.get("currency"),
+    year = _readable_numbers(budget, "year", "budget")
+    amounts = _readable_numbers(budget, "amount", "budget")
+    currency, amount = _in_one_currency(pd.Series(amounts), budget.get("currency"),
                                         budget.get("date"), year, money, "budget")
     key = (np.full(len(budget), _ALL, dtype=object) if by is None
            else budget["entity"].fillna("").astype(str).to_numpy(dtype=object))
