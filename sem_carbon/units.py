@@ -332,7 +332,10 @@ def parse_quantity(text: str, name: str = "amount") -> pint.Quantity:
     Raises
     ------
     UnitError
-        No number, a non-finite number, no unit, or a unit outside the grammar.
+        No number, a non-finite number, no unit, a unit outside the grammar, or a unit
+        word the readers do not take (unknown, or ambiguous such as ``gal``, ``ton``,
+        ``ML``): the unit is read as :func:`sem_carbon.vocabulary.read_unit` reads a unit
+        column, so ``"35 m3"`` is read and ``"100 gal"`` refused here as there.
     """
     if len(text) > MAX_UNIT_TEXT + 40:  # the number part is short; the unit part is bounded
         raise UnitError(f"{name}: a text of {len(text):,} characters is not an amount "
@@ -350,10 +353,12 @@ def parse_quantity(text: str, name: str = "amount") -> pint.Quantity:
                               else float(number))
     if not np.isfinite(float(magnitude)):
         raise UnitError(f"{name}: {text!r}: the number is not finite")
-    try:
-        return ureg.Quantity(magnitude, parse_unit(unit))
-    except UnitError as exc:
-        raise UnitError(f"{name}: {exc}") from None
+    from .vocabulary import read_unit  # the readers' one reading of unit words
+
+    parsed, reason = read_unit(unit)
+    if parsed is None:  # "100 gal" as a reader refuses it, "m3" as a reader reads it
+        raise UnitError(f"{name}: {text!r}: {reason}")
+    return ureg.Quantity(magnitude, parsed)
 
 
 def as_quantity(value: Any, dimension: str, name: str) -> pint.Quantity:

@@ -81,3 +81,21 @@ def test_texts_too_long_to_be_units_are_refused_before_pint_parses_them():
         parse_unit("x" * (1 << 20))
     with pytest.raises(sc.UnitError, match="not an amount with a unit"):
         as_quantity("9" * (1 << 20) + " km", "[length]", "distance")
+
+
+def test_an_amount_as_text_reads_its_unit_as_the_readers_do():
+    """``sc.fuel("diesel", "100 gal")`` was pint's US gallon while a bill's ``gal`` is
+    refused as ambiguous (a UK gallon is 20% more); ``"1000 m3"`` raised pint's
+    UndefinedUnitError, outside the SemCarbonError tree, while a bill's ``m3`` is read."""
+    for text in ("100 gal", "1 ton", "5 kgal"):
+        with pytest.raises(sc.UnitError, match="ambiguous unit"):
+            sc.fuel("diesel", text, year=2023)
+    with pytest.raises(sc.UnitError, match="ambiguous unit 'ML'"):
+        sc.water("1 ML", year=2023)
+    with pytest.raises(sc.UnitError, match="unknown unit 'zorks'"):
+        sc.water("10 zorks", year=2023)
+    # DESNZ 2023 water supply + treatment: 0.378 kgCO2e/m^3 (the reader's figure for m3)
+    assert sc.water("1000 m3", year=2023).co2e.m == pytest.approx(
+        sc.water(sc.Q_(1000, "m^3"), year=2023).co2e.m)
+    assert sc.fuel("diesel", "100 US gal", year=2023).co2e.m == pytest.approx(
+        sc.fuel("diesel", sc.Q_(100, "US_liquid_gallon"), year=2023).co2e.m)
