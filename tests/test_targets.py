@@ -221,6 +221,63 @@ def test_budget_amounts_as_a_finance_export_writes_them_are_read_or_refused() ->
             target_status(inv, Target(), budget=bad)
 
 
+def test_an_entity_without_budget_lines_is_not_silently_judged_met() -> None:
+    # B has travel but no budget line: 0 -> 0 was "budget_met" with no word of why
+    inv = rows(("A", 2019, "air", 1000.0), ("A", 2021, "air", 400.0),
+               ("B", 2019, "air", 1000.0), ("B", 2021, "air", 900.0))
+    budget = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021],
+                           "amount": [100.0, 40.0], "currency": "USD"})
+    s = by_entity(target_status(inv, Target(), budget=budget))
+    assert s.loc["B", "budget_baseline"] == 0.0
+    assert "no baseline-year budget" in s.loc["B", "note"]
+    assert not s.loc["B", "divergent"] and s.loc["B", "divergence"] == ""
+    assert s.loc["A", "note"] == ""  # a budget on file: nothing to say
+
+
+def test_inventory_cost_read_as_numbers_blank_noted_text_refused() -> None:
+    inv = rows(("A", 2019, "air", 600.0, 500.0), ("A", 2019, "air", 400.0, 500.0),
+               ("A", 2021, "air", 600.0, 450.0))
+    inv["cost"] = pd.Series(["1,000", None, "$ 450"], dtype=object)
+    inv["source_row"] = [2, 3, 4]
+    s = by_entity(target_status(inv, Target(), budget="cost"))
+    assert s.loc["A", "budget_baseline"] == 1000.0  # "1,000" and a blank counted 0
+    assert s.loc["A", "budget_actual"] == 450.0
+    assert "1 baseline or target-year rows without a cost (counted as 0)" in s.loc["A", "note"]
+    inv.loc[2, "cost"] = "n/a"
+    with pytest.raises(InputFormatError, match="source row 4, cost 'n/a'"):
+        target_status(inv, Target(), budget="cost")
+
+
+def test_an_amount_without_a_currency_beside_others_raises() -> None:
+    # read in the others' currency (or the one converted to), it was a guess
+    inv = rows(("A", 2019, "air", 1000.0), ("A", 2021, "air", 400.0))
+    budget = pd.DataFrame({"entity": ["A", "A", "A"], "year": [2019, 2021, 2021],
+                           "amount": [100.0, 40.0, 5.0], "currency": ["EUR", "EUR", ""]})
+    for money in ({}, {"currency": "USD"}):
+        with pytest.raises(InputFormatError, match="without a currency beside amounts in "
+                                                   "EUR; first: row 3"):
+            target_status(inv, Target(), budget=budget, **money)
+    budget.loc[2, "amount"] = 0.0  # nothing to convert: nothing guessed
+    assert by_entity(target_status(inv, Target(), budget=budget)).loc[
+        "A", "budget_actual"] == 40.0
+    costs = rows(("A", 2019, "air", 1.0, 10.0), ("A", 2021, "air", 1.0, 5.0))
+    costs["currency"] = ["USD", None]
+    with pytest.raises(InputFormatError, match="without a currency"):
+        target_status(costs, Target(), budget="cost")
+
+
+def test_headcount_passed_to_target_status_is_read_or_refused() -> None:
+    inv = rows(("A", 2019, "air", 2000.0), ("A", 2021, "air", 600.0))
+    heads = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021],
+                          "headcount": ["1,000", "500"]})
+    s = by_entity(target_status(inv, Target(), headcount=heads))
+    assert s.loc["A", "baseline_per_capita"] == pytest.approx(2.0 / 1000)
+    for cell, why in (("ten", "'ten' is not a number"), ("-3", "negative headcount")):
+        bad = heads.assign(headcount=["1,000", cell])
+        with pytest.raises(InputFormatError, match=why):
+            target_status(inv, Target(), headcount=bad)
+
+
 def test_budget_metric_needs_a_budget() -> None:
     with pytest.raises(ValueError, match="budget"):
         target_status(rows(("A", 2019, "air", 1.0)), Target(metric="budget"))

@@ -17,7 +17,9 @@ Conventions
 - ``change_pct = (actual - baseline) / baseline x 100`` (negative = reduction).
 - ``gap = max(actual - target, 0)``: what is still to be cut (0 when met).
 - A zero baseline has target 0: ``change_pct`` is NaN (no percentage change from
-  nothing), ``met`` is True only when the actual is 0 too, and ``note`` says so.
+  nothing), ``met`` is True only when the actual is 0 too, and ``note`` says so; the
+  same holds for a zero budget baseline (an entity without budget lines included), and
+  ``divergence`` is then undefined.
 - Several targets: one long frame, the ``target_name`` column telling them apart
   (``target`` holds the target *amount*), so the result filters, pivots and exports
   like any other table.
@@ -159,7 +161,10 @@ def target_status(
         Spending per entity and year (``entity``, ``year``, ``amount`` [money],
         optional ``currency`` and ``date``), each entity's own spending (rolled up like
         emissions); or ``"cost"`` to use the inventory's ``cost`` column over the
-        target's categories. Several currencies need ``currency=``.
+        target's categories. Several currencies need ``currency=``. Amounts are read as
+        the file readers read numbers (``1,250,000``, ``$ 800``); a budget line that is
+        empty or not a number raises, naming its row; a blank inventory cost counts 0 and
+        the entity's ``note`` says how many baseline and target-year rows had none.
     headcount : DataFrame, optional
         ``entity``, ``year``, ``headcount`` [persons] (each entity's own staff);
         default: the headcount carried by ``entities``. Adds per-capita columns.
@@ -191,7 +196,9 @@ def target_status(
     Raises
     ------
     InputFormatError
-        The budget mixes currencies or lacks columns; the inventory lacks columns.
+        The budget mixes currencies or lacks columns; an amount has no currency while
+        others have one; a budget line, cost, year or headcount is not a number (or a
+        headcount is negative); the inventory lacks columns.
     ValueError
         ``as_of`` outside the target year; ``metric="budget"`` without a budget;
         duplicate target names.
@@ -239,7 +246,8 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             "a budget frame or headcount applies per entity: use by='entity' "
             "or by=None")
     needed = [c for c in dict.fromkeys(("entity", by, "year", "date", "category", "co2e_kg",
-                                        "cost", "currency")) if c in frame.columns]
+                                        "cost", "currency", "source_row"))
+              if c in frame.columns]
     mask = category_mask(frame, t.categories)
     rows = frame[needed] if mask.all() else frame[needed][mask]  # all rows: no gather
     year = year_column(rows).to_numpy()
@@ -271,10 +279,14 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
             raise InvalidArgumentError(f"budget must be a DataFrame or 'cost', got {budget!r}")
         if "cost" not in rows.columns:
             raise InputFormatError("budget='cost' needs a 'cost' column in the inventory")
-        currency, cost = _in_one_currency(rows["cost"], rows.get("currency"),
-                                          rows.get("date"), year, money, "inventory cost")
+        amounts, blank = _cost_numbers(rows)
+        currency, cost = _in_one_currency(pd.Series(amounts), rows.get("currency"),
+                                          rows.get("date"), year, money, "inventory cost",
+                                          rows.get("source_row"))
         values["budget_baseline"] = cost * base
         values["budget_actual"] = cost * act
+        # rows of the two years without a cost: counted 0, and said on the entity's line
+        values["cost_missing"] = (blank & (base | act)).astype(float)
         if ytd is not None:
             dates = _dates(rows)
             values["budget_base_dated"] = cost * (base & dates.notna().to_numpy())
@@ -337,9 +349,16 @@ def _dates(rows: pd.DataFrame) -> pd.Series:
 
 def _in_one_currency(amounts: pd.Series, currencies: pd.Series | None,
                      dates: pd.Series | None, year: np.ndarray,
-                     money: tuple[str | None, Any], what: str) -> tuple[str, np.ndarray]:
+                     money: tuple[str | None, Any], what: str,
+                     rows: pd.Series | None = None) -> tuple[str, np.ndarray]:
     """Amounts in one currency, and its code: as given when they all share one (``money``
-    names no currency), else converted with dated rates (:mod:`sem_carbon.money`)."""
+    names no currency), else converted with dated rates (:mod:`sem_carbon.money`).
+
+    An amount without a currency next to amounts with one raises (``rows``: the rows'
+    numbers for the message, else their position): it would be read in the others'
+    currency, or in the one converted to, at a guess.
+    """
+    _no_blank_currency(amounts, currencies, what, rows)
     if money[0] is None:
         return (_one_currency(currencies, what),
                 pd.to_numeric(amounts, errors="coerce").fillna(0.0).to_numpy())
@@ -348,6 +367,47 @@ def _in_one_currency(amounts: pd.Series, currencies: pd.Series | None,
     currency = money[0].strip().upper()
     return currency, to_currency(amounts, currencies, to=currency, date=dates, year=year,
                                  rates=money[1], what=what)
+
+
+def _no_blank_currency(amounts: pd.Series, currencies: pd.Series | None, what: str,
+                       rows: pd.Series | None) -> None:
+    """Raise when a non-zero amount has no currency while other amounts have one."""
+    if currencies is None:
+        return
+    codes, uniques = pd.factorize(currencies, use_na_sentinel=True)
+    texts = pd.Series(uniques, dtype=object).astype(str).str.strip().str.upper()
+    given = ~texts.isin(["", "NAN", "<NA>", "NONE"]).to_numpy()
+    if not given.any():
+        return
+    blank = ~np.append(given, False)[np.where(codes < 0, len(given), codes)]
+    value = pd.to_numeric(amounts, errors="coerce").to_numpy(dtype=float)
+    wrong = np.flatnonzero(blank & np.isfinite(value) & (value != 0))
+    if wrong.size:
+        i = int(wrong[0])
+        where = (f"source row {rows.iloc[i]}" if rows is not None
+                 else f"row {i + 1} (of the table, header not counted)")
+        known = ", ".join(sorted(set(texts[given])))
+        raise InputFormatError(
+            f"{what}: {wrong.size} amount(s) without a currency beside amounts in {known}; "
+            f"first: {where}, amount {value[i]:g}: give each amount its currency")
+
+
+def _cost_numbers(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The inventory's ``cost`` as numbers (``1,250``, ``$ 800`` as the readers take them)
+    and where it is blank (counted as 0, and noted); a cost that cannot be read raises,
+    naming its source row: counted as 0 it would make spending look cut."""
+    from ..io.parse import parse_numbers
+
+    parsed = parse_numbers(rows["cost"].reset_index(drop=True))
+    wrong = np.flatnonzero(parsed.bad)
+    if wrong.size:
+        i = int(wrong[0])
+        where = (f"source row {rows['source_row'].iloc[i]}" if "source_row" in rows
+                 else f"row {i + 1}")
+        raise InputFormatError(
+            f"inventory cost: {wrong.size} row(s) whose cost is not a number; first: "
+            f"{where}, cost {rows['cost'].iloc[i]!r}")
+    return np.where(parsed.missing, 0.0, parsed.values), parsed.missing
 
 
 def _one_currency(values: pd.Series | None, what: str) -> str:
@@ -400,8 +460,12 @@ def _headcount_part(heads: pd.DataFrame, t: Target, by: str | None) -> pd.DataFr
     need = [c for c in ("entity", "year", "headcount") if c not in heads.columns]
     if need:
         raise InputFormatError(f"headcount frame lacks column(s) {', '.join(need)}")
-    year = pd.to_numeric(heads["year"], errors="coerce").to_numpy()
-    count = pd.to_numeric(heads["headcount"], errors="coerce").fillna(0.0).to_numpy()
+    year = _readable_numbers(heads, "year", "headcount")
+    count = _readable_numbers(heads, "headcount", "headcount")
+    if (count < 0).any():
+        i = int(np.flatnonzero(count < 0)[0])
+        raise InputFormatError(f"headcount: row {i + 1} (of the table, header not counted) "
+                               f"has a negative headcount ({count[i]:g})")
     key = (np.full(len(heads), _ALL, dtype=object) if by is None
            else heads["entity"].fillna("").astype(str).to_numpy(dtype=object))
     return pd.DataFrame({"entity": key,
@@ -493,6 +557,16 @@ def _derive(out: pd.DataFrame, t: Target, ytd: _YearToDate | None, currency: str
         if ytd is not None:
             result["budget_allowance"] = b["allowance"]
             result["budget_allowance_method"] = b_method
+        # said as the carbon side says it: a verdict from a zero baseline is not a change
+        budget_note = np.where(
+            b_base == 0, "no baseline-year budget: budget change undefined, met only if the "
+            "target year has none either", "")
+        if "cost_missing" in out:
+            missing = out["cost_missing"].to_numpy(dtype=float)
+            budget_note = _joined(budget_note, np.where(
+                missing > 0, [f"{m:,.0f} baseline or target-year rows without a cost "
+                              "(counted as 0)" for m in missing], ""))
+        result["note"] = _joined(result["note"].to_numpy(dtype=object), budget_note)
         defined = (base != 0) & (b_base != 0)
         result["divergent"] = defined & (v["met"] != b["met"])
         result["divergence"] = _divergence_text(v["met"], b["met"], defined)
@@ -507,6 +581,13 @@ def _derive(out: pd.DataFrame, t: Target, ytd: _YearToDate | None, currency: str
     result["metric"] = t.metric
     result["target_met"] = result["met"] if t.metric == "co2e" else result["budget_met"]
     return result.reset_index(drop=True)
+
+
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two notes per row joined with "; " (either may be empty)."""
+    first, second = np.asarray(first, dtype=object), np.asarray(second, dtype=object)
+    both = (first != "") & (second != "")
+    return np.where(both, first + "; " + second, np.where(first != "", first, second))
 
 
 def _share(out: pd.DataFrame, prefix: str, ytd: _YearToDate | None
