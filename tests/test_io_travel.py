@@ -818,3 +818,25 @@ def test_one_other_date_in_an_iso_csv_column_goes_the_general_way(tmp_path, cell
     else:
         assert table.rejected["source_row"].tolist() == [202]
         assert table.rejected["reason"].iloc[0].startswith(reason)
+
+
+def test_round_trip_flag_on_a_routing_that_returns_is_not_counted_twice():
+    # An export with a "Round Trip" column (matched by its canonical name) and a routing
+    # that lists the return: GVA/JFK/GVA is two legs, not four.
+    source = pd.DataFrame({"Date": ["2019-03-04", "2019-03-04"], "Mode": ["air", "air"],
+                           "Route": ["GVA/JFK/GVA", "GVA/JFK"], "Round Trip": ["Yes", "Yes"]})
+    table = read(source)
+    closed = table.data[table.data["source_row"] == 2]
+    assert closed["leg"].tolist() == [0, 1]
+    assert not closed["round_trip"].any()
+    assert closed["notes"].str.contains("round trip not doubled").all()
+    open_jaw = table.data[table.data["source_row"] == 3]  # one leg, flown both ways
+    assert open_jaw["round_trip"].tolist() == [True]
+    assert open_jaw["notes"].tolist() == [""]
+    inv = sc.calculate(table)
+    one_way = sc.flight("GVA", "JFK", cabin="average", year=2019).co2e.m_as("kgCO2e")
+    # desnz-2019 long-haul average passenger with RF, 0.19562 kgCO2e/pkm, x 6,201.2 km
+    assert one_way == pytest.approx(6201.195 * 0.19562, rel=1e-6)
+    by_row = inv.data.groupby("source_row")["co2e_kg"].sum()
+    assert by_row[2] == pytest.approx(2 * one_way, rel=1e-9)
+    assert by_row[3] == pytest.approx(2 * one_way, rel=1e-9)

@@ -23,7 +23,9 @@ Routing strings
     an air row becomes one row per leg (``leg`` 0, 1, ...; same ``source_row`` and
     ``trip_id``), replacing ``origin``/``destination``. A route that returns to its origin
     is **not** marked ``round_trip``: its legs are listed, so the return is already
-    counted. ``round_trip`` from the source is kept on every leg. A route is read on air
+    counted; a ``round_trip`` yes from the source on such a route is dropped, with a note
+    (else the trip would count four times). Otherwise ``round_trip`` from the source is
+    kept on every leg. A route is read on air
     rows only (other modes keep their ``origin``/``destination`` text).
 Rejected rows (``rejected``; the whole source row, every problem listed)
     blank rows; missing or unknown mode; unparseable, impossible or implausible dates;
@@ -117,6 +119,8 @@ _PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab",
 _MONTH_NOTE = ("day of the month not given (the date is read as the 1st; the year chooses "
                "the factor edition)")
 _DUPLICATE_NOTE = " (kept; duplicates='drop' rejects it)"
+_CLOSED_ROUTE_NOTE = ("round trip not doubled: the route returns to its first airport, so its "
+                      "legs already include the return")
 
 
 def read_travel_log(
@@ -363,6 +367,10 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     # legs ---------------------------------------------------------------------------------
     # every live row is expanded and checked, so all its problems are listed
     legs = _legs(cols, live, is_air, has_route, dates, rej)
+    doubled = legs.closed & round_trip
+    if doubled.any():  # the return is among the legs: round_trip would count it twice
+        round_trip = round_trip & ~doubled
+        notes.add(doubled, _CLOSED_ROUTE_NOTE)
     if duplicates == "keep":  # each later copy kept, with a note
         first = first_of()
         dup = first >= 0
@@ -759,6 +767,7 @@ class _Legs(NamedTuple):
     destination: np.ndarray
     table: np.ndarray
     routed: bool
+    closed: np.ndarray  # per source row: a routing string that ends where it starts
 
 
 def _legs(cols: SourceColumns, rows: np.ndarray, is_air: np.ndarray, has_route: np.ndarray,
@@ -811,7 +820,9 @@ def _legs(cols: SourceColumns, rows: np.ndarray, is_air: np.ndarray, has_route: 
         pos, leg, origin, destination = pos[order], leg[order], origin[order], destination[order]
     _check_airports(cols, pos, origin, destination, table, shown, is_air, has_route, dates,
                     rej)
-    return _Legs(pos, leg, origin, destination, table, bool(tokens.pos.size))
+    closed = np.zeros(cols.n, dtype=bool)
+    closed[tokens.closed] = True
+    return _Legs(pos, leg, origin, destination, table, bool(tokens.pos.size), closed)
 
 
 class _Tokens(NamedTuple):
@@ -823,6 +834,7 @@ class _Tokens(NamedTuple):
     destination: np.ndarray
     raw: np.ndarray
     upper: np.ndarray
+    closed: np.ndarray  # the rows whose routing ends at its first airport
 
 
 def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
@@ -835,7 +847,7 @@ def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
     empty = np.zeros(0, dtype=np.int64)
     none = np.zeros(0, dtype=object)
     if not rows.size:
-        return _Tokens(empty, empty, empty, empty, none, none)
+        return _Tokens(empty, empty, empty, empty, none, none, empty)
     used, codes = np.unique(vocab.codes[rows], return_inverse=True)  # routings of rows
     split = [[t for t in re.split(_ROUTE_SPLIT, vocab.text[u]) if t] for u in used]
     t_route = np.repeat(np.arange(len(split)), [len(s) for s in split])
@@ -860,7 +872,8 @@ def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
     start = np.repeat(np.cumsum(count) - count, count)
     leg = np.arange(pos.size) - start
     flat = np.repeat(first_leg[codes], count) + leg
-    return _Tokens(pos, leg, leg_origin[flat], leg_dest[flat], raw, upper)
+    ends = np.array([len(t) > 2 and t[0].upper() == t[-1].upper() for t in split], dtype=bool)
+    return _Tokens(pos, leg, leg_origin[flat], leg_dest[flat], raw, upper, rows[ends[codes]])
 
 
 def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
