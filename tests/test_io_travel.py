@@ -840,3 +840,28 @@ def test_round_trip_flag_on_a_routing_that_returns_is_not_counted_twice():
     by_row = inv.data.groupby("source_row")["co2e_kg"].sum()
     assert by_row[2] == pytest.approx(2 * one_way, rel=1e-9)
     assert by_row[3] == pytest.approx(2 * one_way, rel=1e-9)
+
+
+def test_boolean_cells_are_no_numbers_and_decimals_are():
+    import decimal
+
+    # a TRUE in a distance or passengers cell (a checkbox column mapped by mistake) was
+    # read as 1 (1 mile, 1 passenger); a database NUMERIC (Decimal) was "not a number"
+    source = pd.DataFrame({
+        "Date": ["2019-03-04"] * 4, "Mode": ["rail"] * 4,
+        "Distance": [True, decimal.Decimal("150.5"), 100, 100],
+        "Passengers": [1, 1, True, decimal.Decimal("2")],
+    })
+    table = read(source, units={"distance": "km"})
+    rejected = table.rejected.set_index("source_row")
+    assert rejected.loc[2, "reason"] == "distance is not a number"
+    assert rejected.loc[4, "reason"] == "passengers is not a number"
+    kept = table.data.set_index("source_row")
+    assert kept.loc[3, "distance_km"] == 150.5
+    assert kept.loc[5, "passengers"] == 2.0
+    assert table.reconciliation() == {"rows_read": 4, "rows_computable": 2, "rows_rejected": 2}
+    # a whole boolean column (Parquet, Excel) likewise
+    flags = pd.DataFrame({"Date": ["2019-03-04"] * 2, "Mode": ["rail"] * 2,
+                          "Distance": [10.0, 20.0], "Passengers": [True, False]})
+    table = read(flags, units={"distance": "km"})
+    assert table.reconciliation()["rows_rejected"] == 2

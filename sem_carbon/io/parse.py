@@ -13,7 +13,8 @@ Numbers (:func:`parse_numbers`)
     is decimal; a mark repeated: thousands; a mark not followed by exactly three digits:
     decimal); the caller's default (``","`` for ``;``-separated files) settles columns whose
     values are all ambiguous (``1.234``). Values that do not fit the column's convention
-    are bad. Non-finite values (``inf``, ``nan`` as text) are bad.
+    are bad. Non-finite values (``inf``, ``nan`` as text) are bad, and so are booleans
+    (an Excel TRUE is not 1); :class:`decimal.Decimal` values (database NUMERIC) are numbers.
 Dates (:func:`parse_dates`)
     ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
     ``05/03/2019``, ``05.03.2019``, ``05-03-19``, ``5 Mar 2019``, ``05-Mar-19``,
@@ -36,6 +37,7 @@ Booleans
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _decimal
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -336,9 +338,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
         Decimal mark for columns whose text values are all ambiguous.
     """
     n = len(series)
-    if ptypes.is_bool_dtype(series.dtype):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        return NumberResult(values, np.isnan(values), np.zeros(n, dtype=bool))
+    if ptypes.is_bool_dtype(series.dtype):  # TRUE/FALSE cells are no amount: all bad
+        missing = series.isna().to_numpy()
+        return NumberResult(np.full(n, np.nan), missing, ~missing)
     if ptypes.is_numeric_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
@@ -357,6 +359,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
         return NumberResult(np.append(values, np.nan)[codes], np.append(missing, True)[codes],
                             np.append(bad, False)[codes])
     codes, uniques = distinct(series)
+    if any(isinstance(u, bool | np.bool_ | int | float | np.number) and u in (0, 1)
+           for u in uniques):  # True == 1 and False == 0 share a code: tell them apart
+        codes, uniques = _bools_apart(series)
     size = len(uniques)
     u_values = np.full(size + 1, np.nan)
     u_bad = np.zeros(size + 1, dtype=bool)
@@ -380,6 +385,18 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     return NumberResult(u_values[codes], u_missing[codes], u_bad[codes])
 
 
+def _bools_apart(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`distinct` of a mixed column that may hold booleans, with ``True`` apart from
+    ``1`` and ``False`` apart from ``0`` (they hash alike). Per row, but only for mixed
+    (object) columns holding a 0 or a 1."""
+    cells = pd.Series(series, dtype=object).reset_index(drop=True)
+    keys = cells.map(lambda v: ("bool", bool(v)) if isinstance(v, bool | np.bool_) else v)
+    codes = np.asarray(pd.factorize(keys, use_na_sentinel=True)[0])
+    present = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[present], return_index=True)
+    return codes, cells.iloc[present[first]].to_numpy(dtype=object)
+
+
 def _float(value: Any) -> float:
     """``float(value)``; integers too large for a float give +-inf (then refused as
     non-finite) instead of an OverflowError."""
@@ -392,10 +409,12 @@ def _float(value: Any) -> float:
 def _number_kind(value: Any) -> str:
     if isinstance(value, str):
         return "text"
-    if isinstance(value, bool | np.bool_):
-        return "number"
+    if isinstance(value, bool | np.bool_):  # a TRUE/FALSE cell is not an amount
+        return "other"
     if isinstance(value, int | float | np.integer | np.floating):
         return "missing" if isinstance(value, float | np.floating) and np.isnan(value) else "number"
+    if isinstance(value, _decimal.Decimal):  # NUMERIC columns of a database query
+        return "missing" if value.is_nan() else "number"
     return "other"
 
 
