@@ -66,3 +66,19 @@ def test_header_row_must_be_a_row_number(tmp_path: Path, bad: object) -> None:
         sc.read_travel_log(path, header_row=40)
     pd.testing.assert_frame_equal(sc.read_travel_log(path, header_row=1).data,
                                   sc.read_travel_log(path).data)
+
+
+def test_a_note_about_an_excel_cell_names_the_header_rows_column(tmp_path: Path) -> None:
+    # a formula saved without its value in a column that is not read gives the row a
+    # note naming the column: by the header row's name, not the title line's filler name
+    rows = [[*r, "Comment"] for r in ROWS[:1]] + [[*r, ""] for r in ROWS[1:2]]
+    path = _xlsx(tmp_path / "log.xlsx", TITLE + rows)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active["H5"] = "=1+1"  # saved by openpyxl: no cached value
+    wb.save(path)
+    with pytest.warns(sc.InputWarning):
+        table = sc.read_travel_log(path, header_row=4)
+    assert table.data["notes"].tolist() == [
+        "column 'Comment': formula without a cached value (read as blank)"]

@@ -65,6 +65,13 @@ def apply_header_row(raw: RawTable, header_row: int | None) -> RawTable:
     if len(issues):
         issues = issues[issues["pos"] > skip].copy()
         issues["pos"] = issues["pos"] - (skip + 1)
-        issues["column"] = issues["column"].map(rename)
+        old = issues["column"]
+        issues["column"] = old.map(rename)
+        # the note names the column too ("column 'column_6': ..."): the header row's name
+        prefix = "column " + old.map(repr) + ": "
+        named = [note[len(p):] if note.startswith(p) else note
+                 for note, p in zip(issues["note"], prefix, strict=True)]
+        issues["note"] = ("column " + issues["column"].map(repr) + ": "
+                          + pd.Series(named, index=issues.index, dtype=object))
         issues = issues.reset_index(drop=True)
     return attrs.evolve(raw, frame=body, cell_issues=issues, first_row=header_row + 1)
