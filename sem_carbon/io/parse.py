@@ -387,13 +387,16 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
 
 def _bools_apart(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """:func:`distinct` of a mixed column that may hold booleans, with ``True`` apart from
-    ``1`` and ``False`` apart from ``0`` (they hash alike). Per row, but only for mixed
-    (object) columns holding a 0 or a 1."""
+    ``1`` and ``False`` apart from ``0`` (they hash alike): the cells are factorised by
+    their text (``"True"`` is not ``"1"``; pandas' own string conversion, no Python call
+    per row); the first cell of each text stands for it."""
     cells = pd.Series(series, dtype=object).reset_index(drop=True)
-    keys = cells.map(lambda v: ("bool", bool(v)) if isinstance(v, bool | np.bool_) else v)
-    codes = np.asarray(pd.factorize(keys, use_na_sentinel=True)[0])
-    present = np.flatnonzero(codes >= 0)
-    _, first = np.unique(codes[present], return_index=True)
+    missing = cells.isna().to_numpy()
+    codes = np.asarray(pd.factorize(cells.astype(str).to_numpy(dtype=object))[0])
+    codes = np.where(missing, -1, codes)
+    present = np.flatnonzero(~missing)
+    kept, first = np.unique(codes[present], return_index=True)
+    codes = np.where(missing, -1, np.searchsorted(kept, codes))  # dense 0 .. k-1
     return codes, cells.iloc[present[first]].to_numpy(dtype=object)
 
 
