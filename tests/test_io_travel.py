@@ -351,7 +351,7 @@ def test_distance_units_from_argument_header_and_rows():
     by_key = read(pd.DataFrame({**base, "distance_km": [100, 50]}))
     assert by_key.data["distance_km"].tolist() == [100, 50]
     by_row = read(pd.DataFrame({**base, "distance": ["1.000", "12"],
-                                "distance_unit": ["m", "kWh"]}))
+                                "distance_unit": ["metre", "kWh"]}))
     assert by_row.data["distance_km"].tolist() == [0.001]
     assert by_row.rejected["reason"].tolist() == ["'kWh' is not a length unit"]
     mixed = read(pd.DataFrame({**base, "distance": [10, 10], "distance_unit": ["", "nmi"]}),
@@ -361,6 +361,19 @@ def test_distance_units_from_argument_header_and_rows():
         read(pd.DataFrame({**base, "distance": [1, 2]}), units={"distance": "kWh"})
     with pytest.raises(sc.InputFormatError, match="unit-less numeric travel columns"):
         read(pd.DataFrame({**base, "distance": [1, 2]}), units={"cost": "USD"})
+
+
+def test_a_bare_m_is_no_distance_unit_mileage_exports_write_m_for_miles():
+    # "M" (miles in mileage exports) was read as metres: 100 miles became 0.1 km, silently
+    table = read(pd.DataFrame({"mode": ["rail", "rail", "rail"],
+                               "date": ["2020-01-01"] * 3, "distance": [100, 100, 100],
+                               "distance_unit": ["M", "m", "mi"]}))
+    assert table.data["distance_km"].tolist() == pytest.approx([160.9344])
+    assert table.rejected["column"].tolist() == ["distance_unit"] * 2
+    assert all(r.startswith("ambiguous unit ") and "metre or mile?" in r
+               for r in table.rejected["reason"])
+    with pytest.raises(sc.UnitError, match="metre or mile"):
+        sc.rail("100 M")
 
 
 def test_unknown_distance_unit_is_rejected():
