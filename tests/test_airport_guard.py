@@ -314,7 +314,9 @@ def test_defective_release_is_corrected_and_noted(defective_release):
     assert notes.shape == (7,) and notes[0] == notes[1] != ""
     assert notes[0].startswith("GVA coordinates: reference: OurAirports position")
     assert "0.1 degree only" in notes[2]
-    assert notes[3] == notes[4] == notes[5] == notes[6] == ""  # LHR is fine in this release
+    assert notes[3] == notes[4] == notes[5] == ""
+    # a city code says which airport stands for it, and no more: LHR is fine in this release
+    assert notes[6] == "LON is a city code, placed at its representative airport LHR"
     unguarded = next(c for c, r in bad.items() if r["country"] == "CH" and c not in
                      set(reference_airports().iata.tolist()) and c not in check.coarse)
     assert "not verified" in coordinate_notes(unguarded)[0]
@@ -331,7 +333,26 @@ def test_notes_follow_dates_and_aliases():
     assert (notes[1, 0] != "") == expect_bru
     if expect_bru:
         assert notes[1, 0].startswith("BRU coordinates: reference:")
-    assert notes[0, 0] == notes[0, 1] == notes[1, 1] == ""
+    assert notes[0, 0] == notes[0, 1] == ""  # IST on either side of its date: exact
+    assert notes[1, 1] == "LON is a city code, placed at its representative airport LHR"
+
+
+def test_a_city_code_says_which_airport_stands_for_it_on_every_path():
+    # LON, NYC were placed at LHR, JFK with nothing on the row (airport_info knew it);
+    # BER was Berlin's city code until 24 Oct 2020, then its own airport
+    import pandas as pd
+
+    trip = sc.flight("LON", "NYC")
+    assert trip.notes == ("LON is a city code, placed at its representative airport LHR",
+                          "NYC is a city code, placed at its representative airport JFK")
+    inv = sc.calculate(pd.DataFrame({"mode": "air", "origin": ["LON", "BER", "BER", "GVA"],
+                                     "destination": ["NYC", "GVA", "GVA", "JFK"],
+                                     "date": ["2019-05-01", "2019-05-01", "2021-05-01",
+                                              "2019-05-01"]}))
+    notes = inv.data["notes"].astype(str).tolist()
+    assert notes[0] == "; ".join(trip.notes)
+    assert notes[1] == "BER is a city code, placed at its representative airport EDDT"
+    assert "city code" not in notes[2] and notes[3] == ""
 
 
 def test_notes_are_per_distinct_code_and_keep_the_shape():

@@ -350,14 +350,20 @@ def location_note(code: str, loc: Any) -> str:
     Returns
     -------
     str
-        ``""``, or the note :func:`coordinate_notes` gives for the code.
+        ``""``, or the note :func:`coordinate_notes` gives for the code: a city code
+        (``LON``) says which airport stands for it; corrected, coarse or unverified
+        coordinates say so.
     """
     if loc is None:
         return ""
+    city = ""
+    if loc.source.startswith(_METRO):  # a city code stands for several airports
+        target = loc.source[len(_METRO):].split(" -> ", 1)[-1].split(";", 1)[0]
+        city = f"{code} is a city code, placed at its representative airport {target}"
     if "reference: " in loc.source or "0.1 degree only" in loc.source:
-        return f"{code} coordinates: {loc.source}"
+        return "; ".join(filter(None, (city, f"{code} coordinates: {loc.source}")))
     if loc.source != "airportsdata":
-        return ""
+        return city
     from .airports import guarded_iata
 
     check = coordinate_check()
@@ -366,6 +372,11 @@ def location_note(code: str, loc: Any) -> str:
         return (f"{code} coordinates: airportsdata {check.airportsdata_version}, not "
                 f"verified (outside the reference table; this release {issues})")
     return ""
+
+
+#: How an alias location of a metropolitan (city) code begins its source text
+#: (:func:`sem_carbon.geo.airports._alias_location`).
+_METRO = "alias metro: "
 
 
 def coordinate_note_codes(codes: Any, dates: Any = None) -> tuple[np.ndarray, list[str]]:
