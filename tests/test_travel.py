@@ -182,6 +182,36 @@ def test_hotel_fallback_is_named():
         sc.hotel(1, "Narnia")
 
 
+def test_passengers_that_are_not_a_number_are_rejected_not_one():
+    # calculate(DataFrame) read "two" passengers as NaN, then as the default 1: 1,213 kg
+    # for a flight the log says carried two; a blank cell is still one passenger
+    frame = pd.DataFrame({"mode": ["air", "air", "air", "rail"],
+                          "origin": ["GVA", "GVA", "GVA", ""],
+                          "destination": ["JFK", "JFK", "JFK", ""],
+                          "distance_km": [np.nan, np.nan, np.nan, 100.0],
+                          "cabin": "economy", "passengers": ["two", "2", " ", "3 pax"],
+                          "date": "2019-05-01"})
+    inv = sc.calculate(frame)
+    one = sc.flight("GVA", "JFK", year=2019).co2e.m_as("kgCO2e")
+    assert inv.data["source_row"].tolist() == [3, 4]
+    assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * one, one])
+    assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "passengers", "two", "passengers must be a number >= 0"],
+        [5, "passengers", "3 pax", "passengers must be a number >= 0"]]
+
+
+def test_hotel_guests_are_not_rooms_and_the_row_says_so():
+    # 3 guests on a hotel row were one room's nights with nothing said (cars say it)
+    frame = pd.DataFrame({"mode": "hotel", "nights": [2, 2, 2], "country": "CH",
+                          "passengers": [3, 1, np.nan], "date": "2019-05-01"})
+    inv = sc.calculate(frame)
+    per_night = sc.hotel(1, "CH", factors="desnz-2019").co2e.m_as("kgCO2e")
+    assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * per_night] * 3)
+    assert inv.data["notes"].astype(str).tolist() == [
+        "hotel factors are per room-night: passengers not multiplied (one room per row)",
+        "", ""]
+
+
 def test_unit_mistakes_raise():
     with pytest.raises(pint.DimensionalityError):
         sc.rail(sc.Q_(5, "kWh"))

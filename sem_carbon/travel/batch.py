@@ -46,8 +46,20 @@ def _column(data: pd.DataFrame, name: str, default: object) -> pd.Series:
 
 
 def _numbers(data: pd.DataFrame, name: str, default: float) -> np.ndarray:
-    values = pd.to_numeric(_column(data, name, default), errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isnan(values), default, values)
+    """The column as numbers: a blank cell (or no column) takes ``default``; a cell that
+    is not a number gives NaN, for the caller's check to reject ("two" passengers are not
+    one passenger)."""
+    column = _column(data, name, default)
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    if not isinstance(column, pd.Series) or not np.isnan(values).any():
+        return values
+    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        return np.where(np.isnan(values), default, values)
+    # text or mixed cells: blank ones (decided per distinct value) take the default
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    blank = np.append([str(u).strip() == "" for u in uniques], True)
+    return np.where(np.isnan(values) & blank[np.where(codes < 0, len(uniques), codes)],
+                    default, values)
 
 
 class _Collector:
@@ -492,7 +504,10 @@ def _passengers_ok(rows: pd.DataFrame, out: _Collector, pax: np.ndarray,
                    ok: np.ndarray) -> np.ndarray:
     """Rows whose passenger count is a number in [0, MAX_PASSENGERS] (others rejected)."""
     bad = ~np.isfinite(pax) | (pax < 0)
-    out.reject(rows, ok & bad, "passengers", pax, "passengers must be a number >= 0")
+    # the cell as given (a text that is no number shows as itself, not as nan)
+    given = np.where(np.isnan(pax), _column(rows, "passengers", np.nan).to_numpy(dtype=object)
+                     if "passengers" in rows else pax, pax) if (ok & bad).any() else pax
+    out.reject(rows, ok & bad, "passengers", given, "passengers must be a number >= 0")
     many = ok & beyond(pax, MAX_PASSENGERS)
     out.reject(rows, many, "passengers", pax, limit_reason("passengers", MAX_PASSENGERS))
     return ~bad & ~many
@@ -619,6 +634,13 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     value, edition, note = hotel_rows(fs, country[ok])
     if edition_note:
         note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
+    # guests are not rooms: the factor is per room-night, a row is one room's nights
+    guests = _numbers(rows, "passengers", 1.0)[ok]
+    if "passengers" in rows and (guests != 1).any():
+        said = np.where(guests != 1, "hotel factors are per room-night: passengers not "
+                        "multiplied (one room per row)", "")
+        note = np.where(said == "", note, np.where(np.asarray(note, dtype=object) == "", said,
+                                                   np.asarray(note, dtype=object) + "; " + said))
     out.add(rows.index[ok], **hotel_columns(
         value, edition, country[ok], nights[ok], f"DESNZ hotel stay per room-night ({fs.id})",
         note))
