@@ -278,6 +278,23 @@ def test_headcount_passed_to_target_status_is_read_or_refused() -> None:
             target_status(inv, Target(), headcount=bad)
 
 
+def test_an_id_that_differs_only_in_case_from_the_tree_is_pointed_out() -> None:
+    # the tree says co-ke, the activity CO-KE: co-ke showed 0 t and "met", silently
+    org = Entities.from_frame(pd.DataFrame({"id": ["HQ", "co-ke", "CO-TH"],
+                                            "parent": ["", "HQ", "HQ"]}))
+    inv = rows(("CO-KE", 2019, "air", 1000.0), ("CO-KE", 2021, "air", 400.0),
+               ("CO-TH", 2019, "air", 10.0), ("XX", 2019, "air", 5.0))
+    s = by_entity(target_status(inv, Target(), entities=org))
+    assert s.loc["co-ke", "baseline"] == 0.0
+    assert s.loc["co-ke", "note"].endswith(
+        "activity under 'CO-KE' (not in the entity tree) differs from this id only in case "
+        "or spaces: it is not counted here")
+    assert not s.loc["CO-KE", "assigned"]
+    assert s.loc["CO-KE", "note"] == ("not in the entity tree, which has 'co-ke' (differs "
+                                      "only in case or spaces)")
+    assert s.loc["XX", "note"] == s.loc["CO-TH", "note"] == ""  # nothing alike: nothing said
+
+
 def test_budget_metric_needs_a_budget() -> None:
     with pytest.raises(ValueError, match="budget"):
         target_status(rows(("A", 2019, "air", 1.0)), Target(metric="budget"))

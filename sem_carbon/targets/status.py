@@ -315,7 +315,36 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
         out.insert(2, "kind", "")
         out.insert(3, "depth", 0)
         out.insert(4, "assigned", True)
-    return _derive(out, t, ytd, currency, budget, heads is not None, notes_extra)
+    result = _derive(out, t, ytd, currency, budget, heads is not None, notes_extra)
+    if by == "entity" and entities is not None:
+        result["note"] = _joined(result["note"].to_numpy(dtype=object),
+                                 _near_id_notes(result["entity"].to_numpy(dtype=object),
+                                                result["assigned"].to_numpy(dtype=bool)))
+    return result
+
+
+def _near_id_notes(ids: np.ndarray, assigned: np.ndarray) -> np.ndarray:
+    """Per status line, a note when its id and another line's differ only in case or
+    surrounding spaces (``co-ke`` in the tree, ``CO-KE`` in the activity data): the
+    activity sits under the unassigned id, and the tree's entity looks as if it had none.
+    One pass over the entities, not the activity rows."""
+    def fold(value: object) -> str:
+        return str(value).strip().casefold()
+
+    groups: dict[str, list[str]] = {}
+    for entity in ids:
+        groups.setdefault(fold(entity), []).append(str(entity))
+    notes = np.full(len(ids), "", dtype=object)
+    for i, (entity, in_tree) in enumerate(zip(ids, assigned, strict=True)):
+        others = [o for o in groups[fold(entity)] if o != str(entity)]
+        if not others:
+            continue
+        shown = ", ".join(repr(o) for o in others)
+        notes[i] = (f"activity under {shown} (not in the entity tree) differs from this id "
+                    "only in case or spaces: it is not counted here" if in_tree else
+                    f"not in the entity tree, which has {shown} (differs only in case or "
+                    "spaces)")
+    return notes
 
 
 def _keys(rows: pd.DataFrame, by: str | None) -> np.ndarray:
