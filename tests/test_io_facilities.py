@@ -279,3 +279,20 @@ def test_units_whose_reading_is_a_guess_are_rejected_not_read_a_million_times_of
     # an oil barrel is 42 US gallons = 0.158987294928 m^3 (NIST Handbook 44, Appendix C)
     assert sc.Q_(1.0, kept.at[8, "unit"]).m_as("m^3") == pytest.approx(0.158987294928)
     assert table.reconciliation()["rows_read"] == 11
+
+
+def test_calories_are_the_international_table_calorie_of_heat_metering(tmp_path):
+    # pint's calorie is the thermochemical one (4.184 J): a district-heat Gcal read 0.07%
+    # low; energy statistics and heat meters use the International Table calorie
+    # (1 kcal = 4.1868 kJ: IEA/Eurostat/UNECE Energy Statistics Manual 2004, Annex 3)
+    path = tmp_path / "heat.csv"
+    path.write_text("kind,amount,unit,year\ndistrict_heat,1,Gcal,2024\n"
+                    "district_heat,1000,Mcal,2024\ndistrict_heat,1.163,MWh,2024\n",
+                    encoding="utf-8")
+    table = read(path)
+    kwh = [sc.Q_(a, u).m_as("kWh") for a, u in table.data[["amount", "unit"]].values]
+    assert kwh == pytest.approx([1163.0, 1163.0, 1163.0], rel=1e-12)
+    inv = sc.calculate(table)
+    figures = inv.data["co2e_kg"].tolist()  # the same heat, the same figure
+    assert figures == pytest.approx([figures[2]] * 3, rel=1e-12) and figures[2] > 0
+    assert sc.heat("1 Gcal").co2e.m == pytest.approx(sc.heat("1.163 MWh").co2e.m)
