@@ -9,6 +9,8 @@ import pytest
 
 import sem_carbon as sc
 from sem_carbon.errors import InputFormatError, InvalidArgumentError
+from sem_carbon.io.header import apply_header_row, title_row_hint
+from sem_carbon.io.sources import load_source
 
 ROWS = [["trip_id", "entity", "mode", "origin", "destination", "cabin", "date"],
         ["T1", "HQ", "air", "GVA", "JFK", "economy", "2021-03-01"],
@@ -82,3 +84,39 @@ def test_a_note_about_an_excel_cell_names_the_header_rows_column(tmp_path: Path)
         table = sc.read_travel_log(path, header_row=4)
     assert table.data["notes"].tolist() == [
         "column 'Comment': formula without a cached value (read as blank)"]
+
+
+@pytest.mark.parametrize(("names", "hinted"), [
+    (["Agency export 2019", "column_2", "column_3"], True),  # one title cell
+    (["Agency export", "2019", "column_3", "column_4", "column_5"], True),  # mostly blank
+    (["column_1", "column_2"], True),  # a blank first row
+    (["trip", "mode", "column_3"], False),  # real names, one blank header cell
+    (["Travel export"], False),  # one column, no blank: rather a wrong delimiter
+    (["trip", "mode", "date", "origin"], False),
+])
+def test_title_row_hint(names: list[str], hinted: bool) -> None:
+    raw = load_source(pd.DataFrame([["x"] * len(names)], columns=names))
+    hint = title_row_hint(raw)
+    assert bool(hint) is hinted, hint
+    if hinted:
+        assert "header_row=" in hint and "--header-row" in hint
+
+
+def test_no_hint_once_header_row_is_given() -> None:
+    frame = pd.DataFrame([["", ""], ["Title", None], ["trip", "mode"]],
+                         columns=["Export", "column_2"])
+    raw = load_source(frame)
+    assert title_row_hint(raw)  # read from its first row: the title is hinted at
+    assert title_row_hint(apply_header_row(raw, 3)) == ""  # row 3 was chosen: no hint
+
+
+def test_facilities_error_hints_at_header_row(tmp_path: Path) -> None:
+    bills = _xlsx(tmp_path / "bills.xlsx", [["Electricity bills 2021", None, None], [],
+                                            ["site", "kind", "amount"]])
+    with pytest.raises(InputFormatError, match=r"no kind column.*'Electricity bills 2021', "
+                                               r"'column_2'.*looks like a title.*header_row="):
+        sc.read_facilities(bills)
+    plain = _xlsx(tmp_path / "plain.xlsx", [["site", "utility", "amount"], ["HQ", "gas", 1]])
+    with pytest.raises(InputFormatError, match="no kind column") as caught:
+        sc.read_facilities(plain)
+    assert "header_row" not in str(caught.value)  # real column names: no hint

@@ -66,7 +66,7 @@ from .common import (
     numbered,
 )
 from .dedupe import exact_duplicates
-from .header import apply_header_row
+from .header import apply_header_row, title_row_hint
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
 from .progress import progress_bar
@@ -175,12 +175,13 @@ def facilities_table(
         if not cols.has(name):
             raise InputFormatError(
                 f"{raw.source}: no {name} column. Map one (e.g. mapping={{'{name}': "
-                f"'{example}'}}) or use a preset; columns found: {found}"
+                f"'{example}'}}) or use a preset; columns found: {found}."
+                + title_row_hint(raw)
             )
     if not any(cols.has(c) for c in ("period_start", "period_end", "date", "year")):
         raise InputFormatError(
             f"{raw.source}: no period_start/period_end, date or year column; columns found: "
-            f"{found}"
+            f"{found}." + title_row_hint(raw)
         )
     steps = progress_bar(progress if n >= 200_000 else False, 4, "normalising", unit="step")
     with cols:  # large sources: columns are parsed in threads while the rows are checked

@@ -4,9 +4,16 @@ Exports from travel and finance systems often start with a title, a date range o
 blank line above the column names. ``header_row`` names the row holding the column names
 (1-based, as a spreadsheet numbers rows; 1 is the default); the rows above it are
 dropped and every source row keeps its spreadsheet number in messages (``source_row``).
+
+Without ``header_row`` such a title line is taken for the column names: a title in the
+first cell (often merged across the row) and blank cells, which the readers name
+``column_2``, ``column_3`` ... (:func:`sem_carbon.io.csvfile.dedupe_names`). A reader that
+then finds no required column adds :func:`title_row_hint` to its error.
 """
 
 from __future__ import annotations
+
+import re
 
 import attrs
 import pandas as pd
@@ -15,7 +22,9 @@ from ..errors import InputFormatError, InvalidArgumentError
 from .csvfile import dedupe_names
 from .raw import RawTable
 
-__all__ = ["apply_header_row"]
+__all__ = ["apply_header_row", "title_row_hint"]
+
+_FILLER = re.compile(r"column_\d+(\.\d+)?")
 
 
 def apply_header_row(raw: RawTable, header_row: int | None) -> RawTable:
@@ -75,3 +84,34 @@ def apply_header_row(raw: RawTable, header_row: int | None) -> RawTable:
                           + pd.Series(named, index=issues.index, dtype=object))
         issues = issues.reset_index(drop=True)
     return attrs.evolve(raw, frame=body, cell_issues=issues, first_row=header_row + 1)
+
+
+def title_row_hint(raw: RawTable) -> str:
+    """A hint at ``header_row`` for an error about missing columns ("" when none applies).
+
+    The header looks like a title line when a filler name (``column_<n>``, a blank
+    header cell) is among its names and at most one name is real (a title in one cell),
+    or the fillers are most of the names. Only for a table read from its first row
+    (``header_row`` not given): with ``header_row`` the user has already chosen.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The table whose column names were searched.
+
+    Returns
+    -------
+    str
+        Text to append to the error message (starting with a space), or "".
+    """
+    if raw.first_row != 2:
+        return ""
+    names = [str(c) for c in raw.frame.columns]
+    fillers = sum(bool(_FILLER.fullmatch(n)) for n in names)
+    named = len(names) - fillers
+    if not fillers or (named > 1 and fillers * 2 <= len(names)):
+        return ""
+    cells = f"{named} filled cell{'' if named == 1 else 's'}, {fillers} blank"
+    return (f" The first row looks like a title, not column names ({cells}): if the names "
+            "are on a later row, give that row's number, as the spreadsheet numbers it, with "
+            "header_row= (command line: --header-row).")
