@@ -2,7 +2,9 @@
 
 Sub-commands: ``flight``, ``calc``, ``targets``, ``report``, ``factors list|show``,
 ``demo`` and ``ledger ...`` (:mod:`sem_carbon.cli_ledger`; ``sem-carbon <command> --help``
-for each).
+for each; overview in ``docs/cli.md``). ``calc`` reads a travel log, facility data or both,
+with an option for each keyword of the readers (``--header-row``, ``--sheet`` ...; the
+facility data's are ``--facilities-header-row`` ...).
 
 Output: aligned tables on a terminal, plain CSV when stdout is piped or redirected
 (``--format table|csv|json`` forces one). Progress bars appear on stderr for long work,
@@ -388,6 +390,7 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     suffix = target.suffix.lower()
     if suffix not in (".parquet", ".pq", ".csv"):
         raise UsageError(f"-o/--output must end in .parquet or .csv, got {target.name}")
+    _check_inputs(args)
     for path in [args.log, args.facilities]:
         if path is not None and not re.match(r"^https?://", path) and not Path(path).exists():
             raise FileNotFoundError(f"input file not found: {path}")
@@ -396,16 +399,21 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     refuse_overwriting([target, rejected_path, sources_path], [args.log, args.facilities])
     units = _parse_units(args.units)
     limits = _parse_limits(args.limit)
-    steps = 3 + (args.facilities is not None)
+    policies = {"duplicates": args.duplicates} if args.duplicates else {}
+    steps = 2 + (args.log is not None) + (args.facilities is not None)
+    tables = []
     with _progress(steps, "calc") as step:
-        step(f"reading {Path(args.log).name}")
-        tables = [sc.read_travel_log(args.log, mapping=_parse_mapping(args.mapping),
-                                     units=units, **limits)]
-        if args.facilities:
+        if args.log is not None:
+            step(f"reading {Path(args.log).name}")
+            refunds = {"refunds": args.refunds} if args.refunds else {}
+            tables.append(sc.read_travel_log(
+                args.log, mapping=_parse_mapping(args.mapping), units=units, **policies,
+                **refunds, **_reading(args, "log"), **limits))
+        if args.facilities is not None:
             step(f"reading {Path(args.facilities).name}")
             tables.append(sc.read_facilities(
                 args.facilities, mapping=_parse_mapping(args.facilities_mapping),
-                units=units, **limits))
+                units=units, **policies, **_reading(args, "facilities"), **limits))
         step("computing emissions")
         inv = sc.calculate(tables, factors=args.factors, radiative_forcing=not args.no_rf,
                            haul=args.haul, grid=args.grid, air_method=args.air_method)
@@ -421,6 +429,44 @@ def cmd_calc(args: argparse.Namespace, out: Output) -> int:
     out.message(f"wrote {target} ({len(inv.data):,} rows) and {rejected_path} "
                 f"({len(inv.rejected):,} rejected)")
     return _verdict(inv, args.max_rejected, rejected_path)
+
+
+#: Options of ``calc`` that read one input: (input, flag names, what the input is called).
+_INPUT_OPTIONS = (("log", ("mapping", "refunds"), "the travel LOG"),
+                  ("facilities", ("facilities_mapping",), "--facilities FILE"))
+#: The reading options of :func:`_reading_options` (attribute names after the prefix).
+_READING = ("header_row", "sheet", "sheet_index", "encoding", "delimiter", "decimal")
+
+
+def _flag(dest: str) -> str:
+    """The option of an ``argparse`` attribute: ``log_header_row`` -> ``--header-row``."""
+    name = dest.removeprefix("log_")
+    return "--" + name.replace("_", "-")
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """``calc`` reads a travel log, facility data or both; each option needs its input."""
+    if args.log is None and args.facilities is None:
+        raise UsageError("calc needs a travel LOG, --facilities FILE, or both")
+    for source, own, what in _INPUT_OPTIONS:
+        if getattr(args, source) is not None:
+            continue
+        given = [d for d in (*own, *(f"{source}_{r}" for r in _READING))
+                 if getattr(args, d, None) is not None]
+        if given:
+            flags = ", ".join(_flag(d) for d in given)
+            raise UsageError(f"{flags} read{'s' if len(given) == 1 else ''} {what}, which was "
+                             "not given")
+
+
+def _reading(args: argparse.Namespace, source: str) -> dict[str, Any]:
+    """Keyword arguments of the reader from the ``--[facilities-]header-row`` ... options
+    that were given (the others keep the reader's defaults)."""
+    options = {name: getattr(args, f"{source}_{name}") for name in _READING}
+    index = options.pop("sheet_index")
+    if index is not None:
+        options["sheet"] = index
+    return {name: value for name, value in options.items() if value is not None}
 
 
 #: Reading limits the command line can raise (see docs/limits.md), and their types.
@@ -632,6 +678,84 @@ def _quality_options(parser: argparse.ArgumentParser) -> None:
                              "(netted refunds aside), e.g. 5%% or 0.05; default 10%%")
 
 
+def _reading_options(parser: argparse.ArgumentParser, source: str, what: str) -> None:
+    """``--header-row``, ``--sheet`` ... of one input (``--facilities-header-row`` ... for
+    the facility data): the keywords of :func:`sem_carbon.read_travel_log`."""
+    flag = "--" if source == "log" else f"--{source}-"
+    group = parser.add_argument_group(f"reading {what}")
+    group.add_argument(f"{flag}header-row", dest=f"{source}_header_row", type=_row_number,
+                       metavar="N", help="row of the column names, numbered as in the "
+                                         "spreadsheet (default 1); title lines above it are "
+                                         "skipped")
+    sheets = group.add_mutually_exclusive_group()
+    sheets.add_argument(f"{flag}sheet", dest=f"{source}_sheet", metavar="NAME",
+                        help="Excel sheet by name (default: the first visible sheet)")
+    sheets.add_argument(f"{flag}sheet-index", dest=f"{source}_sheet_index", type=_sheet_index,
+                        metavar="N", help="Excel sheet by position, 0 for the first (hidden "
+                                          "sheets count)")
+    group.add_argument(f"{flag}encoding", dest=f"{source}_encoding", type=_encoding,
+                       metavar="ENC", help="text encoding of a CSV, e.g. cp1252 (default: "
+                                           "detected)")
+    group.add_argument(f"{flag}delimiter", dest=f"{source}_delimiter", type=_delimiter,
+                       metavar="D", help="field separator of a CSV: one character, or tab, "
+                                         "comma, semicolon, pipe (default: detected)")
+    group.add_argument(f"{flag}decimal", dest=f"{source}_decimal", choices=(",", "."),
+                       metavar="MARK", help="decimal mark of numbers in a CSV, ',' or '.' "
+                                            "(default: ',' when the delimiter is ';', else '.')")
+
+
+def _row_number(text: str) -> int:
+    """``--header-row``: a spreadsheet row number (1 or more)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"the row of the column names, 1 or more as the spreadsheet numbers rows, got "
+            f"{text!r}")
+    return value
+
+
+def _sheet_index(text: str) -> int:
+    """``--sheet-index``: a 0-based sheet position."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"a sheet position, 0 for the first sheet, got {text!r} (a sheet by name: "
+            "--sheet)")
+    return value
+
+
+def _encoding(text: str) -> str:
+    """``--encoding``: a text encoding Python knows."""
+    from .io.csvfile import encoding_problem
+
+    problem = encoding_problem(text.strip())
+    if problem:
+        if repr(text.strip()) not in problem:
+            problem = f"{text.strip()!r} is {problem}"
+        raise argparse.ArgumentTypeError(
+            f"{problem}; e.g. utf-8, utf-8-sig, utf-16, cp1252, latin-1")
+    return text.strip()
+
+
+#: Names of delimiters that are awkward to type on a command line.
+_DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def _delimiter(text: str) -> str:
+    """``--delimiter``: one character, or its name (tab, comma, semicolon, pipe)."""
+    value = _DELIMITERS.get(text.strip().lower(), text)
+    if len(value) != 1 or value in "\r\n\"":
+        raise argparse.ArgumentTypeError(
+            f"one character (or tab, comma, semicolon, pipe), got {text!r}")
+    return value
+
+
 def _share(text: str) -> float:
     value = float(text.strip().rstrip("%")) / (100.0 if text.strip().endswith("%") else 1.0)
     if not 0.0 <= value <= 1.0:
@@ -692,13 +816,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_flight)
 
     p = sub.add_parser("calc", parents=[common], formatter_class=_Formatter,
-                       help="travel log (and facilities) -> inventory file",
-                       description="Read a travel log (and facility data), compute every row "
-                                   "and write the inventory; rejected rows go to "
+                       help="travel log and/or facilities -> inventory file",
+                       description="Read a travel log, facility data or both, compute every "
+                                   "row and write the inventory; rejected rows go to "
                                    "OUT.rejected.csv.",
-                       epilog="example:\n  sem-carbon calc trips.xlsx --mapping agency "
-                              "--facilities bills.csv -o inventory.parquet")
-    p.add_argument("log", metavar="LOG", help="travel log: CSV, Excel, Parquet, JSON or URL")
+                       epilog="examples:\n  sem-carbon calc trips.xlsx --mapping agency "
+                              "--facilities bills.csv -o inventory.parquet\n"
+                              "  sem-carbon calc export.xlsx --header-row 3 --sheet Bookings "
+                              "-o inventory.parquet\n"
+                              "  sem-carbon calc --facilities bills.csv -o facilities.parquet")
+    p.add_argument("log", metavar="LOG", nargs="?",
+                   help="travel log: CSV, Excel, Parquet, JSON or URL (may be left out when "
+                        "--facilities is given)")
     p.add_argument("--facilities", metavar="FILE", help="facility data (bills, meters)")
     p.add_argument("--mapping", metavar="PRESET_OR_JSON",
                    help="column mapping of the log: preset name, JSON object or .json file")
@@ -719,9 +848,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "(CO2 only, as the UN inventory) or open fuel burn (CO2 only)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="inventory file to write (.parquet or .csv)")
+    p.add_argument("--duplicates", choices=("keep", "drop"),
+                   help="exact duplicate rows of either input: keep them (default; later "
+                        "copies get a note) or drop them (later copies are rejected)")
+    p.add_argument("--refunds", choices=("net", "keep"),
+                   help="negative-cost rows of the travel log: net them out with their "
+                        "original (default; both rejected as refunds) or keep them")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help="raise a reading limit (repeatable): max_bytes, max_rows, max_columns, "
                         "max_cells, deadline [s]; see docs/limits.md")
+    _reading_options(p, "log", "the travel log (LOG)")
+    _reading_options(p, "facilities", "the facility data (--facilities)")
     _quality_options(p)
     p.set_defaults(func=cmd_calc)
 
