@@ -562,11 +562,8 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
             traveller_names=args.traveller_names)))
     if args.json:
         jobs.append((args.json, lambda p: rep.to_json(p, timestamp=stamp)))
-    if args.markdown:
-        from .io.writers import atomic_write_text
-
-        jobs.append((args.markdown, lambda p: atomic_write_text(
-            p, rep.to_markdown(timestamp=stamp))))
+    if args.markdown:  # a Path: any file name is the file (a str would need .md)
+        jobs.append((args.markdown, lambda p: rep.to_markdown(Path(p), timestamp=stamp)))
     with _progress(len(jobs), "report") as step:
         for path, job in jobs:
             step(f"writing {Path(path).name}")

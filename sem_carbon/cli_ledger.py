@@ -168,7 +168,7 @@ def cmd_allot(args: argparse.Namespace, out: Any) -> int:
 
 def cmd_report(args: argparse.Namespace, out: Any) -> int:
     from .cli import _budget, _read_table, _target, _verdict
-    from .io.writers import atomic_write_text, refuse_overwriting
+    from .io.writers import refuse_overwriting
     from .report import Report
 
     refuse_overwriting([args.html, args.excel, args.json, args.markdown], [args.ledger])
@@ -182,9 +182,9 @@ def cmd_report(args: argparse.Namespace, out: Any) -> int:
                  year=args.year)
     jobs = [(path, job) for path, job in (
         (args.html, lambda p: rep.to_html(p, timestamp=args.timestamp)),
-        (args.excel, rep.to_excel),
+        (args.excel, lambda p: rep.to_excel(p, timestamp=args.timestamp)),
         (args.json, lambda p: rep.to_json(p, timestamp=args.timestamp)),
-        (args.markdown, lambda p: atomic_write_text(p, rep.to_markdown()))) if path]
+        (args.markdown, lambda p: rep.to_markdown(Path(p), timestamp=args.timestamp))) if path]
     for path, job in jobs:
         job(path)
         out.message(f"wrote {path}")
@@ -360,7 +360,8 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--title", help="report title")
     q.add_argument("--report-year", dest="year", type=int,
                    help="reporting year (default: latest)")
-    q.add_argument("--timestamp", help="time stamp written into the HTML and JSON")
+    q.add_argument("--timestamp", help="time stamp of every file written (default and 'now': "
+                                        "the time of the run)")
     _quality_options(q)
     q.set_defaults(func=cmd_report)
 

@@ -192,6 +192,22 @@ def test_report_writes_every_format(cli: str, files: dict[str, Path], tmp_path: 
         [p.name for p in paths.values()] + ["again.json"])
 
 
+def test_report_markdown_under_any_file_name(cli: str, files: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    # --markdown names the file whatever its ending (Report.to_markdown takes a str path
+    # only when it ends in .md), and writes what to_markdown returns
+    from sem_carbon import Inventory
+    from sem_carbon.report import Report
+
+    notes = tmp_path / "summary.txt"
+    stamp = "2025-02-03T04:05:06Z"
+    proc = run(cli, "report", str(files["inventory"]), "--markdown", str(notes),
+               "--timestamp", stamp)
+    assert proc.returncode == 0, proc.stderr
+    expected = Report(Inventory.read_parquet(files["inventory"])).to_markdown(timestamp=stamp)
+    assert notes.read_text(encoding="utf-8") == expected
+
+
 def test_report_scenarios_and_timestamp_now(cli: str, files: dict[str, Path],
                                             tmp_path: Path) -> None:
     import datetime as dt

@@ -208,6 +208,32 @@ def test_parquet_carries_version_checksums_and_time(small: sc.Inventory, tmp_pat
     assert len(sc.Inventory.read_parquet(tmp_path / "b.parquet").data) == len(small.data)
 
 
+def test_to_markdown_returns_the_text_or_writes_a_path(small: sc.Inventory,
+                                                      tmp_path: Path) -> None:
+    rep = Report(small)
+    text = rep.to_markdown(timestamp=STAMP)
+    assert isinstance(text, str) and text.startswith("# ") and STAMP in text
+    # a path first, as to_html, to_excel and to_json take it: written, the path returned
+    # (the call that failed: "time stamp '....md' is not ISO 8601")
+    written = rep.to_markdown(str(tmp_path / "r.md"), timestamp=STAMP)
+    assert written == tmp_path / "r.md" and isinstance(written, Path)
+    assert written.read_bytes() == text.encode("utf-8")
+    assert rep.to_markdown(tmp_path / "UPPER.MD", STAMP).read_text(encoding="utf-8") == text
+    # any name through a pathlib.Path or path=
+    other = rep.to_markdown(path=tmp_path / "notes.txt", timestamp=STAMP)
+    assert other.name == "notes.txt" and other.read_text(encoding="utf-8") == text
+    # the earlier form, a time stamp first (str or datetime), still returns the text
+    assert rep.to_markdown(STAMP) == text
+    assert rep.to_markdown(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)) == text
+    # neither a .md name nor a time: refused, no file written
+    with pytest.raises(InvalidArgumentError, match=r"summary\.txt' is neither a Markdown "
+                                                   r"path .* nor a time stamp"):
+        rep.to_markdown(str(tmp_path / "summary.txt"))
+    with pytest.raises(InvalidArgumentError, match="timestamp= is given too"):
+        rep.to_markdown("summary", timestamp=STAMP)
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["UPPER.MD", "notes.txt", "r.md"]
+
+
 # ---------------------------------------------------------------------------- refunds
 def test_refunds_counted_not_listed(small: sc.Inventory, tmp_path: Path) -> None:
     rep = Report(small)

@@ -642,22 +642,58 @@ class Report:
 
         return self.model(resolve_timestamp(timestamp))
 
-    def to_markdown(self, timestamp: str | None = None) -> str:
-        """The report as Markdown (GitHub tables; text escaped).
+    def to_markdown(self, path: str | os.PathLike[str] | None = None,
+                    timestamp: str | None = None) -> str | Path:
+        """The report as Markdown (GitHub tables; text escaped): returned, or written to
+        ``path`` as :meth:`to_html` and :meth:`to_json` write theirs.
+
+        ``to_markdown()`` returns the text; ``to_markdown("report.md")`` or
+        ``to_markdown(Path("report"))`` writes the file. The first argument is the path
+        when it is an :class:`os.PathLike` or a str ending in ``.md`` or ``.markdown`` (any
+        case); any other value there is the time stamp, as the first parameter of earlier
+        versions (``to_markdown("2025-01-31T09:00:00Z")`` still returns the text). A file
+        of another name is written with a :class:`pathlib.Path`.
 
         Parameters
         ----------
+        path : path-like, optional
+            The file to write (UTF-8, written whole or not at all); default: none, the
+            text is returned.
         timestamp : str, optional
             Time stamp written at the end (default: the time of the run; see
             :func:`sem_carbon.stamps.resolve_timestamp`).
 
         Returns
         -------
-        str
+        str or Path
+            The Markdown text without a path; the path written with one.
+
+        Raises
+        ------
+        InvalidArgumentError
+            A first argument that is neither a Markdown path nor a time stamp, or a time
+            stamp given twice (first and as ``timestamp=``).
         """
         from .markdown import render_markdown
 
-        return render_markdown(self._stamped(timestamp))
+        if path is None or _is_markdown_path(path):
+            text = render_markdown(self._stamped(timestamp))
+            if path is None:
+                return text
+            from ..io.writers import atomic_write_text
+
+            return atomic_write_text(path, text)
+        if timestamp is not None:
+            raise InvalidArgumentError(
+                f"to_markdown: the path {path!r} does not end in .md, and timestamp= is given "
+                "too; name the file *.md or pass a pathlib.Path")
+        try:  # to_markdown(timestamp), as in earlier versions
+            stamped = self._stamped(path)  # type: ignore[arg-type]
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(
+                f"to_markdown: {path!r} is neither a Markdown path (a str ending in .md, or a "
+                f"pathlib.Path) nor a time stamp: {exc}") from None
+        return render_markdown(stamped)
 
     def to_html(self, path: str | os.PathLike[str], timestamp: str | None = None) -> Path:
         """Write one self-contained HTML file (inline CSS and SVG charts, print-ready).
@@ -734,6 +770,18 @@ class Report:
     def __repr__(self) -> str:
         return (f"<Report {self.title!r}: {len(self.data)} rows, {self.period()}, "
                 f"{len(self.targets)} target(s)>")
+
+
+#: File name endings of a Markdown path given as a str (see :meth:`Report.to_markdown`).
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _is_markdown_path(value: object) -> bool:
+    """True for a path :meth:`Report.to_markdown` writes: any path-like, or a str with a
+    Markdown ending (a str without one is the time stamp of earlier versions)."""
+    if isinstance(value, str):
+        return value.strip().lower().endswith(MARKDOWN_SUFFIXES)
+    return isinstance(value, os.PathLike)
 
 
 def _assessed(status: pd.DataFrame) -> pd.DataFrame:

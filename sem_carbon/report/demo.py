@@ -155,9 +155,7 @@ def run_demo(out: str | os.PathLike[str] = "reports/demo", data_dir: str | os.Pa
     rep.to_excel(paths["excel"], timestamp=timestamp)
     tick("writing report.json and report.md")
     rep.to_json(paths["json"], timestamp=timestamp)
-    from ..io.writers import atomic_write_text
-
-    atomic_write_text(paths["markdown"], rep.to_markdown(timestamp=timestamp))
+    rep.to_markdown(paths["markdown"], timestamp=timestamp)
     tick("writing inventory.parquet and rejected.csv")
     inv.to_parquet(paths["inventory"], timestamp=timestamp)
     write_csv(rep.data_quality()["rejected"], paths["rejected"])
