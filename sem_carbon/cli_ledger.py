@@ -87,17 +87,20 @@ def cmd_init(args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: Any) -> int:
-    from .cli import _parse_limits, _parse_mapping, _parse_units
+    from .cli import _parse_limits, _parse_mapping, _parse_units, _reading
 
     if not (args.files or args.facilities or args.plans):
         raise _usage("nothing to import: give travel FILEs, --facilities or --plans")
     led = _ledger(args)
+    policies = {k: v for k, v in (("duplicates", args.duplicates), ("refunds", args.refunds))
+                if v is not None}
     result = led.import_files(
         travel=args.files or (), facilities=args.facilities or (), plans=args.plans or (),
         source=args.source, mapping=_parse_mapping(args.mapping),
         facilities_mapping=_parse_mapping(args.facilities_mapping),
         units=_parse_units(args.units), constants=parse_constants(args.set),
-        spend=not args.no_spend, **_parse_limits(args.limit))
+        spend=not args.no_spend, **policies, **_reading(args, "log"),
+        **_parse_limits(args.limit))
     out.table(result, title=f"Import into {led.path}",
               short=["source", "kind", "action", "batch_id", "rows_read", "rows_computed",
                      "rows_rejected", "spend_rows", "tco2e"])
@@ -263,6 +266,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         _context_options,
         _Formatter,
         _quality_options,
+        _reading_options,
         _target_options,
     )
 
@@ -312,6 +316,13 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="reject spend-only rows instead of estimating them from spend")
     q.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help="raise a reading limit (see docs/limits.md)")
+    q.add_argument("--duplicates", choices=("keep", "drop"),
+                   help="exact duplicate rows: keep them (default; later copies get a note) "
+                        "or drop them (later copies are rejected)")
+    q.add_argument("--refunds", choices=("net", "keep"),
+                   help="negative-cost rows of travel logs: net them out with their original "
+                        "(default) or keep them")
+    _reading_options(q, "log", "the files (every file of this import)")
     q.set_defaults(func=cmd_import)
 
     q = act.add_parser("status", parents=parents, formatter_class=_Formatter,

@@ -241,3 +241,24 @@ def test_usage_errors(argv: list[str], message: str, tmp_path: Path,
     assert calc(*args, "-o", tmp_path / "inv.parquet") == 2
     assert message in error_line(capsys)
     assert not (tmp_path / "inv.parquet").exists()
+
+
+# ------------------------------------------------------------------ ledger import
+def test_ledger_import_reads_a_workbook_with_a_title(
+        export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    import pandas as pd
+
+    ledger = tmp_path / "office.ledger"
+    assert main(["ledger", "init", str(ledger), "--format", "csv"]) == 0
+    capsys.readouterr()
+    assert main(["ledger", "import", str(ledger), str(export), "--sheet", "Bookings",
+                 "--format", "csv"]) == 2
+    assert "no mode column" in error_line(capsys)
+    assert main(["ledger", "import", str(ledger), str(export), "--sheet", "Bookings",
+                 "--header-row", "3", "--duplicates", "drop", "--format", "csv"]) == 0
+    result = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    api = sc.calculate(sc.read_travel_log(export, sheet="Bookings", header_row=3))
+    assert result[["rows_read", "rows_computed", "rows_rejected"]].values.tolist() == [[4, 4, 0]]
+    assert result["tco2e"].iloc[0] == pytest.approx(api.total().m_as("tCO2e"), rel=1e-6)

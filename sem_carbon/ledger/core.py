@@ -174,8 +174,8 @@ class Ledger:
         spend : bool, default True
             Keep spend-only travel rows for a spend-based estimate.
         **reader_options
-            ``sheet``, ``encoding``, ``delimiter``, ``decimal``, ``max_bytes``,
-            ``max_rows``, ``max_columns``, ``max_cells``.
+            ``header_row``, ``sheet``, ``encoding``, ``delimiter``, ``decimal``,
+            ``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells`` (for every file).
 
         Returns
         -------

@@ -36,6 +36,7 @@ import pandas as pd
 from ..errors import InputFormatError
 from ..io.columns import plan_columns
 from ..io.facilities import facilities_table
+from ..io.header import apply_header_row
 from ..io.raw import RawTable
 from ..io.sources import load_source
 from ..io.table import ActivityTable
@@ -59,8 +60,8 @@ _SPEND_INPUTS = ("trip_id", "entity", "date", "year", "mode", "cost", "currency"
 _STAND_INS = {"origin": "GVA", "destination": "ZRH", "cabin": "economy", "distance": "1",
               "distance_unit": "km", "nights": "1", "country": "CH"}
 _SEP = re.compile(r"[\s_\-]+")
-_READER_OPTIONS = ("sheet", "encoding", "delimiter", "decimal", "max_bytes", "max_rows",
-                   "max_columns", "max_cells")
+_READER_OPTIONS = ("header_row", "sheet", "encoding", "delimiter", "decimal", "max_bytes",
+                   "max_rows", "max_columns", "max_cells")
 
 
 @attrs.frozen
@@ -132,8 +133,9 @@ def read_file(path: str | os.PathLike[str], kind: str, *, source: str,
     spend : bool, default True
         Keep spend-only travel rows for a spend-based estimate (else they stay rejected).
     **options
-        Reader options: ``sheet``, ``encoding``, ``delimiter``, ``decimal``,
-        ``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``.
+        Reader options: ``header_row``, ``sheet``, ``encoding``, ``delimiter``,
+        ``decimal``, ``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``
+        (``header_row`` applies before the constant columns are added).
 
     Returns
     -------
@@ -146,7 +148,9 @@ def read_file(path: str | os.PathLike[str], kind: str, *, source: str,
     if not path.is_file():
         raise InputFormatError(f"input file not found: {path}")
     sha, size = file_digest(path)
-    raw = with_constants(load_source(path, progress=False, **options), constants)
+    header_row = options.pop("header_row", None)
+    raw = apply_header_row(load_source(path, progress=False, **options), header_row)
+    raw = with_constants(raw, constants)
     raw = attrs.evolve(raw, source=source)
     if kind == "facilities":
         table = facilities_table(raw, mapping, units, duplicates=duplicates, progress=False)
