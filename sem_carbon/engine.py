@@ -219,8 +219,12 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
     data_blocks, reject_blocks = [], []
     rows_read: dict[str, int] = {}
     inputs = _as_tables(tables)
+    # the columns the inventory would have had, were any row computed (an inventory of
+    # rejects only keeps them: its columns do not depend on its rows)
+    empty_columns: dict[str, None] = {}
     for item in inputs:
         kind, data = item.kind, _by_position(item.data)
+        empty_columns.update(dict.fromkeys(inventory_columns(kind, data.columns)))
         rows_read[kind] = rows_read.get(kind, 0) + item.rows_read
         mark = {"table": kind, "source": item.source}
         if len(item.rejected):
@@ -282,7 +286,7 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
     elif data_blocks:
         data = concat_frames(data_blocks)
     else:
-        data = pd.DataFrame(columns=list(INVENTORY_FRONT))
+        data = pd.DataFrame(columns=list(empty_columns or INVENTORY_FRONT))
     columns = list(INVENTORY_REJECT_COLUMNS)
     rejected = (pd.concat(reject_blocks, ignore_index=True)[columns] if reject_blocks
                 else pd.DataFrame(columns=columns))

@@ -280,6 +280,17 @@ def test_item16_calculate_warns_when_nothing_is_computed() -> None:
     with pytest.warns(sc.NothingComputedWarning, match="all 2 source rows were rejected"):
         inv = sc.calculate(bad)
     assert len(inv.data) == 0 and len(inv.rejected) == 2
+    # the columns an inventory has do not depend on whether a row was computed: an
+    # inventory of rejects only kept 11 of them, and inv.data["notes"] raised KeyError
+    good = sc.calculate(bad.assign(origin="ZRH"))
+    assert list(inv.data.columns) == list(good.data.columns)
+    assert {"notes", "factor_id", "method", "co2_kg"} <= set(inv.data.columns)
+    bills = pd.DataFrame({"kind": "electricity", "amount": ["x"], "unit": "kWh",
+                          "country": "GB", "year": 2019})
+    with pytest.warns(sc.NothingComputedWarning):
+        both = sc.calculate([bad, bills])
+    assert set(good.data.columns) | set(sc.calculate(bills.assign(amount=5)).data.columns) \
+        == set(both.data.columns)
 
 
 def test_item06_cli_takes_an_own_grid_edition(tmp_path: Path) -> None:
