@@ -47,9 +47,12 @@ __all__ = [
     "constant",
     "countries",
     "currencies",
+    "currency_of",
     "dates_and_years",
     "empty_text",
     "is_one_value",
+    "iso_currencies",
+    "note_numbers",
     "numbered",
     "source_text",
     "text_from_codes",
@@ -201,6 +204,7 @@ class SourceColumns:
         self.plan = plan
         self.n = len(raw.frame)
         self.decimal = raw.decimal
+        self.decimal_origin = raw.decimal_origin
         self._raw: dict[str, pd.Series | None] = {}
         self._text: dict[str, pd.Series] = {}
         self._vocab: dict[str, Vocab] = {}
@@ -323,7 +327,8 @@ class SourceColumns:
 
     def numbers(self, name: str) -> NumberResult | None:
         """``name`` parsed as numbers (:func:`~sem_carbon.io.parse.parse_numbers`, with the
-        source's default decimal mark); None when the column is absent."""
+        source's default decimal mark; notes name the column); None when the column is
+        absent."""
         self._ready("numbers", name)
         return self._numbers_of(name)
 
@@ -332,7 +337,8 @@ class SourceColumns:
             series = self.get(name)
             if series is None:
                 return None
-            self._numbers[name] = parse_numbers(series, self.decimal)
+            self._numbers[name] = parse_numbers(series, self.decimal, name=name,
+                                                origin=self.decimal_origin)
         return self._numbers[name]
 
     def dates(self, name: str) -> DateResult:
@@ -409,6 +415,14 @@ def _coalesce(first: pd.Series, other: pd.Series) -> pd.Series:
     if first.dtype != other.dtype or isinstance(first.dtype, pd.CategoricalDtype):
         first, other = first.astype(object), other.astype(object)
     return first.where(~missing, other)
+
+
+def note_numbers(notes: RowNotes, rows: np.ndarray, parsed: NumberResult | None) -> None:
+    """Note on ``rows`` how their ambiguous number texts were read (``parsed.note``:
+    ``'1,234' read as 1.234 ...``, see :func:`~sem_carbon.io.parse.parse_numbers`)."""
+    if parsed is None or (is_one_value(parsed.note) and parsed.note[0] == ""):
+        return
+    notes.add(rows & (parsed.note != ""), parsed.note)
 
 
 def numbered(prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
@@ -565,21 +579,24 @@ _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "USD$": "USD"}
 
 
 @lru_cache(maxsize=1)
-def _iso_currencies() -> frozenset[str]:
+def iso_currencies() -> frozenset[str]:
+    """The ISO 4217 currency codes (pycountry's list)."""
     import pycountry
 
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
-def _currency(value: Any) -> str:
+def currency_of(value: Any) -> str:
+    """The ISO 4217 code a currency cell names (``usd``, ``€``, ``£``, ``US$``), or ``""``
+    when it names none exactly (``$`` and ``¥`` stand for several currencies)."""
     text = re.sub(r"\s+", "", str(value)).upper()
     text = _CURRENCY_SYMBOLS.get(text, text)
-    return text if text in _iso_currencies() else ""
+    return text if text in iso_currencies() else ""
 
 
 def currencies(vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
     """(ISO 4217 code per distinct value, unknown rows) of a currency column."""
-    table = vocab.map(_currency)
+    table = vocab.map(currency_of)
     return table, vocab.spread(table == "", False, dtype=bool)
 
 

@@ -41,7 +41,7 @@ from ..optional import require
 from .bounds import ReadLimits
 from .csvfile import ByteData, dedupe_names
 from .notes import InputWarning
-from .raw import CELL_ISSUE_COLUMNS, RawTable, no_cell_issues
+from .raw import CELL_ISSUE_COLUMNS, RawTable, decimal_origin, no_cell_issues
 
 __all__ = ["read_excel"]
 
@@ -95,7 +95,8 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
     if keep > len(frame):  # pandas drops trailing rows that read as blank: put them back
         frame = frame.reindex(range(keep))
     frame = _drop_trailing_empty(frame, keep)
-    return RawTable(frame, label, fmt, decimal or ".", cells)
+    return RawTable(frame, label, fmt, decimal or ".", cells,
+                    decimal_origin=decimal_origin(decimal, decimal or "."))
 
 
 def _label(shown: str, sheet: str | int | None, chosen: str, first: str) -> str:

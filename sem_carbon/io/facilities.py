@@ -28,8 +28,11 @@ Normalisation (vectorised; Python work only per distinct value)
       ``supplier_factor_kg_per_kwh`` (its unit from ``units=``, the preset or a header
       such as ``supplier_factor_kg_per_kwh``; never guessed).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
-    an exact duplicate kept (``duplicates="keep"``); an Excel formula without a cached
-    value or an error value in a column not read (in a column read, the row is rejected).
+    a number that reads two ways (``1,234`` in amount or supplier factor) where the
+    column's other values do not settle the decimal mark
+    (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
+    (``duplicates="keep"``); an Excel formula without a cached value or an error value in
+    a column not read (in a column read, the row is rejected).
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no kind or amount column; no date, period or year column; electricity rows without a
     country column; amounts or supplier factors without a unit; reading errors.
@@ -63,6 +66,7 @@ from .common import (
     constant,
     countries,
     dates_and_years,
+    note_numbers,
     numbered,
 )
 from .dedupe import exact_duplicates
@@ -228,6 +232,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     # amount and unit --------------------------------------------------------------------------
     amount, unit = _amounts(cols, rej, live, kind, raw.decimal, raw.source)
     supplier = _supplier_factor(cols, rej, live, raw.decimal, raw.source)
+    for name in ("amount", "supplier_factor"):  # 1,234: 1.234 or 1234?
+        note_numbers(notes, live, cols.numbers(name))
     steps.update()
 
     # dates ----------------------------------------------------------------------------------

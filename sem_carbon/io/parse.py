@@ -12,8 +12,12 @@ Numbers (:func:`parse_numbers`)
     of a column is decided by its unambiguous values (a value with both marks: the last one
     is decimal; a mark repeated: thousands; a mark not followed by exactly three digits:
     decimal); the caller's default (``","`` for ``;``-separated files) settles columns whose
-    values are all ambiguous (``1.234``). Values that do not fit the column's convention
-    are bad. Non-finite values (``inf``, ``nan`` as text) are bad, and so are booleans
+    values are all ambiguous (``1.234``), or whose unambiguous values are as many rows each
+    way. Values that do not fit the column's convention are bad. An ambiguous value (one
+    group of three digits after a single mark, ``1,234`` / ``2.500``: 1.234 or 1234) is
+    noted (``NumberResult.note``: how it was read, the other reading and why) unless the
+    column's unambiguous values all read with one mark: the default or a majority decided
+    it. Non-finite values (``inf``, ``nan`` as text) are bad, and so are booleans
     (an Excel TRUE is not 1); :class:`decimal.Decimal` values (database NUMERIC) are numbers.
 Dates (:func:`parse_dates`)
     ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
@@ -295,11 +299,43 @@ def is_missing(series: pd.Series) -> np.ndarray:
 
 
 class NumberResult(NamedTuple):
-    """Parsed numbers: ``values`` (NaN where missing or bad), ``missing``, ``bad`` masks."""
+    """Parsed numbers.
+
+    Attributes
+    ----------
+    values : ndarray of float
+        NaN where missing or bad.
+    missing, bad : ndarray of bool
+        Empty cell; present but not a number.
+    note : ndarray of object
+        Per row, how an ambiguous text was read (``'1,234' read as 1.234 ...``, see
+        :func:`parse_numbers`), ``""`` elsewhere; read-only (no memory per row) when empty
+        everywhere.
+    sign : ndarray of intp
+        Per row, the index in ``signs`` of the currency sign or code written beside the
+        number (``$100``, ``USD 1,234.50``), -1 where there is none; read-only when none.
+    signs : ndarray of object
+        The distinct signs and codes as written, codes upper-cased (``$``, ``€``, ``USD``).
+    """
 
     values: np.ndarray
     missing: np.ndarray
     bad: np.ndarray
+    note: np.ndarray
+    sign: np.ndarray
+    signs: np.ndarray
+
+
+def _number_result(values: np.ndarray, missing: np.ndarray, bad: np.ndarray,
+                   note: np.ndarray | None = None, sign: np.ndarray | None = None,
+                   signs: np.ndarray | None = None) -> NumberResult:
+    """A :class:`NumberResult`; no note and no sign where not given (no memory per row)."""
+    n = len(values)
+    if note is None or not (note != "").any():
+        note = np.broadcast_to(np.array("", dtype=object), (n,))
+    if sign is None or signs is None or not len(signs) or not (sign >= 0).any():
+        sign, signs = np.broadcast_to(np.intp(-1), (n,)), np.zeros(0, dtype=object)
+    return NumberResult(values, missing, bad, note, sign, signs)
 
 
 # thousands separators besides "," and ".": spaces, apostrophes, (narrow) no-break spaces;
@@ -327,7 +363,8 @@ def arrow_text(series: pd.Series) -> Any:
         return None
 
 
-def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
+def parse_numbers(series: pd.Series, decimal: str = ".", *, name: str = "value",
+                  origin: str = "", currency: bool = False) -> NumberResult:
     """Parse a numeric column (see the module notes for the accepted forms).
 
     Parameters
@@ -335,17 +372,34 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     series : Series
         Numbers, text, or a mix.
     decimal : {".", ","}
-        Decimal mark for columns whose text values are all ambiguous.
+        Decimal mark for columns whose text values do not settle it (all ambiguous, or as
+        many rows for each mark).
+    name : str, default "value"
+        What the column holds, for the notes (``cost '1,234' read as ...``).
+    origin : str, optional
+        Why ``decimal`` is the default, for the notes (e.g. ``"the decimal comma is the
+        default of ';'-separated files"``).
+    currency : bool, default False
+        Also accept an ISO 4217 code beside the number (``USD 1,234.50``, ``12 EUR``,
+        ``US$ 5``); without it such a value is bad. Signs (``$ € £ ¥``) are accepted
+        either way. Both are reported in ``sign``/``signs`` for the caller to check.
+
+    Returns
+    -------
+    NumberResult
+        With a ``note`` on each row whose text reads as two numbers (``1,234``: 1.234 or
+        1234) unless the column's other values all read with one mark.
     """
     n = len(series)
     if ptypes.is_bool_dtype(series.dtype):  # TRUE/FALSE cells are no amount: all bad
         missing = series.isna().to_numpy()
-        return NumberResult(np.full(n, np.nan), missing, ~missing)
+        return _number_result(np.full(n, np.nan), missing, ~missing)
     if ptypes.is_numeric_dtype(series.dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
         bad = ~missing & ~np.isfinite(values)
-        return NumberResult(np.where(bad, np.nan, values), missing, bad)
+        return _number_result(np.where(bad, np.nan, values), missing, bad)
+    reading = _Reading(decimal, name, origin, currency)
     if _is_arrow_text(series):  # text read from a file: vectorised in pyarrow, no factorising
         fast = _fast_numbers(series, decimal)
         if fast is not None:
@@ -354,10 +408,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
         # on the decimal mark), then spread
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        values, missing, bad = _parse_number_texts(pd.Series(uniques), decimal, weights)
+        texts = _parse_number_texts(pd.Series(uniques), reading, weights)
         codes = np.where(codes < 0, len(uniques), codes)
-        return NumberResult(np.append(values, np.nan)[codes], np.append(missing, True)[codes],
-                            np.append(bad, False)[codes])
+        return _spread_texts(texts, codes)
     codes, uniques = distinct(series)
     if any(isinstance(u, bool | np.bool_ | int | float | np.number) and u in (0, 1)
            for u in uniques):  # True == 1 and False == 0 share a code: tell them apart
@@ -367,6 +420,9 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     u_bad = np.zeros(size + 1, dtype=bool)
     u_missing = np.zeros(size + 1, dtype=bool)
     u_missing[-1] = True
+    u_note = np.full(size + 1, "", dtype=object)
+    u_sign = np.full(size + 1, -1, dtype=np.intp)
+    signs = np.zeros(0, dtype=object)
     kind = np.array([_number_kind(u) for u in uniques] + ["missing"], dtype=object)
     numeric = np.flatnonzero(kind == "number")
     if numeric.size:
@@ -375,14 +431,50 @@ def parse_numbers(series: pd.Series, decimal: str = ".") -> NumberResult:
     if text_idx.size:
         texts = pd.Series(uniques[text_idx], dtype=_str_dtype())
         weights = np.bincount(codes[codes >= 0], minlength=size)[text_idx]
-        vals, miss, bad = _parse_number_texts(texts, decimal, weights)
-        u_values[text_idx], u_missing[text_idx], u_bad[text_idx] = vals, miss, bad
+        parsed = _parse_number_texts(texts, reading, weights)
+        u_values[text_idx], u_missing[text_idx], u_bad[text_idx] = parsed[:3]
+        u_note[text_idx], u_sign[text_idx], signs = parsed[3:]
     u_bad[kind == "other"] = True
     finite = np.isfinite(u_values)
     nonfinite = ~finite & ~u_missing & ~u_bad & (kind == "number")
     u_bad |= nonfinite
     u_values[u_bad] = np.nan
-    return NumberResult(u_values[codes], u_missing[codes], u_bad[codes])
+    u_note[u_bad] = ""
+    return _number_result(u_values[codes], u_missing[codes], u_bad[codes],
+                          u_note[codes] if (u_note != "").any() else None,
+                          u_sign[codes] if len(signs) else None, signs)
+
+
+class _Reading(NamedTuple):
+    """How :func:`parse_numbers` reads a column's texts (see its parameters)."""
+
+    decimal: str
+    name: str
+    origin: str
+    currency: bool
+
+
+class _Texts(NamedTuple):
+    """Per distinct text: values, missing, bad, note, sign (into ``signs``), signs."""
+
+    values: np.ndarray
+    missing: np.ndarray
+    bad: np.ndarray
+    note: np.ndarray
+    sign: np.ndarray
+    signs: np.ndarray
+
+
+def _spread_texts(texts: _Texts, codes: np.ndarray) -> NumberResult:
+    """Per-row :class:`NumberResult` of per-text results (``codes``: the missing slot is
+    one past the last text)."""
+    note = np.append(texts.note, "")
+    sign = np.append(texts.sign, -1)
+    return _number_result(np.append(texts.values, np.nan)[codes],
+                          np.append(texts.missing, True)[codes],
+                          np.append(texts.bad, False)[codes],
+                          note[codes] if (note != "").any() else None,
+                          sign[codes] if len(texts.signs) else None, texts.signs)
 
 
 def _bools_apart(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -422,7 +514,11 @@ def _number_kind(value: Any) -> str:
 
 
 def _fast_numbers(series: pd.Series, decimal: str) -> NumberResult | None:
-    """Text column of plain numbers: one pyarrow cast (the common case, millions of rows)."""
+    """Text column of plain numbers: one pyarrow cast (the common case, millions of rows).
+
+    None (the general path decides) when a value is not a plain number, or when a value
+    reads as two numbers (``1.234``: the general path votes on the column and notes it).
+    """
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -445,11 +541,43 @@ def _fast_numbers(series: pd.Series, decimal: str) -> NumberResult | None:
             values = np.asarray(pc.cast(arr, pa.float64()).to_numpy(), dtype=float)
         except failures:
             return None
+        if _may_be_thousands(arr, values):
+            return None
     missing = series.isna().to_numpy() if arr.null_count else np.zeros(len(arr), dtype=bool)
     bad = ~np.isfinite(values) & ~missing
     if not bad.any():
-        return NumberResult(values, missing, bad)
-    return NumberResult(np.where(bad, np.nan, values), missing, bad)
+        return _number_result(values, missing, bad)
+    return _number_result(np.where(bad, np.nan, values), missing, bad)
+
+
+def _may_be_thousands(arr: Any, values: np.ndarray) -> bool:
+    """True when a text read with a decimal point could be a thousands group (``1.234``,
+    ``-2.500``): the values 1 <= |v| < 1000 with at most three decimals and a fraction
+    are the candidates; only their texts are looked at."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        candidate = ((size >= 1) & (size < 1000) & (values != np.floor(values))
+                     & (np.round(values * 1000) == values * 1000))
+    if not candidate.any():
+        return False
+    texts = arr.take(pa.array(np.flatnonzero(candidate)))
+    return bool(pc.any(pc.match_substring_regex(texts, _AMBIGUOUS_POINT)).as_py())
+
+
+_AMBIGUOUS_POINT = r"^\s*[+-]?[1-9]\d{0,2}\.\d{3}\s*$"
+_SIGNS = "[$€£¥]"
+_CODES = r"US\$|USD\$|[$€£¥]|[A-Za-z]{3}"
+
+
+def _sign_patterns(currency: bool) -> tuple[str, str]:
+    """Patterns of a currency sign (or code) before and after a number (RE2 syntax)."""
+    sign = _CODES if currency else _SIGNS
+    before = rf"^(?P<open>\(?[+-]?)\s*(?P<sign>{sign})\s*(?P<rest>[-+(]?\s*[\d.,].*)$"
+    after = rf"^(?P<rest>.*[\d.,]\)?)\s*(?P<sign>{sign})(?P<close>\)?)$"
+    return before, after
 
 
 def _bools(result: Any) -> np.ndarray:
@@ -459,9 +587,9 @@ def _bools(result: Any) -> np.ndarray:
     return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | None = None,
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Number texts (a text Series) -> (values, missing, bad), with pyarrow string kernels.
+def _parse_number_texts(text: pd.Series, reading: _Reading,
+                        weights: np.ndarray | None = None) -> _Texts:
+    """Number texts (a text Series) -> per text results, with pyarrow string kernels.
 
     ``weights``: rows per text, for the vote on the decimal mark (default: 1 each).
     """
@@ -475,13 +603,12 @@ def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | Non
     t = pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
     t = pc.replace_substring(t, "\u2212", "-")
     missing = _bools(pc.equal(t, ""))
+    t, sign, signs, wrong_sign = _currency_signs(t, reading.currency)
     paren = pc.match_substring_regex(t, r"^\(.*\)$")
     if _bools(paren).any():
         inner = pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(t, 1, -1))
         minus, nothing = pa.scalar("-", type=t.type), pa.scalar("", type=t.type)
         t = pc.if_else(paren, pc.binary_join_element_wise(minus, inner, nothing), t)
-    t = pc.replace_substring_regex(t, r"^([+-]?)\s*[$€£¥]\s*", r"\1")
-    t = pc.replace_substring_regex(t, r"\s*[$€£¥]$", "")
     body = pc.replace_substring_regex(t, r"^[+-]", "")
     has_c = _bools(pc.match_substring(body, ","))
     has_p = _bools(pc.match_substring(body, "."))
@@ -501,7 +628,7 @@ def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | Non
     elif votes_point > votes_comma:
         mark = "."
     else:
-        mark = decimal
+        mark = reading.decimal
     if mark == ",":
         ok = _bools(pc.match_substring_regex(t, f"^(?:{_COMMA_OK})$"))
         cleaned = pc.replace_substring(pc.replace_substring_regex(t, rf"(?:\.|{_GROUP})", ""),
@@ -509,7 +636,7 @@ def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | Non
     else:
         ok = _bools(pc.match_substring_regex(t, f"^(?:{_POINT_OK})$"))
         cleaned = pc.replace_substring_regex(t, rf"(?:,|{_GROUP})", "")
-    ok = ok & ~missing
+    ok = ok & ~missing & ~wrong_sign
     values = np.full(len(ok), np.nan)
     if ok.any():
         chosen = pc.filter(cleaned, pa.array(ok))
@@ -520,7 +647,87 @@ def _parse_number_texts(text: pd.Series, decimal: str, weights: np.ndarray | Non
         values[ok] = numbers
     bad = ~ok & ~missing
     nonfinite = ok & ~np.isfinite(values)
-    return np.where(nonfinite, np.nan, values), missing, bad | nonfinite
+    bad |= nonfinite
+    values = np.where(nonfinite, np.nan, values)
+    note = np.full(len(ok), "", dtype=object)
+    ambiguous = (amb_c | amb_p) & ~bad & ~missing
+    winner, loser = max(votes_comma, votes_point), min(votes_comma, votes_point)
+    if ambiguous.any() and not (winner and not loser):  # the column did not settle it
+        why = _decimal_why(mark, votes_comma, votes_point, reading.origin)
+        # read as a thousands group (1.234 with a decimal comma): the other reading / 1000
+        grouped = amb_p if mark == "," else amb_c
+        shown = text.to_numpy(dtype=object)
+        for i in np.flatnonzero(ambiguous):  # distinct ambiguous texts only
+            value = values[i]
+            other = value / 1000 if grouped[i] else round(value * 1000)
+            note[i] = (f"{reading.name} {str(shown[i]).strip()!r} read as {value:g} "
+                       f"({_MARK_WORDS[mark]}; with a {_MARK_WORDS[_OTHER[mark]]} it would be "
+                       f"{other:g}): {why}")
+    sign = np.where(bad | missing, -1, sign)
+    return _Texts(values, missing, bad, note, sign, signs)
+
+
+_MARK_WORDS = {",": "decimal comma", ".": "decimal point"}
+_OTHER = {",": ".", ".": ","}
+
+
+def _decimal_why(mark: str, votes_comma: int, votes_point: int, origin: str) -> str:
+    """Why a column's ambiguous numbers were read with ``mark`` (votes: rows whose text
+    reads only with a decimal comma / point)."""
+    if votes_comma == votes_point:
+        default = origin or f"the {_MARK_WORDS[mark]} is the default"
+        if not votes_comma:
+            return f"no other value in the column shows the decimal mark, and {default}"
+        return (f"the column's other values disagree ({votes_comma} row(s) read only with a "
+                f"decimal comma, {votes_point} only with a decimal point), and {default}")
+    won, lost = max(votes_comma, votes_point), min(votes_comma, votes_point)
+    return (f"most of the column's other values read only with a {_MARK_WORDS[mark]} "
+            f"({won} row(s) against {lost})")
+
+
+def _currency_signs(t: Any, currency: bool) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """Take a currency sign (``$ € £ ¥``; with ``currency`` also an ISO 4217 code) off the
+    texts: (texts without it, sign per text (-1: none), distinct signs, texts whose sign is
+    not one: an unknown code, or signs both before and after)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = len(t)
+    none = np.full(size, -1, dtype=np.intp)
+    if not _bools(pc.match_substring_regex(t, _CODES if currency else _SIGNS)).any():
+        return t, none, np.zeros(0, dtype=object), np.zeros(size, dtype=bool)
+    before, after = _sign_patterns(currency)
+    found = []
+    for pattern in (before, after):  # groups 1 and 3 are kept: the number and a bracket
+        hit = _bools(pc.match_substring_regex(t, pattern))
+        text = np.full(size, "", dtype=object)
+        if hit.any():
+            parts = pc.extract_regex(pc.filter(t, pa.array(hit)), pattern)
+            text[hit] = np.asarray(parts.field("sign").to_pylist(), dtype=object)
+            t = pc.replace_substring_regex(t, pattern, r"\1\3")
+        found.append(text)
+    twice = (found[0] != "") & (found[1] != "")
+    upper = np.array([s.upper() for s in np.where(found[0] != "", found[0], found[1])]
+                     + [""], dtype=object)[:-1]  # distinct texts only
+    filled = upper != ""
+    sign, signs = none, np.zeros(0, dtype=object)
+    if filled.any():
+        ids, signs = pd.factorize(upper[filled])
+        signs = np.asarray(signs, dtype=object)
+        sign = none.copy()
+        sign[filled] = ids
+    named = np.array([s in _SIGN_CODES or _is_currency_code(s) for s in signs] + [True],
+                     dtype=bool)
+    return t, sign, signs, twice | ~named[sign]
+
+
+_SIGN_CODES = frozenset({"$", "€", "£", "¥", "US$", "USD$"})
+
+
+def _is_currency_code(text: str) -> bool:
+    from .common import iso_currencies  # not at the top: common imports this module
+
+    return len(text) == 3 and text in iso_currencies()
 
 
 # --------------------------------------------------------------------------------------------

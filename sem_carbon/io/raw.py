@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-__all__ = ["CELL_ISSUE_COLUMNS", "RawTable", "no_cell_issues"]
+__all__ = ["CELL_ISSUE_COLUMNS", "RawTable", "decimal_origin", "no_cell_issues"]
 
 #: Columns of ``RawTable.cell_issues``.
 CELL_ISSUE_COLUMNS = ("pos", "column", "value", "reason", "note")
@@ -43,6 +43,10 @@ class RawTable:
     first_row : int, default 2
         Spreadsheet row number of the frame's first row (the header is the row above;
         see :func:`sem_carbon.io.header.apply_header_row`).
+    decimal_origin : str, default ""
+        Why ``decimal`` is the default, for the notes on numbers it settles (``"the
+        decimal comma is the default of ';'-separated files"``, ``"decimal=',' was
+        given"``); see :func:`decimal_origin`.
     """
 
     frame: pd.DataFrame
@@ -51,3 +55,25 @@ class RawTable:
     decimal: str = "."
     cell_issues: pd.DataFrame = attrs.field(factory=no_cell_issues)
     first_row: int = 2
+    decimal_origin: str = ""
+
+
+def decimal_origin(given: str | None, decimal: str, delimiter: str | None = None) -> str:
+    """Why ``decimal`` is a source's default decimal mark, in words for a note.
+
+    Parameters
+    ----------
+    given : str or None
+        The ``decimal=`` the caller passed (None: detected).
+    decimal : {",", "."}
+        The default in use.
+    delimiter : str, optional
+        The delimiter of delimited text (None for other formats).
+    """
+    if given is not None:
+        return f"decimal={given!r} was given"
+    if delimiter == ";" and decimal == ",":
+        return "the decimal comma is the default of ';'-separated files"
+    if delimiter is not None:
+        return f"the decimal point is the default of {delimiter!r}-separated files"
+    return "the decimal point is the default outside ';'-separated files"

@@ -59,7 +59,7 @@ from .csvfile import (
 )
 from .excel import read_excel
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
-from .raw import RawTable
+from .raw import RawTable, decimal_origin
 from .redact import is_url, redact_url
 
 __all__ = ["RawTable", "detect_format", "load_source"]
@@ -180,7 +180,8 @@ def load_source(
         frame = source.reset_index(drop=True)
         frame.columns = dedupe_names(list(source.columns))
         shape = f"{len(source):,} rows × {source.shape[1]} columns"
-        return RawTable(frame, f"DataFrame ({shape})", "dataframe", decimal or ".")
+        return RawTable(frame, f"DataFrame ({shape})", "dataframe", decimal or ".",
+                        decimal_origin=decimal_origin(decimal, decimal or "."))
     limits = ReadLimits(max_bytes, max_rows, max_columns, max_cells)
     options = {"sheet": sheet, "encoding": encoding, "delimiter": delimiter, "decimal": decimal,
                "progress": progress}
@@ -265,7 +266,8 @@ def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
                                        decimal=decimal, progress=progress,
                                        max_columns=limits.max_columns)
         limits.shape(len(frame), frame.shape[1], shown)
-        return _checked(RawTable(frame, shown, "csv", layout.decimal))
+        return _checked(RawTable(frame, shown, "csv", layout.decimal, decimal_origin=decimal_origin(
+            decimal, layout.decimal, layout.delimiter)))
     if fmt in ("xlsx", "xls"):
         return read_excel(data, shown, fmt, sheet, decimal, limits)
     if fmt == "parquet":
@@ -326,7 +328,8 @@ def _parquet(where: Any, shown: str, limits: ReadLimits) -> RawTable:
         ) from None
     frame = frame.reset_index(drop=True)
     frame.columns = dedupe_names(list(frame.columns))
-    return _checked(RawTable(frame, shown, "parquet", "."))
+    return _checked(RawTable(frame, shown, "parquet", ".",
+                             decimal_origin=decimal_origin(None, ".")))
 
 
 def _json(data: ByteData, shown: str, encoding: str | None, decimal: str | None) -> RawTable:
@@ -360,7 +363,8 @@ def _json(data: ByteData, shown: str, encoding: str | None, decimal: str | None)
         raise InputFormatError(f"{shown} is empty (no records)")
     frame = frame.reset_index(drop=True)
     frame.columns = dedupe_names(list(frame.columns))
-    return RawTable(frame, shown, "json", decimal or ".")
+    return RawTable(frame, shown, "json", decimal or ".",
+                    decimal_origin=decimal_origin(decimal, decimal or "."))
 
 
 def _unwrap(obj: dict[str, Any], shown: str) -> list[Any]:

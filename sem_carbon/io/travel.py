@@ -41,8 +41,11 @@ Rejected rows (``rejected``; the whole source row, every problem listed)
     :mod:`sem_carbon.io.dedupe`).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     a date without a day (``Jan 2019``: the date is the first of the month, the year
-    chooses the factor edition); an exact duplicate kept (``duplicates="keep"``); an Excel
-    formula without a cached value or an error value in a column not read.
+    chooses the factor edition); a number that reads two ways (``1,234`` in passengers,
+    nights, distance or cost) where the column's other values do not settle the decimal
+    mark (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
+    (``duplicates="keep"``); an Excel formula without a cached value or an error value in
+    a column not read.
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no mode column (nor preset default); no date or year column; a mode present whose
     required columns are all absent (air rows but no origin/destination or route column,
@@ -88,6 +91,7 @@ from .common import (
     currencies,
     dates_and_years,
     is_one_value,
+    note_numbers,
     numbered,
     source_text,
     text_from_codes,
@@ -292,6 +296,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     passengers, _ = _count(cols, rej, live, "passengers", default=1.0, limit=MAX_PASSENGERS)
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
                                     limit=MAX_NIGHTS)
+    for name in ("passengers", "nights", "distance", "cost"):  # 1,234: 1.234 or 1234?
+        note_numbers(notes, live, cols.numbers(name))
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
     distance_km, no_distance = _distances(cols, rej, live, raw.decimal, raw.source)

@@ -1,0 +1,118 @@
+"""Values the readers read by a convention say so on the row (``data["notes"]``), or the row
+is rejected: ambiguous decimal marks, currency signs in costs, ambiguous dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+import sem_carbon as sc
+
+_SEMICOLON = "the decimal comma is the default of ';'-separated files"
+
+
+def _rejected(table: sc.ActivityTable) -> list[list[Any]]:
+    return table.rejected[["source_row", "column", "value", "reason"]].values.tolist()
+
+
+def _hotels(tmp_path, costs: list[str], sep: str = ";", **kwargs: Any) -> sc.ActivityTable:
+    """A hotel log with ``costs``, written as a file with delimiter ``sep``."""
+    lines = [sep.join(["mode", "date", "country", "nights", "cost", "currency"])]
+    lines += [sep.join(["hotel", f"2020-01-{day:02d}", "CH", "1", cost, "CHF"])
+              for day, cost in enumerate(costs, start=1)]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return sc.read_travel_log(path, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# decimal marks
+
+
+def test_a_column_of_ambiguous_numbers_is_read_by_the_files_default_and_noted(tmp_path):
+    """Bug: in a ';' file, 1,234 and 2,500 were read as 1.234 and 2.5 without a word."""
+    table = _hotels(tmp_path, ["1,234", "2,500", "1,234"])
+    assert table.data["cost"].tolist() == [1.234, 2.5, 1.234]
+    why = f"no other value in the column shows the decimal mark, and {_SEMICOLON}"
+    assert table.data["notes"].tolist() == [
+        f"cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
+        f"{why}",
+        f"cost '2,500' read as 2.5 (decimal comma; with a decimal point it would be 2500): "
+        f"{why}",
+        f"cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
+        f"{why}"]
+
+
+def test_a_column_settled_by_its_other_values_needs_no_note(tmp_path):
+    # 3,75 reads only with a decimal comma; 1.234,5 only with a comma: the column is settled
+    table = _hotels(tmp_path, ["1,234", "3,75", "1.234,5"])
+    assert table.data["cost"].tolist() == [1.234, 3.75, 1234.5]
+    assert table.data["notes"].tolist() == ["", "", ""]
+    # the same in a ',' file: 12.5 reads only with a decimal point, so 1.234 is 1.234
+    points = _hotels(tmp_path, ["1.234", "12.5"], sep=",")
+    assert points.data["cost"].tolist() == [1.234, 12.5]
+    assert points.data["notes"].tolist() == ["", ""]
+
+
+def test_the_other_reading_of_a_point_is_noted_too(tmp_path):
+    """1.234 in a ',' file is 1.234 by the file's default; a German export means 1234."""
+    table = _hotels(tmp_path, ["1.234", "7"], sep=",")
+    assert table.data["cost"].tolist() == [1.234, 7.0]
+    assert table.data["notes"].tolist() == [
+        "cost '1.234' read as 1.234 (decimal point; with a decimal comma it would be 1234): "
+        "no other value in the column shows the decimal mark, and the decimal point is the "
+        "default of ','-separated files", ""]
+    # decimal= given: the note says so; a thousands group reads as such
+    given = _hotels(tmp_path, ["1.234", "7"], sep=",", decimal=",")
+    assert given.data["cost"].tolist() == [1234.0, 7.0]
+    assert given.data["notes"].tolist()[0] == (
+        "cost '1.234' read as 1234 (decimal comma; with a decimal point it would be 1.234): "
+        "no other value in the column shows the decimal mark, and decimal=',' was given")
+
+
+def test_a_split_column_is_read_by_its_majority_and_says_so(tmp_path):
+    table = _hotels(tmp_path, ["1,234", "2,5", "3,5", "4.5"])
+    assert table.data["cost"].tolist() == [1.234, 2.5, 3.5]
+    assert table.data["notes"].tolist() == [
+        "cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
+        "most of the column's other values read only with a decimal comma (2 row(s) against "
+        "1)", "", ""]
+    assert _rejected(table) == [[5, "cost", "4.5", "cost is not a number"]]
+    # as many rows each way: the file's default decides, and the note says the column disagrees
+    tie = _hotels(tmp_path, ["2,500", "1,5", "1.5"])
+    assert tie.data["cost"].tolist() == [2.5, 1.5]
+    assert tie.data["notes"].tolist()[0] == (
+        "cost '2,500' read as 2.5 (decimal comma; with a decimal point it would be 2500): the "
+        "column's other values disagree (1 row(s) read only with a decimal comma, 1 only with "
+        f"a decimal point), and {_SEMICOLON}")
+    assert _rejected(tie) == [[4, "cost", "1.5", "cost is not a number"]]
+
+
+def test_ambiguous_amounts_of_facilities_and_dataframe_text(tmp_path):
+    path = tmp_path / "bills.csv"
+    path.write_text("kind;amount;unit;date;country\nelectricity;1.500;kWh;2020-01-01;CH\n"
+                    "electricity;-2,250;kWh;2020-02-01;CH\n")
+    table = sc.read_facilities(path)
+    assert table.data["amount"].tolist() == [1500.0]
+    assert table.data["notes"].tolist() == [
+        "amount '1.500' read as 1500 (decimal comma; with a decimal point it would be 1.5): "
+        f"no other value in the column shows the decimal mark, and {_SEMICOLON}"]
+    assert _rejected(table) == [[3, "amount", "-2,250", "negative amount"]]
+    # text cells of a DataFrame: the decimal point is the default
+    frame = sc.read_travel_log(pd.DataFrame({"mode": ["rail"], "date": ["2020-01-01"],
+                                             "distance": ["1,200"], "distance_unit": ["km"]}))
+    assert frame.data["distance_km"].tolist() == [1200.0]
+    assert frame.data["notes"].tolist() == [
+        "distance '1,200' read as 1200 (decimal point; with a decimal comma it would be 1.2): "
+        "no other value in the column shows the decimal mark, and the decimal point is the "
+        "default outside ';'-separated files"]
+
+
+def test_plain_and_typed_numbers_get_no_note(tmp_path):
+    table = _hotels(tmp_path, ["1234", "2500.50", "12"], sep=",")
+    assert table.data["notes"].tolist() == ["", "", ""]
+    typed = sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": "2020-01-01",
+                                             "country": "CH", "nights": 1,
+                                             "cost": [1.234, 2.5]}))
+    assert typed.data["notes"].tolist() == ["", ""]
