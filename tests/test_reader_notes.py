@@ -116,3 +116,91 @@ def test_plain_and_typed_numbers_get_no_note(tmp_path):
                                              "country": "CH", "nights": 1,
                                              "cost": [1.234, 2.5]}))
     assert typed.data["notes"].tolist() == ["", ""]
+
+
+# --------------------------------------------------------------------------------------------
+# currency signs and codes in a cost
+
+
+def _costs(costs: list[str], currencies: list[str | None] | None,
+           **kwargs: Any) -> sc.ActivityTable:
+    frame = pd.DataFrame({"mode": "hotel", "date": [f"2020-01-{d:02d}" for d in
+                                                    range(1, len(costs) + 1)],
+                          "country": "CH", "nights": 1, "cost": costs})
+    if currencies is not None:
+        frame["currency"] = currencies
+    return sc.read_travel_log(frame, **kwargs)
+
+
+def test_a_currency_sign_against_the_rows_currency_rejects_the_row():
+    """Bug: $100 with currency EUR was read as 100 EUR (the sign dropped unchecked)."""
+    table = _costs(["$100", "€ 80", "USD 1,234.50", "£5"], ["EUR", "GBP", "eur", "CHF"])
+    assert table.data.empty
+    assert _rejected(table) == [
+        [2, "cost", "$100", "the cost's currency sign '$' (dollars or pesos) contradicts the "
+                            "row's currency EUR"],
+        [3, "cost", "€ 80", "the cost's currency sign '€' (EUR) contradicts the row's currency "
+                            "GBP"],
+        [4, "cost", "USD 1,234.50", "the cost's currency code 'USD' contradicts the row's "
+                                    "currency EUR"],
+        [5, "cost", "£5", "the cost's currency sign '£' (GBP) contradicts the row's currency "
+                          "CHF"]]
+    assert table.reconciliation() == {"rows_read": 4, "rows_computable": 0, "rows_rejected": 4}
+
+
+def test_a_currency_sign_of_the_rows_currency_is_read():
+    table = _costs(["$100", "$ 7", "€ 80", "CHF 1'234.50", "1,234.50 usd", "(USD 12.50)",
+                    "¥500", "-€3"],
+                   ["USD", "MXN", "EUR", "CHF", "USD", "USD", "JPY", "EUR"], refunds="keep")
+    assert table.data["cost"].tolist() == [100.0, 7.0, 80.0, 1234.5, 1234.5, -12.5, 500.0,
+                                           -3.0]
+    assert table.data["currency"].tolist() == ["USD", "MXN", "EUR", "CHF", "USD", "USD", "JPY",
+                                               "EUR"]
+    assert table.data["notes"].tolist() == [""] * 8
+    assert table.rejected.empty
+
+
+def test_a_cost_without_a_currency_takes_the_code_it_is_written_with():
+    # an ISO code, or a sign the currency column reads as one currency (€, £), is exact; a
+    # sign of several currencies ($, ¥) is not: the currency stays blank, with a note
+    expected_cost = [1234.5, 80.0, 5.0, 12.0, 100.0, 500.0, 9.0]
+    expected_currency = ["USD", "EUR", "GBP", "EUR", "", "", "CHF"]
+    expected_notes = ["currency USD taken from the cost's 'USD'",
+                      "currency EUR taken from the cost's '€'",
+                      "currency GBP taken from the cost's '£'",
+                      "currency EUR taken from the cost's 'EUR'",
+                      "currency not taken from the cost's '$': it is the sign of several "
+                      "currencies (dollars or pesos); give the currency",
+                      "currency not taken from the cost's '¥': it is the sign of several "
+                      "currencies (yen or yuan); give the currency", ""]
+    costs = ["USD 1,234.50", "€ 80", "£5", "12 EUR", "$100", "¥500", "9"]
+    for currencies in (None, ["", None, "", "", "", "", "CHF"]):
+        table = _costs(costs, currencies)
+        assert table.data["cost"].tolist() == expected_cost
+        assert table.data["currency"].tolist() == [*expected_currency[:6],
+                                                   "CHF" if currencies else ""]
+        assert table.data["notes"].tolist() == expected_notes
+        assert table.rejected.empty
+
+
+def test_a_cost_with_an_unknown_code_or_two_signs_is_not_a_number():
+    table = _costs(["12 XYZ", "$5 USD", "US$ 5"], ["USD", "USD", "USD"])
+    assert table.data["cost"].tolist() == [5.0]
+    assert _rejected(table) == [[2, "cost", "12 XYZ", "cost is not a number"],
+                                [3, "cost", "$5 USD", "cost is not a number"]]
+
+
+def test_a_currency_sign_in_a_quantity_column_rejects_the_row():
+    """Bug: a distance of $100 was read as 100 km (the sign was dropped in every column)."""
+    table = sc.read_travel_log(pd.DataFrame({
+        "mode": "rail", "date": "2020-01-01", "distance": ["$100", "120"],
+        "distance_unit": "km", "passengers": ["1", "€2"]}))
+    assert _rejected(table) == [
+        [2, "distance", "$100", "distance is not a number (it is written with a currency "
+                                "sign)"],
+        [3, "passengers", "€2", "passengers is not a number (it is written with a currency "
+                                "sign)"]]
+    bills = sc.read_facilities(pd.DataFrame({"kind": "water", "amount": ["£12"],
+                                             "unit": "m3", "date": "2020-01-01"}))
+    assert _rejected(bills) == [[2, "amount", "£12", "amount is not a number (it is written "
+                                                     "with a currency sign)"]]

@@ -52,6 +52,7 @@ __all__ = [
     "empty_text",
     "is_one_value",
     "iso_currencies",
+    "no_money",
     "note_numbers",
     "numbered",
     "source_text",
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 
+#: columns of amounts of money: a currency code beside the number is read (and checked)
+_MONEY = frozenset({"cost"})
 #: sources with at least this many rows compute their columns in parallel
 _PARALLEL_ABOVE = 100_000
 
@@ -327,8 +330,8 @@ class SourceColumns:
 
     def numbers(self, name: str) -> NumberResult | None:
         """``name`` parsed as numbers (:func:`~sem_carbon.io.parse.parse_numbers`, with the
-        source's default decimal mark; notes name the column); None when the column is
-        absent."""
+        source's default decimal mark; notes name the column; a ``cost`` may carry a
+        currency code); None when the column is absent."""
         self._ready("numbers", name)
         return self._numbers_of(name)
 
@@ -338,7 +341,8 @@ class SourceColumns:
             if series is None:
                 return None
             self._numbers[name] = parse_numbers(series, self.decimal, name=name,
-                                                origin=self.decimal_origin)
+                                                origin=self.decimal_origin,
+                                                currency=name in _MONEY)
         return self._numbers[name]
 
     def dates(self, name: str) -> DateResult:
@@ -415,6 +419,16 @@ def _coalesce(first: pd.Series, other: pd.Series) -> pd.Series:
     if first.dtype != other.dtype or isinstance(first.dtype, pd.CategoricalDtype):
         first, other = first.astype(object), other.astype(object)
     return first.where(~missing, other)
+
+
+def no_money(cols: SourceColumns, rej: Rejections, rows: np.ndarray, name: str) -> None:
+    """Reject ``rows`` whose ``name`` (a count, distance or amount, not money) is written
+    with a currency sign (``$100``): the number is no quantity of what the column holds."""
+    parsed = cols.numbers(name)
+    if parsed is None or not len(parsed.signs):
+        return
+    rej.add(rows & (parsed.sign >= 0), cols.label(name), cols.get(name),
+            f"{name} is not a number (it is written with a currency sign)")
 
 
 def note_numbers(notes: RowNotes, rows: np.ndarray, parsed: NumberResult | None) -> None:

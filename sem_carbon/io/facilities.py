@@ -12,7 +12,8 @@ Normalisation (vectorised; Python work only per distinct value)
       ``t``); ``gal``/``gallon``/``ton`` are refused as ambiguous. The unit must suit the
       kind: energy for electricity and heat, energy/volume/mass for fuels, mass for
       refrigerants and waste, volume for water. Amounts must be >= 0 (a credit note is
-      rejected as a negative amount), and finite once converted to the base unit of their
+      rejected as a negative amount), not written with a currency sign (``$100``), and
+      finite once converted to the base unit of their
       dimension (``1e308 GWh`` is infinite in kWh: rejected, never computed).
     - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
       ``year`` is the year of ``date``, else of the middle of the period (or of its one
@@ -66,6 +67,7 @@ from .common import (
     constant,
     countries,
     dates_and_years,
+    no_money,
     note_numbers,
     numbered,
 )
@@ -234,6 +236,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     supplier = _supplier_factor(cols, rej, live, raw.decimal, raw.source)
     for name in ("amount", "supplier_factor"):  # 1,234: 1.234 or 1234?
         note_numbers(notes, live, cols.numbers(name))
+        no_money(cols, rej, live, name)  # $100 is no amount of energy
     steps.update()
 
     # dates ----------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ readers can send bad rows to ``rejected`` with a reason.
 
 Numbers (:func:`parse_numbers`)
     ``1234.5``, ``1,234.5``, ``1.234,5``, ``1 234,5``, ``1'234.5``, ``12,5``, ``(12.50)``
-    (accounting negative), ``-12``, ``1e3``, a leading/trailing ``$ € £ ¥``. The decimal mark
+    (accounting negative), ``-12``, ``1e3``, a leading/trailing ``$ € £ ¥`` and, for money
+    (``currency=True``), an ISO 4217 code (``USD 1,234.50``, ``12 EUR``, ``US$ 5``; an
+    unknown code, or a sign on both sides, is bad). The sign or code is not dropped
+    silently: ``NumberResult.sign`` holds it for the caller to check against the row's
+    currency (or to refuse it in a column of quantities). The decimal mark
     of a column is decided by its unambiguous values (a value with both marks: the last one
     is decimal; a mark repeated: thousands; a mark not followed by exactly three digits:
     decimal); the caller's default (``","`` for ``;``-separated files) settles columns whose

@@ -15,6 +15,13 @@ Normalisation (all vectorised; Python work only per distinct value)
       ``national``.
     - ``country`` via :func:`sem_carbon.geo.countries.normalise_country`; ``currency`` to
       ISO 4217.
+    - ``cost``: a number (:mod:`sem_carbon.io.parse`), possibly written with a currency
+      sign or code (``$100``, ``€ 80``, ``CHF 1'234.50``, ``12 EUR``). The sign must agree
+      with the row's currency (``€``: EUR, ``£``: GBP as the currency column reads them,
+      ``$``: a dollar or peso, ``¥``: the yen or the yuan), else the row is rejected. A row
+      without a currency takes the code of its cost when it names one currency exactly
+      (a code, ``€``, ``£``, ``US$``), with a note; ``$`` and ``¥`` name several, so the
+      currency stays blank, with a note.
     - ``distance`` -> ``distance_km``: the row's ``distance_unit`` if filled, else the unit
       from ``units=``, the preset or the header; converted with pint once per distinct unit.
       A distance column without any unit is an error (never guessed).
@@ -32,7 +39,9 @@ Rejected rows (``rejected``; the whole source row, every problem listed)
     no date and no year; unknown cabin, country, currency, rail kind or vehicle; non-numeric
     or negative passengers, nights, distance; implausible passengers, nights or leg
     distance (over the limits of :mod:`sem_carbon.limits`, also a distance that overflows
-    when converted to km); non-numeric cost; an Excel formula without a cached value or an
+    when converted to km); passengers, nights or distance written with a currency sign;
+    non-numeric cost; a currency sign or code in the cost that contradicts the row's
+    currency; an Excel formula without a cached value or an
     Excel error value in a column read (:mod:`sem_carbon.io.excel`); air without origin and
     destination or route, a route with fewer than two airports, an unknown airport code,
     a leg from an airport to itself; rail/road without a distance; a distance without a
@@ -43,7 +52,9 @@ Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     a date without a day (``Jan 2019``: the date is the first of the month, the year
     chooses the factor edition); a number that reads two ways (``1,234`` in passengers,
     nights, distance or cost) where the column's other values do not settle the decimal
-    mark (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
+    mark (:func:`sem_carbon.io.parse.parse_numbers`); a currency taken from the cost's code
+    (``currency USD taken from the cost's 'USD'``) or not taken from a sign of several
+    currencies (``$``); an exact duplicate kept
     (``duplicates="keep"``); an Excel formula without a cached value or an error value in
     a column not read.
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
@@ -89,8 +100,10 @@ from .common import (
     constant,
     countries,
     currencies,
+    currency_of,
     dates_and_years,
     is_one_value,
+    no_money,
     note_numbers,
     numbered,
     source_text,
@@ -298,6 +311,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
                                     limit=MAX_NIGHTS)
     for name in ("passengers", "nights", "distance", "cost"):  # 1,234: 1.234 or 1234?
         note_numbers(notes, live, cols.numbers(name))
+    for name in ("passengers", "nights", "distance"):  # $100 is no distance
+        no_money(cols, rej, live, name)
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
     distance_km, no_distance = _distances(cols, rej, live, raw.decimal, raw.source)
@@ -310,6 +325,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     rej.add(live & bad_currency, cols.label("currency"), cols.get("currency"),
             "unknown currency (expected an ISO 4217 code such as USD, EUR, CHF)")
     currency = coded(currency_vocab, currency_table)
+    currency, currency_taken = _cost_currency(cols, rej, live & ~bad_currency, currency, notes)
     steps.update()
 
     # country, rail kind, vehicle ------------------------------------------------------------
@@ -452,7 +468,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         "country": (words("country", country_words, country.ids, country.table)
                     if country_words is not None else country.series(pos)),
         "cost": cost_out,
-        "currency": words("currency", currency_table, currency.ids, currency.table),
+        "currency": (currency.series(at) if currency_taken else
+                     words("currency", currency_table, currency.ids, currency.table)),
         "traveller": take_text("traveller"),
         "notes": notes.series(at),
     }
@@ -618,6 +635,88 @@ def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) 
         return _everywhere(cols.n, np.nan)
     rej.add(live & parsed.bad, cols.label("cost"), series, "cost is not a number")
     return parsed.values
+
+
+#: Signs that stand for several currencies: words of their ISO 4217 names, and in words
+_SIGN_NAMES = {"$": (("dollar", "peso"), "dollars or pesos"),
+               "¥": (("yen", "yuan"), "yen or yuan")}
+
+
+def _cost_currency(cols: SourceColumns, rej: Rejections, rows: np.ndarray, currency: Coded,
+                   notes: RowNotes) -> tuple[Coded, bool]:
+    """Check a currency sign or code written in a cost cell against the row's currency.
+
+    ``$100`` with currency EUR rejects the row (the cost is not in the row's currency); a
+    sign of the row's currency (``€ 80`` with EUR, ``$100`` with USD or MXN) is fine. A
+    row without a currency takes the code of the cell (``USD 1,234.50``, ``€ 80``, ``£ 5``
+    as the currency column reads those signs), noted; a sign of several currencies (``$``,
+    ``¥``) gives none, noted. The work is per distinct (sign, currency) pair.
+
+    Returns
+    -------
+    (Coded, bool)
+        The currency per row, and whether some row took its currency from its cost.
+    """
+    parsed = cols.numbers("cost")
+    if parsed is None or not len(parsed.signs):
+        return currency, False
+    signed = rows & (parsed.sign >= 0)
+    if not signed.any():
+        return currency, False
+    idx = np.flatnonzero(signed)
+    width = len(currency.table) + 1
+    pair, pairs = pd.factorize(parsed.sign[idx] * width + currency.ids[idx] + 1)
+    table = np.append(currency.table, "").astype(object)
+    verdicts = [_sign_verdict(str(parsed.signs[p // width]), str(table[p % width - 1]))
+                for p in np.asarray(pairs)]  # distinct pairs only
+    reason, taken, note = (np.array([v[i] for v in verdicts] + [""], dtype=object)[:-1]
+                           for i in range(3))
+    wrong = reason[pair] != ""
+    if wrong.any():
+        rej.add_positions(idx[wrong], cols.label("cost"), cols.get("cost").iloc[idx[wrong]],
+                          reason[pair][wrong])
+    noted = note[pair] != ""
+    notes.add_positions(idx[noted], note[pair][noted])
+    take = taken[pair] != ""
+    if not take.any():
+        return currency, False
+    ids, codes = pd.factorize(taken[pair][take])
+    offset = len(currency.table)
+    out = currency.ids.copy() if currency.ids.flags.writeable else np.array(currency.ids)
+    out[idx[take]] = ids + offset
+    return Coded(out, np.concatenate([currency.table, np.asarray(codes, dtype=object)])), True
+
+
+def _sign_verdict(sign: str, code: str) -> tuple[str, str, str]:
+    """(reject reason, currency to take, note) for a cost written with ``sign`` on a row
+    whose currency is ``code`` (``""``: none)."""
+    exact = currency_of(sign)
+    if code:
+        if exact == code or (not exact and _sign_of(sign, code)):
+            return "", "", ""
+        kind = "code" if sign.isalpha() else "sign"
+        meant = f" ({exact})" if exact and exact != sign else _several(sign)
+        return (f"the cost's currency {kind} {sign!r}{meant} contradicts the row's currency "
+                f"{code}", "", "")
+    if exact:
+        return "", exact, f"currency {exact} taken from the cost's {sign!r}"
+    return "", "", (f"currency not taken from the cost's {sign!r}: it is the sign of several "
+                    f"currencies{_several(sign)}; give the currency")
+
+
+def _several(sign: str) -> str:
+    """`` (dollars or pesos)`` for ``$``: the currencies a sign stands for, or ``""``."""
+    return f" ({_SIGN_NAMES[sign][1]})" if sign in _SIGN_NAMES else ""
+
+
+def _sign_of(sign: str, code: str) -> bool:
+    """True when ``sign`` (``$``, ``¥``) is a sign of currency ``code`` (by its ISO 4217
+    name: ``$`` for dollars and pesos, ``¥`` for the yen and the yuan)."""
+    import pycountry
+
+    found = pycountry.currencies.get(alpha_3=code)
+    name = found.name.lower() if found is not None else ""
+    return sign in _SIGN_NAMES and any(word in name for word in _SIGN_NAMES[sign][0])
 
 
 def _km_per_unit(text: str) -> tuple[float, str]:
