@@ -562,7 +562,7 @@ def _may_be_thousands(arr: Any, values: np.ndarray) -> bool:
     import pyarrow.compute as pc
 
     size = np.abs(values)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # 1e308 * 1000: inf, no candidate
         candidate = ((size >= 1) & (size < 1000) & (values != np.floor(values))
                      & (np.round(values * 1000) == values * 1000))
     if not candidate.any():
