@@ -204,3 +204,82 @@ def test_a_currency_sign_in_a_quantity_column_rejects_the_row():
                                              "unit": "m3", "date": "2020-01-01"}))
     assert _rejected(bills) == [[2, "amount", "£12", "amount is not a number (it is written "
                                                      "with a currency sign)"]]
+
+
+# --------------------------------------------------------------------------------------------
+# dates that read both ways
+
+_DEFAULT = "no date in the column shows the order, and day first is the default"
+
+
+def _dated(dates: list[str]) -> sc.ActivityTable:
+    return sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": dates, "country": "CH",
+                                            "nights": range(1, len(dates) + 1)}))
+
+
+def test_a_column_of_ambiguous_dates_is_read_day_first_and_noted():
+    """Bug: 03/04/2019 was read as 3 April without a word (quarters depend on it)."""
+    table = _dated(["03/04/2019", "05/06/2019", "07/07/2019", "2/3/2019 10:00 PM"])
+    assert table.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2019-04-03", "2019-06-05", "2019-07-07", "2019-03-02"]
+    assert table.data["notes"].tolist() == [
+        f"date '03/04/2019' read as 3 April 2019 (day first; month first it would be 4 March "
+        f"2019): {_DEFAULT}",
+        f"date '05/06/2019' read as 5 June 2019 (day first; month first it would be 6 May "
+        f"2019): {_DEFAULT}",
+        "",  # the same day either way
+        f"date '2/3/2019 10:00 PM' read as 2 March 2019 (day first; month first it would be "
+        f"3 February 2019): {_DEFAULT}"]
+
+
+def test_the_date_that_settles_the_order_is_named():
+    day_first = _dated(["03/04/2019", "13/04/2019", "05-03-19"])
+    assert day_first.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2019-04-03", "2019-04-13", "2019-03-05"]
+    assert day_first.data["notes"].tolist() == [
+        "date '03/04/2019' read as 3 April 2019 (day first; month first it would be 4 March "
+        "2019): the column has '13/04/2019', which reads only day first", "",
+        "date '05-03-19' read as 5 March 2019 (day first; month first it would be 3 May "
+        "2019): the column has '13/04/2019', which reads only day first"]
+
+
+def test_one_us_date_turns_the_column_month_first_and_every_ambiguous_row_says_so():
+    """Bug: a single 03/13/2019 turned 04/03/2019 into 3 April without a word."""
+    table = _dated(["04/03/2019", "03/13/2019", "12/12/2019"])
+    assert table.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2019-04-03", "2019-03-13", "2019-12-12"]
+    assert table.data["notes"].tolist() == [
+        "date '04/03/2019' read as 3 April 2019 (month first; day first it would be 4 March "
+        "2019): the column has '03/13/2019', which reads only month first, and no date that "
+        "reads only day first", "", ""]
+    # both orders in one column: day first, the month-first date is rejected
+    mixed = _dated(["04/03/2019", "03/13/2019", "13/03/2019"])
+    assert mixed.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-04", "2019-03-13"]
+    assert mixed.data["notes"].tolist() == [
+        "date '04/03/2019' read as 4 March 2019 (day first; month first it would be 3 April "
+        "2019): the column has dates that read only day first ('13/03/2019') and only month "
+        "first ('03/13/2019'), and day first is the default", ""]
+    assert _rejected(mixed) == [[3, "date", "03/13/2019", "impossible date (no such day)"]]
+
+
+def test_unambiguous_dates_get_no_note():
+    table = _dated(["2019-04-03", "5 Mar 2019", "March 5, 2019", "20190305", "01/2019"])
+    assert table.data["notes"].tolist() == ["", "", "", "",
+                                            "day of the month not given (the date is read as "
+                                            "the 1st; the year chooses the factor edition)"]
+
+
+def test_facilities_periods_that_read_both_ways_are_noted_by_column():
+    table = sc.read_facilities(pd.DataFrame({
+        "kind": "water", "amount": [1, 2], "unit": "m3",
+        "period_start": ["01/02/2020", "2020-03-01"], "period_end": ["28/02/2020", "04/05/2020"],
+    }))
+    assert table.data["period_start"].dt.strftime("%Y-%m-%d").tolist() == ["2020-02-01",
+                                                                           "2020-03-01"]
+    assert table.data["period_end"].dt.strftime("%Y-%m-%d").tolist() == ["2020-02-28",
+                                                                         "2020-05-04"]
+    assert table.data["notes"].tolist() == [
+        "period_start '01/02/2020' read as 1 February 2020 (day first; month first it would "
+        f"be 2 January 2020): {_DEFAULT}",
+        "period_end '04/05/2020' read as 4 May 2020 (day first; month first it would be 5 "
+        "April 2020): the column has '28/02/2020', which reads only day first"]

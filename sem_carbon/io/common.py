@@ -53,7 +53,7 @@ __all__ = [
     "is_one_value",
     "iso_currencies",
     "no_money",
-    "note_numbers",
+    "note_readings",
     "numbered",
     "source_text",
     "text_from_codes",
@@ -361,7 +361,7 @@ class SourceColumns:
                 fast = iso_date_column(series)
                 if fast is None:
                     vocab = self.vocab(name)
-                    fast = parse_dates(series, (vocab.codes, vocab.raw))
+                    fast = parse_dates(series, (vocab.codes, vocab.raw), name=name)
                 self._dates[name] = fast
         return self._dates[name]
 
@@ -431,9 +431,12 @@ def no_money(cols: SourceColumns, rej: Rejections, rows: np.ndarray, name: str) 
             f"{name} is not a number (it is written with a currency sign)")
 
 
-def note_numbers(notes: RowNotes, rows: np.ndarray, parsed: NumberResult | None) -> None:
-    """Note on ``rows`` how their ambiguous number texts were read (``parsed.note``:
-    ``'1,234' read as 1.234 ...``, see :func:`~sem_carbon.io.parse.parse_numbers`)."""
+def note_readings(notes: RowNotes, rows: np.ndarray,
+                  parsed: NumberResult | DateResult | None) -> None:
+    """Note on ``rows`` how their ambiguous texts were read (``parsed.note``: ``cost
+    '1,234' read as 1.234 ...``, ``date '03/04/2019' read as 3 April 2019 ...``; see
+    :func:`~sem_carbon.io.parse.parse_numbers` and
+    :func:`~sem_carbon.io.parse.parse_dates`)."""
     if parsed is None or (is_one_value(parsed.note) and parsed.note[0] == ""):
         return
     notes.add(rows & (parsed.note != ""), parsed.note)

@@ -29,8 +29,10 @@ Normalisation (vectorised; Python work only per distinct value)
       ``supplier_factor_kg_per_kwh`` (its unit from ``units=``, the preset or a header
       such as ``supplier_factor_kg_per_kwh``; never guessed).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
-    a number that reads two ways (``1,234`` in amount or supplier factor) where the
-    column's other values do not settle the decimal mark
+    a date that reads both ways (``period_end '04/05/2020' read as 4 May 2020 (day first;
+    ...)``, :func:`sem_carbon.io.parse.parse_dates`); a number that reads two ways
+    (``1,234`` in amount or supplier factor) where the column's other values do not
+    settle the decimal mark
     (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
     (``duplicates="keep"``); an Excel formula without a cached value or an error value in
     a column not read (in a column read, the row is rejected).
@@ -68,7 +70,7 @@ from .common import (
     countries,
     dates_and_years,
     no_money,
-    note_numbers,
+    note_readings,
     numbered,
 )
 from .dedupe import exact_duplicates
@@ -235,7 +237,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     amount, unit = _amounts(cols, rej, live, kind, raw.decimal, raw.source)
     supplier = _supplier_factor(cols, rej, live, raw.decimal, raw.source)
     for name in ("amount", "supplier_factor"):  # 1,234: 1.234 or 1234?
-        note_numbers(notes, live, cols.numbers(name))
+        note_readings(notes, live, cols.numbers(name))
         no_money(cols, rej, live, name)  # $100 is no amount of energy
     steps.update()
 
@@ -243,6 +245,9 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     start, start_bad, start_month = _date_column(cols, rej, live, "period_start")
     end, end_bad, end_month = _date_column(cols, rej, live, "period_end")
     dated, year = dates_and_years(cols, rej, ~live)
+    for name in ("period_start", "period_end", "date"):  # 03/04/2019: 3 April or 4 March?
+        if cols.has(name):
+            note_readings(notes, live, cols.dates(name))
     date_bad = start_bad | end_bad | (dated.bad if dated is not None else False)
     date = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
     has_date = ~np.isnat(date)  # a month in ``date`` (a period below) keeps its year

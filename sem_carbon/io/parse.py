@@ -31,13 +31,16 @@ Dates (:func:`parse_dates`)
     a four-digit year (``01/2019``, ``1-2019``, ``01.2019``, ``2019-01``, ``2019/01``,
     ``Jan 2019``, ``January 2019``, ``Jan-2019``, ``2019 Jan``: the date is the first of
     the month and ``month_only`` is True; a day and month without a year, such as
-    ``01/02``, stays unreadable). Numeric day/month dates are read
-    **day first** unless the column only parses month first (some value has a second
-    field above 12 and none has a first field above 12). Two-digit years follow Python's
-    ``%y`` (00-68 -> 20xx, 69-99 -> 19xx); years written with four digits are taken as
-    written (``0019`` is the year 19). Impossible dates (``31/02/2019``, ``1900-02-29``) and
-    dates outside 1950-2100 are bad; the calendar arithmetic is exact for years 1-9999 (no
-    nanosecond timestamps, so far dates are named with their real year).
+    ``01/02``, stays unreadable). Numeric day/month dates are read **day first** unless the
+    column only parses month first (some value has a second field above 12 and none has a
+    first field above 12). A date that reads both ways (day and month both 1-12 and
+    different: ``03/04/2019``, ``2/3/2019 10:00 PM``) is noted (``DateResult.note``: the
+    date read, the other reading, and the column's value that decided the order, or that
+    none did and day first is the default). Two-digit years follow Python's ``%y`` (00-68 ->
+    20xx, 69-99 -> 19xx); years written with four digits are taken as written (``0019`` is
+    the year 19). Impossible dates (``31/02/2019``, ``1900-02-29``) and dates outside
+    1950-2100 are bad; the calendar arithmetic is exact for years 1-9999 (no nanosecond
+    timestamps, so far dates are named with their real year).
 Booleans
     :func:`sem_carbon.vocabulary.yes_no` (one vocabulary, ``vocabulary/data/booleans.csv``).
 """
@@ -754,6 +757,9 @@ class DateResult(NamedTuple):
     month_only : ndarray of bool
         The value gave a month and year but no day (``Jan 2019``): ``dates`` holds the
         first of the month. Read-only (no memory per row) when False everywhere.
+    note : ndarray of object
+        How a date that reads two ways (``03/04/2019``: 3 April or 4 March) was read and
+        why (``""`` elsewhere); read-only (no memory per row) when empty everywhere.
     """
 
     dates: np.ndarray
@@ -762,6 +768,7 @@ class DateResult(NamedTuple):
     bad: np.ndarray
     reason: np.ndarray
     month_only: np.ndarray
+    note: np.ndarray
 
 
 _MONTHS = {
@@ -796,7 +803,8 @@ def _full_year(y: np.ndarray, digits: np.ndarray) -> np.ndarray:
 
 
 def parse_dates(series: pd.Series,
-                factorised: tuple[np.ndarray, np.ndarray] | None = None) -> DateResult:
+                factorised: tuple[np.ndarray, np.ndarray] | None = None,
+                name: str = "date") -> DateResult:
     """Parse a date column (see the module notes for the accepted forms and rules).
 
     Text and mixed columns are parsed once per distinct value (the column's day/month
@@ -808,6 +816,8 @@ def parse_dates(series: pd.Series,
         The column.
     factorised : (codes, distinct values), optional
         Its factorisation when already known (codes -1: missing).
+    name : str, default "date"
+        What the column holds, for the notes (``date '03/04/2019' read as ...``).
     """
     n = len(series)
     if ptypes.is_datetime64_any_dtype(series.dtype):
@@ -818,7 +828,7 @@ def parse_dates(series: pd.Series,
         missing = np.isnat(days)
         return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
                              np.zeros(n, dtype=bool), np.full(n, "", dtype=object),
-                             _nowhere(n))
+                             _nowhere(n), _no_notes(n))
     if factorised is None:
         fast = iso_date_column(series)
         if fast is not None:
@@ -831,6 +841,7 @@ def parse_dates(series: pd.Series,
     u_missing[-1] = True
     u_reason = np.full(size + 1, "", dtype=object)
     u_month_only = np.zeros(size + 1, dtype=bool)
+    u_note = np.full(size + 1, "", dtype=object)
     kinds = np.array([_date_kind(u) for u in uniques] + ["missing"], dtype=object)
     stamp_idx = np.flatnonzero(kinds == "stamp")
     if stamp_idx.size:
@@ -843,13 +854,15 @@ def parse_dates(series: pd.Series,
         u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
     text_idx = np.flatnonzero(kinds == "text")
     if text_idx.size:
-        d, y, miss, r, mo = _date_texts(pd.Series(uniques[text_idx], dtype=object))
+        d, y, miss, r, mo, note = _date_texts(pd.Series(uniques[text_idx], dtype=object), name)
         u_days[text_idx], u_year[text_idx] = d, y
         u_missing[text_idx], u_reason[text_idx], u_month_only[text_idx] = miss, r, mo
+        u_note[text_idx] = note
     u_reason[kinds == "other"] = "not a date"
     u_reason[kinds == "missing"] = ""
     u_missing[kinds == "missing"] = True
-    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only)
+    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only,
+                         u_note)
     # the tables end with the missing slot, so code -1 indexes it as it is
 
     def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
@@ -859,8 +872,9 @@ def parse_dates(series: pd.Series,
     reason = (done.reason[codes] if bad.any()
               else np.broadcast_to(np.array("", dtype=object), (n,)))
     month_only = spread(done.month_only) if done.month_only.any() else _nowhere(n)
+    note = done.note[codes] if (done.note != "").any() else _no_notes(n)
     return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason,
-                      month_only)
+                      month_only, note)
 
 
 def iso_date_column(series: pd.Series) -> DateResult | None:
@@ -902,7 +916,12 @@ def iso_date_column(series: pd.Series) -> DateResult | None:
         year = pc.fill_null(year, 0)
     return DateResult(dates, np.asarray(year.to_numpy(), dtype=np.int64), missing,
                       np.zeros(n, dtype=bool), np.broadcast_to(np.array("", dtype=object), (n,)),
-                      _nowhere(n))
+                      _nowhere(n), _no_notes(n))
+
+
+def _no_notes(n: int) -> np.ndarray:
+    """``n`` times ``""``, read-only (no memory per row)."""
+    return np.broadcast_to(np.array("", dtype=object), (n,))
 
 
 def _nowhere(n: int) -> np.ndarray:
@@ -911,7 +930,7 @@ def _nowhere(n: int) -> np.ndarray:
 
 
 def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
-                  reason: np.ndarray, month_only: np.ndarray) -> DateResult:
+                  reason: np.ndarray, month_only: np.ndarray, note: np.ndarray) -> DateResult:
     """Year from dates, plausibility check, ns resolution."""
     has_day = ~np.isnat(days)
     year = year.copy()
@@ -926,8 +945,10 @@ def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: 
         bad = bad | implausible
     days = np.where(bad, np.datetime64("NaT"), days).astype("datetime64[D]")
     year = np.where(bad | missing, 0, year)
+    if bad.any() and (note != "").any():
+        note = np.where(bad, "", note)
     return DateResult(days.astype("datetime64[ns]"), year.astype(np.int64), missing & ~bad,
-                      bad, reason, month_only & ~bad)
+                      bad, reason, month_only & ~bad, note)
 
 
 def _date_kind(value: Any) -> str:
@@ -982,9 +1003,10 @@ def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 _PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                          np.ndarray]:
-    """Distinct date texts -> (days, year-only, missing, reason, month-only)."""
+def _date_texts(text: pd.Series, name: str = "date",
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                           np.ndarray]:
+    """Distinct date texts -> (days, year-only, missing, reason, month-only, note)."""
     size = len(text)
     if size and all(isinstance(v, str) and _PLAIN_ISO.fullmatch(v) for v in text):
         # the usual export: every value YYYY-MM-DD; numpy reads them in C
@@ -995,7 +1017,8 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         else:
             if not (days < np.datetime64("0001-01-01")).any():  # numpy also reads year 0
                 return (days, np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool),
-                        np.full(size, "", dtype=object), np.zeros(size, dtype=bool))
+                        np.full(size, "", dtype=object), np.zeros(size, dtype=bool),
+                        np.full(size, "", dtype=object))
     t = text.str.strip()
     missing = (t == "").to_numpy()
     t = t.str.replace(_TIME, "", regex=True).str.strip()
@@ -1027,11 +1050,19 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     take(_COMPACT, (0, 1, 2))
     numeric = t.str.extract(_NUMERIC)
     num_hit = numeric[0].notna().to_numpy() & ~matched
+    note = np.full(size, "", dtype=object)
     if num_hit.any():
         first = numeric[0][num_hit].astype(float).to_numpy()
         second = numeric[1][num_hit].astype(float).to_numpy()
         month_first = bool((second > 12).any()) and not bool((first > 12).any())
         take(_NUMERIC, (2, 0, 1) if month_first else (2, 1, 0))
+        both_ways = ((first >= 1) & (first <= 12) & (second >= 1) & (second <= 12)
+                     & (first != second))
+        if both_ways.any():
+            at = np.flatnonzero(num_hit)
+            shown = text.to_numpy(dtype=object)[at]
+            note[at[both_ways]] = _order_notes(
+                name, shown, first, second, y[at], both_ways, month_first)
     take(_DAY_MONTH, (2, 1, 0), month_names=True)
     take(_MONTH_DAY, (2, 0, 1), month_names=True)
     month_only = ~matched & ~missing
@@ -1068,4 +1099,41 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             year_only[idx[is_num]] = sy
             reason[idx[is_num]] = sr
         reason[idx[~is_num]] = "unparseable date"
-    return days, year_only, missing, reason, month_only & ~impossible
+    return days, year_only, missing, reason, month_only & ~impossible, note
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _order_notes(name: str, shown: np.ndarray, first: np.ndarray, second: np.ndarray,
+                 year: np.ndarray, both_ways: np.ndarray, month_first: bool) -> np.ndarray:
+    """Notes on the numeric dates that read both ways (``both_ways``: day and month both
+    1-12 and different): how each was read and what in the column decided it.
+
+    ``shown``: the texts; ``first``/``second``: their first two fields; ``year``: their
+    full years. Per distinct text (the caller's values are distinct).
+    """
+    only_day = np.flatnonzero((first > 12) & (second <= 12))  # reads only day first
+    only_month = np.flatnonzero((second > 12) & (first <= 12))  # only month first
+    day_example = repr(str(shown[only_day[0]]).strip()) if only_day.size else ""
+    month_example = repr(str(shown[only_month[0]]).strip()) if only_month.size else ""
+    if month_first:
+        why = (f"the column has {month_example}, which reads only month first, and no date "
+               "that reads only day first")
+    elif day_example and month_example:
+        why = (f"the column has dates that read only day first ({day_example}) and only month "
+               f"first ({month_example}), and day first is the default")
+    elif day_example:
+        why = f"the column has {day_example}, which reads only day first"
+    else:
+        why = "no date in the column shows the order, and day first is the default"
+    used, other = ("month first", "day first") if month_first else ("day first", "month first")
+    notes = []
+    for i in np.flatnonzero(both_ways):  # distinct ambiguous texts only
+        a, b, y = int(first[i]), int(second[i]), int(year[i])
+        day, month = (b, a) if month_first else (a, b)
+        notes.append(f"{name} {str(shown[i]).strip()!r} read as {day} {_MONTH_NAMES[month - 1]} "
+                     f"{y} ({used}; {other} it would be {month} {_MONTH_NAMES[day - 1]} {y}): "
+                     f"{why}")
+    return np.array(notes, dtype=object)

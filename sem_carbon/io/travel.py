@@ -6,7 +6,8 @@ Normalisation (all vectorised; Python work only per distinct value)
       also gives the vehicle), ``hotel`` (hotel, accommodation, lodging ...). A generic
       road word without a ``vehicle`` means a car (as :func:`sem_carbon.road`).
     - dates: see :mod:`sem_carbon.io.parse` (day first unless the column only parses month
-      first); ``year`` is the date's year, else the ``year`` column.
+      first; a date that reads both ways, ``03/04/2019``, is noted); ``year`` is the
+      date's year, else the ``year`` column.
     - ``cabin`` (air only) via :func:`sem_carbon.travel.cabins.cabin_codes`; empty means
       ``average``.
     - ``round_trip``: yes/no words; empty means False.
@@ -50,7 +51,9 @@ Rejected rows (``rejected``; the whole source row, every problem listed)
     :mod:`sem_carbon.io.dedupe`).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     a date without a day (``Jan 2019``: the date is the first of the month, the year
-    chooses the factor edition); a number that reads two ways (``1,234`` in passengers,
+    chooses the factor edition); a date that reads both ways (``date '03/04/2019' read as 3
+    April 2019 (day first; ...)``, :func:`sem_carbon.io.parse.parse_dates`); a number that
+    reads two ways (``1,234`` in passengers,
     nights, distance or cost) where the column's other values do not settle the decimal
     mark (:func:`sem_carbon.io.parse.parse_numbers`); a currency taken from the cost's code
     (``currency USD taken from the cost's 'USD'``) or not taken from a sign of several
@@ -104,7 +107,7 @@ from .common import (
     dates_and_years,
     is_one_value,
     no_money,
-    note_numbers,
+    note_readings,
     numbered,
     source_text,
     text_from_codes,
@@ -310,7 +313,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
                                     limit=MAX_NIGHTS)
     for name in ("passengers", "nights", "distance", "cost"):  # 1,234: 1.234 or 1234?
-        note_numbers(notes, live, cols.numbers(name))
+        note_readings(notes, live, cols.numbers(name))
     for name in ("passengers", "nights", "distance"):  # $100 is no distance
         no_money(cols, rej, live, name)
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
@@ -354,6 +357,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
             "missing date (no date and no year)")
     if dated is not None:
         notes.add(live & dated.month_only, _MONTH_NOTE)
+        note_readings(notes, live, dated)  # 03/04/2019: 3 April or 4 March?
     rej.step = 2
     steps.update()
 
