@@ -31,17 +31,15 @@ def _hotels(tmp_path, costs: list[str], sep: str = ";", **kwargs: Any) -> sc.Act
 
 
 def test_a_column_of_ambiguous_numbers_is_read_by_the_files_default_and_noted(tmp_path):
-    """Bug: in a ';' file, 1,234 and 2,500 were read as 1.234 and 2.5 without a word."""
+    """Bug: in a ';' file, 1,234 and 2,500 were read as 1.234 and 2.5 without a word.
+
+    One text for the column (reports list distinct notes), with its first such value as the
+    example; each row's own value is in its row."""
     table = _hotels(tmp_path, ["1,234", "2,500", "1,234"])
     assert table.data["cost"].tolist() == [1.234, 2.5, 1.234]
-    why = f"no other value in the column shows the decimal mark, and {_SEMICOLON}"
     assert table.data["notes"].tolist() == [
-        f"cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
-        f"{why}",
-        f"cost '2,500' read as 2.5 (decimal comma; with a decimal point it would be 2500): "
-        f"{why}",
-        f"cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
-        f"{why}"]
+        "cost read with a decimal comma where a value reads both ways (e.g. '1,234': 1.234, "
+        f"not 1234): no other value in the column shows the decimal mark, and {_SEMICOLON}"] * 3
 
 
 def test_a_column_settled_by_its_other_values_needs_no_note(tmp_path):
@@ -60,32 +58,33 @@ def test_the_other_reading_of_a_point_is_noted_too(tmp_path):
     table = _hotels(tmp_path, ["1.234", "7"], sep=",")
     assert table.data["cost"].tolist() == [1.234, 7.0]
     assert table.data["notes"].tolist() == [
-        "cost '1.234' read as 1.234 (decimal point; with a decimal comma it would be 1234): "
-        "no other value in the column shows the decimal mark, and the decimal point is the "
-        "default of ','-separated files", ""]
+        "cost read with a decimal point where a value reads both ways (e.g. '1.234': 1.234, "
+        "not 1234): no other value in the column shows the decimal mark, and the decimal "
+        "point is the default of ','-separated files", ""]
     # decimal= given: the note says so; a thousands group reads as such
     given = _hotels(tmp_path, ["1.234", "7"], sep=",", decimal=",")
     assert given.data["cost"].tolist() == [1234.0, 7.0]
-    assert given.data["notes"].tolist()[0] == (
-        "cost '1.234' read as 1234 (decimal comma; with a decimal point it would be 1.234): "
-        "no other value in the column shows the decimal mark, and decimal=',' was given")
+    assert given.data["notes"].tolist() == [
+        "cost read with a decimal comma where a value reads both ways (e.g. '1.234': 1234, "
+        "not 1.234): no other value in the column shows the decimal mark, and decimal=',' "
+        "was given", ""]
 
 
 def test_a_split_column_is_read_by_its_majority_and_says_so(tmp_path):
     table = _hotels(tmp_path, ["1,234", "2,5", "3,5", "4.5"])
     assert table.data["cost"].tolist() == [1.234, 2.5, 3.5]
     assert table.data["notes"].tolist() == [
-        "cost '1,234' read as 1.234 (decimal comma; with a decimal point it would be 1234): "
-        "most of the column's other values read only with a decimal comma (2 row(s) against "
-        "1)", "", ""]
+        "cost read with a decimal comma where a value reads both ways (e.g. '1,234': 1.234, "
+        "not 1234): most of the column's other values read only with a decimal comma (2 "
+        "row(s) against 1)", "", ""]
     assert _rejected(table) == [[5, "cost", "4.5", "cost is not a number"]]
     # as many rows each way: the file's default decides, and the note says the column disagrees
     tie = _hotels(tmp_path, ["2,500", "1,5", "1.5"])
     assert tie.data["cost"].tolist() == [2.5, 1.5]
-    assert tie.data["notes"].tolist()[0] == (
-        "cost '2,500' read as 2.5 (decimal comma; with a decimal point it would be 2500): the "
-        "column's other values disagree (1 row(s) read only with a decimal comma, 1 only with "
-        f"a decimal point), and {_SEMICOLON}")
+    assert tie.data["notes"].tolist() == [
+        "cost read with a decimal comma where a value reads both ways (e.g. '2,500': 2.5, not "
+        "2500): the column's other values disagree (1 row(s) read only with a decimal comma, "
+        f"1 only with a decimal point), and {_SEMICOLON}", ""]
     assert _rejected(tie) == [[4, "cost", "1.5", "cost is not a number"]]
 
 
@@ -96,17 +95,17 @@ def test_ambiguous_amounts_of_facilities_and_dataframe_text(tmp_path):
     table = sc.read_facilities(path)
     assert table.data["amount"].tolist() == [1500.0]
     assert table.data["notes"].tolist() == [
-        "amount '1.500' read as 1500 (decimal comma; with a decimal point it would be 1.5): "
-        f"no other value in the column shows the decimal mark, and {_SEMICOLON}"]
+        "amount read with a decimal comma where a value reads both ways (e.g. '1.500': 1500, "
+        f"not 1.5): no other value in the column shows the decimal mark, and {_SEMICOLON}"]
     assert _rejected(table) == [[3, "amount", "-2,250", "negative amount"]]
     # text cells of a DataFrame: the decimal point is the default
     frame = sc.read_travel_log(pd.DataFrame({"mode": ["rail"], "date": ["2020-01-01"],
                                              "distance": ["1,200"], "distance_unit": ["km"]}))
     assert frame.data["distance_km"].tolist() == [1200.0]
     assert frame.data["notes"].tolist() == [
-        "distance '1,200' read as 1200 (decimal point; with a decimal comma it would be 1.2): "
-        "no other value in the column shows the decimal mark, and the decimal point is the "
-        "default outside ';'-separated files"]
+        "distance read with a decimal point where a value reads both ways (e.g. '1,200': "
+        "1200, not 1.2): no other value in the column shows the decimal mark, and the decimal "
+        "point is the default outside ';'-separated files"]
 
 
 def test_plain_and_typed_numbers_get_no_note(tmp_path):
@@ -222,42 +221,62 @@ def test_a_column_of_ambiguous_dates_is_read_day_first_and_noted():
     table = _dated(["03/04/2019", "05/06/2019", "07/07/2019", "2/3/2019 10:00 PM"])
     assert table.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2019-04-03", "2019-06-05", "2019-07-07", "2019-03-02"]
-    assert table.data["notes"].tolist() == [
-        f"date '03/04/2019' read as 3 April 2019 (day first; month first it would be 4 March "
-        f"2019): {_DEFAULT}",
-        f"date '05/06/2019' read as 5 June 2019 (day first; month first it would be 6 May "
-        f"2019): {_DEFAULT}",
-        "",  # the same day either way
-        f"date '2/3/2019 10:00 PM' read as 2 March 2019 (day first; month first it would be "
-        f"3 February 2019): {_DEFAULT}"]
+    note = ("date read day first where a date reads both ways (e.g. '03/04/2019': 3 April, "
+            f"not 4 March): {_DEFAULT}")
+    assert table.data["notes"].tolist() == [note, note, "", note]  # 07/07: the same either way
 
 
-def test_the_date_that_settles_the_order_is_named():
-    day_first = _dated(["03/04/2019", "13/04/2019", "05-03-19"])
-    assert day_first.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2019-04-03", "2019-04-13", "2019-03-05"]
-    assert day_first.data["notes"].tolist() == [
-        "date '03/04/2019' read as 3 April 2019 (day first; month first it would be 4 March "
-        "2019): the column has '13/04/2019', which reads only day first", "",
-        "date '05-03-19' read as 5 March 2019 (day first; month first it would be 3 May "
-        "2019): the column has '13/04/2019', which reads only day first"]
+def test_a_year_of_ambiguous_dates_gives_one_note_text(tmp_path):
+    """Reports list distinct notes: a column of 365 ambiguous dates is one text, not 365."""
+    days = pd.date_range("2015-01-01", "2020-12-31")
+    days = days[(days.day <= 12) & (days.day != days.month)][:365]
+    assert len(days) == 365
+    path = tmp_path / "stays.csv"  # the readers' own text path (pyarrow), not a DataFrame
+    path.write_text("mode,date,country,nights\n" + "".join(
+        f"hotel,{d:%d/%m/%Y},CH,1\n" for d in days[::-1]))  # the first row: 02/10/2017
+    table = sc.read_travel_log(path)
+    assert table.data["date"].tolist() == list(days[::-1])
+    assert table.data["notes"].unique().tolist() == [
+        "date read day first where a date reads both ways (e.g. '02/10/2017': 2 October, not "
+        f"10 February): {_DEFAULT}"]
+
+
+def test_the_example_is_the_first_ambiguous_row_of_a_long_column(tmp_path):
+    """A long column's distinct values are found from a sample of its rows first, so their
+    order is not the rows' order; the example is still the first ambiguous row's value."""
+    dates = ["2019-01-01"] * 5 + ["05/06/2019"] + ["03/04/2019"] * 4994  # row 6: unsampled
+    path = tmp_path / "stays.csv"
+    path.write_text("mode,date,country,nights,cost,currency\n" + "".join(
+        f"hotel,{d},CH,1,{i},CHF\n" for i, d in enumerate(dates, start=1)))  # no duplicates
+    table = sc.read_travel_log(path)
+    note = ("date read day first where a date reads both ways (e.g. '05/06/2019': 5 June, "
+            f"not 6 May): {_DEFAULT}")
+    assert table.data["notes"].tolist() == [""] * 5 + [note] * 4995
+
+
+def test_a_column_settled_day_first_by_its_own_dates_needs_no_note():
+    """Only 15/01/2019 shows the order, and it shows day first: nothing was chosen."""
+    table = _dated(["03/04/2019", "15/01/2019", "05-03-19"])
+    assert table.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2019-04-03", "2019-01-15", "2019-03-05"]
+    assert table.data["notes"].tolist() == ["", "", ""]
 
 
 def test_one_us_date_turns_the_column_month_first_and_every_ambiguous_row_says_so():
     """Bug: a single 03/13/2019 turned 04/03/2019 into 3 April without a word."""
-    table = _dated(["04/03/2019", "03/13/2019", "12/12/2019"])
+    table = _dated(["04/03/2019", "03/13/2019", "12/12/2019", "05/06/2019"])
     assert table.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2019-04-03", "2019-03-13", "2019-12-12"]
-    assert table.data["notes"].tolist() == [
-        "date '04/03/2019' read as 3 April 2019 (month first; day first it would be 4 March "
-        "2019): the column has '03/13/2019', which reads only month first, and no date that "
-        "reads only day first", "", ""]
+        "2019-04-03", "2019-03-13", "2019-12-12", "2019-05-06"]
+    note = ("date read month first where a date reads both ways (e.g. '04/03/2019': 3 April, "
+            "not 4 March): the column has '03/13/2019', which reads only month first, and no "
+            "date that reads only day first")
+    assert table.data["notes"].tolist() == [note, "", "", note]
     # both orders in one column: day first, the month-first date is rejected
     mixed = _dated(["04/03/2019", "03/13/2019", "13/03/2019"])
     assert mixed.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-04", "2019-03-13"]
     assert mixed.data["notes"].tolist() == [
-        "date '04/03/2019' read as 4 March 2019 (day first; month first it would be 3 April "
-        "2019): the column has dates that read only day first ('13/03/2019') and only month "
+        "date read day first where a date reads both ways (e.g. '04/03/2019': 4 March, not 3 "
+        "April): the column has dates that read only day first ('13/03/2019') and only month "
         "first ('03/13/2019'), and day first is the default", ""]
     assert _rejected(mixed) == [[3, "date", "03/13/2019", "impossible date (no such day)"]]
 
@@ -271,15 +290,15 @@ def test_unambiguous_dates_get_no_note():
 
 def test_facilities_periods_that_read_both_ways_are_noted_by_column():
     table = sc.read_facilities(pd.DataFrame({
-        "kind": "water", "amount": [1, 2], "unit": "m3",
-        "period_start": ["01/02/2020", "2020-03-01"], "period_end": ["28/02/2020", "04/05/2020"],
+        "kind": "water", "amount": [1, 2, 3], "unit": "m3",
+        "period_start": ["01/02/2020", "2020-03-01", "01/03/2020"],
+        "period_end": ["28/02/2020", "04/05/2020", "31/03/2020"],
     }))
-    assert table.data["period_start"].dt.strftime("%Y-%m-%d").tolist() == ["2020-02-01",
-                                                                           "2020-03-01"]
-    assert table.data["period_end"].dt.strftime("%Y-%m-%d").tolist() == ["2020-02-28",
-                                                                         "2020-05-04"]
-    assert table.data["notes"].tolist() == [
-        "period_start '01/02/2020' read as 1 February 2020 (day first; month first it would "
-        f"be 2 January 2020): {_DEFAULT}",
-        "period_end '04/05/2020' read as 4 May 2020 (day first; month first it would be 5 "
-        "April 2020): the column has '28/02/2020', which reads only day first"]
+    assert table.data["period_start"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2020-02-01", "2020-03-01", "2020-03-01"]
+    assert table.data["period_end"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2020-02-28", "2020-05-04", "2020-03-31"]
+    # period_end settles day first by itself (28/02/2020): only period_start is noted
+    note = ("period_start read day first where a date reads both ways (e.g. '01/02/2020': "
+            f"1 February, not 2 January): {_DEFAULT}")
+    assert table.data["notes"].tolist() == [note, "", note]

@@ -433,8 +433,9 @@ def no_money(cols: SourceColumns, rej: Rejections, rows: np.ndarray, name: str) 
 
 def note_readings(notes: RowNotes, rows: np.ndarray,
                   parsed: NumberResult | DateResult | None) -> None:
-    """Note on ``rows`` how their ambiguous texts were read (``parsed.note``: ``cost
-    '1,234' read as 1.234 ...``, ``date '03/04/2019' read as 3 April 2019 ...``; see
+    """Note on ``rows`` how their ambiguous texts were read (``parsed.note``, one text per
+    column: ``cost read with a decimal comma where a value reads both ways ...``, ``date
+    read day first where a date reads both ways ...``; see
     :func:`~sem_carbon.io.parse.parse_numbers` and
     :func:`~sem_carbon.io.parse.parse_dates`)."""
     if parsed is None or (is_one_value(parsed.note) and parsed.note[0] == ""):

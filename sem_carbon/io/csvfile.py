@@ -19,7 +19,8 @@ Decimal mark
     column is then judged on its own values (:func:`sem_carbon.io.parse.parse_numbers`):
     unambiguous values (``12,5``, ``1.234,56``, ``1,234.56``, ``0.5``) decide the column;
     the default only settles columns whose values are all ambiguous (``1.234``) or split
-    evenly, and the rows it settles are noted (``cost '1,234' read as 1.234 ...``).
+    evenly, and the rows it settles are noted (``cost read with a decimal comma where a value
+    reads both ways (e.g. '1,234': 1.234, not 1234): ...``).
 
 Values are not converted here: every column is text (missing = NaN, only the empty string
 is missing: ``"NA"`` is Namibia). Header names are stripped; duplicated or empty names get a

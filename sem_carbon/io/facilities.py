@@ -29,8 +29,9 @@ Normalisation (vectorised; Python work only per distinct value)
       ``supplier_factor_kg_per_kwh`` (its unit from ``units=``, the preset or a header
       such as ``supplier_factor_kg_per_kwh``; never guessed).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
-    a date that reads both ways (``period_end '04/05/2020' read as 4 May 2020 (day first;
-    ...)``, :func:`sem_carbon.io.parse.parse_dates`); a number that reads two ways
+    a date that reads both ways unless its column settled day first by itself
+    (``period_end read day first where a date reads both ways (e.g. '04/05/2020': 4 May,
+    not 5 April): ...``, :func:`sem_carbon.io.parse.parse_dates`); a number that reads two ways
     (``1,234`` in amount or supplier factor) where the column's other values do not
     settle the decimal mark
     (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept

@@ -19,10 +19,11 @@ Numbers (:func:`parse_numbers`)
     values are all ambiguous (``1.234``), or whose unambiguous values are as many rows each
     way. Values that do not fit the column's convention are bad. An ambiguous value (one
     group of three digits after a single mark, ``1,234`` / ``2.500``: 1.234 or 1234) is
-    noted (``NumberResult.note``: how it was read, the other reading and why) unless the
-    column's unambiguous values all read with one mark: the default or a majority decided
-    it. Non-finite values (``inf``, ``nan`` as text) are bad, and so are booleans
-    (an Excel TRUE is not 1); :class:`decimal.Decimal` values (database NUMERIC) are numbers.
+    noted (``NumberResult.note``: the mark used, the column's first such value as an
+    example with its other reading, and why; one text for the column) unless the column's
+    unambiguous values all read with one mark: the default or a majority decided it.
+    Non-finite values (``inf``, ``nan`` as text) are bad, and so are booleans (an Excel
+    TRUE is not 1); :class:`decimal.Decimal` values (database NUMERIC) are numbers.
 Dates (:func:`parse_dates`)
     ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
     ``05/03/2019``, ``05.03.2019``, ``05-03-19``, ``5 Mar 2019``, ``05-Mar-19``,
@@ -35,12 +36,15 @@ Dates (:func:`parse_dates`)
     column only parses month first (some value has a second field above 12 and none has a
     first field above 12). A date that reads both ways (day and month both 1-12 and
     different: ``03/04/2019``, ``2/3/2019 10:00 PM``) is noted (``DateResult.note``: the
-    date read, the other reading, and the column's value that decided the order, or that
-    none did and day first is the default). Two-digit years follow Python's ``%y`` (00-68 ->
-    20xx, 69-99 -> 19xx); years written with four digits are taken as written (``0019`` is
-    the year 19). Impossible dates (``31/02/2019``, ``1900-02-29``) and dates outside
-    1950-2100 are bad; the calendar arithmetic is exact for years 1-9999 (no nanosecond
-    timestamps, so far dates are named with their real year).
+    order used, the column's first such date as an example with its other reading, and the
+    column's dates that decided the order, or that none did and day first is the default;
+    one text for the column) unless the column settles day first by itself (a date reads
+    only day first, ``15/01/2019``, and none only month first). Two-digit years
+    follow Python's ``%y`` (00-68 -> 20xx, 69-99 -> 19xx); years written with four digits
+    are taken as written (``0019`` is the year 19). Impossible dates (``31/02/2019``,
+    ``1900-02-29``) and dates outside 1950-2100 are bad; the calendar arithmetic is exact
+    for years 1-9999 (no nanosecond timestamps, so far dates are named with their real
+    year).
 Booleans
     :func:`sem_carbon.vocabulary.yes_no` (one vocabulary, ``vocabulary/data/booleans.csv``).
 """
@@ -315,9 +319,10 @@ class NumberResult(NamedTuple):
     missing, bad : ndarray of bool
         Empty cell; present but not a number.
     note : ndarray of object
-        Per row, how an ambiguous text was read (``'1,234' read as 1.234 ...``, see
-        :func:`parse_numbers`), ``""`` elsewhere; read-only (no memory per row) when empty
-        everywhere.
+        Per row, how the column's ambiguous texts were read (one text for the column:
+        ``cost read with a decimal comma where a value reads both ways (e.g. '1,234':
+        1.234, not 1234): ...``, see :func:`parse_numbers`), ``""`` elsewhere;
+        read-only (no memory per row) when empty everywhere.
     sign : ndarray of intp
         Per row, the index in ``signs`` of the currency sign or code written beside the
         number (``$100``, ``USD 1,234.50``), -1 where there is none; read-only when none.
@@ -382,7 +387,7 @@ def parse_numbers(series: pd.Series, decimal: str = ".", *, name: str = "value",
         Decimal mark for columns whose text values do not settle it (all ambiguous, or as
         many rows for each mark).
     name : str, default "value"
-        What the column holds, for the notes (``cost '1,234' read as ...``).
+        What the column holds, for the notes (``cost read with a decimal comma ...``).
     origin : str, optional
         Why ``decimal`` is the default, for the notes (e.g. ``"the decimal comma is the
         default of ';'-separated files"``).
@@ -660,22 +665,23 @@ def _parse_number_texts(text: pd.Series, reading: _Reading,
     ambiguous = (amb_c | amb_p) & ~bad & ~missing
     winner, loser = max(votes_comma, votes_point), min(votes_comma, votes_point)
     if ambiguous.any() and not (winner and not loser):  # the column did not settle it
-        why = _decimal_why(mark, votes_comma, votes_point, reading.origin)
+        # one text for the column: the callers pass the texts in the order of their first
+        # row (pd.factorize), so the example is the column's first ambiguous value
+        i = int(np.flatnonzero(ambiguous)[0])
+        example = str(text.to_numpy(dtype=object)[i]).strip()
+        value = values[i]
         # read as a thousands group (1.234 with a decimal comma): the other reading / 1000
-        grouped = amb_p if mark == "," else amb_c
-        shown = text.to_numpy(dtype=object)
-        for i in np.flatnonzero(ambiguous):  # distinct ambiguous texts only
-            value = values[i]
-            other = value / 1000 if grouped[i] else round(value * 1000)
-            note[i] = (f"{reading.name} {str(shown[i]).strip()!r} read as {value:g} "
-                       f"({_MARK_WORDS[mark]}; with a {_MARK_WORDS[_OTHER[mark]]} it would be "
-                       f"{other:g}): {why}")
+        grouped = bool((amb_p if mark == "," else amb_c)[i])
+        other = value / 1000 if grouped else round(value * 1000)
+        note[ambiguous] = (
+            f"{reading.name} read with a {_MARK_WORDS[mark]} where a value reads both ways "
+            f"(e.g. {example!r}: {value:g}, not {other:g}): "
+            f"{_decimal_why(mark, votes_comma, votes_point, reading.origin)}")
     sign = np.where(bad | missing, -1, sign)
     return _Texts(values, missing, bad, note, sign, signs)
 
 
 _MARK_WORDS = {",": "decimal comma", ".": "decimal point"}
-_OTHER = {",": ".", ".": ","}
 
 
 def _decimal_why(mark: str, votes_comma: int, votes_point: int, origin: str) -> str:
@@ -758,8 +764,11 @@ class DateResult(NamedTuple):
         The value gave a month and year but no day (``Jan 2019``): ``dates`` holds the
         first of the month. Read-only (no memory per row) when False everywhere.
     note : ndarray of object
-        How a date that reads two ways (``03/04/2019``: 3 April or 4 March) was read and
-        why (``""`` elsewhere); read-only (no memory per row) when empty everywhere.
+        On a date that reads two ways (``03/04/2019``: 3 April or 4 March), how the
+        column's such dates were read and why, one text for the column (``date read day
+        first where a date reads both ways (e.g. '03/04/2019': 3 April, not 4 March):
+        ...``), unless the column settled day first by itself; ``""`` elsewhere;
+        read-only (no memory per row) when empty everywhere.
     """
 
     dates: np.ndarray
@@ -817,7 +826,7 @@ def parse_dates(series: pd.Series,
     factorised : (codes, distinct values), optional
         Its factorisation when already known (codes -1: missing).
     name : str, default "date"
-        What the column holds, for the notes (``date '03/04/2019' read as ...``).
+        What the column holds, for the notes (``date read day first ...``).
     """
     n = len(series)
     if ptypes.is_datetime64_any_dtype(series.dtype):
@@ -828,7 +837,7 @@ def parse_dates(series: pd.Series,
         missing = np.isnat(days)
         return _finish_dates(days, np.zeros(n, dtype=np.int64), missing,
                              np.zeros(n, dtype=bool), np.full(n, "", dtype=object),
-                             _nowhere(n), _no_notes(n))
+                             _nowhere(n))
     if factorised is None:
         fast = iso_date_column(series)
         if fast is not None:
@@ -841,7 +850,8 @@ def parse_dates(series: pd.Series,
     u_missing[-1] = True
     u_reason = np.full(size + 1, "", dtype=object)
     u_month_only = np.zeros(size + 1, dtype=bool)
-    u_note = np.full(size + 1, "", dtype=object)
+    u_order = np.zeros(size + 1, dtype=np.int8)  # _BOTH_WAYS, _ONLY_DAY, _ONLY_MONTH
+    month_first = False
     kinds = np.array([_date_kind(u) for u in uniques] + ["missing"], dtype=object)
     stamp_idx = np.flatnonzero(kinds == "stamp")
     if stamp_idx.size:
@@ -854,15 +864,15 @@ def parse_dates(series: pd.Series,
         u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
     text_idx = np.flatnonzero(kinds == "text")
     if text_idx.size:
-        d, y, miss, r, mo, note = _date_texts(pd.Series(uniques[text_idx], dtype=object), name)
+        d, y, miss, r, mo, order = _date_texts(pd.Series(uniques[text_idx], dtype=object))
         u_days[text_idx], u_year[text_idx] = d, y
         u_missing[text_idx], u_reason[text_idx], u_month_only[text_idx] = miss, r, mo
-        u_note[text_idx] = note
+        u_order[text_idx], month_first = order.kind, order.month_first
     u_reason[kinds == "other"] = "not a date"
     u_reason[kinds == "missing"] = ""
     u_missing[kinds == "missing"] = True
-    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only,
-                         u_note)
+    done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only)
+    u_note = _order_note(name, u_order, month_first, done, uniques, codes)
     # the tables end with the missing slot, so code -1 indexes it as it is
 
     def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
@@ -872,7 +882,7 @@ def parse_dates(series: pd.Series,
     reason = (done.reason[codes] if bad.any()
               else np.broadcast_to(np.array("", dtype=object), (n,)))
     month_only = spread(done.month_only) if done.month_only.any() else _nowhere(n)
-    note = done.note[codes] if (done.note != "").any() else _no_notes(n)
+    note = u_note[codes] if u_note is not None else _no_notes(n)
     return DateResult(done.dates[codes], done.year[codes], spread(done.missing), bad, reason,
                       month_only, note)
 
@@ -930,7 +940,7 @@ def _nowhere(n: int) -> np.ndarray:
 
 
 def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: np.ndarray,
-                  reason: np.ndarray, month_only: np.ndarray, note: np.ndarray) -> DateResult:
+                  reason: np.ndarray, month_only: np.ndarray) -> DateResult:
     """Year from dates, plausibility check, ns resolution."""
     has_day = ~np.isnat(days)
     year = year.copy()
@@ -945,10 +955,8 @@ def _finish_dates(days: np.ndarray, year: np.ndarray, missing: np.ndarray, bad: 
         bad = bad | implausible
     days = np.where(bad, np.datetime64("NaT"), days).astype("datetime64[D]")
     year = np.where(bad | missing, 0, year)
-    if bad.any() and (note != "").any():
-        note = np.where(bad, "", note)
     return DateResult(days.astype("datetime64[ns]"), year.astype(np.int64), missing & ~bad,
-                      bad, reason, month_only & ~bad, note)
+                      bad, reason, month_only & ~bad, _no_notes(len(days)))
 
 
 def _date_kind(value: Any) -> str:
@@ -1002,11 +1010,22 @@ def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 _PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+# what a numeric day/month date tells of the order: reads both ways (03/04), only day
+# first (13/04), only month first (04/13); 0: none of these
+_BOTH_WAYS, _ONLY_DAY, _ONLY_MONTH = 1, 2, 3
 
-def _date_texts(text: pd.Series, name: str = "date",
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                           np.ndarray]:
-    """Distinct date texts -> (days, year-only, missing, reason, month-only, note)."""
+
+class _DateOrder(NamedTuple):
+    """Per distinct date text, its ``kind`` (``_BOTH_WAYS`` ...); whether the column's
+    numeric dates were read month first."""
+
+    kind: np.ndarray
+    month_first: bool
+
+
+def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                          np.ndarray, _DateOrder]:
+    """Distinct date texts -> (days, year-only, missing, reason, month-only, order)."""
     size = len(text)
     if size and all(isinstance(v, str) and _PLAIN_ISO.fullmatch(v) for v in text):
         # the usual export: every value YYYY-MM-DD; numpy reads them in C
@@ -1018,7 +1037,7 @@ def _date_texts(text: pd.Series, name: str = "date",
             if not (days < np.datetime64("0001-01-01")).any():  # numpy also reads year 0
                 return (days, np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool),
                         np.full(size, "", dtype=object), np.zeros(size, dtype=bool),
-                        np.full(size, "", dtype=object))
+                        _DateOrder(np.zeros(size, dtype=np.int8), False))
     t = text.str.strip()
     missing = (t == "").to_numpy()
     t = t.str.replace(_TIME, "", regex=True).str.strip()
@@ -1050,19 +1069,19 @@ def _date_texts(text: pd.Series, name: str = "date",
     take(_COMPACT, (0, 1, 2))
     numeric = t.str.extract(_NUMERIC)
     num_hit = numeric[0].notna().to_numpy() & ~matched
-    note = np.full(size, "", dtype=object)
+    order = _DateOrder(np.zeros(size, dtype=np.int8), False)
     if num_hit.any():
         first = numeric[0][num_hit].astype(float).to_numpy()
         second = numeric[1][num_hit].astype(float).to_numpy()
         month_first = bool((second > 12).any()) and not bool((first > 12).any())
         take(_NUMERIC, (2, 0, 1) if month_first else (2, 1, 0))
-        both_ways = ((first >= 1) & (first <= 12) & (second >= 1) & (second <= 12)
-                     & (first != second))
-        if both_ways.any():
-            at = np.flatnonzero(num_hit)
-            shown = text.to_numpy(dtype=object)[at]
-            note[at[both_ways]] = _order_notes(
-                name, shown, first, second, y[at], both_ways, month_first)
+        kind = np.zeros(len(first), dtype=np.int8)
+        kind[(first >= 1) & (first <= 12) & (second >= 1) & (second <= 12)
+             & (first != second)] = _BOTH_WAYS  # 07/07 reads the same either way
+        kind[(first > 12) & (second <= 12)] = _ONLY_DAY
+        kind[(second > 12) & (first <= 12)] = _ONLY_MONTH
+        order.kind[num_hit] = kind
+        order = order._replace(month_first=month_first)
     take(_DAY_MONTH, (2, 1, 0), month_names=True)
     take(_MONTH_DAY, (2, 0, 1), month_names=True)
     month_only = ~matched & ~missing
@@ -1099,41 +1118,56 @@ def _date_texts(text: pd.Series, name: str = "date",
             year_only[idx[is_num]] = sy
             reason[idx[is_num]] = sr
         reason[idx[~is_num]] = "unparseable date"
-    return days, year_only, missing, reason, month_only & ~impossible, note
+    return days, year_only, missing, reason, month_only & ~impossible, order
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
 
 
-def _order_notes(name: str, shown: np.ndarray, first: np.ndarray, second: np.ndarray,
-                 year: np.ndarray, both_ways: np.ndarray, month_first: bool) -> np.ndarray:
-    """Notes on the numeric dates that read both ways (``both_ways``: day and month both
-    1-12 and different): how each was read and what in the column decided it.
+def _order_note(name: str, kind: np.ndarray, month_first: bool, done: DateResult,
+                uniques: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
+    """Per distinct value (plus the missing slot), the note on the dates that read both
+    ways (``03/04/2019``), or None when there is none to make.
 
-    ``shown``: the texts; ``first``/``second``: their first two fields; ``year``: their
-    full years. Per distinct text (the caller's values are distinct).
+    One text for the column (reports list distinct notes): the order used, the column's
+    first such date as the example, and what decided the order. No note when the column
+    settles day first by itself (a date reads only day first, none only month first).
+    ``kind``: per distinct value, ``_BOTH_WAYS``, ``_ONLY_DAY``, ``_ONLY_MONTH`` or 0;
+    ``done``: the distinct values read; ``codes``: the rows' distinct values (-1: missing).
     """
-    only_day = np.flatnonzero((first > 12) & (second <= 12))  # reads only day first
-    only_month = np.flatnonzero((second > 12) & (first <= 12))  # only month first
-    day_example = repr(str(shown[only_day[0]]).strip()) if only_day.size else ""
-    month_example = repr(str(shown[only_month[0]]).strip()) if only_month.size else ""
+    both = (kind == _BOTH_WAYS) & ~done.bad
+    if not both.any():
+        return None
+    only_day, only_month = kind == _ONLY_DAY, kind == _ONLY_MONTH
+    if not month_first and only_day.any() and not only_month.any():
+        return None  # the column's own dates read day first: nothing was chosen for them
+
+    def example(flags: np.ndarray) -> str:
+        return repr(str(uniques[_first_in_rows(flags, codes)]).strip())
+
     if month_first:
-        why = (f"the column has {month_example}, which reads only month first, and no date "
-               "that reads only day first")
-    elif day_example and month_example:
-        why = (f"the column has dates that read only day first ({day_example}) and only month "
-               f"first ({month_example}), and day first is the default")
-    elif day_example:
-        why = f"the column has {day_example}, which reads only day first"
+        why = (f"the column has {example(only_month)}, which reads only month first, and no "
+               "date that reads only day first")
+    elif only_month.any():
+        why = (f"the column has dates that read only day first ({example(only_day)}) and only "
+               f"month first ({example(only_month)}), and day first is the default")
     else:
         why = "no date in the column shows the order, and day first is the default"
-    used, other = ("month first", "day first") if month_first else ("day first", "month first")
-    notes = []
-    for i in np.flatnonzero(both_ways):  # distinct ambiguous texts only
-        a, b, y = int(first[i]), int(second[i]), int(year[i])
-        day, month = (b, a) if month_first else (a, b)
-        notes.append(f"{name} {str(shown[i]).strip()!r} read as {day} {_MONTH_NAMES[month - 1]} "
-                     f"{y} ({used}; {other} it would be {month} {_MONTH_NAMES[day - 1]} {y}): "
-                     f"{why}")
-    return np.array(notes, dtype=object)
+    read = pd.Timestamp(done.dates[_first_in_rows(both, codes)])
+    as_read = f"{read.day} {_MONTH_NAMES[read.month - 1]}"
+    swapped = f"{read.month} {_MONTH_NAMES[read.day - 1]}"  # the other order
+    text = (f"{name} read {'month' if month_first else 'day'} first where a date reads both "
+            f"ways (e.g. {example(both)}: {as_read}, not {swapped}): {why}")
+    note = np.full(len(kind), "", dtype=object)
+    note[both] = text
+    return note
+
+
+def _first_in_rows(flags: np.ndarray, codes: np.ndarray) -> int:
+    """Of the distinct values ``flags`` marks, the one of the first row (``codes``: the rows'
+    distinct values; the distinct values need not be in the order of their rows)."""
+    hit = np.flatnonzero(flags)
+    if hit.size == 1:
+        return int(hit[0])
+    return int(codes[int(np.argmax(flags[codes]))])

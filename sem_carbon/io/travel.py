@@ -6,7 +6,8 @@ Normalisation (all vectorised; Python work only per distinct value)
       also gives the vehicle), ``hotel`` (hotel, accommodation, lodging ...). A generic
       road word without a ``vehicle`` means a car (as :func:`sem_carbon.road`).
     - dates: see :mod:`sem_carbon.io.parse` (day first unless the column only parses month
-      first; a date that reads both ways, ``03/04/2019``, is noted); ``year`` is the
+      first; a date that reads both ways, ``03/04/2019``, is noted unless its column
+      settled day first by itself); ``year`` is the
       date's year, else the ``year`` column.
     - ``cabin`` (air only) via :func:`sem_carbon.travel.cabins.cabin_codes`; empty means
       ``average``.
@@ -51,9 +52,10 @@ Rejected rows (``rejected``; the whole source row, every problem listed)
     :mod:`sem_carbon.io.dedupe`).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     a date without a day (``Jan 2019``: the date is the first of the month, the year
-    chooses the factor edition); a date that reads both ways (``date '03/04/2019' read as 3
-    April 2019 (day first; ...)``, :func:`sem_carbon.io.parse.parse_dates`); a number that
-    reads two ways (``1,234`` in passengers,
+    chooses the factor edition); a date that reads both ways unless its column settled
+    day first by itself (``date read day first where a date reads both ways (e.g.
+    '03/04/2019': 3 April, not 4 March): ...``, :func:`sem_carbon.io.parse.parse_dates`);
+    a number that reads two ways (``1,234`` in passengers,
     nights, distance or cost) where the column's other values do not settle the decimal
     mark (:func:`sem_carbon.io.parse.parse_numbers`); a currency taken from the cost's code
     (``currency USD taken from the cost's 'USD'``) or not taken from a sign of several
