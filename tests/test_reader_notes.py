@@ -281,6 +281,22 @@ def test_one_us_date_turns_the_column_month_first_and_every_ambiguous_row_says_s
     assert _rejected(mixed) == [[3, "date", "03/13/2019", "impossible date (no such day)"]]
 
 
+def test_a_date_that_is_no_day_either_way_decides_no_order():
+    """03/45/2019 (no day either way) turned the column month first, and 13/14/2019 kept it
+    from it; 02/30/2019 is no day in either order too. They are rejected and decide
+    nothing: the column's other dates are read as if they were not there."""
+    noise = _dated(["04/03/2019", "03/45/2019", "02/30/2019"])
+    assert noise.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-03-04"]
+    assert noise.data["notes"].tolist() == [
+        "date read day first where a date reads both ways (e.g. '04/03/2019': 4 March, not 3 "
+        "April): no date in the column shows the order, and day first is the default"]
+    assert [r[2] for r in _rejected(noise)] == ["03/45/2019", "02/30/2019"]
+    us = _dated(["04/03/2019", "13/14/2019", "03/13/2019"])
+    assert us.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2019-04-03", "2019-03-13"]
+    assert us.data["notes"].tolist()[0].startswith("date read month first")
+    assert [r[2] for r in _rejected(us)] == ["13/14/2019"]
+
+
 def test_unambiguous_dates_get_no_note():
     table = _dated(["2019-04-03", "5 Mar 2019", "March 5, 2019", "20190305", "01/2019"])
     assert table.data["notes"].tolist() == ["", "", "", "",

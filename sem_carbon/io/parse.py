@@ -33,8 +33,9 @@ Dates (:func:`parse_dates`)
     ``Jan 2019``, ``January 2019``, ``Jan-2019``, ``2019 Jan``: the date is the first of
     the month and ``month_only`` is True; a day and month without a year, such as
     ``01/02``, stays unreadable). Numeric day/month dates are read **day first** unless the
-    column only parses month first (some value has a second field above 12 and none has a
-    first field above 12). A date that reads both ways (day and month both 1-12 and
+    column only parses month first (some value is a real day only month first, ``03/13/2019``,
+    and none only day first; a value that is no day in either order, ``03/45/2019``, is bad
+    and decides nothing). A date that reads both ways (day and month both 1-12 and
     different: ``03/04/2019``, ``2/3/2019 10:00 PM``) is noted (``DateResult.note``: the
     order used, the column's first such date as an example with its other reading, and the
     column's dates that decided the order, or that none did and day first is the default;
@@ -1073,13 +1074,22 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     if num_hit.any():
         first = numeric[0][num_hit].astype(float).to_numpy()
         second = numeric[1][num_hit].astype(float).to_numpy()
-        month_first = bool((second > 12).any()) and not bool((first > 12).any())
+        year_text = numeric[2][num_hit]
+        year = _full_year(year_text.astype(float).to_numpy(),
+                          year_text.str.len().to_numpy(dtype=np.int64))
+        # a date is evidence of an order only when it is a real day in that order alone
+        # (13/03/2019: day first; 03/13/2019: month first); one that is no day either way
+        # (13/14/2019, 03/45/2019, 02/30/2019 read month first) is rejected and decides
+        # nothing
+        day_first = ~np.isnat(_ymd_days(year, second, first))
+        month_first_ok = ~np.isnat(_ymd_days(year, first, second))
+        only_day, only_month = day_first & ~month_first_ok, month_first_ok & ~day_first
+        month_first = bool(only_month.any()) and not bool(only_day.any())
         take(_NUMERIC, (2, 0, 1) if month_first else (2, 1, 0))
         kind = np.zeros(len(first), dtype=np.int8)
-        kind[(first >= 1) & (first <= 12) & (second >= 1) & (second <= 12)
-             & (first != second)] = _BOTH_WAYS  # 07/07 reads the same either way
-        kind[(first > 12) & (second <= 12)] = _ONLY_DAY
-        kind[(second > 12) & (first <= 12)] = _ONLY_MONTH
+        kind[day_first & month_first_ok & (first != second)] = _BOTH_WAYS  # 07/07: one day
+        kind[only_day] = _ONLY_DAY
+        kind[only_month] = _ONLY_MONTH
         order.kind[num_hit] = kind
         order = order._replace(month_first=month_first)
     take(_DAY_MONTH, (2, 1, 0), month_names=True)
