@@ -120,3 +120,19 @@ def test_facilities_error_hints_at_header_row(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match="no kind column") as caught:
         sc.read_facilities(plain)
     assert "header_row" not in str(caught.value)  # real column names: no hint
+
+
+def test_travel_log_error_hints_at_header_row(tmp_path: Path) -> None:
+    """A merged title line above an agency export: 'no mode column' now names header_row."""
+    log = _xlsx(tmp_path / "merged.xlsx", [["Agency export 2019", None, None, None], [],
+                                           ["Date", "Mode", "Origin", "Destination"],
+                                           ["2019-03-04", "air", "GVA", "JFK"]])
+    with pytest.raises(InputFormatError, match=r"no mode column.*'Agency export 2019', "
+                                               r"'column_2'.*looks like a title.*header_row="):
+        sc.read_travel_log(log)
+    assert len(sc.read_travel_log(log, header_row=3).data) == 1
+    plain = _xlsx(tmp_path / "plain.xlsx", [["Date", "Kind", "From"], ["2019-03-04", "air",
+                                                                       "GVA"]])
+    with pytest.raises(InputFormatError, match="no mode column") as caught:
+        sc.read_travel_log(plain)
+    assert "header_row" not in str(caught.value)  # real column names: no hint

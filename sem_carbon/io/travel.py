@@ -115,7 +115,7 @@ from .common import (
     text_from_codes,
 )
 from .dedupe import exact_duplicates, net_refunds
-from .header import apply_header_row
+from .header import apply_header_row, title_row_hint
 from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
 from .parse import as_text
@@ -261,12 +261,12 @@ def travel_table(
     if not cols.has("mode"):
         raise InputFormatError(
             f"{raw.source}: no mode column. Map one (e.g. mapping={{'mode': 'Product Type'}}) "
-            f"or use a preset that gives it; columns found: {found}"
+            f"or use a preset that gives it; columns found: {found}." + title_row_hint(raw)
         )
     if not (cols.has("date") or cols.has("year")):
         raise InputFormatError(
             f"{raw.source}: no date (or year) column. Map one (e.g. mapping={{'date': "
-            f"'Travel Date'}}); columns found: {found}"
+            f"'Travel Date'}}); columns found: {found}." + title_row_hint(raw)
         )
     steps = progress_bar(progress if n >= 200_000 else False, 6, "normalising", unit="step")
     all_air_cabins: list[pd.Series] = []  # the cabin output if every row is an air row
