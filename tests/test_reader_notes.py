@@ -61,13 +61,10 @@ def test_the_other_reading_of_a_point_is_noted_too(tmp_path):
         "cost read with a decimal point where a value reads both ways (e.g. '1.234': 1.234, "
         "not 1234): no other value in the column shows the decimal mark, and the decimal "
         "point is the default of ','-separated files", ""]
-    # decimal= given: the note says so; a thousands group reads as such
+    # decimal= given: the user's mark reads it (a thousands group), nothing was guessed
     given = _hotels(tmp_path, ["1.234", "7"], sep=",", decimal=",")
     assert given.data["cost"].tolist() == [1234.0, 7.0]
-    assert given.data["notes"].tolist() == [
-        "cost read with a decimal comma where a value reads both ways (e.g. '1.234': 1234, "
-        "not 1.234): no other value in the column shows the decimal mark, and decimal=',' "
-        "was given", ""]
+    assert given.data["notes"].tolist() == ["", ""]
 
 
 def test_a_split_column_is_read_by_its_majority_and_says_so(tmp_path):
@@ -86,6 +83,20 @@ def test_a_split_column_is_read_by_its_majority_and_says_so(tmp_path):
         "2500): the column's other values disagree (1 row(s) read only with a decimal comma, "
         f"1 only with a decimal point), and {_SEMICOLON}", ""]
     assert _rejected(tie) == [[4, "cost", "1.5", "cost is not a number"]]
+
+
+def test_a_decimal_mark_given_reads_every_value_of_the_column(tmp_path):
+    """decimal= said it overrides detection, but only settled columns whose values were all
+    ambiguous: 1,5 beside 1.250 read as 1.5 and 1250 with decimal='.' too."""
+    detected = _hotels(tmp_path, ['"1,5"', "1.250"], sep=",")
+    assert detected.data["cost"].tolist() == [1.5, 1250.0]  # the column's own 1,5 decides
+    point = _hotels(tmp_path, ['"1,5"', "1.250", '"2,500"'], sep=",", decimal=".")
+    assert point.data["cost"].tolist() == [1.25, 2500.0]
+    assert point.data["notes"].tolist() == ["", ""]  # given, not guessed: nothing to note
+    assert _rejected(point) == [[2, "cost", "1,5", "cost is not a number"]]
+    comma = _hotels(tmp_path, ["1.5", '"2,500"'], sep=",", decimal=",")
+    assert comma.data["cost"].tolist() == [2.5]
+    assert _rejected(comma) == [[2, "cost", "1.5", "cost is not a number"]]
 
 
 def test_ambiguous_amounts_of_facilities_and_dataframe_text(tmp_path):

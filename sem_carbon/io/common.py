@@ -208,6 +208,7 @@ class SourceColumns:
         self.n = len(raw.frame)
         self.decimal = raw.decimal
         self.decimal_origin = raw.decimal_origin
+        self.decimal_given = raw.decimal_given
         self._raw: dict[str, pd.Series | None] = {}
         self._text: dict[str, pd.Series] = {}
         self._vocab: dict[str, Vocab] = {}
@@ -342,6 +343,7 @@ class SourceColumns:
                 return None
             self._numbers[name] = parse_numbers(series, self.decimal, name=name,
                                                 origin=self.decimal_origin,
+                                                given=self.decimal_given,
                                                 currency=name in _MONEY)
         return self._numbers[name]
 

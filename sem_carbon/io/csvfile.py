@@ -20,7 +20,9 @@ Decimal mark
     unambiguous values (``12,5``, ``1.234,56``, ``1,234.56``, ``0.5``) decide the column;
     the default only settles columns whose values are all ambiguous (``1.234``) or split
     evenly, and the rows it settles are noted (``cost read with a decimal comma where a value
-    reads both ways (e.g. '1,234': 1.234, not 1234): ...``).
+    reads both ways (e.g. '1,234': 1.234, not 1234): ...``). A ``decimal=`` given by the
+    caller is not a default: it reads every value of every numeric column (a value that
+    does not read with it, ``1,5`` with ``decimal="."``, is bad), and nothing is noted.
 
 Values are not converted here: every column is text (missing = NaN, only the empty string
 is missing: ``"NA"`` is Namibia). Header names are stripped; duplicated or empty names get a

@@ -96,7 +96,8 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
         frame = frame.reindex(range(keep))
     frame = _drop_trailing_empty(frame, keep)
     return RawTable(frame, label, fmt, decimal or ".", cells,
-                    decimal_origin=decimal_origin(decimal, decimal or "."))
+                    decimal_origin=decimal_origin(decimal, decimal or "."),
+                        decimal_given=decimal is not None)
 
 
 def _label(shown: str, sheet: str | int | None, chosen: str, first: str) -> str:

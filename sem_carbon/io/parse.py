@@ -377,7 +377,8 @@ def arrow_text(series: pd.Series) -> Any:
 
 
 def parse_numbers(series: pd.Series, decimal: str = ".", *, name: str = "value",
-                  origin: str = "", currency: bool = False) -> NumberResult:
+                  origin: str = "", currency: bool = False, given: bool = False
+                  ) -> NumberResult:
     """Parse a numeric column (see the module notes for the accepted forms).
 
     Parameters
@@ -396,6 +397,10 @@ def parse_numbers(series: pd.Series, decimal: str = ".", *, name: str = "value",
         Also accept an ISO 4217 code beside the number (``USD 1,234.50``, ``12 EUR``,
         ``US$ 5``); without it such a value is bad. Signs (``$ € £ ¥``) are accepted
         either way. Both are reported in ``sign``/``signs`` for the caller to check.
+    given : bool, default False
+        ``decimal`` was chosen by the user (``decimal=``): it reads every text of the
+        column, whatever the column's values suggest; a text that does not read with it
+        (``1,5`` with a decimal point) is bad, and nothing is noted.
 
     Returns
     -------
@@ -412,7 +417,7 @@ def parse_numbers(series: pd.Series, decimal: str = ".", *, name: str = "value",
         missing = np.isnan(values)
         bad = ~missing & ~np.isfinite(values)
         return _number_result(np.where(bad, np.nan, values), missing, bad)
-    reading = _Reading(decimal, name, origin, currency)
+    reading = _Reading(decimal, name, origin, currency, given)
     if _is_arrow_text(series):  # text read from a file: vectorised in pyarrow, no factorising
         fast = _fast_numbers(series, decimal)
         if fast is not None:
@@ -465,6 +470,7 @@ class _Reading(NamedTuple):
     name: str
     origin: str
     currency: bool
+    given: bool = False
 
 
 class _Texts(NamedTuple):
@@ -636,7 +642,9 @@ def _parse_number_texts(text: pd.Series, reading: _Reading,
     weight = np.ones(len(both), dtype=np.int64) if weights is None else weights
     votes_comma = int(weight[(both & comma_last) | multi_p | (only_c & ~multi_c & ~amb_c)].sum())
     votes_point = int(weight[(both & ~comma_last) | multi_c | (only_p & ~multi_p & ~amb_p)].sum())
-    if votes_comma > votes_point:
+    if reading.given:  # the user's decimal= decides: nothing is read by a vote
+        mark, votes_comma, votes_point = reading.decimal, 1, 0
+    elif votes_comma > votes_point:
         mark = ","
     elif votes_point > votes_comma:
         mark = "."

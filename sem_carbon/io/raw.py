@@ -47,6 +47,9 @@ class RawTable:
         Why ``decimal`` is the default, for the notes on numbers it settles (``"the
         decimal comma is the default of ';'-separated files"``, ``"decimal=',' was
         given"``); see :func:`decimal_origin`.
+    decimal_given : bool, default False
+        ``decimal`` was passed by the caller: it decides every number column, whatever
+        the column's own values suggest (a value that does not read with it is bad).
     """
 
     frame: pd.DataFrame
@@ -56,6 +59,7 @@ class RawTable:
     cell_issues: pd.DataFrame = attrs.field(factory=no_cell_issues)
     first_row: int = 2
     decimal_origin: str = ""
+    decimal_given: bool = False
 
 
 def decimal_origin(given: str | None, decimal: str, delimiter: str | None = None) -> str:

@@ -181,7 +181,8 @@ def load_source(
         frame.columns = dedupe_names(list(source.columns))
         shape = f"{len(source):,} rows × {source.shape[1]} columns"
         return RawTable(frame, f"DataFrame ({shape})", "dataframe", decimal or ".",
-                        decimal_origin=decimal_origin(decimal, decimal or "."))
+                        decimal_origin=decimal_origin(decimal, decimal or "."),
+                        decimal_given=decimal is not None)
     limits = ReadLimits(max_bytes, max_rows, max_columns, max_cells)
     options = {"sheet": sheet, "encoding": encoding, "delimiter": delimiter, "decimal": decimal,
                "progress": progress}
@@ -267,7 +268,7 @@ def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
                                        max_columns=limits.max_columns)
         limits.shape(len(frame), frame.shape[1], shown)
         return _checked(RawTable(frame, shown, "csv", layout.decimal, decimal_origin=decimal_origin(
-            decimal, layout.decimal, layout.delimiter)))
+            decimal, layout.decimal, layout.delimiter), decimal_given=decimal is not None))
     if fmt in ("xlsx", "xls"):
         return read_excel(data, shown, fmt, sheet, decimal, limits)
     if fmt == "parquet":
@@ -364,7 +365,8 @@ def _json(data: ByteData, shown: str, encoding: str | None, decimal: str | None)
     frame = frame.reset_index(drop=True)
     frame.columns = dedupe_names(list(frame.columns))
     return RawTable(frame, shown, "json", decimal or ".",
-                    decimal_origin=decimal_origin(decimal, decimal or "."))
+                    decimal_origin=decimal_origin(decimal, decimal or "."),
+                        decimal_given=decimal is not None)
 
 
 def _unwrap(obj: dict[str, Any], shown: str) -> list[Any]:
