@@ -274,10 +274,18 @@ def test_item10_unit_grammar_refuses_the_rest(text):
         parse_unit(text)
 
 
-@pytest.mark.parametrize(("text", "km"), [("120 km", 120.0), ("1.5e3 m", 1.5),
+@pytest.mark.parametrize(("text", "km"), [("120 km", 120.0), ("1.5e3 metre", 1.5),
                                           ("3 mi", 4.828032), ("-0.5 km", -0.5), (".5km", 0.5)])
 def test_item10_quantity_texts_still_work(text, km):
     assert as_quantity(text, "[length]", "d").m_as("km") == pytest.approx(km)
+
+
+def test_item10_a_bare_m_in_a_quantity_text_is_refused_as_the_readers_refuse_it():
+    # units are read without their case, and a mileage export's M is miles: "1.5e3 m" is
+    # refused with the readers' reason (a pint Quantity in metres is read as ever)
+    with pytest.raises(sc.UnitError, match="metre or mile"):
+        as_quantity("1.5e3 m", "[length]", "d")
+    assert as_quantity(sc.Q_(1.5e3, "m"), "[length]", "d").m_as("km") == 1.5
 
 
 @pytest.mark.parametrize("text", ["5 km*10**10/10**10", "2**2000 km", "km", "5", "1e999 km",

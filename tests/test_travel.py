@@ -212,6 +212,29 @@ def test_hotel_guests_are_not_rooms_and_the_row_says_so():
         "", ""]
 
 
+def test_an_icao_code_is_rejected_saying_what_it_is_on_every_path(tmp_path):
+    # LSGG was "unknown airport code" with no word that it is Geneva's ICAO code
+    frame = pd.DataFrame({"mode": "air", "origin": ["LSGG", "QQQ", "GVA"],
+                          "destination": ["JFK", "JFK", "EGLL"], "date": "2019-05-01"})
+    expected = [
+        [2, "origin", "LSGG", "unknown airport code (LSGG is an ICAO code; Geneva Cointrin "
+                              "International Airport is GVA in IATA codes)"],
+        [3, "origin", "QQQ", "unknown airport code"],
+        [4, "destination", "EGLL", "unknown airport code (EGLL is an ICAO code; London "
+                                   "Heathrow Airport is LHR in IATA codes)"]]
+    with pytest.warns(sc.NothingComputedWarning):
+        computed = sc.calculate(frame)
+    assert computed.rejected[["source_row", "column", "value", "reason"]].values.tolist() \
+        == expected
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    read = sc.read_travel_log(path)
+    assert read.rejected[["source_row", "column", "value", "reason"]].values.tolist() \
+        == expected
+    with pytest.raises(sc.UnknownAirportError, match=r"LSGG is an ICAO code.*GVA in IATA"):
+        sc.flight("LSGG", "JFK")
+
+
 def test_unit_mistakes_raise():
     with pytest.raises(pint.DimensionalityError):
         sc.rail(sc.Q_(5, "kWh"))

@@ -53,6 +53,7 @@ __all__ = [
     "register_location",
     "registered_locations",
     "resolve_iata",
+    "unknown_code_reasons",
     "unregister_location",
 ]
 
@@ -360,6 +361,46 @@ def _as_days(dates: Any, n: int) -> np.ndarray:
     return parsed.dates.astype("datetime64[D]")
 
 
+#: The reject reason of an airport code nobody knows.
+UNKNOWN_CODE = "unknown airport code"
+
+
+def unknown_code_reasons(values: Any) -> np.ndarray:
+    """The reject reason of each unknown airport code: :data:`UNKNOWN_CODE`, with what the
+    code is when it is an ICAO location indicator (``LSGG``), a frequent mistake in
+    exports that carry both (worked out per distinct value).
+
+    Parameters
+    ----------
+    values : array-like
+        The codes as written (rows the resolver did not find).
+
+    Returns
+    -------
+    ndarray of object
+        One reason per value, e.g. ``unknown airport code (LSGG is an ICAO code; Geneva
+        Cointrin International Airport is GVA in IATA codes)``.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object).ravel(),
+                                            dtype=object), use_na_sentinel=True)
+    reasons = []
+    for value in uniques:
+        code = _normalise_code(value)
+        record = _icao().get(code) if len(code) == 4 and code.isalnum() else None
+        if record is None:
+            reasons.append(UNKNOWN_CODE)
+        elif record.get("iata"):
+            reasons.append(f"{UNKNOWN_CODE} ({code} is an ICAO code; {record['name']} is "
+                           f"{record['iata']} in IATA codes)")
+        else:
+            reasons.append(f"{UNKNOWN_CODE} ({code} is an ICAO code of {record['name']}, "
+                           "which has no IATA code: register_location can add it)")
+    table = np.array([*reasons, UNKNOWN_CODE], dtype=object)
+    return table[np.where(codes < 0, len(uniques), codes)]
+
+
 def _known_codes() -> list[str]:
     return sorted(set(_airports()) | set(_alias_index()) | set(_REGISTERED))
 
@@ -372,8 +413,9 @@ def _unknown_message(codes: list[str]) -> str:
         if not code:
             parts.append("'' (empty code)")
             continue
+        icao = unknown_code_reasons([code])[0][len(UNKNOWN_CODE):]  # " (LSGG is an ICAO ..."
         hits = close_matches(code, known, n=3)
-        hint = f" (did you mean {', '.join(repr(h) for h in hits)}?)" if hits else ""
+        hint = icao or (f" (did you mean {', '.join(repr(h) for h in hits)}?)" if hits else "")
         parts.append(f"{code!r}{hint}")
     more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
     return (

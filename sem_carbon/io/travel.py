@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFormatError
-from ..geo.airports import resolve_iata
+from ..geo.airports import resolve_iata, unknown_code_reasons
 from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
 from ..travel.cabins import CABINS, cabin_codes
@@ -1029,8 +1029,9 @@ def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
     if unknown:
         found = pd.concat(unknown, ignore_index=True).drop_duplicates()
         found = found.sort_values("pos", kind="stable")
-        rej.add_positions(found["pos"].to_numpy(), found["column"].to_numpy(),
-                          found["value"].to_numpy(dtype=object), "unknown airport code")
+        values = found["value"].to_numpy(dtype=object)
+        rej.add_positions(found["pos"].to_numpy(), found["column"].to_numpy(), values,
+                          unknown_code_reasons(values))
     if len(table) <= 2048:  # one look-up per leg in a table of (origin, destination) pairs
         pairs = (key_of_id[:, None] == key_of_id[None, :]) & (key_of_id >= 0)[:, None]
         same = np.flatnonzero(pairs.ravel()[origin * len(table) + destination])

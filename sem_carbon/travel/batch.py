@@ -18,7 +18,7 @@ from ..errors import UnknownFactorError
 from ..factors import FactorSet
 from ..factors.catalogue import edition_with
 from ..factors.lookup import lookup_rows
-from ..geo.airports import _as_days, resolve_iata
+from ..geo.airports import UNKNOWN_CODE, _as_days, resolve_iata, unknown_code_reasons
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
@@ -424,10 +424,13 @@ class _AirRows:
         if self.all_valid:  # nothing to reject: the group's rows are computed
             ok = group
         else:
-            out.reject(rows, group & ~self.found_o, "origin", self.origin,
-                       "unknown airport code")
-            out.reject(rows, group & self.found_o & ~self.found_d, "destination", self.dest,
-                       "unknown airport code")
+            for column, codes, unknown in (
+                    ("origin", self.origin, group & ~self.found_o),
+                    ("destination", self.dest, group & self.found_o & ~self.found_d)):
+                if unknown.any():
+                    reasons = np.full(len(codes), UNKNOWN_CODE, dtype=object)
+                    reasons[unknown] = unknown_code_reasons(codes.to_numpy(dtype=object)[unknown])
+                    out.reject(rows, unknown, column, codes, reasons)
             ok = group & self.found_o & self.found_d
             out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
                        self.cabin_why)
