@@ -98,3 +98,19 @@ def test_a_held_ledger_times_out_with_a_clear_error(tmp_path):
         holder.stdout.close()
     assert Ledger(ledger, timeout=5).batches().empty
 
+
+
+@pytest.mark.parametrize("content", [b"hello\n", b""])
+def test_a_file_that_is_not_duckdb_is_refused_at_once(tmp_path, content):
+    # DuckDB's "not a valid DuckDB database file" is an IOException like a lock conflict;
+    # it used to be retried until the timeout and then called "held by another program"
+    ledger = tmp_path / "notes.ledger"
+    ledger.write_bytes(content)
+    start = time.monotonic()
+    with pytest.raises(sc.LedgerError, match=r"notes\.ledger is not a ledger") as caught:
+        Ledger(ledger, timeout=5).totals("entity")
+    assert not isinstance(caught.value, LedgerBusyError)
+    assert time.monotonic() - start < 4
+    with pytest.raises(sc.LedgerError, match=r"is not a ledger"):
+        Ledger(ledger, timeout=5).import_files(travel=[REPO / "examples/data/travel_2010_2024.csv"])
+    assert ledger.read_bytes() == content

@@ -133,8 +133,11 @@ class Store:
                 try:
                     con.execute(f"ATTACH '{quoted}' AS {_ALIAS}")
                     break
-                except duckdb.IOException as exc:  # held by a program outside the lock
-                    if time.monotonic() > deadline:
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():  # not a DuckDB file, unreadable ...
+                        raise LedgerError(f"{self.path} is not a ledger (DuckDB cannot open "
+                                          f"it: {exc})") from None
+                    if time.monotonic() > deadline:  # held by a program outside the lock
                         raise LedgerBusyError(f"the ledger {self.path} is held by another "
                                               f"program: {exc}") from None
                     time.sleep(0.2)
