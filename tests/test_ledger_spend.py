@@ -92,3 +92,23 @@ def test_no_spend_estimate_when_turned_off(tmp_path):
     assert led.data.empty
     assert led.rejected["reason"].iloc[0].startswith("air needs an origin")
 
+
+
+def test_an_implausible_spend_estimate_is_rejected_like_an_activity_row(tmp_path):
+    # a cost typed 1e12 (a misplaced column, an exponent) gave 500 MtCO2e from one row;
+    # activity rows over MAX_ROW_CO2E_KG are rejected by the engine, estimates now too
+    path = tmp_path / "finance.csv"
+    path.write_text("entity,date,mode,cost,currency\n"
+                    "C,2021-05-01,air,1e12,USD\nC,2021-05-02,air,1000,USD\n")
+    led = Ledger(tmp_path / "f.ledger")
+    led.import_files(travel=[path])
+    led.add_spend_factors(pd.DataFrame({"category": ["air"], "year": [""],
+                                        "kgco2e_per_usd": [0.5],
+                                        "source": ["test table (not a published figure)"]}))
+    inv = led.inventory()
+    assert inv.data["source_row"].tolist() == [3]
+    assert inv.data["co2e_kg"].tolist() == pytest.approx([500.0])
+    rejected = inv.rejected.set_index("source_row")
+    assert rejected.loc[2, "reason"].startswith("the estimate is not finite or over 1 MtCO2e")
+    rec = inv.reconciliation()
+    assert (rec["rows_computed"] + rec["rows_rejected"] == rec["rows_read"]).all()

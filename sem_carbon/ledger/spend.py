@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..limits import MAX_ROW_CO2E_KG
+
 __all__ = ["MIN_PRICED_ROWS", "SPEND_FACTOR_COLUMNS", "estimate", "intensities"]
 
 #: Priced rows an entity needs (per mode and year) for its own intensity to be used.
@@ -124,6 +126,13 @@ def estimate(spend: pd.DataFrame, priced: pd.DataFrame, rates: object,
         reason[none] = [f"spend only, and no intensity: no priced {m} rows in {y} and no "
                         "spend factor (import priced rows or a spend factor table)"
                         for m, y in zip(spend["mode"][none], spend["year"][none], strict=True)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        co2e = usd * intensity
+        implausible = (reason == "") & (score > 0) & ~(np.abs(co2e) <= MAX_ROW_CO2E_KG)
+    if implausible.any():  # the limit of activity rows (sem_carbon.engine), for estimates too
+        reason[implausible] = (f"the estimate is not finite or over {MAX_ROW_CO2E_KG / 1e9:g} "
+                               "MtCO2e for one row: the cost is out of range (see "
+                               "docs/limits.md)")
     ok = reason == ""
     rows = spend.loc[ok].copy()
     mode, year, entity = rows["mode"].astype(str), rows["year"].astype(str), rows["entity"]
@@ -131,7 +140,7 @@ def estimate(spend: pd.DataFrame, priced: pd.DataFrame, rates: object,
     rows["table"] = "travel"
     rows["category"] = mode
     rows["scope"] = 3
-    rows["co2e_kg"] = usd[ok] * intensity[ok]
+    rows["co2e_kg"] = co2e[ok]
     rows["cost_usd"] = usd[ok]
     rows["factor_value"] = intensity[ok]
     rows["factor_unit"] = "kgCO2e/USD"
