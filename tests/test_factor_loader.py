@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 import sem_carbon as sc
@@ -109,6 +110,19 @@ def test_user_folder_through_the_catalogue(tiny_edition, tmp_path):
 def test_unknown_edition_lists_available_ids():
     with pytest.raises(sc.UnknownFactorError, match="available"):
         sc.load_factors("desnz-1899")
+
+
+def test_a_year_for_an_edition_id_says_what_an_id_is():
+    # factors=2019 used to end in pathlib's "expected str, bytes or os.PathLike object"
+    with pytest.raises(sc.UnknownFactorError, match=r"id such as 'desnz-2019'.*got 2019 "
+                                                    r"\(the 2019 edition is 'desnz-2019'\)"):
+        sc.load_factors(2019)
+    with pytest.raises(sc.UnknownFactorError, match=r"got 2019\.0$"):
+        sc.load_factors(2019.0)
+    table = sc.read_travel_log(pd.DataFrame(
+        {"date": ["2019-05-01"], "mode": ["air"], "origin": ["GVA"], "destination": ["LHR"]}))
+    with pytest.raises(sc.UnknownFactorError, match="desnz-2019"):
+        sc.calculate(table, factors=2019)
 
 
 def test_to_frame_has_edition_column(tiny_edition):

@@ -181,6 +181,12 @@ def load_factors(id: str | os.PathLike[str] | FactorSet | None = None) -> Factor
         fs = load_factors(default_edition_id())
         _loaded[None] = fs
         return fs
+    if not isinstance(id, str | os.PathLike):  # a year given for an id: Path() would fail
+        hint = f" (the {id} edition is 'desnz-{id}')" if isinstance(id, int) \
+            and not isinstance(id, bool) else ""
+        raise UnknownFactorError(
+            f"a factor edition is an id such as 'desnz-2019' or an edition folder, got "
+            f"{id!r}{hint}")
     as_path = Path(id)
     if (as_path / "datapackage.json").is_file():
         return _load_cached(as_path.resolve())
