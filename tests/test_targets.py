@@ -6,6 +6,7 @@ directly in the ``Inventory.data`` columns (``co2e_kg`` in kg, the status in ton
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -732,3 +733,20 @@ def test_decomposition_random_inventories_sum_exactly() -> None:
     d = decompose_change(random_rows(2019, 400), random_rows(2021, 250))
     check_sum(d)
     assert (d["unallocated"] == 0).all()
+
+
+def test_a_target_year_without_rows_is_noted_and_warned_not_silently_met():
+    # an inventory of 2019 and 2021 judged for 2030: every actual is 0, a "100% cut" met
+    # by everyone; the verdict stays (the arithmetic is right) but it is said and warned
+    rows = pd.DataFrame({"entity": ["A", "B", "A"], "year": [2019, 2019, 2021],
+                         "category": "air", "co2e_kg": [1000.0, 500.0, 400.0]})
+    with pytest.warns(sc.SemCarbonWarning, match=r"no travel rows in the target year 2030"):
+        status = sc.target_status(rows, sc.Target(2019, 2030, 0.5))
+    assert status["actual"].tolist() == [0.0, 0.0]
+    assert status["met"].all()
+    assert status["note"].str.startswith("no travel activity on file for 2030").all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status = sc.target_status(rows, sc.Target(2019, 2021, 0.5))
+    assert status["note"].tolist() == ["", ""]
+    assert status["met"].tolist() == [True, True]

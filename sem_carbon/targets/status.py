@@ -20,6 +20,9 @@ Conventions
   nothing), ``met`` is True only when the actual is 0 too, and ``note`` says so; the
   same holds for a zero budget baseline (an entity without budget lines included), and
   ``divergence`` is then undefined.
+- A target year with no row of the target's categories at all (a future year, an import
+  not yet made) gives every entity an actual of 0, so ``met``; every ``note`` says so and
+  a :class:`~sem_carbon.errors.SemCarbonWarning` is raised.
 - Several targets: one long frame, the ``target_name`` column telling them apart
   (``target`` holds the target *amount*), so the result filters, pivots and exports
   like any other table.
@@ -27,6 +30,7 @@ Conventions
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..entities import Entities
-from ..errors import InputFormatError, InvalidArgumentError
+from ..errors import InputFormatError, InvalidArgumentError, SemCarbonWarning
 from ._common import (
     ALL_CATEGORIES,
     CATEGORY_GROUPS,
@@ -263,11 +267,22 @@ def _status_one(frame: pd.DataFrame, t: Target, by: str | None, entities: Entiti
     co2 = pd.to_numeric(rows["co2e_kg"], errors="coerce").fillna(0.0).to_numpy() / 1000.0
     base, act = year == t.baseline_year, year == t.target_year
     notes_extra = ""
+    if len(frame) and not act.any():
+        # a target year not yet on file (a future year, an import not made) would read as a
+        # 100% cut met by every entity: said on every line and warned
+        notes_extra = (f"no {'+'.join(t.categories)} activity on file for {t.target_year}: "
+                       "its actual is 0 (not yet reported?)")
+        warnings.warn(f"target {t.name!r}: the inventory has no "
+                      f"{'+'.join(t.categories)} rows in the target year {t.target_year}; "
+                      "every actual is 0 and the verdicts say met", SemCarbonWarning,
+                      stacklevel=3)
     if ytd is not None:
         dates = _dates(rows)
         undated = int((act & dates.isna()).sum())
         if undated:
-            notes_extra = f"{undated} undated target-year rows left out of the year to date"
+            notes_extra = _joined(np.array([notes_extra], dtype=object), np.array(
+                [f"{undated} undated target-year rows left out of the year to date"],
+                dtype=object))[0]
         act = act & ytd.upto_actual(dates)
         values["base_dated"] = co2 * (base & dates.notna().to_numpy())
         values["base_todate"] = co2 * (base & ytd.upto_baseline(dates))
