@@ -880,3 +880,22 @@ def test_boolean_cells_are_no_numbers_and_decimals_are():
                           "Distance": [10.0, 20.0], "Passengers": [True, False]})
     table = read(flags, units={"distance": "km"})
     assert table.reconciliation()["rows_rejected"] == 2
+
+
+def test_a_true_cell_among_numbers_of_a_workbook_is_no_number(tmp_path):
+    # pandas' reading of a sheet turned a column of 1, TRUE, 2 into floats (TRUE -> 1.0)
+    # before the number parser could see the boolean: a checkbox passenger was 1 passenger
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Date", "Mode", "Origin", "Destination", "Passengers"])
+    for passengers in (1, True, 2, "3"):
+        sheet.append(["2019-03-04", "air", "GVA", "JFK", passengers])
+    path = tmp_path / "checkbox.xlsx"
+    book.save(path)
+    table = sc.read_travel_log(path)
+    assert table.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [3, "Passengers", "passengers is not a number"]]
+    kept = table.data.set_index("source_row")["passengers"]
+    assert kept.to_dict() == {2: 1.0, 4: 2.0, 5: 3.0}
+    assert table.reconciliation() == {"rows_read": 4, "rows_computable": 3, "rows_rejected": 1}

@@ -143,7 +143,8 @@ def _xlsx(data: bytes, shown: str, sheet: str | int | None,
                     issues = _scan_sheet(stream, limits, label)
             try:
                 with pd.ExcelFile(book, engine="openpyxl") as excel:
-                    frame = pd.read_excel(excel, sheet_name=chosen, header=0)
+                    frame = _as_read(pd.read_excel(excel, sheet_name=chosen, header=0,
+                                                   dtype=object))
             except Exception as exc:
                 raise InputFormatError(
                     f"{shown}: cannot read sheet {chosen!r}: {type(exc).__name__}: {exc}"
@@ -177,7 +178,8 @@ def _xls(data: bytes, shown: str, sheet: str | int | None,
                 issues.append((int(row) + 1, col + 1, text, "error"))
         try:
             with pd.ExcelFile(book, engine="xlrd") as excel:
-                frame = pd.read_excel(excel, sheet_name=chosen, header=0)
+                frame = _as_read(pd.read_excel(excel, sheet_name=chosen, header=0,
+                                               dtype=object))
         except Exception as exc:
             raise InputFormatError(
                 f"{shown}: cannot read sheet {chosen!r}: {type(exc).__name__}: {exc}"
@@ -185,6 +187,13 @@ def _xls(data: bytes, shown: str, sheet: str | int | None,
     finally:
         book.release_resources()
     return frame, chosen, names[0], issues
+
+
+def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read cell by cell (``dtype=object``), each column then given the type its
+    cells share. pandas' own inference turned a column of 1, TRUE, 2 into floats (TRUE ->
+    1.0) before the number parser could reject the boolean; a mixed column stays object."""
+    return frame.infer_objects()
 
 
 def _choose_sheet(names: list[str], sheet: str | int | None, shown: str, default: str) -> str:
