@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .codes import smallest_int
-from .errors import InputFormatError, NothingComputedWarning
+from .errors import InputFormatError, InvalidArgumentError, NothingComputedWarning
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .inventory import Inventory, concat_frames
@@ -233,7 +233,14 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
             continue
         years = row_years(data)
         if factors is not None:
-            groups, group_of_row = [(load_factors(factors), "")], np.zeros(len(data), np.intp)
+            given = load_factors(factors)
+            if kind == "travel" and not {"air", "rail", "road", "hotel"} & set(given.categories):
+                # every row would take the nearest DESNZ edition of one year, whatever its own
+                raise InvalidArgumentError(
+                    f"factors={given.id!r} publishes no travel factors (air, rail, road, "
+                    "hotel): give a travel edition such as 'desnz-2019', or no factors= to "
+                    "compute each row with the DESNZ edition of its own year")
+            groups, group_of_row = [(given, "")], np.zeros(len(data), np.intp)
         elif kind == "facilities":  # the calculator chooses each row's edition itself
             groups = [(None, "")]
             group_of_row = np.where(np.isnan(years), -1, 0).astype(np.int8)

@@ -375,3 +375,18 @@ def test_item11_cli_reading_limits_can_be_raised(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = _cli("calc", "log.csv", "-o", "inv.csv", "--limit", "rows=100", cwd=tmp_path)
     assert proc.returncode == 2 and "NAME=VALUE" in proc.stderr
+
+
+def test_a_factor_set_without_travel_factors_is_refused_for_travel() -> None:
+    # factors="ember-grid" took desnz-2024 for every row, whatever its year (noted only)
+    log = pd.DataFrame({"mode": "air", "origin": ["GVA"], "destination": ["JFK"],
+                        "date": ["2019-05-01"]})
+    for edition in ("ember-grid", "ipcc-gwp"):
+        with pytest.raises(sc.InvalidArgumentError, match=f"factors='{edition}' publishes no "
+                                                          "travel factors"):
+            sc.calculate(log, factors=edition)
+    assert sc.calculate(log, factors="desnz-2019").data["factor_id"].tolist() == ["desnz-2019"]
+    bills = pd.DataFrame({"kind": ["electricity"], "amount": [100.0], "unit": ["kWh"],
+                          "country": ["KE"], "year": [2019]})
+    assert sc.calculate(bills, factors="ember-grid").data["factor_id"].tolist() == [
+        "ember-grid"]  # a grid edition is what facilities' electricity asks for
