@@ -899,3 +899,58 @@ def test_a_true_cell_among_numbers_of_a_workbook_is_no_number(tmp_path):
     kept = table.data.set_index("source_row")["passengers"]
     assert kept.to_dict() == {2: 1.0, 4: 2.0, 5: 3.0}
     assert table.reconciliation() == {"rows_read": 4, "rows_computable": 3, "rows_rejected": 1}
+
+
+AGENCY_DISTANCES = """Booking Ref,Travel Date,Product Type,Routing,Rail Distance (km),\
+Car Distance (km),Hotel Nights,Hotel Country
+D1,25/03/2019,Car,,300,100,,
+D2,25/03/2019,Rail,,,120,,
+D3,25/03/2019,Rail,,280,,,
+D4,25/03/2019,Taxi,,,15,,
+D5,25/03/2019,Air,GVA/LHR,,40,,
+D6,25/03/2019,Rail,,250,90,,
+"""
+
+
+def test_agency_preset_reads_each_modes_own_distance_column():
+    """A Car row with Rail Distance 300 and Car Distance 100 is 100 km (the first filled
+    column, 300 km, was read before); a rail row with only a car distance is rejected."""
+    table = read(io.BytesIO(AGENCY_DISTANCES.encode()), mapping="agency")
+    data = table.data.set_index("trip_id")
+    assert data.loc["D1", "distance_km"] == 100.0
+    assert data.loc["D1", "notes"] == ("'Rail Distance (km)' (read on rail rows) not read on "
+                                       "a road row (each mode's distance is read from its own "
+                                       "column)")
+    assert data.loc["D3", "distance_km"] == 280.0 and data.loc["D3", "notes"] == ""
+    assert data.loc["D4", "distance_km"] == 15.0 and data.loc["D4", "vehicle"] == "taxi"
+    assert data.loc["D6", "distance_km"] == 250.0
+    assert data.loc["D6", "notes"] == ("'Car Distance (km)' (read on road rows) not read on a "
+                                       "rail row (each mode's distance is read from its own "
+                                       "column)")
+    assert np.isnan(data.loc["D5", "distance_km"])  # an air row reads no surface distance
+    assert data.loc["D5", "notes"] == ("'Car Distance (km)' (read on road rows) not read on "
+                                       "an air row (each mode's distance is read from its own "
+                                       "column)")
+    rejected = table.rejected
+    assert rejected["source_row"].tolist() == [3]
+    assert rejected["column"].tolist() == ["Rail Distance (km) / Car Distance (km)"]
+    assert rejected["value"].tolist() == ["120"]
+    assert rejected["reason"].tolist() == [
+        "rail row without a distance in 'Rail Distance (km)', its own column, but with one in "
+        "'Car Distance (km)' (read on road rows): each mode's distance is read from its own "
+        "column only (fill 'Rail Distance (km)', or correct the mode)"]
+    assert table.reconciliation() == {"rows_read": 6, "rows_computable": 5, "rows_rejected": 1}
+
+
+def test_distance_per_mode_mapping_is_general_and_checked():
+    frame = pd.DataFrame({"mode": ["train", "car", "bus"], "date": ["2019-01-01"] * 3,
+                          "Train km": [10.0, None, None], "Road km": [None, 20.0, 30.0]})
+    mapping = {"distance": {"rail": "Train km", "road": ["Road km"]}}
+    table = read(frame, mapping=mapping, units={"distance": "km"})
+    assert table.data["distance_km"].tolist() == [10.0, 20.0, 30.0]
+    assert table.data["notes"].tolist() == ["", "", ""]
+    with pytest.raises(sc.InputFormatError, match=r"per mode needs canonical modes as keys "
+                       r"\(air, rail, road, hotel\); got 'train'"):
+        read(frame, mapping={"distance": {"train": "Train km"}}, units={"distance": "km"})
+    with pytest.raises(sc.InputFormatError, match="is in column 'Boat km', which the source"):
+        read(frame, mapping={"distance": {"rail": "Boat km"}}, units={"distance": "km"})

@@ -7,7 +7,11 @@
 - a ``dict`` ``{canonical name: source column}`` (a list of source columns is coalesced:
   the first non-empty value per row wins); every named source column must exist
   (names are matched exactly, else case/space-insensitively); canonical names it does not
-  mention are still matched automatically;
+  mention are still matched automatically. For travel, a canonical name may instead map
+  to ``{mode: source column(s)}`` (``{"rail": "Rail Distance (km)", "road": "Car
+  Distance (km)"}``): each row reads the column(s) of its own mode only, rows of other
+  modes read none of them (see :func:`sem_carbon.io.travel.read_travel_log` for what a
+  value in another mode's column does);
 - a preset name (``"canonical"``, ``"agency"``, ``"utility_bills"``; see
   :func:`list_presets`) or the path of a preset JSON file. Preset columns that the source
   lacks are skipped (exports omit empty columns), but at least one must be present.
@@ -74,6 +78,8 @@ FACILITIES_OUTPUT: tuple[str, ...] = (
 )  # fmt: skip
 
 _INPUTS = {"travel": TRAVEL_INPUTS, "facilities": FACILITIES_INPUTS}
+#: Canonical travel modes, the keys of a column read per mode (``{"rail": ..., "road": ...}``)
+TRAVEL_MODES: tuple[str, ...] = ("air", "rail", "road", "hotel")
 # unit-bearing column -> dimension its unit must have
 _UNIT_COLUMNS = {
     "travel": {"distance": "[length]"},
@@ -115,6 +121,9 @@ class ColumnPlan:
         Preset name, if one was used.
     extras : tuple of str
         Source columns not used for a canonical column (kept in ``data``).
+    by_mode : dict
+        Canonical name -> {mode: tuple of source columns} for columns read per mode (their
+        ``columns`` entry lists all of them, in order).
     """
 
     kind: str
@@ -124,6 +133,7 @@ class ColumnPlan:
     defaults: dict[str, Any]
     preset: str | None
     extras: tuple[str, ...]
+    by_mode: dict[str, dict[str, tuple[str, ...]]] = attrs.field(factory=dict)
 
     def has(self, name: str) -> bool:
         """True when the source provides ``name`` (a column or a preset default)."""
@@ -245,6 +255,7 @@ def plan_columns(
         raise TypeError(f"mapping must be a dict, a preset name or None, got "
                         f"{type(mapping).__name__}")
     columns: dict[str, tuple[str, ...]] = {}
+    by_mode: dict[str, dict[str, tuple[str, ...]]] = {}
     named_units: dict[str, str] = {}
     used: set[str] = set()
     for key, value in given.items():
@@ -257,21 +268,22 @@ def plan_columns(
                 f"mapping key {key!r} is not a canonical {kind} column"
                 f"{_did_you_mean(key, inputs)}; canonical columns: {', '.join(inputs)}"
             )
-        wanted = [value] if isinstance(value, str) else list(value)
-        found = []
-        for name in wanted:
-            col = _find(source_columns, str(name))
-            if col is None and strict:
-                raise InputFormatError(
-                    f"mapping says {canonical} is in column {name!r}, which the source does "
-                    f"not have{_did_you_mean(str(name), source_columns)}; columns found: "
-                    f"{', '.join(map(repr, source_columns))}"
-                )
-            if col is not None and col not in found:
-                found.append(col)
-                used.add(col)
+        if isinstance(value, Mapping):  # {mode: source column(s)}: each row its mode's
+            per_mode = _per_mode(kind, canonical, value)
+            found = []
+            by_mode[canonical] = {}
+            for mode, names in per_mode.items():
+                own = _found(source_columns, canonical, names, strict)
+                by_mode[canonical][mode] = tuple(own)
+                found += [col for col in own if col not in found]
+        else:
+            found = _found(source_columns, canonical,
+                           [value] if isinstance(value, str) else list(value), strict)
+        used.update(found)
         if found:
             columns[canonical] = tuple(found)
+        else:
+            by_mode.pop(canonical, None)
     if preset_name is not None and given and not columns:
         raise InputFormatError(
             f"none of the columns of preset {preset_name!r} ({', '.join(map(repr, given.values()))}"
@@ -309,7 +321,38 @@ def plan_columns(
     extras = tuple(c for c in source_columns if c not in used)
     return ColumnPlan(kind, columns, resolved_units, origin,
                       {k: v for k, v in defaults.items() if k not in columns}, preset_name,
-                      extras)
+                      extras, by_mode)
+
+
+def _found(source_columns: Sequence[str], canonical: str, wanted: Sequence[Any],
+           strict: bool) -> list[str]:
+    """The source columns named in ``wanted`` (``strict``: each must exist)."""
+    found: list[str] = []
+    for name in wanted:
+        col = _find(source_columns, str(name))
+        if col is None and strict:
+            raise InputFormatError(
+                f"mapping says {canonical} is in column {name!r}, which the source does "
+                f"not have{_did_you_mean(str(name), source_columns)}; columns found: "
+                f"{', '.join(map(repr, source_columns))}"
+            )
+        if col is not None and col not in found:
+            found.append(col)
+    return found
+
+
+def _per_mode(kind: str, canonical: str, value: Mapping[Any, Any]) -> dict[str, list[Any]]:
+    """``{mode: source column(s)}`` checked: travel only, modes among :data:`TRAVEL_MODES`."""
+    if kind != "travel":
+        raise InputFormatError(f"mapping of {canonical!r}: columns per mode ({{mode: column}}) "
+                               "apply to travel data only")
+    bad = [str(m) for m in value if m not in TRAVEL_MODES]
+    if bad or not value:
+        raise InputFormatError(
+            f"mapping of {canonical!r} per mode needs canonical modes as keys "
+            f"({', '.join(TRAVEL_MODES)}); got {', '.join(map(repr, bad)) or 'none'}"
+        )
+    return {str(m): [cols] if isinstance(cols, str) else list(cols) for m, cols in value.items()}
 
 
 def _header_unit(kind: str, canonical: str, text: str) -> str | None:

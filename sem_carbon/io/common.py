@@ -15,7 +15,7 @@ from pandas.api import types as ptypes
 
 from ..vocabulary import normalise
 from ..vocabulary.core import _shown
-from .columns import ColumnPlan
+from .columns import TRAVEL_MODES, ColumnPlan
 from .csvfile import text_dtype
 from .notes import RowNotes
 from .parse import (
@@ -36,6 +36,7 @@ from .rejects import Rejections
 __all__ = [
     "Coded",
     "SourceColumns",
+    "Stray",
     "Vocab",
     "attach_extras",
     "blank_rows",
@@ -186,6 +187,17 @@ def constant(n: int, text: str) -> Coded:
     return Coded(np.broadcast_to(np.intp(0), (n,)), np.array([text], dtype=object))
 
 
+class Stray(NamedTuple):
+    """Values of a column read per mode found in another mode's column
+    (:meth:`SourceColumns.stray`); ``value`` and ``reason`` are aligned with the rows
+    (``reason``: the reject reason on ``misplaced`` rows, the note on ``ignored`` ones)."""
+
+    misplaced: np.ndarray
+    ignored: np.ndarray
+    value: pd.Series
+    reason: pd.Series
+
+
 class SourceColumns:
     """Canonical columns of a raw source, following a :class:`ColumnPlan`.
 
@@ -200,11 +212,16 @@ class SourceColumns:
         The source.
     plan : ColumnPlan
         Which source columns feed which canonical column.
+    row_modes : callable, optional
+        For columns read per mode (``plan.by_mode``): returns the index of each row's
+        mode in :data:`~sem_carbon.io.columns.TRAVEL_MODES` (-1 or less: none).
     """
 
-    def __init__(self, raw: RawTable, plan: ColumnPlan) -> None:
+    def __init__(self, raw: RawTable, plan: ColumnPlan,
+                 row_modes: Callable[[], np.ndarray] | None = None) -> None:
         self.frame = raw.frame
         self.plan = plan
+        self.row_modes = row_modes
         self.n = len(raw.frame)
         self.decimal = raw.decimal
         self.decimal_origin = raw.decimal_origin
@@ -297,7 +314,9 @@ class SourceColumns:
         if name not in self._raw:
             cols = self.plan.columns.get(name)
             series = None
-            if cols:
+            if cols and name in self.plan.by_mode:
+                series = self._by_mode(name)
+            elif cols:
                 series = self.frame[cols[0]]
                 for other in cols[1:]:
                     series = _coalesce(series, self.frame[other])
@@ -306,6 +325,86 @@ class SourceColumns:
                 series = pd.Series(np.full(self.n, self.plan.defaults[name], dtype=object))
             self._raw[name] = series
         return self._raw[name]
+
+    def _modes_of_rows(self) -> np.ndarray:
+        if self.row_modes is None:
+            raise TypeError("columns read per mode need the rows' modes (row_modes=)")
+        return np.asarray(self.row_modes())
+
+    def _by_mode(self, name: str) -> pd.Series:
+        """``name`` read per mode: each row the (coalesced) column(s) of its own mode,
+        blank on rows of a mode without columns of its own."""
+        mode = self._modes_of_rows()
+        out = pd.Series(np.full(self.n, None, dtype=object))
+        for i, mode_name in enumerate(TRAVEL_MODES):
+            cols = self.plan.by_mode[name].get(mode_name, ())
+            rows = mode == i
+            if not cols or not rows.any():
+                continue
+            series = self.frame[cols[0]]
+            for other in cols[1:]:
+                series = _coalesce(series, self.frame[other])
+            values = series.reset_index(drop=True).astype(object)
+            out = out.where(~rows, values)
+        return out
+
+    def stray(self, name: str) -> Stray | None:
+        """Cells of a column read per mode (``plan.by_mode``) that their row does not read.
+
+        ``misplaced`` rows are of a mode with column(s) of its own, all blank, while a
+        column of another mode holds a value: nothing says that value is this mode's
+        (the caller rejects them). ``ignored`` rows hold a value in another mode's column
+        as well as (or instead of, for a mode without columns) their own: that value is
+        not read (the caller notes it). None when ``name`` is not read per mode.
+        """
+        per_mode = self.plan.by_mode.get(name)
+        if not per_mode:
+            return None
+        mode = self._modes_of_rows()
+        n = self.n
+        misplaced, ignored = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        reason = pd.Series(np.full(n, "", dtype=object))
+        value = pd.Series(np.full(n, None, dtype=object))
+        for i, mode_name in enumerate(TRAVEL_MODES):
+            rows = mode == i
+            if not rows.any():
+                continue
+            own = per_mode.get(mode_name, ())
+            others = [c for c in self.plan.columns[name] if c not in own]
+            own_filled = np.zeros(n, dtype=bool)
+            for col in own:
+                own_filled |= ~is_missing(self.frame[col])
+            other_filled = np.zeros(n, dtype=bool)
+            listed = pd.Series(np.full(n, "", dtype=object))
+            for col in others:
+                here = rows & ~is_missing(self.frame[col])
+                if not here.any():
+                    continue
+                other_filled |= here
+                value = value.where(~(here & value.isna()),
+                                    self.frame[col].reset_index(drop=True).astype(object))
+                readers = [m for m in TRAVEL_MODES if col in per_mode.get(m, ())]
+                label = f"{col!r} (read on {' and '.join(readers) or 'no'} rows)"
+                listed = listed.where(~here, listed + np.where(listed == "", "", ", ") + label)
+            if not other_filled.any():
+                continue
+            text = listed.where(other_filled, "")
+            if own:
+                wrong = rows & other_filled & ~own_filled
+                misplaced |= wrong
+                columns = " / ".join(map(repr, own))
+                reason = reason.where(~wrong, (
+                    f"{mode_name} row without a {name} in {columns}, its own column, but "
+                    f"with one in " + text + f": each mode's {name} is read from its own "
+                    f"column only (fill {columns}, or correct the mode)"))
+                ignore = rows & other_filled & own_filled
+            else:
+                ignore = rows & other_filled
+            ignored |= ignore
+            reason = reason.where(~ignore, (
+                text + f" not read on {_article(mode_name)} {mode_name} row (each mode's "
+                f"{name} is read from its own column)"))
+        return Stray(misplaced, ignored, value, reason)
 
     def has(self, name: str) -> bool:
         """True when ``name`` has a source column or a default."""
@@ -410,6 +509,10 @@ class SourceColumns:
     def label(self, name: str) -> str:
         """Source column name(s) of ``name`` (for ``rejected.column``)."""
         return self.plan.label(name)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _coalesce(first: pd.Series, other: pd.Series) -> pd.Series:

@@ -26,7 +26,12 @@ Normalisation (all vectorised; Python work only per distinct value)
       currency stays blank, with a note.
     - ``distance`` -> ``distance_km``: the row's ``distance_unit`` if filled, else the unit
       from ``units=``, the preset or the header; converted with pint once per distinct unit.
-      A distance column without any unit is an error (never guessed).
+      A distance column without any unit is an error (never guessed). A distance mapped
+      per mode (``{"rail": "Rail Distance (km)", "road": "Car Distance (km)"}``, as the
+      ``agency`` preset does) is read on each row from its own mode's column only: a row
+      whose own column is blank while another mode's holds a value is rejected; a value
+      in another mode's column beside the row's own (or on a row of a mode without a
+      column, e.g. air) is not read, with a note.
 Routing strings
     ``route`` (``GVA-LHR-JFK``, ``GVA/JFK/GVA``; separators ``- / > , ; |`` and spaces) on
     an air row becomes one row per leg (``leg`` 0, 1, ...; same ``source_row`` and
@@ -47,7 +52,8 @@ Rejected rows (``rejected``; the whole source row, every problem listed)
     Excel error value in a column read (:mod:`sem_carbon.io.excel`); air without origin and
     destination or route, a route with fewer than two airports, an unknown airport code,
     a leg from an airport to itself; rail/road without a distance; a distance without a
-    unit or with an unknown or non-length unit; hotel without nights or country; exact
+    unit or with an unknown or non-length unit; a distance only in another mode's column
+    (a distance mapped per mode); hotel without nights or country; exact
     duplicates (``duplicates="drop"``); refunds (``refunds="net"``, see
     :mod:`sem_carbon.io.dedupe`).
 Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
@@ -59,7 +65,8 @@ Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     nights, distance or cost) where the column's other values do not settle the decimal
     mark (:func:`sem_carbon.io.parse.parse_numbers`); a currency taken from the cost's code
     (``currency USD taken from the cost's 'USD'``) or not taken from a sign of several
-    currencies (``$``); an exact duplicate kept
+    currencies (``$``); a distance in another mode's column not read (a distance mapped
+    per mode); an exact duplicate kept
     (``duplicates="keep"``); an Excel formula without a cached value or an error value in
     a column not read.
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
@@ -74,7 +81,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -90,7 +97,7 @@ from ..travel.surface import road_keys
 from ..units import Q_
 from ..vocabulary import REASONS, normalise, read_unit, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
-from .columns import TRAVEL_OUTPUT, plan_columns
+from .columns import TRAVEL_MODES, TRAVEL_OUTPUT, plan_columns
 from .common import (
     Coded,
     SourceColumns,
@@ -125,7 +132,7 @@ from .sources import RawTable, load_source
 from .table import ActivityTable
 
 #: Canonical travel modes (index = mode code).
-MODES = ("air", "rail", "road", "hotel")
+MODES = TRAVEL_MODES
 
 __all__ = ["read_travel_log"]
 
@@ -257,6 +264,7 @@ def travel_table(
     n = len(frame)
     plan = plan_columns("travel", [str(c) for c in frame.columns], mapping, units)
     cols = SourceColumns(raw, plan)
+    cols.row_modes = cache(partial(_row_modes, cols))  # for columns read per mode
     found = ", ".join(map(repr, frame.columns))
     if not cols.has("mode"):
         raise InputFormatError(
@@ -322,6 +330,11 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
             "hotel needs a number of nights")
     distance_km, no_distance = _distances(cols, rej, live, raw.decimal, raw.source)
     no_distance = no_distance & live & (is_rail | is_road)
+    stray = cols.stray("distance")  # read per mode: a value in another mode's column
+    if stray is not None:
+        rej.add(live & stray.misplaced, cols.label("distance"), stray.value, stray.reason)
+        notes.add(live & stray.ignored, stray.reason.to_numpy(dtype=object))
+        no_distance &= ~stray.misplaced
     rej.add(no_distance, cols.label("distance"), "",
             "rail and road need a distance")
     cost = _cost(cols, rej, live, raw.decimal)
@@ -499,6 +512,12 @@ def _equal(values: np.ndarray, value: int) -> np.ndarray:
 def _everywhere(n: int, value: float | bool) -> np.ndarray:
     """``n`` times ``value`` as a read-only view (no memory per row) for absent columns."""
     return np.broadcast_to(np.asarray(value), (n,))
+
+
+def _row_modes(cols: SourceColumns) -> np.ndarray:
+    """Index of each row's mode in MODES (-1 unknown, -2 missing)."""
+    vocab = cols.vocab("mode")
+    return vocab.spread(_modes(vocab)[0], -2, dtype=np.int8)
 
 
 def _modes(vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
