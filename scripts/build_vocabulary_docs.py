@@ -20,6 +20,7 @@ _TITLES = {
     "fuel": "Fuels (`kind` of fuel rows, `sc.fuel`)",
     "country": "Countries (`country`)",
     "boolean": "Yes/no words (`round_trip`, `treatment`)",
+    "journey": "Journey types (`round_trip` only)",
     "unit": "Units (`unit`, `distance_unit`)",
     "heat_kind": "Heat kinds (`sc.heat(kind=)`)",
     "disposal": "Waste disposal routes (`disposal`)",

@@ -234,7 +234,9 @@ def test_agency_preset_expands_routings_and_nets_refunds():
     assert data["vehicle"].tolist() == ["", "", "car", ""]
     assert data["date"].tolist()[-1] == pd.Timestamp("2019-03-13")  # day first
     assert data["cost"].tolist() == [120.0, 1200.0, 80.0, 3100.0]
-    assert "Journey Type" in data.columns and "Invoice No" in data.columns
+    assert "Invoice No" in data.columns
+    assert "Journey Type" not in data.columns  # read as round_trip
+    assert data["round_trip"].tolist() == [False, False, False, False]  # One Way, blanks
     rejected = table.rejected
     assert rejected.loc[rejected["source_row"] == 2, "reason"].tolist() == [
         "refunded (netted with row 6)"]
@@ -954,3 +956,57 @@ def test_distance_per_mode_mapping_is_general_and_checked():
         read(frame, mapping={"distance": {"train": "Train km"}}, units={"distance": "km"})
     with pytest.raises(sc.InputFormatError, match="is in column 'Boat km', which the source"):
         read(frame, mapping={"distance": {"rail": "Boat km"}}, units={"distance": "km"})
+
+
+JOURNEYS = """Booking Ref,Travel Date,Product Type,Routing,Journey Type
+J1,25/03/2019,Air,GVA-LHR,Return
+J2,25/03/2019,Air,GVA/LHR/GVA,Return
+J3,25/03/2019,Air,GVA-LHR,One Way
+J4,25/03/2019,Air,GVA/LHR/CDG,Open Jaw
+J5,25/03/2019,Air,GVA-LHR,Stopover
+J6,25/03/2019,Air,GVA-JFK,RT
+J7,25/03/2019,Air,GVA-JFK,multi-city
+J8,25/03/2019,Air,GVA-JFK,
+"""
+
+
+def test_agency_journey_type_is_read_as_round_trip():
+    """Routing GVA-LHR with Journey Type Return was counted one way (Journey Type was an
+    extra column): now it is a round trip; a routing back to its first airport is not
+    doubled (noted); open jaw and multi-city count their listed legs; others rejected."""
+    table = read(io.BytesIO(JOURNEYS.encode()), mapping="agency")
+    data = table.data
+    by_trip = data.groupby("trip_id", sort=False)["round_trip"].agg(list).to_dict()
+    assert by_trip == {"J1": [True], "J2": [False, False], "J3": [False],
+                       "J4": [False, False], "J6": [True], "J7": [False], "J8": [False]}
+    notes = data.groupby("trip_id", sort=False)["notes"].first()
+    split = "; ticket cost split over its 2 legs in proportion to their great-circle distance"
+    assert notes["J2"] == ("round trip not doubled: the route returns to its first airport, "
+                           "so its legs already include the return" + split)
+    assert notes["J4"] == ("'Open Jaw': an open-jaw or multi-city ticket is counted from its "
+                           "legs as listed (not doubled)" + split)
+    assert notes["J7"] == ("'multi-city': an open-jaw or multi-city ticket is counted from "
+                           "its legs as listed (not doubled)")
+    assert notes["J1"] == "" and notes["J3"] == "" and notes["J6"] == ""
+    assert table.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [6, "Journey Type", "Stopover",
+         "not a yes/no value or a journey type (expected Y/N, yes/no, true/false, 1/0, or "
+         "return, one way, open jaw, multi-city)"]]
+    result = sc.calculate(table)
+    one_way = result.data.loc[result.data["trip_id"] == "J3", "co2e_kg"].sum()
+    there_and_back = result.data.loc[result.data["trip_id"] == "J1", "co2e_kg"].sum()
+    assert there_and_back == pytest.approx(2 * one_way, rel=1e-12)
+
+
+def test_open_jaw_without_a_routing_is_rejected_and_journey_words_stay_out_of_yes_no():
+    frame = pd.DataFrame({"mode": ["air", "air"], "date": ["2019-01-01"] * 2,
+                          "origin": ["GVA", "GVA"], "destination": ["LHR", "LHR"],
+                          "round_trip": ["Open Jaw", "return"]})
+    table = read(frame)
+    assert table.data["round_trip"].tolist() == [True]
+    assert table.rejected["reason"].tolist() == [
+        "an open-jaw or multi-city ticket needs its route (every airport, e.g. "
+        "GVA/LHR/CDG/GVA): an origin and a destination give one leg of several"]
+    values, _, bad = sc.vocabulary.yes_no(pd.Series(["return", "one way", "yes", "N"]))
+    assert bad.tolist() == [True, True, False, False]  # e.g. treatment: 'return' is no yes
+    assert values.tolist() == [False, False, True, False]

@@ -11,7 +11,10 @@ Normalisation (all vectorised; Python work only per distinct value)
       date's year, else the ``year`` column.
     - ``cabin`` (air only) via :func:`sem_carbon.travel.cabins.cabin_codes`; empty means
       ``average``.
-    - ``round_trip``: yes/no words; empty means False.
+    - ``round_trip``: yes/no words and journey words (``journey`` vocabulary:
+      ``Return``/``RT`` yes, ``One Way``/``OW`` no; ``Open Jaw``/``Multi-city`` no, counted
+      from the listed legs, noted, and rejected on an air row without a routing); empty
+      means False.
     - ``passengers``: empty means 1.
     - ``rail_kind`` (rail only): empty means the mode's kind (eurostar: international) or
       ``national``.
@@ -95,7 +98,7 @@ from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reaso
 from ..travel.cabins import CABINS, cabin_codes
 from ..travel.surface import road_keys
 from ..units import Q_
-from ..vocabulary import REASONS, normalise, read_unit, yes_no
+from ..vocabulary import REASONS, normalise, read_unit
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import TRAVEL_MODES, TRAVEL_OUTPUT, plan_columns
 from .common import (
@@ -318,7 +321,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     cabin, cabin_table = _cabins(cols, rej, live & is_air, notes)
 
     # counts and amounts -----------------------------------------------------------------
-    round_trip = _round_trip(cols, rej, live)
+    round_trip = _round_trip(cols, rej, live, is_air & has_route, is_air, notes)
     passengers, _ = _count(cols, rej, live, "passengers", default=1.0, limit=MAX_PASSENGERS)
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
                                     limit=MAX_NIGHTS)
@@ -626,13 +629,25 @@ def _leg_text(cols: SourceColumns, name: str, ids: np.ndarray, legs: _Legs,
     return text_from_codes(ids, legs.table)
 
 
-def _round_trip(cols: SourceColumns, rej: Rejections, live: np.ndarray) -> np.ndarray:
+def _round_trip(cols: SourceColumns, rej: Rejections, live: np.ndarray, routed: np.ndarray,
+                is_air: np.ndarray, notes: RowNotes) -> np.ndarray:
+    """Round trip per row: yes/no and journey words (``journey`` vocabulary: ``Return``,
+    ``One Way``; ``Open Jaw`` and ``Multi-city`` are counted from their listed legs, noted,
+    and rejected on an air row without a routing (``routed``: an air row with one))."""
     series = cols.get("round_trip")
     if series is None:
         return np.zeros(cols.n, dtype=bool)
-    values, _missing, bad = yes_no(series)
-    rej.add(live & bad, cols.label("round_trip"), series, REASONS["boolean"])
-    return values
+    vocab = cols.vocab("round_trip")
+    words = normalise("journey", vocab.raw)
+    rej.add(live & vocab.spread(words.rejected, False, dtype=bool), cols.label("round_trip"),
+            series, vocab.spread(words.reason, ""))
+    legs = live & vocab.spread(words.value == "legs", False, dtype=bool)
+    if legs.any():
+        notes.add(legs, vocab.spread(words.note, ""))
+        rej.add(legs & is_air & ~routed, cols.label("round_trip"), series,
+                "an open-jaw or multi-city ticket needs its route (every airport, e.g. "
+                "GVA/LHR/CDG/GVA): an origin and a destination give one leg of several")
+    return vocab.spread(words.value == "true", False, dtype=bool)
 
 
 def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,

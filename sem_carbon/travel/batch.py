@@ -27,7 +27,7 @@ from ..notes import join_notes
 from ..parallel import threads_allowed
 from ..schema import TRAVEL_RESULTS
 from ..tabular import columns_frame
-from ..vocabulary import REASONS, normalise, yes_no
+from ..vocabulary import REASONS, normalise
 from .air import compute_air, compute_air_editions
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
@@ -493,7 +493,10 @@ def _trips(rows: pd.DataFrame) -> np.ndarray:
     read them; a word that is neither counts as one way: the caller rejected it)."""
     if "round_trip" not in rows.columns:
         return np.ones(len(rows))
-    round_trip, _, _ = yes_no(rows["round_trip"].reset_index(drop=True))
+    column = rows["round_trip"].reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(column.dtype) and not column.isna().any():
+        return np.where(column.to_numpy(dtype=bool), 2.0, 1.0)
+    round_trip = normalise("journey", column).value == "true"  # return, RT, yes ...
     return np.where(round_trip, 2.0, 1.0)
 
 

@@ -35,6 +35,7 @@ KINDS: dict[str, str] = {
     "fuel": "fuels.csv",
     "country": "countries.csv",
     "boolean": "booleans.csv",
+    "journey": "journeys.csv",
     "unit": "units.csv",
     "heat_kind": "heat_kinds.csv",
     "disposal": "disposal.csv",
@@ -59,6 +60,8 @@ REASONS: dict[str, str] = {
     "fuel": "unknown fuel {value}",
     "country": "unknown country (expected an ISO code or a country name)",
     "boolean": "not a yes/no value (expected Y/N, yes/no, true/false, 1/0)",
+    "journey": ("not a yes/no value or a journey type (expected Y/N, yes/no, true/false, 1/0, "
+                "or return, one way, open jaw, multi-city)"),
     "unit": "unknown unit {value}",
     "heat_kind": ("unknown heat kind {value} (DESNZ publishes 'district' and 'onsite' heat "
                   "and steam)"),
@@ -196,6 +199,12 @@ def _unknown(kind: str, value: Any) -> _Result:
 
 def _lookup(kind: str, value: Any) -> _Result | None:
     """Canonical form of one present value; None when the value is missing."""
+    if kind == "journey":  # round_trip: the yes/no words, then the journey words
+        said = _lookup("boolean", value)
+        if said is None or said[0]:
+            return said
+        entry = aliases(kind).get(clean(value))
+        return _from_entry(entry, value) if entry else _unknown(kind, value)
     if kind == "boolean":
         if isinstance(value, bool | np.bool_):
             return ("true" if value else "false"), "", "", {}
@@ -398,8 +407,9 @@ def _ambiguous_base(parsed: Any, unit: str, text: Any) -> str:
 def yes_no(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A yes/no column read with the one boolean vocabulary: (values, missing, bad).
 
-    ``values`` is True only where the word means yes (``Y``, ``true``, ``1``, ``return``
-    ...; see ``data/booleans.csv``).
+    ``values`` is True only where the word means yes (``Y``, ``true``, ``1`` ...; see
+    ``data/booleans.csv``). A ``round_trip`` column is read with the ``journey``
+    vocabulary instead (these words and ``return``, ``one way``, ``open jaw`` ...).
     """
     import pandas as pd
 

@@ -21,10 +21,12 @@ __all__ = ["canonical_words", "word_columns"]
 
 # (column, vocabulary kind, rows it is checked on: a mode/kind or None for every row)
 _TRAVEL = (("cabin", "cabin", "air"), ("rail_kind", "rail_kind", "rail"),
-           ("round_trip", "boolean", None), ("country", "country", None))
+           ("round_trip", "journey", None), ("country", "country", None))
 _FACILITIES = (("country", "country", None), ("treatment", "boolean", None),
                ("method", "electricity_method", None), ("unit", "unit", None))
 
+#: vocabularies read as a bool column (``true`` is True; anything else False)
+_YES_NO = ("boolean", "journey")
 
 Factorized = dict[str, tuple[np.ndarray, np.ndarray]]
 
@@ -89,7 +91,7 @@ def canonical_words(kind: str, data: pd.DataFrame
         (None: every value canonical already, nothing to do)."""
         if name not in data.columns:
             return None
-        if vocabulary == "boolean" and pd.api.types.is_bool_dtype(data[name].dtype) \
+        if vocabulary in _YES_NO and pd.api.types.is_bool_dtype(data[name].dtype) \
                 and not data[name].isna().any():
             return None  # true/false already, none missing: nothing to read
         column = distinct_of(name)
@@ -107,7 +109,7 @@ def canonical_words(kind: str, data: pd.DataFrame
         if (out.note != "").any():
             said = at if rows is None else np.where(rows, at, m)
             notes.append((said, [*out.note.tolist(), ""]))
-        if vocabulary == "boolean":
+        if vocabulary in _YES_NO:  # journey: "legs" (open jaw, listed legs) is no round trip
             data[name] = np.append(~out.missing & (out.value == "true"), False)[at]
         else:
             keep = out.missing | out.rejected  # these rows keep their value as given
@@ -191,7 +193,7 @@ class _Distinct:
 def _changes(vocabulary: str, values: np.ndarray) -> Normalised | None:
     """:func:`normalise` of distinct values, or None when every one is canonical already
     (no rewrite, no note, nothing implied)."""
-    if vocabulary == "boolean" and all(isinstance(v, bool | np.bool_) for v in values):
+    if vocabulary in _YES_NO and all(isinstance(v, bool | np.bool_) for v in values):
         return None
     out = normalise(vocabulary, pd.Series(values, dtype=object))
     same = out.missing | np.array([isinstance(u, bool | np.bool_) or u == v
