@@ -1010,3 +1010,23 @@ def test_open_jaw_without_a_routing_is_rejected_and_journey_words_stay_out_of_ye
     values, _, bad = sc.vocabulary.yes_no(pd.Series(["return", "one way", "yes", "N"]))
     assert bad.tolist() == [True, True, False, False]  # e.g. treatment: 'return' is no yes
     assert values.tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize("cell", ["2020/21", "FY2021", "Q1 2021", "FY 2020/21", "2021-Q1",
+                                  "FY21", "H1 2021", "2020-2021"])
+def test_fiscal_years_and_quarters_say_what_they_are(cell):
+    """'2020/21' was 'impossible date (no such month)', 'FY2021' and 'Q1 2021' 'unparseable
+    date': now the reason says what the text is and what to give instead."""
+    frame = pd.DataFrame({"mode": ["rail"], "date": [cell], "distance_km": [10.0]})
+    table = read(frame)
+    assert table.rejected[["column", "value", "reason"]].values.tolist() == [
+        ["date", cell, "a fiscal year or quarter is not a date: give a date, or a year column "
+                       "(mapping={'year': ...})"]]
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("2021/13", "impossible date (no such month)"), ("hello", "unparseable date"),
+    ("2019-02-30", "impossible date (no such day)"), ("Q5 2021", "unparseable date")])
+def test_other_bad_dates_keep_their_reasons(cell, reason):
+    frame = pd.DataFrame({"mode": ["rail"], "date": [cell], "distance_km": [10.0]})
+    assert read(frame).rejected["reason"].tolist() == [reason]

@@ -45,7 +45,8 @@ Dates (:func:`parse_dates`)
     are taken as written (``0019`` is the year 19). Impossible dates (``31/02/2019``,
     ``1900-02-29``) and dates outside 1950-2100 are bad; the calendar arithmetic is exact
     for years 1-9999 (no nanosecond timestamps, so far dates are named with their real
-    year).
+    year). A bad text naming a fiscal year, half or quarter (``2020/21``, ``FY2021``,
+    ``Q1 2021``) is rejected with :data:`FISCAL_REASON` (give a date, or a year column).
 Booleans
     :func:`sem_carbon.vocabulary.yes_no` (one vocabulary, ``vocabulary/data/booleans.csv``).
 """
@@ -1136,7 +1137,35 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             year_only[idx[is_num]] = sy
             reason[idx[is_num]] = sr
         reason[idx[~is_num]] = "unparseable date"
+    periods = reason != ""
+    if periods.any():  # a fiscal year or quarter: say what it is, not only that it fails
+        periods &= _fiscal_periods(t)
+        reason[periods] = FISCAL_REASON
     return days, year_only, missing, reason, month_only & ~impossible, order
+
+
+#: The reject reason of a text that names a fiscal year, half or quarter (``2020/21``,
+#: ``FY2021``, ``Q1 2021``) rather than a date.
+FISCAL_REASON = ("a fiscal year or quarter is not a date: give a date, or a year column "
+                 "(mapping={'year': ...})")
+_FISCAL = re.compile(
+    r"^(?:FY\s*['\-]?\s*\d{2}(?:\d{2})?(?:\s*[/\-–]\s*\d{2}(?:\d{2})?)?"  # FY2021, FY 2020/21
+    r"|(?:Q[1-4]|H[12])\s*[/\-]?\s*(?:FY\s*)?'?\d{2}(?:\d{2})?"  # Q1 2021, H1 FY21
+    r"|(?:FY\s*)?\d{4}\s*[/\-]?\s*(?:Q[1-4]|H[12]))$",  # 2021-Q1
+    re.IGNORECASE)
+_YEAR_SPAN = r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$"  # 2020/21, 2020-2021: consecutive years
+
+
+def _fiscal_periods(text: pd.Series) -> np.ndarray:
+    """True for texts naming a fiscal year, half or quarter (``FY2021``, ``Q1 2021``,
+    ``2021-Q1``) or two consecutive years (``2020/21``, ``2020-2021``)."""
+    named = text.str.contains(_FISCAL, regex=True).to_numpy(dtype=bool)
+    span = text.str.extract(_YEAR_SPAN)
+    first = pd.to_numeric(span[0], errors="coerce").to_numpy(dtype=float)
+    second = pd.to_numeric(span[1], errors="coerce").to_numpy(dtype=float)
+    short = span[1].str.len().to_numpy(dtype=float) == 2
+    following = np.where(short, (first + 1) % 100, first + 1)
+    return named | (second == following)
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
