@@ -1030,3 +1030,22 @@ def test_fiscal_years_and_quarters_say_what_they_are(cell):
 def test_other_bad_dates_keep_their_reasons(cell, reason):
     frame = pd.DataFrame({"mode": ["rail"], "date": [cell], "distance_km": [10.0]})
     assert read(frame).rejected["reason"].tolist() == [reason]
+
+
+def test_json_route_lists_are_read_as_their_airports_in_order():
+    """A JSON route ["GVA","JFK"] was two 'unknown airport code' rows ("['GVA'", "'JFK']")."""
+    rows = [{"mode": "air", "date": "2023-01-05", "route": ["GVA", "JFK"]},
+            {"mode": "air", "date": "2023-01-06", "route": ["gva", "LHR", "GVA"],
+             "round_trip": "yes"},
+            {"mode": "air", "date": "2023-01-07", "route": ["GVA", 12]},
+            {"mode": "air", "date": "2023-01-08", "route": "GVA-LHR"}]
+    table = read(io.BytesIO(json.dumps(rows).encode()))
+    data = table.data
+    assert data["source_row"].tolist() == [2, 3, 3, 5]
+    assert data["leg"].tolist() == [0, 0, 1, 0]
+    assert data["origin"].tolist() == ["GVA", "GVA", "LHR", "GVA"]
+    assert data["destination"].tolist() == ["JFK", "LHR", "GVA", "LHR"]
+    assert data["round_trip"].tolist() == [False, False, False, False]  # closed: not doubled
+    assert table.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [4, "route", 'a route list must hold airport codes as text (e.g. ["GVA", "JFK"])']]
+    assert table.reconciliation() == {"rows_read": 4, "rows_computable": 3, "rows_rejected": 1}

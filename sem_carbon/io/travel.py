@@ -36,7 +36,8 @@ Normalisation (all vectorised; Python work only per distinct value)
       in another mode's column beside the row's own (or on a row of a mode without a
       column, e.g. air) is not read, with a note.
 Routing strings
-    ``route`` (``GVA-LHR-JFK``, ``GVA/JFK/GVA``; separators ``- / > , ; |`` and spaces) on
+    ``route`` (``GVA-LHR-JFK``, ``GVA/JFK/GVA``; separators ``- / > , ; |`` and spaces;
+    or a list of codes in a JSON or Parquet cell, ``["GVA", "JFK"]``, read in order) on
     an air row becomes one row per leg (``leg`` 0, 1, ...; same ``source_row`` and
     ``trip_id``), replacing ``origin``/``destination``. A route that returns to its origin
     is **not** marked ``round_trip``: its legs are listed, so the return is already
@@ -994,14 +995,19 @@ def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
     if not rows.size:
         return _Tokens(empty, empty, empty, empty, none, none, empty)
     used, codes = np.unique(vocab.codes[rows], return_inverse=True)  # routings of rows
-    split = [[t for t in re.split(_ROUTE_SPLIT, vocab.text[u]) if t] for u in used]
+    parts = [_route_parts(vocab.raw[u], vocab.text[u]) for u in used]
+    not_text = np.array([p is None for p in parts] + [False], dtype=bool)[:-1]
+    split = [p or [] for p in parts]
     t_route = np.repeat(np.arange(len(split)), [len(s) for s in split])
     t_raw = np.array([t for s in split for t in s] + [""], dtype=object)[:-1]
     t_id, raw = pd.factorize(t_raw) if t_raw.size else (empty, none)
     raw = np.asarray(raw, dtype=object)
     upper = np.array([t.upper() for t in raw] + [""], dtype=object)[:-1]
     per_route = np.bincount(t_route, minlength=len(split))
-    short = rows[per_route[codes] < 2]
+    listed = rows[not_text[codes]]
+    rej.add_positions(listed, cols.label("route"), cols.get("route").iloc[listed],
+                      "a route list must hold airport codes as text (e.g. [\"GVA\", \"JFK\"])")
+    short = rows[(per_route[codes] < 2) & ~not_text[codes]]
     rej.add_positions(short, cols.label("route"), cols.get("route").iloc[short],
                       "a route needs at least two airports")
     # legs of each distinct routing: token i -> token i + 1 within the routing
@@ -1019,6 +1025,18 @@ def _route_tokens(vocab: Vocab, cols: SourceColumns, rej: Rejections,
     flat = np.repeat(first_leg[codes], count) + leg
     ends = np.array([len(t) > 2 and t[0].upper() == t[-1].upper() for t in split], dtype=bool)
     return _Tokens(pos, leg, leg_origin[flat], leg_dest[flat], raw, upper, rows[ends[codes]])
+
+
+def _route_parts(raw: Any, text: str) -> list[str] | None:
+    """The airports of one distinct routing: a string split at the separators, or a list
+    (JSON ``["GVA", "JFK"]``, a Parquet list) read item by item in order; None for a list
+    holding anything but text."""
+    if isinstance(raw, list | tuple | np.ndarray):
+        items = list(raw)
+        if not all(isinstance(item, str) for item in items):
+            return None
+        return [t for item in items for t in re.split(_ROUTE_SPLIT, item) if t]
+    return [t for t in re.split(_ROUTE_SPLIT, text) if t]
 
 
 def _check_airports(cols: SourceColumns, pos: np.ndarray, origin: np.ndarray,
