@@ -362,6 +362,7 @@ class SourceColumns:
             return None
         mode = self._modes_of_rows()
         n = self.n
+        filled = {col: ~is_missing(self.frame[col]) for col in self.plan.columns[name]}
         misplaced, ignored = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
         reason = pd.Series(np.full(n, "", dtype=object))
         value = pd.Series(np.full(n, None, dtype=object))
@@ -373,11 +374,11 @@ class SourceColumns:
             others = [c for c in self.plan.columns[name] if c not in own]
             own_filled = np.zeros(n, dtype=bool)
             for col in own:
-                own_filled |= ~is_missing(self.frame[col])
+                own_filled |= filled[col]
             other_filled = np.zeros(n, dtype=bool)
             listed = pd.Series(np.full(n, "", dtype=object))
             for col in others:
-                here = rows & ~is_missing(self.frame[col])
+                here = rows & filled[col]
                 if not here.any():
                     continue
                 other_filled |= here
