@@ -341,7 +341,11 @@ def test_item02_a_tickets_cost_is_counted_once(tmp_path: Path) -> None:
     (tmp_path / "agency.csv").write_text(
         "trip_id,entity,date,mode,route,cost,currency\n"
         "T9,HQ,2019-05-01,air,GVA/ADD/NBO/GVA,1200,USD\n"
-        "T10,HQ,2021-05-01,air,GVA/LHR,300,USD\n", encoding="utf-8")
+        "T10,HQ,2021-05-01,air,GVA/LHR,300,USD\n"
+        "T11,HQ,2019-05-01,air,GVA/ADD/GVA,,USD\n", encoding="utf-8")
+    log = sc.read_travel_log(tmp_path / "agency.csv")
+    no_cost = log.data[log.data["trip_id"] == "T11"]  # nothing to split: nothing said
+    assert len(no_cost) == 2 and not no_cost["notes"].str.contains("cost split").any()
     log = sc.read_travel_log(tmp_path / "agency.csv")
     legs = log.data[log.data["trip_id"] == "T9"]
     assert len(legs) == 3 and legs["cost"].sum() == pytest.approx(1200.0, rel=1e-12)

@@ -602,8 +602,14 @@ def _split_cost(cost: np.ndarray, pos: np.ndarray, origin: np.ndarray, destinati
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(several, km / route_km[group], 1.0)
     out = cost * share
-    notes.add_positions(rows[legs_per_row > 1], numbered(
-        "ticket cost split over its ", legs_per_row[legs_per_row > 1],
+    # said where there was a cost to split (a row without one, or without a cost column,
+    # has nothing split)
+    with np.errstate(invalid="ignore"):
+        costed = np.bincount(group, weights=(np.isfinite(cost) & (cost != 0)).astype(float),
+                             minlength=rows.size) > 0
+    split = (legs_per_row > 1) & costed
+    notes.add_positions(rows[split], numbered(
+        "ticket cost split over its ", legs_per_row[split],
         " legs in proportion to their great-circle distance"))
     return out
 
