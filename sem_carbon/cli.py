@@ -714,6 +714,19 @@ def _row_number(text: str) -> int:
     return value
 
 
+def _excel_rows(text: str) -> int:
+    """``--excel-max-rows``: rows of the workbook's activities sheet (1 or more)."""
+    try:
+        value = int(text.strip().replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"rows of the workbook's activities sheet, a whole number of 1 or more, got "
+            f"{text!r}")
+    return value
+
+
 def _sheet_index(text: str) -> int:
     """``--sheet-index``: a 0-based sheet position."""
     try:
@@ -888,7 +901,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--excel", metavar="PATH", help="Excel workbook")
     group.add_argument("--json", metavar="PATH", help="JSON (deterministic)")
     group.add_argument("--markdown", metavar="PATH", help="Markdown")
-    group.add_argument("--excel-max-rows", type=int, metavar="N", default=None,
+    group.add_argument("--excel-max-rows", type=_excel_rows, metavar="N", default=None,
                        help="rows of the workbook's activities sheet (default 100,000; all "
                             "rows are in the inventory file)")
     group.add_argument("--traveller-names", action="store_true",

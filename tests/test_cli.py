@@ -321,3 +321,25 @@ def test_demo(cli: str, tmp_path: Path) -> None:
                                                      "economy only"]
     assert "Scenario economy only:" in proc.stdout + proc.stderr
     assert "tCO2e" in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", "2.5"])
+def test_excel_max_rows_is_checked_by_the_cli_under_its_own_name(
+        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sem_carbon.cli import main
+
+    code = main(["report", str(tmp_path / "inv.parquet"), "--excel",
+                 str(tmp_path / "r.xlsx"), "--excel-max-rows", value])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().count("\n") == 0
+    assert "--excel-max-rows" in err and "1 or more" in err and repr(value) in err
+    assert "max_rows" not in err
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_excel_max_rows_accepts_a_row_count() -> None:
+    from sem_carbon.cli import build_parser
+
+    args = build_parser().parse_args(["report", "inv.parquet", "--excel-max-rows", "1_000"])
+    assert args.excel_max_rows == 1000
