@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownEntityError": "sem_carbon.errors",
     "SemCarbonWarning": "sem_carbon.errors",
     "NothingComputedWarning": "sem_carbon.errors",
+    "OverlapWarning": "sem_carbon.errors",
     "InputWarning": "sem_carbon.errors",
     "InvalidArgumentError": "sem_carbon.errors",
     "MissingDependencyError": "sem_carbon.errors",

@@ -103,8 +103,27 @@ def cmd_import(args: argparse.Namespace, out: Any) -> int:
         **_parse_limits(args.limit))
     out.table(result, title=f"Import into {led.path}",
               short=["source", "kind", "action", "batch_id", "rows_read", "rows_computed",
-                     "rows_rejected", "spend_rows", "tco2e"])
-    return 0
+                     "rows_rejected", "spend_rows", "spend_estimated", "tco2e",
+                     "rows_overlapping"])
+    return import_verdict(result)
+
+
+def import_verdict(result: pd.DataFrame) -> int:
+    """Exit status of an import, as ``calc``'s: 3 when files were imported and none of
+    their rows was computed or estimated (the batches are still written, their rejects
+    can be inspected with ``Ledger.inventory().rejected``)."""
+    import sys
+
+    from .cli import EXIT_NOTHING_COMPUTED, PROG
+
+    new = result[result["action"].isin(["imported", "replaced"])]
+    if new.empty or (new["rows_computed"] + new["spend_estimated"]).sum() > 0:
+        return 0
+    read = int(new["rows_read"].sum())
+    print(f"{PROG}: error: nothing was computed: all {read:,} source rows of the imported "
+          "files were rejected (see 'sem-carbon ledger history' and the rejects of "
+          "Ledger.inventory())", file=sys.stderr)
+    return EXIT_NOTHING_COMPUTED
 
 
 def _entities(args: argparse.Namespace) -> Any:
@@ -127,7 +146,13 @@ def cmd_status(args: argparse.Namespace, out: Any) -> int:
         out.message("no rows yet: import files with 'sem-carbon ledger import'")
         return 0
     year = int(args.year or totals["year"].max())
-    quality = led.data_quality("entity", year=year)
+    quality = led.data_quality("entity", year=year, overlaps=args.overlaps)
+    overlap = led.overlaps()
+    if len(overlap):
+        out.message(f"{len(overlap):,} rows of later batches are identical to rows of earlier "
+                    f"ones ({overlap['tco2e'].sum():,.1f} tCO2e, all years): "
+                    + ("left out below (--overlaps exclude)" if args.overlaps == "exclude"
+                       else "counted below; --overlaps exclude leaves them out"))
     out.table(quality, title=f"{year}: tCO2e per entity, share estimated from spend",
               short=["entity", "tco2e", "estimated_tco2e", "estimated_share", "mean_dq_score",
                      "rows"])
@@ -330,6 +355,9 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Per entity: tCO2e of the year, the share estimated from "
                                    "spend, and the allotment status with its alerts.")
     q.add_argument("--year", type=int, help="year (default: the latest on file)")
+    q.add_argument("--overlaps", choices=("include", "exclude"), default="include",
+                   help="rows identical to rows of earlier batches (overlapping exports): "
+                        "count them (default) or leave them out of the entity table")
     q.add_argument("--as-of", metavar="DATE", help="actuals complete to this day")
     q.add_argument("--entities", metavar="CSV", help="entity tree: id, name, parent, kind")
     q.add_argument("--scenario", action="append", metavar="LEVER",

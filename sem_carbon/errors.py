@@ -40,6 +40,7 @@ __all__ = [
     "InvalidArgumentError",
     "MissingDependencyError",
     "NothingComputedWarning",
+    "OverlapWarning",
     "SemCarbonError",
     "SemCarbonWarning",
     "UnitError",
@@ -119,3 +120,8 @@ class InputWarning(SemCarbonWarning):
     """A source was read, but part of it could not be read as the user sees it (formula
     cells saved without their value, Excel error values ...); the rows concerned are
     rejected or noted, and the warning says how many."""
+
+
+class OverlapWarning(SemCarbonWarning):
+    """Rows of an imported file are identical to rows of batches already in the ledger
+    (an overlapping export): they are counted twice unless excluded."""

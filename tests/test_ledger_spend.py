@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sem_carbon.errors import NothingComputedWarning
+from sem_carbon.errors import InputWarning, NothingComputedWarning
 from sem_carbon.ledger import MIN_PRICED_ROWS, Ledger
 
 pytest.importorskip("duckdb")
@@ -27,7 +27,15 @@ def ledger(tmp_path):
                     + "B,2021-04-04,hotel,,,,,,90,XOF\n"            # no rate for XOF
                     + "B,2021-04-05,rail,,,,,,,\n")                 # no cost: stays rejected
     led = Ledger(tmp_path / "s.ledger")
-    led.import_files(travel=[path])
+    with pytest.warns(InputWarning, match=r"mixed\.csv: 1 of 3 spend-only rows cannot be "
+                                          r"estimated \(unknown currency XOF"):
+        summary = led.import_files(travel=[path])
+    row = summary.iloc[0]
+    assert (row["spend_rows"], row["spend_estimated"], row["spend_rejected"]) == (3, 2, 1)
+    # priced rows, 2 estimated, the XOF row and the rail row without cost rejected
+    assert (row["rows_computed"], row["rows_rejected"]) == (MIN_PRICED_ROWS + 2, 2)
+    assert row["rows_read"] == row["rows_computed"] + row["rows_rejected"] \
+        + row["spend_estimated"]
     return led
 
 
@@ -73,7 +81,8 @@ def test_a_spend_factor_table_when_nothing_is_priced(tmp_path):
     path = tmp_path / "finance.csv"
     path.write_text("entity,date,mode,cost,currency\nC,2021-05-01,rail,1000,USD\n")
     led = Ledger(tmp_path / "f.ledger")
-    led.import_files(travel=[path])
+    with pytest.warns(NothingComputedWarning, match="1 of 1 spend-only rows"):
+        led.import_files(travel=[path])
     assert led.data.empty and "no intensity" in led.rejected["reason"].iloc[0]
     led.add_spend_factors(pd.DataFrame({"category": ["rail"], "year": [""],
                                         "kgco2e_per_usd": [0.25],
@@ -101,7 +110,8 @@ def test_an_implausible_spend_estimate_is_rejected_like_an_activity_row(tmp_path
     path.write_text("entity,date,mode,cost,currency\n"
                     "C,2021-05-01,air,1e12,USD\nC,2021-05-02,air,1000,USD\n")
     led = Ledger(tmp_path / "f.ledger")
-    led.import_files(travel=[path])
+    with pytest.warns(NothingComputedWarning, match="2 of 2 spend-only rows"):
+        led.import_files(travel=[path])
     led.add_spend_factors(pd.DataFrame({"category": ["air"], "year": [""],
                                         "kgco2e_per_usd": [0.5],
                                         "source": ["test table (not a published figure)"]}))

@@ -12,7 +12,9 @@ it. Rules:
 - other bytes under a source name already on file *replace* that batch: the old batch
   is marked ``replaced`` (with ``replaced_by``) and its rows stay in the file, queryable
   with ``status="all"`` and in :meth:`Ledger.history`;
-- nothing is ever deleted: each change writes an event (who, when, what).
+- nothing is ever deleted: each change writes an event (who, when, what);
+- rows identical to rows of earlier active batches (overlapping exports) are counted
+  and warned at import and can be left out of the figures (:mod:`.overlaps`).
 
 Computations
 ------------
@@ -47,13 +49,13 @@ import pandas as pd
 import pint
 
 from .. import __version__
-from ..errors import InputFormatError, InvalidArgumentError
+from ..errors import InputFormatError, InputWarning, InvalidArgumentError
 from ..inventory import Inventory, concat_frames
 from ..schema import INVENTORY_FRONT, INVENTORY_REJECT_COLUMNS, INVENTORY_TEXT_COLUMNS
 from .computing import DEFAULT_METHOD, check_method, compute, method_json, restored_table
 from .store import LedgerError, Store
 
-__all__ = ["KINDS", "Ledger"]
+__all__ = ["IMPORT_COLUMNS", "KINDS", "Ledger"]
 
 #: Kinds of batch: activity tables, planned trips, inventories computed elsewhere.
 KINDS: tuple[str, ...] = ("travel", "facilities", "plan", "inventory")
@@ -180,9 +182,23 @@ class Ledger:
         Returns
         -------
         DataFrame
-            One row per file: ``file``, ``source``, ``kind``, ``action`` ("imported",
-            "replaced", "unchanged"), ``batch_id``, ``replaced_batch``, ``rows_read``,
-            ``rows_computed``, ``rows_rejected``, ``spend_rows``, ``tco2e``.
+            One row per file (:data:`IMPORT_COLUMNS`): ``file``, ``source``, ``kind``,
+            ``action`` ("imported", "replaced", "unchanged"), ``batch_id``,
+            ``replaced_batch``, ``rows_read``, ``rows_computed``, ``rows_rejected`` (spend
+            rows that cannot be estimated included), ``spend_rows`` (spend-only rows),
+            ``spend_estimated``, ``spend_rejected``, ``spend_reason`` (the first reason),
+            ``tco2e`` (spend estimates included), ``estimated_tco2e``,
+            ``rows_overlapping`` (source rows identical to rows of earlier active batches,
+            see :mod:`.overlaps`), ``overlap_tco2e``, ``overlaps_batches``. Source rows
+            reconcile: ``rows_read = rows_computed + rows_rejected + spend_estimated``.
+
+        Warns
+        -----
+        OverlapWarning
+            A file has rows identical to rows of earlier active batches.
+        NothingComputedWarning, InputWarning
+            Spend-only rows cannot be estimated (no priced rows, no spend factor, no
+            rate); ``NothingComputedWarning`` when nothing of the file was computed.
 
         Raises
         ------
@@ -229,7 +245,9 @@ class Ledger:
             for path, kind, name, done, inv, settings in prepared:
                 out.append(self._write_batch(con, path, kind, name, done, inv, settings, method))
         self._snapshot = None
-        return pd.DataFrame(out)
+        for row in out:
+            _warn_import(row)
+        return pd.DataFrame(out, columns=list(IMPORT_COLUMNS))
 
     def _known_sha(self, sha: str, kind: str, con: Any = None) -> tuple[int, str] | None:
         query = ("SELECT batch_id, source FROM batches WHERE sha256 = ? AND kind = ? AND "
@@ -246,10 +264,8 @@ class Ledger:
     def _write_batch(self, con: Any, path: Path, kind: str, name: str, done: Any,
                      inv: Inventory | None, settings: dict[str, Any],
                      method: dict[str, Any]) -> dict[str, Any]:
-        result = {"file": str(path), "source": name, "kind": kind, "action": "unchanged",
-                  "batch_id": None, "replaced_batch": None, "rows_read": done.table.rows_read,
-                  "rows_computed": 0, "rows_rejected": 0, "spend_rows": len(done.spend),
-                  "tco2e": 0.0}
+        result = {**_EMPTY_RESULT, "file": str(path), "source": name, "kind": kind,
+                  "rows_read": done.table.rows_read, "spend_rows": len(done.spend)}
         same = self._known_sha(done.sha256, kind, con)
         if same is not None or inv is None:
             result["batch_id"] = same[0] if same else None
@@ -276,18 +292,68 @@ class Ledger:
                                                                "reason"]], batch_id=batch_id)
         if len(done.spend):
             Store.insert(con, "spend", done.spend, batch_id=batch_id)
-        self._write_computation(con, batch_id, inv, "as-reported", method)
+        cid = self._write_computation(con, batch_id, inv, "as-reported", method)
         action = "replaced" if old else "imported"
         self._event(con, "replace" if old else "import", batch_id, name,
                     f"{kind} {path.name} sha256 {done.sha256[:12]}…, {done.table.rows_read} "
                     f"rows read" + (f"; replaces batch {int(old[0])}" if old else ""))
         rec = inv.reconciliation()
+        estimated, spend_rejected = (self._spend(con, "current", {"source": [name]})
+                                     if len(done.spend) else (pd.DataFrame(), pd.DataFrame()))
+        estimated_t = float(estimated["co2e_kg"].sum()) / 1000.0 if len(estimated) else 0.0
+        computed_t = float(inv.data["co2e_kg"].sum()) / 1000.0 if len(inv.data) else 0.0
         result.update(action=action, batch_id=batch_id,
                       replaced_batch=int(old[0]) if old else None,
                       rows_computed=int(rec["rows_computed"].sum()),
-                      rows_rejected=int(rec["rows_rejected"].sum()),
-                      tco2e=float(inv.data["co2e_kg"].sum()) / 1000.0 if len(inv.data) else 0.0)
+                      rows_rejected=int(rec["rows_rejected"].sum()) + len(spend_rejected),
+                      spend_estimated=len(estimated), spend_rejected=len(spend_rejected),
+                      spend_reason=str(spend_rejected["reason"].iloc[0])
+                      if len(spend_rejected) else "",
+                      tco2e=computed_t + estimated_t, estimated_tco2e=estimated_t,
+                      **self._batch_overlaps(con, batch_id, kind, cid))
         return result
+
+    def _batch_overlaps(self, con: Any, batch_id: int, kind: str, cid: int
+                        ) -> dict[str, Any]:
+        """Rows of a new batch identical to rows of earlier active batches (counts,
+        tCO2e as computed, the earlier batches), see :mod:`.overlaps`."""
+        from .overlaps import overlap_sql
+
+        none = {"rows_overlapping": 0, "overlap_tco2e": 0.0, "overlaps_batches": ""}
+        others = con.execute("SELECT count(*) FROM batches WHERE kind = ? AND status = "
+                             "'active' AND batch_id < ?", [kind, batch_id]).fetchone()[0]
+        if not others:
+            return none
+        con.execute("CREATE OR REPLACE TEMP TABLE _overlap AS "
+                    + overlap_sql(con, (kind,), batch_id))
+        try:
+            rows, first = con.execute(
+                "SELECT count(*), string_agg(DISTINCT CAST(first_batch_id AS VARCHAR), ', ' "
+                "ORDER BY CAST(first_batch_id AS VARCHAR)) FROM _overlap").fetchone()
+            if not rows:
+                return none
+            kg = con.execute(
+                "SELECT coalesce(sum(r.co2e_kg), 0) FROM rows r SEMI JOIN _overlap o ON "
+                "r.batch_id = o.batch_id AND r.source_row = o.source_row "
+                "WHERE r.computation_id = ?", [cid]).fetchone()[0]
+            spend = self._spend_overlap_kg(con, batch_id)
+        finally:
+            con.execute("DROP TABLE IF EXISTS _overlap")
+        return {"rows_overlapping": int(rows), "overlap_tco2e": (float(kg) + spend) / 1000.0,
+                "overlaps_batches": str(first or "")}
+
+    def _spend_overlap_kg(self, con: Any, batch_id: int) -> float:
+        """kgCO2e estimated for the overlapping spend rows of a batch (``_overlap``)."""
+        marked = con.execute("SELECT source_row FROM _overlap WHERE spend AND batch_id = ?",
+                             [batch_id]).df()
+        if marked.empty:
+            return 0.0
+        rows, _ = self._spend(con, "current", {})
+        if rows.empty:
+            return 0.0
+        mine = rows[(rows["batch_id"] == batch_id)
+                    & rows["source_row"].isin(marked["source_row"])]
+        return float(mine["co2e_kg"].sum())
 
     def _write_computation(self, con: Any, batch_id: int, inv: Inventory, basis: str,
                            method: dict[str, Any]) -> int:
@@ -340,15 +406,13 @@ class Ledger:
             name, path = source or parquet.name, str(parquet)
             inventory = _inventory_metadata(parquet)
             rows_read = int(sum(inventory.rows_read.values()))
-        result = {"file": path, "source": name, "kind": "inventory", "action": "unchanged",
-                  "batch_id": None, "replaced_batch": None, "rows_read": rows_read,
-                  "rows_computed": 0, "rows_rejected": len(inventory.rejected),
-                  "spend_rows": 0, "tco2e": 0.0}
+        result = {**_EMPTY_RESULT, "file": path, "source": name, "kind": "inventory",
+                  "rows_read": rows_read, "rows_rejected": len(inventory.rejected)}
         with self.store.write() as con:
             same = self._known_sha(sha, "inventory", con)
             if same is not None:
                 result["batch_id"] = same[0]
-                return pd.DataFrame([result])
+                return pd.DataFrame([result], columns=list(IMPORT_COLUMNS))
             old = con.execute("SELECT batch_id FROM batches WHERE source = ? AND kind = "
                               "'inventory' AND status = 'active'", [name]).fetchone()
             batch_id = int(con.execute("SELECT nextval('batch_seq')").fetchone()[0])
@@ -384,7 +448,7 @@ class Ledger:
                       replaced_batch=int(old[0]) if old else None, rows_computed=int(total[0]),
                       tco2e=float(total[1]) / 1000.0)
         _ = method
-        return pd.DataFrame([result])
+        return pd.DataFrame([result], columns=list(IMPORT_COLUMNS))
 
     # ------------------------------------------------------------------ restatement
     def restate(self, *, factors: Any = ..., overrides: Any = ...,
@@ -534,17 +598,19 @@ class Ledger:
              "JOIN batches b ON r.batch_id = b.batch_id")
 
     def _rows(self, con: Any, basis: str, kinds: Sequence[str], filters: dict[str, Any],
-              status: str = "active") -> pd.DataFrame:
+              status: str = "active", overlaps: str = "include") -> pd.DataFrame:
         where, params = self._where(basis, kinds, filters, status)
+        where += self._overlap_filter(con, overlaps, "r", spend=False)
         extra = ", b.status AS batch_status" if status != "active" else ""
         frame = con.execute(f"SELECT r.* EXCLUDE (computation_id){extra} {self._JOIN} "
                             f"WHERE {where} ORDER BY r.batch_id, r.source_row",
                             params).df()
         return _clean_rows(frame)
 
-    def _spend(self, con: Any, basis: str, filters: dict[str, Any]
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Spend estimates (rows, rejects) from the rows on file (see :mod:`.spend`)."""
+    def _spend(self, con: Any, basis: str, filters: dict[str, Any],
+               overlaps: str = "include") -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Spend estimates (rows, rejects) from the rows on file (see :mod:`.spend`); the
+        intensities come from every priced row, overlapping ones too."""
         from .spend import estimate
 
         if not con.execute("SELECT count(*) FROM spend").fetchone()[0]:
@@ -554,6 +620,7 @@ class Ledger:
         if source_filter:
             where += " AND b.source IN (" + ", ".join("?" * len(source_filter)) + ")"
             params.extend(source_filter)
+        where += self._overlap_filter(con, overlaps, "s", spend=True)
         spend = con.execute(f"SELECT s.*, b.source FROM spend s JOIN batches b ON "
                             f"s.batch_id = b.batch_id WHERE {where}", params).df()
         if spend.empty:
@@ -578,6 +645,54 @@ class Ledger:
         return rows, rejects
 
     @staticmethod
+    def _overlap_filter(con: Any, overlaps: str, alias: str, spend: bool) -> str:
+        """SQL condition (with a leading AND) leaving out overlapping rows, or nothing."""
+        if overlaps not in ("include", "exclude"):
+            raise InvalidArgumentError(f"overlaps must be 'include' or 'exclude', got "
+                                       f"{overlaps!r}")
+        if overlaps == "include":
+            return ""
+        from .overlaps import overlap_sql
+
+        return (f" AND NOT EXISTS (SELECT 1 FROM ({overlap_sql(con)}) o WHERE o.batch_id = "
+                f"{alias}.batch_id AND o.source_row = {alias}.source_row AND "
+                f"{'' if spend else 'NOT '}o.spend)")
+
+    def overlaps(self) -> pd.DataFrame:
+        """Rows of active batches identical to rows of earlier active batches.
+
+        See :mod:`sem_carbon.ledger.overlaps` for what is and is not compared.
+
+        Returns
+        -------
+        DataFrame
+            One row per overlapping source row: ``batch_id``, ``source``, ``source_row``,
+            ``spend`` (a spend-only row), ``first_batch_id``, ``first_source`` (the
+            earliest active batch with that row), ``tco2e`` (its current figure, spend
+            estimates included).
+        """
+        from .overlaps import overlap_sql
+
+        with self.store.read() as con:
+            frame = con.execute(
+                f"SELECT o.batch_id, b.source, o.source_row, o.spend, o.first_batch_id, "
+                f"f.source AS first_source, CAST(coalesce((SELECT sum(r.co2e_kg) FROM rows r JOIN "
+                f"computations c ON r.computation_id = c.computation_id AND c.current WHERE "
+                f"r.batch_id = o.batch_id AND r.source_row = o.source_row), 0) / 1000.0 "
+                f"AS DOUBLE) AS tco2e FROM ({overlap_sql(con)}) o JOIN batches b ON o.batch_id = "
+                f"b.batch_id JOIN batches f ON o.first_batch_id = f.batch_id "
+                f"ORDER BY o.batch_id, o.source_row").df()
+            if frame["spend"].any():
+                rows, _ = self._spend(con, "current", {})
+                if len(rows):
+                    kg = rows.groupby(["batch_id", "source_row"])["co2e_kg"].sum() / 1000.0
+                    key = pd.MultiIndex.from_frame(frame[["batch_id", "source_row"]])
+                    est = np.nan_to_num(kg.reindex(key).to_numpy(float))
+                    frame["tco2e"] = np.where(frame["spend"].to_numpy(bool), est,
+                                              frame["tco2e"].to_numpy(float))
+        return frame
+
+    @staticmethod
     def _has_columns(con: Any, table: str, columns: Iterable[str]) -> bool:
         have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
         return set(columns) <= have
@@ -595,7 +710,7 @@ class Ledger:
             return self._rates(con)
 
     def inventory(self, *, basis: str = "current", plans: bool = False, status: str = "active",
-                  **filters: Any) -> Inventory:
+                  overlaps: str = "include", **filters: Any) -> Inventory:
         """The ledger's rows as an :class:`~sem_carbon.Inventory`.
 
         Parameters
@@ -606,6 +721,9 @@ class Ledger:
             Planned trips instead of actuals.
         status : {"active", "replaced", "all"}
             Rows of active batches (default), of replaced ones (history), or both.
+        overlaps : {"include", "exclude"}
+            Keep or leave out the rows identical to rows of earlier active batches
+            (:meth:`overlaps`; only with ``status="active"``).
         **filters
             ``entity``, ``year``, ``category``, ``source``: a value or a list. They
             restrict ``data``; ``source`` also restricts ``rejected`` and ``sources``.
@@ -618,12 +736,15 @@ class Ledger:
             (actuals only).
         """
         kinds = ("plan",) if plans else _ACTUAL
+        if overlaps != "include" and status != "active":
+            raise InvalidArgumentError("overlaps='exclude' compares active batches: use it "
+                                       "with status='active'")
         with self.store.read() as con:
-            data = self._rows(con, basis, kinds, filters, status)
+            data = self._rows(con, basis, kinds, filters, status, overlaps)
             data["estimated"] = False
             data["dq_score"] = np.where(data["notes"].astype(str) == "", 1, 2).astype(np.int64) \
                 if "notes" in data.columns else np.ones(len(data), np.int64)
-            spend_rows, spend_rejects = (self._spend(con, basis, filters)
+            spend_rows, spend_rejects = (self._spend(con, basis, filters, overlaps)
                                          if not plans and status == "active"
                                          else (pd.DataFrame(), pd.DataFrame()))
             if len(spend_rows):
@@ -653,14 +774,14 @@ class Ledger:
                          sources.reset_index(drop=True))
 
     def totals(self, by: str | Sequence[str] = ("entity", "year"), *, basis: str = "current",
-               plans: bool = False, **filters: Any) -> pd.DataFrame:
+               plans: bool = False, overlaps: str = "include", **filters: Any) -> pd.DataFrame:
         """Totals in tCO2e grouped by columns, aggregated in the database.
 
         Parameters
         ----------
         by : str or sequence of str
             Inventory columns (``entity``, ``year``, ``category``, ``source`` ...).
-        basis, plans, **filters
+        basis, plans, overlaps, **filters
             As for :meth:`inventory`.
 
         Returns
@@ -682,19 +803,20 @@ class Ledger:
                 raise InvalidArgumentError(f"the ledger's rows have no column(s) "
                                            f"{', '.join(missing)}")
             where, params = self._selected(basis, kinds, filters)
+            exclude = self._overlap_filter(con, overlaps, "r", spend=False)
             cols = ", ".join(f'r."{d}"' for d in dims)
             select = (cols + ", " if dims else "")
             group = f"GROUP BY {cols}" if dims else ""
-            balances = set(dims) <= _SUMMARY_DIMS and {
+            balances = not exclude and set(dims) <= _SUMMARY_DIMS and {
                 k for k, v in filters.items() if v is not None} <= _SUMMARY_DIMS
             frame = con.execute(
                 f"SELECT {select}sum(r.co2e_kg) / 1000.0 AS tco2e, "
                 f"{'sum(r.rows)' if balances else 'count(*)'} AS rows "
-                f"FROM {'summary' if balances else 'rows'} r WHERE {where} {group}",
+                f"FROM {'summary' if balances else 'rows'} r WHERE {where}{exclude} {group}",
                 params).df()
             frame.columns = [*dims, "tco2e", "rows"]
             frame["estimated_tco2e"] = 0.0
-            spend_rows = (self._spend(con, basis, filters)[0] if not plans
+            spend_rows = (self._spend(con, basis, filters, overlaps)[0] if not plans
                           else pd.DataFrame())
         if len(spend_rows):
             est = spend_rows.groupby(dims, dropna=False).agg(
@@ -726,8 +848,16 @@ class Ledger:
         out["change_tco2e"] = out["current_tco2e"] - out["reported_tco2e"]
         return out.sort_values(dims).reset_index(drop=True)
 
-    def data_quality(self, by: str | Sequence[str] = "entity", **filters: Any) -> pd.DataFrame:
+    def data_quality(self, by: str | Sequence[str] = "entity", overlaps: str = "include",
+                     **filters: Any) -> pd.DataFrame:
         """Share of estimated emissions and the emission-weighted data-quality score.
+
+        Parameters
+        ----------
+        by : str or sequence of str
+            Inventory columns to group by.
+        overlaps, **filters
+            As for :meth:`inventory`.
 
         Returns
         -------
@@ -736,7 +866,7 @@ class Ledger:
             ``mean_dq_score`` (weighted by emissions), ``rows``, ``estimated_rows``.
         """
         dims = [by] if isinstance(by, str) else list(by)
-        data = self.inventory(**filters).data
+        data = self.inventory(overlaps=overlaps, **filters).data
         if data.empty:
             return pd.DataFrame(columns=[*dims, "tco2e", "estimated_tco2e", "estimated_share",
                                          "mean_dq_score", "rows", "estimated_rows"])
@@ -906,6 +1036,44 @@ class Ledger:
         from .backup import restore_ledger
 
         return restore_ledger(folder, path, user=user)
+
+
+#: Columns of the summary :meth:`Ledger.import_files` returns, one row per file.
+IMPORT_COLUMNS: tuple[str, ...] = (
+    "file", "source", "kind", "action", "batch_id", "replaced_batch", "rows_read",
+    "rows_computed", "rows_rejected", "spend_rows", "spend_estimated", "spend_rejected",
+    "spend_reason", "tco2e", "estimated_tco2e", "rows_overlapping", "overlap_tco2e",
+    "overlaps_batches")
+_EMPTY_RESULT: dict[str, Any] = {
+    "file": "", "source": "", "kind": "", "action": "unchanged", "batch_id": None,
+    "replaced_batch": None, "rows_read": 0, "rows_computed": 0, "rows_rejected": 0,
+    "spend_rows": 0, "spend_estimated": 0, "spend_rejected": 0, "spend_reason": "",
+    "tco2e": 0.0, "estimated_tco2e": 0.0, "rows_overlapping": 0, "overlap_tco2e": 0.0,
+    "overlaps_batches": ""}
+
+
+def _warn_import(row: Mapping[str, Any]) -> None:
+    """Warnings for one imported file: spend rows not estimated, overlapping rows."""
+    import warnings
+
+    from ..errors import NothingComputedWarning, OverlapWarning
+
+    if row["action"] not in ("imported", "replaced"):
+        return
+    name = row["source"]
+    if row["spend_rejected"]:
+        warnings.warn(f"{name}: {row['spend_rejected']} of {row['spend_rows']} spend-only rows "
+                      f"cannot be estimated ({row['spend_reason']}); they are rejected",
+                      NothingComputedWarning if not (row["rows_computed"]
+                                                     or row["spend_estimated"])
+                      else InputWarning, stacklevel=3)
+    if row["rows_overlapping"]:
+        warnings.warn(f"{name}: {row['rows_overlapping']} rows are identical to rows of "
+                      f"earlier batch(es) {row['overlaps_batches']} "
+                      f"({row['overlap_tco2e']:,.1f} tCO2e): an overlapping export? They are "
+                      "counted in the totals unless left out (Ledger.totals(overlaps="
+                      "'exclude'), 'sem-carbon ledger status --overlaps exclude'); "
+                      "Ledger.overlaps() lists them", OverlapWarning, stacklevel=3)
 
 
 def _jsonable(value: Any) -> Any:
