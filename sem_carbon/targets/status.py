@@ -402,9 +402,9 @@ def _in_one_currency(amounts: pd.Series, currencies: pd.Series | None,
     numbers for the message, else their position): it would be read in the others'
     currency, or in the one converted to, at a guess.
     """
-    _no_blank_currency(amounts, currencies, what, rows)
+    found = _currencies_given(amounts, currencies, what, rows)
     if money[0] is None:
-        return (_one_currency(currencies, what),
+        return (_one_currency(found, what),
                 pd.to_numeric(amounts, errors="coerce").fillna(0.0).to_numpy())
     from ..money import to_currency
 
@@ -413,16 +413,18 @@ def _in_one_currency(amounts: pd.Series, currencies: pd.Series | None,
                                  rates=money[1], what=what)
 
 
-def _no_blank_currency(amounts: pd.Series, currencies: pd.Series | None, what: str,
-                       rows: pd.Series | None) -> None:
-    """Raise when a non-zero amount has no currency while other amounts have one."""
+def _currencies_given(amounts: pd.Series, currencies: pd.Series | None, what: str,
+                      rows: pd.Series | None) -> list[str]:
+    """The distinct currency codes given (upper case, sorted; the column read once); raises
+    when a non-zero amount has no currency while other amounts have one."""
     if currencies is None:
-        return
+        return []
     codes, uniques = pd.factorize(currencies, use_na_sentinel=True)
     texts = pd.Series(uniques, dtype=object).astype(str).str.strip().str.upper()
     given = ~texts.isin(["", "NAN", "<NA>", "NONE"]).to_numpy()
-    if not given.any():
-        return
+    found = sorted(set(texts[given]))
+    if not given.any() or (given.all() and (codes >= 0).all()):
+        return found  # no blank cell beside a given one
     blank = ~np.append(given, False)[np.where(codes < 0, len(given), codes)]
     value = pd.to_numeric(amounts, errors="coerce").to_numpy(dtype=float)
     wrong = np.flatnonzero(blank & np.isfinite(value) & (value != 0))
@@ -430,10 +432,11 @@ def _no_blank_currency(amounts: pd.Series, currencies: pd.Series | None, what: s
         i = int(wrong[0])
         where = (f"source row {rows.iloc[i]}" if rows is not None
                  else f"row {i + 1} (of the table, header not counted)")
-        known = ", ".join(sorted(set(texts[given])))
         raise InputFormatError(
-            f"{what}: {wrong.size} amount(s) without a currency beside amounts in {known}; "
-            f"first: {where}, amount {value[i]:g}: give each amount its currency")
+            f"{what}: {wrong.size} amount(s) without a currency beside amounts in "
+            f"{', '.join(found)}; first: {where}, amount {value[i]:g}: give each amount its "
+            "currency")
+    return found
 
 
 def _cost_numbers(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -454,10 +457,8 @@ def _cost_numbers(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(parsed.missing, 0.0, parsed.values), parsed.missing
 
 
-def _one_currency(values: pd.Series | None, what: str) -> str:
-    if values is None:
-        return ""
-    found = sorted({str(v).strip().upper() for v in pd.unique(values.dropna())} - {"", "NAN"})
+def _one_currency(found: list[str], what: str) -> str:
+    """The one currency of ``found`` (:func:`_currencies_given`), "" for none."""
     if len(found) > 1:
         raise InputFormatError(f"{what} mixes currencies ({', '.join(found)}): pass "
                                "currency='USD' (or another code) to convert with dated rates")
