@@ -675,6 +675,17 @@ def _quality_options(parser: argparse.ArgumentParser) -> None:
                              "(netted refunds aside), e.g. 5%% or 0.05; default 10%%")
 
 
+def _policy_options(parser: argparse.ArgumentParser, duplicates: str, logs: str) -> None:
+    """``--duplicates`` and ``--refunds``: the readers' ``duplicates=`` and ``refunds=``
+    (``duplicates``: which rows; ``logs``: whose refunds)."""
+    parser.add_argument("--duplicates", choices=("keep", "drop"),
+                        help=f"{duplicates}: keep them (default; later copies get a note) or "
+                             "drop them (later copies are rejected)")
+    parser.add_argument("--refunds", choices=("net", "keep"),
+                        help=f"negative-cost rows {logs}: net them out with their original "
+                             "(default; both rejected as refunds) or keep them")
+
+
 def _reading_options(parser: argparse.ArgumentParser, source: str, what: str) -> None:
     """``--header-row``, ``--sheet`` ... of one input (``--facilities-header-row`` ... for
     the facility data): the keywords of :func:`sem_carbon.read_travel_log`."""
@@ -701,43 +712,30 @@ def _reading_options(parser: argparse.ArgumentParser, source: str, what: str) ->
                                             "(default: ',' when the delimiter is ';', else '.')")
 
 
-def _row_number(text: str) -> int:
-    """``--header-row``: a spreadsheet row number (1 or more)."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"the row of the column names, 1 or more as the spreadsheet numbers rows, got "
-            f"{text!r}")
-    return value
+def _whole_number(least: int, what: str) -> Callable[[str], int]:
+    """An ``argparse`` type: a whole number of ``least`` or more (``1_000`` allowed),
+    refused with ``what`` it is and the text given."""
+    def read(text: str) -> int:
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
+        return value
+
+    return read
 
 
-def _excel_rows(text: str) -> int:
-    """``--excel-max-rows``: rows of the workbook's activities sheet (1 or more)."""
-    try:
-        value = int(text.strip().replace("_", ""))
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"rows of the workbook's activities sheet, a whole number of 1 or more, got "
-            f"{text!r}")
-    return value
-
-
-def _sheet_index(text: str) -> int:
-    """``--sheet-index``: a 0-based sheet position."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            f"a sheet position, 0 for the first sheet, got {text!r} (a sheet by name: "
-            "--sheet)")
-    return value
+#: ``--header-row``: a spreadsheet row number (1 or more).
+_row_number = _whole_number(1, "the row of the column names, 1 or more as the spreadsheet "
+                               "numbers rows")
+#: ``--excel-max-rows``: rows of the workbook's activities sheet (1 or more).
+_excel_rows = _whole_number(1, "rows of the workbook's activities sheet, a whole number of 1 "
+                               "or more")
+#: ``--sheet-index``: a 0-based sheet position.
+_sheet_index = _whole_number(0, "a sheet position, 0 for the first sheet (a sheet by name: "
+                                "--sheet)")
 
 
 def _encoding(text: str) -> str:
@@ -858,12 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(CO2 only, as the UN inventory) or open fuel burn (CO2 only)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="inventory file to write (.parquet or .csv)")
-    p.add_argument("--duplicates", choices=("keep", "drop"),
-                   help="exact duplicate rows of either input: keep them (default; later "
-                        "copies get a note) or drop them (later copies are rejected)")
-    p.add_argument("--refunds", choices=("net", "keep"),
-                   help="negative-cost rows of the travel log: net them out with their "
-                        "original (default; both rejected as refunds) or keep them")
+    _policy_options(p, "exact duplicate rows of either input", "of the travel log")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help="raise a reading limit (repeatable): max_bytes, max_rows, max_columns, "
                         "max_cells, deadline [s]; see docs/limits.md")

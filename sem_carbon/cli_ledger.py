@@ -290,6 +290,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     from .cli import (
         _context_options,
         _Formatter,
+        _policy_options,
         _quality_options,
         _reading_options,
         _target_options,
@@ -341,12 +342,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="reject spend-only rows instead of estimating them from spend")
     q.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help="raise a reading limit (see docs/limits.md)")
-    q.add_argument("--duplicates", choices=("keep", "drop"),
-                   help="exact duplicate rows: keep them (default; later copies get a note) "
-                        "or drop them (later copies are rejected)")
-    q.add_argument("--refunds", choices=("net", "keep"),
-                   help="negative-cost rows of travel logs: net them out with their original "
-                        "(default) or keep them")
+    _policy_options(q, "exact duplicate rows", "of travel logs")
     _reading_options(q, "log", "the files (every file of this import)")
     q.set_defaults(func=cmd_import)
 

@@ -474,15 +474,9 @@ class _Reading(NamedTuple):
     given: bool = False
 
 
-class _Texts(NamedTuple):
-    """Per distinct text: values, missing, bad, note, sign (into ``signs``), signs."""
-
-    values: np.ndarray
-    missing: np.ndarray
-    bad: np.ndarray
-    note: np.ndarray
-    sign: np.ndarray
-    signs: np.ndarray
+#: Per distinct text: the fields of :class:`NumberResult` (values, missing, bad, note,
+#: sign into ``signs``, signs), spread to the rows by :func:`_spread_texts`.
+_Texts = NumberResult
 
 
 def _spread_texts(texts: _Texts, codes: np.ndarray) -> NumberResult:
