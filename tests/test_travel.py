@@ -315,3 +315,35 @@ def test_co2_only_is_the_icao_like_boundary():
     inv = sc.calculate(frame, co2_only=True)
     assert inv.data["co2e_kg"].iloc[0] == pytest.approx(
         sc.flight("GVA", "JFK", cabin="average", co2_only=True, year=2019).co2e.m)
+
+
+@pytest.mark.parametrize("no", ["no", "false", "N", "one way", 0, False])
+def test_round_trip_words_meaning_no_are_one_way_not_truthy(no):
+    # bool("no") is True: read as truthiness, "no" doubled the trip silently
+    one_way = sc.flight("GVA", "JFK", year=2023).co2e
+    assert sc.flight("GVA", "JFK", year=2023, round_trip=no).co2e == one_way
+    assert sc.rail(sc.Q_(100, "km"), year=2023, round_trip=no).co2e \
+        == sc.rail(sc.Q_(100, "km"), year=2023).co2e
+    assert sc.road(sc.Q_(100, "km"), year=2023, round_trip=no).co2e \
+        == sc.road(sc.Q_(100, "km"), year=2023).co2e
+
+
+def test_round_trip_yes_words_double_and_unreadable_flags_raise():
+    one_way = sc.flight("GVA", "JFK", year=2023).co2e
+    assert sc.flight("GVA", "JFK", year=2023, round_trip="return").co2e == 2 * one_way
+    for bad in ("maybe", 2, float("nan")):
+        with pytest.raises(sc.InvalidActivityError, match="round_trip"):
+            sc.flight("GVA", "JFK", year=2023, round_trip=bad)
+
+
+def test_radiative_forcing_and_co2_only_read_no_as_false():
+    with_rf = sc.flight("GVA", "JFK", year=2023)
+    without_rf = sc.flight("GVA", "JFK", year=2023, radiative_forcing=False)
+    assert without_rf.co2e < with_rf.co2e
+    assert sc.flight("GVA", "JFK", year=2023, radiative_forcing="no").co2e == without_rf.co2e
+    assert sc.flight("GVA", "JFK", year=2023, co2_only="no").co2e == with_rf.co2e
+
+
+def test_via_given_as_one_code_is_one_stop_not_its_letters():
+    assert sc.flight("GVA", "JFK", via="LHR", year=2023).co2e \
+        == sc.flight("GVA", "JFK", via=["LHR"], year=2023).co2e

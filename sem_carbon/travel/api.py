@@ -196,6 +196,17 @@ def _count(value: Any, unit: str, name: str, limit: float | None = None) -> floa
     return number
 
 
+def _flag(value: Any, name: str, kind: str = "boolean") -> bool:
+    """A yes/no argument read with the readers' vocabulary (``"no"``, ``"false"``, ``0``
+    are False), never by Python truthiness: ``bool("no")`` is True and would double a
+    one-way trip silently. A missing or unreadable value raises."""
+    word, reason, _ = normalise_one(kind, value)
+    if not word:
+        raise InvalidActivityError(f"{name} must be yes/no (True/False), got {value!r}"
+                                   + (f": {reason}" if reason else ""))
+    return word == "true"
+
+
 def _cached_factor(fs: FactorSet, category: str, **keys: str) -> Factor:
     return fs.derived(("factor", category, tuple(sorted(keys.items()))),
                       lambda: fs.get(category, **keys))
@@ -226,13 +237,14 @@ def flight(
         "economy", "premium economy", "business", "first", or "average"/"unknown"
         (case- and space-insensitive; booking codes Y, W, J, F accepted).
     round_trip : bool, default False
-        Count the same route back (emissions x 2).
+        Count the same route back (emissions x 2). Yes/no words are read as the readers
+        read them (``"no"`` is False); anything else raises.
     passengers : int or Quantity [passenger], default 1
     radiative_forcing : bool, default True
         Use the DESNZ "with RF" factors (non-CO2 effects, applied to the CO2 component
         only). The RF share is always reported on its own in ``radiative_forcing``.
-    via : sequence of str, optional
-        Intermediate stops; each leg is banded and computed on its own.
+    via : str or sequence of str, optional
+        Intermediate stop(s); each leg is banded and computed on its own.
     factors : str or FactorSet, optional
         Edition; default: the DESNZ edition of ``year``, else the newest.
     haul : {"distance", "desnz", "smooth"}, default "distance"
@@ -267,8 +279,13 @@ def flight(
         raise InvalidActivityError(f"method must be one of desnz, icao, fuel, got {method!r}")
     if haul not in HAUL_RULES:
         raise InvalidActivityError(f"haul must be one of {', '.join(HAUL_RULES)}, got {haul!r}")
+    round_trip = _flag(round_trip, "round_trip", "journey")
+    radiative_forcing = _flag(radiative_forcing, "radiative_forcing")
+    co2_only = _flag(co2_only, "co2_only")
     day, year = _activity_year(year, date)
     fs, edition_note = resolve_edition(factors, year)
+    if isinstance(via, str):  # one stop: not its letters (via="LHR" is not L, H, R)
+        via = [via]
     stops = [orig, *(via or ()), dest]
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
@@ -410,6 +427,7 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     note = "; ".join(n for n in (note, served) if n)
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
+    round_trip = _flag(round_trip, "round_trip", "journey")
     trips = 2.0 if round_trip else 1.0
     key, reason, _ = normalise_one("rail_kind", kind)
     if not key:
@@ -450,6 +468,7 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     fs, note = resolve_edition(factors, year)
     km = _distance_km(distance)
     pax = _count(passengers, "passenger", "passengers", MAX_PASSENGERS)
+    round_trip = _flag(round_trip, "round_trip", "journey")
     keys = road_keys([vehicle], [fuel] if fuel is not None else None,
                      [size] if size is not None else None)
     if not keys["vehicle"][0]:
