@@ -200,6 +200,8 @@ def _flag(value: Any, name: str, kind: str = "boolean") -> bool:
     """A yes/no argument read with the readers' vocabulary (``"no"``, ``"false"``, ``0``
     are False), never by Python truthiness: ``bool("no")`` is True and would double a
     one-way trip silently. A missing or unreadable value raises."""
+    if value is True or value is False or type(value) is np.bool_:  # the common case
+        return bool(value)
     word, reason, _ = normalise_one(kind, value)
     if not word:
         raise InvalidActivityError(f"{name} must be yes/no (True/False), got {value!r}"
