@@ -51,6 +51,13 @@ class Options:
     def __init__(self, *, radiative_forcing: bool = True, haul: str = "distance",
                  gwp: str = "AR5", include_td: bool = False, co2_only: bool = False,
                  grid: str | FactorSet | None = None, air_method: str = "desnz") -> None:
+        from .vocabulary import yes_no_argument
+
+        # "no" is not True: yes/no options are read as the readers read yes/no cells
+        radiative_forcing, include_td, co2_only = (
+            yes_no_argument(value, name, error=InvalidArgumentError)
+            for value, name in ((radiative_forcing, "radiative_forcing"),
+                                (include_td, "include_td"), (co2_only, "co2_only")))
         self.radiative_forcing, self.haul, self.gwp = radiative_forcing, haul, gwp
         self.include_td, self.co2_only, self.grid = include_td, co2_only, grid
         self.air_method = air_method

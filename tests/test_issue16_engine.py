@@ -394,3 +394,18 @@ def test_a_factor_set_without_travel_factors_is_refused_for_travel() -> None:
                           "country": ["KE"], "year": [2019]})
     assert sc.calculate(bills, factors="ember-grid").data["factor_id"].tolist() == [
         "ember-grid"]  # a grid edition is what facilities' electricity asks for
+
+
+def test_yes_no_options_of_calculate_are_read_not_taken_as_truthy() -> None:
+    # radiative_forcing="no" was truthy: the with-RF figure, silently
+    log = pd.DataFrame({"mode": "air", "origin": ["GVA"], "destination": ["JFK"],
+                        "cabin": "economy", "date": ["2019-05-01"]})
+    without = sc.calculate(log, radiative_forcing=False).data["co2e_kg"].iloc[0]
+    with_rf = sc.calculate(log).data["co2e_kg"].iloc[0]
+    assert without < with_rf
+    for word in ("no", "false", "N", 0):
+        assert sc.calculate(log, radiative_forcing=word).data["co2e_kg"].iloc[0] == without
+    assert sc.calculate(log, radiative_forcing="yes").data["co2e_kg"].iloc[0] == with_rf
+    for name in ("radiative_forcing", "include_td", "co2_only"):
+        with pytest.raises(sc.InvalidArgumentError, match=f"{name} must be yes/no.*'maybe'"):
+            sc.calculate(log, **{name: "maybe"})

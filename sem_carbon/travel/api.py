@@ -26,7 +26,7 @@ from ..geo.distance import haversine_km
 from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
 from ..notes import join_notes
 from ..units import Q_, as_quantity, quantity, ureg
-from ..vocabulary import normalise_one
+from ..vocabulary import normalise_one, yes_no_argument
 from .air import HAUL_RULES, HAULS, compute_air
 from .cabins import CABINS, cabin_codes
 from .rows import hotel_columns, lookup_columns, split_rows
@@ -197,16 +197,9 @@ def _count(value: Any, unit: str, name: str, limit: float | None = None) -> floa
 
 
 def _flag(value: Any, name: str, kind: str = "boolean") -> bool:
-    """A yes/no argument read with the readers' vocabulary (``"no"``, ``"false"``, ``0``
-    are False), never by Python truthiness: ``bool("no")`` is True and would double a
-    one-way trip silently. A missing or unreadable value raises."""
-    if value is True or value is False or type(value) is np.bool_:  # the common case
-        return bool(value)
-    word, reason, _ = normalise_one(kind, value)
-    if not word:
-        raise InvalidActivityError(f"{name} must be yes/no (True/False), got {value!r}"
-                                   + (f": {reason}" if reason else ""))
-    return word == "true"
+    """A yes/no argument (:func:`~sem_carbon.vocabulary.yes_no_argument`): ``"no"`` is
+    False, never ``bool("no")``; an unreadable value raises InvalidActivityError."""
+    return yes_no_argument(value, name, kind, InvalidActivityError)
 
 
 def _cached_factor(fs: FactorSet, category: str, **keys: str) -> Factor:

@@ -25,6 +25,7 @@ from .core import (
     normalise_one,
     read_unit,
     yes_no,
+    yes_no_argument,
 )
 from .years import row_years, years_of_dates
 
@@ -40,4 +41,5 @@ __all__ = [
     "row_years",
     "years_of_dates",
     "yes_no",
+    "yes_no_argument",
 ]

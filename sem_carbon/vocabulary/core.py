@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = ["KINDS", "REASONS", "Normalised", "aliases", "clean", "normalise",
-           "normalise_one", "read_unit", "yes_no"]
+           "normalise_one", "read_unit", "yes_no", "yes_no_argument"]
 
 #: Vocabulary kinds -> data file.
 KINDS: dict[str, str] = {
@@ -402,6 +402,32 @@ def _ambiguous_base(parsed: Any, unit: str, text: Any) -> str:
                 continue
             return aliases("unit")[rule[1]].note.replace("{value}", _shown(text))
     return ""
+
+
+def yes_no_argument(value: Any, name: str, kind: str = "boolean",
+                    error: type[Exception] = ValueError) -> bool:
+    """A yes/no argument of a function read as the readers read a yes/no cell (``"no"``,
+    ``"false"``, ``0`` are False), never by Python truthiness: ``bool("no")`` is True.
+
+    Parameters
+    ----------
+    value : object
+        The argument as given (``True``/``False`` are taken as they are).
+    name : str
+        The argument's name, for the message.
+    kind : {"boolean", "journey"}, default "boolean"
+        The vocabulary (``"journey"`` also reads return / one way).
+    error : Exception class, default ValueError
+        Raised, naming the argument, for a value that is no yes/no (``"maybe"``, ``2``,
+        NaN, None).
+    """
+    if value is True or value is False or type(value) is np.bool_:  # the common case
+        return bool(value)
+    word, reason, _ = normalise_one(kind, value)
+    if not word:
+        raise error(f"{name} must be yes/no (True/False), got {value!r}"
+                    + (f": {reason}" if reason else ""))
+    return word == "true"
 
 
 def yes_no(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
