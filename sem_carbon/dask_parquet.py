@@ -70,10 +70,13 @@ def read_dataset(path: str | os.PathLike[str], dd: Any,
 
     text = os.fspath(path)
     probe = ds.dataset(text, format="parquet", partitioning="hive")
-    coded = sorted(name for name in CODED_COLUMNS if name in probe.schema.names
-                   and _is_text(probe.schema.field(name).type))
+    unified = _unified_schema(probe)
+    coded = sorted(name for name in CODED_COLUMNS if name in unified.names
+                   and _is_text(unified.field(name).type))
     form = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=coded))
-    dataset = ds.dataset(text, format=form, partitioning="hive")
+    unified = pa.schema([field.with_type(pa.dictionary(pa.int32(), field.type))
+                         if field.name in coded else field for field in unified])
+    dataset = ds.dataset(text, schema=unified, format=form, partitioning="hive")
     schema = pa.schema([_read_type(dataset, field) for field in dataset.schema])
     pieces = _pieces(dataset, max(1, int(partition_rows)))
     meta = _frame(schema.empty_table(), dd)
@@ -84,6 +87,35 @@ def read_dataset(path: str | os.PathLike[str], dd: Any,
         return dd.from_pandas(meta, npartitions=1)
     return dd.from_map(_read_piece, pieces, args=(schema,), meta=meta,
                        label="sem-carbon-read-parquet", enforce_metadata=False)
+
+
+def _unified_schema(probe: Any) -> Any:
+    """The schema of all files of the dataset (and its directory partitions), not of the
+    first file only (pyarrow's default): a column missing from, or all-null in, one file
+    is still read from the others. Dictionary columns count as their text; types that
+    differ between files are widened (int32 and int64, int and float, null and text);
+    types that cannot be (a number in one file, text in another) raise
+    :class:`~sem_carbon.errors.InputFormatError` naming the column."""
+    import pyarrow as pa
+
+    from .errors import InputFormatError
+
+    def plain(schema: Any) -> Any:
+        return pa.schema([field.with_type(field.type.value_type)
+                          if pa.types.is_dictionary(field.type) else field
+                          for field in schema]).remove_metadata()
+
+    schemas = [plain(fragment.physical_schema) for fragment in probe.get_fragments()]
+    partitioning = getattr(probe, "partitioning", None)
+    if partitioning is not None and len(partitioning.schema):
+        schemas.append(plain(partitioning.schema))
+    if not schemas:
+        return probe.schema
+    try:
+        return pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise InputFormatError(
+            f"the files of a Parquet dataset disagree on a column's type: {exc}") from exc
 
 
 def _is_text(kind: Any) -> bool:

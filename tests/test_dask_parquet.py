@@ -201,3 +201,32 @@ def test_totals_and_groupings_read_only_the_columns_they_need(log, tmp_path):
     grand = inv.by()
     assert grand["rows"].item() == len(want.data)
     assert grand["tco2e"].item() == pytest.approx(want.total().m, rel=REL)
+
+
+def test_a_column_missing_from_the_first_file_is_still_read_from_the_others(tmp_path):
+    """pyarrow takes a dataset's schema from its first file: ``method`` and
+    ``supplier_factor_kg_per_kwh`` only in the second file were dropped for all files, and
+    the market-based rows were computed location-based (0.828 t instead of 0.414 t, no
+    note). An empty first file of all-null columns made the read fail."""
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    location = pd.DataFrame({"source_row": [2, 3], "kind": "electricity",
+                             "amount": [1000.0, 1000.0], "unit": "kWh", "country": "GB",
+                             "year": [2023, 2023]})
+    market = location.assign(source_row=[4, 5], method="market",
+                             supplier_factor_kg_per_kwh=[0.0, 0.0])
+    empty = market.iloc[:0].astype({"kind": object, "method": object})  # null columns
+    write(empty, folder / "0-empty.parquet")
+    write(location.astype({"source_row": "int32"}), folder / "a.parquet")
+    write(market, folder / "b.parquet")
+    want = sc.calculate(pd.concat([location, market], ignore_index=True))
+    lazy = calculate_dask(folder, kind="facilities")
+    got = lazy.compute()
+    a = got.data.sort_values("source_row", ignore_index=True)
+    b = want.data.sort_values("source_row", ignore_index=True)
+    assert a["source_row"].tolist() == b["source_row"].tolist() == [2, 3, 4, 5]
+    np.testing.assert_allclose(a["co2e_kg"], b["co2e_kg"], rtol=REL)
+    assert a["method"].tolist() == b["method"].tolist()
+    assert a["co2e_kg"].iloc[2:].tolist() == [0.0, 0.0]  # the supplier's factor, 0 kg/kWh
+    assert got.rows_read == want.rows_read and got.rejected.empty
+    assert lazy.total().m == pytest.approx(want.total().m, rel=REL)
