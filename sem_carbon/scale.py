@@ -281,9 +281,16 @@ def _n_data(combined: pd.DataFrame) -> int:
     return len(combined) - int(combined[_MARK].sum())
 
 
-def _data_total(combined: pd.DataFrame) -> pd.Series:
-    """The partition's sum of ``co2e_kg`` (of its inventory rows), as ``data`` sums it."""
-    return pd.Series([combined["co2e_kg"].iloc[:_n_data(combined)].sum()], dtype="float64")
+def _data_total(combined: pd.DataFrame) -> pd.DataFrame:
+    """The partition's sum of ``co2e_kg`` (of its inventory rows, as ``data`` sums it),
+    how many rows were computed, and how many rows (computed and rejects) it holds."""
+    computed = _n_data(combined)
+    return pd.DataFrame({"sum": [combined["co2e_kg"].iloc[:computed].sum()],
+                         "computed": [computed], "rows": [len(combined)]})
+
+
+#: The frame :func:`_data_total` gives for each partition.
+_TOTAL_META = pd.DataFrame({"sum": [0.0], "computed": [0], "rows": [0]}).iloc[:0]
 
 
 def _take_data(combined: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
@@ -510,7 +517,7 @@ def calculate_dask(
     source: Any,
     factors: str | os.PathLike[str] | FactorSet | None = None,
     *,
-    kind: str | None = "travel",
+    kind: str | None = None,
     radiative_forcing: bool = True,
     haul: str = "distance",
     gwp: str = "AR5",
@@ -535,9 +542,10 @@ def calculate_dask(
         ``None`` (default): each row uses the DESNZ edition of its own year. An edition id
         or folder is loaded by each worker from its own installation (once per worker); a
         FactorSet made in memory is shipped once as a single graph key.
-    kind : {"travel", "facilities"} or None, default "travel"
+    kind : {"travel", "facilities"} or None, default None
         Which canonical table ``source`` follows; ``None``: travel when it has a ``mode``
-        column (as :func:`sem_carbon.calculate` decides for DataFrames).
+        column, else facilities (as :func:`sem_carbon.calculate` decides for DataFrames;
+        the default was "travel", which rejected every row of a facilities dataset).
     radiative_forcing, haul, gwp, include_td, co2_only, air_method
         As for :func:`sem_carbon.calculate`.
     check_split_rows : bool, default True
@@ -628,10 +636,10 @@ class _Computation:
                 *also}
 
     def totals(self) -> Any:
-        """Per partition, the sum of ``co2e_kg`` of its inventory rows."""
+        """Per partition, the sum of ``co2e_kg`` of its inventory rows, and its counts
+        (:func:`_data_total`)."""
         combined, _, _ = self.combined(self.inputs())
-        return combined.map_partitions(_data_total, meta=pd.Series([], dtype="float64"),
-                                       enforce_metadata=False)
+        return combined.map_partitions(_data_total, meta=_TOTAL_META, enforce_metadata=False)
 
     def data(self, *also: str) -> Any:
         """``DaskInventory.data`` computed from the inputs and the columns ``also``."""
@@ -670,10 +678,23 @@ class DaskInventory:
     # ------------------------------------------------------------------ totals
     def total(self, unit: str = "tCO2e") -> pint.Quantity:
         """Total of ``co2e_kg`` (computed on the cluster) as a Quantity in ``unit``."""
-        column = (self._computation.totals() if self._computation is not None
-                  else self.data["co2e_kg"])
-        kg = float(_fused(column.sum()).compute())
-        return Q_(kg, "kgCO2e").to(parse_unit(unit))
+        if self._computation is None:  # read or persisted: the rows are the inventory's
+            kg = float(_fused(self.data["co2e_kg"].sum()).compute())
+            return Q_(kg, "kgCO2e").to(parse_unit(unit))
+        sums = _fused(self._computation.totals().sum()).compute()  # sum, computed, rows
+        if int(sums["computed"]) == 0 and int(sums["rows"]) > 0:
+            self._nothing_computed()
+        return Q_(float(sums["sum"]), "kgCO2e").to(parse_unit(unit))
+
+    def _nothing_computed(self) -> None:
+        """Warn, as ``calculate`` does, that every source row was rejected (a total of 0
+        from a table of the other kind, say, is no figure)."""
+        rows = int(_fused(self._rows_read).compute()) if hasattr(self._rows_read, "compute") \
+            else int(self._rows_read)
+        if rows:
+            warnings.warn(f"nothing was computed: all {rows:,} source rows were rejected (see "
+                          "DaskInventory.rejected for the reasons)", NothingComputedWarning,
+                          stacklevel=3)
 
     def by(self, *dims: str, value: str = "co2e_kg") -> pd.DataFrame:
         """Totals in tCO2e grouped by any columns, aggregated on the cluster.
@@ -701,10 +722,14 @@ class DaskInventory:
             parts = _fused(data[value].map_partitions(
                 _sum_and_size, meta=pd.DataFrame({"sum": [0.0], "size": [0]}).iloc[:0],
                 enforce_metadata=False)).compute()
+            if int(parts["size"].sum()) == 0 and self._computation is not None:
+                self._nothing_computed()
             return pd.DataFrame({"tco2e": [float(parts["sum"].sum()) / 1000.0],
                                  "rows": [int(parts["size"].sum())]})
         grouped = data.groupby(list(dims), dropna=False, sort=False, observed=True)
         out = _fused(grouped[value].agg(["sum", "size"])).compute().reset_index()
+        if out.empty and self._computation is not None:
+            self._nothing_computed()
         out = out.sort_values(list(dims), na_position="last", kind="stable", ignore_index=True)
         out["tco2e"] = out.pop("sum") / 1000.0
         out["rows"] = out.pop("size").astype("int64")

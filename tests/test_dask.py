@@ -270,6 +270,29 @@ def test_facilities_with_td_rows(client):
     assert len(got.rejected) == len(want.rejected) == 5
 
 
+def test_a_facilities_dataset_is_facilities_by_default_and_nothing_computed_warns(
+        client, tmp_path):
+    # kind defaulted to "travel": every bill was rejected as "missing mode" and total()
+    # said 0.0 tCO2e without a word
+    bills = pd.DataFrame({"source_row": [2, 3], "kind": "electricity",
+                          "amount": [1000.0, 500.0], "unit": "kWh", "country": "GB",
+                          "year": 2019})
+    path = tmp_path / "bills.parquet"
+    bills.to_parquet(path)
+    want = sc.calculate(bills).total().m
+    assert want > 0
+    inv = calculate_dask(str(path))
+    assert inv.kind == "facilities"
+    assert inv.total().m == pytest.approx(want, rel=REL)
+    as_travel = calculate_dask(str(path), kind="travel")  # the wrong kind, said
+    with pytest.warns(sc.NothingComputedWarning, match="all 2 source rows were rejected"):
+        assert as_travel.total().m == 0.0
+    with pytest.warns(sc.NothingComputedWarning):
+        assert as_travel.by("year").empty
+    with pytest.warns(sc.NothingComputedWarning):
+        assert as_travel.by()["rows"].tolist() == [0]
+
+
 def test_editions_load_once_per_worker_and_stay_out_of_the_graph(client, log):
     before = client.run(worker_cache_info)
     source = dd.from_pandas(log, npartitions=16, sort=False)
