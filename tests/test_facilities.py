@@ -25,6 +25,7 @@ import pandas as pd
 import pint
 import pytest
 
+import sem_carbon as sc
 from sem_carbon.errors import (
     InvalidActivityError,
     SemCarbonError,
@@ -673,3 +674,17 @@ def test_batch_common_unit_spellings():
     results, rejects = compute_facilities(data)
     assert rejects.empty
     assert list(results["co2e_kg"]) == pytest.approx([0.15311 + 0.18574, 2.51279, 0.20705])
+
+
+@pytest.mark.parametrize("word", ["no", "false", "N", 0])
+def test_yes_no_arguments_of_the_scalar_calls_are_read_not_truthy(word):
+    # treatment="no" was truthy: the treatment factor was added, silently
+    volume = sc.Q_(10, "m^3")
+    without = sc.water(volume, treatment=False, year=2023).co2e
+    assert sc.water(volume, treatment=word, year=2023).co2e == without
+    assert sc.water(volume, treatment="yes", year=2023).co2e > without
+    energy = sc.Q_(1000, "kWh")
+    assert sc.electricity(energy, country="GB", year=2023, include_td=word).co2e == \
+        sc.electricity(energy, country="GB", year=2023).co2e
+    with pytest.raises(sc.InvalidActivityError, match="include_td must be yes/no"):
+        sc.heat(sc.Q_(1, "MWh"), include_td="maybe")

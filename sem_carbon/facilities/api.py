@@ -228,7 +228,7 @@ def electricity(
         if plan.factor_id == fs.id and edition_note:
             notes.insert(0, edition_note)
     activity: dict[str, Any] = {"energy": q, "country": code, "year": year, "method": how}
-    if include_td:
+    if _flag(include_td, "include_td"):
         try:
             td = td_plan(fs, code, q.units)
         except UnknownFactorError as exc:
@@ -373,7 +373,7 @@ def heat(energy: pint.Quantity, kind: str = "district", factors: Factors = None,
     plan = heat_plan(fs, kind, q.units)
     notes = [uk_factor_note("heat", code), note]
     activity: dict[str, Any] = {"energy": q, "year": year, **_where(code)}
-    if include_td and normalise_heat_kind(kind) == "district":
+    if _flag(include_td, "include_td") and normalise_heat_kind(kind) == "district":
         try:
             td = heat_td_plan(fs, kind, q.units)
         except UnknownFactorError as exc:
@@ -478,6 +478,14 @@ def refrigerant(gas: str, leaked_mass: pint.Quantity, gwp: str = "AR5",
     return _emit(plan, q, {"gas_name": gas, "leaked_mass": q, "year": year})
 
 
+def _flag(value: Any, name: str) -> bool:
+    """A yes/no argument read as the readers read yes/no (``"no"`` is False, never
+    ``bool("no")``); an unreadable value raises InvalidActivityError."""
+    from ..vocabulary import yes_no_argument
+
+    return yes_no_argument(value, name, error=InvalidActivityError)
+
+
 def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None,
           year: int | None = None, country: str | None = None) -> Emission:
     """Emissions of mains water supply, and its treatment after use (scope 3).
@@ -514,7 +522,7 @@ def water(volume: pint.Quantity, treatment: bool = True, factors: Factors = None
     code = None if country is None else _country(country)
     fs, note = resolve_edition(factors, year)
     fs, served = edition_with(fs, "water")
-    plan = water_plan(fs, q.units, treatment)
+    plan = water_plan(fs, q.units, _flag(treatment, "treatment"))
     return _emit(plan, q, {"volume": q, "year": year, **_where(code)},
                  [uk_factor_note("water", code), note, served])
 
