@@ -36,7 +36,7 @@ from .schema import (
     TRAVEL_RESULTS,
     inventory_columns,
 )
-from .vocabulary import row_years
+from .vocabulary import YEAR_DATE_DISAGREE, row_years, year_date_disagreement
 from .vocabulary.frames import canonical_words
 
 __all__ = ["Options", "compute_tables", "layout", "read_frame"]
@@ -236,6 +236,17 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         mark = {"table": kind, "source": item.source}
         if len(item.rejected):
             reject_blocks.append(item.rejected.assign(**mark))
+        # a year beside a date of another year: rejected, as the readers reject it
+        disagree = year_date_disagreement(data)
+        if disagree.any():
+            reject_blocks.append(pd.DataFrame({
+                **mark, "source_row": data.loc[disagree, "source_row"].to_numpy(),
+                "column": "year", "value": data.loc[disagree, "year"].astype(str).to_numpy(),
+                "reason": YEAR_DATE_DISAGREE}))
+            keep = ~disagree  # the other rows, by position again, their codes with them
+            data = data[keep].reset_index(drop=True)
+            item.factorized = {name: (codes[keep], uniques)
+                               for name, (codes, uniques) in item.factorized.items()}
         if data.empty:
             continue
         years = row_years(data)

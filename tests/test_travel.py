@@ -235,6 +235,28 @@ def test_an_icao_code_is_rejected_saying_what_it_is_on_every_path(tmp_path):
         sc.flight("LSGG", "JFK")
 
 
+def test_a_year_beside_a_date_of_another_year_is_rejected_on_every_path(tmp_path):
+    # the reader took the date's year (2021), calculate(DataFrame) the column's (2019):
+    # two figures from one row, neither said
+    frame = pd.DataFrame({"mode": "air", "origin": ["GVA", "GVA", "GVA"],
+                          "destination": ["JFK", "JFK", "JFK"], "cabin": "economy",
+                          "year": ["2019", "2021", ""], "date": ["2021-03-01", "2021-03-01",
+                                                                "2020-01-05"]})
+    reason = ("year and date disagree (the date is in another year): give one of them, "
+              "or make them agree")
+    computed = sc.calculate(frame.replace("", None))
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    read = sc.calculate(sc.read_travel_log(path))
+    for inv in (computed, read):
+        assert inv.data[["source_row", "factor_id"]].values.tolist() == [
+            [3, "desnz-2021"], [4, "desnz-2020"]]
+        assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+            [2, "year", "2019", reason]]
+    with pytest.raises(sc.InvalidActivityError, match="disagree"):
+        sc.flight("GVA", "JFK", year=2019, date="2021-03-01")
+
+
 def test_unit_mistakes_raise():
     with pytest.raises(pint.DimensionalityError):
         sc.rail(sc.Q_(5, "kWh"))

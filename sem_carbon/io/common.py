@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from ..vocabulary import normalise
+from ..vocabulary import YEAR_DATE_DISAGREE, normalise
 from ..vocabulary.core import _shown
 from .columns import TRAVEL_MODES, ColumnPlan
 from .csvfile import text_dtype
@@ -659,8 +659,10 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
                     date_name: str = "date") -> tuple[DateResult | None, np.ndarray]:
     """Parse ``date`` (and ``year``); reject bad values; return (dates, year per row).
 
-    The year is the date's year when a date is given, else the ``year`` column's value.
-    Rows with neither are not rejected here (the caller knows what else may give a year).
+    The year is the date's year when a date is given, else the ``year`` column's value;
+    a row whose year and date are in different years is rejected
+    (:data:`~sem_carbon.vocabulary.YEAR_DATE_DISAGREE`). Rows with neither are not
+    rejected here (the caller knows what else may give a year).
     """
     year = np.zeros(cols.n, dtype=np.int64)
     result = None
@@ -680,6 +682,9 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
         bad = ~numbers.missing & ~ok
         rej.add(bad & ~skip, cols.label("year"), series,
                 "not a plausible year (a whole number 1950-2100)")
+        # a year beside a date of another year: one of them is wrong, neither is taken
+        other = ok & (year != 0) & (year != np.where(ok, value, 0).astype(np.int64))
+        rej.add(other & ~skip, cols.label("year"), series, YEAR_DATE_DISAGREE)
         fill = (year == 0) & ok
         year[fill] = value[fill].astype(np.int64)
     return result, year

@@ -27,11 +27,12 @@ from .core import (
     yes_no,
     yes_no_argument,
 )
-from .years import row_years, years_of_dates
+from .years import YEAR_DATE_DISAGREE, row_years, year_date_disagreement, years_of_dates
 
 __all__ = [
     "KINDS",
     "REASONS",
+    "YEAR_DATE_DISAGREE",
     "Normalised",
     "aliases",
     "clean",
@@ -39,6 +40,7 @@ __all__ = [
     "normalise_one",
     "read_unit",
     "row_years",
+    "year_date_disagreement",
     "years_of_dates",
     "yes_no",
     "yes_no_argument",
