@@ -22,14 +22,17 @@ FAST = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 airport = st.sampled_from(AIRPORTS)
+#: two airports: a leg from an airport to itself is refused (tested on its own below)
+pair = st.lists(airport, min_size=2, max_size=2, unique=True).map(tuple)
 cabin = st.sampled_from(CABINS)
 edition = st.sampled_from(EDITIONS)
 haul_rule = st.sampled_from(["distance", "desnz", "smooth"])
 
 
 @FAST
-@given(airport, airport, cabin, edition, haul_rule, st.booleans())
-def test_round_trip_is_twice_one_way(a, b, c, ed, haul, rf):
+@given(pair, cabin, edition, haul_rule, st.booleans())
+def test_round_trip_is_twice_one_way(ab, c, ed, haul, rf):
+    a, b = ab
     one = sc.flight(a, b, cabin=c, factors=ed, haul=haul, radiative_forcing=rf).co2e.m
     two = sc.flight(a, b, cabin=c, factors=ed, haul=haul, radiative_forcing=rf,
                     round_trip=True).co2e.m
@@ -37,16 +40,18 @@ def test_round_trip_is_twice_one_way(a, b, c, ed, haul, rf):
 
 
 @FAST
-@given(airport, airport, cabin, edition, haul_rule)
-def test_direction_does_not_matter(a, b, c, ed, haul):
+@given(pair, cabin, edition, haul_rule)
+def test_direction_does_not_matter(ab, c, ed, haul):
+    a, b = ab
     there = sc.flight(a, b, cabin=c, factors=ed, haul=haul).co2e.m
     back = sc.flight(b, a, cabin=c, factors=ed, haul=haul).co2e.m
     assert there == pytest.approx(back, rel=1e-12, abs=1e-12)
 
 
 @FAST
-@given(airport, airport, cabin, st.integers(min_value=0, max_value=400))
-def test_linear_in_passengers(a, b, c, n):
+@given(pair, cabin, st.integers(min_value=0, max_value=400))
+def test_linear_in_passengers(ab, c, n):
+    a, b = ab
     one = sc.flight(a, b, cabin=c).co2e.m
     assert sc.flight(a, b, cabin=c, passengers=n).co2e.m == pytest.approx(n * one, rel=1e-12,
                                                                          abs=1e-9)
@@ -81,8 +86,21 @@ def test_distance_unit_round_trip(value, unit):
 
 
 legs = st.lists(st.tuples(airport, airport, cabin, st.integers(0, 3), st.booleans(),
-                          st.sampled_from([2019, 2020, 2021, 2022, 2023, 2024])),
+                          st.sampled_from([2019, 2020, 2021, 2022, 2023, 2024]))
+                .filter(lambda leg: leg[0] != leg[1]),
                 min_size=1, max_size=30)
+
+
+@FAST
+@given(airport, cabin)
+def test_a_leg_from_an_airport_to_itself_is_refused_by_both_paths(a, c):
+    with pytest.raises(sc.InvalidActivityError, match="from an airport to itself"):
+        sc.flight(a, a.lower(), cabin=c)
+    with pytest.raises(sc.InvalidActivityError, match="from an airport to itself"):
+        sc.flight("GVA" if a != "GVA" else "JFK", a, via=[a], cabin=c)
+    with pytest.warns(sc.NothingComputedWarning):
+        inv = sc.calculate(_frame([(a, a, c, 1, False, 2019)]))
+    assert inv.rejected["reason"].tolist() == ["a flight leg from an airport to itself"]
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:

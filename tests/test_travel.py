@@ -257,6 +257,22 @@ def test_a_year_beside_a_date_of_another_year_is_rejected_on_every_path(tmp_path
         sc.flight("GVA", "JFK", year=2019, date="2021-03-01")
 
 
+def test_a_leg_from_an_airport_to_itself_is_rejected_on_every_path(tmp_path):
+    # the reader rejected GVA -> GVA; calculate(DataFrame) computed a 0 km, 0 kg leg
+    frame = pd.DataFrame({"mode": "air", "origin": ["GVA", "GVA", "lhr "],
+                          "destination": ["gva", "JFK", "LHR"], "date": "2019-05-01"})
+    expected = [[2, "destination", "gva", "a flight leg from an airport to itself"],
+                [4, "destination", "LHR", "a flight leg from an airport to itself"]]
+    computed = sc.calculate(frame)
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    read = sc.read_travel_log(path)
+    for table in (computed, read):
+        assert table.rejected[["source_row", "column", "value", "reason"]].values.tolist() \
+            == expected
+    assert computed.data["source_row"].tolist() == [3]
+
+
 def test_unit_mistakes_raise():
     with pytest.raises(pint.DimensionalityError):
         sc.rail(sc.Q_(5, "kWh"))

@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -282,6 +283,11 @@ def flight(
     if isinstance(via, str):  # one stop: not its letters (via="LHR" is not L, H, R)
         via = [via]
     stops = [orig, *(via or ()), dest]
+    names = [str(stop).strip().upper() for stop in stops]
+    for here, there in pairwise(names):
+        if here == there:  # a 0 km leg, as the readers and calculate reject it
+            raise InvalidActivityError(f"a flight leg from an airport to itself: {here} to "
+                                       f"{there}")
     lat, lon, country = _airports(stops, day)
     legs_km = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
     code, known, reason, cabin_note = cabin_codes(cabin if isinstance(cabin, str) else [cabin])

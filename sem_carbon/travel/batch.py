@@ -315,11 +315,28 @@ class _AirRows:
         self.multiplier = self.pax * _trips(rows)  # passengers x trips (2 for a round trip)
         # whether every row passes the checks of emit (then an edition's rows are its group,
         # and no check is repeated per edition)
+        self.same = self._same_code()
         self.all_valid = bool(self.found_o.all() and self.found_d.all() and self.known.all()
-                              and _passengers_valid(self.pax).all())
+                              and _passengers_valid(self.pax).all() and not self.same.any())
         self._km: np.ndarray | None = None
         self._notes: list[tuple[np.ndarray, np.ndarray, list[str], np.ndarray]] | None = None
         self._noted: np.ndarray | None = None
+
+    def _same_code(self) -> np.ndarray:
+        """Rows whose two ends are one airport code (``GVA`` to ``gva``): a leg of 0 km,
+        rejected as the readers reject it (worked out per distinct code)."""
+        ends = []
+        for codes, uniques in self.factorized:
+            text = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+            ends.append((np.asarray(codes), text.fillna("").astype(str).str.strip()
+                         .str.upper().to_numpy(dtype=object)))
+        (co, no), (cd, nd) = ends
+        keys, _ = pd.factorize(np.concatenate([no, nd]), use_na_sentinel=False)
+        keys = keys.astype(np.int32)  # gathered per row: the narrower, the faster
+        # a missing end (code -1) takes the sentinel appended last: never equal
+        same = (np.append(keys[:len(no)], np.int32(-1))[co]
+                == np.append(keys[len(no):], np.int32(-2))[cd])
+        return same & self.found_o & self.found_d if same.any() else same
 
     def _resolve(self, codes: pd.Series) -> tuple[tuple[np.ndarray, object], tuple]:
         """One end's codes factorised and resolved on the travel days."""
@@ -432,6 +449,9 @@ class _AirRows:
                     reasons[unknown] = unknown_code_reasons(codes.to_numpy(dtype=object)[unknown])
                     out.reject(rows, unknown, column, codes, reasons)
             ok = group & self.found_o & self.found_d
+            out.reject(rows, ok & self.same, "destination", self.dest,
+                       "a flight leg from an airport to itself")
+            ok &= ~self.same
             out.reject(rows, ok & ~self.known, "cabin", _column(rows, "cabin", ""),
                        self.cabin_why)
             ok &= self.known
