@@ -64,7 +64,7 @@ def _categories_text(categories: str | Sequence[str]) -> str:
 def allotments_from_baseline(ledger: Any, *, year: int, baseline_year: int,
                              share: float | str = 0.5,
                              categories: str | Sequence[str] = ("travel",),
-                             entities: Any = None) -> pd.DataFrame:
+                             entities: Any = None, overlaps: str = "include") -> pd.DataFrame:
     """Allotments as a share of each entity's baseline-year emissions.
 
     Parameters
@@ -79,6 +79,10 @@ def allotments_from_baseline(ledger: Any, *, year: int, baseline_year: int,
         ``"travel"``, ``"facilities"``, ``"all"`` or inventory categories.
     entities : Entities, optional
         With a tree, each entity's baseline includes its descendants.
+    overlaps : {"include", "exclude"}
+        Count or leave out the baseline rows identical to rows of earlier batches
+        (overlapping exports, :meth:`sem_carbon.ledger.Ledger.overlaps`); ``basis`` says
+        when they were left out.
 
     Returns
     -------
@@ -88,7 +92,7 @@ def allotments_from_baseline(ledger: Any, *, year: int, baseline_year: int,
     from .targets.status import _to_fraction
 
     fraction = _to_fraction(share)
-    data = ledger.inventory(year=int(baseline_year)).data
+    data = ledger.inventory(year=int(baseline_year), overlaps=overlaps).data
     rows = data[category_mask(data, categories)] if len(data) else data
     own = pd.DataFrame({"entity": rows["entity"].astype(str) if len(rows) else [],
                         "tco2e": rows["co2e_kg"].astype(float) / 1000.0 if len(rows) else []})
@@ -99,7 +103,9 @@ def allotments_from_baseline(ledger: Any, *, year: int, baseline_year: int,
     return pd.DataFrame({"entity": base["entity"].to_numpy(), "year": int(year),
                          "categories": cats, "tco2e": base["tco2e"].to_numpy() * fraction,
                          "basis": f"{fraction * 100:g}% of the {int(baseline_year)} baseline "
-                                  f"({cats})"}).reset_index(drop=True)
+                                  f"({cats}"
+                                  + ("; overlapping rows left out" if overlaps == "exclude"
+                                     else "") + ")"}).reset_index(drop=True)
 
 
 def set_allotments(ledger: Any, table: pd.DataFrame, note: str = "") -> int:
@@ -184,8 +190,8 @@ def _elapsed(as_of: pd.Timestamp) -> float:
 
 def allotment_status(ledger: Any, year: int, *, as_of: Any = None, entities: Any = None,
                      categories: str | Sequence[str] | None = None, scenario: Any = None,
-                     projection: str = "linear", baseline_year: int | None = None
-                     ) -> pd.DataFrame:
+                     projection: str = "linear", baseline_year: int | None = None,
+                     overlaps: str = "include") -> pd.DataFrame:
     """Allotment, actual, commitments, remaining and year-end projection per entity.
 
     Parameters
@@ -205,6 +211,10 @@ def allotment_status(ledger: Any, year: int, *, as_of: Any = None, entities: Any
         Pace of the rest of the year (see the module notes).
     baseline_year : int, optional
         For ``"seasonal"``: the year whose profile is used.
+    overlaps : {"include", "exclude"}
+        Count or leave out the actual rows identical to rows of earlier batches
+        (overlapping exports, :meth:`sem_carbon.ledger.Ledger.overlaps`), in the actuals
+        and in the seasonal profile alike.
 
     Returns
     -------
@@ -226,7 +236,7 @@ def allotment_status(ledger: Any, year: int, *, as_of: Any = None, entities: Any
     if allotted.empty:
         raise InvalidArgumentError(f"no allotments for {year} in the ledger: set them with "
                                    "set_allotments (or 'sem-carbon ledger allot')")
-    actual_rows = ledger.inventory(year=int(year)).data
+    actual_rows = ledger.inventory(year=int(year), overlaps=overlaps).data
     plan_rows = ledger.inventory(year=int(year), plans=True).data
     if scenario is not None and len(plan_rows):
         from .targets import apply_scenario
@@ -244,7 +254,7 @@ def allotment_status(ledger: Any, year: int, *, as_of: Any = None, entities: Any
     blocks = []
     for cats, group in allotted.groupby("categories", sort=True):
         blocks.append(_status_block(ledger, group, cats, actual_rows, plan_rows, day, entities,
-                                    projection, baseline_year))
+                                    projection, baseline_year, overlaps))
     out = pd.concat(blocks, ignore_index=True)
     return out.sort_values(["alert", "projected_share"], ascending=[False, False],
                            na_position="last").reset_index(drop=True)
@@ -269,7 +279,7 @@ def _own(rows: pd.DataFrame, cats: str, day: pd.Timestamp, upto: bool) -> pd.Dat
 
 def _status_block(ledger: Any, allotted: pd.DataFrame, cats: str, actual_rows: pd.DataFrame,
                   plan_rows: pd.DataFrame, day: pd.Timestamp, entities: Any, projection: str,
-                  baseline_year: int | None) -> pd.DataFrame:
+                  baseline_year: int | None, overlaps: str) -> pd.DataFrame:
     actual = _own(actual_rows, cats, day, upto=True)
     plans = _own(plan_rows, cats, day, upto=False)
     if len(plans) and len(actual):  # a planned trip already among the actuals is consumed
@@ -290,7 +300,7 @@ def _status_block(ledger: Any, allotted: pd.DataFrame, cats: str, actual_rows: p
     share = pd.Series(f, index=own.index)
     method = pd.Series("linear", index=own.index, dtype=object)
     if projection == "seasonal":
-        base = ledger.inventory(year=int(baseline_year)).data
+        base = ledger.inventory(year=int(baseline_year), overlaps=overlaps).data
         prof = _own(base, cats, pd.Timestamp(int(baseline_year), 12, 31), upto=True)
         try:
             same_day = day.replace(year=int(baseline_year))

@@ -147,12 +147,7 @@ def cmd_status(args: argparse.Namespace, out: Any) -> int:
         return 0
     year = int(args.year or totals["year"].max())
     quality = led.data_quality("entity", year=year, overlaps=args.overlaps)
-    overlap = led.overlaps()
-    if len(overlap):
-        out.message(f"{len(overlap):,} rows of later batches are identical to rows of earlier "
-                    f"ones ({overlap['tco2e'].sum():,.1f} tCO2e, all years): "
-                    + ("left out below (--overlaps exclude)" if args.overlaps == "exclude"
-                       else "counted below; --overlaps exclude leaves them out"))
+    _say_overlaps(led, args, out)
     out.table(quality, title=f"{year}: tCO2e per entity, share estimated from spend",
               short=["entity", "tco2e", "estimated_tco2e", "estimated_share", "mean_dq_score",
                      "rows"])
@@ -161,7 +156,8 @@ def cmd_status(args: argparse.Namespace, out: Any) -> int:
         return 0
     status = allotment_status(led, year, as_of=args.as_of, entities=_entities(args),
                               scenario=parse_scenario(args.scenario),
-                              projection=args.projection, baseline_year=args.baseline_year)
+                              projection=args.projection, baseline_year=args.baseline_year,
+                              overlaps=args.overlaps)
     out.table(status, title=f"Allotments {year} (as of {status['as_of'].iloc[0].date()}); "
                             "tCO2e", short=["entity", "name", "allotment", "actual", "committed",
                                             "remaining", "projected", "projected_share",
@@ -172,6 +168,22 @@ def cmd_status(args: argparse.Namespace, out: Any) -> int:
                     f"{e} (+{x:,.1f} tCO2e)" for e, x in zip(alerts["entity"], alerts["excess"],
                                                              strict=True)) if len(alerts) else ""))
     return 0
+
+
+def _say_overlaps(led: Any, args: argparse.Namespace, out: Any) -> None:
+    """Say how many rows repeat rows of earlier batches and whether they are counted."""
+    overlap = led.overlaps()
+    if len(overlap):
+        out.message(f"{len(overlap):,} rows of later batches are identical to rows of earlier "
+                    f"ones ({overlap['tco2e'].sum():,.1f} tCO2e, all years): "
+                    + ("left out (--overlaps exclude)" if args.overlaps == "exclude"
+                       else "counted; --overlaps exclude leaves them out"))
+
+
+def _overlaps_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--overlaps", choices=("include", "exclude"), default="include",
+                        help="rows identical to rows of earlier batches (overlapping "
+                             f"exports): count them (default) or leave them out of {what}")
 
 
 def cmd_allot(args: argparse.Namespace, out: Any) -> int:
@@ -185,9 +197,11 @@ def cmd_allot(args: argparse.Namespace, out: Any) -> int:
     else:
         if args.year is None or args.baseline is None:
             raise _usage("allot needs --file, or --year with --baseline (and --share)")
+        _say_overlaps(led, args, out)
         table = allotments_from_baseline(led, year=args.year, baseline_year=args.baseline,
                                          share=args.share, categories=args.categories or
-                                         ("travel",), entities=_entities(args))
+                                         ("travel",), entities=_entities(args),
+                                         overlaps=args.overlaps)
     count = set_allotments(led, table, note=args.note or "")
     out.table(table, title=f"{count} allotments set", short=["entity", "year", "categories",
                                                              "tco2e", "basis"])
@@ -201,7 +215,8 @@ def cmd_report(args: argparse.Namespace, out: Any) -> int:
 
     refuse_overwriting([args.html, args.excel, args.json, args.markdown], [args.ledger])
     led = _ledger(args)
-    inv = led.inventory(basis=args.basis)
+    _say_overlaps(led, args, out)
+    inv = led.inventory(basis=args.basis, overlaps=args.overlaps)
     target = _target(args, required=False)
     headcount = _read_table(args.headcount, "headcount")
     rep = Report(inv, targets=[target] if target is not None else (),
@@ -351,9 +366,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Per entity: tCO2e of the year, the share estimated from "
                                    "spend, and the allotment status with its alerts.")
     q.add_argument("--year", type=int, help="year (default: the latest on file)")
-    q.add_argument("--overlaps", choices=("include", "exclude"), default="include",
-                   help="rows identical to rows of earlier batches (overlapping exports): "
-                        "count them (default) or leave them out of the entity table")
+    _overlaps_option(q, "the entity table and the allotment status")
     q.add_argument("--as-of", metavar="DATE", help="actuals complete to this day")
     q.add_argument("--entities", metavar="CSV", help="entity tree: id, name, parent, kind")
     q.add_argument("--scenario", action="append", metavar="LEVER",
@@ -378,6 +391,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--file", metavar="CSV", help="allotments table instead of a baseline")
     q.add_argument("--entities", metavar="CSV", help="roll the baseline up this entity tree")
     q.add_argument("--note", help="why (kept in the history)")
+    _overlaps_option(q, "the baseline")
     q.set_defaults(func=cmd_allot)
 
     q = act.add_parser("report", parents=parents, formatter_class=_Formatter,
@@ -398,6 +412,7 @@ def add_ledger_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--timestamp", help="time stamp of every file written (default and 'now': "
                                         "the time of the run)")
     _quality_options(q)
+    _overlaps_option(q, "the report")
     q.set_defaults(func=cmd_report)
 
     q = act.add_parser("history", parents=parents, formatter_class=_Formatter,

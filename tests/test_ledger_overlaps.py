@@ -212,9 +212,72 @@ def test_cli_status_reports_overlaps_and_leaves_them_out_on_request(split_log, t
     assert "warning: agency-2019-b.csv: 501 rows are identical" in err
     assert main(["ledger", "status", ledger, "--overlaps", "exclude", "--format", "csv"]) == 0
     out, err = capsys.readouterr()
-    assert "501 rows of later batches are identical" in err and "left out below" in err
+    assert "501 rows of later batches are identical" in err
+    assert "left out (--overlaps exclude)" in err
     table = pd.read_csv(io.StringIO(out))
     assert table["tco2e"].sum() == pytest.approx(_tco2e(split_log["union"]), rel=1e-9)
+
+
+def _travel_tco2e(path) -> float:
+    from sem_carbon.targets._common import category_mask
+
+    data = sc.calculate(sc.read_travel_log(path)).data
+    return float(data.loc[category_mask(data, ("travel",)), "co2e_kg"].sum()) / 1000.0
+
+
+def test_allotments_count_or_leave_out_overlaps_as_the_totals_do(split_log, tmp_path):
+    from sem_carbon.allotments import (
+        allotment_status,
+        allotments_from_baseline,
+        set_allotments,
+    )
+
+    led = Ledger(tmp_path / "a.ledger")
+    with pytest.warns(OverlapWarning):
+        led.import_files(travel=[split_log["a"], split_log["b"]])
+    union = _travel_tco2e(split_log["union"])
+    twice = _travel_tco2e(split_log["a"]) + _travel_tco2e(split_log["b"])
+    assert twice - union > 100  # the overlap is no rounding matter
+    for overlaps, expected in (("include", twice), ("exclude", union)):
+        table = allotments_from_baseline(led, year=2019, baseline_year=2019, share="50%",
+                                         overlaps=overlaps)
+        assert table["tco2e"].sum() == pytest.approx(0.5 * expected, rel=1e-9)
+        assert ("overlapping rows left out" in table["basis"].iloc[0]) == (
+            overlaps == "exclude")
+    set_allotments(led, allotments_from_baseline(led, year=2019, baseline_year=2019))
+    for overlaps, expected in (("include", twice), ("exclude", union)):
+        status = allotment_status(led, 2019, as_of="2019-12-31", overlaps=overlaps)
+        assert status["actual"].sum() == pytest.approx(expected, rel=1e-9)
+        seasonal = allotment_status(led, 2019, as_of="2019-06-30", overlaps=overlaps,
+                                    projection="seasonal", baseline_year=2019)
+        assert seasonal["actual"].sum() <= expected * (1 + 1e-9)
+
+
+@pytest.mark.filterwarnings("always::sem_carbon.errors.SemCarbonWarning")
+def test_cli_report_and_allot_take_the_overlaps_option(split_log, tmp_path, capsys):
+    import json
+
+    ledger = str(tmp_path / "r.ledger")
+    assert main(["ledger", "init", ledger]) == 0
+    assert main(["ledger", "import", ledger, str(split_log["a"]), str(split_log["b"])]) == 0
+    capsys.readouterr()
+    totals = {}
+    for overlaps in ("include", "exclude"):
+        path = tmp_path / f"{overlaps}.json"
+        assert main(["ledger", "report", ledger, "--json", str(path), "--overlaps",
+                     overlaps]) == 0
+        err = capsys.readouterr().err
+        assert "501 rows of later batches are identical" in err
+        assert ("left out (--overlaps exclude)" in err) == (overlaps == "exclude")
+        totals[overlaps] = json.loads(path.read_text())["inventory"]["total_tco2e"]
+    assert totals["include"] == pytest.approx(
+        _tco2e(split_log["a"]) + _tco2e(split_log["b"]), rel=1e-6)
+    assert totals["exclude"] == pytest.approx(_tco2e(split_log["union"]), rel=1e-6)
+    assert main(["ledger", "allot", ledger, "--year", "2020", "--baseline", "2019",
+                 "--overlaps", "exclude", "--format", "csv"]) == 0
+    got = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert got["tco2e"].sum() == pytest.approx(0.5 * _travel_tco2e(split_log["union"]),
+                                               rel=1e-6)
 
 
 def test_overlaps_option_is_checked(tmp_path):
