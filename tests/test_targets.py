@@ -543,6 +543,23 @@ def test_scenario_composition_status_and_assumptions(org: Entities) -> None:
     assert b.loc["CO1", "scenario_change_pct"] == pytest.approx(-75.0)
 
 
+def test_a_baseline_scenario_of_an_entity_without_baseline_says_why_it_has_none() -> None:
+    # NEW flew in 2021 only: a plan from its baseline behaviour has nothing to start from
+    inv = pd.DataFrame([
+        {"entity": "OLD", "year": 2019, "category": "air", "co2e_kg": 1000.0},
+        {"entity": "OLD", "year": 2021, "category": "air", "co2e_kg": 600.0},
+        {"entity": "NEW", "year": 2021, "category": "air", "co2e_kg": 400.0},
+    ])
+    b = by_entity(scenario_status(inv, Target(), CutTrips(share=0.5), basis="baseline"))
+    assert b.loc["OLD", "scenario"] == pytest.approx(0.5) and b.loc["OLD", "note"] == ""
+    assert np.isnan(b.loc["NEW", "scenario"]) and pd.isna(b.loc["NEW", "scenario_met"])
+    assert "no baseline-year rows to apply the levers to" in b.loc["NEW", "note"]
+    assert "no baseline-year activity" in b.loc["NEW", "note"]  # the target status's note
+    t = by_entity(scenario_status(inv, Target(), CutTrips(share=0.5), basis="target"))
+    assert t.loc["NEW", "scenario"] == pytest.approx(0.2)
+    assert "no baseline-year rows to apply" not in t.loc["NEW", "note"]
+
+
 # ---------------------------------------------------------------------- restatement
 def test_restate_merge_and_split(org: Entities) -> None:
     # old structure: A 10 t, B 5 t, S 8 t, K 2 t (unchanged)

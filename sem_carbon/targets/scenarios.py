@@ -729,7 +729,9 @@ def scenario_status(
         ``lever_effect`` [tCO2e cut], ``effect_1`` ... ``effect_n`` [tCO2e] (each
         lever's share of the cut, in order: later levers act on what earlier ones
         left), with ``budget="cost"`` ``scenario_budget``, ``scenario_budget_met``;
-        ``scenario``, ``levers`` and ``assumptions`` (text).
+        ``scenario``, ``levers`` and ``assumptions`` (text); ``note``: the target status's
+        note, and with ``basis="baseline"`` why an entity without baseline-year rows has
+        no scenario figure (NaN, not 0: nothing was planned from).
     """
     if basis not in ("target", "baseline"):
         raise InvalidActivityError(f"basis must be 'target' or 'baseline', got {basis!r}")
@@ -774,7 +776,19 @@ def scenario_status(
     out.insert(0, "scenario_name", scenario.name)
     out["levers"] = "; ".join(f"{i}: {lv.label}" for i, lv in enumerate(scenario.levers, 1))
     out["assumptions"] = "; ".join(scenario.assumptions())
+    out["note"] = _scenario_notes(before, out, basis)
     return out
+
+
+def _scenario_notes(before: pd.DataFrame, out: pd.DataFrame, basis: str) -> np.ndarray:
+    """The target status's note of each entity, and why a scenario has no figure."""
+    notes = before.set_index("entity")["note"].reindex(out["entity"]).fillna("").astype(str)
+    notes = notes.to_numpy(dtype=object)
+    if basis == "baseline":
+        missing = out["scenario"].isna().to_numpy()
+        why = "no baseline-year rows to apply the levers to: no scenario from baseline behaviour"
+        notes[missing] = [f"{n}; {why}" if n else why for n in notes[missing]]
+    return notes
 
 
 def _effects(frame: pd.DataFrame, deltas: Sequence[np.ndarray], target: Target,
