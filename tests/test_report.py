@@ -551,6 +551,26 @@ def test_writes_leave_no_temp_files(report: Report, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json", "r.xlsx"]
 
 
+def test_a_scope_without_rows_is_no_data_not_zero() -> None:
+    """A travel-only inventory has no scope 1 or 2 rows: their lines say "no data" ("–"),
+    as a scope without rows in one year does, not a measured 0."""
+    from sem_carbon.report.tables import summary_table
+
+    data = pd.DataFrame({"year": [2019, 2020], "scope": [3, 3], "category": ["rail", "rail"],
+                         "co2e_kg": [1000.0, 500.0]})
+    out = summary_table(data).set_index("key")
+    for key in ("scope1", "scope2"):
+        assert out.loc[key, ["2019", "2020", "all_years"]].isna().all(), key
+    assert out.loc["scope3", ["2019", "2020", "all_years"]].tolist() == [1.0, 0.5, 1.5]
+    from sem_carbon import calculate
+
+    inv = calculate(pd.DataFrame({"mode": "rail", "distance_km": [100.0, 200.0],
+                                  "year": [2019, 2020], "entity": "HQ"}))
+    md = Report(inv).to_markdown()
+    scope1 = next(line for line in md.splitlines() if "Scope 1" in line)
+    assert "0.0" not in scope1 and "–" in scope1, scope1
+
+
 def test_summary_line_totals_match_one_groupby_per_line() -> None:
     """summary_table sums its per-year lines in one grouping of all of them: each column's
     group sums must be bit for bit those of its own groupby (pandas sums a block column by

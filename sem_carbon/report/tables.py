@@ -395,8 +395,9 @@ def summary_table(data: pd.DataFrame, headcount: pd.Series | None = None) -> pd.
         blocks.append(row)
 
     by_scope = totals(per_line["kyoto"], scope)
-    no_rows = pd.DataFrame([np.zeros(len(years))], columns=years)  # a scope without rows:
-    no_rows["all_years"] = 0.0                                      # nothing summed, zero
+    # a scope without any row has no data, as a scope without rows in one year: "–", not 0
+    no_rows = pd.DataFrame([np.full(len(years), np.nan)], columns=years)
+    no_rows["all_years"] = np.nan
     for scope in (1, 2, 3):
         values = by_scope.loc[[scope]] if scope in by_scope.index else no_rows
         add("scope", f"scope{scope}", _SCOPE_LABELS[scope], "tCO2e", values)
