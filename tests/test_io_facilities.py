@@ -281,6 +281,53 @@ def test_units_whose_reading_is_a_guess_are_rejected_not_read_a_million_times_of
     assert table.reconciliation()["rows_read"] == 11
 
 
+def test_mt_is_refused_as_megatonne_or_metric_tonne_while_mt_in_capitals_stays_tonnes(
+        tmp_path):
+    """Units are read without their case, so ``Mt`` (the SI megatonne) was read as ``mt``,
+    the agencies' metric tonne: 10^6 times too little coal, waste or refrigerant, without
+    a word. ``Mt`` as written is refused (row, column, reason naming both readings);
+    ``MT``, ``mt`` and ``metric tonne`` stay tonnes, ``megatonne`` and ``Gg`` are exact,
+    and ``kt`` (pint's knot) is refused with a reason that says kilotonne."""
+    units = ["Mt", "MT", "mt", "metric tonne", "t", "megatonne", "Gg", "kt", "Mt."]
+    amounts = {"megatonne": 1e-4, "Gg": 0.1}  # 100 t, within the 1 MtCO2e row limit
+    lines = ["kind,amount,unit,year,material,disposal,gas"]
+    for unit in units:
+        amount = amounts.get(unit, 1.0)
+        lines += [f"coal (industrial),{amount},{unit},2023,,,",
+                  f"waste,{amount},{unit},2023,paper and board,landfill,",
+                  f"refrigerant,{amount},{unit},2023,,,R-410A"]
+    path = tmp_path / "mass.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read(path)
+    rows = {unit: [2 + 3 * i, 3 + 3 * i, 4 + 3 * i] for i, unit in enumerate(units)}
+    rejected = table.rejected.set_index("source_row")
+    assert sorted(rejected.index) == sorted(rows["Mt"] + rows["kt"] + rows["Mt."])
+    assert set(rejected["column"]) == {"unit"}
+    for row in rows["Mt"] + rows["Mt."]:
+        reason = rejected.at[row, "reason"]
+        assert reason.startswith("ambiguous unit 'Mt")
+        assert "megatonne" in reason and "metric tonne" in reason
+    for row in rows["kt"]:
+        assert rejected.at[row, "reason"].startswith("ambiguous unit 'kt' (kilotonne")
+    assert table.reconciliation()["rows_read"] == 3 * len(units)
+
+    frame = pd.read_csv(path, dtype=object).assign(source_row=range(2, 2 + 3 * len(units)))
+    for inventory in (sc.calculate(table), sc.calculate(frame)):
+        # the DataFrame path gives the same verdicts and reasons
+        why = inventory.rejected.set_index("source_row")
+        assert sorted(why.index) == sorted(rejected.index)
+        assert why["reason"].to_dict() == rejected["reason"].to_dict()
+        kg = inventory.data.set_index("source_row")["co2e_kg"]
+        per_tonne = [kg[r] for r in rows["t"]]
+        # DESNZ 2023, Fuels, Coal (industrial), tonnes: 2,396.48 kgCO2e/t
+        assert per_tonne[0] == pytest.approx(2396.48, abs=0.01)
+        for unit in ("MT", "mt", "metric tonne"):
+            assert [kg[r] for r in rows[unit]] == pytest.approx(per_tonne, rel=1e-12)
+        for unit in ("megatonne", "Gg"):  # 1e-4 Mt = 0.1 Gg = 100 t
+            assert [kg[r] for r in rows[unit]] == pytest.approx(
+                [100 * f for f in per_tonne], rel=1e-12)
+
+
 def test_calories_are_the_international_table_calorie_of_heat_metering(tmp_path):
     # pint's calorie is the thermochemical one (4.184 J): a district-heat Gcal read 0.07%
     # low; energy statistics and heat meters use the International Table calorie
