@@ -119,6 +119,62 @@ def test_supplier_factor_needs_a_unit():
     assert named.data["supplier_factor_kg_per_kwh"].tolist() == [0.2]
 
 
+def test_a_supplier_factor_beyond_any_technology_is_rejected_on_every_path(tmp_path):
+    """A supplier factor of 450 kgCO2e/kWh (a 450 g/kWh tariff in a kg column) made
+    1,000 kWh weigh 450 tCO2e. Pulverised coal emits 0.82 kgCO2e/kWh over its life cycle
+    (IPCC AR5 WGIII Annex III, Table A.III.2): over 2 kgCO2e/kWh the row is rejected by
+    the reader, calculate(DataFrame) and sc.electricity with one reason; the same figure
+    with its unit given is read."""
+    from sem_carbon.limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON
+
+    assert MAX_SUPPLIER_FACTOR_KG_PER_KWH == 2.0
+    path = tmp_path / "supply.csv"
+    path.write_text(
+        "kind,amount,unit,year,country,method,supplier_factor_kg_per_kwh\n"
+        "electricity,1000,kWh,2023,KE,market,450\n"     # 2: g/kWh given as kg/kWh
+        "electricity,1000,kWh,2023,KE,market,0.45\n"    # 3
+        "electricity,1000,kWh,2023,KE,market,2\n"       # 4: at the bound
+        "electricity,1000,kWh,2023,KE,market,2.001\n"   # 5: over it
+        "electricity,1000,kWh,2023,KE,market,-0.1\n",   # 6: negative, as before
+        encoding="utf-8")
+    table = read(path)
+    why = table.rejected.set_index("source_row")
+    assert sorted(why.index) == [2, 5, 6]
+    assert set(why["column"]) == {"supplier_factor_kg_per_kwh"}
+    assert why.loc[2, "reason"] == why.loc[5, "reason"] == SUPPLIER_FACTOR_REASON
+    assert "not plausible" in SUPPLIER_FACTOR_REASON and "gCO2e/kWh" in SUPPLIER_FACTOR_REASON
+    assert table.reconciliation()["rows_read"] == 5
+
+    frame = pd.read_csv(path).assign(source_row=range(2, 7))
+    inventory = sc.calculate(frame)
+    batch = inventory.rejected.set_index("source_row")
+    assert sorted(batch.index) == [2, 5, 6]
+    assert batch.loc[2, "reason"] == batch.loc[5, "reason"] == SUPPLIER_FACTOR_REASON
+    assert batch.loc[2, "column"] == "supplier_factor_kg_per_kwh"
+    kg = inventory.data.set_index("source_row")["co2e_kg"]
+    assert kg.to_dict() == pytest.approx({3: 450.0, 4: 2000.0})  # 1,000 kWh x factor
+    assert sc.calculate(table).data.set_index("source_row")["co2e_kg"].to_dict() == \
+        pytest.approx({3: 450.0, 4: 2000.0})
+
+    for factor in (sc.Q_(450, "kgCO2e/kWh"), "450 kgCO2e/kWh", sc.Q_(2.001, "kgCO2e/kWh"),
+                   sc.Q_(2001, "kgCO2e/MWh")):
+        with pytest.raises(sc.InvalidActivityError, match="not plausible"):
+            sc.electricity(sc.Q_(1000, "kWh"), "KE", year=2023, method="market",
+                           supplier_factor=factor)
+    assert sc.electricity(sc.Q_(1000, "kWh"), "KE", year=2023, method="market",
+                          supplier_factor=sc.Q_(450, "gCO2e/kWh")).co2e.m == \
+        pytest.approx(450.0)
+
+    # the same 450 with its unit said: 0.45 kgCO2e/kWh, read
+    for unit in ("gCO2e/kWh", "kgCO2e/MWh"):
+        given = read(pd.DataFrame({"kind": ["electricity"], "amount": [1000],
+                                   "unit": ["kWh"], "year": [2023], "country": ["KE"],
+                                   "method": ["market"], "supplier_factor": [450]}),
+                     units={"supplier_factor": unit})
+        assert given.rejected.empty
+        assert given.data["supplier_factor_kg_per_kwh"].tolist() == pytest.approx([0.45])
+
+
 def test_required_columns():
     with pytest.raises(sc.InputFormatError, match="no kind column"):
         read(pd.DataFrame({"amount": [1], "unit": ["kWh"], "date": ["2020-01-01"]}))
