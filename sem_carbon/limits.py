@@ -25,6 +25,10 @@ MAX_ROW_CO2E_KG : float [kgCO2e]
     One million tonnes CO2e from one row: half the yearly footprint of the whole UN
     system (about 2 MtCO2e in 2019, Greening the Blue). A row beyond it (a meter reading
     of 1e300 kWh) is an input error, and so is a result that is not finite.
+MAX_SUPPLIER_FACTOR_KG_PER_KWH : float [kgCO2e/kWh]
+    2 kgCO2e/kWh for a market-based electricity supplier or certificate factor: no
+    generation technology emits that much (see the constant), so a factor beyond it is a
+    unit slip (gCO2e/kWh or kgCO2e/MWh written as kgCO2e/kWh), not a tariff.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ __all__ = [
     "MAX_PASSENGERS",
     "MAX_ROOMS",
     "MAX_ROW_CO2E_KG",
+    "MAX_SUPPLIER_FACTOR_KG_PER_KWH",
+    "SUPPLIER_FACTOR_REASON",
     "YEAR_RANGE",
     "beyond",
     "limit_reason",
@@ -62,6 +68,25 @@ MAX_ROOMS = 1000.0
 
 #: Largest plausible result of one row [kgCO2e] (1 MtCO2e).
 MAX_ROW_CO2E_KG = 1e9
+
+#: Largest plausible electricity supplier (market-based) factor [kgCO2e/kWh].
+#:
+#: Life-cycle emissions of the most emitting generation technology, pulverised coal, have
+#: a median of 820 gCO2eq/kWh in IPCC AR5 WGIII Annex III, Table A.III.2 (Schlömer et al.
+#: 2014, "Technology-specific cost and performance parameters"; natural gas combined cycle
+#: 410-650, median 490); the highest yearly grid average in the bundled ``ember-grid``
+#: edition is Turkmenistan 2023, 1,306.30 gCO2e/kWh (full life cycle, upstream methane
+#: included). 2 kgCO2e/kWh is 2.4 times the coal median and 1.5 times that grid: a
+#: supplier factor above it is no electricity, but a factor in gCO2e/kWh or kgCO2e/MWh
+#: given as kgCO2e/kWh (1,000 times too large).
+MAX_SUPPLIER_FACTOR_KG_PER_KWH = 2.0
+
+#: The reject reason of a supplier factor over :data:`MAX_SUPPLIER_FACTOR_KG_PER_KWH`
+#: (readers, ``calculate`` on a DataFrame and ``sc.electricity`` alike).
+SUPPLIER_FACTOR_REASON = (
+    f"supplier factor over {MAX_SUPPLIER_FACTOR_KG_PER_KWH:g} kgCO2e/kWh is not plausible: "
+    "no generation technology emits that much (coal about 0.82 kgCO2e/kWh over its life "
+    "cycle, IPCC AR5); is it in gCO2e/kWh or kgCO2e/MWh? (see docs/limits.md)")
 
 #: Plausible calendar years of an activity (first, last).
 YEAR_RANGE = (1950, 2100)

@@ -334,7 +334,7 @@ def parse_quantity(text: str, name: str = "amount") -> pint.Quantity:
     UnitError
         No number, a non-finite number, no unit, a unit outside the grammar, or a unit
         word the readers do not take (unknown, or ambiguous such as ``gal``, ``ton``,
-        ``ML``): the unit is read as :func:`sem_carbon.vocabulary.read_unit` reads a unit
+        ``ML``, ``Mt``): the unit is read as :func:`sem_carbon.vocabulary.read_unit` reads a unit
         column, so ``"35 m3"`` is read and ``"100 gal"`` refused here as there.
     """
     if len(text) > MAX_UNIT_TEXT + 40:  # the number part is short; the unit part is bounded

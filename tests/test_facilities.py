@@ -149,6 +149,26 @@ def test_uk_uses_desnz_of_the_year_not_ember():
     assert sum(q.m for q in result.gases.values()) == pytest.approx(result.co2e.m, rel=1e-3)
 
 
+def test_the_supplier_factor_bound_is_above_every_bundled_grid_intensity():
+    """The 2 kgCO2e/kWh bound on supplier factors must not refuse a real grid: it is
+    above the highest yearly grid average of the bundled Ember edition (Turkmenistan
+    2023, 1,306.30 gCO2e/kWh) and of every DESNZ UK electricity factor."""
+    from pathlib import Path
+
+    from sem_carbon.limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH
+
+    root = Path(__file__).resolve().parents[1] / "emission_factors"
+    ember = pd.read_csv(root / "ember-grid" / "electricity.csv", comment="#")
+    kg = [Q_(v, u).m_as("kgCO2e/kWh") for v, u in ember[["value", "unit"]].values]
+    assert max(kg) == pytest.approx(1.3063)
+    uk = pd.concat([pd.read_csv(path, comment="#")
+                    for path in root.glob("desnz-*/electricity.csv")])
+    uk_kg = [Q_(v, u).m_as("kgCO2e/kWh") for v, u in uk[["value", "unit"]].values
+             if "kWh" in u]
+    assert uk_kg and max(uk_kg) < 1.0
+    assert max(kg + uk_kg) * 1.5 <= MAX_SUPPLIER_FACTOR_KG_PER_KWH
+
+
 def test_energy_units_convert():
     kwh = electricity(Q_(3600, "kWh"), "FR").co2e.m
     assert electricity(Q_(3.6, "MWh"), "FR").co2e.m == pytest.approx(kwh)

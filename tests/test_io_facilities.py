@@ -119,6 +119,62 @@ def test_supplier_factor_needs_a_unit():
     assert named.data["supplier_factor_kg_per_kwh"].tolist() == [0.2]
 
 
+def test_a_supplier_factor_beyond_any_technology_is_rejected_on_every_path(tmp_path):
+    """A supplier factor of 450 kgCO2e/kWh (a 450 g/kWh tariff in a kg column) made
+    1,000 kWh weigh 450 tCO2e. Pulverised coal emits 0.82 kgCO2e/kWh over its life cycle
+    (IPCC AR5 WGIII Annex III, Table A.III.2): over 2 kgCO2e/kWh the row is rejected by
+    the reader, calculate(DataFrame) and sc.electricity with one reason; the same figure
+    with its unit given is read."""
+    from sem_carbon.limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON
+
+    assert MAX_SUPPLIER_FACTOR_KG_PER_KWH == 2.0
+    path = tmp_path / "supply.csv"
+    path.write_text(
+        "kind,amount,unit,year,country,method,supplier_factor_kg_per_kwh\n"
+        "electricity,1000,kWh,2023,KE,market,450\n"     # 2: g/kWh given as kg/kWh
+        "electricity,1000,kWh,2023,KE,market,0.45\n"    # 3
+        "electricity,1000,kWh,2023,KE,market,2\n"       # 4: at the bound
+        "electricity,1000,kWh,2023,KE,market,2.001\n"   # 5: over it
+        "electricity,1000,kWh,2023,KE,market,-0.1\n",   # 6: negative, as before
+        encoding="utf-8")
+    table = read(path)
+    why = table.rejected.set_index("source_row")
+    assert sorted(why.index) == [2, 5, 6]
+    assert set(why["column"]) == {"supplier_factor_kg_per_kwh"}
+    assert why.loc[2, "reason"] == why.loc[5, "reason"] == SUPPLIER_FACTOR_REASON
+    assert "not plausible" in SUPPLIER_FACTOR_REASON and "gCO2e/kWh" in SUPPLIER_FACTOR_REASON
+    assert table.reconciliation()["rows_read"] == 5
+
+    frame = pd.read_csv(path).assign(source_row=range(2, 7))
+    inventory = sc.calculate(frame)
+    batch = inventory.rejected.set_index("source_row")
+    assert sorted(batch.index) == [2, 5, 6]
+    assert batch.loc[2, "reason"] == batch.loc[5, "reason"] == SUPPLIER_FACTOR_REASON
+    assert batch.loc[2, "column"] == "supplier_factor_kg_per_kwh"
+    kg = inventory.data.set_index("source_row")["co2e_kg"]
+    assert kg.to_dict() == pytest.approx({3: 450.0, 4: 2000.0})  # 1,000 kWh x factor
+    assert sc.calculate(table).data.set_index("source_row")["co2e_kg"].to_dict() == \
+        pytest.approx({3: 450.0, 4: 2000.0})
+
+    for factor in (sc.Q_(450, "kgCO2e/kWh"), "450 kgCO2e/kWh", sc.Q_(2.001, "kgCO2e/kWh"),
+                   sc.Q_(2001, "kgCO2e/MWh")):
+        with pytest.raises(sc.InvalidActivityError, match="not plausible"):
+            sc.electricity(sc.Q_(1000, "kWh"), "KE", year=2023, method="market",
+                           supplier_factor=factor)
+    assert sc.electricity(sc.Q_(1000, "kWh"), "KE", year=2023, method="market",
+                          supplier_factor=sc.Q_(450, "gCO2e/kWh")).co2e.m == \
+        pytest.approx(450.0)
+
+    # the same 450 with its unit said: 0.45 kgCO2e/kWh, read
+    for unit in ("gCO2e/kWh", "kgCO2e/MWh"):
+        given = read(pd.DataFrame({"kind": ["electricity"], "amount": [1000],
+                                   "unit": ["kWh"], "year": [2023], "country": ["KE"],
+                                   "method": ["market"], "supplier_factor": [450]}),
+                     units={"supplier_factor": unit})
+        assert given.rejected.empty
+        assert given.data["supplier_factor_kg_per_kwh"].tolist() == pytest.approx([0.45])
+
+
 def test_required_columns():
     with pytest.raises(sc.InputFormatError, match="no kind column"):
         read(pd.DataFrame({"amount": [1], "unit": ["kWh"], "date": ["2020-01-01"]}))
@@ -279,6 +335,53 @@ def test_units_whose_reading_is_a_guess_are_rejected_not_read_a_million_times_of
     # an oil barrel is 42 US gallons = 0.158987294928 m^3 (NIST Handbook 44, Appendix C)
     assert sc.Q_(1.0, kept.at[8, "unit"]).m_as("m^3") == pytest.approx(0.158987294928)
     assert table.reconciliation()["rows_read"] == 11
+
+
+def test_mt_is_refused_as_megatonne_or_metric_tonne_while_mt_in_capitals_stays_tonnes(
+        tmp_path):
+    """Units are read without their case, so ``Mt`` (the SI megatonne) was read as ``mt``,
+    the agencies' metric tonne: 10^6 times too little coal, waste or refrigerant, without
+    a word. ``Mt`` as written is refused (row, column, reason naming both readings);
+    ``MT``, ``mt`` and ``metric tonne`` stay tonnes, ``megatonne`` and ``Gg`` are exact,
+    and ``kt`` (pint's knot) is refused with a reason that says kilotonne."""
+    units = ["Mt", "MT", "mt", "metric tonne", "t", "megatonne", "Gg", "kt", "Mt."]
+    amounts = {"megatonne": 1e-4, "Gg": 0.1}  # 100 t, within the 1 MtCO2e row limit
+    lines = ["kind,amount,unit,year,material,disposal,gas"]
+    for unit in units:
+        amount = amounts.get(unit, 1.0)
+        lines += [f"coal (industrial),{amount},{unit},2023,,,",
+                  f"waste,{amount},{unit},2023,paper and board,landfill,",
+                  f"refrigerant,{amount},{unit},2023,,,R-410A"]
+    path = tmp_path / "mass.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read(path)
+    rows = {unit: [2 + 3 * i, 3 + 3 * i, 4 + 3 * i] for i, unit in enumerate(units)}
+    rejected = table.rejected.set_index("source_row")
+    assert sorted(rejected.index) == sorted(rows["Mt"] + rows["kt"] + rows["Mt."])
+    assert set(rejected["column"]) == {"unit"}
+    for row in rows["Mt"] + rows["Mt."]:
+        reason = rejected.at[row, "reason"]
+        assert reason.startswith("ambiguous unit 'Mt")
+        assert "megatonne" in reason and "metric tonne" in reason
+    for row in rows["kt"]:
+        assert rejected.at[row, "reason"].startswith("ambiguous unit 'kt' (kilotonne")
+    assert table.reconciliation()["rows_read"] == 3 * len(units)
+
+    frame = pd.read_csv(path, dtype=object).assign(source_row=range(2, 2 + 3 * len(units)))
+    for inventory in (sc.calculate(table), sc.calculate(frame)):
+        # the DataFrame path gives the same verdicts and reasons
+        why = inventory.rejected.set_index("source_row")
+        assert sorted(why.index) == sorted(rejected.index)
+        assert why["reason"].to_dict() == rejected["reason"].to_dict()
+        kg = inventory.data.set_index("source_row")["co2e_kg"]
+        per_tonne = [kg[r] for r in rows["t"]]
+        # DESNZ 2023, Fuels, Coal (industrial), tonnes: 2,396.48 kgCO2e/t
+        assert per_tonne[0] == pytest.approx(2396.48, abs=0.01)
+        for unit in ("MT", "mt", "metric tonne"):
+            assert [kg[r] for r in rows[unit]] == pytest.approx(per_tonne, rel=1e-12)
+        for unit in ("megatonne", "Gg"):  # 1e-4 Mt = 0.1 Gg = 100 t
+            assert [kg[r] for r in rows[unit]] == pytest.approx(
+                [100 * f for f in per_tonne], rel=1e-12)
 
 
 def test_calories_are_the_international_table_calorie_of_heat_metering(tmp_path):

@@ -99,3 +99,28 @@ def test_an_amount_as_text_reads_its_unit_as_the_readers_do():
         sc.water(sc.Q_(1000, "m^3"), year=2023).co2e.m)
     assert sc.fuel("diesel", "100 US gal", year=2023).co2e.m == pytest.approx(
         sc.fuel("diesel", sc.Q_(100, "US_liquid_gallon"), year=2023).co2e.m)
+
+
+def test_mt_as_text_is_refused_as_the_readers_refuse_it():
+    """``sc.fuel("coal_industrial", "2 Mt")`` was 2 tonnes (read as ``mt``), while
+    ``sc.Q_(2, "Mt")`` is pint's 2 megatonnes: the text is refused, as a bill's ``Mt``
+    is; ``MT`` and ``mt`` stay tonnes and ``megatonne`` is exact."""
+    for call in (lambda: sc.fuel("coal_industrial", "2 Mt", year=2023),
+                 lambda: sc.waste("2 Mt", kind="paper and board", disposal="landfill",
+                                  year=2023),
+                 lambda: sc.refrigerant("R-410A", "2 Mt")):
+        with pytest.raises(sc.UnitError, match=r"ambiguous unit 'Mt' \(megatonne.*metric "
+                                               r"tonne"):
+            call()
+    with pytest.raises(sc.UnitError, match=r"ambiguous unit 'kt' \(kilotonne"):
+        sc.fuel("coal_industrial", "2 kt", year=2023)
+    tonnes = sc.fuel("coal_industrial", sc.Q_(2, "t"), year=2023).co2e.m
+    # DESNZ 2023, Fuels, Coal (industrial), tonnes: 2,396.48 kgCO2e/t
+    assert tonnes == pytest.approx(2 * 2396.48, abs=0.02)
+    for text in ("2 MT", "2 mt", "2 metric tonnes", "2 tonnes"):
+        assert sc.fuel("coal_industrial", text, year=2023).co2e.m == pytest.approx(
+            tonnes, rel=1e-12)
+    assert sc.fuel("coal_industrial", "2e-6 megatonne", year=2023).co2e.m == \
+        pytest.approx(tonnes, rel=1e-12)
+    assert sc.Q_(2, "Mt").m_as("t") == pytest.approx(2e6)  # pint's own reading: megatonnes
+

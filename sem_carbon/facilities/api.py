@@ -25,6 +25,7 @@ from ..errors import InvalidActivityError, UnitError, UnknownCountryError, Unkno
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..geo.countries import normalise_country, suggest
+from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON
 from ..units import Q_, as_quantity, parse_quantity, parse_unit
 from ._common import KGCO2E, Plan, apply_plans, dimension_of, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
@@ -80,6 +81,9 @@ def _supplier_factor(value: Any) -> float:
                        .m_as("kgCO2e / kWh"))
     if not np.isfinite(kg_per_kwh) or kg_per_kwh < 0:
         raise InvalidActivityError(f"supplier_factor must be finite and >= 0, got {value!r}")
+    if kg_per_kwh > MAX_SUPPLIER_FACTOR_KG_PER_KWH:
+        raise InvalidActivityError(f"supplier_factor {value!r} ({kg_per_kwh:g} kgCO2e/kWh): "
+                                   f"{SUPPLIER_FACTOR_REASON}")
     return kg_per_kwh
 
 
@@ -168,7 +172,9 @@ def electricity(
         Location-based grid average, or market-based with ``supplier_factor``.
     supplier_factor : Quantity [CO2e / energy], optional
         Supplier or certificate emission factor, e.g. ``sc.Q_(0.05, "kgCO2e/kWh")``;
-        required for ``method="market"``, ignored (with a note) otherwise.
+        required for ``method="market"``, ignored (with a note) otherwise. At most
+        :data:`~sem_carbon.limits.MAX_SUPPLIER_FACTOR_KG_PER_KWH` (2 kgCO2e/kWh, more
+        than any generation technology emits).
     include_td : bool, default False
         Also compute the UK T&D losses (scope 3) and put them in
         ``activity["td_losses_co2e"]``; ``co2e`` stays the scope 2 figure. Use
@@ -191,7 +197,9 @@ def electricity(
     pint.DimensionalityError
         ``energy`` is not an energy (litres, km ...).
     InvalidActivityError
-        ``method="market"`` without ``supplier_factor``, or an unknown method.
+        ``method="market"`` without ``supplier_factor``, a supplier factor that is
+        negative or over 2 kgCO2e/kWh (a unit slip: g/kWh or kg/MWh given as kg/kWh), or
+        an unknown method.
     UnknownCountryError, UnknownFactorError
         Unknown country, or no grid intensity for it.
 

@@ -30,6 +30,7 @@ from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..io.parse import cell_text
 from ..io.rejects import Rejections
+from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, beyond
 from ..notes import SEPARATOR
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
@@ -392,6 +393,8 @@ def compute_facilities(
                                         out=np.zeros(n, dtype=bool)),
                        "supplier_factor_kg_per_kwh",
                        "supplier_factor_kg_per_kwh must be >= 0")
+                reject(market & beyond(supplier, MAX_SUPPLIER_FACTOR_KG_PER_KWH),
+                       "supplier_factor_kg_per_kwh", SUPPLIER_FACTOR_REASON)
     cv = _Coded.of(data, "cv", factorized).map(_cv_or_reason)
     bad = cv.flags(lambda c: c not in ("gross", "net"))
     if bad.any():

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFormatError
+from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, beyond
 from ..units import Q_, parse_unit
 from ..vocabulary import REASONS, clean, normalise, normalise_one, read_unit, years_of_dates, yes_no
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
@@ -542,4 +543,6 @@ def _supplier_factor(cols: SourceColumns, rej: Rejections, live: np.ndarray, dec
     huge = present & np.isinf(values)
     rej.add(huge, label, series,
             "supplier factor too large (not a finite number of kgCO2e/kWh)")
+    rej.add(present & beyond(values, MAX_SUPPLIER_FACTOR_KG_PER_KWH), label, series,
+            SUPPLIER_FACTOR_REASON)
     return values

@@ -97,12 +97,18 @@ def clean(value: Any) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
-def _clean_unit(value: Any) -> str:
-    """Units keep their symbols (``m^3``, ``kgCO2e/kWh``): lower case, spaces, ``_`` and
-    ``-`` collapsed, a final ``.`` dropped."""
+def _clean_unit(value: Any, keep_case: bool = False) -> str:
+    """Units keep their symbols (``m^3``, ``kgCO2e/kWh``): lower case (unless
+    ``keep_case``), spaces, ``_`` and ``-`` collapsed, a final ``.`` dropped."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return _UNIT_SPACE.sub(" ", str(value).strip().lower()).strip().rstrip(".")
+    text = str(value).strip()
+    return _UNIT_SPACE.sub(" ", text if keep_case else text.lower()).strip().rstrip(".")
+
+
+def _has_case(alias: str) -> bool:
+    """A unit alias written with a capital letter is matched with its case (``Mt``)."""
+    return alias != alias.lower()
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,8 @@ def aliases(kind: str) -> dict[str, _Entry]:
     cleaner = _clean_unit if kind == "unit" else clean
     table: dict[str, _Entry] = {}
     for row in _read_table(KINDS[kind]):
+        if kind == "unit" and _has_case(row["alias"]):
+            continue  # matched with its case: _exact_case_units
         key = cleaner(row["alias"])
         extra = {k: v for k, v in row.items()
                  if k not in ("alias", "canonical", "verdict", "note")}
@@ -153,6 +161,19 @@ def aliases(kind: str) -> dict[str, _Entry]:
             raise InputFormatError(f"vocabulary/data/{KINDS[kind]}: alias {row['alias']!r} "
                                    "given twice with different meanings")
         table[key] = entry
+    return table
+
+
+@cache
+def _exact_case_units() -> dict[str, _Entry]:
+    """The unit aliases written with a capital letter, keyed with their case (spaces, ``_``
+    and ``-`` collapsed): looked up before the case-insensitive table, so ``Mt`` gets its
+    own verdict while ``MT`` and ``mt`` are read as ``mt``."""
+    table: dict[str, _Entry] = {}
+    for row in _read_table(KINDS["unit"]):
+        if _has_case(row["alias"]):
+            table[_clean_unit(row["alias"], keep_case=True)] = _Entry(
+                row["canonical"], row["verdict"], row.get("note") or "")
     return table
 
 
@@ -228,7 +249,8 @@ def _lookup(kind: str, value: Any) -> _Result | None:
         key = _clean_unit(value)
         if not key:
             return _unknown(kind, value)
-        entry = aliases(kind).get(key)
+        entry = _exact_case_units().get(_clean_unit(value, keep_case=True)) \
+            or aliases(kind).get(key)
         return _from_entry(entry, value) if entry else (" ".join(str(value).split()), "", "",
                                                         {})
     key = clean(value)
