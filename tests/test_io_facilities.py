@@ -165,6 +165,27 @@ def test_a_supplier_factor_beyond_any_technology_is_rejected_on_every_path(tmp_p
                           supplier_factor=sc.Q_(450, "gCO2e/kWh")).co2e.m == \
         pytest.approx(450.0)
 
+    # a location-based row with a factor given: checked alike on every path (one verdict),
+    # then unused, with a note, when it is plausible
+    located = tmp_path / "located.csv"
+    located.write_text(
+        "kind,amount,unit,year,country,method,supplier_factor_kg_per_kwh\n"
+        "electricity,1000,kWh,2023,KE,location,450\n"
+        "electricity,1000,kWh,2023,KE,location,-1\n"
+        "electricity,1000,kWh,2023,KE,location,0.45\n", encoding="utf-8")
+    for inv in (sc.calculate(read(located)),
+                sc.calculate(pd.read_csv(located).assign(source_row=range(2, 5)))):
+        assert sorted(inv.rejected["source_row"]) == [2, 3]
+        assert inv.rejected.set_index("source_row").loc[2, "reason"] == SUPPLIER_FACTOR_REASON
+        assert inv.data["source_row"].tolist() == [4]
+        assert "supplier_factor ignored" in inv.data["notes"].iloc[0]
+    for factor in (sc.Q_(450, "kgCO2e/kWh"), sc.Q_(-1, "kgCO2e/kWh")):
+        with pytest.raises(sc.InvalidActivityError, match=r"not plausible|>= 0"):
+            sc.electricity(sc.Q_(1000, "kWh"), "KE", year=2023, method="location",
+                           supplier_factor=factor)
+    assert "supplier_factor ignored" in "; ".join(sc.electricity(
+        sc.Q_(1000, "kWh"), "KE", year=2023, supplier_factor=sc.Q_(0.45, "kgCO2e/kWh")).notes)
+
     # the same 450 with its unit said: 0.45 kgCO2e/kWh, read
     for unit in ("gCO2e/kWh", "kgCO2e/MWh"):
         given = read(pd.DataFrame({"kind": ["electricity"], "amount": [1000],

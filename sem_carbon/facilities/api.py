@@ -231,6 +231,7 @@ def electricity(
         factor = plan.factor
     else:
         if supplier_factor is not None:
+            _supplier_factor(supplier_factor)  # checked as the readers check it, then unused
             notes.append("supplier_factor ignored: it applies to method='market' only")
         plan = location_plan(fs, _grid(grid), code, year, q.units)
         if plan.factor_id == fs.id and edition_note:

@@ -388,13 +388,14 @@ def compute_facilities(
             reject(market & ~has_supplier, "supplier_factor_kg_per_kwh",
                    "market-based electricity needs supplier_factor_kg_per_kwh (the "
                    "supplier's or certificate's factor in kgCO2e/kWh)")
-            if supplier is not None:
-                reject(market & np.less(supplier, 0, where=np.isfinite(supplier),
-                                        out=np.zeros(n, dtype=bool)),
-                       "supplier_factor_kg_per_kwh",
-                       "supplier_factor_kg_per_kwh must be >= 0")
-                reject(market & beyond(supplier, MAX_SUPPLIER_FACTOR_KG_PER_KWH),
-                       "supplier_factor_kg_per_kwh", SUPPLIER_FACTOR_REASON)
+        if supplier is not None:
+            # a factor given is checked on every electricity row, as the file reader
+            # checks it (a location-based row then says it ignored a plausible one)
+            reject(is_elec & np.less(supplier, 0, where=np.isfinite(supplier),
+                                     out=np.zeros(n, dtype=bool)),
+                   "supplier_factor_kg_per_kwh", "supplier_factor_kg_per_kwh must be >= 0")
+            reject(is_elec & beyond(supplier, MAX_SUPPLIER_FACTOR_KG_PER_KWH),
+                   "supplier_factor_kg_per_kwh", SUPPLIER_FACTOR_REASON)
     cv = _Coded.of(data, "cv", factorized).map(_cv_or_reason)
     bad = cv.flags(lambda c: c not in ("gross", "net"))
     if bad.any():
