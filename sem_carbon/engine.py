@@ -180,10 +180,16 @@ def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Text dates follow :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019``
     is 5 March); a bare year fills ``year``. Rows whose date cannot be read are rejected
-    with the reason, as :func:`sem_carbon.read_travel_log` rejects them.
+    with the reason, as :func:`sem_carbon.read_travel_log` rejects them. A time-zone-aware
+    column keeps its wall-clock time as written (``2019-12-31 23:30-05:00`` is a 2019
+    trip, not 2020-01-01 in UTC), as the readers read it.
     """
     empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
-    if "date" not in data.columns or pd.api.types.is_datetime64_any_dtype(data["date"]):
+    if "date" not in data.columns:
+        return data, empty
+    if pd.api.types.is_datetime64_any_dtype(data["date"]):
+        if getattr(data["date"].dtype, "tz", None) is not None:
+            data["date"] = data["date"].dt.tz_localize(None)  # local time, not UTC
         return data, empty
     from .io.parse import parse_dates
 

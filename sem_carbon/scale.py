@@ -352,6 +352,9 @@ def _data_dtypes(source_meta: pd.DataFrame, kind: str, dd: Any) -> dict[str, Any
             dtypes[name] = np.dtype("int64")
         elif name == "date" and not pd.api.types.is_datetime64_any_dtype(source_meta[name]):
             dtypes[name] = np.dtype("datetime64[ns]")  # text dates are read, as in memory
+        elif name == "date" and getattr(source_meta[name].dtype, "tz", None) is not None:
+            # read as local time, as in memory
+            dtypes[name] = np.dtype(f"datetime64[{source_meta[name].dtype.unit}]")
         elif name in results:
             dtypes[name] = np.dtype("int64") if name in INTEGER_RESULTS else \
                 np.dtype(bool) if name in BOOLEAN_RESULTS else np.dtype("float64")

@@ -224,6 +224,21 @@ def test_words_and_text_dates_read_as_in_memory(client):
     assert (got.rejected["column"] == "date").sum() == (want.rejected["column"] == "date").sum() > 0
 
 
+def test_time_zone_aware_dates_read_as_local_dates_as_in_memory(client, tmp_path):
+    # a datetime64[ns, America/New_York] column was read in UTC: 23:30 on 31 December 2019
+    # in New York computed with desnz-2020; the local date is 2019, as the readers read it
+    local = pd.Series(pd.to_datetime(["2019-12-31 23:30", "2020-01-01 00:30"] * 3)
+                      ).dt.tz_localize("America/New_York")
+    frame = pd.DataFrame({"mode": "air", "leg": 0, "origin": "GVA", "destination": "JFK",
+                          "cabin": "economy", "date": local})
+    want = sc.calculate(frame)
+    assert want.data["factor_id"].tolist() == ["desnz-2019", "desnz-2020"] * 3
+    got = calculate_dask(dd.from_pandas(frame, npartitions=2, sort=False)).compute()
+    assert_same_inventory(got, want)
+    frame.to_parquet(tmp_path / "log.parquet")
+    assert_same_inventory(calculate_dask(tmp_path / "log.parquet").compute(), want)
+
+
 def test_parquet_dataset_in_and_inventory_out_partitioned_by_year(client, log, in_memory,
                                                                  tmp_path):
     src = tmp_path / "log"

@@ -1024,6 +1024,58 @@ def test_fiscal_years_and_quarters_say_what_they_are(cell):
                        "(mapping={'year': ...})"]]
 
 
+@pytest.mark.parametrize(("cell", "month", "by_name"), [
+    ("2011/12", "December 2011", "Dec 2011"), ("2010/11", "November 2010", "Nov 2010"),
+    ("2009-10", "October 2009", "Oct 2009"), ("2000/01", "January 2000", "Jan 2000")])
+def test_a_month_that_reads_as_a_fiscal_year_is_rejected_on_every_path(tmp_path, cell, month,
+                                                                       by_name):
+    """'2011/12' was read as December 2011 by every path; in agency files it is as likely
+    the fiscal year or biennium 2011/12, and the two readings put the row in different
+    reporting years (and factor editions): it is rejected, naming both readings."""
+    reason = (f"'{cell}' reads both ways ({month}, or the fiscal year {cell}): give the "
+              f"date in full (a day, or the month by name: '{by_name}'), or a year column "
+              "(mapping={'year': ...})")
+    frame = pd.DataFrame({"mode": "rail", "date": [cell, "2019/03", "2011-07"],
+                          "distance_km": 10.0})
+    csv, xlsx = tmp_path / "log.csv", tmp_path / "log.xlsx"
+    frame.to_csv(csv, index=False)
+    frame.to_excel(xlsx, index=False)
+    for table in (read(csv), read(xlsx), read(frame), sc.calculate(frame)):
+        assert table.rejected[["source_row", "column", "value", "reason"]].values.tolist() \
+            == [[2, "date", cell, reason]]
+        # a month that cannot be a fiscal year is read as before
+        assert table.data[["source_row", "date"]].values.tolist() == [
+            [3, pd.Timestamp("2019-03-01")], [4, pd.Timestamp("2011-07-01")]]
+    with pytest.raises(sc.InvalidActivityError, match=r"reads both ways"):
+        sc.flight("GVA", "LHR", date=cell)
+    bills = pd.DataFrame({"kind": "electricity", "amount": 100.0, "unit": "kWh",
+                          "country": "GB", "date": [cell, None, None, "2019/03"],
+                          "period_start": [None, cell, "2011-12-01", None],
+                          "period_end": [None, "2012-01-31", cell, None]})
+    facilities = tmp_path / "bills.csv"
+    bills.to_csv(facilities, index=False)
+    got = sc.read_facilities(facilities)
+    assert got.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "date", cell, reason], [3, "period_start", cell, reason],
+        [4, "period_end", cell, reason]]
+    assert got.data[["source_row", "period_start", "period_end"]].values.tolist() == [
+        [5, pd.Timestamp("2019-03-01"), pd.Timestamp("2019-03-31")]]
+    computed = sc.calculate(bills.iloc[[0, 3]].drop(columns=["period_start", "period_end"]))
+    assert computed.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [2, "date", reason]]
+    assert computed.data["year"].tolist() == [2019]
+
+
+@pytest.mark.parametrize(("cell", "read_as"), [
+    ("2010/12", "2010-12-01"), ("2011/11", "2011-11-01"), ("12/2011", "2011-12-01"),
+    ("2011-01", "2011-01-01"), ("Dec 2011", "2011-12-01"), ("2011/12/05", "2011-12-05")])
+def test_months_that_are_no_fiscal_year_are_still_read(cell, read_as):
+    frame = pd.DataFrame({"mode": ["rail"], "date": [cell], "distance_km": [10.0]})
+    table = read(frame)
+    assert table.rejected.empty
+    assert table.data["date"].tolist() == [pd.Timestamp(read_as)]
+
+
 @pytest.mark.parametrize(("cell", "reason"), [
     ("2021/13", "impossible date (no such month)"), ("hello", "unparseable date"),
     ("2019-02-30", "impossible date (no such day)"), ("Q5 2021", "unparseable date")])

@@ -273,6 +273,39 @@ def test_a_leg_from_an_airport_to_itself_is_rejected_on_every_path(tmp_path):
     assert computed.data["source_row"].tolist() == [3]
 
 
+def test_a_time_zone_aware_date_is_its_local_date_on_every_path(tmp_path):
+    # calculate(DataFrame) read a datetime64[ns, America/New_York] column in UTC: a flight
+    # at 23:30 on 31 December 2019 in New York was a 2020 trip (desnz-2020) and its year
+    # column 2019 "disagreed" with its date; the readers took the local date, 2019
+    local = pd.Series(pd.to_datetime(["2019-12-31 23:30", "2020-01-01 00:30"])
+                      ).dt.tz_localize("America/New_York")
+    frame = pd.DataFrame({"mode": "air", "origin": "GVA", "destination": "JFK",
+                          "cabin": "economy", "date": local})
+    # text with offsets, mixed: each cell's own local date (UTC: 2020, then 2019)
+    text = frame.assign(date=["2019-12-31T23:30:00-05:00", "2020-01-01T00:30:00+09:00"])
+    parquet, csv, xlsx = tmp_path / "log.parquet", tmp_path / "log.csv", tmp_path / "log.xlsx"
+    frame.to_parquet(parquet)
+    text.to_csv(csv, index=False)
+    text.to_excel(xlsx, index=False)
+    assert str(pd.read_parquet(parquet)["date"].dtype).endswith("America/New_York]")
+    inventories = {"calculate(DataFrame)": sc.calculate(frame),
+                   "calculate(DataFrame with year)": sc.calculate(frame.assign(year=2019)
+                                                                  .iloc[:1]),
+                   "calculate(text DataFrame)": sc.calculate(text),
+                   **{f"read {path.suffix}": sc.calculate(sc.read_travel_log(path))
+                      for path in (parquet, csv, xlsx)},
+                   "read DataFrame": sc.calculate(sc.read_travel_log(frame))}
+    for name, inv in inventories.items():
+        rows = 1 if "with year" in name else 2
+        assert inv.rejected.empty, name
+        assert inv.data[["source_row", "year", "factor_id"]].values.tolist() == [
+            [2, 2019, "desnz-2019"], [3, 2020, "desnz-2020"]][:rows], name
+        days = pd.to_datetime(inv.data["date"]).dt.strftime("%Y-%m-%d").tolist()
+        assert days == ["2019-12-31", "2020-01-01"][:rows], name
+    assert sc.vocabulary.row_years(frame).tolist() == [2019.0, 2020.0]
+    assert sc.flight("GVA", "JFK", date=local[0]).factor.edition == "desnz-2019"
+
+
 def test_unit_mistakes_raise():
     with pytest.raises(pint.DimensionalityError):
         sc.rail(sc.Q_(5, "kWh"))

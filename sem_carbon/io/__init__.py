@@ -15,7 +15,9 @@ Policies (details in the module named)
   (:mod:`~sem_carbon.io.csvfile`, :mod:`~sem_carbon.io.parse`).
 - Dates: day first (``05/03/2019`` is 5 March) unless the column only parses month first;
   Excel serials, bare years and months of a year (``Jan 2019``, ``01/2019``, ``2019-01``)
-  are accepted (:mod:`~sem_carbon.io.parse`).
+  are accepted, but not a month that is also a fiscal year (``2011/12``: rejected); a
+  date with a time zone or UTC offset is its local date as written
+  (:mod:`~sem_carbon.io.parse`).
 - Units: unit-less numeric columns need a unit from a unit column, ``units=``, the preset
   or the header; a missing unit is an error, never a guess (:mod:`~sem_carbon.io.columns`).
 - Routes: ``GVA/LHR/JFK/GVA`` gives three legs; a route back to its origin is not marked

@@ -18,7 +18,8 @@ Normalisation (vectorised; Python work only per distinct value)
     - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
       ``year`` is the year of ``date``, else of the middle of the period (or of its one
       known end), else the ``year`` column. A period ending before it starts is rejected.
-      A month without a day (``01/2019``, ``2019-01``, ``Jan 2019``) is the period of that
+      A month without a day (``01/2019``, ``2019-01``, ``Jan 2019``; not ``2011/12``,
+      which is also the fiscal year 2011/12: rejected) is the period of that
       month: in ``period_start`` it gives the start (the 1st), in ``period_end`` the end
       (the last day), and either end the other one when that is not given; in ``date`` it
       gives both ends when neither is given (``date`` then stays empty).

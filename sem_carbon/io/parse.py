@@ -32,9 +32,16 @@ Dates (:func:`parse_dates`)
     a four-digit year (``01/2019``, ``1-2019``, ``01.2019``, ``2019-01``, ``2019/01``,
     ``Jan 2019``, ``January 2019``, ``Jan-2019``, ``2019 Jan``: the date is the first of
     the month and ``month_only`` is True; a day and month without a year, such as
-    ``01/02``, stays unreadable). Numeric day/month dates are read **day first** unless the
-    column only parses month first (some value is a real day only month first, ``03/13/2019``,
-    and none only day first; a value that is no day in either order, ``03/45/2019``, is bad
+    ``01/02``, stays unreadable). A year, ``/`` or ``-`` and the next year's last two
+    digits as a month (``2011/12``, ``2009-10``, ``2000/01``) reads both as that month and
+    as a fiscal year or biennium, which fall in different reporting years: it is bad,
+    with :func:`month_or_year_span_reason` naming both readings (``2019/03``, ``2011-07``
+    are months). A datetime cell or column with a time zone or UTC offset
+    (``datetime64[ns, America/New_York]``, ``2019-12-31T23:30:00-05:00``) gives its local
+    date as written, each cell its own (2019-12-31 here; not the UTC date). Numeric
+    day/month dates are read **day first** unless the column only parses month first
+    (some value is a real day only month first, ``03/13/2019``, and none only day first;
+    a value that is no day in either order, ``03/45/2019``, is bad
     and decides nothing). A date that reads both ways (day and month both 1-12 and
     different: ``03/04/2019``, ``2/3/2019 10:00 PM``) is noted (``DateResult.note``: the
     order used, the column's first such date as an example with its other reading, and the
@@ -1135,7 +1142,13 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     if periods.any():  # a fiscal year or quarter: say what it is, not only that it fails
         periods &= _fiscal_periods(t)
         reason[periods] = FISCAL_REASON
-    return days, year_only, missing, reason, month_only & ~impossible, order
+    month_only &= ~impossible
+    if month_only.any():  # 2011/12: December 2011, or the fiscal year 2011/12
+        both = month_only & _month_or_year_span(t)
+        if both.any():
+            reason[both] = [month_or_year_span_reason(v) for v in t[both]]
+            month_only &= ~both
+    return days, year_only, missing, reason, month_only, order
 
 
 #: The reject reason of a text that names a fiscal year, half or quarter (``2020/21``,
@@ -1148,6 +1161,36 @@ _FISCAL = re.compile(
     r"|(?:FY\s*)?\d{4}\s*[/\-]?\s*(?:Q[1-4]|H[12]))$",  # 2021-Q1
     re.IGNORECASE)
 _YEAR_SPAN = r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$"  # 2020/21, 2020-2021: consecutive years
+
+
+_MONTH_OR_SPAN = r"^(\d{4})[-/](\d{2})$"  # 2011/12, 2009-10: a month, or two years
+
+
+def _month_or_year_span(text: pd.Series) -> np.ndarray:
+    """True for texts that read both as a month of a year and as two consecutive years: a
+    four-digit year, ``/`` or ``-``, and the next year's last two digits, 01-12
+    (``2011/12``, ``2009-10``, ``2000/01``)."""
+    parts = text.str.extract(_MONTH_OR_SPAN)
+    first = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float)
+    second = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float)
+    return (second >= 1) & (second <= 12) & (second == (first + 1) % 100)
+
+
+def month_or_year_span_reason(text: str) -> str:
+    """The reject reason of a date text that reads both as a month and as a fiscal year
+    or biennium (``'2011/12'``: December 2011, or the fiscal year 2011/12): the two
+    readings put the row in different reporting years, so neither is taken.
+
+    Parameters
+    ----------
+    text : str
+        The date as written, e.g. ``"2011/12"``.
+    """
+    year, month = int(text[:4]), int(text[5:7])
+    name = _MONTH_NAMES[month - 1]
+    return (f"{text!r} reads both ways ({name} {year}, or the fiscal year {text}): give "
+            f"the date in full (a day, or the month by name: '{name[:3]} {year}'), or a "
+            "year column (mapping={'year': ...})")
 
 
 def _fiscal_periods(text: pd.Series) -> np.ndarray:

@@ -46,7 +46,9 @@ def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     Parameters
     ----------
     data : DataFrame
-        With a ``year_column`` and/or a ``date`` column (datetime64 or text).
+        With a ``year_column`` and/or a ``date`` column (datetime64 or text; a
+        time-zone-aware date gives the year of its local date as written:
+        ``2019-12-31 23:30-05:00`` is 2019, not UTC's 2020).
     year_column : str, default "year"
         The column holding the year.
     """
@@ -60,6 +62,8 @@ def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     if "date" in data.columns and np.isnan(year).any():
         dates = data["date"]
         if pd.api.types.is_datetime64_any_dtype(dates):
+            if getattr(dates.dtype, "tz", None) is not None:  # the local date, not UTC's
+                dates = dates.dt.tz_localize(None)
             days = dates.to_numpy(dtype="datetime64[ns]")
             from_date = years_of_dates(days).astype(float)
             from_date[np.isnat(days)] = np.nan
