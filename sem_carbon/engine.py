@@ -147,7 +147,7 @@ def read_frame(kind: str, frame: pd.DataFrame
     if "source_row" not in data.columns:
         data["source_row"] = np.arange(len(data)) + 2
     rows_read = _distinct_count(data["source_row"])
-    data, rejected = _read_dates(data)
+    data, rejected = _read_dates(data, kind)
     # words as the readers read them
     data, unread, factorized = canonical_words(kind, data)
     if len(unread):
@@ -175,14 +175,18 @@ def _distinct_count(column: pd.Series) -> int:
     return int(column.nunique())
 
 
-def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_dates(data: pd.DataFrame, kind: str = "travel"
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A DataFrame's ``date`` column read as the readers read it, bad dates rejected.
 
     Text dates follow :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019``
     is 5 March); a bare year fills ``year``. Rows whose date cannot be read are rejected
-    with the reason, as :func:`sem_carbon.read_travel_log` rejects them. A time-zone-aware
-    column keeps its wall-clock time as written (``2019-12-31 23:30-05:00`` is a 2019
-    trip, not 2020-01-01 in UTC), as the readers read it.
+    with the reason, as :func:`sem_carbon.read_travel_log` rejects them, and the rows
+    read at a choice are noted as the readers note them: a date that reads both ways
+    (``03/04/2019``) says which way the column was read, and a travel date without a day
+    (``Jan 2019``) that the 1st stands for it. A time-zone-aware column keeps its
+    wall-clock time as written (``2019-12-31 23:30-05:00`` is a 2019 trip, not
+    2020-01-01 in UTC), as the readers read it.
     """
     empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
     if "date" not in data.columns:
@@ -201,12 +205,31 @@ def _read_dates(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
                 else pd.Series(np.nan, index=data.index))
         data["year"] = year.where(~only_year | year.notna(), parsed.year.astype(float))
+    _note_date_readings(data, parsed, kind)
     if not parsed.bad.any():
         return data, empty
     rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[parsed.bad],
                              "column": "date", "value": raw.astype(str).to_numpy()[parsed.bad],
                              "reason": parsed.reason[parsed.bad]})
     return data.loc[~parsed.bad], rejected
+
+
+def _note_date_readings(data: pd.DataFrame, parsed: Any, kind: str) -> None:
+    """Add to ``data["notes"]`` the notes the readers put on dates read at a choice."""
+    from .io.common import is_one_value
+    from .io.travel import _MONTH_NOTE
+
+    note = parsed.note  # one read-only value when no date reads both ways
+    ambiguous = not (is_one_value(note) and note[0] == "")
+    month = kind == "travel" and bool(parsed.month_only.any())
+    if not (ambiguous or month):
+        return
+    parts = [data["notes"].to_numpy() if "notes" in data.columns else None]
+    if month:
+        parts.append(np.where(parsed.month_only, _MONTH_NOTE, ""))
+    if ambiguous:
+        parts.append(np.asarray(note, dtype=object))
+    data["notes"] = pd.Series(join_notes(*parts), index=data.index)
 
 
 

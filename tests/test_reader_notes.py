@@ -329,3 +329,25 @@ def test_facilities_periods_that_read_both_ways_are_noted_by_column():
     note = ("period_start read day first where a date reads both ways (e.g. '01/02/2020': "
             f"1 February, not 2 January): {_DEFAULT}")
     assert table.data["notes"].tolist() == [note, "", note]
+
+
+def test_calculate_on_a_dataframe_notes_its_dates_as_the_readers_do():
+    """Bug: calculate(DataFrame) read 03/04/2019 as 3 April, and 01/2019 as 1 January,
+    without the readers' notes: two paths, one figure, one of them silent."""
+    dates = ["03/04/2019", "05/06/2019", "07/07/2019", "2019-04-03", "01/2019"]
+    frame = pd.DataFrame({"mode": "hotel", "date": dates, "country": "CH",
+                          "nights": range(1, len(dates) + 1)})
+    read = sc.calculate(sc.read_travel_log(frame)).data
+    direct = sc.calculate(frame).data
+    assert direct["date"].tolist() == read["date"].tolist()
+    assert direct["notes"].astype(str).tolist() == read["notes"].astype(str).tolist()
+    note = ("date read day first where a date reads both ways (e.g. '03/04/2019': 3 April, "
+            f"not 4 March): {_DEFAULT}")
+    month = ("day of the month not given (the date is read as the 1st; the year chooses "
+             "the factor edition)")
+    got = direct["notes"].astype(str).tolist()
+    assert [note in n for n in got] == [True, True, False, False, False]
+    assert [month in n for n in got] == [False, False, False, False, True]
+    # a note given with the row is kept before the date's
+    kept = sc.calculate(frame.assign(notes=["checked by hand", "", "", "", ""])).data
+    assert str(kept["notes"].iloc[0]).startswith(f"checked by hand; {note}")
