@@ -25,6 +25,12 @@ MAX_ROW_CO2E_KG : float [kgCO2e]
     One million tonnes CO2e from one row: half the yearly footprint of the whole UN
     system (about 2 MtCO2e in 2019, Greening the Blue). A row beyond it (a meter reading
     of 1e300 kWh) is an input error, and so is a result that is not finite.
+
+Nothing is not a trip
+---------------------
+A count of 0 is rejected as well (:func:`zero_reason`): a leg with no traveller, a hotel
+stay with no guest, no night or no room. Such a row is an entry error or a cancellation
+recorded as a trip; computed, it would vanish into the totals as 0 kg without a word.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ __all__ = [
     "YEAR_RANGE",
     "beyond",
     "limit_reason",
+    "zero_reason",
 ]
 
 #: IUGG mean Earth radius [km] (Moritz 2000, Geodetic Reference System 1980).
@@ -86,3 +93,32 @@ def limit_reason(name: str, limit: float, unit: str = "") -> str:
     """
     shown = f"{limit:,.0f}" + (f" {unit}" if unit else "")
     return f"{name} over {shown} on one row is not plausible (split the row, see docs/limits.md)"
+
+
+#: What a count of 0 means on a travel row, and what to do (see :func:`zero_reason`).
+_ZERO = {
+    "passengers": ("a leg with no traveller", "the number of travellers"),
+    "guests": ("a hotel stay with no guest", "the number of guests"),
+    "nights": ("a hotel stay of no night", "the number of nights"),
+    "rooms": ("a hotel stay in no room", "the number of rooms"),
+}
+
+
+def zero_reason(name: str, column: str | None = None) -> str:
+    """The reject reason for a count of 0 (one wording everywhere).
+
+    Parameters
+    ----------
+    name : str
+        What is counted: ``"passengers"``, ``"guests"`` (passengers on a hotel row),
+        ``"nights"`` or ``"rooms"``.
+    column : str, optional
+        The column (or argument) the 0 was given in; default ``name``.
+
+    >>> zero_reason("passengers")
+    'passengers 0: a leg with no traveller; remove the row or give the number of travellers'
+    >>> zero_reason("guests", "passengers")
+    'passengers 0: a hotel stay with no guest; remove the row or give the number of guests'
+    """
+    what, give = _ZERO[name]
+    return f"{column or name} 0: {what}; remove the row or give {give}"
