@@ -29,6 +29,12 @@ MAX_SUPPLIER_FACTOR_KG_PER_KWH : float [kgCO2e/kWh]
     2 kgCO2e/kWh for a market-based electricity supplier or certificate factor: no
     generation technology emits that much (see the constant), so a factor beyond it is a
     unit slip (gCO2e/kWh or kgCO2e/MWh written as kgCO2e/kWh), not a tariff.
+
+Nothing is not a trip
+---------------------
+A count of 0 is rejected as well (:func:`zero_reason`): a leg with no traveller, a hotel
+stay with no guest, no night or no room. Such a row is an entry error or a cancellation
+recorded as a trip; computed, it would vanish into the totals as 0 kg without a word.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ __all__ = [
     "YEAR_RANGE",
     "beyond",
     "limit_reason",
+    "zero_reason",
 ]
 
 #: IUGG mean Earth radius [km] (Moritz 2000, Geodetic Reference System 1980).
@@ -111,3 +118,32 @@ def limit_reason(name: str, limit: float, unit: str = "") -> str:
     """
     shown = f"{limit:,.0f}" + (f" {unit}" if unit else "")
     return f"{name} over {shown} on one row is not plausible (split the row, see docs/limits.md)"
+
+
+#: What a count of 0 means on a travel row, and what to do (see :func:`zero_reason`).
+_ZERO = {
+    "passengers": ("a leg with no traveller", "the number of travellers"),
+    "guests": ("a hotel stay with no guest", "the number of guests"),
+    "nights": ("a hotel stay of no night", "the number of nights"),
+    "rooms": ("a hotel stay in no room", "the number of rooms"),
+}
+
+
+def zero_reason(name: str, column: str | None = None) -> str:
+    """The reject reason for a count of 0 (one wording everywhere).
+
+    Parameters
+    ----------
+    name : str
+        What is counted: ``"passengers"``, ``"guests"`` (passengers on a hotel row),
+        ``"nights"`` or ``"rooms"``.
+    column : str, optional
+        The column (or argument) the 0 was given in; default ``name``.
+
+    >>> zero_reason("passengers")
+    'passengers 0: a leg with no traveller; remove the row or give the number of travellers'
+    >>> zero_reason("guests", "passengers")
+    'passengers 0: a hotel stay with no guest; remove the row or give the number of guests'
+    """
+    what, give = _ZERO[name]
+    return f"{column or name} 0: {what}; remove the row or give {give}"

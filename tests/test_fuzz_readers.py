@@ -943,11 +943,19 @@ def test_non_finite_numbers_are_rejected(value):
 
 
 def test_negative_zero_and_zero_counts():
+    # "-0" is 0, not a negative count; 0 nights or guests is no stay (audit: it was kept
+    # and computed as 0 kg without a word), rejected with its own reason
     table = sc.read_travel_log(pd.DataFrame({"mode": "hotel", "date": "2020-01-01",
-                                             "country": "CH", "nights": ["-0", "0", "-1"],
-                                             "passengers": ["0", "-0", "1"]}))
-    assert table.data["nights"].tolist() == [0.0, 0.0]
-    assert _rejected(table) == [[4, "nights", "-1", "negative nights"]]
+                                             "country": "CH", "nights": ["-0", "2", "-1", "3"],
+                                             "passengers": ["1", "-0", "1", "1"]}))
+    assert table.data["nights"].tolist() == [3.0]
+    assert _rejected(table) == [
+        [2, "nights", "-0",
+         "nights 0: a hotel stay of no night; remove the row or give the number of nights"],
+        [3, "passengers", "-0",
+         "passengers 0: a hotel stay with no guest; remove the row or give the number of "
+         "guests"],
+        [4, "nights", "-1", "negative nights"]]
 
 
 def test_mixed_decimal_marks_in_one_column():

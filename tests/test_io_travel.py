@@ -718,6 +718,8 @@ def _check_invariants(table: sc.ActivityTable) -> None:
     assert set(table.data["mode"]) <= {"air", "rail", "road", "hotel"}
     assert (table.data["year"] > 0).all()
     assert (table.data[["passengers", "nights", "distance_km"]].fillna(0) >= 0).all().all()
+    assert (table.data["passengers"] > 0).all()  # a row with no traveller is no trip
+    assert (table.data.loc[table.data["mode"] == "hotel", "nights"] > 0).all()
     air = table.data[table.data["mode"] == "air"]
     assert (air["origin"].str.len() > 0).all() and (air["destination"].str.len() > 0).all()
 

@@ -167,7 +167,7 @@ def test_item08_calculate_rejects_implausible_rows_with_reasons() -> None:
     assert "distance over 20,015 km" in reasons[("travel", 2)]
     assert "passengers over 1,000" in reasons[("travel", 3)]
     assert "nights over 366" in reasons[("travel", 4)]
-    assert "passengers must be a number >= 0" in reasons[("travel", 5)]  # road, -2 passengers
+    assert "passengers must be a number > 0" in reasons[("travel", 5)]  # road, -2 passengers
     assert "not finite or over 1 MtCO2e" in reasons[("facilities", 2)]
     assert len(inv.data) == 3 and len(inv.rejected) == 5
     assert pytest.approx(20015.1, abs=0.1) == MAX_LEG_KM

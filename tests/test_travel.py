@@ -196,8 +196,8 @@ def test_passengers_that_are_not_a_number_are_rejected_not_one():
     assert inv.data["source_row"].tolist() == [3, 4]
     assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * one, one])
     assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
-        [2, "passengers", "two", "passengers must be a number >= 0"],
-        [5, "passengers", "3 pax", "passengers must be a number >= 0"]]
+        [2, "passengers", "two", "passengers must be a number > 0"],
+        [5, "passengers", "3 pax", "passengers must be a number > 0"]]
 
 
 def test_hotel_guests_are_not_rooms_and_the_row_says_so():
@@ -304,6 +304,83 @@ def test_a_time_zone_aware_date_is_its_local_date_on_every_path(tmp_path):
         assert days == ["2019-12-31", "2020-01-01"][:rows], name
     assert sc.vocabulary.row_years(frame).tolist() == [2019.0, 2020.0]
     assert sc.flight("GVA", "JFK", date=local[0]).factor.edition == "desnz-2019"
+
+
+NO_TRAVELLER = ("passengers 0: a leg with no traveller; remove the row or give the number "
+                "of travellers")
+NO_GUEST = "passengers 0: a hotel stay with no guest; remove the row or give the number of guests"
+NO_NIGHT = "nights 0: a hotel stay of no night; remove the row or give the number of nights"
+
+
+def test_no_traveller_no_guest_or_no_night_is_rejected_on_every_path(tmp_path):
+    # audit: a leg with passengers 0 (and a hotel row of 0 guests or 0 nights) was computed
+    # as 0 kg without a word by the reader, calculate(DataFrame) and the scalar calls alike
+    frame = pd.DataFrame({
+        "mode": ["air", "rail", "road", "road", "hotel", "hotel", "air", "air", "air"],
+        "origin": ["GVA", "", "", "", "", "", "GVA", "GVA", "GVA"],
+        "destination": ["JFK", "", "", "", "", "", "JFK", "JFK", "LHR"],
+        "distance_km": ["", "100", "100", "100", "", "", "", "", ""],
+        "vehicle": ["", "", "bus", "car", "", "", "", "", ""],
+        "cabin": ["economy", "", "", "", "", "", "economy", "economy", "economy"],
+        "country": ["", "", "", "", "CH", "CH", "", "", ""],
+        "passengers": ["0", "0", "0", "0", "0", "1", "-0", "2", "1"],
+        "nights": ["", "", "", "", "2", "0", "", "", "0"],  # 0 nights on a flight: a day trip
+        "date": "2019-05-01"})
+    expected = [[2, "passengers", "0", NO_TRAVELLER], [3, "passengers", "0", NO_TRAVELLER],
+                [4, "passengers", "0", NO_TRAVELLER], [5, "passengers", "0", NO_TRAVELLER],
+                [6, "passengers", "0", NO_GUEST], [7, "nights", "0", NO_NIGHT],
+                [8, "passengers", "-0", NO_TRAVELLER]]
+    computed = sc.calculate(frame.replace("", None))
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    log = sc.read_travel_log(path, units={"distance": "km"})
+    read = sc.calculate(log)
+    one = sc.flight("GVA", "JFK", year=2019).co2e.m_as("kgCO2e")
+    day_trip = sc.flight("GVA", "LHR", year=2019).co2e.m_as("kgCO2e")
+    assert log.rejected[["source_row", "column", "value", "reason"]].values.tolist() == expected
+    for inv in (computed, read):
+        rejected = inv.rejected[["source_row", "column", "value", "reason"]].values.tolist()
+        assert rejected == expected
+        assert inv.data["source_row"].tolist() == [9, 10]
+        assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * one, day_trip])
+        assert len(inv.data) + len(inv.rejected) == len(frame)  # every row accounted for
+
+
+@pytest.mark.parametrize(("call", "reason"), [
+    (lambda: sc.flight("GVA", "JFK", passengers=0), NO_TRAVELLER),
+    (lambda: sc.flight("GVA", "JFK", passengers=sc.Q_(0, "passenger")), NO_TRAVELLER),
+    (lambda: sc.flight("GVA", "JFK", passengers=-0.0), NO_TRAVELLER),
+    (lambda: sc.rail(sc.Q_(100, "km"), passengers=0), NO_TRAVELLER),
+    (lambda: sc.road(sc.Q_(100, "km"), "bus", passengers=0), NO_TRAVELLER),
+    (lambda: sc.road(sc.Q_(100, "km"), "car", passengers=0), NO_TRAVELLER),
+    (lambda: sc.hotel(0, "CH"), NO_NIGHT),
+    (lambda: sc.hotel(sc.Q_(0, "room_night"), "CH"), NO_NIGHT),
+    (lambda: sc.hotel(2, "CH", rooms=0),
+     "rooms 0: a hotel stay in no room; remove the row or give the number of rooms"),
+    (lambda: sc.flight("GVA", "JFK", passengers=-1), "passengers must be a finite number > 0"),
+    (lambda: sc.rail(sc.Q_(100, "km"), passengers=-2), "passengers must be a finite number > 0"),
+    (lambda: sc.hotel(2, "CH", rooms=-1), "rooms must be a finite number > 0"),
+])
+def test_scalar_calls_refuse_no_traveller_no_night_or_no_room(call, reason):
+    with pytest.raises(sc.InvalidActivityError) as raised:
+        call()
+    assert str(raised.value).startswith(reason)
+    assert isinstance(raised.value, sc.SemCarbonError)
+
+
+def test_hotel_guests_that_are_not_a_positive_number_are_rejected_by_calculate():
+    # calculate(DataFrame) computed a hotel row of -1 or "two" guests (the reader rejects
+    # them on every row); guests stay unmultiplied (one room per row)
+    frame = pd.DataFrame({"mode": "hotel", "nights": 2, "country": "CH",
+                          "passengers": ["-1", "two", "0", "3"], "date": "2019-05-01"})
+    inv = sc.calculate(frame)
+    per_night = sc.hotel(1, "CH", factors="desnz-2019").co2e.m_as("kgCO2e")
+    assert inv.data["source_row"].tolist() == [5]
+    assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * per_night])
+    assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "passengers", "-1", "passengers must be a number > 0"],
+        [3, "passengers", "two", "passengers must be a number > 0"],
+        [4, "passengers", "0", NO_GUEST]]
 
 
 def test_unit_mistakes_raise():

@@ -31,8 +31,9 @@ Policies (details in the module named)
 - Notes: ``data["notes"]`` holds notes about the input row ("" when none): a date without
   a day, an exact duplicate kept, an Excel cell read as blank in a column not read
   (:mod:`~sem_carbon.io.notes`).
-- Plausibility: passengers, nights and leg distances beyond :mod:`sem_carbon.limits`
-  are rejected with the same reason as in the calculators.
+- Plausibility: passengers, nights and leg distances beyond :mod:`sem_carbon.limits`,
+  and 0 passengers or a hotel stay of 0 nights (no trip), are rejected with the same
+  reason as in the calculators.
 - Excel: the first visible sheet; a formula saved without its value or an error value
   rejects its row (in a column read) or notes it, with one
   :class:`~sem_carbon.io.notes.InputWarning` (:mod:`~sem_carbon.io.excel`).

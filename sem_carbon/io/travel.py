@@ -48,7 +48,8 @@ Routing strings
 Rejected rows (``rejected``; the whole source row, every problem listed)
     blank rows; missing or unknown mode; unparseable, impossible or implausible dates;
     no date and no year; unknown cabin, country, currency, rail kind or vehicle; non-numeric
-    or negative passengers, nights, distance; implausible passengers, nights or leg
+    or negative passengers, nights, distance; 0 passengers (a leg with no traveller, a
+    hotel stay with no guest) and a hotel row of 0 nights; implausible passengers, nights or leg
     distance (over the limits of :mod:`sem_carbon.limits`, also a distance that overflows
     when converted to km); passengers, nights or distance written with a currency sign;
     non-numeric cost; a currency sign or code in the cost that contradicts the row's
@@ -95,7 +96,7 @@ import pandas as pd
 from ..errors import InputFormatError
 from ..geo.airports import resolve_iata, unknown_code_reasons
 from ..geo.distance import haversine_km
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
+from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
 from ..travel.cabins import CABINS, cabin_codes
 from ..travel.surface import road_keys
 from ..units import Q_
@@ -332,6 +333,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         no_money(cols, rej, live, name)
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
+    _no_one(cols, rej, live, is_hotel, passengers, nights)
     distance_km, no_distance = _distances(cols, rej, live, raw.decimal, raw.source)
     no_distance = no_distance & live & (is_rail | is_road)
     stray = cols.stray("distance")  # read per mode: a value in another mode's column
@@ -673,6 +675,20 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     if not parsed.missing.any():
         return parsed.values, parsed.missing
     return np.where(parsed.missing, default, parsed.values), parsed.missing
+
+
+def _no_one(cols: SourceColumns, rej: Rejections, live: np.ndarray, is_hotel: np.ndarray,
+            passengers: np.ndarray, nights: np.ndarray) -> None:
+    """Reject a row with 0 passengers (0 guests on a hotel row) and a hotel row of 0
+    nights: no trip, whose 0 kg would vanish into the totals
+    (:func:`~sem_carbon.limits.zero_reason`). 0 nights on a flight is a day trip: kept."""
+    nobody = live & (passengers == 0)  # -0 too; a blank cell is 1, "two" is NaN
+    if nobody.any():
+        reason = np.where(is_hotel, zero_reason("guests", "passengers"),
+                          zero_reason("passengers"))
+        rej.add(nobody, cols.label("passengers"), cols.get("passengers"), reason)
+    rej.add(live & is_hotel & (nights == 0), cols.label("nights"), cols.get("nights"),
+            zero_reason("nights"))
 
 
 def _cost(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: str) -> np.ndarray:

@@ -24,7 +24,14 @@ from ..factors.lookup import factor_columns, lookup_rows
 from ..geo.airports import resolve_iata, resolve_undated
 from ..geo.countries import normalise_country, suggest
 from ..geo.distance import haversine_km
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, MAX_ROOMS, limit_reason
+from ..limits import (
+    MAX_LEG_KM,
+    MAX_NIGHTS,
+    MAX_PASSENGERS,
+    MAX_ROOMS,
+    limit_reason,
+    zero_reason,
+)
 from ..notes import join_notes
 from ..units import Q_, as_quantity, quantity, ureg
 from ..vocabulary import normalise_one, yes_no_argument
@@ -183,15 +190,22 @@ def _activity_year(year: int | None, date: Any) -> tuple[np.datetime64 | None, i
 
 
 def _count(value: Any, unit: str, name: str, limit: float | None = None) -> float:
-    """A non-negative count (passengers, nights) given as a number or Quantity."""
+    """A positive count (passengers, nights, rooms) given as a number or Quantity.
+
+    0 is refused as the readers and ``calculate`` reject it (:func:`~sem_carbon.limits.
+    zero_reason`): a trip with no traveller, night or room is no trip, and its 0 kg would
+    vanish into a total without a word.
+    """
     if isinstance(value, pint.Quantity):
         value = as_quantity(value, f"[{unit}]", name).m_as(unit)
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise InvalidActivityError(f"{name} must be a number, got {value!r}") from None
+    if number == 0:
+        raise InvalidActivityError(zero_reason(name))
     if not np.isfinite(number) or number < 0:
-        raise InvalidActivityError(f"{name} must be a finite number >= 0, got {value!r}")
+        raise InvalidActivityError(f"{name} must be a finite number > 0, got {value!r}")
     if limit is not None and number > limit:
         raise InvalidActivityError(limit_reason(name, limit))
     return number
@@ -236,6 +250,7 @@ def flight(
         Count the same route back (emissions x 2). Yes/no words are read as the readers
         read them (``"no"`` is False); anything else raises.
     passengers : int or Quantity [passenger], default 1
+        More than 0 (0 raises InvalidActivityError: a leg with no traveller).
     radiative_forcing : bool, default True
         Use the DESNZ "with RF" factors (non-CO2 effects, applied to the CO2 component
         only). The RF share is always reported on its own in ``radiative_forcing``.
@@ -413,6 +428,7 @@ def rail(distance: pint.Quantity, kind: str = "national", passengers: int = 1,
     kind : str, default "national"
         "national", "international", "light rail"/"tram", "underground"/"metro".
     passengers : int, default 1
+        More than 0 (0 raises InvalidActivityError: a journey with no traveller).
     factors, year
         As for :func:`flight`.
     round_trip : bool, default False
@@ -460,7 +476,8 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
         ("regular", "black cab"), bus type ("local not london", "local london").
     passengers : int, default 1
         Multiplies per-passenger factors (taxi, bus, coach). Car and motorbike factors
-        are per vehicle-km: several colleagues in one car emit once.
+        are per vehicle-km: several colleagues in one car emit once. More than 0 (0
+        raises InvalidActivityError: a journey with no traveller).
     factors, year
         As for :func:`flight`.
     round_trip : bool, default False
@@ -501,12 +518,13 @@ def hotel(nights: int | pint.Quantity, country: str, factors: str | FactorSet | 
     Parameters
     ----------
     nights : int or Quantity [room_night]
-        Nights per room.
+        Nights per room, more than 0 (0 raises InvalidActivityError).
     country : str
         ISO alpha-2 or alpha-3 code or English name ("CH", "CHE", "Switzerland").
     factors, year
         As for :func:`flight`.
     rooms : int, default 1
+        More than 0 (0 raises InvalidActivityError).
 
     Notes
     -----

@@ -22,7 +22,7 @@ from ..geo.airports import UNKNOWN_CODE, _as_days, resolve_iata, unknown_code_re
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason
+from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
 from ..notes import join_notes
 from ..parallel import threads_allowed
 from ..schema import TRAVEL_RESULTS
@@ -521,22 +521,28 @@ def _trips(rows: pd.DataFrame) -> np.ndarray:
 
 
 def _passengers_valid(pax: np.ndarray) -> np.ndarray:
-    """Rows whose passenger count is a number in [0, MAX_PASSENGERS]."""
+    """Rows whose passenger count is a number in (0, MAX_PASSENGERS]."""
     with np.errstate(invalid="ignore"):
-        return np.isfinite(pax) & (pax >= 0) & ~beyond(pax, MAX_PASSENGERS)
+        return np.isfinite(pax) & (pax > 0) & ~beyond(pax, MAX_PASSENGERS)
 
 
 def _passengers_ok(rows: pd.DataFrame, out: _Collector, pax: np.ndarray,
-                   ok: np.ndarray) -> np.ndarray:
-    """Rows whose passenger count is a number in [0, MAX_PASSENGERS] (others rejected)."""
+                   ok: np.ndarray, counted: str = "passengers") -> np.ndarray:
+    """Rows whose passenger count is a number in (0, MAX_PASSENGERS] (others rejected).
+
+    0 is no trip (:func:`~sem_carbon.limits.zero_reason`; ``counted="guests"`` on hotel
+    rows): rejected, as the readers and the scalar helpers refuse it."""
     bad = ~np.isfinite(pax) | (pax < 0)
     # the cell as given (a text that is no number shows as itself, not as nan)
     given = np.where(np.isnan(pax), _column(rows, "passengers", np.nan).to_numpy(dtype=object)
                      if "passengers" in rows else pax, pax) if (ok & bad).any() else pax
-    out.reject(rows, ok & bad, "passengers", given, "passengers must be a number >= 0")
+    out.reject(rows, ok & bad, "passengers", given, "passengers must be a number > 0")
+    none = ok & (pax == 0)  # -0 too, shown as given
+    out.reject(rows, none, "passengers", rows.get("passengers", pax),
+               zero_reason(counted, "passengers"))
     many = ok & beyond(pax, MAX_PASSENGERS)
     out.reject(rows, many, "passengers", pax, limit_reason("passengers", MAX_PASSENGERS))
-    return ~bad & ~many
+    return ~bad & ~none & ~many
 
 
 def _distance(rows: pd.DataFrame, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
@@ -644,16 +650,21 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     bad = ~np.isfinite(nights) | (nights < 0)
     out.reject(rows, bad, "nights", _column(rows, "nights", np.nan),
                "nights missing, not a number, or negative")
+    none = nights == 0  # a stay of no night is no stay
+    out.reject(rows, none, "nights", _column(rows, "nights", np.nan), zero_reason("nights"))
     many = beyond(nights, MAX_NIGHTS)
     out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
                limit_reason("nights", MAX_NIGHTS))
-    bad |= many
+    bad |= none | many
     words = normalise("country", _column(rows, "country", None))
     country = words.value
     out.reject(rows, ~bad & words.missing, "country", "", "hotel needs a country")
     out.reject(rows, ~bad & words.rejected, "country", _column(rows, "country", ""),
                words.reason)
     ok = ~bad & ~words.missing & ~words.rejected
+    # guests as the readers check passengers on every row: a number, not 0, not too many
+    all_guests = _numbers(rows, "passengers", 1.0)
+    ok &= _passengers_ok(rows, out, all_guests, ok, "guests")
     if not ok.any():
         return
     fs, edition_note = _serving(fs, "hotel")  # hotels are published from 2019 on
@@ -661,7 +672,7 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     if edition_note:
         note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
     # guests are not rooms: the factor is per room-night, a row is one room's nights
-    guests = _numbers(rows, "passengers", 1.0)[ok]
+    guests = all_guests[ok]
     if "passengers" in rows and (guests != 1).any():
         said = np.where(guests != 1, "hotel factors are per room-night: passengers not "
                         "multiplied (one room per row)", "")
