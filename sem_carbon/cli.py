@@ -296,7 +296,29 @@ def _read_inventory(path: str) -> Any:
     if missing:
         raise UsageError(f"{p.name} is not an inventory (no column {', '.join(missing)}); "
                          "make one with 'sem-carbon calc'")
-    return inv
+    return _with_provenance(inv, p.name)
+
+
+def _with_provenance(inv: Any, name: str) -> Any:
+    """An inventory table made by hand (entity, year, category, co2e_kg) given the
+    provenance columns ``calc`` writes: the file as ``source``, its lines as
+    ``source_row`` (the header is line 1), ``table`` from the category (travel or
+    facilities), so its rows reconcile as a log's do."""
+    from .inventory import Inventory
+    from .targets._common import TRAVEL_CATEGORIES
+
+    data = inv.data
+    if {"table", "source", "source_row"} <= set(data.columns):
+        return inv
+    data = data.copy()
+    if "table" not in data.columns:
+        travel = data["category"].astype(str).str.strip().str.lower().isin(TRAVEL_CATEGORIES)
+        data["table"] = np.where(travel, "travel", "facilities")
+    if "source" not in data.columns:
+        data["source"] = name
+    if "source_row" not in data.columns:
+        data["source_row"] = np.arange(len(data), dtype=np.int64) + 2
+    return Inventory(data, inv.rejected, inv.rows_read, inv.sources)
 
 
 def _read_table(path: str | None, what: str) -> pd.DataFrame | None:

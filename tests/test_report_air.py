@@ -201,6 +201,37 @@ def test_legs_on_file_equal_a_recomputation_from_the_table():
     np.testing.assert_allclose(direct.legs["high_kg"], again.legs["high_kg"], rtol=1e-12)
 
 
+def test_air_rows_without_legs_stay_in_the_un_view_at_their_own_figure():
+    """Bug: an air row the methods cannot recompute (a ledger's spend estimate: no airports,
+    no distance) was left out of the comparison, so the UN-inventory view dropped its
+    5 tCO2 without a word (0.44 t against 5.55 t of air without RF). It now counts at its
+    own figure without RF in every method, and the report says how many rows did."""
+    from sem_carbon.report.air_methods import air_comparison_of
+
+    inv = _inventory(years=(2019,))
+    air = inv.data[inv.data["category"] == "air"]
+    spend = air.iloc[[0]].assign(origin="", destination="", distance_km=np.nan,
+                                 co2e_kg=5000.0, co2_kg=5000.0, rf_kg=0.0,
+                                 factor_id="spend-estimate", source_row=999)
+    data = pd.concat([inv.data, spend], ignore_index=True)
+    direct = air_comparison_of(inv.data)
+    mixed = air_comparison_of(data)
+    assert len(mixed.legs) == len(air) + 1
+    assert mixed.legs["source_row"].tolist()[-1] == 999  # the row's own, not a position
+    for m in ("desnz", "icao", "fuel"):
+        assert mixed.legs[f"{m}_co2_kg"].iloc[-1] == 5000.0
+        np.testing.assert_allclose(mixed.legs[f"{m}_co2_kg"].iloc[:-1],
+                                   direct.legs[f"{m}_co2_kg"], rtol=1e-12)
+    assert mixed.note.startswith(f"1 of {len(air) + 1} air rows have no legs")
+    assert direct.note == ""
+    report = Report(sc.Inventory(data, inv.rejected, inv.rows_read, inv.sources))
+    line = report.summary().set_index("key").loc["un_inventory_total", "2019"]
+    non_air = data.loc[data["category"].isin(["rail"]), "co2e_kg"].sum()
+    icao = direct.legs["icao_co2_kg"].sum()
+    assert line == pytest.approx((non_air + icao + 5000.0) / 1000.0, rel=1e-12)
+    assert "1 of" in report.to_markdown() and "their own figure" in report.to_markdown()
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("n", [0, 1, 2, 15, 39, 40, 41, 400])
 def test_leg_order_top_n_is_the_head_of_the_full_stable_sort(seed, n):

@@ -18,6 +18,7 @@ The Kyoto total and the with-RF views keep the DESNZ figures of the inventory.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,10 +26,12 @@ import numpy as np
 import pandas as pd
 
 from ..codes import pair_codes
+from ..errors import NothingComputedWarning
 from ..travel.uncertainty import (
     LOAD_FACTOR_BREAK,
     METHODS,
     AirComparison,
+    band,
     compare_air,
     load_factor_break_note,
     target_confidence,
@@ -209,8 +212,57 @@ def air_comparison_of(data: pd.DataFrame, central: str = "icao",
     direct = _from_legs_on_file(air, central, uncertainty)
     if direct is not None:
         return direct
-    return compare_air(_leg_frame(air), central=central,
-                       uncertainty=None if uncertainty is None else dict(uncertainty))
+    with warnings.catch_warnings():  # rows the methods cannot recompute are kept below
+        warnings.simplefilter("ignore", NothingComputedWarning)
+        recomputed = compare_air(_leg_frame(air), central=central,
+                                 uncertainty=None if uncertainty is None else dict(uncertainty))
+    return _on_every_air_row(air, recomputed)
+
+
+def _on_every_air_row(air: pd.DataFrame, recomputed: AirComparison) -> AirComparison:
+    """The comparison with one leg per air row of the inventory, in its order.
+
+    The legs recomputed from the table (numbered by position: the leg table has no
+    source rows of its own) go back to their rows; a row the methods cannot recompute (a
+    spend estimate, a row without airports or distance) counts at its own figure
+    without RF (``co2e_kg - rf_kg``, as the UN-inventory view counts air) in every
+    method, and the comparison's ``note`` says how many: left out, the UN-inventory view
+    would drop its emissions without a word.
+    """
+    legs = recomputed.legs
+    at = pd.to_numeric(legs["source_row"], errors="coerce").to_numpy(dtype=float) - 2
+    n = len(air)
+    if len(np.unique(at)) != len(at) or (len(at) and not (
+            np.isfinite(at).all() and at.min() >= 0 and at.max() < n)):
+        raise RuntimeError("recomputed air legs do not line up with the inventory's air rows")
+    at = at.astype(np.intp)
+    keys = [c for c in ("table", "source", "source_row", "leg", "trip_id", "entity", "year",
+                        "origin", "destination", "cabin", "passengers") if c in air.columns]
+    full = air[keys].reset_index(drop=True)
+    own = pd.to_numeric(air["co2e_kg"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    if "rf_kg" in air.columns:
+        own = own - pd.to_numeric(air["rf_kg"], errors="coerce").fillna(0.0).to_numpy(float)
+    distance = np.array(pd.to_numeric(air.get("distance_km", pd.Series(
+        np.nan, index=air.index)), errors="coerce"), dtype=float)  # a copy: written below
+    if "distance_km" in legs.columns:  # the great-circle distance the methods used
+        distance[at] = pd.to_numeric(legs["distance_km"], errors="coerce").to_numpy(float)
+    full["distance_km"] = distance
+    figures = {}
+    for m in METHODS:
+        values = own.copy()
+        values[at] = legs[f"{m}_co2_kg"].to_numpy(dtype=float)
+        figures[m] = values
+        full[f"{m}_co2_kg"] = values
+    b = band(figures, recomputed.central, recomputed.uncertainty)
+    for name in ("low", "central", "high"):
+        full[f"{name}_kg"] = b[name]
+    full["spread"] = b["spread"]
+    kept = n - len(at)
+    note = "" if not kept else (
+        f"{kept:,} of {n:,} air rows have no legs the methods can recompute (no airports "
+        "or distance: spend estimates, for example); they count at their own figure "
+        "without RF in every method")
+    return AirComparison(full, recomputed.central, recomputed.uncertainty, note)
 
 
 def _un_non_air_kg(data: pd.DataFrame) -> pd.Series:

@@ -282,7 +282,7 @@ class Report:
             "band": air_methods.report_band(by_year, self.year),
             "verdicts": air_methods.target_verdicts(self.data, comparison, self.targets,
                                                     labels),
-            "note": note,
+            "note": note, "legs_note": comparison.note,
             "restated": air_methods.restated_air(self.data, edition) if edition
             else pd.DataFrame()}
 

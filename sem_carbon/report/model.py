@@ -475,7 +475,9 @@ def build_model(report: Report) -> ReportModel:
     data = report.data
     rec = quality["reconciliation"]
     air_tables_, air_lines = _air_views(report)
-    air_note = report._air.get("note", "") if air_tables_ else ""
+    air_note = "; ".join(n for n in (report._air.get("note", ""),
+                                     report._air.get("legs_note", "")) if n) \
+        if air_tables_ else ""
     return ReportModel(
         title=report.title, version=__version__, years=tuple(report.years),
         reporting_year=report.year, kyoto_label=tables.kyoto_label(data),

@@ -66,7 +66,58 @@ def as_frame(inventory: Any) -> pd.DataFrame:
             f"{type(inventory).__name__}")
     if "co2e_kg" not in frame.columns:
         raise InputFormatError("inventory rows need a 'co2e_kg' column (kgCO2e per row)")
+    _check_figures(frame)
+    _check_categories(frame)
     return frame
+
+
+def _row_named(frame: pd.DataFrame, i: int) -> str:
+    """How an error names the ``i``-th row of ``frame`` (its source row when known)."""
+    if "source_row" in frame.columns:
+        where = f"source row {frame['source_row'].iloc[i]}"
+        if "source" in frame.columns:
+            where += f" of {frame['source'].iloc[i]}"
+        return where
+    return f"row {i + 1} (of the table, header not counted)"
+
+
+def _check_figures(frame: pd.DataFrame) -> None:
+    """Every ``co2e_kg`` is a finite number: a blank or a text (``"1,000"``) counted as 0
+    would judge a target met on emissions that were never summed."""
+    column = frame["co2e_kg"]
+    values = column.to_numpy(dtype=float, na_value=np.nan) \
+        if pd.api.types.is_numeric_dtype(column.dtype) \
+        else pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    wrong = np.flatnonzero(~np.isfinite(values))
+    if wrong.size:
+        i = int(wrong[0])
+        cell = column.iloc[i]
+        why = "is empty" if pd.isna(cell) else f"{cell!r} is not a finite number"
+        raise InputFormatError(
+            f"inventory: {wrong.size:,} row(s) without a figure in co2e_kg; first: "
+            f"{_row_named(frame, i)}, co2e_kg {why} (an inventory from sc.calculate or "
+            "'sem-carbon calc' has a number on every row)")
+
+
+def _check_categories(frame: pd.DataFrame) -> None:
+    """Every ``category`` is an inventory category (case and spaces aside): an unknown
+    one (``flight``) would be left out of a travel target and counted as facilities."""
+    if "category" not in frame.columns:
+        return  # refused where categories are needed (category_mask)
+    codes, uniques = pd.factorize(frame["category"], use_na_sentinel=True)
+    names = [str(u).strip().lower() for u in uniques]
+    unknown = [i for i, name in enumerate(names) if name not in ALL_CATEGORIES]
+    blank = bool((codes < 0).any())
+    if not unknown and not blank:
+        return
+    bad = np.isin(codes, unknown) | (codes < 0)
+    first = int(np.flatnonzero(bad)[0])
+    shown = ", ".join(repr(str(uniques[i])) for i in unknown[:5]) + \
+        (" and blanks" if blank and unknown else "blank" if blank else "")
+    raise InputFormatError(
+        f"inventory: {int(bad.sum()):,} row(s) whose category is not an inventory category "
+        f"({shown}); first: {_row_named(frame, first)}; the categories are "
+        f"{', '.join(ALL_CATEGORIES)} (rename them, or compute the rows with sc.calculate)")
 
 
 def expand_categories(categories: Iterable[str] | str) -> tuple[str, ...]:

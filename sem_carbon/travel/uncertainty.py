@@ -112,11 +112,15 @@ class AirComparison:
         The central method.
     uncertainty : dict
         Relative 90% half-widths used (empty: the band is the method spread only).
+    note : str
+        What the comparison could not do on every leg ("" when nothing), e.g. air rows
+        without airports or distance counted at their own figure by every method.
     """
 
     legs: pd.DataFrame
     central: str
     uncertainty: dict[str, float]
+    note: str = ""
 
     def totals(self, by: str | list[str] | None = None) -> pd.DataFrame:
         """Per group (e.g. ``"entity"``, ``["entity", "year"]``): each method's total [kgCO2]
