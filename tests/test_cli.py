@@ -162,6 +162,34 @@ def test_targets(cli: str, files: dict[str, Path]) -> None:
     assert "Headquarters" in table.stdout and "──" in table.stdout
 
 
+def test_targets_and_report_take_a_hand_made_inventory_table(cli: str,
+                                                               tmp_path: Path) -> None:
+    """Bug: an inventory table made by hand (entity, year, category, co2e_kg) printed its
+    status, then failed with "unexpected KeyError: 'table'" (exit 2)."""
+    path = tmp_path / "figures.csv"
+    path.write_text("entity,year,category,co2e_kg\nA,2019,air,1000\nA,2021,air,400\n"
+                    "A,2021,electricity,300\n", encoding="utf-8")
+    proc = run(cli, "targets", str(path), "--baseline", "2019", "--target", "2021",
+               "--reduction", "50%")
+    assert proc.returncode == 0, proc.stderr
+    status = pd.read_csv(io.StringIO(proc.stdout)).set_index("entity")
+    assert status.loc["A", ["baseline", "actual"]].tolist() == [1.0, 0.4]
+    md = tmp_path / "r.md"
+    proc = run(cli, "report", str(path), "--markdown", str(md))
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr  # no recomputation of legs that are not there
+    summary = pd.read_csv(io.StringIO(proc.stdout)).set_index("key")
+    assert summary.loc["kyoto_total", "all_years"] == pytest.approx(1.7)
+    assert summary.loc["un_inventory_total", "all_years"] == pytest.approx(1.7)
+    assert "2 of 2 air rows have no legs" in md.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("entity,year,category,co2e_kg\nA,2019,flight,1000\n", encoding="utf-8")
+    line = assert_one_line_error(run(cli, "targets", str(bad), "--baseline", "2019",
+                                     "--target", "2021", "--reduction", "50%"))
+    assert "category is not an inventory category ('flight'); first: source row 2 of " \
+           "bad.csv" in line
+
+
 # ---------------------------------------------------------------------------- report
 def test_report_writes_every_format(cli: str, files: dict[str, Path], tmp_path: Path) -> None:
     paths = {k: tmp_path / f"r.{k}" for k in ("html", "xlsx", "json", "md")}

@@ -767,3 +767,30 @@ def test_a_target_year_without_rows_is_noted_and_warned_not_silently_met():
         status = sc.target_status(rows, sc.Target(2019, 2021, 0.5))
     assert status["note"].tolist() == ["", ""]
     assert status["met"].tolist() == [True, True]
+
+
+def test_an_inventory_figure_that_is_no_number_or_an_unknown_category_is_refused() -> None:
+    """Bug: co2e_kg "1,000" or blank counted 0 (baseline 0.5 t for 1.5 t on file), and a
+    category 'flight' was left out of a travel target and counted as facilities."""
+    target = Target(2019, 2021, 0.5)
+    rows = pd.DataFrame({"entity": "A", "year": [2019, 2019, 2021, 2021],
+                         "category": "air", "co2e_kg": ["1,000", "500", None, "400"]})
+    with pytest.raises(InputFormatError, match=r"2 row\(s\) without a figure in co2e_kg; "
+                                               r"first: row 1 .*'1,000' is not a finite"):
+        target_status(rows, target)
+    blank = rows.assign(co2e_kg=[1000.0, 500.0, np.nan, 400.0], source_row=[2, 3, 4, 5])
+    with pytest.raises(InputFormatError, match="first: source row 4, co2e_kg is empty"):
+        target_status(blank, target)
+    with pytest.raises(InputFormatError, match="without a figure"):
+        scenario_status(blank, target, CutTrips(share=0.5))
+    flight = blank.assign(co2e_kg=[1000.0, 500.0, 100.0, 400.0],
+                          category=["Air", "flight", "air", "AIR "])
+    with pytest.raises(InputFormatError, match=r"1 row\(s\) whose category is not an "
+                                               r"inventory category \('flight'\); first: "
+                                               r"source row 3"):
+        target_status(flight, target)
+    with pytest.raises(InputFormatError, match="blank"):
+        target_status(flight.assign(category=["air", None, "air", "air"]), target)
+    # case and spaces aside, known categories are read as before
+    ok = target_status(flight.assign(category=["Air", "air", "air", "AIR "]), target)
+    assert ok.set_index("entity").loc["A", ["baseline", "actual"]].tolist() == [1.5, 0.5]
