@@ -767,3 +767,16 @@ def test_a_target_year_without_rows_is_noted_and_warned_not_silently_met():
         status = sc.target_status(rows, sc.Target(2019, 2021, 0.5))
     assert status["note"].tolist() == ["", ""]
     assert status["met"].tolist() == [True, True]
+
+
+def test_a_negative_budget_line_is_refused_naming_its_row() -> None:
+    # audit: a 2021 line of -1000 made the budget target "met" (-200% against -50%)
+    inv = rows(("A", 2019, "air", 1000.0), ("A", 2021, "air", 400.0))
+    for cell in (-1000, "-1000", "(1,000)"):
+        budget = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021],
+                               "amount": [1000, cell], "currency": "USD"})
+        with pytest.raises(InputFormatError, match=r"budget: 1 row\(s\) with a negative "
+                                                   r"amount; first: row 2 .*is not negative"):
+            target_status(inv, Target(), budget=budget)
+    zero = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021], "amount": [1000, 0]})
+    assert by_entity(target_status(inv, Target(), budget=zero)).loc["A", "budget_met"]
