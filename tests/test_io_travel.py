@@ -1103,3 +1103,42 @@ def test_json_route_lists_are_read_as_their_airports_in_order():
     assert table.rejected[["source_row", "column", "reason"]].values.tolist() == [
         [4, "route", 'a route list must hold airport codes as text (e.g. ["GVA", "JFK"])']]
     assert table.reconciliation() == {"rows_read": 4, "rows_computable": 3, "rows_rejected": 1}
+
+
+#: Currencies whose costs the organisation meets: current codes (pycountry's ISO 4217
+#: List One) and withdrawn ones (sem_carbon/money/data/iso4217_historic.csv). A package
+#: update that drops one (pycountry 26 dropped HRK, BGN, SLL, ZWL ...) fails here.
+CURRENT_CODES = ["USD", "EUR", "CHF", "GBP", "KES", "XOF", "XAF", "SLE", "MRU", "VES", "BYN",
+                 "STN", "ZWG", "AFN", "SSP"]
+HISTORIC_CODES = ["BGN", "HRK", "CYP", "EEK", "LTL", "LVL", "MTL", "ROL", "SIT", "SKK", "TRL",
+                  "SLL", "MRO", "VEF", "BYR", "STD", "ZWL", "CUC", "GHC", "ZMK", "DEM", "FRF"]
+
+
+def test_current_and_historic_currency_codes_are_pinned():
+    from sem_carbon.io.common import currency_of, historic_currencies, iso_currencies
+    from sem_carbon.money import ecb_rates
+
+    codes = iso_currencies()
+    assert set(CURRENT_CODES) <= codes
+    assert set(HISTORIC_CODES) <= historic_currencies() <= codes
+    assert all(len(c) == 3 and c.isalpha() and c.isupper() for c in historic_currencies())
+    # every currency the bundled ECB rates publish is read (BGN to 2025, HRK to 2022 ...)
+    assert set(ecb_rates().columns) <= codes
+    assert currency_of(" hrk ") == "HRK" and currency_of("XXQ") == ""
+
+
+def test_a_withdrawn_currency_is_read_and_its_rate_decided_by_date():
+    # audit: 2024 trips paid in BGN were rejected as "unknown currency" though the ECB
+    # rates have BGN to 2025-12-31
+    source = pd.DataFrame({"date": ["2024-06-03", "2019-06-03", "2019-06-03"], "mode": "hotel",
+                           "nights": 1, "country": "BG", "cost": 100.0,
+                           "currency": ["BGN", "HRK", "ZWL"]})
+    table = read(source)
+    assert table.rejected.empty
+    assert table.data["currency"].tolist() == ["BGN", "HRK", "ZWL"]
+    out = sc.Rates().convert(table.data["cost"], table.data["currency"], table.data["date"])
+    assert (out["reason"].iloc[:2] == "").all()
+    # BGN is pegged at 1.95583 per euro, which the ECB publishes to five figures: 1.9558
+    eur = sc.Rates().convert([100.0 / 1.9558], ["EUR"], ["2024-06-03"])["amount"].iloc[0]
+    assert out["amount"].iloc[0] == pytest.approx(eur, rel=1e-9)
+    assert out["reason"].iloc[2].startswith("unknown currency ZWL: no rates table or ECB")

@@ -794,3 +794,16 @@ def test_an_inventory_figure_that_is_no_number_or_an_unknown_category_is_refused
     # case and spaces aside, known categories are read as before
     ok = target_status(flight.assign(category=["Air", "air", "air", "AIR "]), target)
     assert ok.set_index("entity").loc["A", ["baseline", "actual"]].tolist() == [1.5, 0.5]
+
+
+def test_a_negative_budget_line_is_refused_naming_its_row() -> None:
+    # audit: a 2021 line of -1000 made the budget target "met" (-200% against -50%)
+    inv = rows(("A", 2019, "air", 1000.0), ("A", 2021, "air", 400.0))
+    for cell in (-1000, "-1000", "(1,000)"):
+        budget = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021],
+                               "amount": [1000, cell], "currency": "USD"})
+        with pytest.raises(InputFormatError, match=r"budget: 1 row\(s\) with a negative "
+                                                   r"amount; first: row 2 .*is not negative"):
+            target_status(inv, Target(), budget=budget)
+    zero = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2021], "amount": [1000, 0]})
+    assert by_entity(target_status(inv, Target(), budget=zero)).loc["A", "budget_met"]

@@ -51,6 +51,7 @@ __all__ = [
     "currency_of",
     "dates_and_years",
     "empty_text",
+    "historic_currencies",
     "is_one_value",
     "iso_currencies",
     "no_money",
@@ -709,10 +710,28 @@ _CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "USD$": "USD"}
 
 @lru_cache(maxsize=1)
 def iso_currencies() -> frozenset[str]:
-    """The ISO 4217 currency codes (pycountry's list)."""
+    """The ISO 4217 currency codes, current and historic.
+
+    The current ones are pycountry's list (ISO 4217 List One, which drops a code when the
+    currency is withdrawn: HRK, BGN); the historic ones are ``iso4217_historic.csv`` in
+    :mod:`sem_carbon.money` (List Three and the codes withdrawn since, with sources). A
+    withdrawn currency is still read: its cost or budget is then converted, or refused,
+    by the rate look-up for its date (``docs/money.md``), never rejected as unknown.
+    """
     import pycountry
 
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
+    return frozenset(c.alpha_3 for c in pycountry.currencies) | historic_currencies()
+
+
+@lru_cache(maxsize=1)
+def historic_currencies() -> frozenset[str]:
+    """Withdrawn ISO 4217 codes (``sem_carbon/money/data/iso4217_historic.csv``)."""
+    from importlib import resources
+
+    text = resources.files("sem_carbon.money").joinpath("data/iso4217_historic.csv")
+    rows = [line.split(",")[0].strip() for line in text.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return frozenset(rows[1:])  # after the header
 
 
 def currency_of(value: Any) -> str:

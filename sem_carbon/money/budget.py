@@ -23,9 +23,14 @@ def to_currency(amount: Any, currency: Any, *, to: str, date: Any = None, year: 
     to : str
         ISO code of the result.
     date : array-like, optional
-        Day of each amount (NaT where unknown: the year's average is used).
+        Day of each amount (blank where unknown: the year's average is used). Text is
+        read as the file readers read dates (:func:`sem_carbon.io.parse.parse_dates`:
+        day first, ``05/03/2019`` is 5 March 2019); a bare year (``2019``) gives the
+        year; a month without a day, or an unreadable date, raises naming the row.
     year : array-like, optional
-        Year of each amount (for rows without a date).
+        Year of each amount (for rows without a date; a dated row uses its date's rate,
+        and the caller checks that its year and date agree, as ``target_status`` does
+        for budget lines).
     rates : Rates, optional
         Default: the bundled ECB rates (:class:`~sem_carbon.money.Rates`).
     what : str
@@ -39,9 +44,11 @@ def to_currency(amount: Any, currency: Any, *, to: str, date: Any = None, year: 
     Raises
     ------
     InputFormatError
-        Some rows have no rate; the message counts them and names the first (row
-        position, currency, date or year, reason): budgets are never converted at a
-        guess.
+        A date is unreadable or gives a month without a day; or some rows have no
+        rate (for a year-only row: the rates do not cover the whole year, see
+        :meth:`Rates.year_average`). The message
+        counts the rows and names the first (row position, currency, date or year,
+        reason): budgets are never converted at a guess.
     """
     from .rates import Rates
 
@@ -51,11 +58,11 @@ def to_currency(amount: Any, currency: Any, *, to: str, date: Any = None, year: 
     codes = pd.Series(currency, dtype=object).fillna("").astype(str).str.strip().str.upper()
     codes = codes.replace({"": to, "NAN": to}).to_numpy(object)
     n = len(values)
-    days = (pd.to_datetime(pd.Series(date), errors="coerce") if date is not None
-            else pd.Series(pd.NaT, index=range(n)))
-    years = (pd.to_numeric(pd.Series(year), errors="coerce") if year is not None
-             else pd.Series(np.nan, index=range(n)))
-    years = years.fillna(days.dt.year).to_numpy(float)
+    days, date_years = _dates(date, n, what)
+    years = (pd.to_numeric(pd.Series(year), errors="coerce").to_numpy(float)
+             if year is not None else np.full(n, np.nan))
+    years = np.where(np.isnan(years), date_years, years)
+    days = pd.Series(days)
     out = np.full(n, np.nan)
     reason = np.full(n, "", dtype=object)
     same = codes == to
@@ -79,6 +86,34 @@ def to_currency(amount: Any, currency: Any, *, to: str, date: Any = None, year: 
                 else str(int(years[i])) if not np.isnan(years[i]) else "no date")
         raise InputFormatError(
             f"{what}: {bad.size} row(s) cannot be converted to {to}; first: row {i + 1}, "
-            f"{codes[i]} on {when}: {reason[i]}. Add the rates to a rates table "
-            "(see docs/money.md)")
+            f"{codes[i]} on {when}: {reason[i]}" + (
+                "" if "docs/money.md" in reason[i]
+                else ". Add the rates to a rates table (see docs/money.md)"))
     return out
+
+
+def _dates(date: Any, n: int, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Days (datetime64[ns], NaT where blank or only a year) and the year each date gives
+    (NaN where none); an unreadable date or a month without a day raises naming the row."""
+    if date is None:
+        return np.full(n, np.datetime64("NaT"), "datetime64[ns]"), np.full(n, np.nan)
+    from ..io.parse import parse_dates
+
+    column = pd.Series(date).reset_index(drop=True)
+    if len(column) != n:
+        raise InputFormatError(f"{what}: {len(column)} dates for {n} amounts")
+    parsed = parse_dates(column)
+    month_only = np.asarray(parsed.month_only)
+    wrong = np.flatnonzero(parsed.bad | month_only)
+    if wrong.size:
+        i = int(wrong[0])
+        why = (parsed.reason[i] if parsed.bad[i] else
+               "a month without a day: give the day for its exchange rate, or leave the "
+               "date blank for the year's average")
+        raise InputFormatError(
+            f"{what}: {wrong.size} row(s) whose date cannot choose an exchange rate; "
+            f"first: row {i + 1} (of the table, header not counted), date "
+            f"{column.iloc[i]!r}: {why}")
+    date_years = np.where(parsed.year > 0, parsed.year, np.nan).astype(float)
+    return parsed.dates.astype("datetime64[ns]"), date_years
+

@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "DEFAULT_USER_MAX_AGE_DAYS",
     "RATE_COLUMNS",
+    "YEAR_START_DAYS",
     "Rates",
     "read_rates",
 ]
@@ -63,6 +64,9 @@ DEFAULT_MAX_AGE_DAYS = 7
 DEFAULT_USER_MAX_AGE_DAYS = 31
 #: Columns of a user rates table (``read_rates``): required, then optional.
 RATE_COLUMNS: tuple[str, ...] = ("currency", "date", "rate", "per", "valid_to", "source")
+#: A year average needs the year's first rate within this many days of 1 January [days]
+#: (1 January is a holiday nearly everywhere; the ECB's first rate was on 4 January 1999).
+YEAR_START_DAYS = 7
 _REQUIRED = RATE_COLUMNS[:3]
 _DAY = np.timedelta64(1, "D")
 
@@ -73,9 +77,34 @@ def _codes(values: Any) -> np.ndarray:
     return series.fillna("").astype(str).str.strip().str.upper().to_numpy(dtype=object)
 
 
-def _days(values: Any) -> np.ndarray:
-    """Dates as datetime64[D] (NaT where missing)."""
-    return pd.to_datetime(pd.Series(values), errors="coerce").to_numpy("datetime64[D]")
+def _days(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as datetime64[D] (NaT where missing or unreadable) and why a present date
+    cannot choose a rate ("" elsewhere).
+
+    Text dates are read as the file readers read them
+    (:func:`sem_carbon.io.parse.parse_dates`: day first, ``05/03/2019`` is 5 March 2019,
+    unless the column only reads month first), never by ``pandas.to_datetime``'s
+    month-first guess. A date that gives only a year or a month is no day to choose a
+    rate with: refused, not read as the 1st.
+    """
+    from ..io.parse import parse_dates
+
+    series = pd.Series(values).reset_index(drop=True)
+    parsed = parse_dates(series)
+    days = parsed.dates.astype("datetime64[D]")
+    reason = np.full(len(days), "", dtype=object)
+    if parsed.bad.any():
+        shown = series[parsed.bad].astype(str).to_numpy(object)
+        reason[parsed.bad] = [f"date {v!r} is unreadable ({r})" for v, r in
+                              zip(shown, np.asarray(parsed.reason)[parsed.bad], strict=True)]
+    partial = np.asarray(parsed.month_only) | (np.isnat(days) & (parsed.year > 0))
+    if partial.any():
+        shown = series[partial].astype(str).to_numpy(object)
+        reason[partial] = [f"date {v!r} gives no day to choose an exchange rate (give the "
+                           "day; a line known only by year uses the year's average)"
+                           for v in shown]
+        days = np.where(partial, np.datetime64("NaT"), days)
+    return days, reason
 
 
 class _Series:
@@ -193,10 +222,13 @@ class Rates:
             publication or effective day used), ``rate_source`` ("ECB" or the user
             table's label), ``reason`` ("" when a rate was found).
         """
-        codes, days = _codes(currency), _days(date)
+        codes, (days, unread) = _codes(currency), _days(date)
         if len(codes) != len(days):
             raise InvalidArgumentError("currency and date must have the same length")
-        return self._lookup(codes, days, depth=0)
+        out = self._lookup(codes, days, depth=0)
+        refused = (unread != "") & (codes != "USD")
+        out.loc[refused, "reason"] = unread[refused]
+        return out
 
     def _lookup(self, codes: np.ndarray, days: np.ndarray, depth: int) -> pd.DataFrame:
         n = len(codes)
@@ -279,14 +311,14 @@ class Rates:
         """
         to = str(to).strip().upper()
         values = pd.to_numeric(pd.Series(amount), errors="coerce").to_numpy(float)
-        codes, days = _codes(currency), _days(date)
+        codes, (days, unread) = _codes(currency), _days(date)
         if not (len(values) == len(codes) == len(days)):
             raise InvalidArgumentError("amount, currency and date must have the same length")
         src = self._lookup(codes, days, 0)
         dst = self._lookup(np.full(len(codes), to, dtype=object), days, 0)
         same = codes == to
         rate = np.where(same, 1.0, src["usd_per_unit"].to_numpy() / dst["usd_per_unit"].to_numpy())
-        reason = np.where(same, "", src["reason"].to_numpy(object))
+        reason = np.where(same, "", np.where(unread != "", unread, src["reason"].to_numpy(object)))
         target_bad = ~same & (reason == "") & (dst["reason"].to_numpy(object) != "")
         reason = np.where(target_bad, "target currency: " + dst["reason"].astype(str).to_numpy(),
                           reason)
@@ -302,7 +334,13 @@ class Rates:
 
         For amounts known only by year (a budget line): the mean of the source's rates
         dated in that year (the ECB's daily rates, or a user table's monthly rates, each
-        counted once); a year without any rate of that currency is rejected.
+        counted once), **if those rates cover the whole year** (``_year_coverage``:
+        the year's first rate on or before 7 January and every day from it to 31
+        December with a rate under the dated rule). The user's table is used when it
+        covers the year, else the ECB's. A year the rates do not cover is rejected with
+        the coverage ("RUB: ECB rates only until 2022-03-01, no 2022 average"): a
+        currency's first or last year, a suspension, and the year the rates end in (the
+        bundled file's last, still running year) are never averaged over part of it.
 
         Parameters
         ----------
@@ -327,26 +365,87 @@ class Rates:
         for code, y in {(c, yy) for c, yy in zip(codes, years, strict=True)
                         if c not in ("", "USD") and not np.isnan(yy)}:
             rows = (codes == code) & (years == y)
-            found = False
+            short: list[str] = []
             for series, name in ((self._user.get(code), "user rates"),
                                  (self._ecb_series(code), "ECB")):
                 if series is None:
                     continue
-                in_year = series.dates.astype("datetime64[Y]").astype(int) + 1970 == int(y)
-                if not in_year.any():
+                usd, why = self._year_rates(code, series, int(y), name)
+                if why:
+                    short.append(why)
                     continue
-                per = series.per[in_year]
-                usd = 1.0 / series.value[in_year]
-                if (per != "USD").any():
-                    sub = self._lookup(per[per != "USD"], series.dates[in_year][per != "USD"], 1)
-                    usd[per != "USD"] *= sub["usd_per_unit"].to_numpy()
-                value[rows] = float(np.nanmean(usd))
+                value[rows] = float(np.mean(usd))
                 label[rows] = f"{name} {int(y)} average"
-                found = True
                 break
-            if not found:
-                reason[rows] = f"no {code} rate published in {int(y)} (see docs/money.md)"
+            else:
+                reason[rows] = (
+                    f"{'; '.join(short)} (a year average needs rates for the whole year: "
+                    "give the line a date, or add the year's rates to a rates table; see "
+                    "docs/money.md)" if short
+                    else f"no {code} rate published in {int(y)} (see docs/money.md)")
         return pd.DataFrame({"usd_per_unit": value, "rate_source": label, "reason": reason})
+
+    def _year_rates(self, code: str, series: _Series, year: int, name: str
+                    ) -> tuple[np.ndarray, str]:
+        """US dollars per unit of ``series``' rates dated in ``year``, or why they cannot
+        make the year's average ("" when they can)."""
+        why = _year_coverage(series, year)
+        label = f"{name} rates" if name == "ECB" else name
+        if why:
+            return np.empty(0), f"{code}: {label} {why}, no {year} average"
+        first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")
+        in_year = (series.dates >= first) & (series.dates <= last)
+        per = series.per[in_year]
+        usd = 1.0 / series.value[in_year]
+        quoted = per != "USD"
+        if quoted.any():
+            sub = self._lookup(per[quoted], series.dates[in_year][quoted], 1)
+            usd[quoted] *= sub["usd_per_unit"].to_numpy()
+            missing = np.isnan(usd)
+            if missing.any():
+                i = int(np.flatnonzero(missing)[0])
+                return usd, (f"{code}: {label} are quoted per {per[i]}, which has no rate on "
+                             f"{series.dates[in_year][i]}, no {year} average")
+        return usd, ""
+
+
+def _year_coverage(series: _Series, year: int) -> str:
+    """Whether one source's rates of one currency cover ``year`` ("" when they do).
+
+    They do when the year's first rate is on or before 7 January (or a rate of the year
+    before still applies on 1 January) and every day from it to 31 December has a rate
+    under the dated rule (no older than the source's maximum age, or within its
+    ``valid_to``). Otherwise the coverage, as "only from 2000-07-19", "only until
+    2022-03-01" or "missing from 2008-12-17 to 2009-01-03".
+
+    Parameters
+    ----------
+    series : _Series
+        The rates of one currency from one source.
+    year : int
+        The calendar year.
+    """
+    first = np.datetime64(f"{year:04d}-01-01")
+    last = np.datetime64(f"{year:04d}-12-31")
+    days = np.arange(first, last + _DAY, dtype="datetime64[D]")
+    idx, _ = series.find(days)
+    ok = idx >= 0
+    dated = series.dates[(series.dates >= first) & (series.dates <= last)]
+    if dated.size and dated[0] <= first + (YEAR_START_DAYS - 1) * _DAY:
+        ok |= days < dated[0]
+    if ok.all():
+        return ""
+    parts = []
+    if not ok[0] and series.dates[0] > first:  # the source starts in (or after) the year
+        parts.append(f"from {series.dates[0]}")
+    if not ok[-1] and series.dates[-1] < last:  # the source ends in (or before) the year
+        parts.append(f"until {series.dates[-1]}")
+    if parts:
+        return "only " + " ".join(parts)
+    gap = days[~ok]
+    breaks = np.flatnonzero(np.diff(gap) > _DAY)
+    run_end = gap[breaks[0]] if breaks.size else gap[-1]
+    return f"missing from {gap[0]} to {run_end}"
 
 
 def read_rates(source: pd.DataFrame | str | os.PathLike[str], source_label: str | None = None
@@ -385,22 +484,29 @@ def read_rates(source: pd.DataFrame | str | os.PathLike[str], source_label: str 
     if missing:
         raise InputFormatError(f"rates table lacks column(s) {', '.join(missing)} (needs "
                                f"{', '.join(_REQUIRED)}; optional per, valid_to, source)")
+    from ..io.parse import parse_dates
+
+    frame = frame.reset_index(drop=True)  # row numbers, and aligned columns
     out = pd.DataFrame({"currency": _codes(frame["currency"])})
-    text_dates = frame["date"].astype(str).str.strip()
-    monthly = text_dates.str.fullmatch(r"\d{4}-\d{1,2}")
-    out["date"] = pd.to_datetime(text_dates.where(~monthly, text_dates + "-01"),
-                                 errors="coerce", format="mixed")
+    # dates as the readers read them (day first: 05/03/2024 is 5 March); a month
+    # (2024-03, Mar 2024) is its first day, the day a UN operational rate applies from
+    out["date"] = parse_dates(frame["date"]).dates
     out["rate"] = pd.to_numeric(frame["rate"], errors="coerce")
     out["per"] = _codes(frame["per"]) if "per" in frame.columns else "USD"
     out["per"] = out["per"].replace("", "USD")
-    out["valid_to"] = (pd.to_datetime(frame["valid_to"].replace("", None), errors="coerce")
-                       if "valid_to" in frame.columns else pd.NaT)
+    out["valid_to"] = pd.NaT
+    bad_end = np.zeros(len(frame), dtype=bool)
+    if "valid_to" in frame.columns:
+        ends = parse_dates(frame["valid_to"].replace("", None))
+        out["valid_to"] = ends.dates
+        bad_end = ends.bad | np.asarray(ends.month_only) | (np.isnat(ends.dates) & ~ends.missing)
     out["source"] = (frame["source"].fillna("").astype(str).replace("", label)
                      if "source" in frame.columns else label)
     checks = [
         ("currency", ~out["currency"].str.fullmatch(r"[A-Z]{3}"), "not an ISO 4217 code"),
         ("per", ~out["per"].str.fullmatch(r"[A-Z]{3}"), "not an ISO 4217 code"),
         ("date", out["date"].isna(), "not a date"),
+        ("valid_to", pd.Series(bad_end), "not a day"),
         ("rate", ~(np.isfinite(out["rate"]) & (out["rate"] > 0)), "not a positive number"),
         ("per", out["per"] == out["currency"], "a currency quoted per itself"),
     ]

@@ -167,7 +167,9 @@ def target_status(
         emissions); or ``"cost"`` to use the inventory's ``cost`` column over the
         target's categories. Several currencies need ``currency=``. Amounts are read as
         the file readers read numbers (``1,250,000``, ``$ 800``); a budget line that is
-        empty or not a number raises, naming its row; a blank inventory cost counts 0 and
+        empty, not a number or negative raises, naming its row; a budget line whose
+        ``date`` is in another year than its ``year``, or unreadable, raises too (see
+        :func:`sem_carbon.money.to_currency`); a blank inventory cost counts 0 and
         the entity's ``note`` says how many baseline and target-year rows had none.
     headcount : DataFrame, optional
         ``entity``, ``year``, ``headcount`` [persons] (each entity's own staff);
@@ -491,6 +493,24 @@ def _budget_part(budget: pd.DataFrame, t: Target, by: str | None,
                                "(needs entity, year, amount[, currency])")
     year = _readable_numbers(budget, "year", "budget")
     amounts = _readable_numbers(budget, "amount", "budget")
+    if (amounts < 0).any():  # a negative line would make the year's spending look cut
+        wrong = np.flatnonzero(amounts < 0)
+        i = int(wrong[0])
+        raise InputFormatError(
+            f"budget: {wrong.size} row(s) with a negative amount; first: row {i + 1} (of the "
+            f"table, header not counted), amount {budget['amount'].iloc[i]!r}: a yearly "
+            "budget or spending line is not negative (net a refund into its year's line)")
+    if "date" in budget.columns:  # checked with or without a conversion
+        from ..vocabulary import YEAR_DATE_DISAGREE, year_date_disagreement
+
+        other = np.flatnonzero(year_date_disagreement(
+            budget[["year", "date"]].reset_index(drop=True)))
+        if other.size:
+            i = int(other[0])
+            raise InputFormatError(
+                f"budget: {other.size} row(s) whose year and date disagree; first: row "
+                f"{i + 1} (of the table, header not counted), year {year[i]:g}, date "
+                f"{budget['date'].iloc[i]!r}: {YEAR_DATE_DISAGREE}")
     currency, amount = _in_one_currency(pd.Series(amounts), budget.get("currency"),
                                         budget.get("date"), year, money, "budget")
     key = (np.full(len(budget), _ALL, dtype=object) if by is None
