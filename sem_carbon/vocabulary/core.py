@@ -257,10 +257,13 @@ def _lookup(kind: str, value: Any) -> _Result | None:
     if not key:
         return _unknown(kind, value)
     if kind == "country":  # one distinct value: the scalar reading (no arrays per value)
-        from ..geo.countries import alpha2
+        from ..geo.countries import alpha2, ambiguity
 
         code = alpha2(value)
-        return (code, "", "", {}) if code else _unknown(kind, value)
+        if code:
+            return code, "", "", {}
+        shared = ambiguity(value)  # "Congo": two countries, named in the reason
+        return ("", shared, "", {}) if shared else _unknown(kind, value)
     entry = aliases(kind).get(key)
     if entry is not None:
         return _from_entry(entry, value)
