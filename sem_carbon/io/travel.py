@@ -16,6 +16,9 @@ Normalisation (all vectorised; Python work only per distinct value)
       from the listed legs, noted, and rejected on an air row without a routing); empty
       means False.
     - ``passengers``: empty means 1.
+    - ``rooms`` (hotel only): a count as ``nights`` (empty or no column: 1 room); the
+      row's room-nights are nights x rooms. A value on a row of another mode is not read,
+      with a note.
     - ``rail_kind`` (rail only): empty means the mode's kind (eurostar: international) or
       ``national``.
     - ``country`` via :func:`sem_carbon.geo.countries.normalise_country`; ``currency`` to
@@ -48,10 +51,11 @@ Routing strings
 Rejected rows (``rejected``; the whole source row, every problem listed)
     blank rows; missing or unknown mode; unparseable, impossible or implausible dates;
     no date and no year; unknown cabin, country, currency, rail kind or vehicle; non-numeric
-    or negative passengers, nights, distance; 0 passengers (a leg with no traveller, a
-    hotel stay with no guest) and a hotel row of 0 nights; implausible passengers, nights or leg
-    distance (over the limits of :mod:`sem_carbon.limits`, also a distance that overflows
-    when converted to km); passengers, nights or distance written with a currency sign;
+    or negative passengers, nights, distance, rooms (hotel rows); 0 passengers (a leg with
+    no traveller, a hotel stay with no guest) and a hotel row of 0 nights or 0 rooms;
+    implausible passengers, nights, rooms or leg distance (over the limits of
+    :mod:`sem_carbon.limits`, also a distance that overflows when converted to km);
+    passengers, nights or distance written with a currency sign;
     non-numeric cost; a currency sign or code in the cost that contradicts the row's
     currency; an Excel formula without a cached value or an
     Excel error value in a column read (:mod:`sem_carbon.io.excel`); air without origin and
@@ -96,9 +100,17 @@ import pandas as pd
 from ..errors import InputFormatError
 from ..geo.airports import resolve_iata, unknown_code_reasons
 from ..geo.distance import haversine_km
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
+from ..limits import (
+    MAX_LEG_KM,
+    MAX_NIGHTS,
+    MAX_PASSENGERS,
+    MAX_ROOMS,
+    beyond,
+    limit_reason,
+    zero_reason,
+)
 from ..travel.cabins import CABINS, cabin_codes
-from ..travel.surface import road_keys
+from ..travel.surface import road_keys, rooms_not_read
 from ..units import Q_
 from ..vocabulary import REASONS, normalise, read_unit
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
@@ -145,7 +157,8 @@ _ROUTE_SPLIT = r"[\s/\-–—>,;|]+"
 # the parsed columns travel_table uses, in the order it needs them (computed in threads)
 _PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab", "origin"),
              ("vocab", "destination"), ("vocab", "cabin"), ("numbers", "passengers"),
-             ("numbers", "nights"), ("numbers", "distance"), ("vocab", "distance_unit"),
+             ("numbers", "nights"), ("numbers", "rooms"), ("numbers", "distance"),
+             ("vocab", "distance_unit"),
              ("numbers", "cost"), ("vocab", "currency"), ("vocab", "country"),
              ("vocab", "rail_kind"), ("vocab", "vehicle"), ("vocab", "fuel"),
              ("numbers", "year"), ("text", "trip_id"), ("text", "entity"),
@@ -327,10 +340,13 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     passengers, _ = _count(cols, rej, live, "passengers", default=1.0, limit=MAX_PASSENGERS)
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
                                     limit=MAX_NIGHTS)
+    rooms = _rooms(cols, rej, notes, live, is_hotel, mode)
     for name in ("passengers", "nights", "distance", "cost"):  # 1,234: 1.234 or 1234?
         note_readings(notes, live, cols.numbers(name))
+    note_readings(notes, live & is_hotel, cols.numbers("rooms"))
     for name in ("passengers", "nights", "distance"):  # $100 is no distance
         no_money(cols, rej, live, name)
+    no_money(cols, rej, live & is_hotel, "rooms")
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
     _no_one(cols, rej, live, is_hotel, passengers, nights)
@@ -490,6 +506,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         "fuel": fuel.series(pos),
         "rail_kind": rail_kind.series(pos),
         "nights": take(nights, float),
+        "rooms": take(rooms, float),
         "country": (words("country", country_words, country.ids, country.table)
                     if country_words is not None else country.series(pos)),
         "cost": cost_out,
@@ -675,6 +692,35 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     if not parsed.missing.any():
         return parsed.values, parsed.missing
     return np.where(parsed.missing, default, parsed.values), parsed.missing
+
+
+def _rooms(cols: SourceColumns, rej: Rejections, notes: RowNotes, live: np.ndarray,
+           is_hotel: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Rooms per row: on a hotel row the ``rooms`` column, a count as ``nights`` is read
+    (a number > 0, at most :data:`~sem_carbon.limits.MAX_ROOMS`; 0 is no stay), 1 when
+    blank or absent; NaN on other rows, where a value is not read, with a note (as a
+    distance in another mode's column is)."""
+    out = np.where(is_hotel, 1.0, np.nan)
+    series = cols.get("rooms")
+    parsed = cols.numbers("rooms")
+    if series is None or parsed is None:
+        return out
+    hotel = live & is_hotel
+    label = cols.label("rooms")
+    values = parsed.values
+    rej.add(hotel & parsed.bad, label, series, "rooms is not a number")
+    with np.errstate(invalid="ignore"):
+        rej.add(hotel & (values < 0), label, series, "negative rooms")
+        rej.add(hotel & (values == 0), label, series, zero_reason("rooms"))
+    rej.add(hotel & beyond(values, MAX_ROOMS), label, series,
+            limit_reason("rooms", MAX_ROOMS))
+    given = ~parsed.missing
+    out = np.where(is_hotel & given & ~parsed.bad, values, out)
+    elsewhere = live & ~is_hotel & given & (mode >= 0)
+    if elsewhere.any():
+        said = np.array([rooms_not_read(m) for m in MODES] + [""], dtype=object)
+        notes.add(elsewhere, said[np.where(mode >= 0, mode, len(MODES))])
+    return out
 
 
 def _no_one(cols: SourceColumns, rej: Rejections, live: np.ndarray, is_hotel: np.ndarray,

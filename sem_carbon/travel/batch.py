@@ -22,7 +22,15 @@ from ..geo.airports import UNKNOWN_CODE, _as_days, resolve_iata, unknown_code_re
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
+from ..limits import (
+    MAX_LEG_KM,
+    MAX_NIGHTS,
+    MAX_PASSENGERS,
+    MAX_ROOMS,
+    beyond,
+    limit_reason,
+    zero_reason,
+)
 from ..notes import join_notes
 from ..parallel import threads_allowed
 from ..schema import TRAVEL_RESULTS
@@ -33,7 +41,11 @@ from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
 from .surface import hotel_rows, road_keys
 
-__all__ = ["RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
+__all__ = ["HOTEL_GUESTS_NOTE", "RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
+
+#: The note on a hotel row of several guests: the factor is per room-night.
+HOTEL_GUESTS_NOTE = ("hotel factors are per room-night: passengers not multiplied (room-nights "
+                     "are nights x rooms; 1 room where the row gives none)")
 
 #: Result columns of :func:`compute_travel` (see :mod:`sem_carbon.schema`).
 RESULT_COLUMNS: tuple[str, ...] = TRAVEL_RESULTS
@@ -656,6 +668,17 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
                limit_reason("nights", MAX_NIGHTS))
     bad |= none | many
+    # rooms: a count as nights are (blank or no column: 1 room); room-nights = nights x rooms
+    rooms = _numbers(rows, "rooms", 1.0)
+    given = _column(rows, "rooms", np.nan)
+    no_rooms = ~bad & (~np.isfinite(rooms) | (rooms < 0))
+    out.reject(rows, no_rooms, "rooms", given, "rooms must be a number > 0")
+    with np.errstate(invalid="ignore"):
+        zero_rooms = ~bad & (rooms == 0)
+    out.reject(rows, zero_rooms, "rooms", given, zero_reason("rooms"))
+    many_rooms = ~bad & beyond(rooms, MAX_ROOMS)
+    out.reject(rows, many_rooms, "rooms", given, limit_reason("rooms", MAX_ROOMS))
+    bad |= no_rooms | zero_rooms | many_rooms
     words = normalise("country", _column(rows, "country", None))
     country = words.value
     out.reject(rows, ~bad & words.missing, "country", "", "hotel needs a country")
@@ -671,13 +694,12 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     value, edition, note = hotel_rows(fs, country[ok])
     if edition_note:
         note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
-    # guests are not rooms: the factor is per room-night, a row is one room's nights
+    # guests are not rooms: the factor is per room-night, a row is nights x rooms
     guests = all_guests[ok]
     if "passengers" in rows and (guests != 1).any():
-        said = np.where(guests != 1, "hotel factors are per room-night: passengers not "
-                        "multiplied (one room per row)", "")
+        said = np.where(guests != 1, HOTEL_GUESTS_NOTE, "")
         note = np.where(said == "", note, np.where(np.asarray(note, dtype=object) == "", said,
                                                    np.asarray(note, dtype=object) + "; " + said))
     out.add(rows.index[ok], **hotel_columns(
-        value, edition, country[ok], nights[ok], f"DESNZ hotel stay per room-night ({fs.id})",
-        note))
+        value, edition, country[ok], nights[ok] * rooms[ok],
+        f"DESNZ hotel stay per room-night ({fs.id})", note))

@@ -30,6 +30,7 @@ __all__ = [
     "ROAD_VEHICLES",
     "hotel_rows",
     "road_keys",
+    "rooms_not_read",
 ]
 
 #: vehicle -> (default size, basis, default fuel)
@@ -40,6 +41,13 @@ ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
     "bus": ("average_local", "passenger_km", ""),
     "coach": ("", "passenger_km", ""),
 }
+def rooms_not_read(mode: str) -> str:
+    """The note on a row of ``mode`` (not a hotel stay) that gives a number of rooms: the
+    value is not read (the readers and ``calculate`` on a DataFrame say it alike)."""
+    article = "an" if mode[:1] in "aeiou" else "a"
+    return f"rooms not read on {article} {mode} row (rooms count the rooms of a hotel stay)"
+
+
 def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
     """Apply ``func`` to each distinct text of ``values`` in
     :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows
