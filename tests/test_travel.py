@@ -548,3 +548,41 @@ def test_radiative_forcing_and_co2_only_read_no_as_false():
 def test_via_given_as_one_code_is_one_stop_not_its_letters():
     assert sc.flight("GVA", "JFK", via="LHR", year=2023).co2e \
         == sc.flight("GVA", "JFK", via=["LHR"], year=2023).co2e
+
+
+def _fuel_rows():
+    return pd.DataFrame({"date": "2023-05-05", "mode": "road",
+                         "vehicle": ["taxi", "motorbike", "car", "car", "car", "bus"],
+                         "fuel": ["electric", "electric", "hydrogen", "full hybrid", "diesel",
+                                  ""],
+                         "distance_km": 100.0, "passengers": [2, 1, 1, 1, 1, 1]})
+
+
+def test_a_fuel_on_a_vehicle_without_fuel_factors_is_noted_on_every_path():
+    # taxi/motorbike + electric got the ordinary factor with no word (road_keys dropped it)
+    taxi = sc.road(sc.Q_(100, "km"), vehicle="taxi", fuel="electric", passengers=2, year=2023)
+    assert taxi.co2e == sc.road(sc.Q_(100, "km"), vehicle="taxi", passengers=2,
+                                year=2023).co2e
+    said = "fuel 'electric' not used: DESNZ publishes taxi factors without fuel type"
+    assert said in taxi.notes
+    for inv in (sc.calculate(_fuel_rows()), sc.calculate(sc.read_travel_log(_fuel_rows()))):
+        data = inv.data.set_index("source_row")
+        assert data.loc[2, "notes"] == said
+        assert data.loc[2, "co2e_kg"] == pytest.approx(taxi.co2e.m_as("kgCO2e"))
+        assert data.loc[3, "notes"] == ("fuel 'electric' not used: DESNZ publishes motorbike "
+                                        "factors without fuel type")
+        assert data.loc[6, "notes"] == "" and data.loc[7, "notes"] == ""
+
+
+def test_an_unknown_car_fuel_is_rejected_under_the_fuel_column_naming_it():
+    # hydrogen, full hybrid ... were rejected under `vehicle` as "no 'road' factor"
+    def reason(word):
+        return (f"unknown car fuel '{word}' (expected petrol, diesel, hybrid, plug-in hybrid, "
+                "electric, lpg, cng or unknown, or a synonym such as gasoline, PHEV, EV)")
+
+    for inv in (sc.calculate(_fuel_rows()), sc.calculate(sc.read_travel_log(_fuel_rows()))):
+        assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+            [4, "fuel", "hydrogen", reason("hydrogen")],
+            [5, "fuel", "full hybrid", reason("full hybrid")]]
+    with pytest.raises(sc.InvalidActivityError, match="unknown car fuel 'hydrogen'"):
+        sc.road(sc.Q_(100, "km"), fuel="hydrogen")

@@ -110,7 +110,7 @@ from ..limits import (
     zero_reason,
 )
 from ..travel.cabins import CABINS, cabin_codes
-from ..travel.surface import road_keys, rooms_not_read
+from ..travel.surface import fuel_checks, road_keys, rooms_not_read
 from ..units import Q_
 from ..vocabulary import REASONS, normalise, read_unit
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
@@ -380,7 +380,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         country = coded(country_vocab, country_table)
         country_words = country_table
     rail_kind = _rail_kinds(cols, rej, live & is_rail, coded(mode_vocab, u_kind))
-    vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle))
+    vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle), notes)
     steps.update()
 
     # dates ------------------------------------------------------------------------------
@@ -899,7 +899,7 @@ def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
 
 
 def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
-              implied: Coded) -> tuple[Coded, Coded]:
+              implied: Coded, notes: RowNotes) -> tuple[Coded, Coded]:
     """(vehicle, fuel) road keys per row ("" off road rows); rejects unknown vehicles.
 
     The chosen vehicle is the ``vehicle`` column, else the mode's (taxi, bus ...), else a
@@ -935,6 +935,19 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
             named = unknown & given_vocab.present
             shown[named] = raw[named].to_numpy(dtype=object)
         rej.add(unknown, cols.label("vehicle"), shown, REASONS["vehicle"])
+    # a car fuel no table holds is rejected under the fuel column; a fuel on a taxi, bus,
+    # coach or motorbike is not used (factors without fuel type), noted (per distinct pair)
+    fuel_reason, fuel_note = fuel_checks(vehicle_keys, fuel_text)
+    if (fuel_reason != "").any():
+        bad = np.zeros(n, dtype=bool)
+        bad[idx] = fuel_reason[pair_ids] != ""
+        why = np.full(n, "", dtype=object)
+        why[idx] = fuel_reason[pair_ids]
+        rej.add(bad, cols.label("fuel"), cols.get("fuel"), why)
+    if (fuel_note != "").any():
+        said = np.full(n, "", dtype=object)
+        said[idx] = fuel_note[pair_ids]
+        notes.add(said != "", said)
     return (Coded(vehicle_ids, vehicle_keys),
             Coded(fuel_ids, np.asarray(keys["fuel"], dtype=object)))
 

@@ -39,7 +39,7 @@ from ..vocabulary import REASONS, normalise
 from .air import compute_air, compute_air_editions
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
-from .surface import hotel_rows, road_keys
+from .surface import fuel_checks, hotel_rows, road_keys
 
 __all__ = ["HOTEL_GUESTS_NOTE", "RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
 
@@ -572,9 +572,16 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
                  keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str | np.ndarray,
                  method: str | np.ndarray, key_text: np.ndarray, distance: np.ndarray | None,
                  reject_column: str, reject_values: object,
-                 note: str | np.ndarray = "") -> None:
+                 note: str | np.ndarray = "", by_fuel: np.ndarray | None = None) -> None:
+    """Results of the rows of ``ok`` whose factor ``fs`` has; the others rejected under
+    ``reject_column`` (under ``fuel``, naming it, where ``by_fuel``: a car fuel the
+    edition has no factor for)."""
     row = lookup_rows(fs, category, keys)
     missing = ok & (row < 0)
+    if by_fuel is not None and (missing & by_fuel).any():
+        out.reject(rows, missing & by_fuel, "fuel", _column(rows, "fuel", ""),
+                   f"no car factor in {fs.id} for this fuel")
+        missing &= ~by_fuel
     out.reject(rows, missing, reject_column, reject_values,
                f"no '{category}' factor in {fs.id} for this value")
     ok = ok & (row >= 0)
@@ -620,6 +627,14 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     keys = road_keys(vehicle, fuel)
     out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, REASONS["vehicle"])
     ok &= keys["vehicle"] != ""
+    # a car fuel word no table holds (hydrogen) is the fuel's fault, not the vehicle's; a
+    # fuel on a taxi, bus, coach or motorbike is not used (their factors have no fuel type)
+    fuel_reason, fuel_note = fuel_checks(keys["vehicle"], fuel)
+    bad_fuel = ok & (fuel_reason != "")
+    out.reject(rows, bad_fuel, "fuel", _column(rows, "fuel", ""), fuel_reason)
+    ok &= ~bad_fuel
+    car_fuel = (keys["vehicle"] == "car") & (
+        pd.Series(fuel, dtype=object).astype(str).str.strip() != "").to_numpy(dtype=bool)
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)
     ok &= _passengers_ok(rows, out, pax, ok)
@@ -631,6 +646,9 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     shared = ~per_pax & (pax != 1)
     pax_note = np.where(shared, pd.Series(keys["vehicle"]).astype(str).to_numpy(dtype=object)
                         + " factors are per vehicle-km: passengers not multiplied", "")
+    if (fuel_note != "").any():  # as sc.road lists them: passengers, then fuel
+        pax_note = np.where(pax_note == "", fuel_note,
+                            np.where(fuel_note == "", pax_note, pax_note + "; " + fuel_note))
 
     def method(edition: str) -> np.ndarray:
         return np.where(per_pax, f"DESNZ passenger-km factor ({edition})",
@@ -651,10 +669,10 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     moved = np.isin(keys["vehicle"], list(served)) if served else np.zeros(len(ok), bool)
     if (ok & ~moved).any() or not served:
         _emit_lookup(rows, fs, out, "road", keys, quantity, ok & ~moved, unit,
-                     method(fs.id), text, km, "vehicle", vehicle, notes(""))
+                     method(fs.id), text, km, "vehicle", vehicle, notes(""), car_fuel)
     for v, (used, note) in served.items():
         _emit_lookup(rows, used, out, "road", keys, quantity, ok & (keys["vehicle"] == v), unit,
-                     method(used.id), text, km, "vehicle", vehicle, notes(note))
+                     method(used.id), text, km, "vehicle", vehicle, notes(note), car_fuel)
 
 
 def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:

@@ -72,7 +72,8 @@ REASONS: dict[str, str] = {
     "electricity_method": "unknown method (expected location or market)",
     "calorific_basis": "unknown calorific-value basis {value}: use 'gross' or 'net'",
     "vehicle": "unknown vehicle (expected car, taxi, bus, coach or motorbike)",
-    "road_fuel": "unknown car fuel {value}",
+    "road_fuel": ("unknown car fuel {value} (expected petrol, diesel, hybrid, plug-in hybrid, "
+                  "electric, lpg, cng or unknown, or a synonym such as gasoline, PHEV, EV)"),
     "material": "unknown waste material {value}",
 }
 
