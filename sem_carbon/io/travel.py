@@ -32,12 +32,15 @@ Normalisation (all vectorised; Python work only per distinct value)
       currency stays blank, with a note.
     - ``distance`` -> ``distance_km``: the row's ``distance_unit`` if filled, else the unit
       from ``units=``, the preset or the header; converted with pint once per distinct unit.
-      A distance column without any unit is an error (never guessed). A distance mapped
-      per mode (``{"rail": "Rail Distance (km)", "road": "Car Distance (km)"}``, as the
-      ``agency`` preset does) is read on each row from its own mode's column only: a row
-      whose own column is blank while another mode's holds a value is rejected; a value
-      in another mode's column beside the row's own (or on a row of a mode without a
-      column, e.g. air) is not read, with a note.
+      A cell may carry its own unit (``100 km``, ``62 mi.``, read as
+      :func:`sem_carbon.units.parse_quantity` reads an amount); it must agree with the
+      row's unit when one is given. A distance column without any unit is an error (never
+      guessed); beside cells with their own unit, a bare number without one is rejected.
+      A distance mapped per mode (``{"rail": "Rail Distance (km)", "road": "Car Distance
+      (km)"}``, as the ``agency`` preset does) is read on each row from its own mode's
+      column only: a row whose own column is blank while another mode's holds a value is
+      rejected; a value in another mode's column beside the row's own (or on a row of a
+      mode without a column, e.g. air) is not read, with a note.
 Routing strings
     ``route`` (``GVA-LHR-JFK``, ``GVA/JFK/GVA``; separators ``- / > , ; |`` and spaces;
     or a list of codes in a JSON or Parquet cell, ``["GVA", "JFK"]``, read in order) on
@@ -847,11 +850,16 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     if series is None or parsed is None:
         return _everywhere(cols.n, np.nan), _everywhere(cols.n, True)
     label = cols.label("distance")
-    rej.add(live & parsed.bad, label, series, "distance is not a number")
-    rej.add(live & (parsed.values < 0), label, series, "negative distance")
+    # a cell with its own unit ("100 km", "62 mi."), read as sc.rail reads one
+    cell_km, with_unit = _distance_cells(series, live & parsed.bad)
+    rej.add(live & parsed.bad & ~with_unit, label, series, "distance is not a number")
+    with np.errstate(invalid="ignore"):
+        rej.add(live & ((parsed.values < 0) | (with_unit & (cell_km < 0))), label, series,
+                "negative distance")
     present = live & ~parsed.missing & ~parsed.bad
     fallback = cols.plan.units.get("distance", "")
-    if not cols.has("distance_unit") and not fallback and present.any():
+    if not cols.has("distance_unit") and not fallback and present.any() \
+            and not with_unit.any():
         raise InputFormatError(
             f"{source}: column {label!r} has distances but no unit: add a distance_unit column, "
             "or pass units={'distance': 'km'} (or 'mi', ...); sem-carbon does not guess units"
@@ -867,6 +875,10 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     factor = vocab.spread(u_factor, missing_factor, dtype=float)
     no_unit = present & ~vocab.present & (fallback == "")
     rej.add(no_unit, cols.label("distance_unit"), "", "distance without a unit")
+    if with_unit.any():  # a cell's own unit must agree with its row's unit, if any
+        clash = live & ~_same_unit(series, factor, with_unit)
+        rej.add(clash, label, series, "the distance's own unit contradicts the row's distance "
+                "unit (distance_unit, units= or the header): give one of them")
     problem = vocab.spread(u_problem, missing_problem)
     unit_bad = present & ~no_unit & (problem != "")
     if unit_bad.any():
@@ -875,11 +887,61 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     usable = present & ~unit_bad & ~no_unit
     with np.errstate(over="ignore"):  # 1e308 mi is infinite in km: refused just below
         km = np.where(usable, parsed.values * factor, np.nan)
+    if with_unit.any():
+        usable = usable | (live & with_unit)
+        km = np.where(live & with_unit, cell_km, km)
     over = usable & (beyond(km, MAX_LEG_KM) | np.isinf(km))
     if over.any():
         rej.add(over, label, series, limit_reason("distance", MAX_LEG_KM, "km"))
         km[over] = np.nan
     return km, parsed.missing
+
+
+def _distance_cells(series: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(km, read) of the ``rows`` whose distance cell carries its own unit (``100 km``,
+    ``62 mi.``), read as :func:`sem_carbon.units.parse_quantity` reads an amount (the
+    scalar calls' reading); per distinct text. ``read`` is False where the cell is no
+    length with a unit."""
+    n = len(series)
+    km = np.full(n, np.nan)
+    read = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(rows)
+    if not idx.size:
+        return km, read
+    from ..errors import UnitError
+    from ..units import parse_quantity
+
+    codes, uniques = pd.factorize(as_text(series.iloc[idx]).to_numpy(dtype=object))
+    per_text = np.full(len(uniques) + 1, np.nan)
+    for i, text in enumerate(uniques):  # distinct texts only
+        try:
+            quantity = parse_quantity(str(text), "distance")
+        except UnitError:
+            continue
+        if quantity.check("[length]"):
+            per_text[i] = float(quantity.m_as("km"))
+    km[idx] = per_text[codes]
+    read[idx] = np.isfinite(km[idx])
+    return km, read
+
+
+def _same_unit(series: pd.Series, factor: np.ndarray, with_unit: np.ndarray) -> np.ndarray:
+    """Whether each cell's own unit is the row's unit (km per unit equal); True elsewhere."""
+    from ..units import parse_quantity
+
+    out = np.ones(len(series), dtype=bool)
+    idx = np.flatnonzero(with_unit & np.isfinite(factor))
+    if not idx.size:
+        return out
+    text = as_text(series.iloc[idx]).to_numpy(dtype=object)
+    pairs = pd.factorize(pd.Series(text, dtype=object) + "|" + factor[idx].astype(str))[0]
+    seen: dict[int, bool] = {}
+    for k, (t, f, p) in enumerate(zip(text, factor[idx], pairs, strict=True)):
+        if p not in seen:  # distinct (text, unit) pairs only
+            quantity = parse_quantity(str(t), "distance")
+            seen[p] = bool(np.isclose(Q_(1.0, quantity.units).m_as("km"), f))
+        out[idx[k]] = seen[p]
+    return out
 
 
 def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
