@@ -150,10 +150,32 @@ def read_frame(kind: str, frame: pd.DataFrame
     data, rejected = _read_dates(data, kind)
     # words as the readers read them
     data, unread, factorized = canonical_words(kind, data)
+    if kind == "travel" and "rooms" in data.columns:
+        _note_rooms_not_read(data)
     if len(unread):
         rejected = pd.concat([rejected, unread], ignore_index=True) \
             if len(rejected) else unread
     return data, rejected, rows_read, factorized
+
+
+def _note_rooms_not_read(data: pd.DataFrame) -> None:
+    """Note a number of rooms on a row that is no hotel stay (not read), as the readers
+    note it (:func:`~sem_carbon.travel.surface.rooms_not_read`); per distinct mode."""
+    from .io.parse import is_missing
+    from .travel.surface import rooms_not_read
+
+    mode = data["mode"].astype(object).to_numpy() if "mode" in data.columns else None
+    if mode is None:
+        return
+    known = {"air", "rail", "road"}
+    elsewhere = ~is_missing(data["rooms"]) & np.isin(mode, list(known))
+    if not elsewhere.any():
+        return
+    said = np.full(len(data), "", dtype=object)
+    for name in pd.unique(mode[elsewhere]):  # distinct modes only
+        said[elsewhere & (mode == name)] = rooms_not_read(str(name))
+    parts = [data["notes"].to_numpy() if "notes" in data.columns else None, said]
+    data["notes"] = pd.Series(join_notes(*parts), index=data.index)
 
 
 def _by_position(data: pd.DataFrame) -> pd.DataFrame:

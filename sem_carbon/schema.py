@@ -83,7 +83,7 @@ BOOLEAN_RESULTS: frozenset[str] = frozenset({"radiative_forcing"})
 CALCULATOR_INPUTS: dict[str, tuple[str, ...]] = {
     "travel": ("source_row", "mode", "date", "year", "origin", "destination", "cabin",
                "passengers", "round_trip", "distance_km", "rail_kind", "vehicle", "fuel",
-               "nights", "country"),
+               "nights", "rooms", "country"),
     "facilities": ("source_row", "kind", "amount", "unit", "date", "year", "period_start",
                    "period_end", "country", "site", "gas", "treatment", "disposal",
                    "material", "method", "supplier_factor_kg_per_kwh", "cv", "fuel"),

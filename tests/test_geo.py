@@ -6,8 +6,10 @@ import math
 
 import airportsdata
 import numpy as np
+import pandas as pd
 import pytest
 
+import sem_carbon as sc
 from sem_carbon.errors import (
     InvalidActivityError,
     SemCarbonError,
@@ -396,7 +398,9 @@ def test_no_airport_data_loaded_at_import():
         ("Ivory Coast", "CI"), ("Russia", "RU"), ("Russian Federation", "RU"),
         ("South Korea", "KR"), ("Korea, Rep.", "KR"), ("Türkiye", "TR"), ("Turkey", "TR"),
         ("Viet Nam", "VN"), ("Vietnam", "VN"), ("Congo, Dem. Rep.", "CD"), ("DR Congo", "CD"),
-        ("Congo", "CG"), ("Bahamas (the)", "BS"), ("The Gambia", "GM"), ("Kosovo", "XK"),
+        ("Republic of the Congo", "CG"), ("Congo-Brazzaville", "CG"), ("COG", "CG"),
+        ("DRC", "CD"), ("Congo-Kinshasa", "CD"), ("COD", "CD"), ("Bahamas (the)", "BS"),
+        ("The Gambia", "GM"), ("Kosovo", "XK"),
         ("XKX", "XK"), ("Bolivia (Plurinational State of)", "BO"), ("Iran", "IR"),
         ("Czech Republic", "CZ"), ("Netherlands (Kingdom of the)", "NL"),
     ],
@@ -414,6 +418,29 @@ def test_normalise_country_vectorised_and_unknown():
     assert found[:5].tolist() == [True, False, False, False, True]
     with pytest.raises(UnknownCountryError, match="Narnia"):
         normalise_country(["CH", "Narnia"], errors="raise")
+
+
+CONGO = ("'Congo' is ambiguous: Congo (Republic, CG) or Democratic Republic of the Congo "
+         "(CD)? Give the ISO code or the full name (Republic of the Congo, DR Congo)")
+
+
+def test_congo_alone_is_ambiguous_on_every_path():
+    # "Congo" read as CG (the ISO short name) with no note, though UN staff often mean the
+    # Democratic Republic of the Congo (CD): a hotel night there was silently the other country
+    codes, found = normalise_country(["Congo", "the Congo", "Republic of the Congo", "DRC"])
+    assert codes.tolist() == ["", "", "CG", "CD"] and found.tolist() == [False, False, True, True]
+    with pytest.raises(UnknownCountryError, match=r"Congo \(Republic, CG\) or Democratic"):
+        sc.hotel(1, "Congo", year=2023)
+    frame = pd.DataFrame({"date": "2023-06-03", "mode": "hotel", "nights": 1,
+                          "country": ["Congo", "Congo-Kinshasa", "CG"]})
+    log = sc.read_travel_log(frame)
+    assert log.data["country"].tolist() == ["CD", "CG"]
+    assert log.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "country", "Congo", CONGO]]
+    inv = sc.calculate(frame)
+    assert inv.data["country"].tolist() == ["CD", "CG"]
+    assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "country", "Congo", CONGO]]
 
 
 def test_country_name_and_suggest():

@@ -1142,3 +1142,22 @@ def test_a_withdrawn_currency_is_read_and_its_rate_decided_by_date():
     eur = sc.Rates().convert([100.0 / 1.9558], ["EUR"], ["2024-06-03"])["amount"].iloc[0]
     assert out["amount"].iloc[0] == pytest.approx(eur, rel=1e-9)
     assert out["reason"].iloc[2].startswith("unknown currency ZWL: no rates table or ECB")
+
+
+def test_a_distance_cell_with_its_own_unit_is_read_as_the_scalar_calls_read_it():
+    # "100 km" was "distance is not a number" (sc.rail("100 km") reads it), and one bare
+    # 100 among such cells made the whole file raise "has distances but no unit"
+    frame = pd.DataFrame({"date": "2023-05-05", "mode": "rail",
+                          "distance": ["100 km", "62 mi.", "100", "100 gal", "100km"]})
+    table = sc.read_travel_log(frame)
+    assert table.data["source_row"].tolist() == [2, 3, 6]
+    assert table.data["distance_km"].tolist() == pytest.approx([100.0, 62 * 1.609344, 100.0])
+    assert table.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [4, "distance_unit", "distance without a unit"],
+        [5, "distance", "distance is not a number"]]
+    clash = sc.read_travel_log(frame.iloc[:2], units={"distance": "km"})
+    assert clash.data["source_row"].tolist() == [2]
+    assert clash.rejected["reason"].str.startswith(
+        "the distance's own unit contradicts the row's distance unit").tolist() == [True]
+    with pytest.raises(sc.InputFormatError, match="has distances but no unit"):
+        sc.read_travel_log(frame.iloc[[2]])

@@ -81,12 +81,19 @@ def test_road_row_equals_table_row(km, vehicle, fuel, year, pax):
 
 
 @SETTINGS
-@given(st.integers(1, 30), st.sampled_from(["CH", "US", "KE", "TH", "AT", "GB"]), years)
-def test_hotel_row_equals_table_row(nights, country, year):
-    scalar = sc.hotel(nights, country, year=year)
+@given(st.integers(1, 30), st.sampled_from(["CH", "US", "KE", "TH", "AT", "GB"]), years,
+       st.sampled_from([None, 1, 2, 3, 7]))
+def test_hotel_row_equals_table_row(nights, country, year, rooms):
+    # rooms: the table path computed one room whatever the rows said (sc.hotel multiplied)
+    scalar = sc.hotel(nights, country, year=year, rooms=rooms or 1)
     table = pd.DataFrame({"mode": ["hotel"], "nights": [nights], "country": [country],
                           "year": [year]})
+    if rooms is not None:
+        table["rooms"] = [rooms]
     _assert_rows_equal(scalar, sc.calculate(table).data)
+    read = sc.calculate(sc.read_travel_log(table.assign(Rooms=table.pop("rooms"))
+                                           if rooms is not None else table))
+    _assert_rows_equal(scalar, read.data)
 
 
 def test_multi_leg_flight_rows_are_the_legs_of_a_routing() -> None:

@@ -208,8 +208,61 @@ def test_hotel_guests_are_not_rooms_and_the_row_says_so():
     per_night = sc.hotel(1, "CH", factors="desnz-2019").co2e.m_as("kgCO2e")
     assert inv.data["co2e_kg"].tolist() == pytest.approx([2 * per_night] * 3)
     assert inv.data["notes"].astype(str).tolist() == [
-        "hotel factors are per room-night: passengers not multiplied (one room per row)",
-        "", ""]
+        "hotel factors are per room-night: passengers not multiplied (room-nights are nights "
+        "x rooms; 1 room where the row gives none)", "", ""]
+
+
+NO_ROOM = "rooms 0: a hotel stay in no room; remove the row or give the number of rooms"
+TOO_MANY_ROOMS = ("rooms over 1,000 on one row is not plausible (split the row, see "
+                  "docs/limits.md)")
+
+
+def test_hotel_rooms_multiply_room_nights_on_every_path():
+    # Rooms=3 was kept as an extra column and computed as one room (13.4 kg for 2 nights in
+    # FR, 2023) while sc.hotel(2, "FR", rooms=3) gave 40.2 kg: the paths disagreed 3x
+    per_night = sc.hotel(1, "FR", year=2023).co2e.m_as("kgCO2e")
+    assert sc.hotel(2, "FR", year=2023, rooms=3).co2e.m_as("kgCO2e") == pytest.approx(
+        6 * per_night)
+    frame = pd.DataFrame({"Date": "2023-06-03", "Mode": "hotel", "Nights": 2,
+                          "Rooms": [3, 1, None, "2", 0, -1, "two", 1001],
+                          "Passengers": [3, 1, 1, 4, 1, 1, 1, 1], "Country": "FR"})
+    log = sc.read_travel_log(frame)
+    assert "Rooms" not in log.data.columns
+    assert log.data["rooms"].tolist() == [3.0, 1.0, 1.0, 2.0]
+    assert log.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [6, "Rooms", "0", NO_ROOM], [7, "Rooms", "-1", "negative rooms"],
+        [8, "Rooms", "two", "rooms is not a number"], [9, "Rooms", "1001", TOO_MANY_ROOMS]]
+    inv = sc.calculate(log)
+    assert inv.data["co2e_kg"].tolist() == pytest.approx(
+        [6 * per_night, 2 * per_night, 2 * per_night, 4 * per_night])
+    guests = [n for n in inv.data["notes"] if "passengers not multiplied" in n]
+    assert len(guests) == 2  # 3 guests in 3 rooms, 4 guests in 2 rooms: still said
+    canonical = pd.DataFrame({"date": "2023-06-03", "mode": "hotel", "nights": 2,
+                              "rooms": [3, 1, None, "2", 0, -1, "two", 1001],
+                              "country": "FR"})
+    inv = sc.calculate(canonical)
+    assert inv.data["source_row"].tolist() == [2, 3, 4, 5]
+    assert inv.data["co2e_kg"].tolist() == pytest.approx(
+        [6 * per_night, 2 * per_night, 2 * per_night, 4 * per_night])
+    assert inv.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [6, "rooms", NO_ROOM], [7, "rooms", "rooms must be a number > 0"],
+        [8, "rooms", "rooms must be a number > 0"], [9, "rooms", TOO_MANY_ROOMS]]
+
+
+def test_rooms_on_a_row_that_is_no_hotel_stay_are_noted_not_read():
+    frame = pd.DataFrame({"date": "2023-06-03", "mode": ["air", "rail", "hotel"],
+                          "origin": ["GVA", "", ""], "destination": ["LHR", "", ""],
+                          "distance_km": [np.nan, 100, np.nan], "nights": [np.nan, np.nan, 1],
+                          "country": ["", "", "FR"], "rooms": [2, 3, 2]})
+    plain = frame.assign(rooms=[np.nan, np.nan, 2])
+    for inv, want in ((sc.calculate(frame), sc.calculate(plain)),
+                      (sc.calculate(sc.read_travel_log(frame)),
+                       sc.calculate(sc.read_travel_log(plain)))):
+        assert inv.data["co2e_kg"].tolist() == pytest.approx(want.data["co2e_kg"].tolist())
+        assert inv.data["notes"].tolist()[:2] == [
+            "rooms not read on an air row (rooms count the rooms of a hotel stay)",
+            "rooms not read on a rail row (rooms count the rooms of a hotel stay)"]
+        assert inv.rejected.empty
 
 
 def test_an_icao_code_is_rejected_saying_what_it_is_on_every_path(tmp_path):
@@ -495,3 +548,41 @@ def test_radiative_forcing_and_co2_only_read_no_as_false():
 def test_via_given_as_one_code_is_one_stop_not_its_letters():
     assert sc.flight("GVA", "JFK", via="LHR", year=2023).co2e \
         == sc.flight("GVA", "JFK", via=["LHR"], year=2023).co2e
+
+
+def _fuel_rows():
+    return pd.DataFrame({"date": "2023-05-05", "mode": "road",
+                         "vehicle": ["taxi", "motorbike", "car", "car", "car", "bus"],
+                         "fuel": ["electric", "electric", "hydrogen", "full hybrid", "diesel",
+                                  ""],
+                         "distance_km": 100.0, "passengers": [2, 1, 1, 1, 1, 1]})
+
+
+def test_a_fuel_on_a_vehicle_without_fuel_factors_is_noted_on_every_path():
+    # taxi/motorbike + electric got the ordinary factor with no word (road_keys dropped it)
+    taxi = sc.road(sc.Q_(100, "km"), vehicle="taxi", fuel="electric", passengers=2, year=2023)
+    assert taxi.co2e == sc.road(sc.Q_(100, "km"), vehicle="taxi", passengers=2,
+                                year=2023).co2e
+    said = "fuel 'electric' not used: DESNZ publishes taxi factors without fuel type"
+    assert said in taxi.notes
+    for inv in (sc.calculate(_fuel_rows()), sc.calculate(sc.read_travel_log(_fuel_rows()))):
+        data = inv.data.set_index("source_row")
+        assert data.loc[2, "notes"] == said
+        assert data.loc[2, "co2e_kg"] == pytest.approx(taxi.co2e.m_as("kgCO2e"))
+        assert data.loc[3, "notes"] == ("fuel 'electric' not used: DESNZ publishes motorbike "
+                                        "factors without fuel type")
+        assert data.loc[6, "notes"] == "" and data.loc[7, "notes"] == ""
+
+
+def test_an_unknown_car_fuel_is_rejected_under_the_fuel_column_naming_it():
+    # hydrogen, full hybrid ... were rejected under `vehicle` as "no 'road' factor"
+    def reason(word):
+        return (f"unknown car fuel '{word}' (expected petrol, diesel, hybrid, plug-in hybrid, "
+                "electric, lpg, cng or unknown, or a synonym such as gasoline, PHEV, EV)")
+
+    for inv in (sc.calculate(_fuel_rows()), sc.calculate(sc.read_travel_log(_fuel_rows()))):
+        assert inv.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+            [4, "fuel", "hydrogen", reason("hydrogen")],
+            [5, "fuel", "full hybrid", reason("full hybrid")]]
+    with pytest.raises(sc.InvalidActivityError, match="unknown car fuel 'hydrogen'"):
+        sc.road(sc.Q_(100, "km"), fuel="hydrogen")

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import InputFormatError, UnknownCountryError
 
-__all__ = ["alpha2", "close_matches", "country_name", "normalise_country", "suggest"]
+__all__ = ["alpha2", "ambiguity", "close_matches", "country_name", "normalise_country", "suggest"]
 
 #: Codes that are not in ISO 3166-1 but are accepted (user-assigned range).
 USER_ASSIGNED = {"XK": "Kosovo"}
@@ -57,7 +57,10 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, str], dict[str, str]]:
-    """(folded name or code -> alpha-2, alpha-2 -> display name), built once."""
+    """(folded name or code -> alpha-2, alpha-2 -> display name), built once.
+
+    A name rejected in ``countries.csv`` (shared by two countries, ``Congo``) maps to
+    ``""`` (unknown), whatever pycountry says; :func:`ambiguity` gives its reason."""
     import pycountry
 
     lookup: dict[str, str] = {}
@@ -87,6 +90,9 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
 
     for line, row in enumerate(_read_table("countries.csv"), start=2):
         a2 = row["canonical"]
+        if row["verdict"] == "reject":  # a shared name: no code (see ambiguity)
+            lookup[_fold(row["alias"])] = ""
+            continue
         if a2 not in names:
             raise InputFormatError(f"vocabulary/data/countries.csv row {line}: unknown code "
                                    f"{a2!r}")
@@ -102,6 +108,29 @@ def alpha2(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return _table()[0].get(_fold(str(value)), "")
+
+
+@lru_cache(maxsize=1)
+def _ambiguous() -> dict[str, str]:
+    """Folded name -> reject reason of the names ``countries.csv`` rejects."""
+    from ..vocabulary.core import _read_table
+
+    return {_fold(row["alias"]): row["note"] for row in _read_table("countries.csv")
+            if row["verdict"] == "reject"}
+
+
+def ambiguity(value: Any) -> str:
+    """The reject reason of a country name two countries share (``"Congo"``: the Republic
+    of the Congo, CG, or the Democratic Republic of the Congo, CD), ``""`` for any other
+    value.
+
+    >>> ambiguity("Congo")[:40]
+    "'Congo' is ambiguous: Congo (Republic, C"
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    reason = _ambiguous().get(_fold(str(value)), "")
+    return reason.replace("{value}", repr(str(value).strip())) if reason else ""
 
 
 def normalise_country(
@@ -189,6 +218,8 @@ def suggest(value: str, choices: Iterable[str] | None = None, n: int = 3) -> str
     >>> suggest("Swizerland", n=1)
     " (did you mean 'Switzerland'?)"
     """
+    if choices is None and ambiguity(value):  # a shared name: both countries, named
+        return f" ({ambiguity(value)})"
     hits = close_matches(value, choices, n)
     if not hits:
         return ""

@@ -57,13 +57,13 @@ __all__ = [
 TRAVEL_INPUTS: tuple[str, ...] = (
     "trip_id", "entity", "date", "year", "mode", "origin", "destination", "route", "cabin",
     "round_trip", "passengers", "distance", "distance_unit", "vehicle", "fuel", "rail_kind",
-    "nights", "country", "cost", "currency", "traveller",
+    "nights", "rooms", "country", "cost", "currency", "traveller",
 )  # fmt: skip
 #: Columns of ``ActivityTable.data`` for travel (extra source columns follow).
 TRAVEL_OUTPUT: tuple[str, ...] = (
     "source_row", "trip_id", "leg", "entity", "date", "year", "mode", "origin", "destination",
     "cabin", "round_trip", "passengers", "distance_km", "vehicle", "fuel", "rail_kind",
-    "nights", "country", "cost", "currency", "traveller", "notes",
+    "nights", "rooms", "country", "cost", "currency", "traveller", "notes",
 )  # fmt: skip
 #: Canonical facilities columns a source may provide.
 FACILITIES_INPUTS: tuple[str, ...] = (

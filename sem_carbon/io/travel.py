@@ -16,6 +16,9 @@ Normalisation (all vectorised; Python work only per distinct value)
       from the listed legs, noted, and rejected on an air row without a routing); empty
       means False.
     - ``passengers``: empty means 1.
+    - ``rooms`` (hotel only): a count as ``nights`` (empty or no column: 1 room); the
+      row's room-nights are nights x rooms. A value on a row of another mode is not read,
+      with a note.
     - ``rail_kind`` (rail only): empty means the mode's kind (eurostar: international) or
       ``national``.
     - ``country`` via :func:`sem_carbon.geo.countries.normalise_country`; ``currency`` to
@@ -29,12 +32,15 @@ Normalisation (all vectorised; Python work only per distinct value)
       currency stays blank, with a note.
     - ``distance`` -> ``distance_km``: the row's ``distance_unit`` if filled, else the unit
       from ``units=``, the preset or the header; converted with pint once per distinct unit.
-      A distance column without any unit is an error (never guessed). A distance mapped
-      per mode (``{"rail": "Rail Distance (km)", "road": "Car Distance (km)"}``, as the
-      ``agency`` preset does) is read on each row from its own mode's column only: a row
-      whose own column is blank while another mode's holds a value is rejected; a value
-      in another mode's column beside the row's own (or on a row of a mode without a
-      column, e.g. air) is not read, with a note.
+      A cell may carry its own unit (``100 km``, ``62 mi.``, read as
+      :func:`sem_carbon.units.parse_quantity` reads an amount); it must agree with the
+      row's unit when one is given. A distance column without any unit is an error (never
+      guessed); beside cells with their own unit, a bare number without one is rejected.
+      A distance mapped per mode (``{"rail": "Rail Distance (km)", "road": "Car Distance
+      (km)"}``, as the ``agency`` preset does) is read on each row from its own mode's
+      column only: a row whose own column is blank while another mode's holds a value is
+      rejected; a value in another mode's column beside the row's own (or on a row of a
+      mode without a column, e.g. air) is not read, with a note.
 Routing strings
     ``route`` (``GVA-LHR-JFK``, ``GVA/JFK/GVA``; separators ``- / > , ; |`` and spaces;
     or a list of codes in a JSON or Parquet cell, ``["GVA", "JFK"]``, read in order) on
@@ -48,10 +54,11 @@ Routing strings
 Rejected rows (``rejected``; the whole source row, every problem listed)
     blank rows; missing or unknown mode; unparseable, impossible or implausible dates;
     no date and no year; unknown cabin, country, currency, rail kind or vehicle; non-numeric
-    or negative passengers, nights, distance; 0 passengers (a leg with no traveller, a
-    hotel stay with no guest) and a hotel row of 0 nights; implausible passengers, nights or leg
-    distance (over the limits of :mod:`sem_carbon.limits`, also a distance that overflows
-    when converted to km); passengers, nights or distance written with a currency sign;
+    or negative passengers, nights, distance, rooms (hotel rows); 0 passengers (a leg with
+    no traveller, a hotel stay with no guest) and a hotel row of 0 nights or 0 rooms;
+    implausible passengers, nights, rooms or leg distance (over the limits of
+    :mod:`sem_carbon.limits`, also a distance that overflows when converted to km);
+    passengers, nights or distance written with a currency sign;
     non-numeric cost; a currency sign or code in the cost that contradicts the row's
     currency; an Excel formula without a cached value or an
     Excel error value in a column read (:mod:`sem_carbon.io.excel`); air without origin and
@@ -96,9 +103,17 @@ import pandas as pd
 from ..errors import InputFormatError
 from ..geo.airports import resolve_iata, unknown_code_reasons
 from ..geo.distance import haversine_km
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
+from ..limits import (
+    MAX_LEG_KM,
+    MAX_NIGHTS,
+    MAX_PASSENGERS,
+    MAX_ROOMS,
+    beyond,
+    limit_reason,
+    zero_reason,
+)
 from ..travel.cabins import CABINS, cabin_codes
-from ..travel.surface import road_keys
+from ..travel.surface import fuel_checks, road_keys, rooms_not_read
 from ..units import Q_
 from ..vocabulary import REASONS, normalise, read_unit
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
@@ -145,7 +160,8 @@ _ROUTE_SPLIT = r"[\s/\-–—>,;|]+"
 # the parsed columns travel_table uses, in the order it needs them (computed in threads)
 _PREFETCH = (("vocab", "mode"), ("dates", "date"), ("vocab", "route"), ("vocab", "origin"),
              ("vocab", "destination"), ("vocab", "cabin"), ("numbers", "passengers"),
-             ("numbers", "nights"), ("numbers", "distance"), ("vocab", "distance_unit"),
+             ("numbers", "nights"), ("numbers", "rooms"), ("numbers", "distance"),
+             ("vocab", "distance_unit"),
              ("numbers", "cost"), ("vocab", "currency"), ("vocab", "country"),
              ("vocab", "rail_kind"), ("vocab", "vehicle"), ("vocab", "fuel"),
              ("numbers", "year"), ("text", "trip_id"), ("text", "entity"),
@@ -327,10 +343,13 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     passengers, _ = _count(cols, rej, live, "passengers", default=1.0, limit=MAX_PASSENGERS)
     nights, nights_missing = _count(cols, rej, live, "nights", default=np.nan,
                                     limit=MAX_NIGHTS)
+    rooms = _rooms(cols, rej, notes, live, is_hotel, mode)
     for name in ("passengers", "nights", "distance", "cost"):  # 1,234: 1.234 or 1234?
         note_readings(notes, live, cols.numbers(name))
+    note_readings(notes, live & is_hotel, cols.numbers("rooms"))
     for name in ("passengers", "nights", "distance"):  # $100 is no distance
         no_money(cols, rej, live, name)
+    no_money(cols, rej, live & is_hotel, "rooms")
     rej.add(live & is_hotel & nights_missing, cols.label("nights"), "",
             "hotel needs a number of nights")
     _no_one(cols, rej, live, is_hotel, passengers, nights)
@@ -364,7 +383,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         country = coded(country_vocab, country_table)
         country_words = country_table
     rail_kind = _rail_kinds(cols, rej, live & is_rail, coded(mode_vocab, u_kind))
-    vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle))
+    vehicle, fuel = _vehicles(cols, rej, live & is_road, coded(mode_vocab, u_vehicle), notes)
     steps.update()
 
     # dates ------------------------------------------------------------------------------
@@ -490,6 +509,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
         "fuel": fuel.series(pos),
         "rail_kind": rail_kind.series(pos),
         "nights": take(nights, float),
+        "rooms": take(rooms, float),
         "country": (words("country", country_words, country.ids, country.table)
                     if country_words is not None else country.series(pos)),
         "cost": cost_out,
@@ -677,6 +697,35 @@ def _count(cols: SourceColumns, rej: Rejections, live: np.ndarray, name: str,
     return np.where(parsed.missing, default, parsed.values), parsed.missing
 
 
+def _rooms(cols: SourceColumns, rej: Rejections, notes: RowNotes, live: np.ndarray,
+           is_hotel: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Rooms per row: on a hotel row the ``rooms`` column, a count as ``nights`` is read
+    (a number > 0, at most :data:`~sem_carbon.limits.MAX_ROOMS`; 0 is no stay), 1 when
+    blank or absent; NaN on other rows, where a value is not read, with a note (as a
+    distance in another mode's column is)."""
+    out = np.where(is_hotel, 1.0, np.nan)
+    series = cols.get("rooms")
+    parsed = cols.numbers("rooms")
+    if series is None or parsed is None:
+        return out
+    hotel = live & is_hotel
+    label = cols.label("rooms")
+    values = parsed.values
+    rej.add(hotel & parsed.bad, label, series, "rooms is not a number")
+    with np.errstate(invalid="ignore"):
+        rej.add(hotel & (values < 0), label, series, "negative rooms")
+        rej.add(hotel & (values == 0), label, series, zero_reason("rooms"))
+    rej.add(hotel & beyond(values, MAX_ROOMS), label, series,
+            limit_reason("rooms", MAX_ROOMS))
+    given = ~parsed.missing
+    out = np.where(is_hotel & given & ~parsed.bad, values, out)
+    elsewhere = live & ~is_hotel & given & (mode >= 0)
+    if elsewhere.any():
+        said = np.array([rooms_not_read(m) for m in MODES] + [""], dtype=object)
+        notes.add(elsewhere, said[np.where(mode >= 0, mode, len(MODES))])
+    return out
+
+
 def _no_one(cols: SourceColumns, rej: Rejections, live: np.ndarray, is_hotel: np.ndarray,
             passengers: np.ndarray, nights: np.ndarray) -> None:
     """Reject a row with 0 passengers (0 guests on a hotel row) and a hotel row of 0
@@ -801,11 +850,16 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     if series is None or parsed is None:
         return _everywhere(cols.n, np.nan), _everywhere(cols.n, True)
     label = cols.label("distance")
-    rej.add(live & parsed.bad, label, series, "distance is not a number")
-    rej.add(live & (parsed.values < 0), label, series, "negative distance")
+    # a cell with its own unit ("100 km", "62 mi."), read as sc.rail reads one
+    cell_km, with_unit = _distance_cells(series, live & parsed.bad)
+    rej.add(live & parsed.bad & ~with_unit, label, series, "distance is not a number")
+    with np.errstate(invalid="ignore"):
+        rej.add(live & ((parsed.values < 0) | (with_unit & (cell_km < 0))), label, series,
+                "negative distance")
     present = live & ~parsed.missing & ~parsed.bad
     fallback = cols.plan.units.get("distance", "")
-    if not cols.has("distance_unit") and not fallback and present.any():
+    if not cols.has("distance_unit") and not fallback and present.any() \
+            and not with_unit.any():
         raise InputFormatError(
             f"{source}: column {label!r} has distances but no unit: add a distance_unit column, "
             "or pass units={'distance': 'km'} (or 'mi', ...); sem-carbon does not guess units"
@@ -821,6 +875,10 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     factor = vocab.spread(u_factor, missing_factor, dtype=float)
     no_unit = present & ~vocab.present & (fallback == "")
     rej.add(no_unit, cols.label("distance_unit"), "", "distance without a unit")
+    if with_unit.any():  # a cell's own unit must agree with its row's unit, if any
+        clash = live & ~_same_unit(series, factor, with_unit)
+        rej.add(clash, label, series, "the distance's own unit contradicts the row's distance "
+                "unit (distance_unit, units= or the header): give one of them")
     problem = vocab.spread(u_problem, missing_problem)
     unit_bad = present & ~no_unit & (problem != "")
     if unit_bad.any():
@@ -829,11 +887,61 @@ def _distances(cols: SourceColumns, rej: Rejections, live: np.ndarray, decimal: 
     usable = present & ~unit_bad & ~no_unit
     with np.errstate(over="ignore"):  # 1e308 mi is infinite in km: refused just below
         km = np.where(usable, parsed.values * factor, np.nan)
+    if with_unit.any():
+        usable = usable | (live & with_unit)
+        km = np.where(live & with_unit, cell_km, km)
     over = usable & (beyond(km, MAX_LEG_KM) | np.isinf(km))
     if over.any():
         rej.add(over, label, series, limit_reason("distance", MAX_LEG_KM, "km"))
         km[over] = np.nan
     return km, parsed.missing
+
+
+def _distance_cells(series: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(km, read) of the ``rows`` whose distance cell carries its own unit (``100 km``,
+    ``62 mi.``), read as :func:`sem_carbon.units.parse_quantity` reads an amount (the
+    scalar calls' reading); per distinct text. ``read`` is False where the cell is no
+    length with a unit."""
+    n = len(series)
+    km = np.full(n, np.nan)
+    read = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(rows)
+    if not idx.size:
+        return km, read
+    from ..errors import UnitError
+    from ..units import parse_quantity
+
+    codes, uniques = pd.factorize(as_text(series.iloc[idx]).to_numpy(dtype=object))
+    per_text = np.full(len(uniques) + 1, np.nan)
+    for i, text in enumerate(uniques):  # distinct texts only
+        try:
+            quantity = parse_quantity(str(text), "distance")
+        except UnitError:
+            continue
+        if quantity.check("[length]"):
+            per_text[i] = float(quantity.m_as("km"))
+    km[idx] = per_text[codes]
+    read[idx] = np.isfinite(km[idx])
+    return km, read
+
+
+def _same_unit(series: pd.Series, factor: np.ndarray, with_unit: np.ndarray) -> np.ndarray:
+    """Whether each cell's own unit is the row's unit (km per unit equal); True elsewhere."""
+    from ..units import parse_quantity
+
+    out = np.ones(len(series), dtype=bool)
+    idx = np.flatnonzero(with_unit & np.isfinite(factor))
+    if not idx.size:
+        return out
+    text = as_text(series.iloc[idx]).to_numpy(dtype=object)
+    pairs = pd.factorize(pd.Series(text, dtype=object) + "|" + factor[idx].astype(str))[0]
+    seen: dict[int, bool] = {}
+    for k, (t, f, p) in enumerate(zip(text, factor[idx], pairs, strict=True)):
+        if p not in seen:  # distinct (text, unit) pairs only
+            quantity = parse_quantity(str(t), "distance")
+            seen[p] = bool(np.isclose(Q_(1.0, quantity.units).m_as("km"), f))
+        out[idx[k]] = seen[p]
+    return out
 
 
 def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
@@ -853,7 +961,7 @@ def _rail_kinds(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
 
 
 def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
-              implied: Coded) -> tuple[Coded, Coded]:
+              implied: Coded, notes: RowNotes) -> tuple[Coded, Coded]:
     """(vehicle, fuel) road keys per row ("" off road rows); rejects unknown vehicles.
 
     The chosen vehicle is the ``vehicle`` column, else the mode's (taxi, bus ...), else a
@@ -889,6 +997,19 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
             named = unknown & given_vocab.present
             shown[named] = raw[named].to_numpy(dtype=object)
         rej.add(unknown, cols.label("vehicle"), shown, REASONS["vehicle"])
+    # a car fuel no table holds is rejected under the fuel column; a fuel on a taxi, bus,
+    # coach or motorbike is not used (factors without fuel type), noted (per distinct pair)
+    fuel_reason, fuel_note = fuel_checks(vehicle_keys, fuel_text)
+    if (fuel_reason != "").any():
+        bad = np.zeros(n, dtype=bool)
+        bad[idx] = fuel_reason[pair_ids] != ""
+        why = np.full(n, "", dtype=object)
+        why[idx] = fuel_reason[pair_ids]
+        rej.add(bad, cols.label("fuel"), cols.get("fuel"), why)
+    if (fuel_note != "").any():
+        said = np.full(n, "", dtype=object)
+        said[idx] = fuel_note[pair_ids]
+        notes.add(said != "", said)
     return (Coded(vehicle_ids, vehicle_keys),
             Coded(fuel_ids, np.asarray(keys["fuel"], dtype=object)))
 

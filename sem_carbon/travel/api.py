@@ -38,7 +38,7 @@ from ..vocabulary import normalise_one, yes_no_argument
 from .air import HAUL_RULES, HAULS, compute_air
 from .cabins import CABINS, cabin_codes
 from .rows import hotel_columns, lookup_columns, split_rows
-from .surface import ROAD_VEHICLES, hotel_rows, road_keys
+from .surface import ROAD_VEHICLES, fuel_checks, hotel_rows, road_keys
 
 __all__ = ["flight", "great_circle", "hotel", "rail", "road"]
 
@@ -492,6 +492,9 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     if not keys["vehicle"][0]:
         raise InvalidActivityError(
             f"unknown vehicle {vehicle!r}; use one of {', '.join(ROAD_VEHICLES)}")
+    fuel_reason, fuel_note = fuel_checks(keys["vehicle"], [fuel if fuel is not None else ""])
+    if fuel_reason[0]:  # hydrogen, full hybrid: no car fuel of the tables
+        raise InvalidActivityError(f"fuel {fuel!r}: {fuel_reason[0]}")
     fs, served = edition_with(  # an edition without this vehicle: the nearest that has it
         fs, "road", vehicle=str(keys["vehicle"][0]),
         what="road factors" if "road" not in fs.categories
@@ -500,6 +503,8 @@ def road(distance: pint.Quantity, vehicle: str = "car", fuel: str | None = None,
     notes = [n for n in (note, served) if n]
     if not per_passenger and pax != 1:
         notes.append(f"{keys['vehicle'][0]} factors are per vehicle-km: passengers not multiplied")
+    if fuel_note[0]:  # a fuel on a taxi, bus, coach or motorbike: not used
+        notes.append(str(fuel_note[0]))
     activity = {k: str(v[0]) for k, v in keys.items() if str(v[0])}
     activity.update({"distance": Q_(km, _KM), "passengers": pax,
                      "round_trip": bool(round_trip)})

@@ -22,7 +22,15 @@ from ..geo.airports import UNKNOWN_CODE, _as_days, resolve_iata, unknown_code_re
 from ..geo.distance import haversine_km
 from ..geo.guard import coordinate_note_table
 from ..io.rejects import Rejections
-from ..limits import MAX_LEG_KM, MAX_NIGHTS, MAX_PASSENGERS, beyond, limit_reason, zero_reason
+from ..limits import (
+    MAX_LEG_KM,
+    MAX_NIGHTS,
+    MAX_PASSENGERS,
+    MAX_ROOMS,
+    beyond,
+    limit_reason,
+    zero_reason,
+)
 from ..notes import join_notes
 from ..parallel import threads_allowed
 from ..schema import TRAVEL_RESULTS
@@ -31,9 +39,13 @@ from ..vocabulary import REASONS, normalise
 from .air import compute_air, compute_air_editions
 from .cabins import cabin_codes
 from .rows import hotel_columns, lookup_columns
-from .surface import hotel_rows, road_keys
+from .surface import fuel_checks, hotel_rows, road_keys
 
-__all__ = ["RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
+__all__ = ["HOTEL_GUESTS_NOTE", "RESULT_COLUMNS", "compute_travel", "compute_travel_editions"]
+
+#: The note on a hotel row of several guests: the factor is per room-night.
+HOTEL_GUESTS_NOTE = ("hotel factors are per room-night: passengers not multiplied (room-nights "
+                     "are nights x rooms; 1 room where the row gives none)")
 
 #: Result columns of :func:`compute_travel` (see :mod:`sem_carbon.schema`).
 RESULT_COLUMNS: tuple[str, ...] = TRAVEL_RESULTS
@@ -560,9 +572,16 @@ def _emit_lookup(rows: pd.DataFrame, fs: FactorSet, out: _Collector, category: s
                  keys: dict, quantity: np.ndarray, ok: np.ndarray, unit: str | np.ndarray,
                  method: str | np.ndarray, key_text: np.ndarray, distance: np.ndarray | None,
                  reject_column: str, reject_values: object,
-                 note: str | np.ndarray = "") -> None:
+                 note: str | np.ndarray = "", by_fuel: np.ndarray | None = None) -> None:
+    """Results of the rows of ``ok`` whose factor ``fs`` has; the others rejected under
+    ``reject_column`` (under ``fuel``, naming it, where ``by_fuel``: a car fuel the
+    edition has no factor for)."""
     row = lookup_rows(fs, category, keys)
     missing = ok & (row < 0)
+    if by_fuel is not None and (missing & by_fuel).any():
+        out.reject(rows, missing & by_fuel, "fuel", _column(rows, "fuel", ""),
+                   f"no car factor in {fs.id} for this fuel")
+        missing &= ~by_fuel
     out.reject(rows, missing, reject_column, reject_values,
                f"no '{category}' factor in {fs.id} for this value")
     ok = ok & (row >= 0)
@@ -608,6 +627,14 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     keys = road_keys(vehicle, fuel)
     out.reject(rows, ok & (keys["vehicle"] == ""), "vehicle", vehicle, REASONS["vehicle"])
     ok &= keys["vehicle"] != ""
+    # a car fuel word no table holds (hydrogen) is the fuel's fault, not the vehicle's; a
+    # fuel on a taxi, bus, coach or motorbike is not used (their factors have no fuel type)
+    fuel_reason, fuel_note = fuel_checks(keys["vehicle"], fuel)
+    bad_fuel = ok & (fuel_reason != "")
+    out.reject(rows, bad_fuel, "fuel", _column(rows, "fuel", ""), fuel_reason)
+    ok &= ~bad_fuel
+    car_fuel = (keys["vehicle"] == "car") & (
+        pd.Series(fuel, dtype=object).astype(str).str.strip() != "").to_numpy(dtype=bool)
     per_pax = keys["basis"] == "passenger_km"
     pax = _numbers(rows, "passengers", 1.0)
     ok &= _passengers_ok(rows, out, pax, ok)
@@ -619,6 +646,9 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     shared = ~per_pax & (pax != 1)
     pax_note = np.where(shared, pd.Series(keys["vehicle"]).astype(str).to_numpy(dtype=object)
                         + " factors are per vehicle-km: passengers not multiplied", "")
+    if (fuel_note != "").any():  # as sc.road lists them: passengers, then fuel
+        pax_note = np.where(pax_note == "", fuel_note,
+                            np.where(fuel_note == "", pax_note, pax_note + "; " + fuel_note))
 
     def method(edition: str) -> np.ndarray:
         return np.where(per_pax, f"DESNZ passenger-km factor ({edition})",
@@ -639,10 +669,10 @@ def _road(rows: pd.DataFrame, fs: FactorSet, out: _Collector,
     moved = np.isin(keys["vehicle"], list(served)) if served else np.zeros(len(ok), bool)
     if (ok & ~moved).any() or not served:
         _emit_lookup(rows, fs, out, "road", keys, quantity, ok & ~moved, unit,
-                     method(fs.id), text, km, "vehicle", vehicle, notes(""))
+                     method(fs.id), text, km, "vehicle", vehicle, notes(""), car_fuel)
     for v, (used, note) in served.items():
         _emit_lookup(rows, used, out, "road", keys, quantity, ok & (keys["vehicle"] == v), unit,
-                     method(used.id), text, km, "vehicle", vehicle, notes(note))
+                     method(used.id), text, km, "vehicle", vehicle, notes(note), car_fuel)
 
 
 def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
@@ -656,6 +686,17 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     out.reject(rows, many, "nights", _column(rows, "nights", np.nan),
                limit_reason("nights", MAX_NIGHTS))
     bad |= none | many
+    # rooms: a count as nights are (blank or no column: 1 room); room-nights = nights x rooms
+    rooms = _numbers(rows, "rooms", 1.0)
+    given = _column(rows, "rooms", np.nan)
+    no_rooms = ~bad & (~np.isfinite(rooms) | (rooms < 0))
+    out.reject(rows, no_rooms, "rooms", given, "rooms must be a number > 0")
+    with np.errstate(invalid="ignore"):
+        zero_rooms = ~bad & (rooms == 0)
+    out.reject(rows, zero_rooms, "rooms", given, zero_reason("rooms"))
+    many_rooms = ~bad & beyond(rooms, MAX_ROOMS)
+    out.reject(rows, many_rooms, "rooms", given, limit_reason("rooms", MAX_ROOMS))
+    bad |= no_rooms | zero_rooms | many_rooms
     words = normalise("country", _column(rows, "country", None))
     country = words.value
     out.reject(rows, ~bad & words.missing, "country", "", "hotel needs a country")
@@ -671,13 +712,12 @@ def _hotel(rows: pd.DataFrame, fs: FactorSet, out: _Collector) -> None:
     value, edition, note = hotel_rows(fs, country[ok])
     if edition_note:
         note = np.where(note == "", edition_note, edition_note + "; " + note.astype(str))
-    # guests are not rooms: the factor is per room-night, a row is one room's nights
+    # guests are not rooms: the factor is per room-night, a row is nights x rooms
     guests = all_guests[ok]
     if "passengers" in rows and (guests != 1).any():
-        said = np.where(guests != 1, "hotel factors are per room-night: passengers not "
-                        "multiplied (one room per row)", "")
+        said = np.where(guests != 1, HOTEL_GUESTS_NOTE, "")
         note = np.where(said == "", note, np.where(np.asarray(note, dtype=object) == "", said,
                                                    np.asarray(note, dtype=object) + "; " + said))
     out.add(rows.index[ok], **hotel_columns(
-        value, edition, country[ok], nights[ok], f"DESNZ hotel stay per room-night ({fs.id})",
-        note))
+        value, edition, country[ok], nights[ok] * rooms[ok],
+        f"DESNZ hotel stay per room-night ({fs.id})", note))

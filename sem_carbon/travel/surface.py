@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROAD_VEHICLES",
+    "fuel_checks",
     "hotel_rows",
     "road_keys",
+    "rooms_not_read",
 ]
 
 #: vehicle -> (default size, basis, default fuel)
@@ -40,6 +42,58 @@ ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
     "bus": ("average_local", "passenger_km", ""),
     "coach": ("", "passenger_km", ""),
 }
+def fuel_checks(vehicle: object, fuel: object) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, (reject reason, note) of the fuel given for a road vehicle.
+
+    Parameters
+    ----------
+    vehicle : array-like of str
+        Canonical vehicle keys (``car``, ``taxi`` ...; ``""`` for an unknown vehicle).
+    fuel : array-like of str
+        The fuel as given (blank: none).
+
+    Returns
+    -------
+    reason : ndarray of str
+        On a car, a fuel word the car fuels vocabulary does not hold (``hydrogen``, ``full
+        hybrid``): the reject reason, naming the value and the known words; ``""`` elsewhere.
+    note : ndarray of str
+        On a taxi, bus, coach or motorbike, a fuel given: DESNZ publishes that vehicle's
+        factors without a fuel type, so the fuel is not used (the vehicle's factor is the
+        right one; the row says so); ``""`` elsewhere. Worked out per distinct pair.
+    """
+    import pandas as pd
+
+    from ..vocabulary import normalise
+
+    v = np.atleast_1d(np.asarray(vehicle, dtype=object))
+    f = np.broadcast_to(np.asarray(fuel if fuel is not None else "", dtype=object), v.shape)
+    text = pd.Series(f, dtype=object).fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    pair, pairs = pd.factorize(pd.Series(v.astype(str), dtype=object) + "|" + text)
+    reasons, notes = [], []
+    for item in np.asarray(pairs, dtype=object):  # distinct (vehicle, fuel) pairs only
+        name, given = str(item).split("|", 1)
+        words = normalise("road_fuel", pd.Series([given], dtype=object))
+        reason = note = ""
+        if name == "car" and words.rejected[0]:
+            reason = str(words.reason[0])
+        elif name and name != "car" and given and words.value[0] != "unknown":
+            note = (f"fuel {given!r} not used: DESNZ publishes {name} factors without fuel "
+                    "type")
+        reasons.append(reason)
+        notes.append(note)
+    reason_of = np.array([*reasons, ""], dtype=object)[:-1]
+    note_of = np.array([*notes, ""], dtype=object)[:-1]
+    return reason_of[pair], note_of[pair]
+
+
+def rooms_not_read(mode: str) -> str:
+    """The note on a row of ``mode`` (not a hotel stay) that gives a number of rooms: the
+    value is not read (the readers and ``calculate`` on a DataFrame say it alike)."""
+    article = "an" if mode[:1] in "aeiou" else "a"
+    return f"rooms not read on {article} {mode} row (rooms count the rooms of a hotel stay)"
+
+
 def map_unique(values: object, func: Callable[[str], object]) -> np.ndarray:
     """Apply ``func`` to each distinct text of ``values`` in
     :func:`sem_carbon.vocabulary.clean` form and spread the results back: cost grows

@@ -72,7 +72,8 @@ REASONS: dict[str, str] = {
     "electricity_method": "unknown method (expected location or market)",
     "calorific_basis": "unknown calorific-value basis {value}: use 'gross' or 'net'",
     "vehicle": "unknown vehicle (expected car, taxi, bus, coach or motorbike)",
-    "road_fuel": "unknown car fuel {value}",
+    "road_fuel": ("unknown car fuel {value} (expected petrol, diesel, hybrid, plug-in hybrid, "
+                  "electric, lpg, cng or unknown, or a synonym such as gasoline, PHEV, EV)"),
     "material": "unknown waste material {value}",
 }
 
@@ -257,10 +258,13 @@ def _lookup(kind: str, value: Any) -> _Result | None:
     if not key:
         return _unknown(kind, value)
     if kind == "country":  # one distinct value: the scalar reading (no arrays per value)
-        from ..geo.countries import alpha2
+        from ..geo.countries import alpha2, ambiguity
 
         code = alpha2(value)
-        return (code, "", "", {}) if code else _unknown(kind, value)
+        if code:
+            return code, "", "", {}
+        shared = ambiguity(value)  # "Congo": two countries, named in the reason
+        return ("", shared, "", {}) if shared else _unknown(kind, value)
     entry = aliases(kind).get(key)
     if entry is not None:
         return _from_entry(entry, value)
