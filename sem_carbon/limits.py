@@ -29,6 +29,11 @@ MAX_SUPPLIER_FACTOR_KG_PER_KWH : float [kgCO2e/kWh]
     2 kgCO2e/kWh for a market-based electricity supplier or certificate factor: no
     generation technology emits that much (see the constant), so a factor beyond it is a
     unit slip (gCO2e/kWh or kgCO2e/MWh written as kgCO2e/kWh), not a tariff.
+MAX_ENERGY_FACTOR_KG_PER_KWH : float [kgCO2e/kWh]
+    The same 2 kgCO2e/kWh for a factor per unit of energy in a factor edition
+    (electricity, heat, fuel and biogenic CO2 per kWh or GJ): the largest in the bundled
+    editions are 1.3063 (Ember, Turkmenistan 2023), 0.3887 (DESNZ 2016 coking coal),
+    0.3536 (biogenic CO2 of wood chips, DESNZ 2019) and 0.1761 (onsite heat, DESNZ 2019).
 
 Nothing is not a trip
 ---------------------
@@ -45,6 +50,7 @@ import numpy as np
 
 __all__ = [
     "EARTH_MEAN_RADIUS_KM",
+    "MAX_ENERGY_FACTOR_KG_PER_KWH",
     "MAX_LEG_KM",
     "MAX_NIGHTS",
     "MAX_PASSENGERS",
@@ -87,6 +93,14 @@ MAX_ROW_CO2E_KG = 1e9
 #: supplier factor above it is no electricity, but a factor in gCO2e/kWh or kgCO2e/MWh
 #: given as kgCO2e/kWh (1,000 times too large).
 MAX_SUPPLIER_FACTOR_KG_PER_KWH = 2.0
+
+#: Largest plausible factor per unit of energy in a factor edition [kgCO2e/kWh]: the
+#: supplier-factor limit, as nothing burnt or generated emits more per kWh. The bundled
+#: editions stay well below it (largest: electricity 1.3063, Ember Turkmenistan 2023;
+#: fuel 0.3887, DESNZ 2016 coking coal; biogenic CO2 0.3536, DESNZ 2019 wood chips; heat
+#: 0.1761, DESNZ 2019 onsite heat; ``tests/test_factor_integrity.py`` checks them all).
+#: A factor beyond it is one in g/kWh or kg/MWh written as kg/kWh.
+MAX_ENERGY_FACTOR_KG_PER_KWH = MAX_SUPPLIER_FACTOR_KG_PER_KWH
 
 #: The reject reason of a supplier factor over :data:`MAX_SUPPLIER_FACTOR_KG_PER_KWH`
 #: (readers, ``calculate`` on a DataFrame and ``sc.electricity`` alike).

@@ -28,6 +28,7 @@ import pytest
 import sem_carbon as sc
 from sem_carbon.errors import (
     InvalidActivityError,
+    InvalidArgumentError,
     SemCarbonError,
     UnitError,
     UnknownCountryError,
@@ -708,3 +709,68 @@ def test_yes_no_arguments_of_the_scalar_calls_are_read_not_truthy(word):
         sc.electricity(energy, country="GB", year=2023).co2e
     with pytest.raises(sc.InvalidActivityError, match="include_td must be yes/no"):
         sc.heat(sc.Q_(1, "MWh"), include_td="maybe")
+
+
+# ---------------------------------------------------------------- an edition of one's own
+# without UK electricity, and grid / GWP editions given as factors= (audit B)
+def _fuel_only_edition(tmp_path, extra=()):
+    from conftest import TINY_META
+
+    rows = pd.DataFrame([{"category": "fuel", "fuel": "natural_gas", "basis": "energy_gross",
+                          "value": 0.2, "unit": "kgCO2e / kWh"}, *extra])
+    return sc.write_factor_set(tmp_path / "my-factors",
+                               {**TINY_META, "id": "my-factors", "year": 2019},
+                               {"factors": rows})
+
+
+def test_gb_electricity_without_a_uk_factor_in_ones_edition_takes_desnz_of_its_year(tmp_path):
+    # DESNZ 2019, sheet "UK electricity": 0.25560 kgCO2e/kWh; "Transmission and
+    # distribution": 0.02170. Ember's GB 2020 figure (0.2457) was used before, unnoted.
+    mine = _fuel_only_edition(tmp_path)
+    result = electricity(sc.Q_(1000, "kWh"), "GB", year=2019, factors=mine)
+    assert result.co2e.m == pytest.approx(255.6)
+    assert result.factor.edition == "desnz-2019"
+    assert "DESNZ UK grid electricity generation factor (desnz-2019)" in result.method
+    assert "my-factors has no UK electricity factors; used desnz-2019" in " ".join(result.notes)
+    td = sc.electricity_td(sc.Q_(1000, "kWh"), "GB", factors=mine)
+    assert (td.co2e.m, td.factor.edition) == (pytest.approx(21.7), "desnz-2019")
+    bills = pd.DataFrame({"entity": ["A"] * 3, "year": [2019] * 3,
+                          "kind": ["natural gas", "electricity", "water"],
+                          "amount": [1000, 1000, 100], "unit": ["kWh", "kWh", "m3"],
+                          "country": ["GB"] * 3})
+    data = sc.calculate(bills, factors=mine, include_td=True).data.set_index("category")
+    assert data["co2e_kg"].to_dict() == pytest.approx(
+        {"fuel": 200.0, "electricity": 255.6, "td_losses": 21.7, "water": 105.2})
+    assert data.loc["electricity", "factor_id"] == "desnz-2019"
+    assert "used desnz-2019" in data.loc["electricity", "notes"]  # as water says
+
+
+def test_ones_own_gb_factor_and_other_countries_keep_their_sources(tmp_path):
+    own = {"category": "electricity", "country": "GB", "component": "generation",
+           "value": 0.1, "unit": "kgCO2e / kWh", "label": "Our PPA"}
+    mine = _fuel_only_edition(tmp_path, [own])
+    gb = electricity(sc.Q_(1000, "kWh"), "GB", year=2019, factors=mine)
+    assert (gb.co2e.m, gb.factor.edition, gb.notes) == (pytest.approx(100.0), "my-factors", ())
+    fr = electricity(sc.Q_(1000, "kWh"), "FR", year=2020, factors=mine)
+    assert fr.factor.edition == "ember-grid"  # countries other than the UK: Ember, as before
+
+
+@pytest.mark.parametrize("edition", ["ember-grid", "ipcc-gwp"])
+def test_a_grid_or_gwp_edition_as_factors_is_refused_for_fuel_water_and_heat(edition):
+    # it gave fuels desnz-2024 (ember-grid's year) or desnz-2021 (ipcc-gwp's), noted only
+    for call in (lambda: fuel("natural gas", sc.Q_(1000, "kWh"), factors=edition),
+                 lambda: sc.water(sc.Q_(100, "m^3"), factors=edition),
+                 lambda: sc.heat(sc.Q_(1000, "kWh"), factors=edition)):
+        with pytest.raises(InvalidArgumentError,
+                           match=rf"factors='{edition}' is a .* edition and has no"):
+            call()
+
+
+def test_calculate_with_ember_grid_computes_electricity_and_rejects_the_fuel_row():
+    bills = pd.DataFrame({"entity": ["A", "A"], "year": [2019, 2019],
+                          "kind": ["natural gas", "electricity"], "amount": [1000, 1000],
+                          "unit": ["kWh", "kWh"], "country": ["GB", "GB"]})
+    inv = sc.calculate(bills, factors="ember-grid")
+    assert inv.data["factor_id"].tolist() == ["ember-grid"]  # a grid for every country
+    assert inv.rejected["source_row"].tolist() == [2]
+    assert "is a grid-intensity edition and has no fuel factors" in inv.rejected["reason"][0]

@@ -22,7 +22,7 @@ import pint
 
 from ..errors import SemCarbonError, UnknownFactorError
 from ..factors import Factor, FactorSet, load_factors, per_edition
-from ..factors.catalogue import desnz_years
+from ..factors.catalogue import desnz_years, refuse_other_kind
 from ..units import Q_, ureg
 
 __all__ = [
@@ -306,9 +306,13 @@ def fallback_edition(fs: FactorSet, found: Callable[[FactorSet], bool],
     ------
     UnknownFactorError
         No installed DESNZ edition has it.
+    InvalidArgumentError
+        ``fs`` is a grid-intensity or GWP edition (see
+        :func:`~sem_carbon.factors.catalogue.refuse_other_kind`).
     """
     if found(fs):
         return fs, ""
+    refuse_other_kind(fs, what)
     own = fs.year
     order = sorted((y for y in desnz_years() if f"desnz-{y}" != fs.id),
                    key=lambda y: (abs(y - own), y > own))

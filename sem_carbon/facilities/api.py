@@ -181,7 +181,9 @@ def electricity(
         :func:`electricity_td` for the losses as their own result.
     factors : str or FactorSet, optional
         DESNZ edition for the UK and T&D (default: edition of ``year``, else newest).
-        A grid-intensity edition here is used for every country, the UK included.
+        An edition of the user's without a UK factor takes the nearest DESNZ edition's
+        (noted). A grid-intensity edition here is used for every country it covers, the
+        UK included.
     grid : str or FactorSet, optional
         Grid-intensity edition for other countries; default ``"ember-grid"``.
 
@@ -244,7 +246,7 @@ def electricity(
             notes.append(f"T&D losses not computed: {exc}")
         else:
             activity["td_losses_co2e"] = Q_(float(q.m) * td.per_unit, KGCO2E)
-            notes.append(f"T&D losses (scope 3, {fs.id}) are not in co2e: see "
+            notes.append(f"T&D losses (scope 3, {td.factor_id}) are not in co2e: see "
                          "activity['td_losses_co2e'] or electricity_td()")
     return _emit(plan, q, activity, notes, scale, factor)
 

@@ -1,7 +1,8 @@
 """Purchased electricity (scope 2) and its transmission and distribution losses (scope 3).
 
 Location-based: the grid intensity of the country and year. The UK (``GB``) uses the
-DESNZ "UK electricity" generation factor of the edition; every other country uses
+DESNZ "UK electricity" generation factor of the edition (an edition of the user's without
+one: the nearest DESNZ edition's, noted, as for heat, water and waste); every other country uses
 Ember's average carbon intensity of electricity generation (edition ``ember-grid``) for
 the activity year, or the nearest year Ember publishes for that country (earlier year on
 a tie), and the substitution is recorded. Without a year, the latest Ember year of the
@@ -38,6 +39,7 @@ import pint
 
 from ..errors import FactorIntegrityError, UnknownFactorError
 from ..factors import Factor, FactorSet, per_edition
+from ..factors.catalogue import edition_with
 from ..units import Q_
 from ._common import (
     Plan,
@@ -165,7 +167,10 @@ def location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | None
 
     A generation factor for the country in ``fs`` wins: DESNZ's UK factor for ``GB``, a
     user's own figure added with :meth:`FactorSet.with_overrides`, or any country of a
-    grid edition given as ``fs``. Other countries use ``grid`` (Ember by default, or a
+    grid edition given as ``fs``. ``GB`` without a factor in ``fs`` (an edition of the
+    user's without UK electricity) uses the nearest DESNZ edition that publishes it
+    (:func:`~sem_carbon.factors.catalogue.edition_with`, by the edition's year, noted),
+    as heat, water and waste do. Other countries use ``grid`` (Ember by default, or a
     user's grid edition).
 
     Raises
@@ -183,13 +188,22 @@ def _location_plan(fs: FactorSet, grid: FactorSet, country: str, year: int | Non
                    unit: pint.Unit) -> Plan:
     dimension_of(unit, ("energy",), "electricity")
     own = bool(_grid_years(fs, country)) or fs.kind == "grid-intensity"
-    source = fs if own else grid
+    served = ""
+    if own:
+        source = fs
+    elif country == "GB":
+        # the UK's factor is DESNZ's, as heat, water and waste are: an edition without it
+        # takes the nearest DESNZ edition that has it, with a note (never Ember's UK grid)
+        source, served = edition_with(fs, "electricity", what="UK electricity factors",
+                                      country="GB", component="generation")
+    else:
+        source = grid
     used, row, note = ember_year(source, country, year)
     factor = row_factor(source, "electricity", row)
-    notes = [note] if note else []
-    if source is fs and country == "GB" and factor.source_table != "user override" \
-            and not is_ember(fs):
-        method = f"location-based: DESNZ UK grid electricity generation factor ({fs.id})"
+    notes = [n for n in (served, note) if n]
+    if source is not grid and country == "GB" and factor.source_table != "user override" \
+            and not is_ember(source) and source.kind == "emission-factors":
+        method = f"location-based: DESNZ UK grid electricity generation factor ({source.id})"
     elif is_ember(source):
         method = f"location-based: Ember grid intensity of generation, {used} ({source.id})"
         notes.append(EMBER_BASIS_NOTE)
@@ -243,6 +257,9 @@ def market_plan(unit: pint.Unit, supplier: float | None = None) -> Plan:
 def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
     """T&D losses of electricity used in ``country`` (DESNZ, UK only), scope 3.
 
+    An edition of the user's without the UK T&D factor uses the nearest DESNZ edition's
+    (:func:`~sem_carbon.factors.catalogue.edition_with`), noted on the plan.
+
     Raises
     ------
     UnknownFactorError
@@ -250,6 +267,12 @@ def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
     """
     dimension_of(unit, ("energy",), "electricity T&D losses")
     row = find_row(fs, "electricity", country=country, component="td_losses")
+    served = ""
+    if row < 0 and country == "GB" and fs.kind == "emission-factors":
+        # an edition of the user's without them: the nearest DESNZ edition's, noted
+        fs, served = edition_with(fs, "electricity", what="UK electricity T&D-loss factors",
+                                  country="GB", component="td_losses")
+        row = find_row(fs, "electricity", country=country, component="td_losses")
     if row < 0:
         raise reject_as(UnknownFactorError(
             f"no T&D-loss factor for electricity in {country!r} in {fs.id}: DESNZ publishes "
@@ -262,6 +285,6 @@ def td_plan(fs: FactorSet, country: str, unit: pint.Unit) -> Plan:
         method=f"DESNZ UK electricity transmission and distribution losses ({fs.id})",
         input_unit=unit_text(unit),
         gases={g: kg_per_unit(unit, q) for g, q in factor.gases.items()},
-        activity={"country": country},
+        notes=(served,) if served else (), activity={"country": country},
     )
     return plan

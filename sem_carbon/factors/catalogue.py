@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import SemCarbonError, UnknownFactorError
+from ..errors import InvalidArgumentError, SemCarbonError, UnknownFactorError
 from .edition import FactorSet
 
 if TYPE_CHECKING:
@@ -285,6 +285,11 @@ def edition_with(fs: FactorSet, category: str, *, what: str | None = None,
     ------
     UnknownFactorError
         No installed DESNZ edition publishes it.
+    InvalidArgumentError
+        ``fs`` is a grid-intensity or GWP edition (``ember-grid``, ``ipcc-gwp``) without
+        the category: its year is not an activity year, so no edition is "nearest" to it
+        (as ``calculate(factors=...)`` refuses an edition without travel factors for a
+        travel table).
     """
     what = what or (f"{category} factors" + "".join(f" for {v}" for v in keys.values()))
     # keyed on the catalogue's state too: an added folder may hold a nearer edition
@@ -313,6 +318,7 @@ def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
 
     if has(fs):
         return fs, ""
+    refuse_other_kind(fs, what)
     order = sorted((y for y in desnz_years() if f"desnz-{y}" != fs.id),
                    key=lambda y: (abs(y - fs.year), y > fs.year))
     for year in order:
@@ -322,6 +328,32 @@ def _nearest_with(fs: FactorSet, category: str, what: str, keys: dict[str, str],
                            "publishes them)")
     raise UnknownFactorError(f"{fs.id} has no {what}, and no installed DESNZ edition "
                              "publishes them")
+
+
+#: Edition kinds that hold no activity factors: a calculation of another category never
+#: falls back from one of them to a "nearest" DESNZ edition.
+NOT_ACTIVITY_KINDS = ("grid-intensity", "gwp")
+
+
+def refuse_other_kind(fs: FactorSet, what: str) -> None:
+    """Refuse a grid-intensity or GWP edition given for a category it does not publish.
+
+    Such an edition's year is that of its data (Ember's latest year, the IPCC report),
+    not an activity year: the nearest DESNZ edition to it would be an arbitrary one
+    (``factors="ember-grid"`` gave fuels the 2024 factors, ``"ipcc-gwp"`` the 2021 ones,
+    whatever the activity year).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``fs`` is of kind ``grid-intensity`` or ``gwp``.
+    """
+    if fs.kind in NOT_ACTIVITY_KINDS:
+        raise InvalidArgumentError(
+            f"factors={fs.id!r} is a {fs.kind} edition and has no {what}: give an "
+            "emission-factor edition such as 'desnz-2019' as factors=, or no factors= to "
+            "use the DESNZ edition of the activity year (a grid edition for other "
+            "countries' electricity goes in grid=)")
 
 
 def _air_pairs(fs: FactorSet) -> bool:

@@ -3,9 +3,11 @@
 An edition is a folder with a ``datapackage.json`` and tidy CSV resources (see
 ``docs/factor-format.md``). Loading checks the sha256 of every resource (which must lie
 inside the edition folder), the schema, that every unit parses and every value is
-finite, and converts every factor to its category's canonical unit (:mod:`.canonical`);
-a failure raises :class:`~sem_carbon.errors.FactorIntegrityError` naming the file and
-the reason.
+finite and not negative (per unit of energy at most
+:data:`~sem_carbon.limits.MAX_ENERGY_FACTOR_KG_PER_KWH`), that each category has the key
+columns its calculators read with values they know (:mod:`.keys`), and converts every
+factor to its category's canonical unit (:mod:`.canonical`); a failure raises
+:class:`~sem_carbon.errors.FactorIntegrityError` naming the file and the reason.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from ..errors import FactorIntegrityError, UnknownFactorError
+from ..limits import MAX_ENERGY_FACTOR_KG_PER_KWH
 from ..units import parse_unit, ureg
 from .canonical import canonicalise
-from .keys import STANDARD_COLUMNS, normalise_key_value
+from .keys import KEY_VALUES, REQUIRED_KEYS, STANDARD_COLUMNS, normalise_key_value
 from .model import Factor
 
 if TYPE_CHECKING:
@@ -372,6 +375,10 @@ class FactorSet:
             if column not in extra.columns:
                 extra[column] = np.nan if column in (*_GAS_COLUMNS, "value", "source_row") else ""
         extra["source_table"] = extra["source_table"].replace("", "user override")
+        for col in extra.columns:  # key values as they will be stored, for the checks
+            if col not in STANDARD_COLUMNS:
+                extra[col] = ["" if v is None or (isinstance(v, float) and math.isnan(v))
+                              else normalise_key_value(col, v) for v in extra[col]]
         extra = _validate_frame(extra.reset_index(drop=True), f"overrides for {self.id}",
                                 lambda i: f"row {i + 1}")
         key_cols = sorted(set(self._table.columns) | set(extra.columns) - set(STANDARD_COLUMNS))
@@ -468,7 +475,10 @@ def _read_category(folder: Path, metadata: Mapping[str, Any], category: str
                     return _records_of_table(folder, metadata, category)
             else:
                 record[column] = text.strip() if column == "unit" else text
-        if not math.isfinite(record["value"]):
+        if (not math.isfinite(record["value"]) or record["value"] < 0
+                or any(record[g] < 0 for g in _GAS_COLUMNS)
+                or (row["unit"].strip() == "kgCO2e / kWh"
+                    and record["value"] > MAX_ENERGY_FACTOR_KG_PER_KWH)):
             return _records_of_table(folder, metadata, category)
         records.append(record)
     used = [c for c in order if c in STANDARD_COLUMNS or any(r[c] != "" for r in records)]
@@ -581,7 +591,89 @@ def _validate_frame(frame: pd.DataFrame, where: str,
     frame["value"] = values
     for gas in _GAS_COLUMNS:
         frame[gas] = pd.to_numeric(frame[gas], errors="coerce")
+    _check_signs(frame, where, line_of)
+    _check_keys(frame, where, line_of)
+    _check_energy_bound(frame, where, line_of)
     return canonicalise(frame, where, line_of)
+
+
+def _check_signs(frame: pd.DataFrame, where: str, line_of: Callable[[int], str]) -> None:
+    """Refuse a negative value or gas split: no bundled edition has one (each category's
+    factors, properties and fractions are all >= 0), and a negative factor would net a
+    row's emissions against the others' in every total."""
+    for column in ("value", *_GAS_COLUMNS):
+        numbers = frame[column].to_numpy(dtype=float)
+        negative = np.less(numbers, 0, where=np.isfinite(numbers),
+                           out=np.zeros(len(numbers), dtype=bool))
+        if negative.any():
+            row = int(np.flatnonzero(negative)[0])
+            raise FactorIntegrityError(
+                f"{where} {line_of(row)}, column {column}: {numbers[row]:g} is negative; a "
+                f"'{frame['category'].iloc[row]}' factor is a published emission (or "
+                "property) and never below zero (removals and offsets are reported apart, "
+                "not netted through a factor)")
+
+
+def _check_keys(frame: pd.DataFrame, where: str, line_of: Callable[[int], str]) -> None:
+    """Refuse rows of a known category without the key columns its calculators read, or
+    with a value of an enumerated key they do not know (see :data:`.keys.KEY_VALUES`)."""
+    category = frame["category"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    for name in sorted(set(category.tolist()) & (set(REQUIRED_KEYS) | set(KEY_VALUES))):
+        rows = np.flatnonzero(category == name)
+        for key in REQUIRED_KEYS.get(name, ()):
+            if key not in frame.columns:
+                raise FactorIntegrityError(
+                    f"{where} {line_of(int(rows[0]))}: '{name}' factors need a {key!r} "
+                    f"column (keys of '{name}': {', '.join(REQUIRED_KEYS[name])}; see "
+                    "docs/factor-format.md)")
+        for key in sorted(set(REQUIRED_KEYS.get(name, ())) | set(KEY_VALUES.get(name, {}))):
+            if key not in frame.columns:
+                continue  # an optional enumerated key left out: not applicable
+            values = frame[key].fillna("").astype(str).to_numpy(dtype=object)[rows]
+            allowed = KEY_VALUES.get(name, {}).get(key)
+            required = key in REQUIRED_KEYS.get(name, ())
+            empty = values == ""
+            bad = empty & required
+            if allowed is not None:
+                bad |= ~empty & ~np.isin(values.astype(str), sorted(allowed))
+            if bad.any():
+                at = int(rows[np.flatnonzero(bad)[0]])
+                value = values[np.flatnonzero(bad)[0]]
+                what = (f"allowed: {', '.join(sorted(allowed))}" if allowed is not None
+                        else "it selects the factor")
+                raise FactorIntegrityError(
+                    f"{where} {line_of(at)}, column {key}: "
+                    + (f"{value!r} is not a '{name}' {key} ({what})" if value else
+                       f"empty, but every '{name}' factor needs a {key} ({what})"))
+
+
+def _check_energy_bound(frame: pd.DataFrame, where: str,
+                        line_of: Callable[[int], str]) -> None:
+    """Refuse a factor per unit of energy over :data:`MAX_ENERGY_FACTOR_KG_PER_KWH`
+    (once converted to kgCO2e/kWh): a g/kWh or kg/MWh figure written as kg/kWh."""
+    units = frame["unit"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    values = frame["value"].to_numpy(dtype=float)
+    for text in set(units.tolist()):  # distinct units only
+        try:
+            unit = parse_unit(str(text))
+        except Exception:  # canonicalise refuses it, with its message
+            continue
+        if unit.dimensionality != parse_unit("kgCO2e / kWh").dimensionality:
+            continue
+        rows = np.flatnonzero(units == text)
+        per_kwh = values[rows] * float(ureg.Quantity(1.0, unit).m_as("kgCO2e / kWh"))
+        over = per_kwh > MAX_ENERGY_FACTOR_KG_PER_KWH
+        if over.any():
+            first = int(np.flatnonzero(over)[0])
+            at = int(rows[first])
+            converted = ("" if unit == parse_unit("kgCO2e / kWh")
+                         else f" ({per_kwh[first]:g} kgCO2e/kWh)")
+            raise FactorIntegrityError(
+                f"{where} {line_of(at)}: '{frame['category'].iloc[at]}' factor "
+                f"{values[at]:g} {text}{converted} is over "
+                f"{MAX_ENERGY_FACTOR_KG_PER_KWH:g} kgCO2e/kWh: nothing burnt or generated "
+                "emits that much per kWh (the largest bundled factor is 1.3063, Ember, "
+                "Turkmenistan 2023); is it in gCO2e/kWh or kgCO2e/MWh? (see docs/limits.md)")
 
 
 def _check_unique(table: pd.DataFrame, key_cols: list[str], where: Path) -> None:
