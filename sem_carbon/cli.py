@@ -488,6 +488,9 @@ def _reading(args: argparse.Namespace, source: str) -> dict[str, Any]:
     index = options.pop("sheet_index")
     if index is not None:
         options["sheet"] = index
+    names = options.get("sheet")
+    if isinstance(names, list):  # --sheet repeated: those sheets; once: that sheet or 'all'
+        options["sheet"] = names[0] if len(names) == 1 else names
     return {name: value for name, value in options.items() if value is not None}
 
 
@@ -719,7 +722,11 @@ def _reading_options(parser: argparse.ArgumentParser, source: str, what: str) ->
                                          "skipped")
     sheets = group.add_mutually_exclusive_group()
     sheets.add_argument(f"{flag}sheet", dest=f"{source}_sheet", metavar="NAME",
-                        help="Excel sheet by name (default: the first visible sheet)")
+                        action="append",
+                        help="Excel sheet by name (default: the first visible sheet; a warning "
+                             "names the other visible sheets with the same columns); 'all': "
+                             "every visible sheet with the columns of the first, stacked; "
+                             "given more than once: those sheets, stacked")
     sheets.add_argument(f"{flag}sheet-index", dest=f"{source}_sheet_index", type=_sheet_index,
                         metavar="N", help="Excel sheet by position, 0 for the first (hidden "
                                           "sheets count)")

@@ -84,13 +84,14 @@ def _as_tables(tables: Any) -> list[_Input]:
     A table's identity is its ``source`` (the file or URL an ActivityTable was read from);
     a DataFrame is ``"DataFrame"`` (``"DataFrame #2"`` ... when several are given), and a
     name given twice gets ``#2``, ``#3`` ...: rows of two sources never share an identity,
-    whatever their row numbers.
+    whatever their row numbers. A table read from several sheets of a workbook
+    (``ActivityTable.sheets``) is one source per sheet (``file.xlsx [sheet 'Feb']``).
     """
     if isinstance(tables, pd.DataFrame) or hasattr(tables, "data"):
         tables = [tables]
     out: list[_Input] = []
     seen: set[str] = set()
-    for item in tables:
+    for item in (part for table in tables for part in _sheet_parts(table)):
         if isinstance(item, pd.DataFrame):
             kind = "travel" if "mode" in item.columns else "facilities"
             name = "DataFrame"
@@ -113,6 +114,22 @@ def _as_tables(tables: Any) -> list[_Input]:
         seen.add(source)
         out.append(_Input(kind, source, data, rejected, int(rows_read), factorized))
     return out
+
+
+def _sheet_parts(table: Any) -> list[Any]:
+    """A table read from several sheets (``ActivityTable.sheets``) as one table per sheet,
+    each with its own source and row numbers; any other input as it is."""
+    parts = getattr(table, "sheets", ())
+    if not parts or isinstance(table, pd.DataFrame) or "sheet" not in table.data.columns:
+        return [table]
+    from .io.table import ActivityTable
+
+    def of(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        rows = frame.loc[frame["sheet"].to_numpy() == name].drop(columns="sheet")
+        return rows.rename(columns={"sheet (source)": "sheet"}).reset_index(drop=True)
+
+    return [ActivityTable(table.kind, of(table.data, p.sheet), of(table.rejected, p.sheet),
+                          p.source, p.rows_read) for p in parts]
 
 
 def read_frame(kind: str, frame: pd.DataFrame
@@ -220,7 +237,7 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
     from .io.parse import parse_dates
 
     raw = data["date"]
-    parsed = parse_dates(raw)
+    parsed = parse_dates(raw, date_system=None)  # a DataFrame carries no Excel date system
     data["date"] = pd.Series(parsed.dates, index=data.index).astype("datetime64[ns]")
     only_year = np.isnat(parsed.dates) & (parsed.year > 0)
     if only_year.any():

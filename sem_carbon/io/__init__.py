@@ -34,7 +34,10 @@ Policies (details in the module named)
 - Plausibility: passengers, nights and leg distances beyond :mod:`sem_carbon.limits`,
   and 0 passengers or a hotel stay of 0 nights (no trip), are rejected with the same
   reason as in the calculators.
-- Excel: the first visible sheet; a formula saved without its value or an error value
+- Excel: the first visible sheet (the other visible sheets with the same table named in an
+  :class:`~sem_carbon.io.notes.InputWarning`; ``sheet="all"`` reads them, stacked with a
+  ``sheet`` column: :mod:`~sem_carbon.io.sheets`); dates written as numbers in the
+  workbook's date system (1900 or 1904); a formula saved without its value or an error value
   rejects its row (in a column read) or notes it, with one
   :class:`~sem_carbon.io.notes.InputWarning` (:mod:`~sem_carbon.io.excel`).
 - Size limits (``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``): checked

@@ -227,6 +227,7 @@ class SourceColumns:
         self.decimal = raw.decimal
         self.decimal_origin = raw.decimal_origin
         self.decimal_given = raw.decimal_given
+        self.date_system = raw.date_system
         self._raw: dict[str, pd.Series | None] = {}
         self._text: dict[str, pd.Series] = {}
         self._vocab: dict[str, Vocab] = {}
@@ -464,7 +465,8 @@ class SourceColumns:
                 fast = iso_date_column(series)
                 if fast is None:
                     vocab = self.vocab(name)
-                    fast = parse_dates(series, (vocab.codes, vocab.raw), name=name)
+                    fast = parse_dates(series, (vocab.codes, vocab.raw), name=name,
+                                       date_system=self.date_system)
                 self._dates[name] = fast
         return self._dates[name]
 

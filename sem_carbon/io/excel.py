@@ -5,7 +5,16 @@ Which sheet
     ``sheet=`` (a name, matched exactly then ignoring case and surrounding spaces, or a
     0-based index among all sheets, hidden ones included) chooses; without it, the first
     *visible* sheet is read (a workbook often keeps look-up tables in a hidden first
-    sheet). The source text names the sheet when it is not the first one.
+    sheet). The source text names the sheet when it is not the first one. Without
+    ``sheet=``, the other visible sheets are looked at by their header row only (read-only
+    mode, a row each; their size from the sheet's ``<dimension>``): the readers warn of
+    those that hold a table like the one read (one sheet per month or quarter), and
+    ``sheet="all"`` reads them all (:mod:`sem_carbon.io.sheets`).
+Dates
+    The workbook's date system (1900, or 1904 when saved with ``date1904``; an ``.xls``
+    book's ``datemode``) is carried to the date parser (``RawTable.date_system``): a date
+    written as a plain number (General format) is a serial of that system. Date-formatted
+    cells are converted by openpyxl/xlrd, which know the system too.
 Cells Excel shows but the file does not hold (openpyxl would read them as blank)
     - a formula saved without its cached value (a workbook written by a program that does
       not calculate, e.g. openpyxl, and never opened in Excel since);
@@ -29,8 +38,9 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError, iterparse
 
 import numpy as np
@@ -41,7 +51,7 @@ from ..optional import require
 from .bounds import ReadLimits
 from .csvfile import ByteData, dedupe_names
 from .notes import InputWarning
-from .raw import CELL_ISSUE_COLUMNS, RawTable, decimal_origin, no_cell_issues
+from .raw import CELL_ISSUE_COLUMNS, RawTable, SheetHead, decimal_origin, no_cell_issues
 
 __all__ = ["read_excel"]
 
@@ -50,10 +60,13 @@ _FORMULA_REASON = ("formula without a cached value (the workbook was saved witho
 _FORMULA_NOTE = "formula without a cached value (read as blank)"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 _SHOWN_CELLS = 5  # cell references named in the warning
+#: A workbook's date system ("1900" or "1904") and its other visible sheets' headers.
+_Book = tuple[str, tuple[SheetHead, ...]]
 
 
 def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
-               decimal: str | None, limits: ReadLimits) -> RawTable:
+               decimal: str | None, limits: ReadLimits,
+               header_row: int | None = None) -> RawTable:
     """Read one sheet of a workbook (see the module notes).
 
     Parameters
@@ -70,6 +83,10 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
         Default decimal mark of numbers written as text.
     limits : ReadLimits
         Size limits.
+    header_row : int, optional
+        The row of the column names (1-based; default 1), where the other visible sheets'
+        headers are read when ``sheet`` is None (``RawTable.other_sheets``); the table
+        read is not cut (:func:`sem_carbon.io.header.apply_header_row` does that).
 
     Raises
     ------
@@ -80,10 +97,11 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         # pandas >= 3.1 deprecates xlrd; it is still the reader of .xls workbooks here
         warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+        peek = (header_row or 1) if sheet is None else None
         if fmt == "xlsx":
-            frame, chosen, first, issues = _xlsx(bytes(data), shown, sheet, limits)
+            frame, chosen, first, issues, book = _xlsx(bytes(data), shown, sheet, limits, peek)
         else:
-            frame, chosen, first, issues = _xls(bytes(data), shown, sheet, limits)
+            frame, chosen, first, issues, book = _xls(bytes(data), shown, sheet, limits, peek)
     label = _label(shown, sheet, chosen, first)
     if frame.shape[1] == 0:
         raise InputFormatError(f"{label} is empty")
@@ -97,7 +115,16 @@ def read_excel(data: ByteData, shown: str, fmt: str, sheet: str | int | None,
     frame = _drop_trailing_empty(frame, keep)
     return RawTable(frame, label, fmt, decimal or ".", cells,
                     decimal_origin=decimal_origin(decimal, decimal or "."),
-                        decimal_given=decimal is not None)
+                    decimal_given=decimal is not None, date_system=book[0],
+                    other_sheets=book[1], sheet=chosen)
+
+
+def _head(name: str, cells: Sequence[Any], rows: int | None) -> SheetHead:
+    """A sheet known by its header row's ``cells`` (trailing blanks dropped)."""
+    cells = list(cells)
+    while cells and (cells[-1] is None or not str(cells[-1]).strip()):
+        cells.pop()
+    return SheetHead(name, tuple(dedupe_names(cells)), rows)
 
 
 def _label(shown: str, sheet: str | int | None, chosen: str, first: str) -> str:
@@ -110,8 +137,9 @@ def _open_failed(shown: str, exc: Exception) -> InputFormatError:
         f"{shown} cannot be opened as an Excel workbook: {type(exc).__name__}: {exc}")
 
 
-def _xlsx(data: bytes, shown: str, sheet: str | int | None,
-          limits: ReadLimits) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]]]:
+def _xlsx(data: bytes, shown: str, sheet: str | int | None, limits: ReadLimits,
+          peek: int | None) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]],
+                                     _Book]:
     openpyxl = require("openpyxl", "excel", f"reading the Excel workbook {shown}")
 
     try:
@@ -136,6 +164,10 @@ def _xlsx(data: bytes, shown: str, sheet: str | int | None,
                        and hasattr(book[n], "_worksheet_path")]
             chosen = _choose_sheet(names, sheet, shown, visible[0] if visible else names[0])
             path = getattr(book[chosen], "_worksheet_path", None)
+            # before pandas reads the sheet (closing its ExcelFile closes the book)
+            system = "1904" if book.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904 else "1900"
+            heads = () if peek is None else tuple(_xlsx_head(book[n], n, peek)
+                                                  for n in visible if n != chosen)
             issues: list[tuple[int, int, str, str]] = []
             if path is not None:  # a worksheet (a chart sheet has no cells: pandas says so)
                 label = _label(shown, sheet, chosen, names[0])
@@ -151,11 +183,23 @@ def _xlsx(data: bytes, shown: str, sheet: str | int | None,
                 ) from None
         finally:
             book.close()
-    return frame, chosen, names[0], issues
+    return frame, chosen, names[0], issues, (system, heads)
 
 
-def _xls(data: bytes, shown: str, sheet: str | int | None,
-         limits: ReadLimits) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]]]:
+def _xlsx_head(worksheet: Any, name: str, row: int) -> SheetHead:
+    """The header row ``row`` of a read-only worksheet (the XML is streamed up to that row
+    only) and its rows below by the sheet's ``<dimension>``."""
+    try:
+        cells = next(iter(worksheet.iter_rows(min_row=row, max_row=row, values_only=True)), ())
+        last = worksheet.max_row
+    except Exception:  # a sheet openpyxl cannot stream: no header known
+        return SheetHead(name, (), None)
+    return _head(name, cells, max(int(last) - row, 0) if last is not None else None)
+
+
+def _xls(data: bytes, shown: str, sheet: str | int | None, limits: ReadLimits,
+         peek: int | None) -> tuple[pd.DataFrame, str, str, list[tuple[int, int, str, str]],
+                                    _Book]:
     xlrd = require("xlrd", "excel", f"reading the Excel 97-2003 workbook {shown}")
 
     try:
@@ -169,6 +213,12 @@ def _xls(data: bytes, shown: str, sheet: str | int | None,
         found = book.sheet_by_name(chosen)
         label = _label(shown, sheet, chosen, names[0])
         limits.shape(max(found.nrows - 1, 0), found.ncols, label)
+        heads: tuple[SheetHead, ...] = ()
+        if peek is not None:  # before pandas reads the sheet (closing releases the book)
+            others = [book.sheet_by_name(n) for n in visible if n != chosen]
+            heads = tuple(_head(s.name, s.row_values(peek - 1) if s.nrows >= peek else (),
+                                max(s.nrows - peek, 0)) for s in others)
+        system = "1904" if book.datemode == 1 else "1900"
         issues = []
         for col in range(found.ncols):  # error cells, per column (at most 256)
             rows = np.flatnonzero(np.asarray(found.col_types(col)) == xlrd.XL_CELL_ERROR)
@@ -186,7 +236,7 @@ def _xls(data: bytes, shown: str, sheet: str | int | None,
             ) from None
     finally:
         book.release_resources()
-    return frame, chosen, names[0], issues
+    return frame, chosen, names[0], issues, (system, heads)
 
 
 def _as_read(frame: pd.DataFrame) -> pd.DataFrame:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -82,6 +83,7 @@ from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from .notes import RowNotes
 from .progress import progress_bar
 from .rejects import Rejections
+from .sheets import is_several, read_sheets, warn_other_sheets
 from .sources import RawTable, load_source
 from .table import ActivityTable
 
@@ -160,10 +162,18 @@ def read_facilities(
         As for :func:`sem_carbon.io.read_travel_log`.
     """
     check_policy(duplicates, ("keep", "drop"), "duplicates")
+    if is_several(sheet):
+        build = partial(facilities_table, mapping=mapping, units=units, duplicates=duplicates,
+                        progress=progress)
+        return read_sheets(source, sheet, "facilities", mapping, units, build, header_row,
+                           {"decimal": decimal, "timeout": timeout, "max_bytes": max_bytes,
+                            "retries": retries, "deadline": deadline, "max_rows": max_rows,
+                            "max_columns": max_columns, "max_cells": max_cells,
+                            "progress": progress})
     raw = load_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter,
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
                       deadline=deadline, max_rows=max_rows, max_columns=max_columns,
-                      max_cells=max_cells, progress=progress)
+                      max_cells=max_cells, progress=progress, header_row=header_row)
     raw = apply_header_row(raw, header_row)
     return facilities_table(raw, mapping, units, duplicates=duplicates, progress=progress)
 
@@ -194,6 +204,7 @@ def facilities_table(
             f"{raw.source}: no period_start/period_end, date or year column; columns found: "
             f"{found}." + title_row_hint(raw)
         )
+    warn_other_sheets(raw, plan, mapping, units)  # a sheet per month: say what was not read
     steps = progress_bar(progress if n >= 200_000 else False, 4, "normalising", unit="step")
     with cols:  # large sources: columns are parsed in threads while the rows are checked
         cols.prefetch(("vocab", "kind"), ("vocab", "country"), ("numbers", "amount"),

@@ -27,7 +27,8 @@ Numbers (:func:`parse_numbers`)
 Dates (:func:`parse_dates`)
     ISO ``2019-03-05`` (a time of day is ignored), ``2019/03/05``, ``20190305``,
     ``05/03/2019``, ``05.03.2019``, ``05-03-19``, ``5 Mar 2019``, ``05-Mar-19``,
-    ``March 5, 2019``, Excel serial numbers (1950-2100), datetime cells, a bare year
+    ``March 5, 2019``, Excel serial numbers (1950-2100; in the workbook's date system, and
+    noted as read in the 1900 system where the source carries none), datetime cells, a bare year
     (``2019``: the date is unknown, the year is known), and a month of a year written with
     a four-digit year (``01/2019``, ``1-2019``, ``01.2019``, ``2019-01``, ``2019/01``,
     ``Jan 2019``, ``January 2019``, ``Jan-2019``, ``2019 Jan``: the date is the first of
@@ -84,8 +85,14 @@ __all__ = [
     "parse_numbers",
 ]
 
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
-_SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31
+#: Day 0 of Excel's two date systems: serial 1 is 1900-01-01 in the 1900 system (serials
+#: from 61 on, counting Lotus' 29 February 1900) and 1904-01-02 in the 1904 system
+#: (``date1904`` in workbook.xml: old Mac workbooks).
+_EXCEL_EPOCHS = {"1900": np.datetime64("1899-12-30", "D"), "1904": np.datetime64("1904-01-01", "D")}
+_EXCEL_EPOCH = _EXCEL_EPOCHS["1900"]
+_SERIAL_RANGE = (18264, 73415)  # 1950-01-01 .. 2100-12-31 in the 1900 system
+#: Date systems of :func:`parse_dates` (None: the source carries none; read as 1900 and noted).
+DATE_SYSTEMS = ("1900", "1904")
 
 
 # --------------------------------------------------------------------------------------------
@@ -824,7 +831,7 @@ def _full_year(y: np.ndarray, digits: np.ndarray) -> np.ndarray:
 
 def parse_dates(series: pd.Series,
                 factorised: tuple[np.ndarray, np.ndarray] | None = None,
-                name: str = "date") -> DateResult:
+                name: str = "date", date_system: str | None = "1900") -> DateResult:
     """Parse a date column (see the module notes for the accepted forms and rules).
 
     Text and mixed columns are parsed once per distinct value (the column's day/month
@@ -838,7 +845,15 @@ def parse_dates(series: pd.Series,
         Its factorisation when already known (codes -1: missing).
     name : str, default "date"
         What the column holds, for the notes (``date read day first ...``).
+    date_system : {"1900", "1904"} or None, default "1900"
+        Excel's date system of the numbers read as serial dates (the workbook's: an
+        ``.xlsx`` saved with ``date1904``, an ``.xls`` with datemode 1, counts from
+        1904-01-01). None: the source carries no date system (CSV, JSON, Parquet, a
+        DataFrame): numbers are read in the 1900 system and noted (``note``: one text for
+        the column, its first such value as the example, and its 1904 reading).
     """
+    if date_system is not None and date_system not in DATE_SYSTEMS:
+        raise ValueError(f"date_system must be '1900', '1904' or None, got {date_system!r}")
     n = len(series)
     if ptypes.is_datetime64_any_dtype(series.dtype):
         stamps = series
@@ -862,6 +877,8 @@ def parse_dates(series: pd.Series,
     u_reason = np.full(size + 1, "", dtype=object)
     u_month_only = np.zeros(size + 1, dtype=bool)
     u_order = np.zeros(size + 1, dtype=np.int8)  # _BOTH_WAYS, _ONLY_DAY, _ONLY_MONTH
+    u_serial = np.zeros(size + 1, dtype=bool)  # read as an Excel serial date
+    system = date_system or "1900"
     month_first = False
     kinds = np.array([_date_kind(u) for u in uniques] + ["missing"], dtype=object)
     stamp_idx = np.flatnonzero(kinds == "stamp")
@@ -871,12 +888,14 @@ def parse_dates(series: pd.Series,
              for u in uniques[stamp_idx]], dtype="datetime64[D]")  # fmt: skip
     number_idx = np.flatnonzero(kinds == "number")
     if number_idx.size:
-        d, y, r = _serials(np.array([_float(u) for u in uniques[number_idx]]))
+        d, y, r, sl = _serials(np.array([_float(u) for u in uniques[number_idx]]), system)
         u_days[number_idx], u_year[number_idx], u_reason[number_idx] = d, y, r
+        u_serial[number_idx] = sl
     text_idx = np.flatnonzero(kinds == "text")
     if text_idx.size:
-        d, y, miss, r, mo, order = _date_texts(pd.Series(uniques[text_idx], dtype=object))
-        u_days[text_idx], u_year[text_idx] = d, y
+        d, y, miss, r, mo, order, sl = _date_texts(pd.Series(uniques[text_idx], dtype=object),
+                                                   system)
+        u_days[text_idx], u_year[text_idx], u_serial[text_idx] = d, y, sl
         u_missing[text_idx], u_reason[text_idx], u_month_only[text_idx] = miss, r, mo
         u_order[text_idx], month_first = order.kind, order.month_first
     u_reason[kinds == "other"] = "not a date"
@@ -884,6 +903,8 @@ def parse_dates(series: pd.Series,
     u_missing[kinds == "missing"] = True
     done = _finish_dates(u_days, u_year, u_missing, u_reason != "", u_reason, u_month_only)
     u_note = _order_note(name, u_order, month_first, done, uniques, codes)
+    if date_system is None:
+        u_note = _serial_note(name, u_serial & ~done.bad, done, uniques, codes, u_note)
     # the tables end with the missing slot, so code -1 indexes it as it is
 
     def spread(table: np.ndarray) -> np.ndarray:  # per-row values; no take when all False
@@ -982,20 +1003,25 @@ def _date_kind(value: Any) -> str:
     return "other"
 
 
-def _serials(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Numbers -> (days, year-only, reason): a plausible year, or an Excel serial date."""
+def _serials(numbers: np.ndarray, system: str = "1900"
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers -> (days, year-only, reason, serial): a plausible year, or an Excel serial
+    date of the date ``system`` ("1900" or "1904"; ``serial`` marks those)."""
     days = np.full(len(numbers), np.datetime64("NaT"), dtype="datetime64[D]")
     year = np.zeros(len(numbers), dtype=np.int64)
     reason = np.full(len(numbers), "", dtype=object)
     integral = np.floor(numbers) == numbers
     is_year = integral & (numbers >= YEAR_RANGE[0]) & (numbers <= YEAR_RANGE[1])
     year[is_year] = numbers[is_year].astype(np.int64)
-    serial = ~is_year & (numbers >= _SERIAL_RANGE[0]) & (numbers < _SERIAL_RANGE[1] + 1)
-    days[serial] = _EXCEL_EPOCH + np.floor(numbers[serial]).astype(np.int64)
+    epoch = _EXCEL_EPOCHS[system]
+    shift = int((epoch - _EXCEL_EPOCH).astype(np.int64))  # the same dates, 1462 lower in 1904
+    serial = (~is_year & (numbers >= _SERIAL_RANGE[0] - shift)
+              & (numbers < _SERIAL_RANGE[1] - shift + 1))
+    days[serial] = epoch + np.floor(numbers[serial]).astype(np.int64)
     other = ~is_year & ~serial
     reason[other] = [f"not a date (the number {v:g} is neither a year nor an Excel date "
                      f"serial in {YEAR_RANGE[0]}-{YEAR_RANGE[1]})" for v in numbers[other]]
-    return days, year, reason
+    return days, year, reason, serial
 
 
 def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -1034,10 +1060,13 @@ class _DateOrder(NamedTuple):
     month_first: bool
 
 
-def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                          np.ndarray, _DateOrder]:
-    """Distinct date texts -> (days, year-only, missing, reason, month-only, order)."""
+def _date_texts(text: pd.Series, system: str = "1900"
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                           _DateOrder, np.ndarray]:
+    """Distinct date texts -> (days, year-only, missing, reason, month-only, order, serial:
+    read as an Excel serial date of the date ``system``)."""
     size = len(text)
+    serial = np.zeros(size, dtype=bool)
     if size and all(isinstance(v, str) and _PLAIN_ISO.fullmatch(v) for v in text):
         # the usual export: every value YYYY-MM-DD; numpy reads them in C
         try:
@@ -1048,7 +1077,7 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             if not (days < np.datetime64("0001-01-01")).any():  # numpy also reads year 0
                 return (days, np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool),
                         np.full(size, "", dtype=object), np.zeros(size, dtype=bool),
-                        _DateOrder(np.zeros(size, dtype=np.int8), False))
+                        _DateOrder(np.zeros(size, dtype=np.int8), False), serial)
     t = text.str.strip()
     missing = (t == "").to_numpy()
     t = t.str.replace(_TIME, "", regex=True).str.strip()
@@ -1133,10 +1162,11 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         is_num = ~np.isnan(numbers)
         idx = np.flatnonzero(rest)
         if is_num.any():
-            sd, sy, sr = _serials(numbers[is_num])
+            sd, sy, sr, sl = _serials(numbers[is_num], system)
             days[idx[is_num]] = sd
             year_only[idx[is_num]] = sy
             reason[idx[is_num]] = sr
+            serial[idx[is_num]] = sl
         reason[idx[~is_num]] = "unparseable date"
     periods = reason != ""
     if periods.any():  # a fiscal year or quarter: say what it is, not only that it fails
@@ -1148,7 +1178,7 @@ def _date_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         if both.any():
             reason[both] = [month_or_year_span_reason(v) for v in t[both]]
             month_only &= ~both
-    return days, year_only, missing, reason, month_only, order
+    return days, year_only, missing, reason, month_only, order, serial
 
 
 #: The reject reason of a text that names a fiscal year, half or quarter (``2020/21``,
@@ -1246,6 +1276,30 @@ def _order_note(name: str, kind: np.ndarray, month_first: bool, done: DateResult
     note = np.full(len(kind), "", dtype=object)
     note[both] = text
     return note
+
+
+def _serial_note(name: str, serial: np.ndarray, done: DateResult, uniques: np.ndarray,
+                 codes: np.ndarray, note: np.ndarray | None) -> np.ndarray | None:
+    """``note`` (per distinct value, or None) with the note on the numbers read as Excel
+    serial dates of the 1900 system in a source that carries no date system (a CSV): one
+    text for the column, its first such value as the example with its 1904 reading."""
+    if not serial.any():
+        return note
+    first = _first_in_rows(serial, codes)
+    read = pd.Timestamp(done.dates[first])
+    other = read + pd.Timedelta(days=int((_EXCEL_EPOCHS["1904"] - _EXCEL_EPOCH)
+                                         .astype(np.int64)))
+    text = (f"{name} read as an Excel serial date of the 1900 date system where a number "
+            f"stands for a date (e.g. {str(uniques[first]).strip()!r}: {_day_text(read)}; "
+            f"{_day_text(other)} in a workbook of the 1904 date system): the source carries "
+            "no date system")
+    out = np.full(len(serial), "", dtype=object) if note is None else note.copy()
+    out[serial] = text
+    return out
+
+
+def _day_text(day: pd.Timestamp) -> str:
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _first_in_rows(flags: np.ndarray, codes: np.ndarray) -> int:

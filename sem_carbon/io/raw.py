@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-__all__ = ["CELL_ISSUE_COLUMNS", "RawTable", "decimal_origin", "no_cell_issues"]
+__all__ = ["CELL_ISSUE_COLUMNS", "RawTable", "SheetHead", "decimal_origin", "no_cell_issues"]
 
 #: Columns of ``RawTable.cell_issues``.
 CELL_ISSUE_COLUMNS = ("pos", "column", "value", "reason", "note")
@@ -16,6 +16,27 @@ def no_cell_issues() -> pd.DataFrame:
     """An empty ``cell_issues`` table."""
     return pd.DataFrame({"pos": np.zeros(0, dtype=np.int64),
                          **{c: np.zeros(0, dtype=object) for c in CELL_ISSUE_COLUMNS[1:]}})
+
+
+@attrs.frozen
+class SheetHead:
+    """A sheet of a workbook known by its header row only (read cheaply).
+
+    Attributes
+    ----------
+    name : str
+        The sheet's name.
+    header : tuple of str
+        Its column names as the readers name them (stripped, de-duplicated; a blank cell
+        ``column_<n>``), from the header row.
+    rows : int or None
+        Rows below the header row by the sheet's stated size (the ``<dimension>`` of an
+        ``.xlsx`` sheet, trailing blank rows included); None when the sheet states none.
+    """
+
+    name: str
+    header: tuple[str, ...]
+    rows: int | None
 
 
 @attrs.frozen
@@ -50,6 +71,16 @@ class RawTable:
     decimal_given : bool, default False
         ``decimal`` was passed by the caller: it decides every number column, whatever
         the column's own values suggest (a value that does not read with it is bad).
+    date_system : {"1900", "1904"} or None, default None
+        Excel's date system of the workbook (``date1904``; xlrd's ``datemode``): numbers in
+        a date column are serial dates of that system. None: the source carries none (CSV,
+        JSON, Parquet, a DataFrame): they are read in the 1900 system, with a note.
+    other_sheets : tuple of SheetHead, default ()
+        The workbook's other visible sheets, by their header row only (see
+        :func:`sem_carbon.io.excel.sheet_heads`): the readers warn of those holding a table
+        like the one read. Empty for other formats and when ``sheet=`` was given.
+    sheet : str or None, default None
+        The name of the workbook's sheet read (None for other formats).
     """
 
     frame: pd.DataFrame
@@ -60,6 +91,9 @@ class RawTable:
     first_row: int = 2
     decimal_origin: str = ""
     decimal_given: bool = False
+    date_system: str | None = None
+    other_sheets: tuple[SheetHead, ...] = ()
+    sheet: str | None = None
 
 
 def decimal_origin(given: str | None, decimal: str, delimiter: str | None = None) -> str:

@@ -17,8 +17,10 @@ How the format is decided
 Header names are stripped; repeated names get ``.1``, ``.2`` and empty ones
 ``column_<n>`` (in every format, Parquet included). Rows keep the source's numbering (first
 data row = spreadsheet row 2); blank rows at the end of a file are dropped. Excel: the
-first visible sheet, and cells read as blank though Excel shows a value are listed in
-``RawTable.cell_issues`` (see :mod:`sem_carbon.io.excel`).
+first visible sheet (the other visible sheets known by their header row, for the readers'
+warning), and cells read as blank though Excel shows a value are listed in
+``RawTable.cell_issues`` (see :mod:`sem_carbon.io.excel`); :func:`load_sheets` reads
+several sheets of one workbook, fetched once.
 
 Every file and URL is checked against the size limits of :mod:`sem_carbon.io.bounds`
 (``max_bytes``, ``max_rows``, ``max_columns``, ``max_cells``) before what would need the
@@ -35,9 +37,11 @@ import io
 import json
 import mmap
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pandas as pd
 
 from ..errors import InputFormatError
@@ -62,7 +66,7 @@ from .http import DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, fetch_url
 from .raw import RawTable, decimal_origin
 from .redact import is_url, redact_url
 
-__all__ = ["RawTable", "detect_format", "load_source"]
+__all__ = ["RawTable", "detect_format", "load_sheets", "load_source"]
 
 _SUFFIXES = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".psv": "csv", ".dat": "csv",
@@ -148,6 +152,7 @@ def load_source(
     max_columns: int = DEFAULT_MAX_COLUMNS,
     max_cells: int = DEFAULT_MAX_CELLS,
     progress: bool | None = None,
+    header_row: int | None = None,
 ) -> RawTable:
     """Read ``source`` into a :class:`RawTable`.
 
@@ -166,6 +171,10 @@ def load_source(
         already in memory and is not checked.
     progress : bool or None
         Progress bars (None: only when stderr is a terminal).
+    header_row : int, optional
+        The row of the column names (1-based), where the other visible sheets of a
+        workbook are looked at (``RawTable.other_sheets``); the table returned still starts
+        at row 1 (see :func:`sem_carbon.io.header.apply_header_row`).
 
     Raises
     ------
@@ -173,6 +182,9 @@ def load_source(
         Missing file, unsupported scheme, unreadable content, empty source, a size limit
         exceeded.
     """
+    if isinstance(sheet, list | tuple) or (isinstance(sheet, str) and sheet == "all"):
+        raise InputFormatError(f"sheet={sheet!r} reads several sheets: only "
+                               "sc.read_travel_log and sc.read_facilities take it")
     if isinstance(source, pd.DataFrame):
         if isinstance(source.columns, pd.MultiIndex):
             raise InputFormatError("a DataFrame with MultiIndex columns cannot be read; "
@@ -185,7 +197,92 @@ def load_source(
                         decimal_given=decimal is not None)
     limits = ReadLimits(max_bytes, max_rows, max_columns, max_cells)
     options = {"sheet": sheet, "encoding": encoding, "delimiter": delimiter, "decimal": decimal,
-               "progress": progress}
+               "progress": progress, "header_row": header_row}
+    if isinstance(source, str | os.PathLike) and Path(source).is_dir() and not (
+            isinstance(source, str) and is_url(source.strip())):
+        return _parquet(Path(source), os.fspath(source), limits)
+    data, name, shown, media_type = _acquire(source, limits, options, timeout, retries,
+                                             deadline)
+    return _from_bytes(data, name, shown, media_type, limits=limits, **options)
+
+
+def load_sheets(source: Any, sheets: str | Sequence[str], *,
+                pick: Callable[[RawTable], list[str]], header_row: int | None = None,
+                decimal: str | None = None, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+                max_bytes: int = DEFAULT_MAX_BYTES, retries: int = DEFAULT_RETRIES,
+                deadline: float = DEFAULT_DEADLINE, max_rows: int = DEFAULT_MAX_ROWS,
+                max_columns: int = DEFAULT_MAX_COLUMNS, max_cells: int = DEFAULT_MAX_CELLS,
+                progress: bool | None = None) -> tuple[str, list[RawTable]]:
+    """Several sheets of one workbook (fetched and checked once), each a :class:`RawTable`
+    with ``header_row`` applied and its source text naming its sheet.
+
+    Parameters
+    ----------
+    source : path, URL or binary file object
+        An Excel workbook.
+    sheets : "all" or sequence of str
+        ``"all"``: the first visible sheet and the sheets ``pick`` names; else these sheets,
+        by name, in this order.
+    pick : callable
+        The first visible sheet read -> names of the other sheets to read with it.
+    header_row : int, optional
+        As for :func:`sem_carbon.io.header.apply_header_row`, on every sheet.
+    decimal, timeout, max_bytes, retries, deadline, max_rows, max_columns, max_cells, progress
+        As for :func:`load_source`; ``max_rows`` and ``max_cells`` bound the sheets together.
+
+    Returns
+    -------
+    (str, list of RawTable)
+        The workbook's name for messages, and the sheets read.
+
+    Raises
+    ------
+    InputFormatError
+        Not an Excel workbook, no such sheet, a sheet named twice, no sheet named, a limit
+        exceeded.
+    """
+    from .header import apply_header_row
+
+    if isinstance(source, pd.DataFrame):
+        raise InputFormatError(f"sheet={sheets!r} applies to Excel workbooks, not a DataFrame")
+    limits = ReadLimits(max_bytes, max_rows, max_columns, max_cells)
+    data, name, shown, media_type = _acquire(source, limits, {"encoding": None}, timeout,
+                                             retries, deadline)
+    if starts_with(data, _GZIP):
+        data, name = _gunzip(data, shown, limits), name[:-3] if name.lower().endswith(
+            ".gz") else name
+    fmt = detect_format(data, name, media_type) if not is_blank(data) else "csv"
+    if fmt not in ("xlsx", "xls"):
+        raise InputFormatError(f"sheet={sheets!r} applies to Excel workbooks; {shown} is {fmt}")
+    if isinstance(sheets, str):
+        first = apply_header_row(read_excel(data, shown, fmt, None, decimal, limits,
+                                            header_row), header_row)
+        names = pick(first)
+        label = first.source if first.source != shown else f"{shown} [sheet {first.sheet!r}]"
+        raws = [attrs.evolve(first, other_sheets=(), source=label)]
+    else:
+        names = [str(n) for n in sheets]
+        if not names:
+            raise InputFormatError(f"{shown}: sheet= names no sheet")
+        raws = []
+    for sheet in names:
+        raws.append(apply_header_row(read_excel(data, shown, fmt, sheet, decimal, limits),
+                                     header_row))
+    chosen = [r.sheet for r in raws]
+    twice = sorted({n for n in chosen if chosen.count(n) > 1})
+    if twice:
+        raise InputFormatError(f"{shown}: sheet {twice[0]!r} is named twice in sheet=")
+    limits.shape(sum(len(r.frame) for r in raws), max(r.frame.shape[1] for r in raws),
+                 f"{shown} (sheets {', '.join(map(repr, chosen))} together)")
+    return shown, raws
+
+
+def _acquire(source: Any, limits: ReadLimits, options: dict[str, Any],
+             timeout: float | tuple[float, float], retries: int,
+             deadline: float) -> tuple[ByteData, str, str, str]:
+    """The bytes of a path, URL or file object: (data, name for the format, name shown,
+    media type); ``options["encoding"]`` follows a download's charset or a text stream."""
+    encoding, progress = options.get("encoding"), options.get("progress")
     if isinstance(source, str) and is_url(source.strip()):
         url = source.strip()
         scheme = url.split(":", 1)[0].lower()
@@ -194,7 +291,7 @@ def load_source(
                 f"{redact_url(url)}: only http:// and https:// URLs are fetched; pass a local "
                 "file as a path"
             )
-        got = fetch_url(url, timeout=timeout, max_bytes=max_bytes, retries=retries,
+        got = fetch_url(url, timeout=timeout, max_bytes=limits.max_bytes, retries=retries,
                         deadline=deadline, progress=progress)
         if got.charset and encoding is None and got.charset not in ("utf-8", "utf8"):
             problem = encoding_problem(got.charset)
@@ -203,8 +300,7 @@ def load_source(
                     f"{got.source}: its Content-Type names the charset {got.charset!r}, "
                     f"{problem}; pass encoding= (e.g. encoding='utf-8') to read it")
             options["encoding"] = got.charset
-        return _from_bytes(got.content, got.path, got.source, got.media_type,
-                           limits=limits, **options)
+        return got.content, got.path, got.source, got.media_type
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "") or "<stream>")
         data = source.read(limits.max_bytes + 1)
@@ -213,19 +309,17 @@ def load_source(
             options["encoding"] = None
         if len(data) > limits.max_bytes:
             raise limits.over_bytes(name, "holds")
-        return _from_bytes(data, name, name, "", limits=limits, **options)
+        return data, name, name, ""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         shown = os.fspath(source)
-        if path.is_dir():
-            return _parquet(path, shown, limits)
         try:
             data = _read_file(path, shown, limits)
         except FileNotFoundError:
             raise InputFormatError(f"no such file: {shown}") from None
         except OSError as exc:
             raise InputFormatError(f"cannot read {shown}: {exc.strerror}") from None
-        return _from_bytes(data, shown, shown, "", limits=limits, **options)
+        return data, shown, shown, ""
     raise TypeError(
         "source must be a path, an http(s) URL, a binary file object or a pandas DataFrame, "
         f"got {type(source).__name__}"
@@ -252,7 +346,8 @@ def _read_file(path: Path, shown: str, limits: ReadLimits) -> ByteData:
 def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
                 limits: ReadLimits, sheet: str | int | None = None,
                 encoding: str | None = None, delimiter: str | None = None,
-                decimal: str | None = None, progress: bool | None = None) -> RawTable:
+                decimal: str | None = None, progress: bool | None = None,
+                header_row: int | None = None) -> RawTable:
     if starts_with(data, _GZIP):
         data = _gunzip(data, shown, limits)
         name = name[:-3] if name.lower().endswith(".gz") else name
@@ -270,7 +365,9 @@ def _from_bytes(data: ByteData, name: str, shown: str, media_type: str, *,
         return _checked(RawTable(frame, shown, "csv", layout.decimal, decimal_origin=decimal_origin(
             decimal, layout.decimal, layout.delimiter), decimal_given=decimal is not None))
     if fmt in ("xlsx", "xls"):
-        return read_excel(data, shown, fmt, sheet, decimal, limits)
+        return read_excel(data, shown, fmt, sheet, decimal, limits,
+                          header_row if isinstance(header_row, int) and not isinstance(
+                              header_row, bool) and header_row >= 1 else None)
     if fmt == "parquet":
         return _parquet(io.BytesIO(data), shown, limits)
     raw = _json(data, shown, encoding, decimal)

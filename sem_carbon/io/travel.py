@@ -148,6 +148,7 @@ from .notes import RowNotes
 from .parse import as_text
 from .progress import progress_bar
 from .rejects import Rejections
+from .sheets import is_several, read_sheets, warn_other_sheets
 from .sources import RawTable, load_source
 from .table import ActivityTable
 
@@ -214,9 +215,13 @@ def read_travel_log(
         Negative-cost rows: net them out with their original (both rejected), or keep them.
     progress : bool or None
         Progress bars; None: only when stderr is a terminal.
-    sheet : str or int, optional
+    sheet : str, int or list of str, optional
         Excel sheet: a name, or a 0-based index among all sheets (default: the first
-        visible sheet; see :mod:`sem_carbon.io.excel`).
+        visible sheet, with a warning naming the other visible sheets that hold the same
+        table; see :mod:`sem_carbon.io.excel`). ``"all"``: the first visible sheet and every
+        visible sheet with the same table (one sheet per month ...); a list of names: those
+        sheets. Several sheets are stacked with a ``sheet`` column, each keeping its own row
+        numbers (:mod:`sem_carbon.io.sheets`; a sheet named "all": ``sheet=["all"]``).
     header_row : int, optional
         Row of the column names, 1-based as in a spreadsheet (default 1): title lines
         above it are skipped and row numbers in messages stay the sheet's
@@ -252,14 +257,23 @@ def read_travel_log(
     -----
     InputWarning
         Excel cells read as blank though Excel shows a value (formulas saved without their
-        value, error values); their rows are rejected or noted.
+        value, error values); their rows are rejected or noted. Other visible sheets holding
+        the same table, not read (without ``sheet=``).
     """
     check_policy(duplicates, ("keep", "drop"), "duplicates")
     check_policy(refunds, ("net", "keep"), "refunds")
+    if is_several(sheet):
+        build = partial(travel_table, mapping=mapping, units=units, duplicates=duplicates,
+                        refunds=refunds, progress=progress)
+        return read_sheets(source, sheet, "travel", mapping, units, build, header_row,
+                           {"decimal": decimal, "timeout": timeout, "max_bytes": max_bytes,
+                            "retries": retries, "deadline": deadline, "max_rows": max_rows,
+                            "max_columns": max_columns, "max_cells": max_cells,
+                            "progress": progress})
     raw = load_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter,
                       decimal=decimal, timeout=timeout, max_bytes=max_bytes, retries=retries,
                       deadline=deadline, max_rows=max_rows, max_columns=max_columns,
-                      max_cells=max_cells, progress=progress)
+                      max_cells=max_cells, progress=progress, header_row=header_row)
     raw = apply_header_row(raw, header_row)
     return travel_table(raw, mapping, units, duplicates=duplicates, refunds=refunds,
                         progress=progress)
@@ -297,6 +311,7 @@ def travel_table(
             f"{raw.source}: no date (or year) column. Map one (e.g. mapping={{'date': "
             f"'Travel Date'}}); columns found: {found}." + title_row_hint(raw)
         )
+    warn_other_sheets(raw, plan, mapping, units)  # a sheet per month: say what was not read
     steps = progress_bar(progress if n >= 200_000 else False, 6, "normalising", unit="step")
     all_air_cabins: list[pd.Series] = []  # the cabin output if every row is an air row
     with cols:  # large sources: columns are parsed in threads while the rows are checked
