@@ -271,8 +271,6 @@ def _note_date_readings(data: pd.DataFrame, parsed: Any, kind: str) -> None:
     data["notes"] = pd.Series(join_notes(*parts), index=data.index)
 
 
-
-
 def compute_tables(tables: Any, factors: str | FactorSet | None = None,
                    options: Options | None = None) -> Inventory:
     """Compute activity tables in memory (the engine behind :func:`sem_carbon.calculate`).
