@@ -308,16 +308,16 @@ def _with_provenance(inv: Any, name: str) -> Any:
     from .targets._common import TRAVEL_CATEGORIES
 
     data = inv.data
-    if {"table", "source", "source_row"} <= set(data.columns):
+    if {"table", "source_row"} <= set(data.columns):  # the source defaults to the table
         return inv
     data = data.copy()
     if "table" not in data.columns:
         travel = data["category"].astype(str).str.strip().str.lower().isin(TRAVEL_CATEGORIES)
         data["table"] = np.where(travel, "travel", "facilities")
-    if "source" not in data.columns:
-        data["source"] = name
-    if "source_row" not in data.columns:
+    if "source_row" not in data.columns:  # rows of no source: this file's lines
         data["source_row"] = np.arange(len(data), dtype=np.int64) + 2
+        if "source" not in data.columns:
+            data["source"] = name
     return Inventory(data, inv.rejected, inv.rows_read, inv.sources)
 
 
