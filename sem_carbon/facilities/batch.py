@@ -259,7 +259,8 @@ def compute_facilities(
     fs : str or FactorSet, optional
         DESNZ edition for every row; None: each row uses the DESNZ edition of its own
         year (nearest earlier when missing, recorded in ``notes``), rows without a year
-        the newest edition.
+        the newest edition. A filled year that is not a whole number 1950-2100 rejects
+        its row (:data:`~sem_carbon.limits.YEAR_REASON`), whatever ``fs``.
     year_column : str, default "year"
         Column holding the activity year (also the Ember year for electricity).
     gwp : {"AR4", "AR5", "AR6"}, default "AR5"

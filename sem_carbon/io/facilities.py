@@ -37,7 +37,9 @@ Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     settle the decimal mark
     (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
     (``duplicates="keep"``); an Excel formula without a cached value or an error value in
-    a column not read (in a column read, the row is rejected).
+    a column not read (in a column read, the row is rejected); a period that crosses a
+    year end and so counts wholly in its middle day's year (:data:`YEAR_END_NOTE`, not
+    split: docs/methodology.md, "Which edition a row uses").
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no kind or amount column; no date, period or year column; electricity rows without a
     country column; amounts or supplier factors without a unit; reading errors.
