@@ -24,7 +24,7 @@ from .errors import InputFormatError, InvalidArgumentError, NothingComputedWarni
 from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year, resolve_edition
 from .inventory import Inventory, concat_frames
-from .limits import MAX_ROW_CO2E_KG
+from .limits import MAX_ROW_CO2E_KG, YEAR_REASON
 from .notes import join_notes
 from .schema import (
     CALCULATOR_INPUTS,
@@ -36,7 +36,7 @@ from .schema import (
     TRAVEL_RESULTS,
     inventory_columns,
 )
-from .vocabulary import YEAR_DATE_DISAGREE, row_years, year_date_disagreement
+from .vocabulary import YEAR_DATE_DISAGREE, read_years, row_years, year_date_disagreement
 from .vocabulary.frames import canonical_words
 
 __all__ = ["Options", "compute_tables", "layout", "read_frame"]
@@ -241,9 +241,17 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
     data["date"] = pd.Series(parsed.dates, index=data.index).astype("datetime64[ns]")
     only_year = np.isnat(parsed.dates) & (parsed.year > 0)
     if only_year.any():
-        year = (pd.to_numeric(data["year"], errors="coerce") if "year" in data.columns
-                else pd.Series(np.nan, index=data.index))
-        data["year"] = year.where(~only_year | year.notna(), parsed.year.astype(float))
+        # a bare year in ``date`` fills a missing year cell; a filled one is kept as given
+        # (checked by the engine: "FY2019" there is rejected, not replaced)
+        if "year" in data.columns:
+            year, implausible = read_years(data["year"])
+            fill = only_year & np.isnan(year) & ~implausible
+            given = data["year"] if data["year"].dtype.kind in "iuf" else \
+                data["year"].astype(object)
+        else:
+            fill, given = only_year, pd.Series(np.nan, index=data.index)
+        if fill.any():
+            data["year"] = given.where(~fill, parsed.year.astype(float))
     _note_date_readings(data, parsed, kind)
     if not parsed.bad.any():
         return data, empty
@@ -302,17 +310,15 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         mark = {"table": kind, "source": item.source}
         if len(item.rejected):
             reject_blocks.append(item.rejected.assign(**mark))
-        # a year beside a date of another year: rejected, as the readers reject it
-        disagree = year_date_disagreement(data)
-        if disagree.any():
-            reject_blocks.append(pd.DataFrame({
-                **mark, "source_row": data.loc[disagree, "source_row"].to_numpy(),
-                "column": "year", "value": data.loc[disagree, "year"].astype(str).to_numpy(),
-                "reason": YEAR_DATE_DISAGREE}))
-            keep = ~disagree  # the other rows, by position again, their codes with them
-            data = data[keep].reset_index(drop=True)
-            item.factorized = {name: (codes[keep], uniques)
-                               for name, (codes, uniques) in item.factorized.items()}
+        # a year that is no plausible year (19, 2019.5, -2019, True) and a year beside a
+        # date of another year: rejected, as the readers reject them
+        if "year" in data.columns:
+            data = _reject_year_rows(item, data, read_years(data["year"])[1], YEAR_REASON,
+                                     mark, reject_blocks)
+        data = _reject_year_rows(item, data, year_date_disagreement(data), YEAR_DATE_DISAGREE,
+                                 mark, reject_blocks)
+        if "year" in data.columns and data["year"].dtype.kind not in "iuf":
+            data = data.assign(year=read_years(data["year"])[0])  # text as read: "2019.0"
         if data.empty:
             continue
         years = row_years(data)
@@ -486,6 +492,22 @@ def _implausible_results(results: pd.DataFrame, rows: pd.DataFrame
         "reason": f"the result is not finite or over {MAX_ROW_CO2E_KG / 1e9:g} MtCO2e for one "
                   f"row: an input is out of range (see docs/limits.md)"})
     return results.loc[~bad], rejects
+
+
+def _reject_year_rows(item: _Input, data: pd.DataFrame, bad: np.ndarray, reason: str,
+                      mark: dict[str, str], reject_blocks: list[pd.DataFrame]) -> pd.DataFrame:
+    """``data`` without the ``bad`` rows, rejected on their ``year`` with ``reason`` (added
+    to ``reject_blocks``); the input's factorised columns follow (rows by position)."""
+    if not bad.any():
+        return data
+    reject_blocks.append(pd.DataFrame({
+        **mark, "source_row": data.loc[bad, "source_row"].to_numpy(),
+        "column": "year", "value": data.loc[bad, "year"].astype(str).to_numpy(),
+        "reason": reason}))
+    keep = ~bad
+    item.factorized = {name: (codes[keep], uniques)
+                       for name, (codes, uniques) in item.factorized.items()}
+    return data[keep].reset_index(drop=True)
 
 
 def _input_notes(rows: pd.DataFrame, index: pd.Index) -> pd.Series | None:

@@ -44,7 +44,11 @@ recorded as a trip; computed, it would vanish into the totals as 0 kg without a 
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import math
+import numbers
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +63,11 @@ __all__ = [
     "MAX_SUPPLIER_FACTOR_KG_PER_KWH",
     "SUPPLIER_FACTOR_REASON",
     "YEAR_RANGE",
+    "YEAR_REASON",
     "beyond",
+    "checked_year",
     "limit_reason",
+    "plausible_years",
     "zero_reason",
 ]
 
@@ -111,6 +118,50 @@ SUPPLIER_FACTOR_REASON = (
 
 #: Plausible calendar years of an activity (first, last).
 YEAR_RANGE = (1950, 2100)
+
+#: The reject reason of a year that is not a whole number in :data:`YEAR_RANGE` (the
+#: readers, ``calculate`` on a DataFrame and Dask, and ``year=`` of the scalar calls).
+YEAR_REASON = f"not a plausible year (a whole number {YEAR_RANGE[0]}-{YEAR_RANGE[1]})"
+
+
+def plausible_years(values: np.ndarray) -> np.ndarray:
+    """Mask of the values that are a plausible year: whole numbers in :data:`YEAR_RANGE`.
+
+    NaN (a missing year) is not plausible: mask it out first where missing is allowed.
+
+    Parameters
+    ----------
+    values : array_like of float
+        Years as numbers (``2019.0`` is 2019; ``2019.5``, ``19`` and ``-2019`` are none).
+    """
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ((np.floor(values) == values) & (values >= YEAR_RANGE[0])
+                & (values <= YEAR_RANGE[1]))
+
+
+def checked_year(value: Any) -> int:
+    """``value`` as a year, or :class:`~sem_carbon.errors.InvalidActivityError` naming
+    :data:`YEAR_REASON` (the rule the readers apply to a ``year`` cell).
+
+    A whole number in :data:`YEAR_RANGE`, as a number (``2019``, ``2019.0``, numpy
+    integers, a ``Decimal``) or as text (``"2019"``); a bool is no year (``True`` is not 1 AD).
+
+    >>> checked_year("2019")
+    2019
+    """
+    from .errors import InvalidActivityError
+
+    number = math.nan
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            number = float(value.strip())
+    elif (isinstance(value, numbers.Real | decimal.Decimal)
+          and not isinstance(value, bool | np.bool_)):
+        number = float(value)
+    if not bool(plausible_years(np.array([number]))[0]):
+        raise InvalidActivityError(f"year {value!r}: {YEAR_REASON}")
+    return int(number)
 
 
 def beyond(values: np.ndarray, limit: float) -> np.ndarray:

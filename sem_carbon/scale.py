@@ -47,6 +47,7 @@ from .factors import FactorSet, load_factors
 from .factors.catalogue import edition_for_year
 from .heap import reuse_freed_memory
 from .inventory import Inventory
+from .limits import plausible_years
 from .parallel import single_threaded
 from .schema import (
     BOOLEAN_RESULTS,
@@ -198,10 +199,12 @@ def _ensure_editions(ids: set[str]) -> None:
 
 
 def _years(data: pd.DataFrame) -> np.ndarray:
+    """The distinct plausible years of a partition (the engine rejects the others)."""
     year = data["year"] if "year" in data.columns else None
     # a numpy integer column: every row has its year (a nullable Int64 may miss some)
     if year is not None and isinstance(year.dtype, np.dtype) and year.dtype.kind in "iu":
-        return pd.unique(year.to_numpy())  # a few distinct years: hashed, not sorted
+        distinct = pd.unique(year.to_numpy())  # a few distinct years: hashed, not sorted
+        return distinct[plausible_years(distinct)]
     values = row_years(data)  # the one date policy (day first), as the engine reads it
     return np.unique(values[~np.isnan(values)])
 

@@ -224,6 +224,25 @@ def test_words_and_text_dates_read_as_in_memory(client):
     assert (got.rejected["column"] == "date").sum() == (want.rejected["column"] == "date").sum() > 0
 
 
+def test_an_implausible_year_is_rejected_as_in_memory(client):
+    # a partition computed year 19 with desnz-2010 and -2019 with the newest edition, as
+    # calculate(DataFrame) did; both reject it now, with the readers' reason
+    frame = pd.DataFrame({"entity": "A", "kind": "electricity", "amount": 1000.0,
+                          "unit": "kWh", "country": "GB",
+                          "year": [19, 2019, -2019, 3019, 2020, 0] * 2})
+    want = sc.calculate(frame)
+    assert want.data["factor_id"].tolist() == ["desnz-2019", "desnz-2020"] * 2
+    got = calculate_dask(dd.from_pandas(frame, npartitions=2, sort=False)).compute()
+    columns = ["source_row", "year", "factor_id", "co2e_kg"]
+    assert got.data.sort_values("source_row")[columns].values.tolist() == \
+        want.data[columns].values.tolist()
+    key = ["source_row", "column", "value", "reason"]
+    assert got.rejected.sort_values("source_row").astype(str)[key].values.tolist() == \
+        want.rejected.astype(str)[key].values.tolist()
+    assert want.rejected["source_row"].tolist() == [2, 4, 5, 7, 8, 10, 11, 13]
+    assert set(got.rejected["reason"]) == {"not a plausible year (a whole number 1950-2100)"}
+
+
 def test_time_zone_aware_dates_read_as_local_dates_as_in_memory(client, tmp_path):
     # a datetime64[ns, America/New_York] column was read in UTC: 23:30 on 31 December 2019
     # in New York computed with desnz-2020; the local date is 2019, as the readers read it

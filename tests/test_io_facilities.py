@@ -96,6 +96,99 @@ def test_period_middle_decides_the_year():
     assert read(by_year).data["year"].tolist() == [2022]
 
 
+def test_a_bill_over_a_year_end_goes_to_its_middle_days_year_with_a_note(tmp_path):
+    # 2019-07-01 to 2020-06-30 went wholly to 2019 (its middle day, 30 Dec 2019) with the
+    # 2019 edition and no word; it still does (a split by days would change target-year
+    # totals), and the row now says so. GB generation desnz-2019: 0.2556 kgCO2e/kWh,
+    # desnz-2020: 0.23314 (UK GHG conversion factors, "UK electricity" sheet).
+    source = pd.DataFrame({
+        "kind": "electricity", "unit": "kWh", "country": "GB",
+        "amount": [12000, 2000, 36000, 12000, 1000, 500],
+        "period_start": ["2019-07-01", "2019-12-15", "2018-01-01", "2019-01-01",
+                         "2019-07-01", "2019-12-01"],
+        "period_end": ["2020-06-30", "2020-02-15", "2020-12-31", "2019-12-31",
+                       "2020-06-30", "2020-01-31"],
+        "date": [None, None, None, None, None, "2019-12-31"]})
+    path = tmp_path / "bills.csv"
+    source.to_csv(path, index=False)
+    note = ("period {} to {} crosses {}: all of it counted in {} (the year of its middle "
+            "day; split the bill by year to attribute it exactly)")
+    expected = [note.format("2019-07-01", "2020-06-30", "a year end", 2019),
+                note.format("2019-12-15", "2020-02-15", "a year end", 2020),
+                note.format("2018-01-01", "2020-12-31", "2 year ends", 2019),
+                "",  # within one year
+                note.format("2019-07-01", "2020-06-30", "a year end", 2019),
+                ""]  # the date gives the year, not the period
+    for table in (read(source), sc.read_facilities(path)):
+        assert table.data["year"].tolist() == [2019, 2020, 2019, 2019, 2019, 2019]
+        assert table.data["notes"].tolist() == expected
+        inv = sc.calculate(table)
+        assert inv.data["factor_id"].tolist() == ["desnz-2019", "desnz-2020", "desnz-2019",
+                                                  "desnz-2019", "desnz-2019", "desnz-2019"]
+        assert inv.data["co2e_kg"].iloc[0] == pytest.approx(12000 * 0.2556)
+        assert inv.data["co2e_kg"].iloc[1] == pytest.approx(2000 * 0.23314)
+        assert inv.data["notes"].iloc[0].startswith(expected[0])
+
+
+def test_a_year_that_is_no_plausible_year_is_rejected_on_every_path(tmp_path):
+    # calculate(DataFrame) computed 19, 1919, 0 and True (year 1) with desnz-2010 and a
+    # mere substitution note, -2019 and 3019 with desnz-2025, 2019.5 as 2019; the readers
+    # reject them all with one reason
+    from sem_carbon.facilities import compute_facilities
+
+    reason = "not a plausible year (a whole number 1950-2100)"
+    years = [19, 1919, 2019.5, "FY2019", "2019/20", 3019, 0, -2019, True, "19", 2019,
+             "2019.0", None]
+    frame = pd.DataFrame({"entity": "A", "year": pd.Series(years, dtype=object),
+                          "date": [None] * 12 + ["2020-03-01"], "kind": "electricity",
+                          "amount": 1000, "unit": "kWh", "country": "GB"})
+    bad = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    computed = sc.calculate(frame)
+    assert computed.rejected[["source_row", "column", "reason"]].values.tolist() == [
+        [row, "year", reason] for row in bad]
+    assert computed.rejected["value"].tolist()[:4] == ["19", "1919", "2019.5", "FY2019"]
+    assert computed.data[["source_row", "year", "factor_id"]].values.tolist() == [
+        [12, 2019, "desnz-2019"], [13, 2019, "desnz-2019"], [14, 2020, "desnz-2020"]]
+    assert computed.reconciliation()[["rows_read", "rows_computed", "rows_rejected"]
+                                     ].values.tolist() == [[13, 3, len(bad)]]
+    path = tmp_path / "bills.csv"
+    frame.drop(index=8).to_csv(path, index=False)  # True has no CSV form
+    read = sc.read_facilities(path)
+    assert read.rejected.loc[read.rejected["column"] == "year", "reason"].tolist() == \
+        [reason] * (len(bad) - 1)
+    # the batch calculator on its own: no edition for an impossible year either (-2019
+    # took the newest edition as "unknown"); a missing year still takes the newest
+    results, rejects = compute_facilities(frame.assign(source_row=range(2, 15)))
+    assert rejects.loc[rejects["column"] == "year", "source_row"].tolist() == bad
+    assert set(rejects["reason"]) == {reason}
+    assert results["factor_id"].tolist() == ["desnz-2019", "desnz-2019", "desnz-2020"]
+
+
+def test_an_implausible_year_is_refused_by_the_facility_helpers():
+    Q = sc.Q_
+    calls = {"electricity": lambda y: sc.electricity(Q(1000, "kWh"), "GB", year=y),
+             "electricity with factors": lambda y: sc.electricity(
+                 Q(1000, "kWh"), "GB", factors="desnz-2019", year=y),
+             "fuel": lambda y: sc.fuel("natural gas", Q(1000, "kWh"), year=y),
+             "heat": lambda y: sc.heat(Q(1000, "kWh"), year=y),
+             "water": lambda y: sc.water(Q(100, "m^3"), year=y),
+             "refrigerant": lambda y: sc.refrigerant("R-410A", Q(1, "kg"), year=y)}
+    for name, call in calls.items():
+        for year in (19, True, 2019.5, -1, 3019, "FY2019"):
+            with pytest.raises(sc.InvalidActivityError,
+                               match=r"not a plausible year \(a whole number 1950-2100\)"):
+                call(year)
+        assert call(2019).co2e.magnitude > 0, name
+    # fuel 2019 natural gas (gross CV): 0.18385 kgCO2e/kWh, whatever form the year takes
+    for year in (2019, "2019", 2019.0, np.int64(2019)):
+        emission = sc.fuel("natural gas", Q(1000, "kWh"), year=year)
+        assert (emission.factor.edition, emission.co2e.magnitude) == (
+            "desnz-2019", pytest.approx(183.85))
+    with pytest.raises(sc.InvalidActivityError, match="plausible year"):
+        sc.edition_for_year(19)
+    assert sc.edition_for_year(2019) == ("desnz-2019", "")
+
+
 def test_amount_units_from_argument_header_and_preset():
     base = {"kind": ["electricity"], "country": ["DE"], "date": ["2020-05-01"]}
     assert read(pd.DataFrame({**base, "amount": [5]}), units={"amount": "MWh"}).data[

@@ -310,6 +310,43 @@ def test_a_year_beside_a_date_of_another_year_is_rejected_on_every_path(tmp_path
         sc.flight("GVA", "JFK", year=2019, date="2021-03-01")
 
 
+def test_a_year_that_is_no_plausible_year_is_rejected_on_every_path(tmp_path):
+    # calculate(DataFrame) computed year 19 (and True, read as 1) with desnz-2010 and a
+    # mere substitution note, 3019 with desnz-2025, 2019.5 as 2019; sc.flight(year=19)
+    # alike. The readers reject such a year: every path now does, with their reason.
+    reason = "not a plausible year (a whole number 1950-2100)"
+    years = [19, True, 2019.5, -1, 3019, "FY2019", 2019, None, None]
+    frame = pd.DataFrame({"mode": "rail", "distance_km": 100.0,
+                          "year": pd.Series(years, dtype=object),
+                          "date": [None] * 6 + [None, "2020-05-03", None]})
+    computed = sc.calculate(frame)
+    assert computed.rejected[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [2, "year", "19", reason], [3, "year", "True", reason], [4, "year", "2019.5", reason],
+        [5, "year", "-1", reason], [6, "year", "3019", reason], [7, "year", "FY2019", reason],
+        [10, "date", "", "no date or year: the factor edition cannot be chosen"]]
+    # a missing year with a date still takes the date's
+    assert computed.data[["source_row", "year", "factor_id"]].values.tolist() == [
+        [8, 2019, "desnz-2019"], [9, 2020, "desnz-2020"]]
+    path = tmp_path / "log.csv"
+    frame.drop(index=[1, 8]).to_csv(path, index=False)
+    read = sc.read_travel_log(path)
+    assert read.rejected.loc[read.rejected["column"] == "year", "reason"].tolist() == \
+        [reason] * 5
+    Q = sc.Q_
+    calls = {"flight": lambda y: sc.flight("GVA", "LHR", year=y),
+             "rail": lambda y: sc.rail(Q(100, "km"), year=y),
+             "road": lambda y: sc.road(Q(100, "km"), year=y),
+             "hotel": lambda y: sc.hotel(2, "GB", year=y),
+             "flight with factors": lambda y: sc.flight("GVA", "LHR", factors="desnz-2019",
+                                                         year=y)}
+    for name, call in calls.items():
+        for year in (19, True, 2019.5, -1, 3019):
+            with pytest.raises(sc.InvalidActivityError,
+                               match=r"not a plausible year \(a whole number 1950-2100\)"):
+                call(year)
+        assert call(2019).factor.edition == "desnz-2019", name
+
+
 def test_a_leg_from_an_airport_to_itself_is_rejected_on_every_path(tmp_path):
     # the reader rejected GVA -> GVA; calculate(DataFrame) computed a 0 km, 0 kg leg
     frame = pd.DataFrame({"mode": "air", "origin": ["GVA", "GVA", "lhr "],

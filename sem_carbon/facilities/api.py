@@ -25,7 +25,7 @@ from ..errors import InvalidActivityError, UnitError, UnknownCountryError, Unkno
 from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..geo.countries import normalise_country, suggest
-from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON
+from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, checked_year
 from ..units import Q_, as_quantity, parse_quantity, parse_unit
 from ._common import KGCO2E, Plan, apply_plans, dimension_of, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
@@ -464,7 +464,8 @@ def refrigerant(gas: str, leaked_mass: pint.Quantity, gwp: str = "AR5",
         GWP edition (default ``"ipcc-gwp"``). A DESNZ edition given here is accepted
         for uniformity with the other helpers; the GWPs still come from ``ipcc-gwp``.
     year : int, optional
-        Activity year (recorded only: GWPs do not change by year).
+        Activity year (recorded only: GWPs do not change by year); a whole number
+        1950-2100, as everywhere (else :class:`~sem_carbon.errors.InvalidActivityError`).
 
     Returns
     -------
@@ -484,6 +485,8 @@ def refrigerant(gas: str, leaked_mass: pint.Quantity, gwp: str = "AR5",
     = 2 x 1923.5 = 3,847 kgCO2e.
     """
     q = _amount(leaked_mass, ("mass",), "leaked_mass", "refrigerant")
+    if year is not None:
+        year = checked_year(year)  # recorded: a year the readers would reject is none
     source = _gwp_edition(factors)
     plan = refrigerant_plan(source, gas, gwp, q.units)
     return _emit(plan, q, {"gas_name": gas, "leaked_mass": q, "year": year})

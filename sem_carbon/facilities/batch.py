@@ -30,12 +30,12 @@ from ..factors import FactorSet, load_factors
 from ..factors.catalogue import edition_with, resolve_edition
 from ..io.parse import cell_text
 from ..io.rejects import Rejections
-from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, beyond
+from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, YEAR_REASON, beyond
 from ..notes import SEPARATOR
 from ..schema import FACILITIES_RESULTS
 from ..schema import REJECT_COLUMNS as SCHEMA_REJECT_COLUMNS
 from ..tabular import categorical_from_table, columns_frame
-from ..vocabulary import normalise, normalise_one, read_unit, row_years
+from ..vocabulary import normalise, normalise_one, read_unit, read_years, row_years
 from ._common import UK_ONLY, Plan, apply_plans, error_types, uk_factor_note
 from .electricity import GRID_EDITION, location_plan, market_plan, td_plan
 from .fuels import fuel_plan_for
@@ -127,14 +127,20 @@ def _numbers(data: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _years(data: pd.DataFrame, year_column: str) -> np.ndarray:
-    """Activity year per row as int (-1 when unknown): :func:`row_years` (day first)."""
+def _years(data: pd.DataFrame, year_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Activity year per row as int (-1 when unknown or implausible): :func:`row_years`
+    (day first), and the rows whose ``year_column`` is filled with no plausible year
+    (:func:`~sem_carbon.vocabulary.read_years`: reject them, never an edition for them)."""
     given = data[year_column] if year_column in data.columns else None
-    if given is not None and isinstance(given.dtype, np.dtype) and given.dtype.kind in "iu":
-        # whole years, none missing: nothing to read
-        return given.to_numpy(dtype=np.int64)
+    implausible = np.zeros(len(data), dtype=bool) if given is None else read_years(given)[1]
+    if (given is not None and isinstance(given.dtype, np.dtype) and given.dtype.kind in "iu"
+            and not implausible.any()):
+        # whole plausible years, none missing: nothing more to read
+        return given.to_numpy(dtype=np.int64), implausible
     years = row_years(data, year_column)
-    return np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64)
+    years[implausible] = np.nan
+    return (np.where(np.isnan(years), -1, np.nan_to_num(years, nan=-1)).astype(np.int64),
+            implausible)
 
 
 def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -253,7 +259,8 @@ def compute_facilities(
     fs : str or FactorSet, optional
         DESNZ edition for every row; None: each row uses the DESNZ edition of its own
         year (nearest earlier when missing, recorded in ``notes``), rows without a year
-        the newest edition.
+        the newest edition. A filled year that is not a whole number 1950-2100 rejects
+        its row (:data:`~sem_carbon.limits.YEAR_REASON`), whatever ``fs``.
     year_column : str, default "year"
         Column holding the activity year (also the Ember year for electricity).
     gwp : {"AR4", "AR5", "AR6"}, default "AR5"
@@ -355,7 +362,8 @@ def compute_facilities(
     bad_unit = np.array([isinstance(u, str) for u in unit.values], dtype=bool)
     reject(unit.spread(bad_unit), "unit", (unit.values, unit))
 
-    year = _years(data, year_column)
+    year, implausible = _years(data, year_column)
+    reject(implausible, year_column, YEAR_REASON)
     year_codes, year_values, year_of_code = _year_codes(year)
     if fs is not None:
         fixed = load_factors(fs)

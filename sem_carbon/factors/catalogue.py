@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidArgumentError, SemCarbonError, UnknownFactorError
+from ..limits import checked_year
 from .edition import FactorSet
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ _loaded: dict[str | None, FactorSet] = {}
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def bundled_folder() -> Path:
     """Folder holding the bundled editions (wheel data, else the source checkout's).
@@ -144,11 +144,19 @@ def edition_for_year(year: int) -> tuple[str, str]:
     -------
     (edition_id, note) : tuple of str
         ``note`` is empty when the year matched, else it says what was substituted.
+
+    Raises
+    ------
+    InvalidActivityError
+        ``year`` is not a whole number in :data:`sem_carbon.limits.YEAR_RANGE` (``19``,
+        ``2019.5``, ``-1``, ``3019``, ``True``): the readers reject such a year cell with
+        the same reason (:data:`sem_carbon.limits.YEAR_REASON`); no edition is chosen for
+        it (``int(2019.5)`` was 2019, ``19`` took the earliest edition with a mere note).
     """
+    year = checked_year(year)
     years = desnz_years()
     if not years:
         raise UnknownFactorError("no DESNZ edition is installed")
-    year = int(year)
     if year in years:
         return f"desnz-{year}", ""
     earlier = [y for y in years if y < year]
@@ -238,14 +246,25 @@ def resolve_edition(factors: str | os.PathLike[str] | FactorSet | None,
     """The edition a calculation uses, and a note when a year was substituted.
 
     ``factors`` wins when given; otherwise the DESNZ edition of ``year`` (nearest earlier
-    when missing); otherwise the newest DESNZ edition.
+    when missing); otherwise the newest DESNZ edition. A ``year`` given is checked either
+    way (:func:`edition_for_year`): an implausible one raises
+    :class:`~sem_carbon.errors.InvalidActivityError`, whichever edition would serve it.
+
+    Parameters
+    ----------
+    factors : str, path, FactorSet or None
+        The edition given by the caller (id, folder or loaded set), or None.
+    year : int, optional
+        The activity year (a whole number 1950-2100).
     """
+    if year is not None:
+        year = checked_year(year)
     if isinstance(factors, FactorSet):
         return factors, ""
     if factors is not None:
         return load_factors(factors), ""
     if year is not None:
-        edition, note = edition_for_year(int(year))
+        edition, note = edition_for_year(year)
         return load_factors(edition), note
     return load_factors(None), ""
 

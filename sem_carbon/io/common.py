@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from ..limits import YEAR_REASON, plausible_years
 from ..vocabulary import YEAR_DATE_DISAGREE, normalise
 from ..vocabulary.core import _shown
 from .columns import TRAVEL_MODES, ColumnPlan
@@ -680,11 +681,9 @@ def dates_and_years(cols: SourceColumns, rej: Rejections, skip: np.ndarray,
         numbers = cols.numbers("year")
         assert series is not None and numbers is not None
         value = numbers.values
-        ok = (~numbers.missing & ~numbers.bad & (np.floor(value) == value)
-              & (value >= 1950) & (value <= 2100))
+        ok = ~numbers.missing & ~numbers.bad & plausible_years(value)
         bad = ~numbers.missing & ~ok
-        rej.add(bad & ~skip, cols.label("year"), series,
-                "not a plausible year (a whole number 1950-2100)")
+        rej.add(bad & ~skip, cols.label("year"), series, YEAR_REASON)
         # a year beside a date of another year: one of them is wrong, neither is taken
         other = ok & (year != 0) & (year != np.where(ok, value, 0).astype(np.int64))
         rej.add(other & ~skip, cols.label("year"), series, YEAR_DATE_DISAGREE)

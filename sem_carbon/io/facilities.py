@@ -37,7 +37,9 @@ Notes on kept rows (``data["notes"]``, see :mod:`sem_carbon.io.notes`)
     settle the decimal mark
     (:func:`sem_carbon.io.parse.parse_numbers`); an exact duplicate kept
     (``duplicates="keep"``); an Excel formula without a cached value or an error value in
-    a column not read (in a column read, the row is rejected).
+    a column not read (in a column read, the row is rejected); a period that crosses a
+    year end and so counts wholly in its middle day's year (:data:`YEAR_END_NOTE`, not
+    split: docs/methodology.md, "Which edition a row uses").
 Errors (:class:`~sem_carbon.errors.InputFormatError`)
     no kind or amount column; no date, period or year column; electricity rows without a
     country column; amounts or supplier factors without a unit; reading errors.
@@ -272,6 +274,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
             "period ends before it starts")
     mid = _period_middle(start, end)
     year = np.where(has_date, year, np.where(~np.isnat(mid), years_of_dates(mid), year))
+    crossing, crossing_note = _year_end_notes(start, end, year)
+    notes.add(crossing & live & ~has_date & ~date_bad, crossing_note)
     no_year = live & (year == 0) & ~date_bad
     rej.add(no_year, cols.label("date") if cols.has("date") else "date", "",
             "missing date (no period_start/period_end, date or year)")
@@ -411,6 +415,35 @@ def _month_periods(start: np.ndarray, start_month: np.ndarray | None, end: np.nd
         end[whole] = _month_end(date[whole])
         date[date_month] = nat
     return start, end, date
+
+
+#: The note on a bill whose period crosses a year end (see :func:`_year_end_notes`).
+YEAR_END_NOTE = ("period {start} to {end} crosses {ends}: all of it counted in {year} (the "
+                 "year of its middle day; split the bill by year to attribute it exactly)")
+
+
+def _year_end_notes(start: np.ndarray, end: np.ndarray, year: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose period crosses a year end, and the note of each row ("" elsewhere).
+
+    Such a bill is not split: all of it goes to the year of its middle day, with that
+    year's edition (docs/methodology.md, "Which edition a row uses"); splitting it by
+    days would change the totals of target years. The note says so, one text per
+    distinct period (a Python step per distinct period, not per row).
+    """
+    first, last = years_of_dates(start), years_of_dates(end)
+    crossing = ~np.isnat(start) & ~np.isnat(end) & (last > first)
+    out = np.full(len(start) if crossing.any() else 0, "", dtype=object)
+    if not crossing.any():
+        return crossing, out
+    at = np.flatnonzero(crossing)
+    codes, periods = pd.MultiIndex.from_arrays([start[at], end[at], year[at]]).factorize()
+    texts = np.array([YEAR_END_NOTE.format(
+        start=f"{s:%Y-%m-%d}", end=f"{e:%Y-%m-%d}", year=int(y),
+        ends="a year end" if e.year - s.year == 1 else f"{e.year - s.year} year ends")
+        for s, e, y in periods], dtype=object)
+    out[at] = texts[codes]
+    return crossing, out
 
 
 def _period_middle(start: np.ndarray, end: np.ndarray) -> np.ndarray:

@@ -27,7 +27,13 @@ from .core import (
     yes_no,
     yes_no_argument,
 )
-from .years import YEAR_DATE_DISAGREE, row_years, year_date_disagreement, years_of_dates
+from .years import (
+    YEAR_DATE_DISAGREE,
+    read_years,
+    row_years,
+    year_date_disagreement,
+    years_of_dates,
+)
 
 __all__ = [
     "KINDS",
@@ -39,6 +45,7 @@ __all__ = [
     "normalise",
     "normalise_one",
     "read_unit",
+    "read_years",
     "row_years",
     "year_date_disagreement",
     "years_of_dates",

@@ -6,7 +6,9 @@ readers and by ``calculate`` alike (the readers took the date's, ``calculate`` t
 column's). Text
 dates are read by :func:`sem_carbon.io.parse.parse_dates` (day first: ``05/03/2019`` is
 5 March 2019, as the readers and ``sc.flight(date=...)`` read it), never by
-``pandas.to_datetime``'s month-first guess.
+``pandas.to_datetime``'s month-first guess. A filled ``year`` cell must be a plausible
+year (:func:`read_years`: a whole number 1950-2100, read as the readers read it), else
+the row is rejected with the readers' reason (:data:`sem_carbon.limits.YEAR_REASON`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["YEAR_DATE_DISAGREE", "row_years", "year_date_disagreement", "years_of_dates"]
+__all__ = ["YEAR_DATE_DISAGREE", "read_years", "row_years", "year_date_disagreement",
+           "years_of_dates"]
 
 #: The reject reason of a row whose year and date are in different years.
 YEAR_DATE_DISAGREE = ("year and date disagree (the date is in another year): give one of "
@@ -40,8 +43,50 @@ def years_of_dates(days: np.ndarray) -> np.ndarray:
     return out
 
 
+def read_years(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A ``year`` column read as the readers read a year cell.
+
+    Numbers and numeric text (``2019``, ``"2019"``, ``2019.0``) are read by
+    :func:`sem_carbon.io.parse.parse_numbers`; a filled cell that is not a whole number in
+    :data:`sem_carbon.limits.YEAR_RANGE` (``19``, ``2019.5``, ``-2019``, ``3019``, ``0``,
+    ``True``, ``"FY2019"``) is implausible: reject its row with
+    :data:`sem_carbon.limits.YEAR_REASON`, as the readers do. Never an edition for it
+    (``19`` took the earliest edition, ``-2019`` the newest).
+
+    Parameters
+    ----------
+    column : Series
+        The cells of a ``year`` column (any dtype).
+
+    Returns
+    -------
+    year : ndarray of float
+        The year of each row, NaN where the cell is missing or implausible.
+    implausible : ndarray of bool
+        Rows whose cell is filled but is no plausible year.
+    """
+    from ..limits import plausible_years
+
+    values = column.to_numpy()
+    if values.dtype.kind in "iu":  # whole numbers, none missing: only the range to check
+        year = values.astype(float)
+        implausible = ~plausible_years(year)
+    else:
+        from ..io.parse import parse_numbers
+
+        numbers = parse_numbers(column.reset_index(drop=True), name="year")
+        year = numbers.values
+        implausible = ~numbers.missing & (numbers.bad | ~plausible_years(year))
+    if implausible.any():
+        year = np.where(implausible, np.nan, year)
+    return year, implausible
+
+
 def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     """Year of each row as float (NaN when neither a year nor a readable date is given).
+
+    The ``year_column`` is read by :func:`read_years`: an implausible year counts as none
+    here (NaN, or the date's year): reject those rows first, as the engine does.
 
     Parameters
     ----------
@@ -55,8 +100,7 @@ def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     import pandas as pd
 
     if year_column in data.columns:
-        year = pd.to_numeric(data[year_column], errors="coerce").to_numpy(dtype=float,
-                                                                         na_value=np.nan)
+        year = read_years(data[year_column])[0]
     else:
         year = np.full(len(data), np.nan)
     if "date" in data.columns and np.isnan(year).any():
@@ -90,12 +134,9 @@ def year_date_disagreement(data: pd.DataFrame, year_column: str = "year") -> np.
     ndarray of bool
         One per row; all False when either column is absent.
     """
-    import pandas as pd
-
     if year_column not in data.columns or "date" not in data.columns:
         return np.zeros(len(data), dtype=bool)
-    year = pd.to_numeric(data[year_column], errors="coerce").to_numpy(dtype=float,
-                                                                     na_value=np.nan)
+    year = read_years(data[year_column])[0]
     if np.isnan(year).all():
         return np.zeros(len(data), dtype=bool)
     only_dates = data[["date"]].assign(**{year_column: np.nan})
