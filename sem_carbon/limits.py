@@ -150,6 +150,8 @@ def checked_year(value: Any) -> int:
     >>> checked_year("2019")
     2019
     """
+    if type(value) is int and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        return value  # the usual case, without numpy (scalar calls run it twice each)
     from .errors import InvalidActivityError
 
     number = math.nan

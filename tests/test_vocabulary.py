@@ -336,3 +336,16 @@ def test_docs_page_lists_every_table_as_it_is():
         "docs/vocabulary.md is out of date: run python scripts/build_vocabulary_docs.py")
     for kind in KINDS:  # every table has its section
         assert f"sem_carbon/vocabulary/data/{KINDS[kind]}" in page
+
+
+@pytest.mark.parametrize("unit", ["D", "s", "ms", "us", "ns", "M", "Y"])
+def test_years_of_dates_agree_on_short_and_long_arrays(unit):
+    """Long arrays take pandas' field extraction, short ones numpy's calendar cast: the
+    same years (0 for NaT) at every resolution, across leap days and century ends."""
+    from sem_carbon.vocabulary.years import years_of_dates
+
+    days = np.array(["2019-12-31", "NaT", "1950-01-01", "2100-12-31", "2000-02-29",
+                     "1900-03-01"], dtype=f"datetime64[{unit}]")
+    expected = [2019, 0, 1950, 2100, 2000, 1900]
+    assert years_of_dates(days).tolist() == expected
+    assert years_of_dates(np.tile(days, 400)).tolist() == expected * 400
