@@ -107,7 +107,6 @@ def row_years(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
     year_column : str, default "year"
         The column holding the year.
     """
-
     if year_column in data.columns:
         year = read_years(data[year_column])[0]
     else:
