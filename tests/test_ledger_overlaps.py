@@ -288,3 +288,78 @@ def test_overlaps_option_is_checked(tmp_path):
         led.totals((), overlaps="drop")
     with pytest.raises(InvalidArgumentError, match="status='active'"):
         led.inventory(status="all", overlaps="exclude")
+
+
+STAYS = "trip_id,entity,date,mode,country,nights,rooms,traveller,cost,currency\n"
+STAY = ",A,2021-03-01,hotel,FR,2,{rooms},Ann,400,USD\n"
+OTHER = ",A,2021-03-05,hotel,DE,1,,Ann,150,USD\n"
+
+
+def test_hotel_rows_that_differ_only_in_rooms_do_not_overlap(tmp_path):
+    (tmp_path / "h1.csv").write_text(STAYS + STAY.format(rooms=2) + STAY.format(rooms="")
+                                     + OTHER)
+    # 3 rooms is another stay than 2 rooms; 1 (written) is the blank of h1, so it overlaps
+    (tmp_path / "h2.csv").write_text(STAYS + STAY.format(rooms=3) + STAY.format(rooms=1)
+                                     + OTHER.replace(",,Ann", ",1,Ann"))
+    (tmp_path / "h3.csv").write_text(STAYS + STAY.format(rooms=2))
+    led = Ledger(tmp_path / "h.ledger")
+    with pytest.warns(OverlapWarning):
+        summary = led.import_files(travel=[tmp_path / "h1.csv", tmp_path / "h2.csv",
+                                           tmp_path / "h3.csv"])
+    assert summary["rows_overlapping"].tolist() == [0, 2, 1]
+    listed = led.overlaps()
+    assert listed[["batch_id", "source_row"]].values.tolist() == [[2, 3], [2, 4], [3, 2]]
+    inv = sc.calculate(sc.read_travel_log(tmp_path / "h1.csv"))
+    one_room_night = inv.data["co2e_kg"].iloc[1] / 2
+    # left out: only the 3-room stay of h2 is added to h1 (6 room-nights)
+    excluded = led.totals((), overlaps="exclude")["tco2e"].iloc[0]
+    assert excluded == pytest.approx(inv.total("tCO2e").magnitude
+                                     + 6 * one_room_night / 1000, rel=1e-12)
+
+
+def _as_before_rooms(path) -> None:
+    """Make a ledger look as one written before ``rooms`` was a canonical column: no
+    ``rooms`` column in its activities, none in its batches' column lists."""
+    import json
+
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("ALTER TABLE activities DROP COLUMN rooms")
+        for batch_id, settings in con.execute("SELECT batch_id, settings FROM batches"
+                                              ).fetchall():
+            kept = json.loads(settings)
+            kept["columns"] = [c for c in kept["columns"] if c != "rooms"]
+            con.execute("UPDATE batches SET settings = ? WHERE batch_id = ?",
+                        [json.dumps(kept), batch_id])
+    finally:
+        con.close()
+
+
+def test_a_ledger_written_before_rooms_keeps_its_overlaps(tmp_path):
+    old = "trip_id,entity,date,mode,country,nights,traveller,cost,currency\n"
+    stay = ",A,2021-03-01,hotel,FR,2,Ann,400,USD\n"
+    (tmp_path / "o1.csv").write_text(old + stay + stay.replace("-01,", "-05,"))
+    (tmp_path / "o2.csv").write_text(old + stay + stay.replace("-01,", "-09,"))
+    path = tmp_path / "old.ledger"
+    led = Ledger(path)
+    with pytest.warns(OverlapWarning):
+        led.import_files(travel=[tmp_path / "o1.csv", tmp_path / "o2.csv"])
+    before = led.overlaps()[["batch_id", "source_row"]].values.tolist()
+    assert before == [[2, 2]]
+    totals = led.totals(())["tco2e"].iloc[0]
+    _as_before_rooms(path)
+    led = Ledger(path)
+    assert led.overlaps()[["batch_id", "source_row"]].values.tolist() == before
+    # a new import adds the column (empty on the old rows): a one-room stay (rooms blank
+    # or 1) still matches its old copy, a two-room one does not
+    (tmp_path / "n3.csv").write_text(STAYS + STAY.format(rooms="") + STAY.format(rooms=2)
+                                     + STAY.format(rooms=1).replace("-01,", "-05,"))
+    with pytest.warns(OverlapWarning, match="n3.csv: 2 rows"):
+        led.import_files(travel=[tmp_path / "n3.csv"])
+    assert led.overlaps()[["batch_id", "source_row"]].values.tolist() == [
+        [2, 2], [3, 2], [3, 4]]
+    # the old batches are recomputed as they were (one room each)
+    restated = led.restate(note="after the upgrade").set_index("batch_id")
+    assert restated.loc[[1, 2], "restated_tco2e"].sum() == pytest.approx(totals, rel=1e-12)

@@ -10,6 +10,14 @@ currency included; not the file's row number, not ``notes``, not the extra colum
 file passes through). Spend-only rows are compared with spend-only rows on
 :data:`SPEND_KEY_COLUMNS`.
 
+``rooms`` (hotel rows: the rooms of the stay) is compared as the calculators read it: a
+missing value is 1 room (:data:`KEY_DEFAULTS`). A ledger written before rooms was a
+canonical column has no ``rooms`` column, and its earlier rows have none when a later
+import adds it: they all compare as 1 room, as they were computed, so the overlaps of such
+a ledger are the ones it had, and a one-room stay imported again after the upgrade still
+matches its earlier copy (a blank rooms is read as 1). Two stays that differ only in
+rooms (2 rooms and 3 rooms) are different rows.
+
 Identical rows are counted as a multiset: when an earlier batch holds a row ``n``
 times, the first ``n`` copies of it in a later batch are overlaps, further copies are
 not (a log can hold two identical legs, two colleagues on one flight without a trip
@@ -34,14 +42,14 @@ from typing import Any
 
 from .store import _quote
 
-__all__ = ["KEY_COLUMNS", "SPEND_KEY_COLUMNS", "overlap_sql"]
+__all__ = ["KEY_COLUMNS", "KEY_DEFAULTS", "SPEND_KEY_COLUMNS", "overlap_sql"]
 
 #: Key fields of an activity row, per kind of batch (a column the ledger's activity
 #: table lacks counts as empty).
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "travel": ("trip_id", "leg", "entity", "date", "year", "mode", "origin", "destination",
                "cabin", "round_trip", "passengers", "distance_km", "vehicle", "fuel",
-               "rail_kind", "nights", "country", "cost", "currency", "traveller"),
+               "rail_kind", "nights", "rooms", "country", "cost", "currency", "traveller"),
     "facilities": ("entity", "site", "period_start", "period_end", "date", "year", "kind",
                    "amount", "unit", "country", "gas", "treatment", "disposal", "material",
                    "method", "supplier_factor_kg_per_kwh", "cv", "fuel", "cost", "currency"),
@@ -50,11 +58,26 @@ KEY_COLUMNS["plan"] = KEY_COLUMNS["travel"]
 #: Key fields of a spend-only row (the ``spend`` table).
 SPEND_KEY_COLUMNS: tuple[str, ...] = ("trip_id", "entity", "date", "year", "mode", "cost",
                                       "currency")
+#: Key fields whose missing value (no column, NULL or NaN) has a meaning: compared as
+#: that value (a stay with no rooms given is one room, as the calculators read it).
+KEY_DEFAULTS: dict[str, float] = {"rooms": 1.0}
+
+
+def _field(alias: str, column: str, have: set[str]) -> str:
+    """SQL of one key field of a row (``NULL`` when the table lacks the column)."""
+    default = KEY_DEFAULTS.get(column)
+    if column not in have:
+        return "NULL" if default is None else f"CAST({default!r} AS DOUBLE)"
+    ref = f'{alias}."{_quote(column)}"'
+    if default is None:
+        return ref
+    value = f"TRY_CAST({ref} AS DOUBLE)"  # (a text column of an older file reads too)
+    return (f"CASE WHEN {value} IS NULL OR isnan({value}) THEN CAST({default!r} AS DOUBLE) "
+            f"ELSE {value} END")
 
 
 def _hash(alias: str, columns: tuple[str, ...], have: set[str], tag: str) -> str:
-    parts = [f"'{tag}'"] + [f'{alias}."{_quote(c)}"' if c in have else "NULL"
-                            for c in columns]
+    parts = [f"'{tag}'"] + [_field(alias, c, have) for c in columns]
     return f"hash({', '.join(parts)})"
 
 
