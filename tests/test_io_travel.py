@@ -606,6 +606,29 @@ def test_refunds_net_keep_and_unmatched():
     assert kept.rejected.empty
 
 
+def test_a_hotel_refund_nets_with_the_stay_of_its_rooms():
+    """Without a trip id, a refund of a 2-room stay is not the cancellation of the 3-room
+    stay of the same traveller, date, nights, country and cost; a blank rooms is 1 room."""
+    source = pd.DataFrame({
+        "traveller": "Ann", "mode": "hotel", "date": "2021-03-01", "country": "FR",
+        "nights": 2, "cost": [400.0, 400.0, -400.0, 150.0, -150.0],
+        "rooms": [3, 2, 2, None, 1],
+    })
+    table = read(source)
+    assert table.data["source_row"].tolist() == [2]  # the 3-room stay happened
+    assert table.data["rooms"].tolist() == [3.0]
+    reasons = table.rejected.set_index("source_row")["reason"].to_dict()
+    assert reasons == {3: "refunded (netted with row 4)", 4: "refunded (netted with row 3)",
+                       5: "refunded (netted with row 6)", 6: "refunded (netted with row 5)"}
+    # the refund of a 2-room stay alone finds no original among 3-room stays
+    lonely = read(source.iloc[[0, 2]])
+    assert lonely.data["source_row"].tolist() == [2]
+    assert lonely.rejected["reason"].iloc[0].startswith(
+        "refund (negative cost) with no matching original")
+    # with a trip id, the trip id says which trip (as for nights)
+    by_id = read(source.iloc[[0, 2]].assign(trip_id="T1"))
+    assert by_id.data.empty and len(by_id.rejected) == 2
+
 def test_duplicate_originals_with_one_refund():
     source = pd.concat([DUPES.iloc[[0, 0]], DUPES.iloc[[0]].assign(cost=-500.0)])
     table = read(source)

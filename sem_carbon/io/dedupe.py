@@ -19,8 +19,9 @@ Refunds (``refunds=``)
     the partner); a refund with no such original is rejected as unmatched (the
     original, if the trip happened, stays). "Same trip" means the same ``trip_id``
     (with the same mode and currency) when the refund has a ``trip_id``; without one,
-    the same entity, traveller, date, mode, origin, destination, route, nights, country
-    and currency. Several refunds of one trip pair with its originals in row order.
+    the same entity, traveller, date, mode, origin, destination, route, nights, rooms
+    (a blank is 1 room), country and currency. Several refunds of one trip pair with its
+    originals in row order.
     ``"keep"`` keeps negative-cost rows as activities (they then count as trips).
 """
 

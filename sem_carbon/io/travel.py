@@ -432,7 +432,8 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any, duplicates: str, 
     if refunds == "net" and cost_raw is not None:
         eligible = live & ~np.isnan(cost) & ~dup
         partner = net_refunds(
-            lambda rows: _trip_keys(cols, rows, mode, dates, nights, currency), cost, eligible)
+            lambda rows: _trip_keys(cols, rows, mode, dates, nights, rooms, currency),
+            cost, eligible)
         paired = partner >= 0
         netted = np.flatnonzero(paired)
         if netted.size:
@@ -1030,8 +1031,9 @@ def _vehicles(cols: SourceColumns, rej: Rejections, rows: np.ndarray,
 
 
 def _trip_keys(cols: SourceColumns, rows: np.ndarray, mode: np.ndarray, dates: np.ndarray,
-               nights: np.ndarray, currency: Coded) -> pd.DataFrame:
-    """Key columns identifying "the same trip" for refund netting, for ``rows``."""
+               nights: np.ndarray, rooms: np.ndarray, currency: Coded) -> pd.DataFrame:
+    """Key columns identifying "the same trip" for refund netting, for ``rows`` (rooms as
+    the calculators read them: a blank is 1 room on a hotel row)."""
 
     def text(name: str) -> np.ndarray:
         return cols.text(name).iloc[rows].str.casefold().to_numpy(dtype=object)
@@ -1051,10 +1053,11 @@ def _trip_keys(cols: SourceColumns, rows: np.ndarray, mode: np.ndarray, dates: n
         "destination": text("destination"),
         "route": route.to_numpy(dtype=object),
         "nights": pd.Series(np.abs(nights[rows])).astype(str).to_numpy(dtype=object),
+        "rooms": pd.Series(rooms[rows]).astype(str).to_numpy(dtype=object),
         "country": text("country"),
     })
     only_id = ["entity", "traveller", "date", "origin", "destination", "route", "nights",
-               "country"]
+               "rooms", "country"]
     keys.loc[with_id, only_id] = ""
     return keys
 
