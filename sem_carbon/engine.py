@@ -165,6 +165,11 @@ def read_frame(kind: str, frame: pd.DataFrame
         data["source_row"] = np.arange(len(data)) + 2
     rows_read = _distinct_count(data["source_row"])
     data, rejected = _read_dates(data, kind)
+    if kind == "travel" and "distance_km" in data.columns:
+        data, unit_rejects = _read_distance_texts(data)
+        if len(unit_rejects):
+            rejected = pd.concat([rejected, unit_rejects], ignore_index=True) \
+                if len(rejected) else unit_rejects
     # words as the readers read them
     data, unread, factorized = canonical_words(kind, data)
     if kind == "travel" and "rooms" in data.columns:
@@ -228,6 +233,8 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
     2020-01-01 in UTC), as the readers read it.
     """
     empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    if kind == "facilities" and {"period_start", "period_end"} & set(data.columns):
+        return _read_periods(data)
     if "date" not in data.columns:
         return data, empty
     if pd.api.types.is_datetime64_any_dtype(data["date"]):
@@ -259,6 +266,47 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
                              "column": "date", "value": raw.astype(str).to_numpy()[parsed.bad],
                              "reason": parsed.reason[parsed.bad]})
     return data.loc[~parsed.bad], rejected
+
+
+_PERIOD_COLUMNS = ("period_start", "period_end", "date", "year")
+
+
+def _read_periods(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A facilities DataFrame's periods read by :func:`sem_carbon.read_facilities`' own
+    reading (:func:`~sem_carbon.io.facilities.read_periods`): the same year (of ``date``,
+    else of the period's middle day, else the ``year`` column), the same notes (a period
+    over a year end, a date read day first, a month for a period) and the same rejects
+    (an unreadable date, a bound given only as a year, a period ending before it starts);
+    a row without any year is left to the engine (it has no edition unless ``factors=``
+    is given)."""
+    from .io.columns import plan_columns
+    from .io.common import SourceColumns
+    from .io.facilities import read_periods
+    from .io.notes import RowNotes
+    from .io.rejects import Rejections
+    from .io.sources import load_source
+
+    names = [c for c in _PERIOD_COLUMNS if c in data.columns]
+    part = data[names]
+    for name in names:  # a time-zone-aware column: its wall-clock time, as written
+        if getattr(part[name].dtype, "tz", None) is not None:
+            part = part.assign(**{name: part[name].dt.tz_localize(None)})
+    raw = load_source(part)
+    cols = SourceColumns(raw, plan_columns("facilities", names, {c: c for c in names}, None))
+    rej = Rejections(data["source_row"].to_numpy())
+    notes = RowNotes(len(data))
+    start, end, date, year, _ = read_periods(cols, rej, notes, np.ones(len(data), bool))
+    data["period_start"] = pd.Series(start, index=data.index)
+    data["period_end"] = pd.Series(end, index=data.index)
+    data["date"] = pd.Series(date, index=data.index)
+    data["year"] = pd.Series(np.where(year > 0, year, np.nan), index=data.index)
+    if notes:
+        parts = [data["notes"].to_numpy() if "notes" in data.columns else None,
+                 notes.series().to_numpy(dtype=object)]
+        data["notes"] = pd.Series(join_notes(*parts), index=data.index)
+    if not rej.mask.any():
+        return data, pd.DataFrame(columns=list(REJECT_COLUMNS))
+    return data.loc[~rej.mask], rej.frame()
 
 
 def _note_date_readings(data: pd.DataFrame, parsed: Any, kind: str) -> None:
