@@ -180,6 +180,58 @@ def read_frame(kind: str, frame: pd.DataFrame
     return data, rejected, rows_read, factorized
 
 
+def _read_distance_texts(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``distance_km`` cells written with their unit, read per distinct text.
+
+    ``distance_km`` holds kilometres, so a cell whose own unit is km (``100 km``) is read
+    as its number, as :func:`sem_carbon.read_travel_log` reads a cell that carries the
+    column's own unit; a cell of another length unit (``62 mi.``) contradicts the column
+    and is rejected with the unit found, as the reader rejects a cell whose unit
+    contradicts its column's (never converted on a guess that the column's name is
+    wrong). Other texts are left to the calculator ("not a number"). The reading is the
+    reader's own (``_distance_cells``, ``_same_unit`` of :mod:`sem_carbon.io.travel`).
+    """
+    empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    column = data["distance_km"]
+    if column.dtype.kind in "iufb":
+        return data, empty
+    from .io.parse import is_missing
+    from .io.travel import _distance_cells, _same_unit
+    from .units import parse_quantity
+
+    km = np.array(pd.to_numeric(column, errors="coerce"), dtype=float)  # a copy of its own
+    texts = np.isnan(km) & ~is_missing(column)
+    if not texts.any():
+        return data, empty
+    at = np.flatnonzero(texts)
+    codes, uniques = pd.factorize(column.iloc[at].astype(str).str.strip().to_numpy(object))
+    distinct = pd.Series(uniques, dtype=object)
+    cell_km, read = _distance_cells(distinct, np.ones(len(distinct), bool))
+    in_km = _same_unit(distinct, np.ones(len(distinct)), read)
+    found = np.array([f"{parse_quantity(str(t), 'distance').units:~P}" if r else ""
+                      for t, r in zip(uniques, read, strict=True)], dtype=object)
+    ok, other = (read & in_km)[codes], (read & ~in_km)[codes]
+    if ok.any():
+        km[at[ok]] = cell_km[codes[ok]]
+        unread = texts.copy()
+        unread[at[ok]] = False
+        kept = column.to_numpy(dtype=object)
+        values = np.where(unread, kept, km) if unread.any() else km
+        data["distance_km"] = pd.Series(values, index=data.index)
+    if not other.any():
+        return data, empty
+    bad = np.zeros(len(data), bool)
+    bad[at[other]] = True
+    shown = column.to_numpy(dtype=object)[bad]
+    reason = ("distance_km holds '" + pd.Series(shown, dtype=object).astype(str)
+              + "', a distance in " + pd.Series(found[codes[other]], dtype=object)
+              + ", not km: give km, or read the file with sc.read_travel_log (its "
+              "distance column converts units)").to_numpy(dtype=object)
+    rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[bad],
+                             "column": "distance_km", "value": shown, "reason": reason})
+    return data.loc[~bad], rejected
+
+
 def _note_rooms_not_read(data: pd.DataFrame) -> None:
     """Note a number of rooms on a row that is no hotel stay (not read), as the readers
     note it (:func:`~sem_carbon.travel.surface.rooms_not_read`); per distinct mode."""
