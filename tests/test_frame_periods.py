@@ -10,6 +10,7 @@ import pytest
 
 import sem_carbon as sc
 from sem_carbon.io.facilities import YEAR_END_NOTE
+from sem_carbon.vocabulary import YEAR_PERIOD_DISAGREE
 
 COLUMNS = ["source_row", "year", "co2e_kg", "notes"]
 
@@ -84,3 +85,17 @@ def test_the_callers_frame_is_not_changed():
     before = frame.copy()
     sc.calculate(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_year_beside_a_period_of_another_year_is_rejected_on_both_paths():
+    frame = _water(period_start=["2020-01-01", "2019-12-01", "2020-01-01", "2019-12-01"],
+                   period_end=["2020-01-31", "2020-03-31", "2020-01-31", "2020-03-31"],
+                   year=[2019, 2019, 2020, 2020])
+    read, direct = _both(frame)
+    _same(read, direct)
+    rejected = direct.rejected.set_index("source_row")
+    # 2020-01 with 2019; a winter bill whose middle day (2020-01-15) is in 2020 with 2019
+    assert sorted(rejected.index) == [2, 3]
+    assert (rejected["reason"] == YEAR_PERIOD_DISAGREE).all()
+    assert (rejected["column"] == "year").all()
+    assert direct.data["year"].tolist() == [2020, 2020]

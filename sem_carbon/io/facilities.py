@@ -17,7 +17,9 @@ Normalisation (vectorised; Python work only per distinct value)
       dimension (``1e308 GWh`` is infinite in kWh: rejected, never computed).
     - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
       ``year`` is the year of ``date``, else of the middle of the period (or of its one
-      known end), else the ``year`` column. A period ending before it starts is rejected.
+      known end), else the ``year`` column; a ``year`` beside a period of another year
+      (its middle day's) is rejected (``YEAR_PERIOD_DISAGREE``), as one beside a date of
+      another year is. A period ending before it starts is rejected.
       A month without a day (``01/2019``, ``2019-01``, ``Jan 2019``; not ``2011/12``,
       which is also the fiscal year 2011/12: rejected) is the period of that
       month: in ``period_start`` it gives the start (the 1st), in ``period_end`` the end
@@ -57,9 +59,23 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFormatError
-from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, beyond
+from ..limits import (
+    MAX_SUPPLIER_FACTOR_KG_PER_KWH,
+    SUPPLIER_FACTOR_REASON,
+    beyond,
+    plausible_years,
+)
 from ..units import Q_, parse_unit
-from ..vocabulary import REASONS, clean, normalise, normalise_one, read_unit, years_of_dates, yes_no
+from ..vocabulary import (
+    REASONS,
+    YEAR_PERIOD_DISAGREE,
+    clean,
+    normalise,
+    normalise_one,
+    read_unit,
+    years_of_dates,
+    yes_no,
+)
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
@@ -338,8 +354,10 @@ def read_periods(cols: SourceColumns, rej: Rejections, notes: RowNotes, live: np
     One reading for :func:`read_facilities` and for a DataFrame given to
     :func:`sem_carbon.calculate` (:func:`sem_carbon.engine.read_frame`): unreadable dates,
     a bound given only as a year and a period that ends before it starts are rejected
-    (``rej``); dates read at a choice and periods crossing a year end are noted
-    (``notes``). A row without any year is not rejected here (the caller decides).
+    (``rej``), so is a ``year`` beside a period whose middle day is in another year
+    (:data:`~sem_carbon.vocabulary.YEAR_PERIOD_DISAGREE`); dates read at a choice and
+    periods crossing a year end are noted (``notes``). A row without any year is not
+    rejected here (the caller decides).
 
     Parameters
     ----------
@@ -379,7 +397,16 @@ def read_periods(cols: SourceColumns, rej: Rejections, notes: RowNotes, live: np
     rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
             "period ends before it starts")
     mid = _period_middle(start, end)
-    year = np.where(has_date, year, np.where(~np.isnat(mid), years_of_dates(mid), year))
+    mid_year = years_of_dates(mid)
+    if cols.has("year"):  # a year beside a period of another year: neither is taken
+        numbers = cols.numbers("year")
+        assert numbers is not None
+        given = np.where(~numbers.missing & ~numbers.bad & plausible_years(numbers.values),
+                         numbers.values, 0).astype(np.int64)
+        other = live & ~has_date & ~date_bad & (given != 0) & (mid_year != 0) & (
+            mid_year != given)
+        rej.add(other, cols.label("year"), cols.get("year"), YEAR_PERIOD_DISAGREE)
+    year = np.where(has_date, year, np.where(mid_year != 0, mid_year, year))
     crossing, crossing_note = _year_end_notes(start, end, year)
     notes.add(crossing & live & ~has_date & ~date_bad, crossing_note)
     return start, end, date, year, np.asarray(date_bad, dtype=bool)
