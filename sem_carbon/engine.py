@@ -165,6 +165,11 @@ def read_frame(kind: str, frame: pd.DataFrame
         data["source_row"] = np.arange(len(data)) + 2
     rows_read = _distinct_count(data["source_row"])
     data, rejected = _read_dates(data, kind)
+    if kind == "travel" and "distance_km" in data.columns:
+        data, unit_rejects = _read_distance_texts(data)
+        if len(unit_rejects):
+            rejected = pd.concat([rejected, unit_rejects], ignore_index=True) \
+                if len(rejected) else unit_rejects
     # words as the readers read them
     data, unread, factorized = canonical_words(kind, data)
     if kind == "travel" and "rooms" in data.columns:
@@ -173,6 +178,58 @@ def read_frame(kind: str, frame: pd.DataFrame
         rejected = pd.concat([rejected, unread], ignore_index=True) \
             if len(rejected) else unread
     return data, rejected, rows_read, factorized
+
+
+def _read_distance_texts(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``distance_km`` cells written with their unit, read per distinct text.
+
+    ``distance_km`` holds kilometres, so a cell whose own unit is km (``100 km``) is read
+    as its number, as :func:`sem_carbon.read_travel_log` reads a cell that carries the
+    column's own unit; a cell of another length unit (``62 mi.``) contradicts the column
+    and is rejected with the unit found, as the reader rejects a cell whose unit
+    contradicts its column's (never converted on a guess that the column's name is
+    wrong). Other texts are left to the calculator ("not a number"). The reading is the
+    reader's own (``_distance_cells``, ``_same_unit`` of :mod:`sem_carbon.io.travel`).
+    """
+    empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    column = data["distance_km"]
+    if column.dtype.kind in "iufb":
+        return data, empty
+    from .io.parse import is_missing
+    from .io.travel import _distance_cells, _same_unit
+    from .units import parse_quantity
+
+    km = np.array(pd.to_numeric(column, errors="coerce"), dtype=float)  # a copy of its own
+    texts = np.isnan(km) & ~is_missing(column)
+    if not texts.any():
+        return data, empty
+    at = np.flatnonzero(texts)
+    codes, uniques = pd.factorize(column.iloc[at].astype(str).str.strip().to_numpy(object))
+    distinct = pd.Series(uniques, dtype=object)
+    cell_km, read = _distance_cells(distinct, np.ones(len(distinct), bool))
+    in_km = _same_unit(distinct, np.ones(len(distinct)), read)
+    found = np.array([f"{parse_quantity(str(t), 'distance').units:~P}" if r else ""
+                      for t, r in zip(uniques, read, strict=True)], dtype=object)
+    ok, other = (read & in_km)[codes], (read & ~in_km)[codes]
+    if ok.any():
+        km[at[ok]] = cell_km[codes[ok]]
+        unread = texts.copy()
+        unread[at[ok]] = False
+        kept = column.to_numpy(dtype=object)
+        values = np.where(unread, kept, km) if unread.any() else km
+        data["distance_km"] = pd.Series(values, index=data.index)
+    if not other.any():
+        return data, empty
+    bad = np.zeros(len(data), bool)
+    bad[at[other]] = True
+    shown = column.to_numpy(dtype=object)[bad]
+    reason = ("distance_km holds '" + pd.Series(shown, dtype=object).astype(str)
+              + "', a distance in " + pd.Series(found[codes[other]], dtype=object)
+              + ", not km: give km, or read the file with sc.read_travel_log (its "
+              "distance column converts units)").to_numpy(dtype=object)
+    rejected = pd.DataFrame({"source_row": data["source_row"].to_numpy()[bad],
+                             "column": "distance_km", "value": shown, "reason": reason})
+    return data.loc[~bad], rejected
 
 
 def _note_rooms_not_read(data: pd.DataFrame) -> None:
@@ -228,6 +285,8 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
     2020-01-01 in UTC), as the readers read it.
     """
     empty = pd.DataFrame(columns=list(REJECT_COLUMNS))
+    if kind == "facilities" and {"period_start", "period_end"} & set(data.columns):
+        return _read_periods(data)
     if "date" not in data.columns:
         return data, empty
     if pd.api.types.is_datetime64_any_dtype(data["date"]):
@@ -259,6 +318,47 @@ def _read_dates(data: pd.DataFrame, kind: str = "travel"
                              "column": "date", "value": raw.astype(str).to_numpy()[parsed.bad],
                              "reason": parsed.reason[parsed.bad]})
     return data.loc[~parsed.bad], rejected
+
+
+_PERIOD_COLUMNS = ("period_start", "period_end", "date", "year")
+
+
+def _read_periods(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A facilities DataFrame's periods read by :func:`sem_carbon.read_facilities`' own
+    reading (:func:`~sem_carbon.io.facilities.read_periods`): the same year (of ``date``,
+    else of the period's middle day, else the ``year`` column), the same notes (a period
+    over a year end, a date read day first, a month for a period) and the same rejects
+    (an unreadable date, a bound given only as a year, a period ending before it starts);
+    a row without any year is left to the engine (it has no edition unless ``factors=``
+    is given)."""
+    from .io.columns import plan_columns
+    from .io.common import SourceColumns
+    from .io.facilities import read_periods
+    from .io.notes import RowNotes
+    from .io.rejects import Rejections
+    from .io.sources import load_source
+
+    names = [c for c in _PERIOD_COLUMNS if c in data.columns]
+    part = data[names]
+    for name in names:  # a time-zone-aware column: its wall-clock time, as written
+        if getattr(part[name].dtype, "tz", None) is not None:
+            part = part.assign(**{name: part[name].dt.tz_localize(None)})
+    raw = load_source(part)
+    cols = SourceColumns(raw, plan_columns("facilities", names, {c: c for c in names}, None))
+    rej = Rejections(data["source_row"].to_numpy())
+    notes = RowNotes(len(data))
+    start, end, date, year, _ = read_periods(cols, rej, notes, np.ones(len(data), bool))
+    data["period_start"] = pd.Series(start, index=data.index)
+    data["period_end"] = pd.Series(end, index=data.index)
+    data["date"] = pd.Series(date, index=data.index)
+    data["year"] = pd.Series(np.where(year > 0, year, np.nan), index=data.index)
+    if notes:
+        parts = [data["notes"].to_numpy() if "notes" in data.columns else None,
+                 notes.series().to_numpy(dtype=object)]
+        data["notes"] = pd.Series(join_notes(*parts), index=data.index)
+    if not rej.mask.any():
+        return data, pd.DataFrame(columns=list(REJECT_COLUMNS))
+    return data.loc[~rej.mask], rej.frame()
 
 
 def _note_date_readings(data: pd.DataFrame, parsed: Any, kind: str) -> None:

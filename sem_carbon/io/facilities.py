@@ -17,7 +17,9 @@ Normalisation (vectorised; Python work only per distinct value)
       dimension (``1e308 GWh`` is infinite in kWh: rejected, never computed).
     - dates: ``period_start``, ``period_end``, ``date`` (see :mod:`sem_carbon.io.parse`);
       ``year`` is the year of ``date``, else of the middle of the period (or of its one
-      known end), else the ``year`` column. A period ending before it starts is rejected.
+      known end), else the ``year`` column; a ``year`` beside a period of another year
+      (its middle day's) is rejected (``YEAR_PERIOD_DISAGREE``), as one beside a date of
+      another year is. A period ending before it starts is rejected.
       A month without a day (``01/2019``, ``2019-01``, ``Jan 2019``; not ``2011/12``,
       which is also the fiscal year 2011/12: rejected) is the period of that
       month: in ``period_start`` it gives the start (the 1st), in ``period_end`` the end
@@ -57,9 +59,23 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFormatError
-from ..limits import MAX_SUPPLIER_FACTOR_KG_PER_KWH, SUPPLIER_FACTOR_REASON, beyond
+from ..limits import (
+    MAX_SUPPLIER_FACTOR_KG_PER_KWH,
+    SUPPLIER_FACTOR_REASON,
+    beyond,
+    plausible_years,
+)
 from ..units import Q_, parse_unit
-from ..vocabulary import REASONS, clean, normalise, normalise_one, read_unit, years_of_dates, yes_no
+from ..vocabulary import (
+    REASONS,
+    YEAR_PERIOD_DISAGREE,
+    clean,
+    normalise,
+    normalise_one,
+    read_unit,
+    years_of_dates,
+    yes_no,
+)
 from .bounds import DEFAULT_MAX_BYTES, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS
 from .columns import FACILITIES_OUTPUT, plan_columns
 from .common import (
@@ -89,7 +105,7 @@ from .sheets import is_several, read_sheets, warn_other_sheets
 from .sources import RawTable, load_source
 from .table import ActivityTable
 
-__all__ = ["read_facilities"]
+__all__ = ["read_facilities", "read_periods"]
 
 #: Physical dimensions an amount of each kind may have (any fuel: energy, volume or mass).
 KIND_DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -258,24 +274,7 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     steps.update()
 
     # dates ----------------------------------------------------------------------------------
-    start, start_bad, start_month = _date_column(cols, rej, live, "period_start")
-    end, end_bad, end_month = _date_column(cols, rej, live, "period_end")
-    dated, year = dates_and_years(cols, rej, ~live)
-    for name in ("period_start", "period_end", "date"):  # 03/04/2019: 3 April or 4 March?
-        if cols.has(name):
-            note_readings(notes, live, cols.dates(name))
-    date_bad = start_bad | end_bad | (dated.bad if dated is not None else False)
-    date = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
-    has_date = ~np.isnat(date)  # a month in ``date`` (a period below) keeps its year
-    start, end, date = _month_periods(start, start_month, end, end_month, date,
-                                      dated.month_only if dated is not None else None)
-    backwards = live & ~np.isnat(start) & ~np.isnat(end) & (end < start)
-    rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
-            "period ends before it starts")
-    mid = _period_middle(start, end)
-    year = np.where(has_date, year, np.where(~np.isnat(mid), years_of_dates(mid), year))
-    crossing, crossing_note = _year_end_notes(start, end, year)
-    notes.add(crossing & live & ~has_date & ~date_bad, crossing_note)
+    start, end, date, year, date_bad = read_periods(cols, rej, notes, live)
     no_year = live & (year == 0) & ~date_bad
     rej.add(no_year, cols.label("date") if cols.has("date") else "date", "",
             "missing date (no period_start/period_end, date or year)")
@@ -346,6 +345,71 @@ def _normalise(raw: RawTable, cols: SourceColumns, steps: Any,
     assert tuple(data) == FACILITIES_OUTPUT
     table = attach_extras(data, frame, plan.extras, pos)
     return ActivityTable("facilities", table, rej.frame(), raw.source, n)
+
+
+def read_periods(cols: SourceColumns, rej: Rejections, notes: RowNotes, live: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The dates of facilities rows: ``period_start``, ``period_end``, ``date`` and ``year``.
+
+    One reading for :func:`read_facilities` and for a DataFrame given to
+    :func:`sem_carbon.calculate` (:func:`sem_carbon.engine.read_frame`): unreadable dates,
+    a bound given only as a year and a period that ends before it starts are rejected
+    (``rej``), so is a ``year`` beside a period whose middle day is in another year
+    (:data:`~sem_carbon.vocabulary.YEAR_PERIOD_DISAGREE`); dates read at a choice and
+    periods crossing a year end are noted (``notes``). A row without any year is not
+    rejected here (the caller decides).
+
+    Parameters
+    ----------
+    cols : SourceColumns
+        The source's canonical columns (those of the four that are present are read).
+    rej : Rejections
+        Receives the rejected rows.
+    notes : RowNotes
+        Receives the notes of the rows.
+    live : ndarray of bool
+        The rows to check (blank rows excluded).
+
+    Returns
+    -------
+    start, end, date : ndarray of datetime64[ns]
+        The period (a month without a day made the period of that month) and the date
+        (NaT where none).
+    year : ndarray of int64
+        Year of ``date``, else of the period's middle day, else the ``year`` column; 0
+        where none.
+    date_bad : ndarray of bool
+        Rows whose date could not be read.
+    """
+    n = cols.n
+    start, start_bad, start_month = _date_column(cols, rej, live, "period_start")
+    end, end_bad, end_month = _date_column(cols, rej, live, "period_end")
+    dated, year = dates_and_years(cols, rej, ~live)
+    for name in ("period_start", "period_end", "date"):  # 03/04/2019: 3 April or 4 March?
+        if cols.has(name):
+            note_readings(notes, live, cols.dates(name))
+    date_bad = start_bad | end_bad | (dated.bad if dated is not None else False)
+    date = dated.dates if dated is not None else np.full(n, np.datetime64("NaT"), "M8[ns]")
+    has_date = ~np.isnat(date)  # a month in ``date`` (a period below) keeps its year
+    start, end, date = _month_periods(start, start_month, end, end_month, date,
+                                      dated.month_only if dated is not None else None)
+    backwards = live & ~np.isnat(start) & ~np.isnat(end) & (end < start)
+    rej.add(backwards, cols.label("period_end"), cols.get("period_end"),
+            "period ends before it starts")
+    mid = _period_middle(start, end)
+    mid_year = years_of_dates(mid)
+    if cols.has("year"):  # a year beside a period of another year: neither is taken
+        numbers = cols.numbers("year")
+        assert numbers is not None
+        given = np.where(~numbers.missing & ~numbers.bad & plausible_years(numbers.values),
+                         numbers.values, 0).astype(np.int64)
+        other = live & ~has_date & ~date_bad & (given != 0) & (mid_year != 0) & (
+            mid_year != given)
+        rej.add(other, cols.label("year"), cols.get("year"), YEAR_PERIOD_DISAGREE)
+    year = np.where(has_date, year, np.where(mid_year != 0, mid_year, year))
+    crossing, crossing_note = _year_end_notes(start, end, year)
+    notes.add(crossing & live & ~has_date & ~date_bad, crossing_note)
+    return start, end, date, year, np.asarray(date_bad, dtype=bool)
 
 
 def _words(vocab: Vocab) -> Coded:

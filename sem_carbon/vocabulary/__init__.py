@@ -29,6 +29,7 @@ from .core import (
 )
 from .years import (
     YEAR_DATE_DISAGREE,
+    YEAR_PERIOD_DISAGREE,
     read_years,
     row_years,
     year_date_disagreement,
@@ -39,6 +40,7 @@ __all__ = [
     "KINDS",
     "REASONS",
     "YEAR_DATE_DISAGREE",
+    "YEAR_PERIOD_DISAGREE",
     "Normalised",
     "aliases",
     "clean",

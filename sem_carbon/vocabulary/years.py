@@ -20,12 +20,18 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["YEAR_DATE_DISAGREE", "read_years", "row_years", "year_date_disagreement",
-           "years_of_dates"]
+__all__ = ["YEAR_DATE_DISAGREE", "YEAR_PERIOD_DISAGREE", "read_years", "row_years",
+           "year_date_disagreement", "years_of_dates"]
 
 #: The reject reason of a row whose year and date are in different years.
 YEAR_DATE_DISAGREE = ("year and date disagree (the date is in another year): give one of "
                       "them, or make them agree")
+
+#: The reject reason of a row whose year and period are in different years (a period
+#: counts in the year of its middle day: docs/methodology.md, "Which edition a row uses").
+YEAR_PERIOD_DISAGREE = ("year and period disagree (the period's middle day, whose year it "
+                        "counts in, is in another year): give one of them, or make them "
+                        "agree")
 
 
 def years_of_dates(days: np.ndarray) -> np.ndarray:
