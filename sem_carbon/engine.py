@@ -413,12 +413,15 @@ def compute_tables(tables: Any, factors: str | FactorSet | None = None,
         # a year that is no plausible year (19, 2019.5, -2019, True) and a year beside a
         # date of another year: rejected, as the readers reject them
         if "year" in data.columns:
-            data = _reject_year_rows(item, data, read_years(data["year"])[1], YEAR_REASON,
-                                     mark, reject_blocks)
-        data = _reject_year_rows(item, data, year_date_disagreement(data), YEAR_DATE_DISAGREE,
-                                 mark, reject_blocks)
-        if "year" in data.columns and data["year"].dtype.kind not in "iuf":
-            data = data.assign(year=read_years(data["year"])[0])  # text as read: "2019.0"
+            year, implausible = read_years(data["year"])  # read once (text is parsed)
+            data = _reject_year_rows(item, data, implausible, YEAR_REASON, mark,
+                                     reject_blocks)
+            year = year[~implausible]
+            disagree = year_date_disagreement(data, years=year)
+            data = _reject_year_rows(item, data, disagree, YEAR_DATE_DISAGREE, mark,
+                                     reject_blocks)
+            if data["year"].dtype.kind not in "iuf":
+                data = data.assign(year=year[~disagree])  # text as read: "2019.0"
         if data.empty:
             continue
         years = row_years(data)

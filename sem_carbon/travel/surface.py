@@ -42,6 +42,8 @@ ROAD_VEHICLES: dict[str, tuple[str, str, str]] = {
     "bus": ("average_local", "passenger_km", ""),
     "coach": ("", "passenger_km", ""),
 }
+
+
 def fuel_checks(vehicle: object, fuel: object) -> tuple[np.ndarray, np.ndarray]:
     """Per row, (reject reason, note) of the fuel given for a road vehicle.
 

@@ -140,7 +140,8 @@ def _date_years(dates: pd.Series) -> np.ndarray:
     return np.where(parsed.year > 0, parsed.year, np.nan).astype(float)
 
 
-def year_date_disagreement(data: pd.DataFrame, year_column: str = "year") -> np.ndarray:
+def year_date_disagreement(data: pd.DataFrame, year_column: str = "year",
+                           years: np.ndarray | None = None) -> np.ndarray:
     """Rows that give both a year and a readable date, in different years.
 
     Parameters
@@ -148,6 +149,9 @@ def year_date_disagreement(data: pd.DataFrame, year_column: str = "year") -> np.
     data : DataFrame
         With a ``year_column`` and a ``date`` column (datetime64 or text).
     year_column : str, default "year"
+    years : ndarray of float, optional
+        ``year_column`` as :func:`read_years` reads it, when the caller has read it already
+        (a text column is then not parsed twice).
 
     Returns
     -------
@@ -156,7 +160,7 @@ def year_date_disagreement(data: pd.DataFrame, year_column: str = "year") -> np.
     """
     if year_column not in data.columns or "date" not in data.columns:
         return np.zeros(len(data), dtype=bool)
-    year = read_years(data[year_column])[0]
+    year = read_years(data[year_column])[0] if years is None else years
     if np.isnan(year).all():
         return np.zeros(len(data), dtype=bool)
     from_date = _date_years(data["date"])
